@@ -1,0 +1,106 @@
+"""Dockerfiles (parsed into instructions) and compose files (services)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import safe_yaml
+from ..facts import ComposeFile, ComposeService, Dockerfile, Instruction
+from ..source import Source
+
+
+def is_dockerfile(path: str) -> bool:
+    base = path.rsplit("/", 1)[-1]
+    lower = base.lower()
+    return (lower in ("dockerfile", "containerfile") or lower.startswith("dockerfile.")
+            or lower.endswith(".dockerfile") or lower.startswith("containerfile."))
+
+
+def is_compose_file(path: str) -> bool:
+    base = path.rsplit("/", 1)[-1].lower()
+    return base.endswith((".yml", ".yaml")) and (
+        base.startswith("docker-compose") or base.startswith("compose.") or base.startswith("compose-")
+        or base.startswith("podman-compose"))
+
+
+_HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
+
+
+def parse_dockerfile(path: str, text: str) -> Dockerfile:
+    """Instructions with their first line; continuation lines, comments and heredocs handled."""
+    instructions: list[Instruction] = []
+    lines = text.splitlines()
+    escape = "\\"
+    if lines and re.match(r"#\s*escape\s*=\s*`", lines[0]):
+        escape = "`"
+    index = 0
+    while index < len(lines):
+        raw = lines[index]
+        start = index + 1
+        index += 1
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        parts = [stripped]
+        while parts[-1].endswith(escape) and index < len(lines):
+            parts[-1] = parts[-1][:-1]
+            following = lines[index].strip()
+            index += 1
+            if following.startswith("#"):
+                parts.append(escape)  # comment lines inside a continuation are dropped
+                continue
+            parts.append(following)
+        joined = " ".join(p for p in parts if p != escape).strip()
+        heredoc = _HEREDOC.search(joined)
+        if heredoc:
+            terminator = heredoc.group(1)
+            body = []
+            while index < len(lines) and lines[index].strip() != terminator:
+                body.append(lines[index])
+                index += 1
+            index += 1
+            joined += "\n" + "\n".join(body)
+        cmd, _, args = joined.partition(" ")
+        if re.fullmatch(r"[A-Za-z]+", cmd):
+            instructions.append(Instruction(cmd.upper(), args.strip(), start))
+    return Dockerfile(path, tuple(instructions))
+
+
+def collect_dockerfiles(source: Source, files: list[str]) -> list[Dockerfile]:
+    found = []
+    for path in files:
+        if is_dockerfile(path):
+            text = source.read_text(path)
+            if text is not None:
+                found.append(parse_dockerfile(path, text))
+    return found
+
+
+def parse_compose(path: str, doc: Any) -> ComposeFile | None:
+    if not isinstance(doc, dict):
+        return None
+    services = doc.get("services")
+    if not isinstance(services, dict):  # compose v1: services at the top level
+        services = {k: v for k, v in doc.items() if isinstance(v, dict) and ("image" in v or "build" in v)}
+    parsed = tuple(ComposeService(str(name), getattr(spec, "line", 1), spec)
+                   for name, spec in services.items() if isinstance(spec, dict))
+    return ComposeFile(path, parsed, {k: v for k, v in doc.items() if k != "services"})
+
+
+def collect_compose(source: Source, files: list[str]) -> list[ComposeFile]:
+    found = []
+    for path in files:
+        if not is_compose_file(path):
+            continue
+        text = source.read_text(path)
+        if text is None:
+            continue
+        try:
+            doc = safe_yaml.load(text)
+        except Exception as exc:
+            source.problem(path, safe_yaml.describe_error(exc))
+            continue
+        compose = parse_compose(path, doc)
+        if compose is not None:
+            found.append(compose)
+    return found

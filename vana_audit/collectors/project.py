@@ -1,0 +1,245 @@
+"""Package manifests and scripts, lockfiles, Makefile targets, test runner configuration."""
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import tomllib
+from typing import Any
+
+from ..facts import MakeTarget, PackageManifest, TestConfig, TextLine
+from ..source import Source
+
+LOCKFILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", "uv.lock",
+             "poetry.lock", "Pipfile.lock", "pdm.lock", "go.sum", "Cargo.lock", "Gemfile.lock",
+             "composer.lock", "gradle.lockfile", "requirements.lock", "conda-lock.yml"}
+
+
+def _base(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def _json(source: Source, path: str) -> tuple[str, Any] | None:
+    text = source.read_text(path)
+    if text is None:
+        return None
+    try:
+        return text, json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        source.problem(path, f"invalid JSON: {str(exc)[:120]}")
+        return text, None
+
+
+def _toml(source: Source, path: str) -> tuple[str, dict[str, Any]] | None:
+    text = source.read_text(path)
+    if text is None:
+        return None
+    try:
+        return text, tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+        source.problem(path, f"invalid TOML: {str(exc)[:120]}")
+        return text, {}
+
+
+def _ini(source: Source, path: str) -> tuple[str, configparser.ConfigParser] | None:
+    text = source.read_text(path)
+    if text is None:
+        return None
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        source.problem(path, f"invalid INI: {str(exc).splitlines()[0][:120]}")
+    return text, parser
+
+
+_COV_FAIL_UNDER = re.compile(r"--cov-fail-under[= ](\d+(?:\.\d+)?)")
+
+
+def _names(deps: Any) -> set[str]:
+    if isinstance(deps, dict):
+        return {str(k).lower() for k in deps}
+    if isinstance(deps, list):
+        return {re.split(r"[\s<>=!~\[;@]", str(d), maxsplit=1)[0].lower() for d in deps if str(d).strip()}
+    return set()
+
+
+def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageManifest], list[str], list[TestConfig]]:
+    manifests: list[PackageManifest] = []
+    tests: list[TestConfig] = []
+    lockfiles = [p for p in files if _base(p) in LOCKFILES]
+    for path in files:
+        base = _base(path)
+        if base == "package.json":
+            loaded = _json(source, path)
+            if loaded is None or not isinstance(loaded[1], dict):
+                continue
+            text, data = loaded
+            scripts = {str(k): str(v) for k, v in (data.get("scripts") or {}).items()} \
+                if isinstance(data.get("scripts"), dict) else {}
+            deps = _names(data.get("dependencies")) | _names(data.get("devDependencies"))
+            manifests.append(PackageManifest(path, "npm", scripts, frozenset(deps), data))
+            jest = data.get("jest")
+            if isinstance(jest, dict):
+                tests.append(TestConfig("jest", path, _line_of(text, '"jest"'),
+                                        _js_threshold(json.dumps(jest.get("coverageThreshold") or {}))))
+        elif base == "pyproject.toml":
+            loaded = _toml(source, path)
+            if loaded is None:
+                continue
+            text, data = loaded
+            project = data.get("project") if isinstance(data.get("project"), dict) else {}
+            tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+            deps = _names(project.get("dependencies"))
+            for group in (project.get("optional-dependencies") or {}).values() if isinstance(project.get("optional-dependencies"), dict) else []:
+                deps |= _names(group)
+            for group in (data.get("dependency-groups") or {}).values() if isinstance(data.get("dependency-groups"), dict) else []:
+                deps |= _names([g for g in group if isinstance(g, str)] if isinstance(group, list) else [])
+            poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+            deps |= _names(poetry.get("dependencies")) | _names(poetry.get("dev-dependencies"))
+            scripts = {str(k): str(v) for k, v in (project.get("scripts") or {}).items()} \
+                if isinstance(project.get("scripts"), dict) else {}
+            manifests.append(PackageManifest(path, "pip", scripts, frozenset(deps), {"tool": sorted(tool)}))
+            pytest_opts = (tool.get("pytest") or {}).get("ini_options") if isinstance(tool.get("pytest"), dict) else None
+            if isinstance(pytest_opts, dict):
+                addopts = pytest_opts.get("addopts", "")
+                addopts = " ".join(map(str, addopts)) if isinstance(addopts, list) else str(addopts)
+                tests.append(TestConfig("pytest", path, _line_of(text, "[tool.pytest"), _cov(addopts), addopts))
+            coverage = tool.get("coverage") if isinstance(tool.get("coverage"), dict) else {}
+            report = coverage.get("report") if isinstance(coverage.get("report"), dict) else {}
+            if "fail_under" in report:
+                tests.append(TestConfig("coverage", path, _line_of(text, "fail_under"), _float(report["fail_under"])))
+        elif base in ("requirements.txt", "requirements-dev.txt", "requirements_dev.txt", "dev-requirements.txt") \
+                or (base.startswith("requirements") and base.endswith(".txt")):
+            text = source.read_text(path) or ""
+            deps = {re.split(r"[\s<>=!~\[;@]", line.strip(), maxsplit=1)[0].lower()
+                    for line in text.splitlines() if line.strip() and not line.startswith(("#", "-"))}
+            manifests.append(PackageManifest(path, "pip", {}, frozenset(deps)))
+        elif base in ("setup.cfg", "tox.ini", "pytest.ini", ".coveragerc"):
+            loaded = _ini(source, path)
+            if loaded is None:
+                continue
+            text, ini = loaded
+            for section in ("pytest", "tool:pytest"):
+                if ini.has_section(section):
+                    addopts = ini.get(section, "addopts", fallback="")
+                    tests.append(TestConfig("pytest", path, _line_of(text, f"[{section}]"), _cov(addopts), addopts))
+            for section in ("report", "coverage:report"):
+                if ini.has_section(section) and ini.has_option(section, "fail_under"):
+                    tests.append(TestConfig("coverage", path, _line_of(text, "fail_under"),
+                                            _float(ini.get(section, "fail_under"))))
+            if base == "tox.ini":
+                commands = " ".join(ini.get(s, "commands", fallback="") for s in ini.sections())
+                if "pytest" in commands:
+                    tests.append(TestConfig("tox", path, _line_of(text, "commands"), _cov(commands), commands))
+        elif base == "go.mod":
+            manifests.append(PackageManifest(path, "go"))
+        elif base == "Cargo.toml":
+            manifests.append(PackageManifest(path, "cargo"))
+        elif base == "pom.xml":
+            manifests.append(PackageManifest(path, "maven"))
+        elif base in ("build.gradle", "build.gradle.kts"):
+            manifests.append(PackageManifest(path, "gradle"))
+        elif base == "Gemfile":
+            manifests.append(PackageManifest(path, "bundler"))
+        elif base == "composer.json":
+            manifests.append(PackageManifest(path, "composer"))
+        elif base == "Pipfile":
+            manifests.append(PackageManifest(path, "pip"))
+        tests.extend(_js_test_config(source, path, base))
+    return manifests, lockfiles, tests
+
+
+def _cov(text: str) -> float | None:
+    match = _COV_FAIL_UNDER.search(text or "")
+    return float(match.group(1)) if match else None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+_THRESHOLD = re.compile(r"""["']?(lines|statements|branches|functions)["']?\s*:\s*(\d+(?:\.\d+)?)""")
+
+
+def _js_threshold(text: str) -> float | None:
+    values = [float(m.group(2)) for m in _THRESHOLD.finditer(text)]
+    return min(values) if values else None
+
+
+def _js_test_config(source: Source, path: str, base: str) -> list[TestConfig]:
+    tool = None
+    for prefix, name in (("jest.config.", "jest"), ("vitest.config.", "vitest"), ("vite.config.", "vitest"),
+                         ("playwright.config.", "playwright"), ("cypress.config.", "cypress"),
+                         (".mocharc", "mocha"), ("karma.conf.", "karma")):
+        if base.startswith(prefix):
+            tool = name
+            break
+    if tool is None:
+        return []
+    text = source.read_text(path) or ""
+    if tool == "vitest" and base.startswith("vite.config.") and "test" not in text:
+        return []
+    threshold = None
+    if tool == "jest":
+        block = text[text.find("coverageThreshold"):] if "coverageThreshold" in text else ""
+        threshold = _js_threshold(block[:600])
+    elif tool == "vitest":
+        block = text[text.find("thresholds"):] if "thresholds" in text else ""
+        threshold = _js_threshold(block[:600])
+    return [TestConfig(tool, path, 1, threshold)]
+
+
+_TARGET = re.compile(r"^([A-Za-z0-9_.\-/%]+(?:\s+[A-Za-z0-9_.\-/%]+)*)\s*::?(?!=)(.*)$")
+
+
+def collect_make(source: Source, files: list[str]) -> tuple[list[MakeTarget], list[TextLine]]:
+    """Targets with their recipes, and commented-out lines (a disabled deploy target says a lot)."""
+    targets: list[MakeTarget] = []
+    commented: list[TextLine] = []
+    for path in files:
+        if _base(path) not in ("Makefile", "makefile", "GNUmakefile") and not path.endswith(".mk"):
+            continue
+        text = source.read_text(path)
+        if text is None:
+            continue
+        targets.extend(_targets_with_recipes(path, text))
+        commented.extend(TextLine(path, number, line) for number, line in enumerate(text.splitlines(), 1)
+                         if line.lstrip().startswith("#") and line.lstrip("# \t"))
+    return targets, commented
+
+
+def _targets_with_recipes(path: str, text: str) -> list[MakeTarget]:
+    result: list[MakeTarget] = []
+    current: list[tuple[str, int]] = []
+    recipe: list[str] = []
+
+    def flush() -> None:
+        for name, number in current:
+            result.append(MakeTarget(path, name, number, tuple(recipe)))
+
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("\t"):
+            if current:
+                recipe.append(line.strip())
+            continue
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _TARGET.match(line)
+        flush()
+        current, recipe = [], []
+        if match and not line.startswith((" ", "export", "ifeq", "ifneq", "define", "include")) and "=" not in match.group(1):
+            current = [(n, number) for n in match.group(1).split() if not n.startswith(".")]
+            inline = match.group(2).partition(";")[2].strip()
+            if inline:
+                recipe.append(inline)
+    flush()
+    return result

@@ -1,0 +1,102 @@
+"""Configuration: `.vana-audit.yml` in the scanned repository, or `--config FILE`."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from . import safe_yaml
+from .model import Category
+
+CONFIG_FILE_NAMES = (".vana-audit.yml", ".vana-audit.yaml")
+
+
+class ConfigError(Exception):
+    """Invalid configuration; the message is one line naming the file and the JSON path."""
+
+
+@dataclass(frozen=True)
+class Suppression:
+    rule: str
+    reason: str
+    expires: str | None = None
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str | None = None
+    weights: dict[Category, float] = field(default_factory=dict)
+    disable: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    default_excludes: bool = True
+    profile: str | None = None
+    rules_dirs: tuple[str, ...] = ()
+    max_file_bytes: int | None = None
+    target_overall: float = 4.0
+    target_categories: dict[str, float] = field(default_factory=dict)
+    capacity_days_per_week: float = 5.0
+    dora_window_days: int = 90
+    dora_year: int = 2024
+    suppressions: tuple[Suppression, ...] = ()
+
+
+def _schema() -> dict[str, Any]:
+    return json.loads(resources.files("vana_audit").joinpath("schemas/config.schema.json").read_text("utf-8"))
+
+
+def parse_config(data: Any, origin: str) -> Config:
+    if data is None:
+        data = {}
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = list(validator.iter_errors(data))
+    if errors:
+        error = max(errors, key=lambda e: len(list(e.absolute_path)))
+        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        raise ConfigError(f"{origin}: {path}: {error.message}")
+    targets = data.get("targets") or {}
+    dora = data.get("dora") or {}
+    return Config(
+        path=origin,
+        weights={Category(k): float(v) for k, v in (data.get("weights") or {}).items()},
+        disable=tuple(data.get("disable") or ()),
+        exclude=tuple(data.get("exclude") or ()),
+        default_excludes=data.get("default_excludes", True),
+        profile=data.get("profile"),
+        rules_dirs=tuple(data.get("rules_dirs") or ()),
+        max_file_bytes=data.get("max_file_bytes"),
+        target_overall=float(targets.get("overall", 4.0)),
+        target_categories={k: float(v) for k, v in (targets.get("categories") or {}).items()},
+        capacity_days_per_week=float(data.get("capacity_days_per_week", 5.0)),
+        dora_window_days=int(dora.get("window_days", 90)),
+        dora_year=int(dora.get("year", 2024)),
+        suppressions=tuple(Suppression(s["rule"], s["reason"], s.get("expires"), tuple(s.get("paths") or ()))
+                           for s in data.get("suppressions") or ()),
+    )
+
+
+def load_config_text(text: str, origin: str) -> Config:
+    try:
+        data = safe_yaml.load(text)
+    except Exception as exc:
+        raise ConfigError(f"{origin}: {safe_yaml.describe_error(exc)}") from exc
+    return parse_config(data, origin)
+
+
+def find_config(explicit: Path | None, read_repo_file: Any) -> Config:
+    """`--config FILE` wins; else the repository's own `.vana-audit.yml` (read through the Source)."""
+    if explicit is not None:
+        try:
+            text = explicit.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{explicit}: cannot read configuration: {exc}") from exc
+        return load_config_text(text, str(explicit))
+    for name in CONFIG_FILE_NAMES:
+        text = read_repo_file(name)
+        if text is not None:
+            return load_config_text(text, name)
+    return Config()

@@ -1,0 +1,209 @@
+"""Typed facts that collectors produce and rules read. No judgement happens here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Evidence
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    line: int
+    run: str | None = None
+    uses: str | None = None
+    with_: dict[str, Any] = field(default_factory=dict)
+    env: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    line: int
+    name: str = ""
+    steps: tuple[Step, ...] = ()
+    environment: str | None = None
+    permissions: Any = None  # None when not declared
+    runs_on: str = ""
+    uses: str | None = None  # a reusable workflow
+    matrix: bool = False
+    condition: str = ""
+    stage: str = ""
+    manual: bool = False  # a manual gate (GitLab when: manual, Jenkins input)
+    env: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    provider: str
+    path: str
+    triggers: frozenset[str]
+    jobs: tuple[Job, ...] = ()
+    permissions: Any = None  # top-level (GitHub Actions); None when not declared
+    line: int = 1
+    name: str = ""
+    text: str = ""  # raw text, for searches a structured parse cannot answer
+    parsed: bool = True
+    branches: tuple[str, ...] = ()  # push branch filters, when given
+
+    def steps(self) -> list[tuple[Job, Step]]:
+        return [(job, step) for job in self.jobs for step in job.steps]
+
+    def commands(self) -> list[tuple[Job, Step, str]]:
+        return [(job, step, step.run) for job, step in self.steps() if step.run]
+
+
+@dataclass(frozen=True)
+class Instruction:
+    cmd: str
+    args: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    path: str
+    instructions: tuple[Instruction, ...]
+
+    def of(self, cmd: str) -> list[Instruction]:
+        return [i for i in self.instructions if i.cmd == cmd]
+
+    @property
+    def stages(self) -> list[Instruction]:
+        return self.of("FROM")
+
+
+@dataclass(frozen=True)
+class ComposeService:
+    name: str
+    line: int
+    spec: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ComposeFile:
+    path: str
+    services: tuple[ComposeService, ...]
+    top_level: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class K8sObject:
+    path: str
+    line: int
+    kind: str
+    name: str
+    spec: dict[str, Any]
+    in_helm_chart: bool = False
+
+    def pod_spec(self) -> dict[str, Any] | None:
+        spec = self.spec.get("spec")
+        if not isinstance(spec, dict):
+            return None
+        if self.kind == "Pod":
+            return spec
+        if self.kind == "CronJob":
+            spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+        template = spec.get("template") if isinstance(spec, dict) else None
+        pod = template.get("spec") if isinstance(template, dict) else None
+        return pod if isinstance(pod, dict) else None
+
+
+@dataclass(frozen=True)
+class TerraformFile:
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TestConfig:
+    tool: str
+    path: str
+    line: int | None = None
+    coverage_threshold: float | None = None
+    options: str = ""
+
+
+@dataclass(frozen=True)
+class PackageManifest:
+    path: str
+    ecosystem: str  # npm, pip, go, cargo, maven, gradle, bundler, composer
+    scripts: dict[str, str] = field(default_factory=dict)
+    dependencies: frozenset[str] = frozenset()
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MakeTarget:
+    path: str
+    name: str
+    line: int
+    recipe: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of a text file, kept because a rule may cite it."""
+
+    path: str
+    line: int
+    text: str
+
+    def evidence(self) -> Evidence:
+        return Evidence(self.path, self.line, self.text.strip()[:160])
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    path: str
+    line: int
+    kind: str
+    redacted: str
+
+
+@dataclass
+class Facts:
+    """Everything the collectors learnt about one repository."""
+
+    files: list[str] = field(default_factory=list)  # after exclusions
+    all_files: list[str] = field(default_factory=list)  # before exclusions
+    excluded_patterns: tuple[str, ...] = ()
+    pipelines: list[Pipeline] = field(default_factory=list)
+    ci_placeholders: list[str] = field(default_factory=list)  # e.g. .github/workflows/.gitkeep
+    dockerfiles: list[Dockerfile] = field(default_factory=list)
+    dockerignore: list[str] = field(default_factory=list)
+    compose_files: list[ComposeFile] = field(default_factory=list)
+    k8s_objects: list[K8sObject] = field(default_factory=list)
+    terraform: list[TerraformFile] = field(default_factory=list)
+    iac_tools: dict[str, list[str]] = field(default_factory=dict)  # tool -> evidence paths
+    test_configs: list[TestConfig] = field(default_factory=list)
+    test_files: dict[str, list[str]] = field(default_factory=dict)  # unit/integration/e2e/performance
+    manifests: list[PackageManifest] = field(default_factory=list)
+    lockfiles: list[str] = field(default_factory=list)
+    make_targets: list[MakeTarget] = field(default_factory=list)
+    make_commented: list[TextLine] = field(default_factory=list)
+    pre_commit_hooks: dict[str, list[str]] = field(default_factory=dict)  # tool -> hook ids/paths
+    pre_commit_config: dict[str, Any] = field(default_factory=dict)
+    dependency_updates: dict[str, list[str]] = field(default_factory=dict)  # tool -> ecosystems
+    dependency_update_paths: dict[str, str] = field(default_factory=dict)
+    docs: dict[str, list[str]] = field(default_factory=dict)  # kind -> paths
+    doc_lines: list[TextLine] = field(default_factory=list)  # lines of README and docs/
+    source_signals: dict[str, list[TextLine]] = field(default_factory=dict)  # keyword -> hits in code
+    config_files: dict[str, list[str]] = field(default_factory=dict)  # named config kinds -> paths
+    config_data: dict[str, Any] = field(default_factory=dict)
+    secrets: list[SecretHit] = field(default_factory=list)
+    gitignore: list[TextLine] = field(default_factory=list)
+    history: Any = None  # history.HistoryFacts when git history is available
+    profile: str = "service"
+    profile_reasons: list[str] = field(default_factory=list)
+
+    def has_file(self, path: str) -> bool:
+        return path in self._file_set()
+
+    def _file_set(self) -> set[str]:
+        cached = getattr(self, "_fs", None)
+        if cached is None or len(cached) != len(self.files):
+            cached = set(self.files)
+            self._fs = cached
+        return cached

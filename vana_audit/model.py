@@ -1,0 +1,205 @@
+"""Value types passed between the parts of vana-audit: findings, scores, problems, the result.
+
+Everything here is immutable; renderers and the CLI only ever read these objects.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Category(str, enum.Enum):
+    BUILD = "build"
+    TEST = "test"
+    DEPLOY = "deploy"
+    SECURITY = "security"
+    MONITORING = "monitoring"
+    IAC = "iac"
+    GITOPS = "gitops"
+    DOCS = "docs"
+
+    @property
+    def title(self) -> str:
+        return CATEGORY_TITLES[self]
+
+
+CATEGORY_TITLES = {
+    Category.BUILD: "Build Automation",
+    Category.TEST: "Test Automation",
+    Category.DEPLOY: "Deployment Automation",
+    Category.SECURITY: "Security Scanning",
+    Category.MONITORING: "Monitoring & Observability",
+    Category.IAC: "Infrastructure as Code",
+    Category.GITOPS: "GitOps Practices",
+    Category.DOCS: "Documentation",
+}
+
+
+class Outcome(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    PARTIAL = "partial"
+    NOT_APPLICABLE = "not-applicable"
+    ERROR = "error"
+
+
+class Severity(str, enum.Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class Priority(str, enum.Enum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    path: str
+    line: int | None = None
+    snippet: str = ""
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "snippet": self.snippet}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that could not be read or judged; recorded, never raised."""
+
+    path: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+@dataclass(frozen=True)
+class RuleDocs:
+    what: str
+    why: str
+    how: str
+    example: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What every rule declares about itself, whether it is YAML or Python."""
+
+    id: str
+    title: str
+    category: Category
+    level: int
+    weight: float
+    severity: Severity
+    priority: Priority
+    effort_days: tuple[float, float]
+    remediation: str
+    docs: RuleDocs
+    profiles: tuple[str, ...] = ("service", "library", "infrastructure", "monorepo")
+    tags: tuple[str, ...] = ()
+    files_to_create: tuple[str, ...] = ()
+    impact: str = ""
+    source: str = "builtin"
+
+    @property
+    def effort_text(self) -> str:
+        low, high = self.effort_days
+        fmt = lambda d: f"{d:g}"  # noqa: E731
+        if low == high:
+            return f"{fmt(low)} day" + ("" if low == 1 else "s")
+        return f"{fmt(low)}-{fmt(high)} days"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: RuleMeta
+    outcome: Outcome
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    suppressed_by: str | None = None
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.id
+
+    @property
+    def failing(self) -> bool:
+        return self.outcome in (Outcome.FAIL, Outcome.PARTIAL) and self.suppressed_by is None
+
+    @property
+    def fingerprint(self) -> str:
+        import hashlib
+
+        paths = ",".join(sorted({e.path for e in self.evidence}))
+        return hashlib.sha256(f"{self.rule.id}|{paths}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    category: Category
+    score: float | None  # None when no rule of the category applies
+    weight: float
+    level_name: str
+    status_mark: str
+    status_text: str
+    rules_passed: int
+    rules_applicable: int
+    level_fractions: dict[int, float | None] = field(default_factory=dict)
+    next_steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OverallScore:
+    overall: float
+    percent: float
+    level: str
+    status: str
+    status_mark: str
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    ref: str | None
+    head_sha: str | None
+    is_git: bool
+    is_shallow: bool
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The single immutable result of a scan: what renderers and comparisons read."""
+
+    target: Target
+    generated_at: str
+    score: OverallScore
+    categories: tuple[CategoryScore, ...]
+    findings: tuple[Finding, ...]
+    inventory: dict[str, Any]
+    dora: dict[str, Any]
+    problems: tuple[Problem, ...]
+    profile: dict[str, Any] = field(default_factory=dict)
+    rules: tuple[RuleMeta, ...] = ()
+
+    def category(self, category: Category) -> CategoryScore:
+        return next(c for c in self.categories if c.category is category)
+
+    def findings_for(self, category: Category) -> list[Finding]:
+        return [f for f in self.findings if f.rule.category is category]
+
+    def finding(self, rule_id: str) -> Finding | None:
+        return next((f for f in self.findings if f.rule.id == rule_id), None)

@@ -1,0 +1,52 @@
+"""The terminal summary: the category table, the P0 findings, DORA in one line per metric."""
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from ..model import Priority, ScanResult
+from .text import plain
+
+
+def render_terminal(result: ScanResult) -> str:
+    lines = [
+        f"vana-audit — {plain(result.target.path)}" + (f" @ {plain(result.target.ref)}" if result.target.ref else ""),
+        f"Overall CI/CD maturity: {result.score.overall:.2f} / 5.0 ({result.score.percent:.1f}%) — "
+        f"{result.score.level} {result.score.status_mark} {result.score.status}",
+        f"Profile: {result.profile.get('name', '?')} ({'; '.join(map(plain, result.profile.get('reasons', [])))})",
+        "",
+    ]
+    rows = [[c.category.title, f"{c.score:.1f}/5" if c.score is not None else "n/a", c.level_name,
+             f"{c.status_mark} {plain(c.status_text)}"] for c in result.categories]
+    lines.append(tabulate(rows, headers=["Category", "Score", "Level", "Status"], tablefmt="github"))
+    blockers = [f for f in result.findings if f.failing and f.rule.priority is Priority.P0]
+    lines += ["", f"P0 findings ({len(blockers)}):" if blockers else "No P0 findings."]
+    for finding in blockers:
+        lines.append(f"  ❌ {finding.rule.id} {plain(finding.rule.title)}")
+        for item in finding.evidence[:3]:
+            lines.append(f"       {plain(item.location())}" + (f"  {plain(item.snippet)}" if item.snippet else ""))
+    dora_lines = _dora_lines(result)
+    if dora_lines:
+        lines += ["", "DORA:"] + [f"  {plain(line)}" for line in dora_lines]
+    suppressed = sum(1 for f in result.findings if f.suppressed_by)
+    errors = [f for f in result.findings if f.outcome.value == "error"]
+    tail = []
+    if suppressed:
+        tail.append(f"{suppressed} suppressed finding(s)")
+    if errors:
+        tail.append(f"{len(errors)} rule error(s): " + ", ".join(f.rule.id for f in errors[:5]))
+    if result.problems:
+        tail.append(f"{len(result.problems)} file problem(s) (see --format json)")
+    if tail:
+        lines += ["", "; ".join(tail)]
+    return "\n".join(lines) + "\n"
+
+
+def _dora_lines(result: ScanResult) -> list[str]:
+    if not result.dora:
+        return []
+    try:
+        from ..history.readiness import dora_summary_lines
+    except ImportError:
+        readiness = result.dora.get("readiness") or {}
+        return [f"Readiness {readiness.get('score', 0)}/{readiness.get('max', 4)} metrics trackable"]
+    return dora_summary_lines(result.dora)

@@ -1,0 +1,39 @@
+"""Escaping shared by the text renderers: repository text never becomes markup or terminal control."""
+from __future__ import annotations
+
+import html
+import re
+
+from ..secrets import redact_text
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    """Safe for a terminal: no escape sequences, no bidi overrides, secrets redacted."""
+    return _CONTROL.sub("?", redact_text(str(text)))
+
+
+def md_inline(text: str) -> str:
+    """Safe inside a Markdown table cell or paragraph: HTML, pipes, backticks and emphasis escaped."""
+    text = plain(text).replace("\n", " ")
+    text = html.escape(text, quote=False)
+    return re.sub(r"([\\`*_\[\]|#<>!~])", r"\\\1", text)
+
+
+def md_code(text: str) -> str:
+    """Inline code span that survives any backticks inside it."""
+    text = plain(text).replace("\n", " ").replace("|", "\\|")
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_block(text: str, lang: str = "") -> str:
+    text = plain(text)
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}{lang}\n{text}\n{fence}"

@@ -1,0 +1,70 @@
+"""Committed-secret detection (gitleaks-style patterns) and redaction used by every output."""
+from __future__ import annotations
+
+import re
+
+from .facts import SecretHit
+from .source import Source
+
+# Each pattern is anchored on a fixed prefix and bounded, so none can backtrack badly.
+SECRET_PATTERNS: dict[str, re.Pattern[str]] = {
+    "aws-access-key-id": re.compile(r"\b((?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})\b"),
+    "github-token": re.compile(r"\b((?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36,255})\b"),
+    "github-fine-grained-token": re.compile(r"\b(github_pat_[0-9A-Za-z_]{82})\b"),
+    "private-key": re.compile(r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----)"),
+    "slack-webhook": re.compile(r"(https://hooks\.slack\.com/services/T[0-9A-Za-z_]{8,12}/B[0-9A-Za-z_]{8,12}/[0-9A-Za-z_]{20,32})"),
+    "slack-token": re.compile(r"\b(xox[baprs]-[0-9A-Za-z-]{10,72})\b"),
+    "gcp-api-key": re.compile(r"\b(AIza[0-9A-Za-z_\-]{35})\b"),
+    "gcp-service-account": re.compile(r"(\"type\"\s*:\s*\"service_account\")"),
+    "stripe-secret-key": re.compile(r"\b((?:sk|rk)_live_[0-9A-Za-z]{24,99})\b"),
+    "openai-api-key": re.compile(r"\b(sk-(?:proj-)?[A-Za-z0-9_\-]{20}T3BlbkFJ[A-Za-z0-9_\-]{20})\b"),
+    "npm-token": re.compile(r"\b(npm_[0-9A-Za-z]{36})\b"),
+    "gitlab-token": re.compile(r"\b(glpat-[0-9A-Za-z_\-]{20})\b"),
+}
+_PREFILTER = ("AKIA", "ASIA", "ABIA", "ACCA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "PRIVATE KEY",
+              "hooks.slack.com", "xox", "AIza", "service_account", "_live_", "T3BlbkFJ", "npm_", "glpat-")
+_ANY_SECRET = re.compile("|".join(f"(?:{p.pattern})" for p in SECRET_PATTERNS.values()))
+MAX_HITS = 200
+
+
+def redact(value: str) -> str:
+    """Keep a short recognisable prefix and hide the rest."""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * min(len(value) - 4, 16) + f"…[REDACTED {len(value)} chars]"
+
+
+def redact_text(text: str) -> str:
+    """Redact every secret-looking token in arbitrary text (snippets, messages)."""
+    if not text or not any(p in text for p in _PREFILTER):
+        return text
+    return _ANY_SECRET.sub(lambda m: "[REDACTED]" if "PRIVATE KEY" in m.group(0) else redact(m.group(0)), text)
+
+
+def scan_text(path: str, text: str) -> list[SecretHit]:
+    if not any(p in text for p in _PREFILTER):
+        return []
+    hits = []
+    for kind, pattern in SECRET_PATTERNS.items():
+        for match in pattern.finditer(text):
+            value = match.group(1)
+            if kind in ("aws-access-key-id",) and value.endswith("EXAMPLE"):
+                continue  # AWS's documented example key
+            line = text.count("\n", 0, match.start()) + 1
+            shown = "[REDACTED private key]" if kind == "private-key" else redact(value)
+            hits.append(SecretHit(path, line, kind, shown))
+    return hits
+
+
+def collect_secrets(source: Source, files: list[str]) -> list[SecretHit]:
+    hits: list[SecretHit] = []
+    for path in files:
+        if path.endswith((".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".pdf", ".zip",
+                          ".gz", ".tgz", ".jar", ".lock", ".svg", ".min.js", ".map")) or path.endswith("-lock.json"):
+            continue
+        text = source.read_text(path)
+        if text:
+            hits.extend(scan_text(path, text))
+        if len(hits) >= MAX_HITS:
+            break
+    return hits

@@ -1,0 +1,850 @@
+"""The signal catalogue, grouped by category. Each function reads facts only."""
+from __future__ import annotations
+
+import re
+
+from .facts import Facts
+from .signals import (ARTIFACT, CACHE, CLAIM_CI, CONTAINER_BUILD, CONTAINER_SCAN, COVERAGE_FLAG, DEP_SCAN,
+                      DEPLOY_CMD, E2E_CMD, IAC_SCAN, LINT_CMD, NOTIFY, PERF_CMD, PROGRESSIVE, PUBLISH_CMD,
+                      ROLLBACK, SAST, SBOM_SIGN, SECRET_SCAN, SMOKE_CMD, TEST_CMD, TEST_REPORT, TF_VALIDATE,
+                      TYPE_CMD, Signal, Signals, ci_matching, deploy_jobs, ev, found, listing, pr_pipelines,
+                      rx, signal)
+
+
+def _paths(paths: list[str], limit: int = 5) -> list:
+    return [ev(p) for p in sorted(paths)[:limit]]
+
+
+def _config(facts: Facts, *kinds: str) -> list:
+    return _paths([p for k in kinds for p in facts.config_files.get(k, [])])
+
+
+def _local_commands(facts: Facts, pattern: re.Pattern[str]) -> list:
+    """Make targets and package scripts whose name or command matches: quality gates run by hand."""
+    hits = [ev(t.path, t.line, f"{t.name}: {' && '.join(t.recipe)[:100]}") for t in facts.make_targets
+            if pattern.search(t.name) or any(pattern.search(r) for r in t.recipe)]
+    for manifest in facts.manifests:
+        hits += [ev(manifest.path, None, f'"{name}": "{cmd}"') for name, cmd in manifest.scripts.items()
+                 if pattern.search(name) or pattern.search(cmd)]
+    return hits
+
+
+# -- CI presence --------------------------------------------------------------------------------
+
+@signal("ci.present", "a CI pipeline with at least one job exists")
+def ci_present(s: Signals) -> Signal:
+    return found(ev(p.path, p.line, f"{p.provider}: {len(p.jobs)} job(s)") for p in s.facts.pipelines if p.jobs)
+
+
+@signal("ci.placeholder_only", "the CI folder holds only placeholders such as .gitkeep")
+def ci_placeholder(s: Signals) -> Signal:
+    if s.facts.pipelines:
+        return Signal(False)
+    return found(ev(p, None, "placeholder, no workflow") for p in s.facts.ci_placeholders)
+
+
+@signal("ci.push_and_pr", "CI runs on pushes and on pull/merge requests")
+def ci_push_and_pr(s: Signals) -> Signal:
+    return found(ev(p.path, p.line, "triggers: " + ", ".join(sorted(p.triggers))) for p in s.facts.pipelines
+                 if p.jobs and p.triggers & {"push"} and p.triggers & {"pull_request", "pull_request_target", "merge_request"})
+
+
+@signal("ci.lint", "a linter runs in CI")
+def ci_lint(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, LINT_CMD))
+
+
+@signal("ci.typecheck", "a type checker runs in CI")
+def ci_typecheck(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, TYPE_CMD))
+
+
+@signal("ci.container_build", "a container image is built in CI")
+def ci_container_build(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, CONTAINER_BUILD))
+
+
+@signal("ci.cache", "CI caches dependencies or layers")
+def ci_cache(s: Signals) -> Signal:
+    hits = ci_matching(s.facts, CACHE)
+    hits += [ev(p.path, None, "cache:") for p in s.facts.pipelines if p.provider == "gitlab-ci" and "\ncache:" in p.text]
+    return found(hits)
+
+
+@signal("ci.artifacts", "CI publishes build artifacts, images or packages")
+def ci_artifacts(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, ARTIFACT))
+
+
+@signal("ci.matrix", "a CI job runs over a matrix of versions or platforms")
+def ci_matrix(s: Signals) -> Signal:
+    return found(ev(p.path, j.line, f"job {j.id}: matrix") for p in s.facts.pipelines for j in p.jobs if j.matrix)
+
+
+# -- build ----------------------------------------------------------------------------------------
+
+BUILD_WORDS = rx(r"^(build|test|lint|check|ci|all|install|compile|package|dist|bundle|typecheck|format)\b|"
+                 r"\b(build|compile|tsc|webpack|vite build|next build|go build|cargo build|uv build|python -m build)\b")
+
+
+@signal("build.scripted", "build and test steps are scripted (Makefile, package scripts, task runner)")
+def build_scripted(s: Signals) -> Signal:
+    return found(_local_commands(s.facts, BUILD_WORDS)[:6])
+
+
+@signal("build.lockfile", "dependency versions are locked")
+def build_lockfile(s: Signals) -> Signal:
+    return found(_paths(s.facts.lockfiles))
+
+
+@signal("build.local_quality_gates", "lint, type check or tests are scripted locally")
+def local_gates(s: Signals) -> Signal:
+    return found(_local_commands(s.facts, rx(r"^(lint|typecheck|type-check|test|check)\b|\b(ruff|mypy|eslint|pytest|jest)\b"))[:6])
+
+
+@signal("build.commit_sha", "the commit SHA is stamped into builds")
+def build_commit_sha(s: Signals) -> Signal:
+    pattern = rx(r"(COMMIT_SHA|GIT_SHA|GIT_COMMIT|SOURCE_COMMIT|REVISION|VCS_REF|BUILD_SHA|image\.revision|github\.sha|CI_COMMIT_SHA|SHORT_SHA|COMMIT_ID)")
+    hits = [ev(d.path, i.line, f"{i.cmd} {i.args}") for d in s.facts.dockerfiles for i in d.instructions
+            if i.cmd in ("ARG", "ENV", "LABEL") and pattern.search(i.args)]
+    hits += ci_matching(s.facts, rx(r"(--build-arg[^\n]*(sha|commit|revision)|ldflags[^\n]*(commit|sha|version)|"
+                                    r"org\.opencontainers\.image\.revision)"))
+    return found(hits)
+
+
+@signal("build.dockerfile", "the repository has a Dockerfile")
+def has_dockerfile(s: Signals) -> Signal:
+    return found(ev(d.path) for d in s.facts.dockerfiles)
+
+
+@signal("build.multistage", "every Dockerfile uses a multi-stage build")
+def multistage(s: Signals) -> Signal:
+    files = s.facts.dockerfiles
+    ok = [d for d in files if len(d.stages) >= 2]
+    return Signal(bool(files) and len(ok) == len(files), tuple(ev(d.path, d.stages[1].line, f"FROM {d.stages[1].args}") for d in ok))
+
+
+# -- tests ------------------------------------------------------------------------------------------
+
+@signal("tests.present", "automated tests exist")
+def tests_present(s: Signals) -> Signal:
+    f = s.facts
+    hits = [ev(c.path, c.line, f"{c.tool} configuration") for c in f.test_configs]
+    for level in ("unit", "integration", "e2e"):
+        if f.test_files.get(level):
+            hits.append(ev(f.test_files[level][0], None, f"{len(f.test_files[level])} {level} test file(s)"))
+    return found(hits)
+
+
+@signal("ci.tests", "tests run in CI")
+def ci_tests(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, TEST_CMD))
+
+
+@signal("ci.tests_on_pr", "tests run in CI on pull/merge requests")
+def ci_tests_on_pr(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, TEST_CMD, pipelines=pr_pipelines(s.facts)))
+
+
+@signal("tests.coverage_threshold", "a coverage threshold is configured")
+def coverage_threshold(s: Signals) -> Signal:
+    return found(ev(c.path, c.line, f"{c.tool}: fail under {c.coverage_threshold:g}%")
+                 for c in s.facts.test_configs if c.coverage_threshold)
+
+
+@signal("ci.coverage_gate", "CI fails the build when coverage drops under a threshold")
+def ci_coverage_gate(s: Signals) -> Signal:
+    explicit = ci_matching(s.facts, COVERAGE_FLAG)
+    if explicit:
+        return found(explicit)
+    tests_in_ci = s["ci.tests"]
+    threshold = s["tests.coverage_threshold"]
+    if not (tests_in_ci.truthy and threshold.truthy):
+        return Signal(False)
+    # A configured threshold is enforced when CI runs the runner that reads it with coverage on.
+    runners = {c.tool for c in s.facts.test_configs if c.coverage_threshold}
+    pattern = rx("|".join({"pytest": r"pytest|tox|nox|make test", "tox": r"tox", "coverage": r"coverage|pytest --cov|make test",
+                           "jest": r"jest|(npm|yarn|pnpm)( run)? test", "vitest": r"vitest|(npm|yarn|pnpm)( run)? test"}
+                          .get(tool, re.escape(tool)) for tool in runners))
+    hits = ci_matching(s.facts, pattern)
+    return found(hits + list(threshold.evidence)) if hits else Signal(False)
+
+
+@signal("ci.test_reports", "CI publishes test or coverage reports")
+def ci_test_reports(s: Signals) -> Signal:
+    hits = ci_matching(s.facts, TEST_REPORT)
+    hits += [ev(p.path, None, "reports: junit") for p in s.facts.pipelines if p.provider == "gitlab-ci"
+             and re.search(r"reports:\s*\n\s*(junit|coverage_report)", p.text)]
+    return found(hits)
+
+
+@signal("tests.e2e_present", "end-to-end tests exist")
+def e2e_present(s: Signals) -> Signal:
+    hits = [ev(c.path, c.line, f"{c.tool} configuration") for c in s.facts.test_configs if c.tool in ("playwright", "cypress")]
+    e2e = s.facts.test_files.get("e2e", [])
+    if e2e:
+        hits.append(ev(e2e[0], None, f"{len(e2e)} e2e test file(s)"))
+    return found(hits)
+
+
+@signal("ci.e2e", "end-to-end tests run in CI")
+def ci_e2e(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, E2E_CMD))
+
+
+@signal("js.tests_present", "a JavaScript/TypeScript test runner is configured")
+def js_tests(s: Signals) -> Signal:
+    hits = [ev(c.path, c.line, c.tool) for c in s.facts.test_configs if c.tool in ("jest", "vitest", "mocha", "karma")]
+    hits += [ev(m.path, None, "test runner dependency") for m in s.facts.manifests
+             if m.ecosystem == "npm" and m.dependencies & {"jest", "vitest", "mocha", "karma", "ava", "@jest/core"}]
+    return found(hits)
+
+
+@signal("js.coverage_threshold", "the JavaScript test runner enforces a coverage threshold")
+def js_threshold(s: Signals) -> Signal:
+    return found(ev(c.path, c.line, f"{c.tool}: {c.coverage_threshold:g}%") for c in s.facts.test_configs
+                 if c.tool in ("jest", "vitest", "mocha", "karma", "nyc") and c.coverage_threshold)
+
+
+@signal("tests.pyramid", "unit tests outnumber integration tests, which outnumber end-to-end tests")
+def pyramid(s: Signals) -> Signal:
+    counts = {k: len(v) for k, v in s.facts.test_files.items()}
+    unit, integ, e2e = counts.get("unit", 0), counts.get("integration", 0), counts.get("e2e", 0)
+    text = f"unit {unit}, integration {integ}, e2e {e2e}"
+    anchor = (s.facts.test_files.get("unit") or s.facts.test_files.get("e2e") or ["."])[0]
+    return Signal(unit > 0 and unit >= integ >= 0 and unit >= e2e and unit > 0, (ev(anchor, None, text),))
+
+
+@signal("ci.performance", "performance tests or budgets run in CI")
+def ci_performance(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, PERF_CMD))
+
+
+@signal("tests.performance_present", "performance tests or budgets exist")
+def perf_present(s: Signals) -> Signal:
+    hits = _config(s.facts, "k6", "locust", "lighthouse", "size-limit")
+    hits += _paths(s.facts.test_files.get("performance", []))
+    hits += [ev(m.path, None, "bundlesize budget") for m in s.facts.manifests if m.ecosystem == "npm" and "bundlesize" in m.data]
+    return found(hits)
+
+
+# -- deployment ---------------------------------------------------------------------------------------
+
+DEPLOY_TARGET = rx(r"^(deploy|release|publish|rollout|ship)")
+
+
+@signal("deploy.scripted", "deployment is scripted (a deploy target, script or platform configuration)")
+def deploy_scripted(s: Signals) -> Signal:
+    f = s.facts
+    hits = [ev(t.path, t.line, t.name) for t in f.make_targets if DEPLOY_TARGET.search(t.name)]
+    for m in f.manifests:
+        hits += [ev(m.path, None, f'"{n}": "{c}"') for n, c in m.scripts.items() if DEPLOY_TARGET.search(n)]
+    hits += _paths([p for p in f.files if re.search(r"(^|/)(scripts?|bin|deploy)/[^/]*deploy[^/]*\.(sh|py|ts|js)$", p)
+                    or re.search(r"(^|/)deploy\.(sh|py)$", p)])
+    hits += _config(f, "vercel", "netlify", "fly", "app-engine", "cloud-run", "heroku")
+    hits += [ev(p.path, p.line) for p in f.pipelines if p.provider == "cloud-build"]
+    for tool in ("skaffold", "serverless", "helm", "kustomize"):
+        hits += _paths(f.iac_tools.get(tool, []), 1)
+    return found(hits)
+
+
+@signal("deploy.manual_docs", "deployment documentation tells people to run deploy commands by hand")
+def deploy_manual_docs(s: Signals) -> Signal:
+    return found([l.evidence() for l in s.facts.doc_lines if DEPLOY_CMD.search(l.text)][:5])
+
+
+@signal("deploy.commented_out", "deploy commands are commented out in the Makefile")
+def deploy_commented(s: Signals) -> Signal:
+    return found([l.evidence() for l in s.facts.make_commented if DEPLOY_CMD.search(l.text) or re.search(r"#\s*deploy\w*:", l.text)][:3])
+
+
+@signal("ci.deploy", "a CI job deploys")
+def ci_deploy(s: Signals) -> Signal:
+    return found(ev(p.path, j.line, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
+                 for p, j in deploy_jobs(s.facts))
+
+
+@signal("ci.deploy_environments", "every deploy job targets a named environment")
+def ci_deploy_envs(s: Signals) -> Signal:
+    jobs = deploy_jobs(s.facts)
+    ok = [(p, j) for p, j in jobs if j.environment]
+    return Signal(bool(jobs) and len(ok) == len(jobs), tuple(ev(p.path, j.line, f"environment: {j.environment}") for p, j in ok))
+
+
+@signal("ci.deploy_gated", "production deploys wait for an approval or protected environment")
+def ci_deploy_gated(s: Signals) -> Signal:
+    return found(ev(p.path, j.line, f"job {j.id}: " + ("manual gate" if j.manual else f"environment {j.environment}"))
+                 for p, j in deploy_jobs(s.facts) if j.manual or (j.environment and re.search(r"prod", j.environment, re.I)))
+
+
+@signal("ci.oidc", "CI authenticates to the cloud with OIDC federation")
+def ci_oidc(s: Signals) -> Signal:
+    hits = [ev(p.path, p.line, "permissions: id-token: write") for p in s.facts.pipelines if "id-token: write" in p.text]
+    hits += ci_matching(s.facts, rx(r"(role-to-assume|workload_identity_provider|azure/login[^\n]*client-id|oidc)"))
+    return found(hits)
+
+
+@signal("ci.static_cloud_keys", "long-lived cloud credentials are passed to CI from secrets")
+def static_keys(s: Signals) -> Signal:
+    pattern = rx(r"secrets\.(AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|GCP_SA_KEY|GCP_CREDENTIALS|GOOGLE_CREDENTIALS|"
+                 r"GOOGLE_APPLICATION_CREDENTIALS|AZURE_CREDENTIALS|SERVICE_ACCOUNT_KEY|GCLOUD_SERVICE_KEY)|credentials_json")
+    hits = []
+    for p in s.facts.pipelines:
+        for number, line in enumerate(p.text.splitlines(), 1):
+            if pattern.search(line):
+                hits.append(ev(p.path, number, line))
+    return listing(hits[:10])
+
+
+@signal("ci.cloud_deploy", "CI deploys to a cloud provider")
+def cloud_deploy(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, rx(r"(gcloud|aws |aws-actions|google-github-actions|azure/|az |eksctl|gke|ecs|"
+                                         r"cloudrun|lambda)")))
+
+
+@signal("ci.smoke_tests", "deploys are followed by a smoke test or health check")
+def smoke(s: Signals) -> Signal:
+    jobs = deploy_jobs(s.facts)
+    hits = []
+    for p, j in jobs:
+        hits += [ev(p.path, st.line, st.name or (st.run or "")[:80]) for st in j.steps
+                 if SMOKE_CMD.search(f"{st.name}\n{st.run or ''}\n{st.uses or ''}")]
+    for p in s.facts.pipelines:
+        hits += [ev(p.path, j.line, f"job {j.id}") for j in p.jobs if SMOKE_CMD.search(j.id + " " + j.name)]
+    return found(hits)
+
+
+@signal("deploy.rollback", "rollback is automated")
+def rollback(s: Signals) -> Signal:
+    hits = ci_matching(s.facts, ROLLBACK)
+    hits += [ev(p.path, j.line, f"job {j.id}") for p in s.facts.pipelines for j in p.jobs if re.search("rollback", j.id, re.I)]
+    hits += [ev(o.path, o.line, f"kind: {o.kind}") for o in s.facts.k8s_objects if o.kind in ("Rollout",)]
+    hits += [ev(t.path, t.line, t.name) for t in s.facts.make_targets if "rollback" in t.name]
+    return found(hits)
+
+
+@signal("deploy.progressive", "progressive delivery: canary, blue/green or traffic splitting")
+def progressive(s: Signals) -> Signal:
+    hits = ci_matching(s.facts, PROGRESSIVE)
+    hits += [ev(o.path, o.line, f"kind: {o.kind}") for o in s.facts.k8s_objects if o.kind in ("Rollout", "Canary")]
+    hits += [ev(p.path, j.line, f"job {j.id}: manual gate") for p in s.facts.pipelines for j in p.jobs
+             if j.manual and p.provider == "jenkins"]
+    return found(hits)
+
+
+@signal("release.automation", "releases are automated (release tool or release workflow)")
+def release_automation(s: Signals) -> Signal:
+    hits = _config(s.facts, "release-please", "semantic-release", "goreleaser", "changesets")
+    hits += [ev(p.path, p.line, "runs on tags/releases") for p in s.facts.pipelines if p.triggers & {"release", "tag"}]
+    hits += ci_matching(s.facts, PUBLISH_CMD)
+    return found(hits)
+
+
+# -- security -----------------------------------------------------------------------------------------
+
+@signal("deps.update_bot", "Dependabot or Renovate is configured")
+def update_bot(s: Signals) -> Signal:
+    return found(ev(path, None, tool) for tool, path in s.facts.dependency_update_paths.items())
+
+
+ECOSYSTEM_OF = {"npm": "npm", "pip": "pip", "go": "gomod", "cargo": "cargo", "maven": "maven", "gradle": "gradle",
+                "bundler": "bundler", "composer": "composer"}
+
+
+@signal("deps.uncovered_ecosystems", "ecosystems present that the update bot does not cover")
+def uncovered(s: Signals) -> Signal:
+    f = s.facts
+    if "renovate" in f.dependency_updates or "dependabot" not in f.dependency_updates:
+        return listing([])
+    covered = set(f.dependency_updates["dependabot"])
+    needed = {ECOSYSTEM_OF[m.ecosystem]: m.path for m in f.manifests if m.ecosystem in ECOSYSTEM_OF}
+    if any(p.provider == "github-actions" for p in f.pipelines):
+        needed["github-actions"] = ".github/workflows"
+    if f.dockerfiles:
+        needed["docker"] = f.dockerfiles[0].path
+    if f.terraform:
+        needed["terraform"] = f.terraform[0].path
+    path = f.dependency_update_paths["dependabot"]
+    return listing(ev(path, None, f"no '{eco}' updates (found {where})") for eco, where in sorted(needed.items())
+                   if eco not in covered and not (eco == "pip" and "uv" in covered))
+
+
+@signal("secrets.committed", "secrets committed in tracked files")
+def committed_secrets(s: Signals) -> Signal:
+    return listing(ev(h.path, h.line, f"{h.kind}: {h.redacted}") for h in s.facts.secrets)
+
+
+@signal("env.committed", ".env files with real values are tracked")
+def env_committed(s: Signals) -> Signal:
+    return listing(_paths(s.facts.config_files.get("env-file", []), 10))
+
+
+@signal("secrets.scanning", "secret scanning runs in CI or a pre-commit hook")
+def secret_scanning(s: Signals) -> Signal:
+    hits = ci_matching(s.facts, SECRET_SCAN)
+    hits += [ev(".pre-commit-config.yaml", None, h) for h in s.facts.pre_commit_hooks.get("pre-commit", []) if SECRET_SCAN.search(h)]
+    hits += _config(s.facts, "gitleaks", "secrets-baseline")
+    return found(hits)
+
+
+@signal("ci.sast", "static analysis for security (SAST) runs in CI")
+def sast(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, SAST))
+
+
+@signal("ci.dependency_scan", "dependency vulnerability scanning runs in CI")
+def dep_scan(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, DEP_SCAN))
+
+
+@signal("ci.container_scan", "container images are scanned in CI")
+def container_scan(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, CONTAINER_SCAN))
+
+
+@signal("ci.iac_scan", "infrastructure code is scanned in CI")
+def iac_scan(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, IAC_SCAN))
+
+
+@signal("ci.sbom_signing", "CI produces an SBOM, signs artifacts or attests provenance")
+def sbom(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, SBOM_SIGN))
+
+
+@signal("docs.security_policy", "a security policy (SECURITY.md) exists")
+def security_policy(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("security", [])))
+
+
+@signal("gha.present", "GitHub Actions workflows exist")
+def gha_present(s: Signals) -> Signal:
+    return found(ev(p.path) for p in s.facts.pipelines if p.provider == "github-actions")
+
+
+FULL_SHA = re.compile(r"@[0-9a-f]{40}$")
+
+
+@signal("gha.unpinned_actions", "third-party actions not pinned to a full commit SHA")
+def unpinned(s: Signals) -> Signal:
+    hits = []
+    for p in s.facts.pipelines:
+        if p.provider != "github-actions":
+            continue
+        for job in p.jobs:
+            refs = [(st.uses, st.line) for st in job.steps if st.uses] + ([(job.uses, job.line)] if job.uses else [])
+            for uses, line in refs:
+                if uses.startswith(("./", "docker://")) or FULL_SHA.search(uses):
+                    continue
+                hits.append(ev(p.path, line, f"uses: {uses}"))
+    return listing(hits)
+
+
+@signal("gha.missing_permissions", "workflows without a least-privilege top-level permissions block")
+def missing_permissions(s: Signals) -> Signal:
+    hits = []
+    for p in s.facts.pipelines:
+        if p.provider != "github-actions" or not p.jobs:
+            continue
+        if p.permissions is None:
+            if not all(j.permissions is not None for j in p.jobs):
+                hits.append(ev(p.path, p.line, "no top-level permissions: the token gets the repository default"))
+        elif p.permissions == "write-all" or (isinstance(p.permissions, dict) and
+                                              all(v == "write" for v in p.permissions.values()) and len(p.permissions) > 3):
+            hits.append(ev(p.path, getattr(p.permissions, "line", p.line), f"permissions: {p.permissions}"))
+    return listing(hits)
+
+
+INJECTABLE = re.compile(r"\$\{\{\s*(github\.event\.(issue\.title|issue\.body|pull_request\.title|pull_request\.body|"
+                        r"comment\.body|review\.body|review_comment\.body|pages\.[^}]*page_name|commits[^}]*message|"
+                        r"head_commit\.message|head_commit\.author\.(email|name)|commits[^}]*author\.(email|name)|"
+                        r"pull_request\.head\.ref|pull_request\.head\.label|pull_request\.head\.repo\.default_branch|"
+                        r"workflow_run\.head_branch|workflow_run\.head_commit\.message|discussion\.(title|body))|"
+                        r"github\.head_ref)\s*\}\}")
+
+
+@signal("gha.template_injection", "untrusted event fields expanded straight into run: scripts")
+def template_injection(s: Signals) -> Signal:
+    hits = []
+    for p, j, st in [(p, j, st) for p in s.facts.pipelines if p.provider == "github-actions" for j in p.jobs for st in j.steps]:
+        texts = [st.run or ""]
+        if st.uses and st.uses.startswith("actions/github-script"):
+            texts.append(str(st.with_.get("script", "")))
+        for text in texts:
+            match = INJECTABLE.search(text)
+            if match:
+                hits.append(ev(p.path, st.line, match.group(0)))
+    return listing(hits)
+
+
+# -- monitoring ---------------------------------------------------------------------------------------
+
+def _code(s: Signals, *names: str) -> list:
+    return [l.evidence() for n in names for l in s.facts.source_signals.get(n, [])[:3]]
+
+
+@signal("mon.health", "health checks: a health endpoint, HEALTHCHECK, compose healthcheck or probes")
+def mon_health(s: Signals) -> Signal:
+    f = s.facts
+    hits = [ev(d.path, i.line, f"HEALTHCHECK {i.args}") for d in f.dockerfiles for i in d.of("HEALTHCHECK")]
+    hits += [ev(c.path, svc.line, f"{svc.name}: healthcheck") for c in f.compose_files for svc in c.services if "healthcheck" in svc.spec]
+    hits += [ev(o.path, o.line, f"{o.kind} {o.name}: probes") for o in f.k8s_objects
+             if "Probe" in str((o.pod_spec() or {}).get("containers", ""))]
+    hits += _code(s, "health-endpoint")
+    return found(hits)
+
+
+@signal("mon.metrics", "application metrics are exported (Prometheus, OpenTelemetry, Datadog)")
+def mon_metrics(s: Signals) -> Signal:
+    hits = _code(s, "prometheus", "datadog", "new-relic") + _config(s.facts, "prometheus")
+    hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind in ("ServiceMonitor", "PodMonitor")]
+    hits += [ev(m.path, None, "metrics library") for m in s.facts.manifests
+             if m.dependencies & {"prometheus-client", "prometheus_client", "prom-client", "opentelemetry-sdk", "ddtrace",
+                                  "prometheus-fastapi-instrumentator", "micrometer-registry-prometheus"}]
+    return found(hits)
+
+
+@signal("mon.logging", "structured logging is configured")
+def mon_logging(s: Signals) -> Signal:
+    return found(_code(s, "structured-logging") + _config(s.facts, "logging-config"))
+
+
+@signal("mon.error_tracking", "errors are reported to a tracker (Sentry, Datadog, New Relic, Rollbar)")
+def mon_errors(s: Signals) -> Signal:
+    hits = _code(s, "sentry", "datadog", "new-relic") + _config(s.facts, "sentry")
+    hits += [ev(m.path, None, "error tracking SDK") for m in s.facts.manifests
+             if m.dependencies & {"sentry-sdk", "@sentry/node", "@sentry/nextjs", "@sentry/react", "rollbar", "bugsnag",
+                                  "@bugsnag/js", "ddtrace", "newrelic"}]
+    return found(hits)
+
+
+@signal("mon.tracing", "distributed tracing is instrumented (OpenTelemetry, Cloud Trace, Datadog)")
+def mon_tracing(s: Signals) -> Signal:
+    hits = _code(s, "opentelemetry", "cloud-trace") + _config(s.facts, "otel-collector")
+    hits += [ev(m.path, None, "tracing library") for m in s.facts.manifests
+             if any(d.startswith(("opentelemetry", "@opentelemetry")) for d in m.dependencies)]
+    return found(hits)
+
+
+@signal("mon.dashboards", "dashboards are kept as code")
+def mon_dashboards(s: Signals) -> Signal:
+    hits = _config(s.facts, "grafana-dashboard")
+    hits += _paths([p for p in s.facts.config_files.get("monitoring-code", []) if "dashboard" in p.lower()])
+    hits += _paths([t.path for t in s.facts.terraform if re.search(r"(grafana_dashboard|monitoring_dashboard|"
+                                                                    r"cloudwatch_dashboard|datadog_dashboard)", t.text)])
+    return found(hits)
+
+
+@signal("mon.alerts", "alert rules are kept as code")
+def mon_alerts(s: Signals) -> Signal:
+    hits = _config(s.facts, "alert-rules", "alertmanager")
+    hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind == "PrometheusRule"]
+    hits += _paths([t.path for t in s.facts.terraform if re.search(r"(alert_policy|metric_alarm|monitor\"|alert_rule)", t.text)])
+    return found(hits)
+
+
+@signal("mon.slo", "service level objectives are defined")
+def mon_slo(s: Signals) -> Signal:
+    hits = _config(s.facts, "slo")
+    hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind in ("ServiceLevelObjective", "PrometheusServiceLevel")]
+    hits += _paths([t.path for t in s.facts.terraform if "slo" in t.text.lower() and "service_level_objective" in t.text.lower()])
+    return found(hits)
+
+
+@signal("ci.failure_notifications", "CI notifies people when a pipeline fails")
+def failure_notify(s: Signals) -> Signal:
+    hits = []
+    for p in s.facts.pipelines:
+        for j in p.jobs:
+            for st in j.steps:
+                text = f"{st.uses or ''} {st.run or ''} {st.name}"
+                if NOTIFY.search(text) and ("failure" in p.text or "on_failure" in p.text or "when: on_failure" in p.text):
+                    hits.append(ev(p.path, st.line, st.name))
+        if p.provider == "jenkins" and re.search(r"post\s*\{[^}]*failure", p.text, re.S):
+            hits.append(ev(p.path, None, "post { failure { ... } }"))
+    return found(hits)
+
+
+@signal("mon.backup_verification", "backups are verified by a scheduled job")
+def backup_verify(s: Signals) -> Signal:
+    return found(ev(p.path, j.line, f"job {j.id}") for p in s.facts.pipelines if "schedule" in p.triggers
+                 for j in p.jobs if re.search(r"backup|restore", j.id + " " + j.name + " " + " ".join(st.run or "" for st in j.steps), re.I))
+
+
+# -- infrastructure as code ------------------------------------------------------------------------------
+
+@signal("iac.containerised", "the application is containerised (Dockerfile or compose)")
+def containerised(s: Signals) -> Signal:
+    return found([ev(d.path) for d in s.facts.dockerfiles] + [ev(c.path) for c in s.facts.compose_files])
+
+
+@signal("iac.present", "infrastructure is defined as code (Terraform, Pulumi, CloudFormation, Kubernetes, Helm…)")
+def iac_present(s: Signals) -> Signal:
+    return found(ev(paths[0], None, tool) for tool, paths in sorted(s.facts.iac_tools.items()) if paths)
+
+
+@signal("tf.present", "Terraform or OpenTofu code exists")
+def tf_present(s: Signals) -> Signal:
+    return found(_paths([t.path for t in s.facts.terraform], 3))
+
+
+BACKEND = re.compile(r"""^\s*backend\s+"(\w+)"|^\s*cloud\s*\{""", re.M)
+
+
+@signal("tf.remote_backend", "Terraform state is kept in a remote backend with locking")
+def tf_backend(s: Signals) -> Signal:
+    hits = []
+    for t in s.facts.terraform:
+        for m in BACKEND.finditer(t.text):
+            kind = m.group(1) or "cloud"
+            line = t.text.count("\n", 0, m.start()) + 1
+            if kind == "local":
+                continue
+            if kind == "s3":
+                block = t.text[m.start(): m.start() + 800]
+                if "dynamodb_table" not in block and "use_lockfile" not in block:
+                    continue
+            hits.append(ev(t.path, line, f'backend "{kind}"'))
+    return found(hits)
+
+
+@signal("tf.state_committed", "Terraform state files are committed")
+def tf_state(s: Signals) -> Signal:
+    return listing(_paths([p for p in s.facts.all_files if p.endswith((".tfstate", ".tfstate.backup"))], 10))
+
+
+@signal("tf.versions_pinned", "Terraform pins required_version and provider versions")
+def tf_pinned(s: Signals) -> Signal:
+    text = "\n".join(t.text for t in s.facts.terraform)
+    hits = [ev(t.path, t.text.count("\n", 0, t.text.find("required_version")) + 1, "required_version")
+            for t in s.facts.terraform if "required_version" in t.text]
+    providers_ok = "required_providers" in text and re.search(r"required_providers\s*\{[^}]*version\s*=", text, re.S)
+    return Signal(bool(hits) and bool(providers_ok), tuple(hits))
+
+
+@signal("tf.lockfile", "the Terraform dependency lock file is committed")
+def tf_lock(s: Signals) -> Signal:
+    return found(_config(s.facts, "terraform-lock"))
+
+
+@signal("iac.validated_in_ci", "infrastructure code is formatted, validated or planned in CI")
+def iac_validated(s: Signals) -> Signal:
+    return found(ci_matching(s.facts, TF_VALIDATE))
+
+
+@signal("k8s.workloads", "Kubernetes workloads are defined")
+def k8s_workloads(s: Signals) -> Signal:
+    return found(ev(o.path, o.line, f"{o.kind} {o.name}") for o in s.facts.k8s_objects if o.pod_spec() is not None)
+
+
+@signal("k8s.unprobed_or_unbounded", "containers without probes or resource requests/limits")
+def k8s_gaps(s: Signals) -> Signal:
+    hits = []
+    for o in s.facts.k8s_objects:
+        pod = o.pod_spec()
+        if pod is None:
+            continue
+        for c in pod.get("containers") or []:
+            if not isinstance(c, dict):
+                continue
+            missing = [k for k in ("readinessProbe", "livenessProbe") if k not in c and o.kind not in ("Job", "CronJob")]
+            res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
+            missing += [k for k in ("requests", "limits") if k not in res]
+            if missing:
+                hits.append(ev(o.path, getattr(c, "line", o.line), f"{o.kind}/{o.name} container {c.get('name')}: no {', '.join(missing)}"))
+    return listing(hits)
+
+
+@signal("iac.environments", "environments are separated (per-environment directories, overlays or var files)")
+def environments(s: Signals) -> Signal:
+    pattern = re.compile(r"(^|/)(environments?|envs?|overlays|stages)/(dev|development|staging|stage|prod|production|qa|test)(/|$)|"
+                         r"(^|/)(dev|staging|stage|prod|production)\.tfvars$|values-(dev|staging|prod|production)\.ya?ml$", re.I)
+    return found(_paths([p for p in s.facts.files if pattern.search(p)], 6))
+
+
+@signal("docker.root_user", "Dockerfiles whose final stage runs as root")
+def docker_root(s: Signals) -> Signal:
+    hits = []
+    for d in s.facts.dockerfiles:
+        stages = d.stages
+        if not stages:
+            continue
+        last_from = stages[-1].line
+        users = [i for i in d.of("USER") if i.line > last_from]
+        if not users or users[-1].args.split(":")[0] in ("root", "0"):
+            where = users[-1] if users else stages[-1]
+            hits.append(ev(d.path, where.line, f"{where.cmd} {where.args}" + ("" if users else " (no USER: runs as root)")))
+    return listing(hits)
+
+
+@signal("docker.healthcheck_missing", "Dockerfiles of services without a HEALTHCHECK")
+def docker_no_healthcheck(s: Signals) -> Signal:
+    return listing(ev(d.path, None, "no HEALTHCHECK") for d in s.facts.dockerfiles if not d.of("HEALTHCHECK") and d.stages)
+
+
+@signal("docker.unpinned_base", "base images without a version tag or digest, or on :latest")
+def docker_unpinned(s: Signals) -> Signal:
+    hits = []
+    for d in s.facts.dockerfiles:
+        stage_names = {i.args.split()[-1].lower() for i in d.stages if " as " in i.args.lower()}
+        for i in d.stages:
+            image = next((a for a in i.args.split() if not a.startswith("--")), "")
+            if image.lower() in stage_names or image == "scratch" or image.startswith("$"):
+                continue
+            if "@sha256:" in image:
+                continue
+            tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
+            if not tag or tag == "latest":
+                hits.append(ev(d.path, i.line, f"FROM {i.args}"))
+    return listing(hits)
+
+
+# -- GitOps ------------------------------------------------------------------------------------------------
+
+@signal("gitops.pr_template", "a pull request template exists")
+def pr_template(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("pr-template", [])))
+
+
+@signal("gitops.gitignore_secrets", ".gitignore keeps .env files and local secrets out of git")
+def gitignore_env(s: Signals) -> Signal:
+    return found([l.evidence() for l in s.facts.gitignore if re.search(r"(^|/)\.env|\*\.pem|\*\.key|secret", l.text)][:3])
+
+
+@signal("gitops.codeowners", "CODEOWNERS assigns reviewers")
+def codeowners(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("codeowners", [])))
+
+
+@signal("gitops.commit_convention_enforced", "a commit or PR-title convention is enforced by a tool")
+def commit_convention(s: Signals) -> Signal:
+    hits = _config(s.facts, "commitlint")
+    hits += [ev(p, None, "commit-msg hook") for p in s.facts.config_files.get("husky", []) if p.endswith("commit-msg")]
+    hits += ci_matching(s.facts, rx(r"(commitlint|action-semantic-pull-request|semantic-pull-request|conventional-commit|commitizen|cz check)"))
+    hits += [ev(".pre-commit-config.yaml", None, h) for h in s.facts.pre_commit_hooks.get("pre-commit", [])
+             if re.search(r"commitizen|conventional|commitlint|gitlint", h)]
+    return found(hits)
+
+
+@signal("gitops.pre_commit", "pre-commit hooks are configured (pre-commit, husky, lefthook)")
+def pre_commit(s: Signals) -> Signal:
+    return found(_config(s.facts, "pre-commit", "lefthook") + _paths(s.facts.pre_commit_hooks.get("husky", []), 2))
+
+
+@signal("gitops.branch_protection", "branch protection or rulesets are kept as code")
+def branch_protection(s: Signals) -> Signal:
+    hits = _config(s.facts, "branch-protection")
+    hits += _paths([t.path for t in s.facts.terraform if "branch_protection" in t.text])
+    return found(hits)
+
+
+@signal("gitops.gitops_controller", "deployments are reconciled by a GitOps controller (Argo CD, Flux)")
+def gitops_controller(s: Signals) -> Signal:
+    hits = [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind in ("Application", "ApplicationSet", "HelmRelease", "GitRepository")
+            or (o.kind == "Kustomization" and "fluxcd" in str(o.spec.get("apiVersion")))]
+    hits += _config(s.facts, "argocd", "flux")
+    return found(hits)
+
+
+@signal("gitops.encrypted_secrets", "secrets in git are encrypted (SOPS, Sealed Secrets, External Secrets)")
+def encrypted_secrets(s: Signals) -> Signal:
+    hits = _config(s.facts, "sops")
+    hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind in ("SealedSecret", "ExternalSecret")]
+    return found(hits)
+
+
+@signal("history.available", "git history is available")
+def history_available(s: Signals) -> Signal:
+    h = s.facts.history
+    return Signal(bool(h and getattr(h, "commit_count", 0) >= 10))
+
+
+@signal("history.pr_merge_share", "share of changes merged through pull requests (0-100)")
+def pr_share(s: Signals) -> Signal:
+    h = s.facts.history
+    share = getattr(h, "pr_merge_share", None) if h else None
+    if share is None:
+        return Signal(0)
+    return Signal(round(share * 100, 1), (ev(".git", None, f"{share:.0%} of changes on the default branch came through PRs"),))
+
+
+@signal("history.conventional_share", "share of commits following Conventional Commits (0-100)")
+def conv_share(s: Signals) -> Signal:
+    h = s.facts.history
+    share = getattr(h, "conventional_share", None) if h else None
+    if share is None:
+        return Signal(0)
+    return Signal(round(share * 100, 1), (ev(".git", None, f"{share:.0%} of commits follow Conventional Commits"),))
+
+
+# -- documentation --------------------------------------------------------------------------------------
+
+def _readme_lines(s: Signals) -> list:
+    return [l for l in s.facts.doc_lines if "/" not in l.path and l.path.lower().startswith("readme")]
+
+
+@signal("docs.readme", "a README with substance (at least 10 non-empty lines)")
+def readme(s: Signals) -> Signal:
+    lines = _readme_lines(s)
+    return Signal(len(lines) >= 10, (ev(lines[0].path, None, f"{len(lines)} non-empty lines"),) if lines else ())
+
+
+@signal("docs.readme_setup_and_test", "the README explains how to install or run, and how to test")
+def readme_sections(s: Signals) -> Signal:
+    lines = _readme_lines(s)
+    setup = [l for l in lines if re.search(r"(install|setup|set up|getting started|quick ?start|usage|run locally)", l.text, re.I)]
+    test = [l for l in lines if re.search(r"(\btest|pytest|npm test|make test|go test)", l.text, re.I)]
+    return Signal(bool(setup) and bool(test), tuple(l.evidence() for l in (setup[:1] + test[:1])))
+
+
+@signal("docs.contributing", "CONTRIBUTING guide exists")
+def contributing(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("contributing", [])))
+
+
+@signal("docs.deployment", "deployment is documented")
+def deployment_docs(s: Signals) -> Signal:
+    hits = _paths(s.facts.docs.get("deployment", []))
+    hits += [l.evidence() for l in _readme_lines(s) if re.match(r"#+\s*.*deploy", l.text, re.I)][:1]
+    return found(hits)
+
+
+@signal("docs.env_example", "environment variables are documented (.env.example or similar)")
+def env_example(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("env-example", [])))
+
+
+@signal("docs.runbooks", "runbooks or an incident-response guide exist")
+def runbooks(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("runbook", []) + s.facts.docs.get("incident-response", [])))
+
+
+@signal("docs.architecture", "architecture is documented (architecture docs or ADRs)")
+def architecture(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("architecture", []) + s.facts.docs.get("adr", [])))
+
+
+@signal("docs.adr", "architecture decision records are kept")
+def adrs(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("adr", [])))
+
+
+@signal("docs.changelog", "a CHANGELOG is kept")
+def changelog(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("changelog", [])))
+
+
+@signal("docs.api_spec", "the API is described by a machine-readable spec (OpenAPI, protobuf, GraphQL)")
+def api_spec(s: Signals) -> Signal:
+    return found(_paths(s.facts.docs.get("api-spec", [])))
+
+
+@signal("docs.claims_ci", "the README or docs claim a CI/CD pipeline or show a CI badge")
+def claims_ci(s: Signals) -> Signal:
+    return found([l.evidence() for l in s.facts.doc_lines if CLAIM_CI.search(l.text)][:3])
+
+
+@signal("docs.claims_deploy_automation", "the README or docs claim automated deployment")
+def claims_deploy(s: Signals) -> Signal:
+    pattern = rx(r"(automated deploy|deploys? automatically|continuous deployment|one-click deploy|auto-deploy)")
+    return found([l.evidence() for l in s.facts.doc_lines if pattern.search(l.text)][:3])

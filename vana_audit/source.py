@@ -1,0 +1,280 @@
+"""The one way anything reads the scanned repository.
+
+A `Source` lists repository-relative paths and reads them with caps. Two kinds:
+`WorkingTreeSource` (a directory, git's file list when it is a work tree, a walk otherwise) and
+`GitRefSource` (blobs at any ref, read from the object database through gitpython, no checkout).
+Nothing here raises on a bad file: read problems are recorded in `problems`.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .gitcmd import GitError, find_git_dir, run_git
+from .model import Problem
+
+DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_LISTED_FILES = 500_000
+BINARY_SNIFF_BYTES = 8192
+
+
+class TargetError(Exception):
+    """The target itself cannot be scanned (missing path, not a directory, bad ref): exit 2."""
+
+
+@dataclass(frozen=True)
+class GitInfo:
+    git_dir: Path
+    work_tree: Path | None
+    head_sha: str | None
+    ref: str | None
+    is_shallow: bool
+    is_bare: bool
+
+
+class Source:
+    """Base class: listing and capped, cached, problem-recording reads."""
+
+    label: str
+    git: GitInfo | None
+
+    def __init__(self, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
+        self.max_file_bytes = max_file_bytes
+        self.problems: list[Problem] = []
+        self._text_cache: dict[str, str | None] = {}
+        self._files: list[str] | None = None
+
+    # -- listing -------------------------------------------------------------------------
+    @property
+    def files(self) -> list[str]:
+        if self._files is None:
+            self._files = sorted(self._list_files())
+        return self._files
+
+    def _list_files(self) -> list[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def exists(self, path: str) -> bool:
+        return path in self._file_set
+
+    @property
+    def _file_set(self) -> set[str]:
+        cached = getattr(self, "_file_set_cache", None)
+        if cached is None:
+            cached = set(self.files)
+            self._file_set_cache = cached
+        return cached
+
+    # -- reading -------------------------------------------------------------------------
+    def read_bytes(self, path: str) -> bytes | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def read_text(self, path: str) -> str | None:
+        """Text of a file, or None (and a problem recorded) when it cannot be used as text."""
+        if path in self._text_cache:
+            return self._text_cache[path]
+        text: str | None = None
+        data = self.read_bytes(path)
+        if data is not None:
+            if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+                self.problem(path, "binary file; not read as text")
+            else:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = data.decode("utf-8", "replace")
+                    self.problem(path, "not valid UTF-8; decoded with replacement characters")
+                if text.startswith("\ufeff"):
+                    text = text[1:]
+        self._text_cache[path] = text
+        return text
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def _too_big(self, path: str, size: int) -> bool:
+        if size > self.max_file_bytes:
+            self.problem(path, f"file is {size} bytes, over the {self.max_file_bytes}-byte cap; skipped")
+            return True
+        return False
+
+
+def _safe_relative(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
+
+
+class WorkingTreeSource(Source):
+    def __init__(self, root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
+        super().__init__(max_file_bytes)
+        if not root.exists():
+            raise TargetError(f"path does not exist: {root}")
+        if not root.is_dir():
+            raise TargetError(f"not a directory: {root}")
+        self.root = root.resolve()
+        self.label = str(root)
+        self.git = _git_info_for(self.root)
+
+    def _list_files(self) -> list[str]:
+        if self.git and self.git.work_tree is not None and self.git.work_tree == self.root:
+            try:
+                out = run_git(self.git.git_dir, "ls-files", "-z", "--cached", "--others",
+                              "--exclude-standard", work_tree=self.root, cwd=self.root)
+                paths = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+                return [p for p in paths if _safe_relative(p)][:MAX_LISTED_FILES]
+            except GitError as exc:
+                self.problem(".", f"git ls-files failed ({exc}); walking the directory instead")
+        return self._walk()
+
+    def _walk(self) -> list[str]:
+        found: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if d != ".git")
+            rel_dir = os.path.relpath(dirpath, self.root)
+            for name in filenames:
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                found.append(rel.replace(os.sep, "/"))
+                if len(found) >= MAX_LISTED_FILES:
+                    self.problem(".", f"more than {MAX_LISTED_FILES} files; listing truncated")
+                    return found
+        return found
+
+    def read_bytes(self, path: str) -> bytes | None:
+        if not _safe_relative(path):
+            self.problem(path, "path escapes the repository; not read")
+            return None
+        full = self.root / path
+        try:
+            st = os.lstat(full)
+        except OSError:
+            return None  # tracked but deleted in the working tree
+        if stat.S_ISLNK(st.st_mode):
+            real = Path(os.path.realpath(full))
+            if real != self.root and self.root not in real.parents:
+                self.problem(path, "symlink points outside the repository; not followed")
+                return None
+            try:
+                st = os.stat(real)
+            except OSError:
+                self.problem(path, "dangling symlink")
+                return None
+            full = real
+        if not stat.S_ISREG(st.st_mode):
+            self.problem(path, "not a regular file (FIFO, socket or device); not read")
+            return None
+        if self._too_big(path, st.st_size):
+            return None
+        try:
+            fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            self.problem(path, f"cannot open: {exc.strerror}")
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(self.max_file_bytes + 1)
+        if self._too_big(path, len(data)):
+            return None
+        return data
+
+
+class GitRefSource(Source):
+    """Files of one commit, read from the object database; the working tree is never touched."""
+
+    def __init__(self, repo_path: Path, ref: str, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
+        super().__init__(max_file_bytes)
+        git_dir, work_tree = find_git_dir(repo_path)
+        if git_dir is None:
+            raise TargetError(f"not a git repository: {repo_path}")
+        try:
+            sha = run_git(git_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+        except GitError as exc:
+            raise TargetError(f"unknown git ref {ref!r} in {repo_path}") from exc
+        self.root = repo_path.resolve()
+        self.label = f"{repo_path}@{ref}"
+        self.ref = ref
+        self.sha = sha
+        self.git = GitInfo(git_dir, work_tree, sha, ref, _is_shallow(git_dir), work_tree is None)
+        self._blobs: dict[str, tuple[str, int]] = {}
+        self._repo = None
+
+    def _list_files(self) -> list[str]:
+        assert self.git is not None
+        out = run_git(self.git.git_dir, "ls-tree", "-r", "-z", "-l", "--full-tree", self.sha)
+        paths = []
+        for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+            if not entry:
+                continue
+            meta, _, path = entry.partition("\t")
+            mode, kind, sha, size = meta.split()
+            if kind != "blob" or not _safe_relative(path):
+                continue
+            if mode == "120000":
+                self.problem(path, "symlink in git tree; not followed")
+                continue
+            self._blobs[path] = (sha, int(size) if size.isdigit() else 0)
+            paths.append(path)
+            if len(paths) >= MAX_LISTED_FILES:
+                self.problem(".", f"more than {MAX_LISTED_FILES} files; listing truncated")
+                break
+        return paths
+
+    def read_bytes(self, path: str) -> bytes | None:
+        self.files  # noqa: B018 - make sure the tree is listed
+        entry = self._blobs.get(path)
+        if entry is None:
+            return None
+        sha, size = entry
+        if self._too_big(path, size):
+            return None
+        try:
+            return self._odb().stream(bytes.fromhex(sha)).read()
+        except Exception as exc:  # missing objects in a damaged repository
+            self.problem(path, f"cannot read blob {sha[:12]}: {type(exc).__name__}")
+            return None
+
+    def _odb(self):  # type: ignore[no-untyped-def]
+        if self._repo is None:
+            import git  # gitpython: its odb keeps one `git cat-file --batch` process open
+
+            assert self.git is not None
+            self._repo = git.Repo(self.git.git_dir)
+        return self._repo.odb
+
+    def close(self) -> None:
+        if self._repo is not None:
+            self._repo.close()
+            self._repo = None
+
+
+def _is_shallow(git_dir: Path) -> bool:
+    return (git_dir / "shallow").exists()
+
+
+def _git_info_for(root: Path) -> GitInfo | None:
+    git_dir, work_tree = find_git_dir(root)
+    if git_dir is None:
+        return None
+    try:
+        head = run_git(git_dir, "rev-parse", "--verify", "--quiet", "HEAD", check=False).decode().strip() or None
+        ref = run_git(git_dir, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).decode().strip() or None
+    except GitError:
+        head = ref = None
+    return GitInfo(git_dir, work_tree.resolve() if work_tree else None, head, ref,
+                   _is_shallow(git_dir), work_tree is None)
+
+
+def open_source(path: Path, ref: str | None = None, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Source:
+    """The Source for a CLI target: a ref when given, a bare repository at HEAD, else the tree."""
+    if not path.exists():
+        raise TargetError(f"path does not exist: {path}")
+    if not path.is_dir():
+        raise TargetError(f"not a directory: {path}")
+    if ref is not None:
+        return GitRefSource(path, ref, max_file_bytes)
+    git_dir, work_tree = find_git_dir(path)
+    if git_dir is not None and work_tree is None:
+        if not run_git(git_dir, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip():
+            raise TargetError(f"bare repository without commits: {path}")
+        return GitRefSource(path, "HEAD", max_file_bytes)
+    return WorkingTreeSource(path, max_file_bytes)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from .facts import Facts
-from .signals import (ARTIFACT, CACHE, CLAIM_CI, CONTAINER_BUILD, CONTAINER_SCAN, COVERAGE_FLAG, DEP_SCAN,
+from ..facts import Facts
+from ..signals import (ARTIFACT, CACHE, CLAIM_CI, CONTAINER_BUILD, CONTAINER_SCAN, COVERAGE_FLAG, DEP_SCAN,
                       DEPLOY_CMD, E2E_CMD, IAC_SCAN, LINT_CMD, NOTIFY, PERF_CMD, PROGRESSIVE, PUBLISH_CMD,
                       ROLLBACK, SAST, SBOM_SIGN, SECRET_SCAN, SMOKE_CMD, TEST_CMD, TEST_REPORT, TF_VALIDATE,
                       TYPE_CMD, Signal, Signals, ci_matching, deploy_jobs, ev, found, listing, pr_pipelines,

@@ -1,0 +1,72 @@
+"""`vana-audit rules list|show|validate`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import EXIT_USAGE, handle_errors, progress_printer
+
+
+@click.group()
+def rules() -> None:
+    """List, show and validate rules."""
+
+
+@rules.command("list")
+@click.option("--category", type=click.Choice(["build", "test", "deploy", "security", "monitoring", "iac", "gitops", "docs"]))
+@click.option("--level", type=click.IntRange(2, 5))
+@click.option("--priority", type=click.Choice(["P0", "P1", "P2"]))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@handle_errors
+def rules_list(category: str | None, level: int | None, priority: str | None, fmt: str) -> None:
+    """List the built-in and plugin rules."""
+    import json
+
+    from tabulate import tabulate
+
+    from ..engine import load_rules
+
+    metas = [r.meta for r in load_rules()]
+    metas = [m for m in metas if (not category or m.category.value == category) and (not level or m.level == level)
+             and (not priority or m.priority.value == priority)]
+    if fmt == "json":
+        click.echo(json.dumps([{"id": m.id, "title": m.title, "category": m.category.value, "level": m.level,
+                                "weight": m.weight, "severity": m.severity.value, "priority": m.priority.value,
+                                "effort": m.effort_text, "profiles": list(m.profiles)} for m in metas], indent=2))
+        return
+    rows = [[m.id, m.category.value, m.level, m.priority.value, m.severity.value, m.title] for m in metas]
+    click.echo(tabulate(rows, headers=["ID", "Category", "Level", "Priority", "Severity", "Title"], tablefmt="simple"))
+    click.echo(f"\n{len(metas)} rule(s)")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@handle_errors
+def rules_show(rule_id: str) -> None:
+    """Show a rule's documentation."""
+    from ..engine import load_rules
+
+    meta = next((r.meta for r in load_rules() if r.meta.id.lower() == rule_id.lower()), None)
+    if meta is None:
+        click.echo(f"Error: no rule {rule_id!r} (see `vana-audit rules list`)", err=True)
+        sys.exit(EXIT_USAGE)
+    d = meta.docs
+    click.echo(f"{meta.id}: {meta.title}\n"
+               f"category {meta.category.value} · level {meta.level} · {meta.priority.value} · "
+               f"severity {meta.severity.value} · effort {meta.effort_text} · profiles {', '.join(meta.profiles)}\n")
+    for heading, body in (("What it checks", d.what), ("Why it matters", d.why), ("How to fix", d.how),
+                          ("Example", d.example), ("References", "\n".join(f"- {r}" for r in d.references))):
+        click.echo(f"## {heading}\n{body}\n")
+
+
+@rules.command("validate")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@handle_errors
+def rules_validate(directory: Path) -> None:
+    """Validate a directory of YAML rules against the rule schema."""
+    from ..engine import load_rule_dir
+
+    loaded = load_rule_dir(directory)
+    click.echo(f"{len(loaded)} rule(s) valid in {directory}")

@@ -1,0 +1,55 @@
+"""`vana-audit scan`: scan one repository and write reports."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "md"]), default="terminal",
+              show_default=True, help="Format written to standard output.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
+              help="Write a report file; the format comes from the extension (.json, .md, .txt). Repeatable.")
+@click.option("--ref", help="Scan this git ref from the object database instead of the working tree.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Configuration file (default: .vana-audit.yml in the repository).")
+@click.option("--fail-under", type=click.FloatRange(0, 5), help="Exit 1 when the overall score is below this.")
+@click.option("--no-history", is_flag=True, help="Skip git history (no DORA estimates).")
+@click.option("--dora-year", type=click.Choice(["2021", "2023", "2024"]), help="DORA cluster bands to classify against.")
+@click.option("--window-days", type=click.IntRange(1), help="History window for DORA estimates (default 90).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on standard error.")
+@handle_errors
+def scan(path: Path, fmt: str, outputs: tuple[Path, ...], ref: str | None, config_path: Path | None,
+         fail_under: float | None, no_history: bool, dora_year: str | None, window_days: int | None,
+         quiet: bool) -> None:
+    """Scan the repository at PATH (default: the current directory)."""
+    from ..render import OutputFormat, renderer_for
+    from ..scan import scan as run_scan
+
+    formats = []
+    for output in outputs:
+        out_fmt = OutputFormat.from_extension(output.name)
+        if out_fmt is None:
+            raise click.UsageError(f"cannot tell the format of {output.name!r}: use .json, .md or .txt")
+        formats.append((output, out_fmt))
+    result = run_scan(path, ref=ref, config_path=config_path, with_history=not no_history,
+                      progress=progress_printer(quiet), dora_year=int(dora_year) if dora_year else None,
+                      window_days=window_days)
+    for output, out_fmt in formats:
+        content = renderer_for(out_fmt)(result)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8")
+        if not quiet:
+            click.echo(f"wrote {output}", err=True)
+    click.echo(renderer_for(OutputFormat(fmt))(result), nl=False)
+    if fail_under is not None and result.score.overall < fail_under:
+        click.echo(f"Score {result.score.overall:.2f} is under --fail-under {fail_under:g}", err=True)
+        sys.exit(EXIT_GATE)

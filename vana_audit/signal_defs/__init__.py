@@ -1,0 +1,3 @@
+"""The signal catalogue. Each module registers signals with `@signal(name, description)`;
+importing this package registers them all."""
+from . import core  # noqa: F401

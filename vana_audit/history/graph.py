@@ -23,6 +23,7 @@ MAX_BRANCH_WALK = 1000
 class CommitGraph:
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
+        self.shas: list[str] = []
         self.parents: list[tuple[int, ...]] = []
         self.author_time = array("q")
         self.commit_time = array("q")
@@ -33,6 +34,7 @@ class CommitGraph:
         found = self.index.get(sha)
         if found is None:
             found = self.index[sha] = len(self.parents)
+            self.shas.append(sha)
             self.parents.append(())
             self.author_time.append(UNKNOWN)
             self.commit_time.append(UNKNOWN)

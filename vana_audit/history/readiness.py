@@ -1,10 +1,198 @@
-"""DORA readiness (n/4) from facts; placeholder until the DORA issue lands."""
+"""The `dora` object of a scan: readiness n/4 from facts, estimates from history classified by year.
+
+Readiness asks whether each key could be measured at all; the estimates say what the history
+shows. A library reports release frequency, and never falls back to pushes as deployments.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from fnmatch import fnmatch
 from typing import Any
 
 from ..facts import Facts
+from ..model import Evidence
+from ..signals import Signals, deploy_jobs, ev
+from .clusters import bands_dict, bands_for
+from .dora import ESTIMATED, METRICS
+
+KEYS = METRICS[:4]
+NAMES = {"deployment_frequency": "Deployment frequency", "lead_time": "Lead time for changes",
+         "change_failure_rate": "Change failure rate", "recovery_time": "Failed deployment recovery time",
+         "rework_rate": "Rework rate"}
+LIBRARY_NAMES = NAMES | {"deployment_frequency": "Release frequency", "lead_time": "Lead time to release"}
+MAX_EVIDENCE = 3
+DEFAULT_BRANCHES = ("main", "master")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    label: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    metric: str
+    groups: tuple[tuple[Criterion, ...], ...]  # each group needs one criterion present
+    needs_deployments: bool = True
+
+    def trackable(self, deployments_recorded: bool) -> bool:
+        return (deployments_recorded or not self.needs_deployments) and all(_met(g) for g in self.groups)
+
+    def to_dict(self, name: str, deployments_recorded: bool) -> dict[str, Any]:
+        evidence = [f"{c.label}: {text}" for g in self.groups for c in g for text in c.evidence]
+        missing = ["one of: " + ", ".join(c.label for c in g) for g in self.groups if not _met(g)]
+        if self.needs_deployments and not deployments_recorded:
+            missing.insert(0, "deployments recorded (see deployment frequency)")
+        return {"metric": self.metric, "name": name, "trackable": self.trackable(deployments_recorded),
+                "evidence": evidence, "missing": missing}
+
+
+def _met(group: tuple[Criterion, ...]) -> bool:
+    return any(c.evidence for c in group)
 
 
 def build_dora(facts: Facts, year: int = 2024) -> dict[str, Any]:
-    return {"readiness": {"score": 0, "max": 4, "metrics": []}, "estimates": None, "year": year}
+    """Readiness n/4, estimates classified against `year`'s clusters, and the bands used."""
+    bands = bands_for(year)
+    history = facts.history
+    library = facts.profile == "library"
+    names = LIBRARY_NAMES if library else NAMES
+    signals = Signals(facts)
+    pushes = push_deploy_evidence(facts, getattr(history, "default_branch", None))
+    checks = readiness_checks(facts, signals, pushes)
+    recorded = checks[0].trackable(True)
+    metrics = [check.to_dict(names[check.metric], recorded) for check in checks]
+    raw, reason = _chosen_estimates(facts, pushes, library)
+    return {
+        "year": year,
+        "readiness": {"score": sum(m["trackable"] for m in metrics), "max": len(KEYS), "metrics": metrics},
+        "estimates": _classified(raw, bands, names) if raw else None,
+        "estimates_reason": reason,
+        "bands": bands_dict(year),
+    }
+
+
+def readiness_checks(facts: Facts, s: Signals, pushes: list[Evidence]) -> list[Readiness]:
+    h = facts.history
+    tags = getattr(h, "tag_counts", None)
+    tag_text = [f"{tags.deploy} deploy-style and {tags.semver} release tags"] if tags and (tags.deploy or tags.semver) else []
+    tag_deploys = [e for p, j in deploy_jobs(facts) if p.triggers & {"tag", "release"}
+                   for e in [ev(p.path, j.line, f"job {j.id} deploys on tags or releases")]]
+    environments = [e for e in s["ci.deploy"].evidence if "environment:" in e.snippet]
+    reverts = getattr(h, "reverts_in_window", 0)
+    hotfixes = (tags.hotfix if tags else 0) + getattr(h, "hotfix_commits_in_window", 0)
+    incident_docs = facts.docs.get("incident-response", []) + [
+        p for p in facts.docs.get("issue-template", []) if any(w in p.lower() for w in ("incident", "outage", "postmortem"))]
+    recorded = (Criterion("a deploy pipeline", _texts(s["ci.deploy"].evidence)),
+                Criterion("deploy or release tags", tuple(tag_text)),
+                Criterion("deployment environments", _texts(environments)),
+                Criterion("release automation", _texts(s["release.automation"].evidence)))
+    traced = (Criterion("deploys from the default branch or tags", _texts(pushes + tag_deploys)),
+              Criterion("release tags on the deployed commits", tuple(tag_text)),
+              Criterion("the commit SHA stamped into builds", _texts(s["build.commit_sha"].evidence)))
+    failures = (Criterion("a rollback job", _texts(s["deploy.rollback"].evidence)),
+                Criterion("revert commits", (f"{reverts} reverts in the window",) if reverts else ()),
+                Criterion("hotfix releases or branches", (f"{hotfixes} hotfix tags or commits",) if hotfixes else ()),
+                Criterion("incident templates or postmortems", tuple(dict.fromkeys(incident_docs))[:MAX_EVIDENCE]))
+    detection = (Criterion("alert rules", _texts(s["mon.alerts"].evidence)),
+                 Criterion("error tracking", _texts(s["mon.error_tracking"].evidence)))
+    restoration = (Criterion("automated rollback", _texts(s["deploy.rollback"].evidence)),
+                   Criterion("progressive delivery", _texts(s["deploy.progressive"].evidence)),
+                   Criterion("runbooks", _texts(s["docs.runbooks"].evidence)))
+    return [Readiness("deployment_frequency", (recorded,), needs_deployments=False),
+            Readiness("lead_time", (traced,)),
+            Readiness("change_failure_rate", (failures,)),
+            Readiness("recovery_time", (detection, restoration))]
+
+
+def _texts(evidence: list[Evidence] | tuple[Evidence, ...]) -> tuple[str, ...]:
+    return tuple(e.location() + (f" — {e.snippet}" if e.snippet else "") for e in evidence[:MAX_EVIDENCE])
+
+
+def push_deploy_evidence(facts: Facts, default_branch: str | None) -> list[Evidence]:
+    """Deploy jobs that run, ungated, on pushes to the default branch."""
+    branches = (default_branch,) if default_branch else DEFAULT_BRANCHES
+    hits = []
+    for pipeline, job in deploy_jobs(facts):
+        if "push" not in pipeline.triggers or job.manual:
+            continue
+        if pipeline.provider == "github-actions" and "tag" in pipeline.triggers and not pipeline.branches:
+            continue  # pushes of tags only
+        if pipeline.branches and not any(fnmatch(b, pattern) for b in branches for pattern in pipeline.branches):
+            continue
+        hits.append(ev(pipeline.path, job.line, f"job {job.id} deploys on push"))
+    return hits
+
+
+def _chosen_estimates(facts: Facts, pushes: list[Evidence], library: bool) -> tuple[dict[str, Any] | None, str | None]:
+    history = facts.history
+    if history is None:
+        return None, "no git history was read"
+    raw = history.estimates
+    if raw.get("basis") is None and history.push_estimates and pushes and not library:
+        raw = history.push_estimates | {"basis_evidence": list(_texts(pushes))}
+    elif raw.get("basis") is None and history.push_estimates:
+        why = "a library is released by tags" if library else "no pipeline deploys on pushes to the default branch"
+        return None, f"{raw.get('reason')}; {why}"
+    if raw.get("status") != ESTIMATED:
+        basis = f"{raw['basis_label']}: " if raw.get("basis_label") else ""
+        return None, basis + (raw.get("reason") or "no estimate")
+    return raw, None
+
+
+def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str]) -> dict[str, Any]:
+    library = names is LIBRARY_NAMES
+    metrics = []
+    for metric in METRICS:
+        item = dict(raw["metrics"].get(metric) or {})
+        status, value = item.pop("status", None), item.pop("value", None)
+        unit, confidence, reason = item.pop("unit", None), item.pop("confidence", None), item.pop("reason", None)
+        if library and unit == "deploy days per week":
+            unit = "release days per week"
+        estimated = status == ESTIMATED and value is not None
+        metrics.append({
+            "metric": metric, "name": names[metric], "status": status, "value": value, "unit": unit,
+            "display": _display(metric, value, item, unit) if estimated else None,
+            "cluster": bands[metric].classify(value) if estimated and metric in bands else None,
+            "confidence": confidence, "reason": reason, "details": item,
+        })
+    keys = ("basis", "basis_label", "basis_description", "basis_evidence", "window", "deployments", "components")
+    return {key: raw[key] for key in keys if key in raw} | {"metrics": metrics}
+
+
+def _display(metric: str, value: float, details: dict[str, Any], unit: str | None) -> str:
+    if metric == "deployment_frequency":
+        noun = "release" if unit and unit.startswith("release") else "deploy"
+        return f"{value:.1f} {noun} days/week ({details['per_month']:.1f}/month)"
+    if metric == "lead_time":
+        return f"median {duration(value)}, p90 {duration(details['p90_hours'])}"
+    if metric == "recovery_time":
+        return f"median {duration(value)}"
+    count = details.get("failed", details.get("remedial_deployments", 0))
+    return f"{value:.0%} ({count} of {details['deployments']})"
+
+
+def duration(hours: float) -> str:
+    if hours < 1:
+        return f"{hours * 60:.0f} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} d"
+
+
+def dora_summary_lines(dora: dict[str, Any]) -> list[str]:
+    """One plain-text line per key for the terminal summary."""
+    estimates = dora.get("estimates") or {}
+    by_metric = {m["metric"]: m for m in estimates.get("metrics", [])}
+    lines = []
+    for item in dora["readiness"]["metrics"]:
+        estimate = by_metric.get(item["metric"])
+        parts = [f"{(estimate or item)['name']}: " + ("✅ trackable" if item["trackable"] else "❌ not trackable")]
+        if estimate and estimate["status"] == ESTIMATED:
+            cluster = f" ({estimate['cluster']}, {dora['year']} bands)" if estimate["cluster"] else ""
+            parts += [f"{estimate['display']}{cluster}", f"basis: {estimates['basis_label']}"]
+        else:
+            parts.append(f"insufficient data ({(estimate or {}).get('reason') or dora.get('estimates_reason')})")
+        lines.append(" · ".join(parts))
+    return lines

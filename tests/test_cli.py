@@ -1,0 +1,121 @@
+"""The CLI as a user meets it: exit codes, formats, output files, configuration errors."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jsonschema
+from click.testing import CliRunner
+
+from tests.fixtures.gitrepo import make_repo
+from vana_audit.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    result = run("scan", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert "Error: path does not exist" in result.output
+
+
+def test_a_file_is_not_a_scan_target(tmp_path):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    result = run("scan", str(target))
+    assert result.exit_code == 2
+    assert "not a directory" in result.output
+
+
+def test_terminal_summary_has_the_category_table_and_p0_findings(seed_repo):
+    result = run("scan", str(seed_repo), "--no-history")
+    assert result.exit_code == 0
+    assert "| Category" in result.output and "Build Automation" in result.output
+    assert "P0 findings" in result.output
+    assert "DOC-001" in result.output
+
+
+def test_fail_under_exits_one(seed_repo):
+    assert run("scan", str(seed_repo), "--no-history", "--fail-under", "4").exit_code == 1
+    assert run("scan", str(seed_repo), "--no-history", "--fail-under", "1").exit_code == 0
+
+
+def test_json_output_follows_the_published_schema(seed_repo, tmp_path):
+    out = tmp_path / "r.json"
+    result = run("scan", str(seed_repo), "-o", str(out), "--format", "json", "-q")
+    assert result.exit_code == 0
+    data = json.loads(out.read_text())
+    assert json.loads(result.output) == data
+    schema = json.loads(resources.files("vana_audit").joinpath("schemas/result.schema.json").read_text())
+    jsonschema.validate(data, schema)
+    inventory = data["inventory"]
+    assert inventory["dockerfiles"] == ["Dockerfile", "Dockerfile.local"]
+    assert inventory["compose_files"] == ["docker-compose.prod.yml", "docker-compose.yml"]
+    assert "jest" in inventory["test_frameworks"] and "playwright" in inventory["test_frameworks"]
+    assert inventory["ci_providers"] == [] and inventory["workflows"] == []
+
+
+def test_markdown_report_written_by_extension(seed_repo, tmp_path):
+    out = tmp_path / "audit.md"
+    assert run("scan", str(seed_repo), "--no-history", "-o", str(out), "-q").exit_code == 0
+    text = out.read_text()
+    assert "| Category | Score | Level | Status |" in text
+    assert "`README.md:23`" in text  # evidence as path:line
+
+
+def test_unknown_output_extension_is_a_usage_error(seed_repo, tmp_path):
+    result = run("scan", str(seed_repo), "-o", str(tmp_path / "audit.docx"))
+    assert result.exit_code == 2
+
+
+def test_config_with_a_wrong_key_is_one_line_with_its_path(tmp_path):
+    repo = make_repo(tmp_path / "r", {"README.md": "# x\n", ".vana-audit.yml": "weights:\n  biuld: 2\n"})
+    result = run("scan", str(repo), "--no-history")
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert ".vana-audit.yml: $.weights" in lines[0] and "biuld" in lines[0]
+
+
+def test_config_weights_and_disabled_rules_apply(tmp_path):
+    repo = make_repo(tmp_path / "r", {"README.md": "# x\n",
+                                      ".vana-audit.yml": "disable: [BLD-003]\nweights: {docs: 0}\n"})
+    result = run("scan", str(repo), "--no-history", "--format", "json")
+    data = json.loads(result.output)
+    assert "BLD-003" not in {f["rule_id"] for f in data["findings"]}
+    assert next(c for c in data["categories"] if c["id"] == "docs")["weight"] == 0
+
+
+def test_explicit_config_file_overrides(tmp_path):
+    repo = make_repo(tmp_path / "r", {"README.md": "# x\n"})
+    config = tmp_path / "cfg.yml"
+    config.write_text("profile: library\n")
+    data = json.loads(run("scan", str(repo), "--no-history", "--config", str(config), "--format", "json").output)
+    assert data["profile"]["name"] == "library"
+
+
+def test_rules_list_and_show(tmp_path):
+    listed = json.loads(run("rules", "list", "--format", "json", "--category", "security").output)
+    assert listed and all(r["category"] == "security" for r in listed)
+    shown = run("rules", "show", "DOC-001")
+    for heading in ("What it checks", "Why it matters", "How to fix", "Example", "References"):
+        assert f"## {heading}" in shown.output
+    assert run("rules", "show", "NOPE-999").exit_code == 2
+
+
+def test_rules_validate_names_file_and_json_path(tmp_path):
+    (tmp_path / "team.yaml").write_text("rules:\n  - id: TEAM-001\n    title: Has a thing\n    category: build\n"
+                                        "    level: 7\n")
+    result = run("rules", "validate", str(tmp_path))
+    assert result.exit_code == 2
+    assert "team.yaml" in result.output and "$.rules[0]" in result.output
+
+
+def test_python_dash_m_entry_point(seed_repo):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "vana_audit", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "vana-audit" in proc.stdout

@@ -1,0 +1,106 @@
+"""Rule loading, validation, isolation and plugins."""
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from vana_audit.engine import RuleLoadError, RuleResult, load_plugin_rules, load_rule_file, load_rules, run_rules
+from vana_audit.facts import Facts
+from vana_audit.model import Category, Outcome
+
+VALID = """rules:
+  - id: TEAM-001
+    title: Team has a Makefile
+    category: build
+    level: 2
+    weight: 1
+    severity: low
+    priority: P2
+    effort_days: [0.5, 0.5]
+    pass_if: {signal: build.scripted}
+    pass_message: ok
+    fail_message: missing
+    remediation: Add a Makefile with targets.
+    docs: {what: Checks for a Makefile., why: Because reasons., how: Write one please., example: "all:", references: [x]}
+"""
+
+
+def test_a_valid_team_rule_loads(tmp_path: Path):
+    path = tmp_path / "team.yaml"
+    path.write_text(VALID)
+    (rule,) = load_rule_file(path)
+    assert rule.meta.id == "TEAM-001" and rule.meta.category is Category.BUILD
+
+
+def test_a_broken_rule_names_the_file_and_the_json_path(tmp_path: Path):
+    path = tmp_path / "team.yaml"
+    path.write_text(VALID.replace("level: 2", "level: 9"))
+    with pytest.raises(RuleLoadError) as err:
+        load_rule_file(path)
+    assert str(path) in str(err.value) and "$.rules[0].level" in str(err.value)
+
+
+def test_an_unknown_signal_is_a_load_error(tmp_path: Path):
+    path = tmp_path / "team.yaml"
+    path.write_text(VALID.replace("build.scripted", "build.imaginary"))
+    with pytest.raises(RuleLoadError, match="unknown signal 'build.imaginary'"):
+        load_rule_file(path)
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path):
+    path = tmp_path / "team.yaml"
+    path.write_text("rules:\n  - id: [\n")
+    with pytest.raises(RuleLoadError, match="line"):
+        load_rule_file(path)
+
+
+class Exploding:
+    def __init__(self, meta):
+        self.meta = meta
+
+    def evaluate(self, facts, signals):
+        raise ValueError("boom")
+
+
+def test_a_rule_that_raises_becomes_an_error_outcome_and_others_still_run():
+    rules = load_rules(plugins=False)
+    bad = Exploding(rules[0].meta)
+    findings = run_rules([bad, *rules[1:3]], Facts())
+    assert findings[0].outcome is Outcome.ERROR and "boom" in findings[0].message
+    assert all(f.outcome is not Outcome.ERROR for f in findings[1:])
+
+
+def test_builtin_catalog_has_rules_in_every_category():
+    rules = load_rules(plugins=False)
+    assert {r.meta.category for r in rules} == set(Category)
+    assert len({r.meta.id for r in rules}) == len(rules)
+
+
+class FakeEntryPoint:
+    def __init__(self, name, loader, dist_name="team-rules"):
+        self.name, self.value, self._loader = name, f"team_rules:{name}", loader
+        self.dist = type("Dist", (), {"name": dist_name})()
+
+    def load(self):
+        return self._loader
+
+
+def test_plugin_rules_load_through_entry_points(monkeypatch):
+    from vana_audit.checks import PythonRule
+
+    meta = load_rules(plugins=False)[0].meta
+    plugin_rule = PythonRule(meta.__class__(**{**meta.__dict__, "id": "TEAM-900", "source": "team-rules"}),
+                             lambda facts, signals: RuleResult(Outcome.PASS, "ok"))
+    monkeypatch.setattr(metadata, "entry_points", lambda group: [FakeEntryPoint("team", lambda: [plugin_rule])])
+    assert [r.meta.id for r in load_plugin_rules()] == ["TEAM-900"]
+
+
+def test_a_broken_plugin_names_its_distribution(monkeypatch):
+    def broken():
+        raise ImportError("no module named team_rules.missing")
+
+    monkeypatch.setattr(metadata, "entry_points", lambda group: [FakeEntryPoint("team", broken, "acme-rules")])
+    with pytest.raises(RuleLoadError, match="'acme-rules'"):
+        load_plugin_rules()

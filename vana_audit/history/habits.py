@@ -1,0 +1,85 @@
+"""Working habits read from commits: commit convention, pull requests, signing, branch lifetime, contributors."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .gitlog import LogCommit
+from .graph import BOT, CONVENTIONAL, HOTFIX, MERGE, PULL_REQUEST, SIGNED, CommitGraph
+
+CONVENTIONAL_SUBJECT = re.compile(r"^(?:feat|fix|docs|style|refactor|perf|test|tests|build|ci|chore|revert|deps|"
+                                  r"security|release|ops|hotfix)(?:\([^)]*\))?!?: \S")
+PULL_REQUEST_SUBJECT = re.compile(r"^Merge pull request #\d+ |\(#\d+\)$|^Merged in .+\(pull request #\d+\)|"
+                                  r"^Merged PR \d+")
+HOTFIX_SUBJECT = re.compile(r"^(?:hotfix\b|Merge (?:pull request #\d+ from [^/\s]+/|branch '|remote-tracking branch "
+                            r"'[^/']+/)hotfix[/-])", re.I)
+SHORT_LIVED = 86_400  # seconds from a branch's first commit to its merge
+
+
+@dataclass(frozen=True)
+class Habits:
+    commits_in_window: int
+    pr_merge_share: float | None
+    conventional_share: float | None
+    signed_share: float | None
+    short_lived_branch_share: float | None
+    merges_measured: int
+    contributors_in_window: int
+    reverts_in_window: int
+    hotfix_commits_in_window: int
+
+
+def commit_flags(commit: LogCommit) -> int:
+    flags = 0
+    if "[bot]" in commit.author_name or "[bot]" in commit.author_email:
+        flags |= BOT
+    if len(commit.parents) > 1:
+        flags |= MERGE
+    if commit.merge_request or PULL_REQUEST_SUBJECT.search(commit.subject):
+        flags |= PULL_REQUEST
+    if CONVENTIONAL_SUBJECT.match(commit.subject):
+        flags |= CONVENTIONAL
+    if commit.signed:
+        flags |= SIGNED
+    if HOTFIX_SUBJECT.match(commit.subject):
+        flags |= HOTFIX
+    return flags
+
+
+def read_habits(graph: CommitGraph, mainline: list[int], start: int, end: int, last_active: dict[str, int]) -> Habits:
+    """Habits of the human commits whose commit time falls in (start, end]; `mainline` is newest first."""
+    times, flags = graph.commit_time, graph.flags
+    window = [n for n in range(len(times)) if start < times[n] <= end and not flags[n] & BOT]
+    changes = [n for n in window if not flags[n] & MERGE]
+    landed = [n for n in mainline if start < times[n] <= end and not flags[n] & BOT]
+    lifetimes = _branch_lifetimes(graph, mainline, start)
+    return Habits(
+        commits_in_window=len(window),
+        pr_merge_share=_share(landed, PULL_REQUEST, flags),
+        conventional_share=_share(changes, CONVENTIONAL, flags),
+        signed_share=_share(window, SIGNED, flags),
+        short_lived_branch_share=sum(t <= SHORT_LIVED for t in lifetimes) / len(lifetimes) if lifetimes else None,
+        merges_measured=len(lifetimes),
+        contributors_in_window=sum(start < when <= end for when in last_active.values()),
+        reverts_in_window=sum(start < times[n] <= end for n in graph.reverts),
+        hotfix_commits_in_window=sum(bool(flags[n] & HOTFIX) for n in window),
+    )
+
+
+def _share(nodes: list[int], flag: int, flags: bytearray) -> float | None:
+    return sum(bool(flags[n] & flag) for n in nodes) / len(nodes) if nodes else None
+
+
+def _branch_lifetimes(graph: CommitGraph, mainline: list[int], start: int) -> list[int]:
+    """Seconds from each merged branch's first commit to its merge, for mainline merges in the window.
+
+    Merges are walked oldest first over the whole kept history so that each branch is measured
+    only from where the previous merges left off.
+    """
+    stop = set(mainline)
+    lifetimes = []
+    for merge in reversed(mainline):
+        began = graph.branch_start(merge, stop)
+        if began is not None and graph.commit_time[merge] > start:
+            lifetimes.append(max(0, graph.commit_time[merge] - began))
+    return lifetimes

@@ -58,6 +58,10 @@ def _register() -> None:
     from .commands.scan_cmd import scan
 
     main.add_command(scan)
+    from .commands.diff_cmd import diff; main.add_command(diff)  # noqa: E702
+    from .commands.trend_cmd import trend; main.add_command(trend)  # noqa: E702
+    from .commands.batch_cmd import batch; main.add_command(batch)  # noqa: E702
+    from .commands.merge_cmd import merge; main.add_command(merge)  # noqa: E702
     main.add_command(rules)
 
 

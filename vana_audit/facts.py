@@ -32,6 +32,7 @@ class Job:
     stage: str = ""
     manual: bool = False  # a manual gate (GitLab when: manual, Jenkins input)
     env: dict[str, Any] = field(default_factory=dict)
+    raw: Any = field(default=None, compare=False, repr=False)  # the parsed job mapping (GitHub, GitLab)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Pipeline:
     text: str = ""  # raw text, for searches a structured parse cannot answer
     parsed: bool = True
     branches: tuple[str, ...] = ()  # push branch filters, when given
+    raw: Any = field(default=None, compare=False, repr=False)  # the parsed document (GitHub, GitLab)
 
     def steps(self) -> list[tuple[Job, Step]]:
         return [(job, step) for job in self.jobs for step in job.steps]
@@ -197,6 +199,9 @@ class Facts:
     history: Any = None  # history.HistoryFacts when git history is available
     profile: str = "service"
     profile_reasons: list[str] = field(default_factory=list)
+    config_texts: dict[str, str] = field(default_factory=dict)  # path -> text of small config files rules read
+    suppressions: tuple[Any, ...] = ()  # config.Suppression entries, so a rule can judge them
+    scan_date: str | None = None  # YYYY-MM-DD the scan judges expiry dates against
 
     def has_file(self, path: str) -> bool:
         return path in self._file_set()

@@ -93,6 +93,17 @@ class RuleDocs:
     how: str
     example: str
     references: tuple[str, ...]
+    # Stack-specific complete files, (stack, text) pairs such as ("python-uv", ...); see signal_defs.stack.
+    examples: tuple[tuple[str, str], ...] = ()
+
+    def example_for(self, stack: str | None) -> str:
+        """The example tailored to a detected stack: exact match, then same language, then the default."""
+        tailored = dict(self.examples)
+        if stack and stack in tailored:
+            return tailored[stack]
+        language = (stack or "").split("-", 1)[0]
+        same_language = [text for key, text in self.examples if language and key.split("-", 1)[0] == language]
+        return same_language[0] if same_language else self.example
 
 
 @dataclass(frozen=True)

@@ -41,18 +41,22 @@ def redact_text(text: str) -> str:
     return _ANY_SECRET.sub(lambda m: "[REDACTED]" if "PRIVATE KEY" in m.group(0) else redact(m.group(0)), text)
 
 
-def scan_text(path: str, text: str) -> list[SecretHit]:
+def scan_text(path: str, text: str, limit: int = MAX_HITS) -> list[SecretHit]:
     if not any(p in text for p in _PREFILTER):
         return []
-    hits = []
+    hits: list[SecretHit] = []
     for kind, pattern in SECRET_PATTERNS.items():
+        line, counted_to = 1, 0  # newlines counted as matches advance: one pass per pattern, not one per hit
         for match in pattern.finditer(text):
             value = match.group(1)
             if kind in ("aws-access-key-id",) and value.endswith("EXAMPLE"):
                 continue  # AWS's documented example key
-            line = text.count("\n", 0, match.start()) + 1
+            line += text.count("\n", counted_to, match.start())
+            counted_to = match.start()
             shown = "[REDACTED private key]" if kind == "private-key" else redact(value)
             hits.append(SecretHit(path, line, kind, shown))
+            if len(hits) >= limit:
+                return hits
     return hits
 
 
@@ -64,7 +68,7 @@ def collect_secrets(source: Source, files: list[str]) -> list[SecretHit]:
             continue
         text = source.read_text(path)
         if text:
-            hits.extend(scan_text(path, text))
+            hits.extend(scan_text(path, text, MAX_HITS - len(hits)))
         if len(hits) >= MAX_HITS:
             break
     return hits

@@ -104,12 +104,14 @@ def pr_pipelines(facts: Facts) -> list[Pipeline]:
     return [p for p in facts.pipelines if p.triggers & {"pull_request", "pull_request_target", "merge_request"}]
 
 
+# Gaps between two words are bounded (`[^\n]{0,200}`, not `[^\n]*`): an unbounded gap makes a search
+# quadratic on a long line that repeats the first word without the second.
 def rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I | re.M)
 
 
 TEST_CMD = rx(r"\b(pytest|py\.test|jest|vitest|mocha|go test|cargo test|cargo nextest|rspec|phpunit|tox\b|nox\b|"
-              r"(npm|pnpm|yarn|bun)( run)? test\b|make (test|check)\b|mvn\b.*\b(test|verify)\b|gradlew?\b.*\btest\b|"
+              r"(npm|pnpm|yarn|bun)( run)? test\b|make (test|check)\b|mvn\b[^\n]{0,200}\b(test|verify)\b|gradlew?\b[^\n]{0,200}\btest\b|"
               r"dotnet test|unittest|ctest|python -m pytest|hatch (run )?test|playwright test|cypress run|mix test|"
               r"swift test|bazel test|just test)")
 LINT_CMD = rx(r"\b(ruff|flake8|pylint|eslint|golangci-lint|rubocop|stylelint|shellcheck|hadolint|biome|"
@@ -123,11 +125,11 @@ CACHE = rx(r"(actions/cache|cache:\s*['\"]?(npm|pip|yarn|pnpm|gradle|maven|poetr
 ARTIFACT = rx(r"(upload-artifact|docker push|build-push-action|twine upload|npm publish|pnpm publish|gh release|"
               r"softprops/action-gh-release|goreleaser|pypa/gh-action-pypi-publish|uv publish|poetry publish|"
               r"cargo publish|gcloud artifacts|artifacts:|helm push|mvn deploy|gradle publish)")
-COVERAGE_FLAG = rx(r"(--cov-fail-under|coverage report[^\n]*--fail-under|--coverage\.thresholds|--coverageThreshold|"
-                   r"check-coverage|coverage:\s*minimum|fail_ci_if_error|--min-coverage|covr|diff-cover[^\n]*--fail-under|"
+COVERAGE_FLAG = rx(r"(--cov-fail-under|coverage report[^\n]{0,200}--fail-under|--coverage\.thresholds|--coverageThreshold|"
+                   r"check-coverage|coverage:\s*minimum|fail_ci_if_error|--min-coverage|covr|diff-cover[^\n]{0,200}--fail-under|"
                    r"go-test-coverage)")
 TEST_REPORT = rx(r"(junit|--junitxml|junit-xml|codecov|coveralls|test-reporter|publish-unit-test-result|"
-                 r"coverage\.xml|lcov|cobertura|sonar|reports:\s*\n\s*junit|upload-artifact[^\n]*(report|coverage))")
+                 r"coverage\.xml|lcov|cobertura|sonar|reports:[^\S\n]*\n\s*junit|upload-artifact[^\n]{0,200}(report|coverage))")
 E2E_CMD = rx(r"(playwright test|npx playwright|cypress run|cypress-io/github-action|test:e2e|e2e|webdriver|selenium|"
              r"testcafe|nightwatch|detox test)")
 PERF_CMD = rx(r"\b(k6 run|grafana/k6-action|locust|lhci|lighthouse|treosh/lighthouse-ci-action|bundlesize|size-limit|"
@@ -145,7 +147,7 @@ DEPLOY_CMD = rx(r"(gcloud (beta )?run deploy|gcloud app deploy|gcloud functions 
 PUBLISH_CMD = rx(r"(twine upload|npm publish|pnpm publish|yarn publish|pypa/gh-action-pypi-publish|uv publish|poetry publish|"
                  r"cargo publish|gem push|goreleaser|docker push|build-push-action|mvn deploy|gradle publish|"
                  r"changesets/action|release-please|semantic-release)")
-SMOKE_CMD = rx(r"(smoke|curl[^\n]*(health|status|ready)|wget[^\n]*health|wait-for|healthcheck|post-deploy|verify[- ]deploy|"
+SMOKE_CMD = rx(r"(smoke|curl[^\n]{0,200}(health|status|ready)|wget[^\n]{0,200}health|wait-for|healthcheck|post-deploy|verify[- ]deploy|"
                r"synthetic|--smoke)")
 ROLLBACK = rx(r"(rollback|roll back|rollout undo|helm rollback|--atomic|--to-revisions|update-traffic|revert-deploy|"
               r"auto-rollback|abort|undo)")
@@ -159,9 +161,9 @@ DEP_SCAN = rx(r"(pip-audit|npm audit|yarn audit|pnpm audit|osv-scanner|snyk test
               r"trivy fs|safety check|govulncheck|grype dir|cargo audit|cargo deny|bundler-audit|owasp dependency-check|"
               r"dependency-check|retire|audit-ci|uv pip audit|osv)")
 CONTAINER_SCAN = rx(r"(trivy image|aquasecurity/trivy-action|grype|docker scout|snyk container|anchore|clair|"
-                    r"crane.*scan|dockle|hadolint|neuvector|prisma.*scan|trivy\b)")
+                    r"crane[^\n]{0,200}scan|dockle|hadolint|neuvector|prisma[^\n]{0,200}scan|trivy\b)")
 IAC_SCAN = rx(r"(checkov|tfsec|trivy config|kics|terrascan|kubesec|kube-linter|kubescape|polaris|conftest|"
-              r"tflint|bridgecrewio|datree|kube-score|trivy (fs|config)[^\n]*--scanners[^\n]*misconfig)")
+              r"tflint|bridgecrewio|datree|kube-score|trivy (fs|config)[^\n]{0,200}--scanners[^\n]{0,200}misconfig)")
 SBOM_SIGN = rx(r"(syft|cyclonedx|sbom|anchore/sbom-action|cosign|sigstore|slsa-github-generator|attest-build-provenance|"
                r"actions/attest|in-toto|notation sign|provenance:\s*true)")
 TF_VALIDATE = rx(r"(terraform (fmt|validate|plan)|tofu (fmt|validate|plan)|tflint|setup-terraform|terragrunt (plan|validate)|"
@@ -171,8 +173,8 @@ NOTIFY = rx(r"(slack|msteams|teams|discord|pagerduty|opsgenie|sendgrid|mail|noti
 DEPLOY_WORD = re.compile(r"deploy|release|publish|prod|staging|rollout|ship", re.I)
 CLAIM_CI = rx(r"(github actions|gitlab ci|circleci|jenkins|ci/cd|\bci\b pipeline|continuous integration|"
               r"continuous deployment|automated (deployment|deploys|testing|tests)|deployed automatically|"
-              r"actions/workflows/[^)\s]+/badge\.svg|badge\.svg\?branch|img\.shields\.io/github/actions|"
-              r"circleci\.com/gh/|travis-ci\.(org|com)/|gitlab\.com/[^)\s]+/badges/[^)\s]+/pipeline\.svg)")
+              r"actions/workflows/[^)\s]{1,200}/badge\.svg|badge\.svg\?branch|img\.shields\.io/github/actions|"
+              r"circleci\.com/gh/|travis-ci\.(org|com)/|gitlab\.com/[^)\s]{1,200}/badges/[^)\s]{1,200}/pipeline\.svg)")
 
 
 def job_is_deploy(pipeline: Pipeline, job: Job) -> bool:

@@ -150,10 +150,13 @@ class WorkingTreeSource(Source):
             st = os.lstat(full)
         except OSError:
             return None  # tracked but deleted in the working tree
-        if stat.S_ISLNK(st.st_mode):
-            real = Path(os.path.realpath(full))
+        # Resolve every component, not only the last: a tracked `a/b.yml` whose folder `a` was
+        # replaced by a symlink would otherwise be read from wherever `a` points.
+        real = Path(os.path.realpath(full))
+        if real != full:
             if real != self.root and self.root not in real.parents:
-                self.problem(path, "symlink points outside the repository; not followed")
+                what = "symlink" if stat.S_ISLNK(st.st_mode) else "path goes through a symlinked folder that"
+                self.problem(path, f"{what} points outside the repository; not followed")
                 return None
             try:
                 st = os.stat(real)
@@ -239,6 +242,10 @@ class GitRefSource(Source):
 
             assert self.git is not None
             self._repo = git.Repo(self.git.git_dir)
+            # Name the object database explicitly: gitpython runs `cat-file` from the working
+            # directory, which fails for bare repositories without a config file (mirrors).
+            self._repo.git.update_environment(GIT_DIR=str(self.git.git_dir), GIT_TERMINAL_PROMPT="0",
+                                              GIT_CONFIG_NOSYSTEM="1")
         return self._repo.odb
 
     def close(self) -> None:

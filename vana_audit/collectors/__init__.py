@@ -8,29 +8,67 @@ from typing import Iterable
 from ..facts import Facts
 from ..secrets import collect_secrets
 from ..source import Source
-from . import ci, containers, iac, meta, project
+from . import ci, containers, iac, meta, project, texts
 from .profile import infer_profile
 
-# Test data and third-party code are not the repository's own practice.
+# Test data, examples and third-party code are not the repository's own practice. A pattern with a
+# leading `!` takes files back in (Go's build/package and build/ci hold real packaging and CI).
 DEFAULT_EXCLUDES = (
-    "node_modules/**", "**/node_modules/**", "vendor/**", "**/vendor/**", "third_party/**", "**/third_party/**",
-    ".venv/**", "venv/**", "**/site-packages/**", "**/testdata/**", "**/test_data/**", "**/fixtures/**",
-    "**/__fixtures__/**", "tests/data/**", "test/data/**", "**/__snapshots__/**", "dist/**", "build/**",
+    # third-party and generated code
+    "node_modules/**", "**/node_modules/**", "bower_components/**", "**/bower_components/**",
+    "vendor/**", "**/vendor/**", "third_party/**", "**/third_party/**", "third-party/**", "**/third-party/**",
+    ".venv/**", "venv/**", "**/.venv/**", "**/site-packages/**", "**/.tox/**", "**/.terraform/**",
+    "dist/**", "build/**", "!build/package/**", "!build/ci/**", "!build/docker/**",
+    # test data: fixtures, golden files, snapshots, infrastructure code that tests read
+    "**/testdata/**", "**/test_data/**", "**/test-data/**", "**/fixtures/**", "**/__fixtures__/**",
+    "tests/data/**", "test/data/**", "**/src/test/resources/**", "**/__snapshots__/**",
+    "**/tests/**/*.tf", "**/test/**/*.tf", "**/tests/**/*.tfstate", "**/test/**/*.tfstate",
+    # examples and samples: how others could use the project, not how it is built or run
+    "examples/**", "**/examples/**", "samples/**", "**/samples/**",
 )
 
 
 def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
     parts = []
-    for pattern in patterns:
-        parts.append(fnmatch.translate(pattern))
+    for pattern in patterns:  # anchored, so a search never rescans from every position
+        parts.append(r"\A" + fnmatch.translate(pattern))
         if pattern.startswith("**/"):  # `**/x` also matches `x` at the top
-            parts.append(fnmatch.translate(pattern[3:]))
+            parts.append(r"\A" + fnmatch.translate(pattern[3:]))
     return re.compile("|".join(parts) if parts else r"(?!x)x")
 
 
+class ExcludeMatcher:
+    """Exclude patterns (fnmatch, `**/x` also matching at the top) with `!pattern` re-includes."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        patterns = tuple(patterns)
+        self._out = _compile(p for p in patterns if not p.startswith("!"))
+        self._back = _compile(p[1:] for p in patterns if p.startswith("!"))
+
+    def excluded(self, path: str) -> bool:
+        return bool(self._out.match(path)) and not self._back.match(path)
+
+
 def apply_excludes(files: list[str], patterns: Iterable[str]) -> list[str]:
-    matcher = _compile(patterns)
-    return [f for f in files if not matcher.match(f)]
+    matcher = ExcludeMatcher(patterns)
+    return [f for f in files if not matcher.excluded(f)]
+
+
+def exclusion_summary(all_files: list[str], files: list[str], patterns: Iterable[str],
+                      limit: int = 10) -> list[dict[str, object]]:
+    """The excluded directories (the shortest prefix a pattern excludes), with file counts, largest first."""
+    matcher = ExcludeMatcher(patterns)
+    kept = set(files)
+    counts: dict[str, int] = {}
+    for path in all_files:
+        if path in kept:
+            continue
+        parts = path.split("/")
+        where = next(("/".join(parts[:i]) for i in range(1, len(parts))
+                      if matcher.excluded("/".join(parts[:i]) + "/.probe")), "/".join(parts[:-1]) or path)
+        counts[where] = counts.get(where, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [{"path": path, "files": count} for path, count in ranked[:limit]]
 
 
 def classify_test_files(files: list[str]) -> dict[str, list[str]]:
@@ -79,6 +117,7 @@ def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     meta.collect_hooks(source, facts)
     facts.source_signals = meta.collect_code_signals(source, files)
     facts.gitignore = meta.collect_gitignore(source)
+    facts.config_texts = texts.collect_config_texts(source, facts)
     # Secrets are looked for everywhere, fixtures included: a leaked key is a leak wherever it sits.
     facts.secrets = collect_secrets(source, all_files)
     facts.profile, facts.profile_reasons = infer_profile(facts, profile_override)

@@ -1,7 +1,9 @@
 """CI pipelines of every common provider, normalised into `Pipeline` facts."""
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import replace
 from typing import Any, Callable
 
 from .. import safe_yaml
@@ -102,10 +104,11 @@ def parse_github_workflow(path: str, text: str, doc: Any) -> Pipeline:
             matrix=isinstance(strategy, dict) and bool(strategy.get("matrix")),
             condition=_text(job.get("if")),
             env=dict(job.get("env")) if isinstance(job.get("env"), dict) else {},
+            raw=job,
         ))
     return Pipeline("github-actions", path, _gha_triggers(on), tuple(jobs),
                     permissions=doc.get("permissions"), name=str(doc.get("name") or ""),
-                    text=text, branches=_gha_branches(on))
+                    text=text, branches=_gha_branches(on), raw=doc)
 
 
 # -- GitLab CI -------------------------------------------------------------------------------
@@ -148,8 +151,9 @@ def parse_gitlab(path: str, text: str, doc: Any) -> Pipeline:
             manual=when == "manual" or "when: manual" in _text(job.get("rules")),
             matrix=isinstance(job.get("parallel"), dict),
             runs_on=_text(job.get("image")),
+            raw=job,
         ))
-    return Pipeline("gitlab-ci", path, frozenset(triggers), tuple(jobs), text=text)
+    return Pipeline("gitlab-ci", path, frozenset(triggers), tuple(jobs), text=text, raw=doc)
 
 
 # -- CircleCI, Azure, Bitbucket, Travis, Cloud Build, and the rest ---------------------------
@@ -286,25 +290,37 @@ def parse_generic(provider: str) -> Callable[[str, str, Any], Pipeline]:
 # -- Jenkins: text, not Groovy ------------------------------------------------------------------
 
 _STAGE = re.compile(r"""\bstage\s*\(\s*['"]([^'"\n]+)['"]""")
-_SH = re.compile(r"""\b(?:sh|bat|powershell)\s*\(?\s*(?:script\s*:\s*)?(?:'''(.*?)'''|\"\"\"(.*?)\"\"\"|'([^'\n]*)'|"([^"\n]*)")""", re.S)
+_INPUT = re.compile(r"\binput\b\s*[({]")
+# `\s*(?:\(\s*)?`, not `\s*\(?\s*`: two adjacent `\s*` split a long run of spaces in n^2 ways.
+_SH = re.compile(r"""\b(?:sh|bat|powershell)\s*(?:\(\s*)?(?:script\s*:\s*)?(?:'''(.*?)'''|\"\"\"(.*?)\"\"\"|'([^'\n]*)'|"([^"\n]*)")""", re.S)
+
+
+class LineIndex:
+    """Line numbers of offsets in one text, by bisection: counting newlines per match is quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset) + 1
 
 
 def parse_jenkinsfile(path: str, text: str) -> Pipeline:
     """Declarative and scripted pipelines, by pattern, so a file that would not parse still counts."""
-    stage_starts = [(m.start(), m.group(1), text.count("\n", 0, m.start()) + 1) for m in _STAGE.finditer(text)]
+    lines = LineIndex(text)
+    stage_starts = [(m.start(), m.group(1), lines.line(m.start())) for m in _STAGE.finditer(text)]
     jobs: list[Job] = []
     for index, (start, name, line) in enumerate(stage_starts):
         end = stage_starts[index + 1][0] if index + 1 < len(stage_starts) else len(text)
-        body = text[start:end]
         steps = []
-        for m in _SH.finditer(body):
+        for m in _SH.finditer(text, start, end):
             command = next(g for g in m.groups() if g is not None)
-            steps.append(Step(name="sh", line=line + body.count("\n", 0, m.start()), run=command))
+            steps.append(Step(name="sh", line=lines.line(m.start()), run=command))
         jobs.append(Job(id=name, line=line, name=name, steps=tuple(steps), stage=name,
-                        manual=bool(re.search(r"\binput\b\s*[({]", body)),
+                        manual=bool(_INPUT.search(text, start, end)),
                         environment="production" if re.search(r"prod", name, re.I) else None))
     if not jobs:
-        steps = tuple(Step(name="sh", line=text.count("\n", 0, m.start()) + 1,
+        steps = tuple(Step(name="sh", line=lines.line(m.start()),
                            run=next(g for g in m.groups() if g is not None)) for m in _SH.finditer(text))
         jobs.append(Job(id="pipeline", line=1, steps=steps))
     triggers = {"push", "pull_request"}  # multibranch pipelines build branches and PRs
@@ -351,6 +367,24 @@ def _provider_for(path: str) -> Callable[[str, str, Any], Pipeline] | None:
     return None
 
 
+MAX_JOBS_PER_PIPELINE = 500
+MAX_STEPS_PER_PIPELINE = 2000  # every signal walks every step: a generated 100k-step file must not multiply that
+
+
+def _bounded(source: Source, pipeline: Pipeline) -> Pipeline:
+    jobs, budget = [], MAX_STEPS_PER_PIPELINE
+    for job in pipeline.jobs[:MAX_JOBS_PER_PIPELINE]:
+        if len(job.steps) > budget:
+            job = replace(job, steps=job.steps[:budget])
+        budget -= len(job.steps)
+        jobs.append(job)
+    if len(jobs) == len(pipeline.jobs) and all(a is b for a, b in zip(jobs, pipeline.jobs)):
+        return pipeline
+    source.problem(pipeline.path, f"pipeline has more than {MAX_JOBS_PER_PIPELINE} jobs or {MAX_STEPS_PER_PIPELINE} "
+                                  "steps; the rest were not read")
+    return replace(pipeline, jobs=tuple(jobs))
+
+
 def collect_pipelines(source: Source, files: list[str]) -> tuple[list[Pipeline], list[str]]:
     pipelines: list[Pipeline] = []
     placeholders: list[str] = []
@@ -361,15 +395,20 @@ def collect_pipelines(source: Source, files: list[str]) -> tuple[list[Pipeline],
             if loaded is None:
                 continue
             text, doc = loaded
+            if doc is not None and not isinstance(doc, dict):
+                source.problem(path, f"not a pipeline definition: the top level is a {type(doc).__name__}, not a mapping")
             try:
-                pipelines.append(parser(path, text, doc))
+                pipelines.append(_bounded(source, parser(path, text, doc)))
             except Exception as exc:  # a shape the parser did not expect
-                source.problem(path, f"could not interpret pipeline: {type(exc).__name__}: {exc}")
+                source.problem(path, f"could not interpret pipeline: {type(exc).__name__}: {str(exc)[:120]}")
         elif path == "Jenkinsfile" or path.endswith("/Jenkinsfile") or path.endswith(".jenkinsfile") \
                 or path.rsplit("/", 1)[-1].startswith("Jenkinsfile."):
             text = source.read_text(path)
             if text is not None:
-                pipelines.append(parse_jenkinsfile(path, text))
+                try:
+                    pipelines.append(_bounded(source, parse_jenkinsfile(path, text)))
+                except Exception as exc:  # pattern parsing should not fail; if it does, the scan goes on
+                    source.problem(path, f"could not interpret pipeline: {type(exc).__name__}: {str(exc)[:120]}")
         elif path.startswith(GHA_DIR) and path.count("/") == 2:
             placeholders.append(path)
     return pipelines, placeholders

@@ -87,7 +87,8 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             jest = data.get("jest")
             if isinstance(jest, dict):
                 tests.append(TestConfig("jest", path, _line_of(text, '"jest"'),
-                                        _js_threshold(json.dumps(jest.get("coverageThreshold") or {}))))
+                                        _js_threshold(json.dumps(jest.get("coverageThreshold") or {})),
+                                        json.dumps(jest)[:4000]))
         elif base == "pyproject.toml":
             loaded = _toml(source, path)
             if loaded is None:
@@ -195,7 +196,7 @@ def _js_test_config(source: Source, path: str, base: str) -> list[TestConfig]:
     elif tool == "vitest":
         block = text[text.find("thresholds"):] if "thresholds" in text else ""
         threshold = _js_threshold(block[:600])
-    return [TestConfig(tool, path, 1, threshold)]
+    return [TestConfig(tool, path, 1, threshold, text[:4000])]
 
 
 _TARGET = re.compile(r"^([A-Za-z0-9_.\-/%]+(?:\s+[A-Za-z0-9_.\-/%]+)*)\s*::?(?!=)(.*)$")

@@ -10,11 +10,12 @@ from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "md"]), default="terminal",
-              show_default=True, help="Format written to standard output.")
+@click.argument("path", default=".")  # a directory or a git URL (https://, ssh://, git@, file://)
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "md", "html", "sarif"]), default="terminal",
+              show_default=True, help="Format written to standard output (PDF only to a file, with -o).")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
-              help="Write a report file; the format comes from the extension (.json, .md, .txt). Repeatable.")
+              help="Write a report file; the format comes from the extension: .json, .md, .html, .pdf, "
+                   ".sarif (or .sarif.json), .txt. Repeatable.")
 @click.option("--ref", help="Scan this git ref from the object database instead of the working tree.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Configuration file (default: .vana-audit.yml in the repository).")
@@ -23,23 +24,33 @@ from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
 @click.option("--dora-year", type=click.Choice(["2021", "2023", "2024"]), help="DORA cluster bands to classify against.")
 @click.option("--window-days", type=click.IntRange(1), help="History window for DORA estimates (default 90).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on standard error.")
+@click.option("--record", is_flag=True, help="Store the result in the history database (see `vana-audit trend`).")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), envvar="VANA_AUDIT_DB",
+              help="History database for --record (default: history.sqlite3 in the user data directory; env VANA_AUDIT_DB).")
+@click.option("--repo-key", help="Name the repository in the history database (default: its origin URL, else its path).")
 @handle_errors
-def scan(path: Path, fmt: str, outputs: tuple[Path, ...], ref: str | None, config_path: Path | None,
+def scan(path: str, fmt: str, outputs: tuple[Path, ...], ref: str | None, config_path: Path | None,
          fail_under: float | None, no_history: bool, dora_year: str | None, window_days: int | None,
-         quiet: bool) -> None:
-    """Scan the repository at PATH (default: the current directory)."""
+         quiet: bool, record: bool = False, db: Path | None = None, repo_key: str | None = None) -> None:
+    """Scan the repository at PATH (default: the current directory).
+
+    PATH may also be a git URL: it is cloned into a temporary directory (full history and tags,
+    file contents of the default branch only) that is removed after the scan.
+    """
     from ..render import OutputFormat, renderer_for
-    from ..scan import scan as run_scan
 
     formats = []
     for output in outputs:
         out_fmt = OutputFormat.from_extension(output.name)
         if out_fmt is None:
-            raise click.UsageError(f"cannot tell the format of {output.name!r}: use .json, .md or .txt")
+            raise click.UsageError(f"cannot tell the format of {output.name!r}: use .json, .md, .html, .pdf, "
+                                   ".sarif, .sarif.json or .txt")
         formats.append((output, out_fmt))
-    result = run_scan(path, ref=ref, config_path=config_path, with_history=not no_history,
-                      progress=progress_printer(quiet), dora_year=int(dora_year) if dora_year else None,
-                      window_days=window_days)
+    from ..remote import scan_target
+
+    result, url = scan_target(path, ref=ref, config_path=config_path, with_history=not no_history,
+                              progress=progress_printer(quiet), dora_year=int(dora_year) if dora_year else None,
+                              window_days=window_days)
     for output, out_fmt in formats:
         content = renderer_for(out_fmt)(result)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -50,6 +61,18 @@ def scan(path: Path, fmt: str, outputs: tuple[Path, ...], ref: str | None, confi
         if not quiet:
             click.echo(f"wrote {output}", err=True)
     click.echo(renderer_for(OutputFormat(fmt))(result), nl=False)
+    if record:
+        from .. import store
+
+        key = repo_key or store.repo_key_for(Path(path), url)
+        database = db or store.default_db_path()
+        try:
+            store.record(database, result, key)
+        except store.StoreError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        if not quiet:
+            click.echo(f"recorded in {database} as {key}", err=True)
     if fail_under is not None and result.score.overall < fail_under:
         click.echo(f"Score {result.score.overall:.2f} is under --fail-under {fail_under:g}", err=True)
         sys.exit(EXIT_GATE)

@@ -6,14 +6,15 @@ year-independent DORA estimates that `readiness.build_dora` classifies.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import subprocess
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ..model import Problem
 from ..source import GitInfo
 from .deployments import Basis, Deployment, TagCounts, count_tags, push_deployments, tag_deployments
 from .dora import DAY, Window, estimate, insufficient
-from .gitlog import Refs, read_refs, stream_log
+from .gitlog import Refs, TagRef, read_refs, stream_log
 from .graph import BOT, CommitGraph
 from .habits import commit_flags, read_habits
 
@@ -40,29 +41,82 @@ class HistoryFacts:
     window_days: int = 90
     window_start: str | None = None
     window_end: str | None = None
-    tag_counts: TagCounts = TagCounts()
+    tag_counts: TagCounts = field(default_factory=TagCounts)
 
 
-def analyse_history(git: GitInfo, window_days: int = 90, problems: list[Problem] | None = None) -> HistoryFacts | None:
-    """Read the history reachable from HEAD and the tags; unreadable parts become problems, never exceptions."""
+@dataclass(frozen=True)
+class LogRead:
+    """What the one pass over `git log` leaves behind."""
+
+    graph: CommitGraph
+    count: int
+    newest: int
+    oldest: int
+    last_active: dict[str, int]  # human author email -> newest commit time
+
+
+def analyse_history(git: GitInfo, window_days: int = 90, problems: list[Problem] | None = None, *,
+                    as_of_head: bool = False) -> HistoryFacts | None:
+    """Read the history reachable from HEAD and the tags; unreadable parts become problems, never exceptions.
+
+    With `as_of_head` (a scan of an older ref, a trend point) the history is taken as it stood at the
+    scanned commit: only what it reaches, and only tags made by the time it was itself tagged.
+    """
     problems = problems if problems is not None else []
+    try:
+        return _analyse(git, window_days, problems, as_of_head)
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        problems.append(Problem(".git", f"git history could not be analysed ({exc})"))
+        return None
+
+
+def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head: bool) -> HistoryFacts:
     refs = read_refs(git, problems)
     tip = git.head_sha or _branch_tip(refs)
-    tips = list(dict.fromkeys(([tip] if tip else []) + [tag.commit for tag in refs.tags]))
-    base = dict(is_shallow=git.is_shallow, window_days=window_days, tag_counts=count_tags(refs.tags),
-                default_branch=_default_branch(git, refs))
-    if not tips:
-        return HistoryFacts(**base, estimates=insufficient("the repository has no commits"))
+    tags = refs.tags
+    tips = list(dict.fromkeys(([tip] if tip else []) + ([] if as_of_head else [tag.commit for tag in tags])))
+    default_branch = _default_branch(git, refs)
+    log = _read_log(git, tips, window_days, problems) if tips else None
+    if as_of_head and log is not None:
+        tags = _tags_as_of(tags, tip, log)
+    counts = count_tags(tags)
+    base = HistoryFacts(is_shallow=git.is_shallow, window_days=window_days, tag_counts=counts,
+                        default_branch=default_branch)
+    if log is None or not log.count:
+        return replace(base, estimates=insufficient("the repository has no commits" if not tips
+                                                    else "no commits could be read"))
+    graph = log.graph
+    by_basis = tag_deployments(tags, graph)
+    end = max([log.newest] + [d.time for items in by_basis.values() for d in items])
+    window = Window(window_days, end - window_days * DAY, end, log.oldest)
+    mainline = graph.first_parent_chain(graph.index[tip]) if tip in graph.index else []
+    habits = read_habits(graph, mainline, window.start, window.end, log.last_active)
+    estimates, push_estimates = _estimates(git, graph, by_basis, mainline, window, default_branch, counts)
+    span = window.to_dict()
+    return replace(
+        base, commit_count=log.count, estimates=estimates, push_estimates=push_estimates,
+        window_start=span["start"], window_end=span["end"], **asdict(habits))
 
+
+def _tags_as_of(tags: tuple[TagRef, ...], tip: str | None, log: LogRead) -> tuple[TagRef, ...]:
+    """Tags on commits the tip reaches, made no later than the tip's own newest tag (or its newest commit)."""
+    cutoff = max([log.newest] + [tag.created for tag in tags if tag.commit == tip])
+    return tuple(tag for tag in tags if tag.created <= cutoff and tag.commit in log.graph.index)
+
+
+def _read_log(git: GitInfo, tips: list[str], window_days: int, problems: list[Problem]) -> LogRead:
+    """Stream the log once; commits older than the window plus the lookback are counted, not kept.
+
+    git prints newest first, so the first commit fixes the horizon.
+    """
     graph = CommitGraph()
     last_active: dict[str, int] = {}
-    count, newest, oldest = 0, 0, 0
-    horizon = None
+    count, newest, oldest, horizon = 0, 0, 0, 0
     for commit in stream_log(git, tips, problems):
-        count += 1
-        if horizon is None:
+        if not count:
             newest = oldest = commit.commit_time
             horizon = commit.commit_time - (window_days + LOOKBACK_DAYS) * DAY
+        count += 1
         newest, oldest = max(newest, commit.commit_time), min(oldest, commit.commit_time)
         if commit.commit_time < horizon:
             continue
@@ -70,34 +124,18 @@ def analyse_history(git: GitInfo, window_days: int = 90, problems: list[Problem]
         graph.add(commit.sha, commit.parents, commit.author_time, commit.commit_time, flags, commit.reverts)
         if not flags & BOT:
             last_active[commit.author_email] = max(last_active.get(commit.author_email, 0), commit.commit_time)
-    if not count:
-        return HistoryFacts(**base, estimates=insufficient("no commits could be read"))
-
-    by_basis = tag_deployments(refs.tags, graph)
-    end = max([newest] + [d.time for items in by_basis.values() for d in items])
-    window = Window(window_days, end - window_days * DAY, end, oldest)
-    mainline = graph.first_parent_chain(graph.index[tip]) if tip in graph.index else []
-    habits = read_habits(graph, mainline, window.start, window.end, last_active)
-    estimates, push_estimates = _estimates(git, graph, by_basis, mainline, window, base["default_branch"])
-    span = window.to_dict()
-    return HistoryFacts(
-        **base, commit_count=count, estimates=estimates, push_estimates=push_estimates,
-        pr_merge_share=habits.pr_merge_share, conventional_share=habits.conventional_share,
-        signed_share=habits.signed_share, short_lived_branch_share=habits.short_lived_branch_share,
-        merges_measured=habits.merges_measured, contributors_in_window=habits.contributors_in_window,
-        commits_in_window=habits.commits_in_window, reverts_in_window=habits.reverts_in_window,
-        hotfix_commits_in_window=habits.hotfix_commits_in_window,
-        window_start=span["start"], window_end=span["end"],
-    )
+    return LogRead(graph, count, newest, oldest, last_active)
 
 
 def _estimates(git: GitInfo, graph: CommitGraph, by_basis: dict[Basis, list[Deployment]], mainline: list[int],
-               window: Window, default_branch: str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+               window: Window, default_branch: str | None,
+               counts: TagCounts) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if git.is_shallow:
         return insufficient(SHALLOW_REASON, window), None
     basis = _choose_basis(by_basis, window)
     if basis is not None:
-        return estimate(graph, by_basis[basis], basis, _describe(basis, by_basis[basis]), window), None
+        description = _describe(basis, by_basis[basis], counts)
+        return estimate(graph, by_basis[basis], basis, description, window), None
     reason = "no deploy or release tags (release-*, deploy-*, prod*, or semantic versions such as v1.2.3)"
     description = f"first-parent commits of {default_branch or 'the checked-out branch'}, one deployment per push"
     pushes = push_deployments(graph, mainline)
@@ -112,11 +150,13 @@ def _choose_basis(by_basis: dict[Basis, list[Deployment]], window: Window) -> Ba
     return next((basis for basis in (Basis.DEPLOY_TAGS, Basis.SEMVER_TAGS) if by_basis[basis]), None)
 
 
-def _describe(basis: Basis, deployments: list[Deployment]) -> str:
+def _describe(basis: Basis, deployments: list[Deployment], counts: TagCounts) -> str:
     if basis is Basis.DEPLOY_TAGS:
-        return f"{len(deployments)} deploy-style tags (release-*, deploy-*, prod*, hotfix-*)"
+        return f"{counts.deploy} deploy-style tags (release-*, deploy-*, prod*, hotfix-*)"
     components = sorted({d.component for d in deployments if d.component})
-    text = f"{len(deployments)} semantic-version release tags, pre-releases excluded"
+    text = f"{counts.semver} semantic-version release tags"
+    if counts.prerelease:
+        text += f" ({counts.prerelease} pre-releases left out)"
     if components:
         text += f", grouped into {len(components)} components ({', '.join(components[:5])}" + \
                 (", ..." if len(components) > 5 else "") + ")"

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .gitlog import TagRef
 from .graph import HOTFIX, CommitGraph
 
-DEPLOY_TAG = re.compile(r"^(?:(?:release|deploy|deployment|hotfix)[-_/.]|prod(?:uction)?(?:$|[-_/.\d]))", re.I)
+DEPLOY_TAG = re.compile(r"^(?:(?:release|deploy|deployment|hotfix)[-_/.]|prod(?:uction)?(?:$|[-_/.\d]))", re.IGNORECASE)
 NOT_PRODUCTION = re.compile(r"(?:^|[-_/.+])(?:staging|stage|stg|dev|develop|test|testing|qa|uat|preview|sandbox|"
-                            r"canary|rc|alpha|beta|pre|nightly|snapshot)(?=$|[-_/.+\d])", re.I)
-SEMVER_TAG = re.compile(r"^(?:(?P<component>.+?)[@/_-])?v?\d+\.\d+(?:\.\d+)?(?:-(?P<pre>[0-9A-Za-z.-]+))?"
-                        r"(?:\+[0-9A-Za-z.-]+)?$")
-HOTFIX_WORD = re.compile(r"hotfix", re.I)
+                            r"canary|rc|alpha|beta|pre|nightly|snapshot)(?=$|[-_/.+\d])", re.IGNORECASE)
+SEMVER_TAG = re.compile(r"^(?:(?P<component>.{1,100}?)[@/_-])?v?\d{1,9}\.\d{1,9}(?:\.\d{1,9})?"
+                        r"(?:-(?P<pre>[0-9A-Za-z.-]{1,64}))?(?:\+[0-9A-Za-z.-]{1,64})?$")  # bounded: no runaway
+HOTFIX_WORD = re.compile(r"hotfix", re.IGNORECASE)
 
 
 class Basis(str, enum.Enum):

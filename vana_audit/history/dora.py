@@ -9,6 +9,7 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,7 @@ class Failure:
 
 
 def iso(when: int) -> str:
-    return dt.datetime.fromtimestamp(when, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(when, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def insufficient(reason: str, window: Window | None = None) -> dict[str, Any]:
@@ -92,7 +93,7 @@ def _too_few(deployments: list[Deployment], current: list[int], window: Window) 
               f"at least {MIN_DEPLOYMENTS} needed")
     earlier = [d for d in deployments if d.time <= window.start]
     if earlier:
-        reason += f" (the one before it was on {iso(earlier[-1].time)[:10]})"
+        reason += f" (the last one before it was on {iso(earlier[-1].time)[:10]})"
     return reason
 
 
@@ -117,7 +118,7 @@ def _frequency(deployments: list[Deployment], current: list[int], window: Window
                    deploy_days=len(days), deployments=len(current))
 
 
-def _lead_time(graph: CommitGraph, deployments: list[Deployment], first: Any, in_window: set[int],
+def _lead_time(graph: CommitGraph, deployments: list[Deployment], first: Sequence[int], in_window: set[int],
                confidence: str) -> dict[str, Any]:
     """Author time of each human, non-merge commit to the first deployment that contains it."""
     hours: list[float] = []
@@ -139,7 +140,7 @@ def _lead_time(graph: CommitGraph, deployments: list[Deployment], first: Any, in
                    commits=len(hours), dropped_non_positive=dropped)
 
 
-def find_failures(graph: CommitGraph, deployments: list[Deployment], first: Any) -> dict[int, Failure]:
+def find_failures(graph: CommitGraph, deployments: list[Deployment], first: Sequence[int]) -> dict[int, Failure]:
     """Deployments followed by a revert of their changes, a rollback to an earlier version, or a hotfix release."""
     found: dict[int, Failure] = {}
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterator
+from typing import IO
 
 from ..gitcmd import GitError, git_argv, git_env, run_git
 from ..model import Problem
@@ -18,6 +19,10 @@ from ..source import GitInfo
 
 LOG_OPTIONS = ("-c", "i18n.logOutputEncoding=UTF-8", "log", "--pretty=raw", "--no-color", "--no-decorate",
                "--no-abbrev-commit", "--stdin")
+REF_PATTERNS = ("refs/tags", "refs/heads", "refs/remotes/*/HEAD")
+REF_FORMAT = ("%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00"
+              "%(creatordate:unix)%00%(symref)")
+CHUNK = 1 << 16
 REVERT_RE = re.compile(r"This reverts commit ([0-9a-f]{40})")
 
 
@@ -50,17 +55,40 @@ class LogCommit:
 
 
 def read_refs(git: GitInfo, problems: list[Problem]) -> Refs:
-    fmt = "%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(creatordate:unix)%00%(symref)"
+    """Tags (peeled to commits) and branches; a tag whose object is missing costs only that tag."""
     try:
-        out = run_git(git.git_dir, "for-each-ref", f"--format={fmt}", "refs/tags", "refs/heads", "refs/remotes/*/HEAD")
+        out = run_git(git.git_dir, "for-each-ref", f"--format={REF_FORMAT}", *REF_PATTERNS)
+        return _parse_refs(line.split("\0") for line in out.decode("utf-8", "replace").splitlines())
     except GitError as exc:
+        problems.append(Problem(".git", f"some tags could not be read ({exc}); tags are dated by their commits"))
+    try:
+        return _parse_refs(_refs_without_tag_objects(git))
+    except (GitError, OSError, subprocess.SubprocessError) as exc:
         problems.append(Problem(".git", f"could not list tags and branches ({exc}); history read from HEAD only"))
         return Refs((), {}, None)
+
+
+def _refs_without_tag_objects(git: GitInfo) -> list[list[str]]:
+    """REF_FORMAT rows built without reading tag objects: each ref resolved to a commit, or dropped."""
+    out = run_git(git.git_dir, "for-each-ref", "--format=%(refname)%00%(symref)", *REF_PATTERNS)
+    names = [line.split("\0") for line in out.decode("utf-8", "replace").splitlines()]
+    plain = [name for name, symref in names if not symref]
+    proc = subprocess.run(git_argv(git.git_dir, "cat-file", "--batch-check=%(objectname) %(objecttype)"),
+                          input="".join(f"{name}^{{commit}}\n" for name in plain).encode(), env=git_env(),
+                          capture_output=True, timeout=60, check=True)
+    resolved = proc.stdout.decode("utf-8", "replace").splitlines()
+    rows = [[name, "", "", "", "", "", symref] for name, symref in names if symref]
+    for name, answer in zip(plain, resolved):
+        sha, _, kind = answer.partition(" ")
+        rows.append([name, kind, sha, "", "", "", ""])
+    return rows
+
+
+def _parse_refs(rows: Iterable[list[str]]) -> Refs:
     tags: list[TagRef] = []
     branches: dict[str, str] = {}
     remote_default = None
-    for line in out.decode("utf-8", "replace").splitlines():
-        fields = line.split("\0")
+    for fields in rows:
         if len(fields) != 7:
             continue
         ref, kind, sha, peeled_kind, peeled_sha, created, symref = fields
@@ -89,8 +117,11 @@ def stream_log(git: GitInfo, tips: list[str], problems: list[Problem]) -> Iterat
             return
         assert proc.stdin is not None and proc.stdout is not None
         try:
-            proc.stdin.write("".join(f"{tip}\n" for tip in tips))  # git reads all revisions before it prints
-            proc.stdin.close()
+            try:
+                proc.stdin.write("".join(f"{tip}\n" for tip in tips))  # git reads all revisions before it prints
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass  # git stopped at a bad revision; its exit status says why
             yield from _parse_raw(proc.stdout)
         finally:
             proc.stdout.close()
@@ -102,54 +133,41 @@ def stream_log(git: GitInfo, tips: list[str], problems: list[Problem]) -> Iterat
             problems.append(Problem(".git", f"git log stopped early ({message}); history estimates use what was read"))
 
 
-def _parse_raw(lines: Iterator[str]) -> Iterator[LogCommit]:
-    sha = None
-    parents: list[str] = []
-    author = committer = ""
-    signed = False
-    in_header = False
-    subject: str | None = None
-    reverts = None
-    merge_request = False
-    for line in lines:
-        if line.startswith("commit "):
-            if sha is not None:
-                yield _commit(sha, parents, author, committer, signed, subject, reverts, merge_request)
-            sha = line[7:47]
-            parents = []
-            author = committer = ""
-            signed = merge_request = False
-            subject = reverts = None
-            in_header = True
-        elif in_header:
-            if line == "\n":
-                in_header = False
-            elif line.startswith("parent "):
-                parents.append(line[7:47])
-            elif line.startswith("author "):
-                author = line[7:]
-            elif line.startswith("committer "):
-                committer = line[10:]
-            elif line.startswith("gpgsig"):
-                signed = True
-        elif subject is None:
-            text = line.strip()
-            if text:
-                subject = text
-        elif "This reverts commit" in line:
-            match = REVERT_RE.search(line)
-            reverts = match.group(1) if match else reverts
-        elif "See merge request" in line:
-            merge_request = True
-    if sha is not None:
-        yield _commit(sha, parents, author, committer, signed, subject, reverts, merge_request)
+def _parse_raw(stream: IO[str]) -> Iterator[LogCommit]:
+    """Split the output into one record per commit ("commit " starts a line only there) and parse each."""
+    pending = ""
+    while chunk := stream.read(CHUNK):
+        records = (pending + chunk).split("\ncommit ")
+        pending = records.pop()
+        for record in records:
+            if record:
+                yield _commit(record)
+    if pending.strip():
+        yield _commit(pending)
 
 
-def _commit(sha: str, parents: list[str], author: str, committer: str, signed: bool, subject: str | None,
-            reverts: str | None, merge_request: bool) -> LogCommit:
-    name, email, author_time = _identity(author)
-    return LogCommit(sha, tuple(parents), name, email, author_time, _identity(committer)[2], signed,
-                     subject or "", reverts, merge_request)
+def _commit(record: str) -> LogCommit:
+    """One `--pretty=raw` record, its leading "commit " possibly already cut off by the split."""
+    head, _, message = record.partition("\n\n")
+    sha = head[7:47] if head.startswith("commit ") else head[:40]
+    parents = []
+    at = head.find("\nparent ")
+    while at >= 0:
+        parents.append(head[at + 8:at + 48])
+        at = head.find("\nparent ", at + 48)
+    name, email, author_time = _identity(_header(head, "\nauthor "))
+    subject = message.lstrip().split("\n", 1)[0].strip()
+    reverts = REVERT_RE.search(message) if "This reverts commit" in message else None
+    return LogCommit(sha, tuple(parents), name, email, author_time, _identity(_header(head, "\ncommitter "))[2],
+                     "\ngpgsig" in head, subject, reverts.group(1) if reverts else None, "See merge request" in message)
+
+
+def _header(head: str, key: str) -> str:
+    at = head.find(key)
+    if at < 0:
+        return ""
+    end = head.find("\n", at + 1)
+    return head[at + len(key):end if end >= 0 else None]
 
 
 def _identity(field: str) -> tuple[str, str, int]:

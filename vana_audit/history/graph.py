@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from array import array
 
+# commit flags: what the habits and the failure search need to know of each commit
 BOT = 1
 MERGE = 2
 PULL_REQUEST = 4

@@ -12,7 +12,7 @@ CONVENTIONAL_SUBJECT = re.compile(r"^(?:feat|fix|docs|style|refactor|perf|test|t
 PULL_REQUEST_SUBJECT = re.compile(r"^Merge pull request #\d+ |\(#\d+\)$|^Merged in .+\(pull request #\d+\)|"
                                   r"^Merged PR \d+")
 HOTFIX_SUBJECT = re.compile(r"^(?:hotfix\b|Merge (?:pull request #\d+ from [^/\s]+/|branch '|remote-tracking branch "
-                            r"'[^/']+/)hotfix[/-])", re.I)
+                            r"'[^/']+/)hotfix[/-])", re.IGNORECASE)
 SHORT_LIVED = 86_400  # seconds from a branch's first commit to its merge
 
 

@@ -13,6 +13,7 @@ from ..facts import Facts
 from ..model import Evidence
 from ..signals import Signals, deploy_jobs, ev
 from .clusters import bands_dict, bands_for
+from .deployments import TagCounts
 from .dora import ESTIMATED, METRICS
 
 KEYS = METRICS[:4]
@@ -36,8 +37,12 @@ class Readiness:
     groups: tuple[tuple[Criterion, ...], ...]  # each group needs one criterion present
     needs_deployments: bool = True
 
+    @property
+    def met(self) -> bool:
+        return all(_met(g) for g in self.groups)
+
     def trackable(self, deployments_recorded: bool) -> bool:
-        return (deployments_recorded or not self.needs_deployments) and all(_met(g) for g in self.groups)
+        return self.met and (deployments_recorded or not self.needs_deployments)
 
     def to_dict(self, name: str, deployments_recorded: bool) -> dict[str, Any]:
         evidence = [f"{c.label}: {text}" for g in self.groups for c in g for text in c.evidence]
@@ -61,13 +66,13 @@ def build_dora(facts: Facts, year: int = 2024) -> dict[str, Any]:
     signals = Signals(facts)
     pushes = push_deploy_evidence(facts, getattr(history, "default_branch", None))
     checks = readiness_checks(facts, signals, pushes)
-    recorded = checks[0].trackable(True)
+    recorded = checks[0].met
     metrics = [check.to_dict(names[check.metric], recorded) for check in checks]
     raw, reason = _chosen_estimates(facts, pushes, library)
     return {
         "year": year,
         "readiness": {"score": sum(m["trackable"] for m in metrics), "max": len(KEYS), "metrics": metrics},
-        "estimates": _classified(raw, bands, names) if raw else None,
+        "estimates": _classified(raw, bands, names, library) if raw else None,
         "estimates_reason": reason,
         "bands": bands_dict(year),
     }
@@ -76,23 +81,23 @@ def build_dora(facts: Facts, year: int = 2024) -> dict[str, Any]:
 def readiness_checks(facts: Facts, s: Signals, pushes: list[Evidence]) -> list[Readiness]:
     h = facts.history
     tags = getattr(h, "tag_counts", None)
-    tag_text = [f"{tags.deploy} deploy-style and {tags.semver} release tags"] if tags and (tags.deploy or tags.semver) else []
-    tag_deploys = [e for p, j in deploy_jobs(facts) if p.triggers & {"tag", "release"}
-                   for e in [ev(p.path, j.line, f"job {j.id} deploys on tags or releases")]]
+    tag_text = _tag_text(tags)
+    tag_deploys = [ev(p.path, j.line, f"job {j.id} deploys on tags or releases") for p, j in deploy_jobs(facts)
+                   if p.triggers & {"tag", "release"}]
     environments = [e for e in s["ci.deploy"].evidence if "environment:" in e.snippet]
     reverts = getattr(h, "reverts_in_window", 0)
     hotfixes = (tags.hotfix if tags else 0) + getattr(h, "hotfix_commits_in_window", 0)
     incident_docs = facts.docs.get("incident-response", []) + [
         p for p in facts.docs.get("issue-template", []) if any(w in p.lower() for w in ("incident", "outage", "postmortem"))]
     recorded = (Criterion("a deploy pipeline", _texts(s["ci.deploy"].evidence)),
-                Criterion("deploy or release tags", tuple(tag_text)),
+                Criterion("deploy or release tags", tag_text),
                 Criterion("deployment environments", _texts(environments)),
                 Criterion("release automation", _texts(s["release.automation"].evidence)))
     traced = (Criterion("deploys from the default branch or tags", _texts(pushes + tag_deploys)),
-              Criterion("release tags on the deployed commits", tuple(tag_text)),
+              Criterion("release tags on the deployed commits", tag_text),
               Criterion("the commit SHA stamped into builds", _texts(s["build.commit_sha"].evidence)))
     failures = (Criterion("a rollback job", _texts(s["deploy.rollback"].evidence)),
-                Criterion("revert commits", (f"{reverts} reverts in the window",) if reverts else ()),
+                Criterion("revert commits", (f"{reverts} in the window",) if reverts else ()),
                 Criterion("hotfix releases or branches", (f"{hotfixes} hotfix tags or commits",) if hotfixes else ()),
                 Criterion("incident templates or postmortems", tuple(dict.fromkeys(incident_docs))[:MAX_EVIDENCE]))
     detection = (Criterion("alert rules", _texts(s["mon.alerts"].evidence)),
@@ -104,6 +109,11 @@ def readiness_checks(facts: Facts, s: Signals, pushes: list[Evidence]) -> list[R
             Readiness("lead_time", (traced,)),
             Readiness("change_failure_rate", (failures,)),
             Readiness("recovery_time", (detection, restoration))]
+
+
+def _tag_text(tags: TagCounts | None) -> tuple[str, ...]:
+    kinds = [f"{n} {kind} tags" for n, kind in ((tags.deploy, "deploy-style"), (tags.semver, "release")) if n] if tags else []
+    return (" and ".join(kinds),) if kinds else ()
 
 
 def _texts(evidence: list[Evidence] | tuple[Evidence, ...]) -> tuple[str, ...]:
@@ -141,8 +151,7 @@ def _chosen_estimates(facts: Facts, pushes: list[Evidence], library: bool) -> tu
     return raw, None
 
 
-def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str]) -> dict[str, Any]:
-    library = names is LIBRARY_NAMES
+def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str], library: bool) -> dict[str, Any]:
     metrics = []
     for metric in METRICS:
         item = dict(raw["metrics"].get(metric) or {})
@@ -164,7 +173,7 @@ def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str]) -> dict
 def _display(metric: str, value: float, details: dict[str, Any], unit: str | None) -> str:
     if metric == "deployment_frequency":
         noun = "release" if unit and unit.startswith("release") else "deploy"
-        return f"{value:.1f} {noun} days/week ({details['per_month']:.1f}/month)"
+        return f"{value:.1f} {noun} days/week, {details['per_month']:.1f}/month"
     if metric == "lead_time":
         return f"median {duration(value)}, p90 {duration(details['p90_hours'])}"
     if metric == "recovery_time":
@@ -188,7 +197,7 @@ def dora_summary_lines(dora: dict[str, Any]) -> list[str]:
     lines = []
     for item in dora["readiness"]["metrics"]:
         estimate = by_metric.get(item["metric"])
-        parts = [f"{(estimate or item)['name']}: " + ("✅ trackable" if item["trackable"] else "❌ not trackable")]
+        parts = [f"{item['name']}: " + ("✅ trackable" if item["trackable"] else "❌ not trackable")]
         if estimate and estimate["status"] == ESTIMATED:
             cluster = f" ({estimate['cluster']}, {dora['year']} bands)" if estimate["cluster"] else ""
             parts += [f"{estimate['display']}{cluster}", f"basis: {estimates['basis_label']}"]

@@ -1,31 +1,47 @@
-"""Output formats: each is a pure function `ScanResult -> str | bytes`; only the CLI writes files."""
+"""Output formats: each is a pure function `ScanResult | Report -> str | bytes`; only the CLI writes files."""
 from __future__ import annotations
 
 import enum
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Union
 
 from ..model import ScanResult
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 
 class OutputFormat(str, enum.Enum):
     TERMINAL = "terminal"
     JSON = "json"
     MARKDOWN = "md"
+    HTML = "html"
+    PDF = "pdf"
+    SARIF = "sarif"
+
+    @property
+    def binary(self) -> bool:
+        return self is OutputFormat.PDF
 
     @classmethod
     def from_extension(cls, filename: str) -> "OutputFormat | None":
-        suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-        return EXTENSIONS.get(suffix)
+        name = filename.lower()
+        for suffix, fmt in EXTENSIONS.items():  # longest first, so .sarif.json is SARIF, not JSON
+            if name.endswith("." + suffix):
+                return fmt
+        return None
 
 
-EXTENSIONS = {"json": OutputFormat.JSON, "md": OutputFormat.MARKDOWN, "markdown": OutputFormat.MARKDOWN,
-              "txt": OutputFormat.TERMINAL}
+# Longest suffix first.
+EXTENSIONS = {"sarif.json": OutputFormat.SARIF, "markdown": OutputFormat.MARKDOWN, "sarif": OutputFormat.SARIF,
+              "html": OutputFormat.HTML, "json": OutputFormat.JSON, "htm": OutputFormat.HTML,
+              "pdf": OutputFormat.PDF, "txt": OutputFormat.TERMINAL, "md": OutputFormat.MARKDOWN}
 
-Renderer = Callable[[ScanResult], "str | bytes"]
+Renderer = Callable[[Union[ScanResult, "Report"]], Union[str, bytes]]
 
 
 def renderer_for(fmt: OutputFormat) -> Renderer:
-    """Exhaustive: adding a format without a renderer fails the test that walks every member."""
+    """Exhaustive: adding a format without a renderer fails the test that walks every member.
+    Each renderer module is imported only when its format is asked for (WeasyPrint, Jinja2 are heavy)."""
     if fmt is OutputFormat.TERMINAL:
         from .terminal import render_terminal
         return render_terminal
@@ -35,4 +51,13 @@ def renderer_for(fmt: OutputFormat) -> Renderer:
     if fmt is OutputFormat.MARKDOWN:
         from .markdown import render_markdown
         return render_markdown
+    if fmt is OutputFormat.HTML:
+        from .html_out import render_html
+        return render_html
+    if fmt is OutputFormat.PDF:
+        from .pdf import render_pdf
+        return render_pdf
+    if fmt is OutputFormat.SARIF:
+        from .sarif import render_sarif
+        return render_sarif
     raise AssertionError(f"no renderer for {fmt}")  # pragma: no cover

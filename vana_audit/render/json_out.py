@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import __version__
 from ..model import ScanResult
+from ..report.model import Report
 from ..secrets import redact_text
 
 SCHEMA_VERSION = "1.0"
@@ -43,5 +44,6 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def render_json(result: ScanResult) -> str:
+def render_json(source: ScanResult | Report) -> str:
+    result = source.result if isinstance(source, Report) else source
     return json.dumps(result_to_dict(result), indent=2, ensure_ascii=False, default=str) + "\n"

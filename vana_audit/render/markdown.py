@@ -1,78 +1,147 @@
-"""GitHub-flavoured Markdown: summary, category table, DORA, findings by category with evidence."""
+"""GitHub-flavoured Markdown: the seed review's structure, every section computed by the report model.
+
+Repository text (paths, snippets, messages) goes through md_inline/md_code; rule texts through md_prose.
+"""
 from __future__ import annotations
 
-from ..model import Category, Finding, Outcome, ScanResult
-from .text import md_code, md_inline
+import re
 
-MARK = {Outcome.PASS: "✅", Outcome.FAIL: "❌", Outcome.PARTIAL: "⚠️", Outcome.NOT_APPLICABLE: "➖", Outcome.ERROR: "💥"}
+from ..model import ScanResult
+from ..report import Report, as_report
+from .markdown_findings import findings_section, missing_section
+from .markdown_plan import conclusion_section, metrics_section, risks_section, roadmap_section
+from .text import md_code, md_inline, md_prose
 
-
-def _finding_block(f: Finding) -> list[str]:
-    mark = "🔕" if f.suppressed_by else MARK[f.outcome]
-    out = [f"- {mark} **{f.rule.id}** {md_inline(f.rule.title)} — {md_inline(f.message)}"
-           + (f" *(L{f.rule.level}, {f.rule.priority.value}, {f.rule.effort_text})*" if f.failing else "")]
-    if f.suppressed_by:
-        out.append(f"  - suppressed: {md_inline(f.suppressed_by)}")
-    for e in f.evidence[:5]:
-        out.append(f"  - {md_code(e.location())}" + (f" {md_code(e.snippet)}" if e.snippet else ""))
-    if f.failing:
-        out.append(f"  - **Fix:** {md_inline(f.rule.remediation)}")
-    return out
+SECTIONS = ("Executive Summary", "DORA Metrics", "Findings by Category", "Missing CI/CD Components (Prioritized)",
+            "Implementation Roadmap", "Risk Assessment & Mitigation", "Success Metrics & KPIs", "Conclusion")
 
 
-def render_markdown(result: ScanResult) -> str:
-    s = result.score
+def slug(heading: str) -> str:
+    """GitHub's heading anchor for our own (ASCII) headings."""
+    return re.sub(r"[^a-z0-9 _-]", "", heading.lower()).replace(" ", "-")
+
+
+def render_markdown(source: ScanResult | Report) -> str:
+    report = as_report(source)
+    blocks = [_header(report), _summary(report), _dora(report), findings_section(report), missing_section(report),
+              roadmap_section(report), risks_section(report), metrics_section(report), conclusion_section(report),
+              _appendix(report)]
+    return "\n".join(line for block in blocks for line in block).rstrip("\n") + "\n"
+
+
+def _header(report: Report) -> list[str]:
+    s, verdict = report.summary, report.summary.verdict
+    where = md_code(report.repository) + (f" @ {md_code(report.ref)}" if report.ref else "")
+    if report.head_sha:
+        where += f" ({md_code(report.head_sha[:12])})"
     lines = [
-        "# CI/CD & DevOps Maturity Review",
+        f"# {report.title}",
+        f"**Repository:** {where}",
         "",
-        f"**Repository:** {md_code(result.target.path)}" + (f" @ {md_code(result.target.ref)}" if result.target.ref else ""),
-        f"**Generated:** {result.generated_at} by vana-audit",
-        f"**Profile:** {md_inline(result.profile.get('name', ''))} — {md_inline('; '.join(result.profile.get('reasons', [])))}",
-        "",
-        "## Executive Summary",
-        "",
-        f"### Overall CI/CD Maturity: **Level {s.overall:.1f} / 5.0** {s.status_mark}",
-        "",
-        f"**Status:** {s.status_mark} {md_inline(s.status)}",
-        "",
-        "### CI/CD Maturity by Category",
-        "",
-        "| Category | Score | Level | Status |",
-        "|----------|-------|-------|--------|",
+        f"**Date:** {report.generated_at[:10]}  ",
+        f"**Generated:** {md_inline(report.generated_at)} by vana-audit {md_inline(report.tool_version)}  ",
+        f"**Profile:** {md_inline(report.profile)} — {md_inline('; '.join(report.profile_reasons))}  ",
+        f"**Status:** {s.status_mark} {md_inline(s.status)} — {md_inline(verdict.label)}  ",
     ]
-    for c in result.categories:
-        score = f"{c.score:.1f}/5" if c.score is not None else "n/a"
-        lines.append(f"| **{md_inline(c.category.title)}** | {score} | {md_inline(c.level_name)} | "
+    if verdict.blockers:
+        lines.append(f"**Priority:** P0 — {len(verdict.blockers)} production blocker"
+                     f"{'s' if len(verdict.blockers) != 1 else ''}")
+    lines += ["", "**Contents:** " + " · ".join(f"[{name}](#{slug(name)})" for name in SECTIONS), "", "---", ""]
+    return lines
+
+
+def _summary(report: Report) -> list[str]:
+    s, verdict = report.summary, report.summary.verdict
+    lines = ["## Executive Summary", "",
+             f"### Overall CI/CD Maturity: **Level {s.overall:.1f} / 5.0** {s.status_mark}", ""]
+    if s.critical_finding:
+        f = s.critical_finding
+        lines += [f"**Critical Finding:** {md_inline(f.message)} ({md_code(f.rule_id)} {md_prose(f.title)})", ""]
+    lines += [f"**Production Readiness:** {verdict.mark} **{md_inline(verdict.label)}**"]
+    lines += [f"- {md_inline(b.message)} ({md_code(b.rule_id)})" for b in verdict.blockers]
+    lines += ["", "### Key Findings", ""] + [f"- {md_inline(point)}" for point in s.key_points] + [""]
+    lines += ["### CI/CD Maturity by Category", "",
+              "| Category | Score | Level | Status |",
+              "|----------|-------|-------|--------|"]
+    for c in report.categories:
+        lines.append(f"| **{md_inline(c.title)}** | {c.score_text} | {md_inline(c.level_name)} | "
                      f"{c.status_mark} {md_inline(c.status_text)} |")
     lines += ["", f"**Weighted Average:** **{s.overall:.2f} / 5.0** ({s.percent:.1f}% maturity)", ""]
-    readiness = (result.dora or {}).get("readiness")
-    if readiness:
-        lines += ["### DORA Metrics Capability", ""]
-        for metric in readiness.get("metrics", []):
-            mark = "✅" if metric.get("trackable") else "❌"
-            detail = "; ".join(metric.get("evidence", [])[:2]) if metric.get("trackable") else \
-                "missing: " + "; ".join(metric.get("missing", [])[:2])
-            lines.append(f"- **{md_inline(metric.get('name', metric.get('metric', '')))}:** {mark} {md_inline(detail)}")
-        lines += ["", f"**Compliance Score:** **{readiness.get('score', 0)} / {readiness.get('max', 4)}** "
-                      "DORA metrics trackable", ""]
-    lines += ["## Findings by Category", ""]
-    for category in Category:
-        findings = [f for f in result.findings_for(category) if f.outcome is not Outcome.NOT_APPLICABLE]
-        c = result.category(category)
-        score = f"{c.score:.1f}/5" if c.score is not None else "n/a"
-        lines += [f"### {md_inline(category.title)} — {score} {c.status_mark}", ""]
-        if c.next_steps:
-            lines += ["**To reach the next level:** " + "; ".join(md_inline(step) for step in c.next_steps), ""]
-        if not findings:
-            lines += ["_No applicable rule._", ""]
-            continue
-        for f in sorted(findings, key=lambda f: (not f.failing, f.rule.priority.value, f.rule.level, f.rule.id)):
-            lines += _finding_block(f)
+    lines += ["### What Lifts Each Category to the Next Level", "",
+              "| Category | Rules passed | Target | Gap | To reach the next level |",
+              "|----------|--------------|--------|-----|-------------------------|"]
+    for c in report.categories:
+        gap = "n/a" if c.gap is None else ("met" if c.gap == 0 else f"{c.gap:.1f}")
+        steps = "; ".join(md_prose(step) for step in c.next_steps) or "—"
+        lines.append(f"| {md_inline(c.title)} | {c.rules_passed}/{c.rules_applicable} | {c.target:.1f} | {gap} | "
+                     f"{steps} |")
+    lines.append("")
+    if len(report.trend) >= 2:
+        lines += ["### Score Trend", "", "| Date | Overall |", "|------|---------|"]
+        lines += [f"| {md_inline(p.date)} | {p.overall:.2f} |" for p in report.trend] + [""]
+    dora = report.dora
+    if dora.present:
+        lines += ["### DevOps Best Practices Compliance", "", "**DORA Metrics Capability:**"]
+        for row in dora.readiness:
+            detail = row.evidence[0] if row.trackable and row.evidence else \
+                ("missing: " + "; ".join(row.missing[:2]) if row.missing else "")
+            lines.append(f"- **{md_inline(row.name)}:** {'✅' if row.trackable else '❌'} {md_inline(detail)}")
+        lines += ["", f"**Compliance Score:** **{dora.score} / {dora.max}** DORA metrics trackable", ""]
+    return lines + ["---", ""]
+
+
+def _dora(report: Report) -> list[str]:
+    dora = report.dora
+    lines = ["## DORA Metrics", ""]
+    if not dora.present:
+        return lines + ["_The scan produced no DORA data._", "", "---", ""]
+    if dora.readiness:
+        lines += ["### Readiness", "", "| Metric | Trackable | Evidence | Missing |", "|--------|-----------|----------|---------|"]
+        for row in dora.readiness:
+            evidence = "<br>".join(md_inline(e) for e in row.evidence[:4]) or "—"
+            if len(row.evidence) > 4:
+                evidence += f"<br>… {len(row.evidence) - 4} more"
+            missing = "<br>".join(md_inline(m) for m in row.missing) or "—"
+            lines.append(f"| {md_inline(row.name)} | {'✅ yes' if row.trackable else '❌ no'} | {evidence} | {missing} |")
         lines.append("")
-    if result.problems:
-        lines += ["## Files that could not be read", "", "| Path | Problem |", "|------|---------|"]
-        lines += [f"| {md_code(p.path)} | {md_inline(p.message)} |" for p in result.problems[:100]]
-        if len(result.problems) > 100:
-            lines.append(f"| … | {len(result.problems) - 100} more |")
+    lines += ["### Estimates from Git History", ""]
+    if dora.estimates:
+        lines += ["| Metric | Estimate | Cluster | Basis | Confidence | Note |",
+                  "|--------|----------|---------|-------|------------|------|"]
+        for e in dora.estimates:
+            lines.append(f"| {md_inline(e.name)} | {md_inline(e.value_text)} | {md_inline(e.cluster) or '—'} | "
+                         f"{md_inline(e.basis) or '—'} | {md_inline(e.confidence) or '—'} | {md_inline(e.note) or '—'} |")
         lines.append("")
-    return "\n".join(lines)
+    if dora.estimates_note:
+        lines += [f"_{md_inline(dora.estimates_note)}_", ""]
+    if dora.facts:
+        lines += [f"- {md_inline(k)}: {md_inline(v)}" for k, v in dora.facts] + [""]
+    if dora.bands:
+        title = f"### DORA Performance Clusters ({md_inline(str(dora.year))})" if dora.year else "### DORA Clusters"
+        lines += [title, "", "| Metric | Clusters, best first |", "|--------|----------------------|"]
+        for m in dora.bands:
+            bands = "<br>".join(f"**{md_inline(b.cluster)}:** {md_inline(b.published)}" for b in m.bands)
+            lines.append(f"| {md_inline(m.name)} | {bands} |")
+        lines.append("")
+        if dora.bands_source:
+            lines += [f"_Source: {md_inline(dora.bands_source)}._", ""]
+    return lines + ["---", ""]
+
+
+def _appendix(report: Report) -> list[str]:
+    lines = ["## Appendix", ""]
+    if report.suppressed:
+        lines += ["### Suppressed Findings", "", "| Rule | Title | Reason |", "|------|-------|--------|"]
+        lines += [f"| {md_code(f.rule_id)} | {md_prose(f.title)} | {md_inline(f.suppressed_by or '')} |"
+                  for f in report.suppressed] + [""]
+    if report.errors:
+        lines += ["### Rule Errors", "", "| Rule | Error |", "|------|-------|"]
+        lines += [f"| {md_code(f.rule_id)} | {md_inline(f.message)} |" for f in report.errors] + [""]
+    if report.problems:
+        lines += ["### Files that could not be read", "", "| Path | Problem |", "|------|---------|"]
+        lines += [f"| {md_code(p.path)} | {md_inline(p.message)} |" for p in report.problems[:100]]
+        if len(report.problems) > 100:
+            lines.append(f"| … | {len(report.problems) - 100} more |")
+        lines.append("")
+    lines += ["### How This Report Was Computed", ""] + [f"- {md_prose(m)}" for m in report.method] + [""]
+    return lines

@@ -4,10 +4,12 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from ..model import Priority, ScanResult
+from ..report.model import Report
 from .text import plain
 
 
-def render_terminal(result: ScanResult) -> str:
+def render_terminal(source: ScanResult | Report) -> str:
+    result = source.result if isinstance(source, Report) else source
     lines = [
         f"vana-audit — {plain(result.target.path)}" + (f" @ {plain(result.target.ref)}" if result.target.ref else ""),
         f"Overall CI/CD maturity: {result.score.overall:.2f} / 5.0 ({result.score.percent:.1f}%) — "

@@ -37,3 +37,30 @@ def md_block(text: str, lang: str = "") -> str:
     while fence in text:
         fence += "`"
     return f"{fence}{lang}\n{text}\n{fence}"
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def md_prose(text: str) -> str:
+    """Like md_inline, but `code spans` in the text stay code spans (rule texts use them)."""
+    out, last = [], 0
+    for match in _CODE_SPAN.finditer(text):
+        out.append(md_inline(text[last:match.start()]))
+        out.append(md_code(match.group(1)))
+        last = match.end()
+    out.append(md_inline(text[last:]))
+    return "".join(out)
+
+
+def fence_language(path: str) -> str:
+    """A code fence language for an example file, from its name."""
+    name = path.rsplit("/", 1)[-1].lower()
+    if name.startswith("dockerfile"):
+        return "dockerfile"
+    if name in ("makefile", "gnumakefile"):
+        return "makefile"
+    suffix = name.rsplit(".", 1)[-1] if "." in name else ""
+    return {"yml": "yaml", "yaml": "yaml", "json": "json", "tf": "hcl", "hcl": "hcl", "md": "markdown",
+            "toml": "toml", "py": "python", "js": "javascript", "ts": "typescript", "sh": "bash",
+            "cfg": "ini", "ini": "ini"}.get(suffix, "")

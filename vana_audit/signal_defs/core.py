@@ -610,7 +610,7 @@ def tf_backend(s: Signals) -> Signal:
 
 @signal("tf.state_committed", "Terraform state files are committed")
 def tf_state(s: Signals) -> Signal:
-    return listing(_paths([p for p in s.facts.all_files if p.endswith((".tfstate", ".tfstate.backup"))], 10))
+    return listing(_paths([p for p in s.facts.files if p.endswith((".tfstate", ".tfstate.backup"))], 10))
 
 
 @signal("tf.versions_pinned", "Terraform pins required_version and provider versions")
@@ -645,7 +645,7 @@ def k8s_gaps(s: Signals) -> Signal:
         if pod is None:
             continue
         for c in pod.get("containers") or []:
-            if not isinstance(c, dict):
+            if not isinstance(c, dict) or "image" not in c:  # no image: a Kustomize patch, not a container
                 continue
             missing = [k for k in ("readinessProbe", "livenessProbe") if k not in c and o.kind not in ("Job", "CronJob")]
             res = c.get("resources") if isinstance(c.get("resources"), dict) else {}

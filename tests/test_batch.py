@@ -1,0 +1,190 @@
+"""`vana-audit batch`: an organisation's repositories audited in parallel (issue 6, item 4)."""
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.fixtures.repos import build_mature_repo, build_readme_only, build_seed_replica
+from vana_audit.batch import BatchOptions, audit_one, parse_shard, read_list, run_batch, select_shard
+from vana_audit.cli import main
+
+SECRET = "s3cr3t-t0ken"
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An organisation: three repositories, a missing one, a clonable URL and an unreachable one."""
+    root = tmp_path_factory.mktemp("org")
+    build_mature_repo(root / "repos" / "acme-api")
+    build_seed_replica(root / "repos" / "vana")
+    build_readme_only(root / "repos" / "<b>notes</b>")
+    (root / "repos.txt").write_text(
+        "# the organisation's repositories\n"
+        "repos/acme-api\n"
+        "repos/vana\n"
+        "\n"
+        "repos/<b>notes</b>\n"
+        "repos/gone\n"
+        f"file://{root}/repos/acme-api\n"
+        f"https://ci-bot:{SECRET}@127.0.0.1:9/acme/private.git\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def org_batch(org: Path) -> tuple[Path, Any]:
+    out = org / "out"
+    result = CliRunner().invoke(main, ["batch", str(org / "repos.txt"), "--jobs", "2", "-o", str(out)])
+    return out, result
+
+
+def test_batch_audits_everything_and_survives_failures(org_batch):
+    out, result = org_batch
+    assert result.exit_code == 0, result.output + result.stderr
+    board = json.loads((out / "leaderboard.json").read_text())
+    assert board["summary"] == {**board["summary"], "repositories": 6, "audited": 4, "failed": 2}
+    ranked = [r for r in board["repositories"] if r["rank"]]
+    assert [r["rank"] for r in ranked] == [1, 2, 3, 4]
+    assert [r["overall"] for r in ranked] == sorted((r["overall"] for r in ranked), reverse=True)
+    assert ranked[-1]["name"] == "repos/<b>notes</b>", "a README-only repository ranks last"
+    failed = {r["entry"]: r["error"] for r in board["repositories"] if r["rank"] is None}
+    assert failed["repos/gone"] == "path does not exist: repos/gone"
+    assert "cannot clone https://127.0.0.1:9/acme/private.git" in failed["https://127.0.0.1:9/acme/private.git"]
+
+
+def test_a_git_url_is_cloned_and_scanned_like_the_path(org_batch):
+    out, _ = org_batch
+    board = json.loads((out / "leaderboard.json").read_text())
+    by_name = {r["name"]: r for r in board["repositories"]}
+    cloned = next(r for name, r in by_name.items() if name.endswith("repos/acme-api") and name.startswith("/"))
+    assert cloned["overall"] == by_name["repos/acme-api"]["overall"]
+    assert cloned["head_sha"] == by_name["repos/acme-api"]["head_sha"]
+
+
+def test_each_repository_gets_its_reports(org_batch):
+    out, _ = org_batch
+    board = json.loads((out / "leaderboard.json").read_text())
+    for repo in board["repositories"]:
+        if repo["rank"] is None:
+            assert repo["reports"] == {}
+            continue
+        report = json.loads((out / repo["reports"]["json"]).read_text())
+        assert report["score"]["overall"] == repo["overall"]
+        assert (out / repo["reports"]["md"]).read_text().startswith("# ")
+
+
+def test_leaderboard_names_the_weakest_categories(org_batch):
+    out, _ = org_batch
+    board = json.loads((out / "leaderboard.json").read_text())
+    means = [c["mean"] for c in board["categories"] if c["mean"] is not None]
+    assert means == sorted(means), "weakest category first"
+    weakest = board["categories"][0]
+    md = (out / "leaderboard.md").read_text()
+    assert "## Weakest categories across the organisation" in md
+    assert md.index(weakest["name"].replace("&", "&amp;")) < md.index("## Ranking")
+    assert "## Repositories that could not be audited" in md and "`repos/gone`" in md
+    assert board["common_failures"][0]["repos"] >= board["common_failures"][-1]["repos"]
+
+
+def test_html_leaderboard_is_escaped_and_self_contained(org_batch):
+    out, _ = org_batch
+    page = (out / "leaderboard.html").read_text()
+    assert "<b>notes</b>" not in page and "&lt;b&gt;notes&lt;/b&gt;" in page
+    assert "<script" not in page and "src=" not in page and "http://" not in page and "https://127" in page
+    assert '<a href="reports/' in page
+
+
+def test_credentials_in_urls_never_reach_the_output(org, org_batch):
+    out, result = org_batch
+    assert SECRET not in result.stderr + result.stdout
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(errors="replace"), path
+
+
+def test_progress_lines_in_a_log(org_batch):
+    _, result = org_batch
+    assert "[6/6]" in result.stderr and "FAILED: path does not exist" in result.stderr
+
+
+def test_fail_on_error(org: Path, tmp_path: Path):
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{org}/repos/vana\n{org}/repos/nowhere\n")
+    result = CliRunner().invoke(main, ["batch", str(listing), "-o", str(tmp_path / "o"), "--fail-on-error", "-q",
+                                       "--no-history"])
+    assert result.exit_code == 1
+
+
+def test_progress_bar_on_a_terminal(org: Path, tmp_path: Path):
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{org}/repos/vana\n{org}/repos/acme-api\n")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "vana_audit", "batch", str(listing), "-o", str(tmp_path / "o"),
+                             "--no-history"], stdout=subprocess.DEVNULL, stderr=slave, cwd=tmp_path)
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    text = seen.decode("utf-8", "replace")
+    assert "auditing 2 repositories" in text and "0/2" in text and "2/2" in text and "[####" in text
+
+
+def test_list_file_rules():
+    assert read_list("# c\n\n  a  \nhttps://x/y.git\n#b\n") == ["a", "https://x/y.git"]
+
+
+def test_shards_are_balanced_disjoint_and_complete():
+    entries = [f"repo{i}" for i in range(11)]
+    shards = [select_shard(entries, (i, 4)) for i in range(4)]
+    assert sorted(i for shard in shards for i, _ in shard) == list(range(11))
+    assert {len(s) for s in shards} <= {2, 3}
+    assert select_shard(entries, (1, 4)) == [(1, "repo1"), (5, "repo5"), (9, "repo9")]
+    assert parse_shard("2/4") == (2, 4)
+    for bad in ("4/4", "x", "1/0", "-1/3"):
+        with pytest.raises(ValueError):
+            parse_shard(bad)
+
+
+def test_bad_shard_is_a_usage_error(org: Path, tmp_path: Path):
+    result = CliRunner().invoke(main, ["batch", str(org / "repos.txt"), "-o", str(tmp_path), "--shard", "4/4"])
+    assert result.exit_code == 2 and "--shard" in result.output
+
+
+def test_empty_list_is_a_usage_error(tmp_path: Path):
+    (tmp_path / "empty.txt").write_text("# nothing yet\n")
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "empty.txt"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "lists no repository" in result.output
+
+
+def crashing_worker(index: int, entry: str, out_dir: str, options: BatchOptions, location: str | None = None):
+    """A worker that dies like an out-of-memory kill on one entry."""
+    if entry.endswith("crash"):
+        os._exit(137)
+    return audit_one(index, entry, out_dir, options, location)
+
+
+def test_a_dying_worker_costs_only_its_repository(org: Path, tmp_path: Path):
+    items = [(0, str(org / "repos/vana")), (1, "will/crash"), (2, str(org / "repos/acme-api"))]
+    outcomes = run_batch(items, tmp_path, 2, BatchOptions(with_history=False), worker=crashing_worker)
+    assert [o.index for o in outcomes] == [0, 1, 2]
+    assert outcomes[0].ok and outcomes[2].ok
+    assert outcomes[1].error and "worker process died" in outcomes[1].error

@@ -1,0 +1,89 @@
+"""`batch --shard I/N` on several machines, then `vana-audit merge` (issue 6, item 4)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.fixtures.gitrepo import make_repo
+from vana_audit.cli import main
+
+VARIANTS = [
+    {"README.md": "# A\n\nService A.\n"},
+    {"README.md": "# B\n\nService B.\n", "tests/test_b.py": "def test_b():\n    pass\n"},
+    {"README.md": "# C\n\nService C.\n", "SECURITY.md": "# Security\n\nMail us.\n", "CHANGELOG.md": "# Changes\n"},
+    {"README.md": "# D\n\nService D.\n", ".github/dependabot.yml": "version: 2\nupdates: []\n"},
+    {"README.md": "# E\n\nService E.\n", "Makefile": "test:\n\tpytest\n"},
+]
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("shards")
+    for i, files in enumerate(VARIANTS):
+        make_repo(root / f"svc-{i}", files)
+    (root / "repos.txt").write_text("\n".join(f"svc-{i}" for i in range(len(VARIANTS))) + "\nsvc-missing\n")
+    runner = CliRunner()
+    for shard in range(3):
+        result = runner.invoke(main, ["batch", str(root / "repos.txt"), "--shard", f"{shard}/3", "-o",
+                                      str(root / f"shard-{shard}"), "--jobs", "2", "--no-history", "-q"])
+        assert result.exit_code == 0, result.output
+    full = runner.invoke(main, ["batch", str(root / "repos.txt"), "-o", str(root / "full"), "--jobs", "2",
+                                "--no-history", "-q"])
+    assert full.exit_code == 0
+    return root, root / "full"
+
+
+def _ranking(board: dict) -> list[tuple]:
+    return [(r["rank"], r["entry"], r["overall"], r["error"], tuple(sorted(r["categories"].items())))
+            for r in board["repositories"]]
+
+
+def test_shards_merge_into_the_same_leaderboard_as_one_run(sharded):
+    root, full = sharded
+    shard_boards = [json.loads((root / f"shard-{i}/leaderboard.json").read_text()) for i in range(3)]
+    assert [b["summary"]["repositories"] for b in shard_boards] == [2, 2, 2]
+    result = CliRunner().invoke(main, ["merge", *(str(root / f"shard-{i}") for i in range(3)), "-o", str(root / "merged")])
+    assert result.exit_code == 0, result.output
+    merged = json.loads((root / "merged/leaderboard.json").read_text())
+    whole = json.loads((full / "leaderboard.json").read_text())
+    assert _ranking(merged) == _ranking(whole)
+    assert merged["categories"] == whole["categories"]
+    assert merged["missing_shards"] == [] and len(merged["shards"]) == 3
+    for repo in merged["repositories"]:
+        for path in repo["reports"].values():
+            assert (root / "merged" / path).is_file(), "every shard's reports are copied"
+    ranking_rows = re.findall(r"^\| \d+ \| svc-\d ", (root / "merged/leaderboard.md").read_text(), re.MULTILINE)
+    assert len(ranking_rows) == 5
+    assert "svc-missing" in (root / "merged/leaderboard.html").read_text()
+
+
+def test_a_missing_shard_is_named(sharded):
+    root, _ = sharded
+    result = CliRunner().invoke(main, ["merge", str(root / "shard-0"), str(root / "shard-2"), "-o", str(root / "partial")])
+    assert result.exit_code == 0
+    assert "no output for shard(s) 1/3" in result.stderr
+    assert "MISSING: 1/3" in (root / "partial/leaderboard.md").read_text()
+
+
+def test_merging_twice_keeps_one_copy_of_each_repository(sharded):
+    root, _ = sharded
+    result = CliRunner().invoke(main, ["merge", str(root / "shard-0"), str(root / "shard-0"), "-o", str(root / "twice"),
+                                       "--no-reports"])
+    assert result.exit_code == 0
+    board = json.loads((root / "twice/leaderboard.json").read_text())
+    assert board["summary"]["repositories"] == 2
+    assert not (root / "twice/reports").exists()
+
+
+def test_a_directory_without_a_leaderboard_is_a_usage_error(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["merge", str(tmp_path / "empty"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "holds no leaderboard.json" in result.output
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad/leaderboard.json").write_text("{not json")
+    result = CliRunner().invoke(main, ["merge", str(tmp_path / "bad"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "is not a vana-audit leaderboard" in result.output

@@ -1,0 +1,116 @@
+"""Build Automation rules (BLD-*), each on small repositories where it passes, fails and does not apply."""
+from __future__ import annotations
+
+import pytest
+
+from tests.rulekit import case, job, run_case, workflow
+
+CI = ".github/workflows/ci.yml"
+README = {"README.md": "# Notes\n"}
+PYPROJECT = '[project]\nname = "app"\nversion = "1.0"\n'
+CHECKOUT = "- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
+
+
+def ci(steps: str, **kw: str) -> dict[str, str]:
+    extra = kw.pop("extra", "")
+    return {CI: workflow(job(steps, extra=extra), **kw)}
+
+
+PYTEST_ONLY = ci("- run: pytest")
+NODE_APP = {"package.json": '{"name": "web", "scripts": {"build": "vite build"}}', "Makefile": "dist:\n\tnpm run build\n"}
+GITLAB = {".gitlab-ci.yml": "test:\n  script:\n    - pytest\n"}
+
+CASES = [
+    # BLD-001 build and test steps are scripted
+    case("BLD-001", "pass", {"Makefile": "test:\n\tpytest\n"}, "Makefile", 1),
+    case("BLD-001", "fail", README),
+    # BLD-002 lockfile
+    case("BLD-002", "pass", {"package.json": '{"name": "a", "scripts": {"build": "tsc"}}', "package-lock.json": "{}"},
+         "package-lock.json"),
+    case("BLD-002", "fail", {"package.json": '{"name": "a", "scripts": {"build": "tsc"}}'}),
+    case("BLD-002", "na", README),
+    # BLD-003 a CI pipeline exists
+    case("BLD-003", "pass", PYTEST_ONLY, CI, 1),
+    case("BLD-003", "fail", {".github/workflows/.gitkeep": ""}, ".github/workflows/.gitkeep"),
+    # BLD-004 push and PR
+    case("BLD-004", "pass", PYTEST_ONLY, CI, 1),
+    case("BLD-004", "fail", ci("- run: pytest", on="push:\n    branches: [main]")),
+    # BLD-005 lint and type checks in CI
+    case("BLD-005", "pass", ci("- run: ruff check .\n- run: mypy app"), CI, "- run: mypy app"),
+    case("BLD-005", "partial", {**ci("- run: ruff check ."), "Makefile": "typecheck:\n\tmypy app\n"}, CI, "- run: ruff"),
+    case("BLD-005", "fail", {**PYTEST_ONLY, "Makefile": "lint:\n\truff check .\n"}, "Makefile", 1),
+    # BLD-006 container image built in CI
+    case("BLD-006", "pass", {"Dockerfile": "FROM python:3.12\n", **ci("- run: docker build -t app .")}, CI, "docker build"),
+    case("BLD-006", "fail", {"Dockerfile": "FROM python:3.12\n", **PYTEST_ONLY}),
+    case("BLD-006", "na", PYTEST_ONLY),
+    # BLD-007 caching
+    case("BLD-007", "pass", ci("- uses: astral-sh/setup-uv@v6\n  with:\n    enable-cache: true"), CI, "setup-uv"),
+    case("BLD-007", "fail", PYTEST_ONLY),
+    case("BLD-007", "na", README),
+    # BLD-008 commit SHA stamped
+    case("BLD-008", "pass", {"Dockerfile": "FROM python:3.12\nARG COMMIT_SHA=unknown\n"}, "Dockerfile", 2),
+    case("BLD-008", "fail", {"Dockerfile": "FROM python:3.12\nCMD [\"app\"]\n"}),
+    # BLD-009 artefacts published
+    case("BLD-009", "pass", ci("- uses: actions/upload-artifact@v4\n  with:\n    path: dist/"), CI, "upload-artifact"),
+    case("BLD-009", "fail", PYTEST_ONLY),
+    # BLD-010 matrix
+    case("BLD-010", "pass", ci("- run: pytest", extra="    strategy:\n      matrix:\n        py: ['3.12']\n"), CI,
+         "runs-on"),
+    case("BLD-010", "fail", PYTEST_ONLY),
+    case("BLD-010", "na", README),
+    # BLD-011 toolchain pinned
+    case("BLD-011", "pass", {"pyproject.toml": PYPROJECT, ".python-version": "3.12\n"}, ".python-version"),
+    case("BLD-011", "pass", {"package.json": '{"name": "a", "engines": {"node": "22.x"}}'}, "package.json"),
+    case("BLD-011", "fail", {"pyproject.toml": PYPROJECT}),
+    case("BLD-011", "na", README),
+    # BLD-012 no committed outputs
+    case("BLD-012", "pass", {"pyproject.toml": PYPROJECT, "app/main.py": "x = 1\n"}),
+    case("BLD-012", "fail", {"pyproject.toml": PYPROJECT, "app/__pycache__/main.cpython-312.pyc": "x"}, "app/__pycache__"),
+    case("BLD-012", "fail", {"package.json": '{"name": "a"}', "node_modules/left-pad/index.js": "x"}, "node_modules"),
+    case("BLD-012", "na", README),
+    # BLD-013 CI builds the application
+    case("BLD-013", "pass", {**NODE_APP, **ci("- run: npm ci\n- run: npm run build")}, CI, "npm run build"),
+    case("BLD-013", "pass", {**NODE_APP, **ci("- run: make dist")}, CI, "make dist"),  # through the Makefile
+    case("BLD-013", "pass", {"go.mod": "module example.com/a\n", **ci("- run: go build ./...")}, CI, "go build"),
+    case("BLD-013", "fail", {"go.mod": "module example.com/a\n", **PYTEST_ONLY}),
+    case("BLD-013", "na", README),
+    case("BLD-013", "na", {"package.json": '{"name": "lib", "scripts": {"test": "mocha"}}', **ci("- run: npm test")}),
+    # BLD-014 installs from the lockfile
+    case("BLD-014", "pass", {"uv.lock": "version = 1\n", **ci("- run: uv sync --locked\n- run: uv run pytest")}, CI,
+         "uv sync"),
+    case("BLD-014", "fail", {"uv.lock": "version = 1\n", **ci("- run: uv sync\n- run: uv run pytest")}, CI, "uv sync"),
+    case("BLD-014", "fail", {"package-lock.json": "{}", **ci("- run: npm install\n- run: npm test")}, CI, "npm install"),
+    case("BLD-014", "pass", {"uv.lock": "version = 1\n", **ci("- run: uv sync\n- run: uv run pytest",
+                                                             top="permissions: {}\nenv:\n  UV_LOCKED: '1'\n")}, CI,
+         "uv sync"),
+    case("BLD-014", "na", ci("- run: npm install")),
+    # BLD-015 formatting checked
+    case("BLD-015", "pass", ci("- run: uv run ruff format --check ."), CI, "ruff format"),
+    case("BLD-015", "fail", PYTEST_ONLY),
+    case("BLD-015", "na", README),
+    # BLD-016 job timeouts
+    case("BLD-016", "pass", ci("- run: pytest", extra="    timeout-minutes: 10\n")),
+    case("BLD-016", "fail", PYTEST_ONLY, CI, "runs-on"),
+    case("BLD-016", "na", GITLAB),
+    # BLD-017 superseded runs cancelled
+    case("BLD-017", "pass", ci("- run: pytest", top="concurrency:\n  group: ci-${{ github.ref }}\n  cancel-in-progress: true\n"),
+         CI, "group: ci-"),
+    case("BLD-017", "pass", {".gitlab-ci.yml": "default:\n  interruptible: true\ntest:\n  script:\n    - pytest\n"},
+         ".gitlab-ci.yml", 2),
+    case("BLD-017", "fail", PYTEST_ONLY),
+    case("BLD-017", "na", {"Jenkinsfile": "pipeline { stages { stage('Test') { steps { sh 'pytest' } } } }\n"}),
+    # BLD-018 workflow files linted
+    case("BLD-018", "pass", ci("- run: docker run --rm -v \"$PWD:/repo\" --workdir /repo rhysd/actionlint:1.7.7"), CI,
+         "actionlint"),
+    case("BLD-018", "fail", PYTEST_ONLY),
+    case("BLD-018", "na", GITLAB),
+    # BLD-019 scheduled build
+    case("BLD-019", "pass", ci("- run: pytest", on="schedule:\n    - cron: '0 4 * * 1'"), CI, "- run: pytest"),
+    case("BLD-019", "fail", PYTEST_ONLY),
+    case("BLD-019", "na", README),
+]
+
+
+@pytest.mark.parametrize("rule_id,outcome,files,path,line,options", CASES)
+def test_build_rule(tmp_path, rule_id, outcome, files, path, line, options):
+    run_case(tmp_path, rule_id, outcome, files, path, line, options)

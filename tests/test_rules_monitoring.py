@@ -1,0 +1,179 @@
+"""Monitoring & Observability rules, each on small repositories where it passes, fails and does not apply.
+
+One row per repository: (rule, expected outcome, files, evidence path, evidence line, profile).
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.rulekit import check, evaluate
+
+FASTAPI = "from fastapi import FastAPI\napp = FastAPI()\n"
+METRICS = "from prometheus_client import Counter\nREQUESTS = Counter('requests_total', 'Requests')\n"
+ALERTS_NO_RUNBOOK = """groups:
+  - name: api
+    rules:
+      - alert: HighErrorRate
+        expr: rate(http_requests_total{code=~"5.."}[5m]) > 0.05
+"""
+ALERTS_WITH_RUNBOOK = ALERTS_NO_RUNBOOK + """        annotations:
+          runbook_url: docs/runbooks/high-error-rate.md
+"""
+ALERTS_MIXED = ALERTS_WITH_RUNBOOK + """      - alert: HighLatency
+        expr: histogram_quantile(0.99, rate(http_request_duration_seconds_bucket[5m])) > 1
+"""
+ALERTMANAGER = "route:\n  receiver: oncall\nreceivers:\n  - name: oncall\n    pagerduty_configs:\n      - routing_key_file: /k\n"
+SLOTH = "version: prometheus/v1\nservice: api\nslos:\n  - name: availability\n    objective: 99.9\n"
+NOTIFY_WORKFLOW = """name: CI
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+      - name: Notify
+        if: failure()
+        uses: slackapi/slack-github-action@v2
+"""
+PLAIN_WORKFLOW = "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+BACKUP_WORKFLOW = """name: Nightly
+on:
+  schedule:
+    - cron: '0 3 * * *'
+jobs:
+  verify-backup:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./scripts/restore-latest-backup.sh --target scratch
+"""
+DEPLOY_WORKFLOW = """name: Deploy
+on:
+  push:
+    branches: [main]
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - run: gcloud run deploy api --image ghcr.io/acme/api:${{ github.sha }}
+"""
+DEPLOY_WITH_MARKER = DEPLOY_WORKFLOW + """      - uses: getsentry/action-release@v1
+        with:
+          environment: production
+"""
+NEXT_APP = '{"name": "web", "private": true, "dependencies": {"next": "15.0.0", "react": "19.0.0"}}\n'
+NEXT_APP_SENTRY = '{"name": "web", "private": true, "dependencies": {"next": "15.0.0", "@sentry/nextjs": "9.0.0"}}\n'
+UPTIME_TF = 'resource "google_monitoring_uptime_check_config" "api" {\n  display_name = "api"\n}\n'
+LOG_SINK_TF = 'resource "google_logging_project_sink" "app" {\n  name = "app"\n}\n'
+BUCKET_TF = 'resource "google_storage_bucket" "assets" {\n  name = "assets"\n}\n'
+SCRAPE = "scrape_configs:\n  - job_name: api\n    static_configs:\n      - targets: ['api:8080']\n"
+
+CASES = [
+    # MON-001 health checks
+    ("MON-001", "pass", {"Dockerfile": "FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost/health\n"}, "Dockerfile", 2, "service"),
+    ("MON-001", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
+    ("MON-001", "na", {"app/main.py": FASTAPI}, None, None, "library"),
+    # MON-002 metrics
+    ("MON-002", "pass", {"app/metrics.py": METRICS}, "app/metrics.py", 1, "service"),
+    ("MON-002", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
+    ("MON-002", "na", {"app/metrics.py": METRICS}, None, None, "library"),
+    # MON-003 structured logging
+    ("MON-003", "pass", {"app/log.py": "import structlog\nlog = structlog.get_logger()\n"}, "app/log.py", 1, "service"),
+    ("MON-003", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
+    ("MON-003", "na", {"app/main.py": FASTAPI}, None, None, "library"),
+    # MON-004 error tracking
+    ("MON-004", "pass", {"app/main.py": "import sentry_sdk\nsentry_sdk.init()\n"}, "app/main.py", 1, "service"),
+    ("MON-004", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
+    ("MON-004", "na", {"app/main.py": FASTAPI}, None, None, "library"),
+    # MON-005 tracing
+    ("MON-005", "pass", {"app/main.py": "from opentelemetry import trace\n"}, "app/main.py", 1, "service"),
+    ("MON-005", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
+    ("MON-005", "na", {"app/main.py": FASTAPI}, None, None, "library"),
+    # MON-006 dashboards as code
+    ("MON-006", "pass", {"grafana/dashboards/api.json": '{"title": "API"}\n'}, "grafana/dashboards/api.json", None, "service"),
+    ("MON-006", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
+    ("MON-006", "na", {"grafana/dashboards/api.json": "{}\n"}, None, None, "library"),
+    # MON-007 alert rules
+    ("MON-007", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", None, "service"),
+    ("MON-007", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
+    ("MON-007", "na", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, None, None, "library"),
+    # MON-008 SLOs
+    ("MON-008", "pass", {"monitoring/slo.yaml": SLOTH}, "monitoring/slo.yaml", None, "service"),
+    ("MON-008", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
+    ("MON-008", "na", {"monitoring/slo.yaml": SLOTH}, None, None, "library"),
+    # MON-009 CI failure notifications
+    ("MON-009", "pass", {".github/workflows/ci.yml": NOTIFY_WORKFLOW}, ".github/workflows/ci.yml", 8, "service"),
+    ("MON-009", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, "service"),
+    ("MON-009", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    # MON-010 backup verification
+    ("MON-010", "pass", {".github/workflows/nightly.yml": BACKUP_WORKFLOW}, ".github/workflows/nightly.yml", None, "service"),
+    ("MON-010", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, "service"),
+    ("MON-010", "na", {".github/workflows/nightly.yml": BACKUP_WORKFLOW}, None, None, "library"),
+    # MON-011 alerts link runbooks
+    ("MON-011", "pass", {"monitoring/alerts.yml": ALERTS_WITH_RUNBOOK}, "monitoring/alerts.yml", 4, "service"),
+    ("MON-011", "partial", {"monitoring/alerts.yml": ALERTS_MIXED}, "monitoring/alerts.yml", 8, "service"),
+    ("MON-011", "fail", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", 4, "service"),
+    ("MON-011", "fail", {"k8s/rules.yaml": "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: api\n"
+                                           "spec:\n  groups:\n    - name: api\n      rules:\n        - alert: Down\n          expr: up == 0\n"},
+     "k8s/rules.yaml", 9, "service"),
+    ("MON-011", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    # MON-012 alert routing
+    ("MON-012", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK, "monitoring/alertmanager.yml": ALERTMANAGER},
+     "monitoring/alertmanager.yml", 3, "service"),
+    ("MON-012", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK,
+                         "terraform/alerting.tf": 'resource "pagerduty_service" "api" {\n  name = "api"\n}\n'},
+     "terraform/alerting.tf", 1, "service"),
+    ("MON-012", "fail", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", None, "service"),
+    ("MON-012", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    # MON-013 synthetic checks
+    ("MON-013", "pass", {"terraform/uptime.tf": UPTIME_TF}, "terraform/uptime.tf", 1, "service"),
+    ("MON-013", "pass", {"monitoring/blackbox.yml": "modules:\n  http_2xx:\n    prober: http\n"}, "monitoring/blackbox.yml", None, "service"),
+    ("MON-013", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
+    ("MON-013", "na", {"terraform/uptime.tf": UPTIME_TF}, None, None, "library"),
+    # MON-014 real-user monitoring
+    ("MON-014", "pass", {"web/package.json": NEXT_APP_SENTRY}, "web/package.json", None, "service"),
+    ("MON-014", "fail", {"web/package.json": NEXT_APP}, "web/package.json", None, "service"),
+    ("MON-014", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    # MON-015 log shipping, retention, audit logs
+    ("MON-015", "pass", {"terraform/logging.tf": LOG_SINK_TF}, "terraform/logging.tf", 1, "service"),
+    ("MON-015", "pass", {"app/log.py": "import structlog\n", "deploy/fluent-bit.conf": "[OUTPUT]\n    Name loki\n"},
+     "deploy/fluent-bit.conf", None, "service"),
+    ("MON-015", "fail", {"terraform/storage.tf": BUCKET_TF}, None, None, "service"),
+    ("MON-015", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    # MON-016 metrics are collected
+    ("MON-016", "pass", {"app/metrics.py": METRICS, "monitoring/prometheus.yml": SCRAPE}, "monitoring/prometheus.yml", 1, "service"),
+    ("MON-016", "pass", {"app/metrics.py": METRICS, "k8s/sm.yaml": "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\n"
+                                                                    "metadata:\n  name: api\nspec:\n  endpoints: [{port: http}]\n"},
+     "k8s/sm.yaml", 1, "service"),
+    ("MON-016", "fail", {"app/metrics.py": METRICS}, "app/metrics.py", 1, "service"),
+    ("MON-016", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    # MON-017 deploy markers
+    ("MON-017", "pass", {".github/workflows/deploy.yml": DEPLOY_WITH_MARKER}, ".github/workflows/deploy.yml", 11, "service"),
+    ("MON-017", "fail", {".github/workflows/deploy.yml": DEPLOY_WORKFLOW}, ".github/workflows/deploy.yml", None, "service"),
+    ("MON-017", "na", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, "service"),
+    # MON-018 burn-rate alerts
+    ("MON-018", "pass", {"monitoring/slo.yaml": SLOTH}, "monitoring/slo.yaml", 1, "service"),
+    ("MON-018", "fail", {"monitoring/slo.json": '{"objective": 99.9}\n'}, "monitoring/slo.json", None, "service"),
+    ("MON-018", "na", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, None, None, "service"),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "outcome", "files", "path", "line", "profile"), CASES,
+                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_monitoring_rule(tmp_path, rule_id, outcome, files, path, line, profile):
+    check(evaluate(tmp_path, files, rule_id, profile=profile), outcome, path, line)
+
+
+def test_every_monitoring_rule_has_a_passing_failing_and_not_applicable_case():
+    from tests.rulekit import rules_by_id
+
+    ids = {rid for rid, rule in rules_by_id().items() if rule.meta.category.value == "monitoring"}
+    for outcome in ("pass", "fail", "na"):
+        assert ids <= {c[0] for c in CASES if c[1] == outcome}, outcome
+
+
+def test_a_metric_library_nobody_scrapes_is_reported_with_the_code_as_evidence(tmp_path):
+    finding = evaluate(tmp_path, {"app/metrics.py": METRICS, "pyproject.toml": "[project]\nname='x'\ndependencies=['prometheus-client']\n"},
+                       "MON-016", profile="service")
+    assert finding.outcome.value == "fail"
+    assert "nothing in the repository scrapes" in finding.message

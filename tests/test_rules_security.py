@@ -1,0 +1,180 @@
+"""Security Scanning rules (SEC-*), each on small repositories where it passes, fails and does not apply,
+including the CI/workflow security rules and the Dockerfile/compose secret and privilege rules."""
+from __future__ import annotations
+
+import pytest
+
+from tests.rulekit import case, evaluate, job, run_case, workflow
+
+CI = ".github/workflows/ci.yml"
+README = {"README.md": "# Notes\n"}
+PYPROJECT = {"pyproject.toml": '[project]\nname = "app"\nversion = "1.0"\n'}
+SHA = "11bd71901bbe5b1630ceea73d27597364c9af683"
+GITLAB = {".gitlab-ci.yml": "test:\n  script:\n    - pytest\n"}
+PRE_COMMIT_GITLEAKS = {".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n"
+                                                  "    rev: v8.24.2\n    hooks:\n      - id: gitleaks\n"}
+FAKE_AWS_KEY = "AKIA" + "Q3EGTRJZ4WXNVB7K"  # built at run time so this file holds no key-shaped literal
+
+
+def ci(steps: str, **kw: str) -> dict[str, str]:
+    extra = kw.pop("extra", "")
+    name = kw.pop("job_name", "test")
+    return {CI: workflow(job(steps, name=name, extra=extra), **kw)}
+
+
+PYTEST_CI = ci(f"- uses: actions/checkout@{SHA}\n  with:\n    persist-credentials: false\n- run: pytest")
+DOCKERFILE = {"Dockerfile": "FROM python:3.12-slim\nCMD [\"app\"]\n"}
+COMPOSE = "compose.yaml"
+PR_TARGET = "pull_request_target:"
+DEPENDABOT = ".github/dependabot.yml"
+
+
+def compose(service: str) -> dict[str, str]:
+    return {COMPOSE: "services:\n  api:\n    build: .\n" + service}
+
+
+def dependabot(*ecosystems: str) -> dict[str, str]:
+    updates = "".join(f"  - package-ecosystem: {e}\n    directory: /\n    schedule: {{interval: weekly}}\n"
+                      for e in ecosystems)
+    return {DEPENDABOT: f"version: 2\nupdates:\n{updates}"}
+
+
+CASES = [
+    # SEC-001 dependency update bot
+    case("SEC-001", "pass", dependabot("pip"), DEPENDABOT),
+    case("SEC-001", "fail", README),
+    # SEC-002 secret scanning in CI or pre-commit
+    case("SEC-002", "pass", PRE_COMMIT_GITLEAKS, ".pre-commit-config.yaml"),
+    case("SEC-002", "fail", README),
+    # SEC-003 no committed secrets (always redacted: see test_committed_secret_is_redacted)
+    case("SEC-003", "pass", {"app/settings.py": "KEY = os.environ['AWS_ACCESS_KEY_ID']\n"}),
+    case("SEC-003", "fail", {"app/settings.py": f"import os\nKEY = '{FAKE_AWS_KEY}'\n"}, "app/settings.py", 2),
+    # SEC-004 no .env committed
+    case("SEC-004", "pass", {".env.example": "API_KEY=\n"}),
+    case("SEC-004", "fail", {".env": "API_KEY=x\n"}, ".env"),
+    # SEC-005 SAST in CI
+    case("SEC-005", "pass", ci("- uses: github/codeql-action/init@v3\n- uses: github/codeql-action/analyze@v3"), CI,
+         "codeql-action/init"),
+    case("SEC-005", "fail", PYTEST_CI),
+    # SEC-006 dependency scanning in CI
+    case("SEC-006", "pass", ci("- run: uvx pip-audit"), CI, "pip-audit"),
+    case("SEC-006", "fail", PYTEST_CI),
+    # SEC-007 SECURITY.md
+    case("SEC-007", "pass", {"SECURITY.md": "# Security\n"}, "SECURITY.md"),
+    case("SEC-007", "fail", README),
+    # SEC-008 container scanning
+    case("SEC-008", "pass", {**DOCKERFILE, **ci("- run: trivy image app:1")}, CI, "trivy image"),
+    case("SEC-008", "fail", {**DOCKERFILE, **PYTEST_CI}),
+    case("SEC-008", "na", PYTEST_CI),
+    # SEC-009 actions pinned to SHAs
+    case("SEC-009", "pass", PYTEST_CI),
+    case("SEC-009", "fail", ci("- uses: actions/checkout@v4"), CI, "actions/checkout@v4"),
+    case("SEC-009", "na", GITLAB),
+    # SEC-010 least-privilege permissions
+    case("SEC-010", "pass", PYTEST_CI),
+    case("SEC-010", "fail", ci("- run: pytest", top=""), CI, 1),
+    case("SEC-010", "fail", ci("- run: pytest", top="permissions: write-all\n"), CI, 1),
+    case("SEC-010", "na", GITLAB),
+    # SEC-011 template injection
+    case("SEC-011", "pass", ci("- env:\n    TITLE: ${{ github.event.issue.title }}\n  run: echo \"$TITLE\"")),
+    case("SEC-011", "fail", ci("- run: echo \"${{ github.event.issue.title }}\""), CI, "- run: echo"),
+    case("SEC-011", "na", GITLAB),
+    # SEC-012 SBOM, signing, provenance
+    case("SEC-012", "pass", ci("- run: syft app:1 -o cyclonedx-json > sbom.json"), CI, "syft"),
+    case("SEC-012", "fail", PYTEST_CI),
+    # SEC-013 privileged workflows do not run PR code
+    case("SEC-013", "pass", ci("- uses: actions/labeler@v5", on=PR_TARGET)),
+    case("SEC-013", "fail", ci(f"- uses: actions/checkout@{SHA}\n  with:\n    ref: ${{{{ github.event.pull_request.head.sha }}}}"
+                               "\n- run: npm ci && npm test", on=PR_TARGET), CI, "actions/checkout"),
+    case("SEC-013", "fail", ci("- run: gh pr checkout ${{ github.event.workflow_run.head_branch }}",
+                               on="workflow_run:\n    workflows: [CI]"), CI, "gh pr checkout"),
+    case("SEC-013", "na", GITLAB),
+    # SEC-014 checkout does not persist credentials
+    case("SEC-014", "pass", PYTEST_CI),
+    case("SEC-014", "fail", ci(f"- uses: actions/checkout@{SHA}\n- run: pytest"), CI, "actions/checkout"),
+    case("SEC-014", "na", GITLAB),
+    # SEC-015 secrets scoped to environments
+    case("SEC-015", "pass", ci("- run: npm publish\n  env:\n    NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}",
+                               extra="    environment: npm\n")),
+    case("SEC-015", "pass", ci("- run: gh release list\n  env:\n    GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}")),
+    case("SEC-015", "fail", ci("- run: npm publish\n  env:\n    NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}"), CI,
+         "runs-on"),
+    case("SEC-015", "pass", {CI: workflow("  release:\n    uses: acme/meta/.github/workflows/release.yml@v1\n"
+                                          "    secrets:\n      token: ${{ secrets.RELEASE_TOKEN }}\n")}),  # callee decides
+    case("SEC-015", "na", GITLAB),
+    # SEC-016 no curl | sh in CI
+    case("SEC-016", "pass", PYTEST_CI),
+    case("SEC-016", "fail", ci("- run: curl -sSfL https://example.com/install.sh | sh"), CI, "curl"),
+    case("SEC-016", "fail", {".gitlab-ci.yml": "test:\n  script:\n    - wget -qO- https://x.example/i | sudo bash\n"},
+         ".gitlab-ci.yml", 3),
+    case("SEC-016", "na", README),
+    # SEC-017 self-hosted runners and pull requests
+    case("SEC-017", "pass", {CI: workflow("  test:\n    runs-on: [self-hosted, linux]\n    steps:\n      - run: pytest\n",
+                                          on="push:\n    branches: [main]")}, CI, "runs-on"),
+    case("SEC-017", "fail", {CI: workflow("  test:\n    runs-on: [self-hosted, linux]\n    steps:\n      - run: pytest\n")},
+         CI, "runs-on"),
+    case("SEC-017", "na", PYTEST_CI),
+    # SEC-018 zizmor / Scorecard
+    case("SEC-018", "pass", ci("- run: uvx zizmor --format=sarif . > zizmor.sarif"), CI, "zizmor"),
+    case("SEC-018", "pass", ci("- uses: ossf/scorecard-action@05b42c624433fc40578a4040d5cf5e36ddca8cde"), CI, "scorecard"),
+    case("SEC-018", "fail", PYTEST_CI),
+    case("SEC-018", "na", GITLAB),
+    # SEC-019 update bot covers every ecosystem
+    case("SEC-019", "pass", {**PYPROJECT, **PYTEST_CI, **dependabot("pip", "github-actions")}, DEPENDABOT),
+    case("SEC-019", "fail", {**PYPROJECT, **PYTEST_CI, **DOCKERFILE, **dependabot("pip")}, DEPENDABOT),
+    case("SEC-019", "na", {**PYPROJECT, **PYTEST_CI}),
+    # SEC-020 secret scanning before commit and in CI
+    case("SEC-020", "pass", {**PRE_COMMIT_GITLEAKS, **ci("- uses: gitleaks/gitleaks-action@v2")}, CI, "gitleaks-action"),
+    case("SEC-020", "partial", PRE_COMMIT_GITLEAKS, ".pre-commit-config.yaml"),
+    case("SEC-020", "fail", README),
+    # SEC-021 SAST on a schedule
+    case("SEC-021", "pass", ci("- uses: github/codeql-action/analyze@v3",
+                               on="push:\n    branches: [main]\n  schedule:\n    - cron: '0 5 * * 1'"), CI, "codeql"),
+    case("SEC-021", "fail", ci("- uses: github/codeql-action/analyze@v3"), CI, "codeql"),
+    case("SEC-021", "na", PYTEST_CI),
+    # SEC-022 licence compliance
+    case("SEC-022", "pass", {**PYPROJECT, **ci("- run: uvx pip-licenses --fail-on GPL-3.0-only")}, CI, "pip-licenses"),
+    case("SEC-022", "pass", {**PYPROJECT, **ci("- uses: actions/dependency-review-action@v4\n  with:\n"
+                                               "    deny-licenses: AGPL-3.0-only")}, CI, "dependency-review-action"),
+    case("SEC-022", "fail", {**PYPROJECT, **PYTEST_CI}),
+    case("SEC-022", "na", README),
+    # SEC-023 no secrets in images or compose
+    case("SEC-023", "pass", {"Dockerfile": "FROM python:3.12\nENV API_KEY=\"\"\nENV DB_PASSWORD_FILE=/run/secrets/db\n"},
+         "Dockerfile", 2),
+    case("SEC-023", "fail", {"Dockerfile": "FROM python:3.12\nENV API_KEY=abc123def\n"}, "Dockerfile", 2),
+    case("SEC-023", "fail", {"Dockerfile": "FROM node:22\nARG NPM_TOKEN\nRUN npm ci\n"}, "Dockerfile", 2),
+    case("SEC-023", "fail", compose("    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n"), COMPOSE, 5),
+    case("SEC-023", "na", {"Dockerfile": "FROM python:3.12\nARG COMMIT_SHA\nENV COMMIT_SHA=$COMMIT_SHA\n"}),
+    # SEC-024 no host-level privileges
+    case("SEC-024", "pass", compose("    read_only: true\n")),
+    case("SEC-024", "fail", compose("    privileged: true\n"), COMPOSE, 3),
+    case("SEC-024", "fail", compose("    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n"), COMPOSE, 3),
+    case("SEC-024", "na", DOCKERFILE),
+    # SEC-025 secret files not bind-mounted
+    case("SEC-025", "pass", compose("    volumes:\n      - ./app:/app/app\n      - ./.env.example:/app/.env.example\n")),
+    case("SEC-025", "fail", compose("    volumes:\n      - ./app:/app/app\n      - ./.env.local:/app/.env.local\n"), COMPOSE,
+         "- ./.env.local"),
+    case("SEC-025", "fail", compose("    volumes:\n      - type: bind\n        source: ./gcp-service-account.json\n"
+                                    "        target: /secrets/key.json\n"), COMPOSE, "- type: bind"),
+    case("SEC-025", "na", DOCKERFILE),
+]
+
+
+@pytest.mark.parametrize("rule_id,outcome,files,path,line,options", CASES)
+def test_security_rule(tmp_path, rule_id, outcome, files, path, line, options):
+    run_case(tmp_path, rule_id, outcome, files, path, line, options)
+
+
+def test_committed_secret_is_redacted(tmp_path):
+    finding = evaluate(tmp_path, {"app/settings.py": f"KEY = '{FAKE_AWS_KEY}'\n"}, "SEC-003")
+    assert finding.evidence and all(FAKE_AWS_KEY not in e.snippet for e in finding.evidence)
+    assert "REDACTED" in finding.evidence[0].snippet
+
+
+def test_secret_values_in_images_are_masked(tmp_path):
+    finding = evaluate(tmp_path, {"Dockerfile": "FROM python:3.12\nENV API_KEY=abc123def\n",
+                                  COMPOSE: "services:\n  db:\n    image: postgres:16\n    environment:\n"
+                                           "      POSTGRES_PASSWORD: hunter2hunter2\n"}, "SEC-023")
+    snippets = " ".join(e.snippet for e in finding.evidence)
+    assert "abc123def" not in snippets and "hunter2hunter2" not in snippets
+    assert "API_KEY=****" in snippets and "POSTGRES_PASSWORD=****" in snippets

@@ -1,0 +1,131 @@
+"""Test Automation rules (TST-*), each on small repositories where it passes, fails and does not apply."""
+from __future__ import annotations
+
+import pytest
+
+from tests.rulekit import case, job, run_case, workflow
+
+CI = ".github/workflows/ci.yml"
+README = {"README.md": "# Notes\n"}
+UNIT = {"tests/test_app.py": "def test_app():\n    assert True\n"}
+PYTEST_CFG = '[project]\nname = "app"\nversion = "1.0"\n\n[tool.pytest.ini_options]\naddopts = "{opts}"\n'
+
+
+def ci(steps: str, **kw: str) -> dict[str, str]:
+    extra = kw.pop("extra", "")
+    return {CI: workflow(job(steps, extra=extra), **kw)}
+
+
+def pytest_opts(opts: str) -> dict[str, str]:
+    return {"pyproject.toml": PYTEST_CFG.format(opts=opts)}
+
+
+PYTEST_CI = ci("- run: pytest")
+JEST = {"jest.config.js": "module.exports = { testEnvironment: 'node' };\n",
+        "src/app.test.js": "test('x', () => {});\n"}
+PLAYWRIGHT = {"playwright.config.ts": "export default {};\n", "e2e/home.spec.ts": "test('home', async () => {});\n"}
+REACT = '{"name": "web", "private": true, "dependencies": {"react": "19.0.0"}%s}'
+
+CASES = [
+    # TST-001 tests exist
+    case("TST-001", "pass", UNIT, "tests/test_app.py"),
+    case("TST-001", "fail", README),
+    # TST-002 tests run in CI
+    case("TST-002", "pass", {**UNIT, **PYTEST_CI}, CI, "- run: pytest"),
+    case("TST-002", "fail", {**UNIT, "Makefile": "test:\n\tpytest\n"}, "Makefile", 1),
+    case("TST-002", "na", README),
+    # TST-003 coverage threshold configured
+    case("TST-003", "pass", {**UNIT, "pyproject.toml": "[tool.coverage.report]\nfail_under = 85\n"}, "pyproject.toml", 2),
+    case("TST-003", "fail", UNIT),
+    case("TST-003", "na", README),
+    # TST-004 coverage gate enforced in CI
+    case("TST-004", "pass", {**UNIT, **ci("- run: pytest --cov=app --cov-fail-under=85")}, CI, "--cov-fail-under"),
+    case("TST-004", "pass", {**UNIT, **pytest_opts("--cov=app --cov-fail-under=85"), **PYTEST_CI}, CI, "- run: pytest"),
+    case("TST-004", "fail", {**UNIT, **pytest_opts("--cov=app --cov-fail-under=85")}, "pyproject.toml", 5),
+    case("TST-004", "na", README),
+    # TST-005 tests on pull requests
+    case("TST-005", "pass", {**UNIT, **PYTEST_CI}, CI, "- run: pytest"),
+    case("TST-005", "fail", {**UNIT, **ci("- run: pytest", on="push:\n    branches: [main]")}),
+    case("TST-005", "na", README),
+    # TST-006 reports published
+    case("TST-006", "pass", {**UNIT, **ci("- run: pytest --junitxml=report.xml")}, CI, "--junitxml"),
+    case("TST-006", "fail", {**UNIT, **PYTEST_CI}),
+    case("TST-006", "na", README),
+    # TST-007 e2e in CI
+    case("TST-007", "pass", {**PLAYWRIGHT, **ci("- run: npx playwright test")}, CI, "playwright test"),
+    case("TST-007", "fail", {**PLAYWRIGHT, **ci("- run: npm test")}),
+    case("TST-007", "na", UNIT),
+    # TST-008 frontend coverage threshold
+    case("TST-008", "pass", {"jest.config.js": "module.exports = {\n  coverageThreshold: { global: { lines: 80 } },\n};\n"},
+         "jest.config.js", 1),
+    case("TST-008", "fail", JEST),
+    case("TST-008", "na", UNIT),
+    # TST-009 pyramid
+    case("TST-009", "pass", {**UNIT, "tests/e2e/test_flow.py": "def test_flow():\n    pass\n"}, "tests/test_app.py"),
+    case("TST-009", "fail", {"tests/e2e/test_flow.py": "def test_flow():\n    pass\n"}),
+    case("TST-009", "na", README),
+    # TST-010 version matrix
+    case("TST-010", "pass", {**UNIT, **ci("- run: pytest", extra="    strategy:\n      matrix:\n        py: ['3.12']\n")},
+         CI, "runs-on"),
+    case("TST-010", "fail", {**UNIT, **PYTEST_CI}),
+    case("TST-010", "na", UNIT),
+    # TST-011 performance tests in CI
+    case("TST-011", "pass", ci("- run: k6 run tests/load.js"), CI, "k6 run"),
+    case("TST-011", "fail", {**UNIT, "locustfile.py": "from locust import HttpUser\n"}, "locustfile.py"),
+    # TST-012 flaky tests retried
+    case("TST-012", "pass", {**UNIT, **pytest_opts("--reruns 2")}, "pyproject.toml", 5),
+    case("TST-012", "pass", {**PLAYWRIGHT, "playwright.config.ts": "export default {\n  retries: 2,\n};\n"},
+         "playwright.config.ts", 2),
+    case("TST-012", "fail", UNIT),
+    case("TST-012", "na", README),
+    # TST-013 timeouts
+    case("TST-013", "pass", {**UNIT, **pytest_opts("--timeout=60")}, "pyproject.toml", 5),
+    case("TST-013", "pass", {**UNIT, **ci("- run: pytest", extra="    timeout-minutes: 10\n")}, CI, "runs-on"),
+    case("TST-013", "fail", UNIT),
+    case("TST-013", "na", README),
+    # TST-014 mutation testing
+    case("TST-014", "pass", {**UNIT, "pyproject.toml": '[tool.mutmut]\npaths_to_mutate = ["app/"]\n'}, "pyproject.toml"),
+    case("TST-014", "pass", {**JEST, "stryker.config.json": "{}\n"}, "stryker.config.json"),
+    case("TST-014", "fail", UNIT),
+    case("TST-014", "na", README),
+    # TST-015 contract tests
+    case("TST-015", "pass", {**UNIT, "tests/test_contract.py": "import schemathesis\n"}, "tests/test_contract.py"),
+    case("TST-015", "fail", UNIT),
+    case("TST-015", "na", UNIT, profile="library"),
+    # TST-016 parallel tests
+    case("TST-016", "pass", {**UNIT, **pytest_opts("-n auto")}),
+    case("TST-016", "pass", JEST),
+    case("TST-016", "fail", UNIT, "tests/test_app.py"),
+    case("TST-016", "fail", {**JEST, **ci("- run: npx jest --runInBand")}, CI, "--runInBand"),
+    case("TST-016", "na", README),
+    # TST-017 accessibility tests
+    case("TST-017", "pass", {"package.json": REACT % ', "devDependencies": {"@axe-core/playwright": "4.10.0"}'},
+         "package.json"),
+    case("TST-017", "fail", {"package.json": REACT % ""}),
+    case("TST-017", "na", UNIT),
+    # TST-018 tests on push
+    case("TST-018", "pass", {**UNIT, **PYTEST_CI}, CI, "- run: pytest"),
+    case("TST-018", "fail", {**UNIT, **ci("- run: pytest", on="pull_request:")}),
+    case("TST-018", "na", README),
+    # TST-019 frontend tests in CI
+    case("TST-019", "pass", {**JEST, **ci("- run: npm ci\n- run: npx jest --ci")}, CI, "npx jest"),
+    case("TST-019", "fail", {**JEST, **UNIT, **PYTEST_CI}, "jest.config.js"),
+    case("TST-019", "na", {**UNIT, **PYTEST_CI}),
+    # TST-020 test failures fail the pipeline
+    case("TST-020", "pass", {**UNIT, **PYTEST_CI}),
+    case("TST-020", "fail", {**UNIT, **ci("- run: pytest || true")}, CI, "pytest || true"),
+    case("TST-020", "fail", {**UNIT, **ci("- run: pytest\n  continue-on-error: true")}, CI, "- run: pytest"),
+    case("TST-020", "fail", {**UNIT, ".gitlab-ci.yml": "test:\n  allow_failure: true\n  script:\n    - pytest\n"},
+         ".gitlab-ci.yml", 2),
+    case("TST-020", "na", UNIT),
+    # TST-021 changed-code coverage
+    case("TST-021", "pass", {**UNIT, **ci("- run: pytest --cov --cov-report=xml\n- uses: codecov/codecov-action@v5")},
+         CI, "codecov"),
+    case("TST-021", "fail", {**UNIT, **PYTEST_CI}),
+    case("TST-021", "na", UNIT),
+]
+
+
+@pytest.mark.parametrize("rule_id,outcome,files,path,line,options", CASES)
+def test_test_rule(tmp_path, rule_id, outcome, files, path, line, options):
+    run_case(tmp_path, rule_id, outcome, files, path, line, options)

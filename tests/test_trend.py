@@ -1,0 +1,137 @@
+"""`vana-audit scan --record` then `vana-audit trend`: history for scheduled audits (issue 6, item 3)."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.fixtures.gitrepo import commit, git, make_repo
+from tests.fixtures.repos import MATURE_CI
+from vana_audit import store
+from vana_audit.cli import main
+
+DEPENDABOT = "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n    schedule: {interval: weekly}\n"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture()
+def released_repo(tmp_path: Path) -> Path:
+    """Three releases: v1.0.0 bare, v1.1.0 adds CI and Dependabot, v1.2.0 drops Dependabot again."""
+    root = make_repo(tmp_path / "lib", {"README.md": "# Lib\n\nA library.\n", "pyproject.toml": "[project]\nname='lib'\n",
+                                         "tests/test_lib.py": "def test_lib():\n    pass\n"},
+                     date="2025-03-01T10:00:00+00:00")
+    git(root, "tag", "v1.0.0")
+    commit(root, {".github/workflows/ci.yml": MATURE_CI, ".github/dependabot.yml": DEPENDABOT},
+           "ci: add pipeline", "2025-04-01T10:00:00+00:00")
+    git(root, "tag", "-a", "v1.1.0", "-m", "release 1.1.0", env={"GIT_COMMITTER_DATE": "2025-04-02T08:30:00+02:00"})
+    (root / ".github/dependabot.yml").unlink()
+    commit(root, {}, "chore: drop dependabot", "2025-05-01T10:00:00+00:00")
+    git(root, "tag", "v1.2.0")
+    git(root, "tag", "v1.3.0-rc1")  # a pre-release: not backfilled
+    return root
+
+
+def test_record_twice_then_trend_flags_the_drop(tmp_path: Path):
+    db = tmp_path / "h.sqlite3"
+    root = make_repo(tmp_path / "svc", {"README.md": "# Svc\n\nThe service.\n", "tests/test_svc.py": "def test():\n    pass\n",
+                                        ".github/workflows/ci.yml": MATURE_CI})
+    first = run("scan", str(root), "--record", "--db", str(db), "--format", "json", "-q")
+    assert first.exit_code == 0, first.output
+    (root / ".github/workflows/ci.yml").unlink()
+    commit(root, {}, "ci: remove", "2025-10-02T12:00:00+00:00")
+    assert run("scan", str(root), "--record", "--db", str(db), "-q").exit_code == 0
+    key = str(root.resolve())
+    points = store.history(db, key)
+    assert len(points) == 2 and points[1].overall < points[0].overall
+    result = run("trend", str(root), "--db", str(db), "-q")
+    assert result.exit_code == 0, result.output
+    assert "Security" in result.output and "Overall" in result.output
+    assert f"{points[1].overall:.2f}▼" in result.output
+    assert "Regressions (" in result.output and "Overall" in result.output
+    gated = CliRunner().invoke(main, ["trend", str(root), "--db", str(db), "--fail-on-regression", "-q"])
+    assert gated.exit_code == 1
+
+
+def test_database_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    db = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("VANA_AUDIT_DB", str(db))
+    root = make_repo(tmp_path / "r", {"README.md": "# R\n"})
+    assert run("scan", str(root), "--record", "--repo-key", "team/r", "-q").exit_code == 0
+    assert store.trend_points(db, "team/r")
+
+
+def test_backfill_tags_scans_releases_from_git_objects(released_repo: Path, tmp_path: Path):
+    db = tmp_path / "h.sqlite3"
+    status = git(released_repo, "status", "--porcelain")
+    result = run("trend", str(released_repo), "--db", str(db), "--backfill-tags", "--format", "json",
+                 "--image", str(tmp_path / "trend.svg"), "-q")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [p["ref"] for p in data["points"]] == ["v1.0.0", "v1.1.0", "v1.2.0"]
+    # `now` is the tag's date: the tagger date of an annotated tag, in UTC.
+    assert [p["generated_at"] for p in data["points"]] == ["2025-03-01T10:00:00Z", "2025-04-02T06:30:00Z",
+                                                           "2025-05-01T10:00:00Z"]
+    assert all(p["origin"] == "backfill" for p in data["points"])
+    overall = [p["overall"] for p in data["points"]]
+    assert overall[1] > overall[0] and overall[2] < overall[1]
+    assert {r["series"] for r in data["regressions"]} >= {"overall", "security"}
+    assert git(released_repo, "status", "--porcelain") == status, "backfill checks nothing out"
+    svg = (tmp_path / "trend.svg").read_text()
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    lines = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert {"Overall", "Security", "Build", "Test"} <= set(lines), "one line per scored category plus the overall line"
+    assert "regression" in svg and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
+    again = run("trend", str(released_repo), "--db", str(db), "--backfill-tags", "--format", "json", "-q")
+    assert len(json.loads(again.stdout)["points"]) == 3, "backfilling twice adds nothing"
+
+
+def test_tag_pattern_and_max_tags(released_repo: Path, tmp_path: Path):
+    db = tmp_path / "h.sqlite3"
+    result = run("trend", str(released_repo), "--db", str(db), "--backfill-tags", "--tag-pattern", "v1.*",
+                 "--max-tags", "3", "--no-history", "--format", "json", "-q")
+    # The newest three matching tags; v1.3.0-rc1 names the same commit at the same time as v1.2.0: stored once.
+    assert [p["ref"] for p in json.loads(result.stdout)["points"]] == ["v1.1.0", "v1.2.0"]
+
+
+def test_markdown_table_and_last(released_repo: Path, tmp_path: Path):
+    db = tmp_path / "h.sqlite3"
+    run("trend", str(released_repo), "--db", str(db), "--backfill-tags", "--no-history", "-q")
+    result = run("trend", str(released_repo), "--db", str(db), "--format", "md", "--last", "2")
+    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("| 2025")]
+    assert len(lines) == 2 and "v1.1.0" in lines[0] and "v1.2.0" in lines[1]
+    assert "| Date " in result.stdout and "| Security " in result.stdout
+
+
+def test_no_history_yet_explains_what_to_do(tmp_path: Path):
+    root = make_repo(tmp_path / "fresh", {"README.md": "# Fresh\n"})
+    result = run("trend", str(root), "--db", str(tmp_path / "h.sqlite3"))
+    assert result.exit_code == 0
+    assert "--backfill-tags" in result.output and "scan --record" in result.output
+
+
+def test_broken_database_exits_2(tmp_path: Path):
+    bogus = tmp_path / "h.sqlite3"
+    bogus.write_bytes(b"\x00garbage" * 200)
+    root = make_repo(tmp_path / "r", {"README.md": "# R\n"})
+    result = CliRunner().invoke(main, ["scan", str(root), "--record", "--db", str(bogus), "-q"])
+    assert result.exit_code == 2 and "Error:" in result.output
+    result = CliRunner().invoke(main, ["trend", str(root), "--db", str(bogus)])
+    assert result.exit_code == 2 and "Error:" in result.output
+
+
+def test_svg_escapes_repository_names():
+    from vana_audit.store import TrendPoint
+    from vana_audit.trend import render_trend_svg
+
+    point = TrendPoint(1, "2025-01-01T00:00:00Z", "<script>alert(1)</script>", None, 3.0, {"build": 2.0}, 1, 0, "scan")
+    svg = render_trend_svg([point], title="<b>x</b>")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "<b>" not in svg
+    ET.fromstring(svg)
+    ET.fromstring(render_trend_svg([]))

@@ -1,0 +1,69 @@
+"""`vana-audit merge`: combine the outputs of `batch --shard` runs into one leaderboard."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import EXIT_USAGE, handle_errors
+
+
+@click.command()
+@click.argument("dirs", metavar="DIR...", nargs=-1, required=True,
+                type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Directory for the merged leaderboard and the reports of every shard.")
+@click.option("--no-reports", is_flag=True, help="Do not copy the per-repository reports into the output.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@handle_errors
+def merge(dirs: tuple[Path, ...], out_dir: Path, no_reports: bool, quiet: bool) -> None:
+    """Merge the output directories of `vana-audit batch` (usually one per --shard) into OUT.
+
+    Each DIR must hold the leaderboard.json that batch writes. A repository present in two
+    directories is kept once (the later directory wins); shards of the split that no DIR
+    covers are named in the leaderboard and on standard error.
+    """
+    from ..batch import RepoOutcome, utc_now, write_leaderboard
+    from ..leaderboard import build_leaderboard, outcomes_of
+
+    by_index: dict[tuple[int, str], RepoOutcome] = {}
+    shards: list[dict[str, int]] = []
+    list_sizes = set()
+    for directory in dirs:
+        source = directory / "leaderboard.json"
+        try:
+            board = json.loads(source.read_text(encoding="utf-8"))
+            outcomes = outcomes_of(board)
+        except FileNotFoundError:
+            click.echo(f"Error: {directory} holds no leaderboard.json; is it the -o directory of `vana-audit batch`?",
+                       err=True)
+            sys.exit(EXIT_USAGE)
+        except (ValueError, TypeError, KeyError) as exc:
+            click.echo(f"Error: {source} is not a vana-audit leaderboard: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        for outcome in outcomes:
+            by_index[(outcome.index, outcome.entry)] = outcome
+        shards += [s for s in board.get("shards", []) if s not in shards]
+        if board.get("list_size") is not None:
+            list_sizes.add(board["list_size"])
+        if not no_reports and (directory / "reports").is_dir() and directory.resolve() != out_dir.resolve():
+            target = out_dir / "reports"
+            target.mkdir(parents=True, exist_ok=True)
+            for report in (directory / "reports").iterdir():
+                if report.is_file() and not report.is_symlink():
+                    shutil.copy2(report, target / report.name)
+    if len(list_sizes) > 1:
+        click.echo(f"warning: the shards were cut from lists of different lengths ({sorted(list_sizes)})", err=True)
+    outcomes = sorted(by_index.values(), key=lambda o: o.index)
+    board = build_leaderboard(outcomes, generated_at=utc_now(), list_size=max(list_sizes) if list_sizes else None,
+                              shards=shards)
+    written = write_leaderboard(out_dir, board)
+    if board["missing_shards"]:
+        click.echo("warning: no output for shard(s) " + ", ".join(board["missing_shards"]), err=True)
+    if not quiet:
+        s = board["summary"]
+        click.echo(f"merged {len(dirs)} director{'y' if len(dirs) == 1 else 'ies'}: {s['audited']} audited, "
+                   f"{s['failed']} failed; wrote " + ", ".join(str(p) for p in written), err=True)

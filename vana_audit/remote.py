@@ -1,0 +1,105 @@
+"""Scanning a repository given by URL: clone it into a temporary directory, safely.
+
+Clone shape (a decision, see docs/integrations.md): **full history, tags included, file contents
+only for the checked-out commit** (`--filter=blob:none`). DORA estimates need every commit and
+every release tag, and `git log` needs no blobs, so a depth-limited clone would lose the history
+and a full clone would download every old file version for nothing. Servers without partial
+clone support fall back to a full clone. Only the default branch is fetched unless a ref is asked
+for. Nothing from the clone is executed: hooks are off, LFS smudging and submodules are skipped,
+and git runs with the same hardened configuration as every other git call (vana_audit.gitcmd).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from .gitcmd import GitError, git_argv, git_env
+from .model import ScanResult
+
+CLONE_TIMEOUT_SECONDS = 900
+_URL = re.compile(r"^(https?|ssh|git|file)://", re.IGNORECASE)
+_SCP = re.compile(r"^[\w.-]+@[\w.-]+:(?!//)")
+
+
+def looks_like_url(target: str) -> bool:
+    """https://, http://, ssh://, git://, file:// or scp-style user@host:path."""
+    return bool(_URL.match(target) or _SCP.match(target))
+
+
+def display_url(url: str) -> str:
+    """The URL without any user name or token, fit for reports and logs."""
+    if _SCP.match(url):
+        return url.split("@", 1)[1] if "://" not in url else url
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host += f":{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def clone(url: str, dest: Path, *, all_branches: bool = False, timeout: float = CLONE_TIMEOUT_SECONDS) -> Path:
+    """Clone `url` into `dest` (which must not exist); raise GitError naming the URL without secrets."""
+    args = ["-c", "filter.lfs.smudge=", "-c", "filter.lfs.process=", "-c", "filter.lfs.required=false",
+            "-c", "submodule.recurse=false", "-c", "core.symlinks=true",
+            "clone", "--quiet", "--filter=blob:none", "--no-recurse-submodules"]
+    if not all_branches:
+        args.append("--single-branch")
+    args += ["--", url, str(dest)]
+    env = git_env()
+    env["GIT_LFS_SKIP_SMUDGE"] = "1"
+    try:
+        proc = subprocess.run(git_argv(None, *args), check=False, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=timeout)
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise GitError(f"cloning {display_url(url)} timed out after {timeout:g}s") from exc
+    if proc.returncode != 0:
+        lines = [ln for ln in proc.stderr.decode("utf-8", "replace").splitlines()
+                 if ln.strip() and not ln.startswith("warning:")]
+        message = lines[-1] if lines else f"git clone exited with {proc.returncode}"
+        raise GitError(f"cannot clone {display_url(url)}: {message.replace(url, display_url(url))}")
+    return dest
+
+
+@contextmanager
+def cloned(url: str, *, all_branches: bool = False, timeout: float = CLONE_TIMEOUT_SECONDS) -> Iterator[Path]:
+    """A temporary clone of `url`, removed afterwards whatever happens."""
+    parent = Path(tempfile.mkdtemp(prefix="vana-audit-clone-"))
+    try:
+        name = re.sub(r"[^\w.-]", "_", display_url(url).rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1])
+        name = (name.removesuffix(".git")) or "repo"
+        yield clone(url, parent / name, all_branches=all_branches, timeout=timeout)
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+def scan_target(target: str, rules_provider: Callable[[Path], list[Any]] | None = None,
+                **scan_options: Any) -> tuple[ScanResult, str | None]:
+    """Scan a local path or a git URL; returns the result and the URL (None for a local path).
+
+    A URL is cloned into a temporary directory that is removed after the scan; the report names
+    the URL (without credentials), not the temporary directory. `rules_provider(root)`, when
+    given, supplies the rules (batch workers load each rule set once, not once per repository).
+    """
+    from .scan import scan
+
+    if looks_like_url(target) and not Path(target).exists():
+        with cloned(target, all_branches=scan_options.get("ref") is not None) as root:
+            if rules_provider is not None:
+                scan_options["rules"] = rules_provider(root)
+            result = scan(root, **scan_options)
+        return replace(result, target=replace(result.target, path=display_url(target))), target
+    if rules_provider is not None:
+        scan_options["rules"] = rules_provider(Path(target))
+    return scan(Path(target), **scan_options), None

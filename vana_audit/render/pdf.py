@@ -1,0 +1,37 @@
+"""PDF: the HTML report laid out by WeasyPrint for print (cover, contents, page numbers).
+
+The URL fetcher serves `data:` URLs only: no file, no network, whatever the report text contains.
+WeasyPrint is imported here, and this module only when a PDF is asked for.
+"""
+from __future__ import annotations
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from ..model import ScanResult
+from ..report import Report, as_report
+from .html_out import render_html
+
+
+class DataOnlyURLFetcher(URLFetcher):
+    """Refuses every URL but `data:`; the refused ones are kept so a caller can see what was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, allowed_protocols=("data",), allow_redirects=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None):  # type: ignore[override]
+        if not url.lower().startswith("data:"):
+            self.refused.append(url)
+            raise ValueError(f"vana-audit fetches no URL but data: (refused {url[:80]!r})")
+        return super().fetch(url, headers)
+
+
+def html_to_pdf(html: str, fetcher: DataOnlyURLFetcher | None = None) -> bytes:
+    """Lay out an HTML string as PDF, with no base URL and the data-only fetcher."""
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher or DataOnlyURLFetcher(), media_type="print")
+    return document.write_pdf()
+
+
+def render_pdf(source: ScanResult | Report) -> bytes:
+    return html_to_pdf(render_html(as_report(source)))

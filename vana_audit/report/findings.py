@@ -1,0 +1,70 @@
+"""Findings as the report shows them: redacted evidence, the fix, and the example file to create."""
+from __future__ import annotations
+
+import re
+
+from ..model import Category, Finding, Outcome, Severity
+from ..secrets import redact_text
+from .model import EvidenceItem, FindingItem
+
+SNIPPET_CHARS = 160
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
+
+
+def shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(text.strip(), 1)[0]
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def headline(message: str) -> str:
+    """The first clause of a finding's message, capitalised: 'No CI pipeline is defined'."""
+    clause = message.split("; ", 1)[0].strip()
+    return clause[:1].upper() + clause[1:]
+
+
+def example_text(rule, stack: str | None) -> str:
+    """The rule's example file, tailored to the repository's stack when the rule has one for it."""
+    tailored = getattr(rule.docs, "example_for", None)
+    return (tailored(stack) if tailored and stack else rule.docs.example).rstrip("\n")
+
+
+def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
+    rule = finding.rule
+    evidence = tuple(EvidenceItem(e.path, e.line, shorten(redact_text(e.snippet))) for e in finding.evidence)
+    return FindingItem(
+        rule_id=rule.id, title=rule.title, category=rule.category.value, category_title=rule.category.title,
+        level=rule.level, severity=rule.severity.value, priority=rule.priority.value, outcome=finding.outcome.value,
+        message=capitalised(redact_text(finding.message)), evidence=evidence, remediation=rule.remediation,
+        effort_text=rule.effort_text, example=example_text(rule, stack),
+        example_file=rule.files_to_create[0] if rule.files_to_create else "",
+        files_to_create=tuple(rule.files_to_create), references=tuple(rule.docs.references),
+        fingerprint=finding.fingerprint, suppressed_by=finding.suppressed_by,
+    )
+
+
+def finding_order(finding: Finding) -> tuple:
+    """Failing first, then by priority, severity, level and id."""
+    return (not finding.failing, finding.rule.priority.value, finding.rule.severity.rank, finding.rule.level,
+            finding.rule.id)
+
+
+def blocker_order(finding: Finding) -> tuple:
+    """The most severe first; a documented claim the repository contradicts leads its severity,
+    because readers rely on a check that never runs."""
+    return (finding.rule.severity.rank, "claims" not in finding.rule.tags, finding.rule.level,
+            list(Category).index(finding.rule.category), finding.rule.id)
+
+
+def applicable(finding: Finding) -> bool:
+    return finding.outcome is not Outcome.NOT_APPLICABLE
+
+
+SEVERITY_ORDER = [s.value for s in Severity]

@@ -115,5 +115,9 @@ def test_the_pdf_has_cover_contents_page_numbers_and_the_category_table(seed_res
         assert c.category.title in table_page
         assert f"{c.score:.1f}/5" in table_page
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    def titles(items):
+        for item in items:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    outline = list(titles(reader.outline))
     assert "Executive summary" in outline and "Risk register" in outline, "PDF bookmarks from the headings"

@@ -209,12 +209,38 @@ def test_dora_estimates_are_read_from_the_usual_shapes():
     })
     rows = {e.metric: e for e in section.estimates}
     assert rows["deployment_frequency"].value == 1.5 and rows["deployment_frequency"].cluster == "High"
-    assert rows["deployment_frequency"].basis == "deploy tags"
+    assert ("basis", "deploy tags") in section.facts and rows["deployment_frequency"].basis == ""
     assert rows["lead_time"].value_text == "30.0 h (p90 4.2 days)"
     assert rows["change_failure_rate"].value is None and "fewer than 5" in rows["change_failure_rate"].note
     assert ("window days", "90") in section.facts
     assert section.score == 2 and section.readiness[0].trackable
     assert {b.metric for b in section.bands} >= {"deployment_frequency", "lead_time"}, "bands from the year"
+
+
+def test_dora_estimates_in_the_shape_the_history_package_writes():
+    # The shape vana_audit.history.readiness.build_dora returns (a list of metrics with display texts).
+    section = build_dora_section({
+        "year": 2024, "readiness": {"score": 2, "max": 4, "metrics": []},
+        "estimates": {"basis": "semver-tags", "basis_label": "semver tags",
+                      "basis_description": "342 semantic-version release tags (187 pre-releases left out)",
+                      "window": {"days": 90, "start": "2026-05-23T14:53:52Z", "end": "2026-08-21T14:53:52Z"},
+                      "deployments": 7, "components": {}, "metrics": [
+                          {"metric": "lead_time", "name": "Lead time for changes", "status": "estimated",
+                           "value": 1017.17, "unit": "hours", "display": "median 42.4 d, p90 67.7 d",
+                           "cluster": "Low", "confidence": "low", "reason": None, "details": {"commits": 561}},
+                          {"metric": "recovery_time", "name": "Failed deployment recovery time",
+                           "status": "insufficient data", "value": None, "unit": "hours", "display": None,
+                           "cluster": None, "confidence": None, "reason": "no failed deployment in the window"}]},
+        "estimates_reason": None})
+    lead, recovery = section.estimates
+    assert (lead.value, lead.value_text, lead.cluster, lead.confidence, lead.note) == \
+        (1017.17, "median 42.4 d, p90 67.7 d", "Low", "low", "")
+    assert (recovery.value, recovery.cluster, recovery.confidence) == (None, "", "")
+    assert recovery.note == "no failed deployment in the window"
+    assert dict(section.facts) == {"basis": "342 semantic-version release tags (187 pre-releases left out)",
+                                   "window": "90 days (2026-05-23 to 2026-08-21)", "deployments": "7"}
+    no_history = build_dora_section({"estimates": None, "estimates_reason": "shallow clone"})
+    assert no_history.estimates == () and no_history.estimates_note == "No estimates: shallow clone."
 
 
 def test_every_outcome_in_the_findings_has_a_group(seed_result, seed_report):

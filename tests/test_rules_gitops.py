@@ -23,6 +23,8 @@ PR_TITLE_WORKFLOW = ("name: PR title\non: [pull_request]\njobs:\n  title:\n    r
                      "      - uses: amannn/action-semantic-pull-request@v5\n")
 DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
               "      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.4.0\n")
+DEPLOYMENT_READING_SECRET = DEPLOYMENT + ("          env:\n            - name: DATABASE_URL\n"
+                                         "              valueFrom: {secretKeyRef: {name: db, key: url}}\n")
 ARGO_APP = ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: api-production\n  namespace: argocd\n"
             "spec:\n  source: {repoURL: 'https://github.com/acme/api', path: k8s/overlays/production}\n")
 KUSTOMIZATION = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\n"
@@ -86,11 +88,13 @@ CASES = [
      "k8s/base/kustomization.yaml", 5, "service"),
     ("GIT-015", "na", {"app/main.py": "print('hi')\n"}, None, None, "service"),
     # GIT-016 secrets encrypted or referenced
-    ("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT, "k8s/sealed.yaml": SEALED}, "k8s/sealed.yaml", 1, "service"),
-    ("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT, ".sops.yaml": "creation_rules: []\n"}, ".sops.yaml", None, "service"),
-    ("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT, ".gitattributes": "secrets/** filter=git-crypt diff=git-crypt\n"},
-     ".gitattributes", 1, "service"),
-    ("GIT-016", "fail", {"k8s/deployment.yaml": DEPLOYMENT}, None, None, "service"),
+    ("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET, "k8s/sealed.yaml": SEALED}, "k8s/sealed.yaml", 1, "service"),
+    ("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET, ".sops.yaml": "creation_rules: []\n"},
+     ".sops.yaml", None, "service"),
+    ("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET,
+                         ".gitattributes": "secrets/** filter=git-crypt diff=git-crypt\n"}, ".gitattributes", 1, "service"),
+    ("GIT-016", "fail", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET}, None, None, "service"),
+    ("GIT-016", "na", {"k8s/deployment.yaml": DEPLOYMENT}, None, None, "service"),  # no Secret to deliver
     ("GIT-016", "na", {"app/main.py": "print('hi')\n"}, None, None, "service"),
     # GIT-017 required status checks
     ("GIT-017", "pass", {".github/settings.yml": SETTINGS_CHECKS}, ".github/settings.yml", 6, None),

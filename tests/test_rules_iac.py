@@ -132,6 +132,9 @@ CASES = [
      None, None, "service"),
     ("IAC-012", "fail", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
                          "chart/values.yaml": "image:\n  repository: ghcr.io/acme/api\n  tag: latest\n"}, "chart/values.yaml", 3, "service"),
+    ("IAC-012", "pass", {"k8s/deployment.yaml": deployment(image="api"),  # Skaffold tags its artifacts at deploy time
+                         "skaffold.yaml": "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: api\n"},
+     None, None, "service"),
     ("IAC-012", "na", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
     # IAC-013 privileged pods
     ("IAC-013", "pass", {"k8s/deployment.yaml": deployment(HARDENED)}, None, None, "service"),

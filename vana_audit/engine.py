@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import jsonschema
 import yaml
 
 from .facts import Facts
 from .model import (Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity)
-from .signals import REGISTRY, Signals, UnknownSignal
+from .signals import REGISTRY, Signal, Signals, UnknownSignal
 
 ENTRY_POINT_GROUP = "vana_audit.rules"
 RULE_TIME_BUDGET_S = 2.0
@@ -223,11 +226,87 @@ def load_rules(extra_dirs: Iterable[Path] = (), plugins: bool = True) -> list[Ru
 
 # -- running ----------------------------------------------------------------------------------------------
 
-def run_rule(rule: Rule, facts: Facts, signals: Signals, budget_s: float = RULE_TIME_BUDGET_S) -> Finding:
-    """One rule, isolated: an exception or an overrun becomes an `error` outcome naming the rule."""
-    started = time.perf_counter()
+class RuleTimeout(BaseException):
+    """Raised inside a rule whose time budget ran out. A BaseException, like KeyboardInterrupt,
+    so that a rule's own `except Exception` cannot swallow it."""
+
+    def __init__(self, message: str = "", signal_name: str | None = None) -> None:
+        super().__init__(message)
+        self.signal_name = signal_name
+
+
+_armed = False  # the alarm handler raises only while a deadline is armed: a late alarm is ignored
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    if _armed:
+        raise RuleTimeout()
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[bool]:
+    """Interrupt the code in the block with RuleTimeout after `seconds`, where a timer signal can:
+    the main thread, with no SIGALRM handler or timer of someone else (a host application, a test
+    timeout) in place. Elsewhere nothing is armed and overruns are caught after the fact."""
+    global _armed
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and not _armed and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
+              and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+    if not usable:
+        yield False
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _armed = True
+    # Keep firing every 50 ms past the budget, in case the first one lands where it is swallowed.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
-        result = rule.evaluate(facts, signals)
+        yield True
+    finally:
+        _armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class BudgetedSignals(Signals):
+    """Signals that remember a computation which ran out of time, so that the next rule asking
+    for it stops at once instead of spending its own budget on the same runaway work."""
+
+    def __init__(self, facts: Facts, budget_s: float = RULE_TIME_BUDGET_S) -> None:
+        super().__init__(facts)
+        self.budget_s = budget_s
+        self.timed_out: dict[str, str] = {}  # signal -> rule during which it ran out of time
+        self.current_rule = ""
+
+    def __getitem__(self, name: str) -> Signal:
+        if name in self._cache:
+            return self._cache[name]
+        if name in self.timed_out:
+            raise RuleTimeout(f"signal {name} ran out of time earlier, in rule {self.timed_out[name]}", name)
+        started = time.perf_counter()
+        try:
+            return super().__getitem__(name)
+        except RuleTimeout as exc:
+            exc.signal_name = exc.signal_name or name  # the innermost signal names the runaway work
+            if time.perf_counter() - started >= self.budget_s / 2:  # not just the tail of a slow rule
+                self.timed_out.setdefault(name, self.current_rule)
+            raise
+
+
+def run_rule(rule: Rule, facts: Facts, signals: Signals, budget_s: float = RULE_TIME_BUDGET_S) -> Finding:
+    """One rule, isolated: an exception or an overrun becomes an `error` outcome naming the rule.
+
+    The budget is enforced while the rule runs where a timer signal is available (see `_deadline`),
+    and checked after the fact everywhere."""
+    started = time.perf_counter()
+    if isinstance(signals, BudgetedSignals):
+        signals.current_rule = rule.meta.id
+    try:
+        with _deadline(budget_s):
+            result = rule.evaluate(facts, signals)
+    except RuleTimeout as exc:
+        reason = str(exc) or (f"while computing signal {exc.signal_name}" if exc.signal_name else "")
+        result = RuleResult(Outcome.ERROR, f"rule {rule.meta.id} stopped: over its {budget_s:g}s time budget"
+                                           + (f" ({reason})" if reason else ""))
     except UnknownSignal as exc:
         result = RuleResult(Outcome.ERROR, f"rule {rule.meta.id} uses an unknown signal {exc}")
     except Exception as exc:  # noqa: BLE001 - isolation is the point
@@ -239,8 +318,8 @@ def run_rule(rule: Rule, facts: Facts, signals: Signals, budget_s: float = RULE_
 
 
 def run_rules(rules: Iterable[Rule], facts: Facts, disabled: Iterable[str] = (),
-              on_rule: Callable[[str], None] | None = None) -> list[Finding]:
-    signals = Signals(facts)
+              on_rule: Callable[[str], None] | None = None, budget_s: float = RULE_TIME_BUDGET_S) -> list[Finding]:
+    signals = BudgetedSignals(facts, budget_s)
     disabled = set(disabled)
     findings = []
     for rule in rules:
@@ -248,5 +327,5 @@ def run_rules(rules: Iterable[Rule], facts: Facts, disabled: Iterable[str] = (),
             continue
         if on_rule:
             on_rule(rule.meta.id)
-        findings.append(run_rule(rule, facts, signals))
+        findings.append(run_rule(rule, facts, signals, budget_s))
     return findings

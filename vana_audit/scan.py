@@ -46,7 +46,7 @@ def scan(path: Path, *, ref: str | None = None, config_path: Path | None = None,
         from .history import analyse_history
 
         facts.history = analyse_history(source.git, window_days=window_days or config.dora_window_days,
-                                        problems=source.problems)
+                                        problems=source.problems, as_of_head=ref is not None)
     if rules is None:
         rules = load_rules([Path(d) if Path(d).is_absolute() else path / d for d in config.rules_dirs])
     say(f"running {len(rules)} rules")

@@ -19,6 +19,7 @@ def wanted_paths(facts: Facts) -> list[str]:
     paths = [p for kind in CONFIG_KINDS_READ for p in facts.config_files.get(kind, [])]
     paths += [p for kind in DOC_KINDS_READ for p in facts.docs.get(kind, [])]
     paths += [p for p in facts.files if _base(p) in (".gitignore", ".gitattributes")]
+    paths += facts.iac_tools.get("skaffold", [])
     chart_dirs = {p.rsplit("/", 1)[0] + "/" if "/" in p else "" for p in facts.iac_tools.get("helm", [])}
     paths += [p for p in facts.files if _base(p).startswith("values") and p.endswith((".yaml", ".yml"))
               and any(p.startswith(d) and "/" not in p[len(d):] for d in chart_dirs)]

@@ -12,7 +12,13 @@ from ..report.model import CategoryRow, DoraMetricBands, DoraSection, Roadmap, T
 FONT = "font-family=\"Helvetica, Arial, 'Liberation Sans', sans-serif\""
 INK, MUTED, GRID, TARGET = "#1f2937", "#6b7280", "#e5e7eb", "#111827"
 PRIORITY_COLOURS = {"P0": "#c92a2a", "P1": "#e8590c", "P2": "#1971c2"}
-CLUSTER_COLOURS = ("#2f9e44", "#82c91e", "#fab005", "#f76707", "#e03131")
+CLUSTER_COLOURS = {"elite": "#2f9e44", "high": "#82c91e", "medium": "#f59f00", "low": "#f76707"}
+
+
+def cluster_tone(cluster: str) -> str:
+    """The colour key of a DORA cluster by its best-named member: "High/Medium" is coloured as High."""
+    first = cluster.split("/", 1)[0].strip().lower()
+    return first if first in CLUSTER_COLOURS else "low"
 SHORT = {"build": "Build", "test": "Test", "deploy": "Deploy", "security": "Security", "monitoring": "Monitoring",
          "iac": "IaC", "gitops": "GitOps", "docs": "Docs"}
 
@@ -190,10 +196,10 @@ def _band_row(m: DoraMetricBands, value: float, value_text: str, x0: float, widt
 
     body = [_text(x0 - 10, y + 22, m.name, 12, INK, "end", "bold"),
             _text(x0 - 10, y + 37, "higher is better" if m.higher_is_better else "lower is better", 10, MUTED, "end")]
-    for rank, band in enumerate(m.bands):
+    for band in m.bands:
         a = x(band.low if band.low is not None else low)
         b = x(band.high if band.high is not None else high)
-        colour = CLUSTER_COLOURS[min(rank, len(CLUSTER_COLOURS) - 1)] if len(m.bands) > 1 else CLUSTER_COLOURS[0]
+        colour = CLUSTER_COLOURS[cluster_tone(band.cluster)]
         if b - a < 0.5:
             continue
         body.append(f'<rect x="{a:.1f}" y="{y + 10}" width="{b - a:.1f}" height="22" fill="{colour}" fill-opacity="0.8">'

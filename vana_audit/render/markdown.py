@@ -106,11 +106,13 @@ def _dora(report: Report) -> list[str]:
         lines.append("")
     lines += ["### Estimates from Git History", ""]
     if dora.estimates:
-        lines += ["| Metric | Estimate | Cluster | Basis | Confidence | Note |",
-                  "|--------|----------|---------|-------|------------|------|"]
+        with_basis = any(e.basis for e in dora.estimates)
+        lines += ["| Metric | Estimate | Cluster |" + (" Basis |" if with_basis else "") + " Confidence | Note |",
+                  "|--------|----------|---------|" + ("-------|" if with_basis else "") + "------------|------|"]
         for e in dora.estimates:
-            lines.append(f"| {md_inline(e.name)} | {md_inline(e.value_text)} | {md_inline(e.cluster) or '—'} | "
-                         f"{md_inline(e.basis) or '—'} | {md_inline(e.confidence) or '—'} | {md_inline(e.note) or '—'} |")
+            basis = f" {md_inline(e.basis) or '—'} |" if with_basis else ""
+            lines.append(f"| {md_inline(e.name)} | {md_inline(e.value_text)} | {md_inline(e.cluster) or '—'} |{basis} "
+                         f"{md_inline(e.confidence) or '—'} | {md_inline(e.note) or '—'} |")
         lines.append("")
     if dora.estimates_note:
         lines += [f"_{md_inline(dora.estimates_note)}_", ""]

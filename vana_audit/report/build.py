@@ -98,9 +98,9 @@ def _key_points(result, categories, dora_score, dora_max, failing, roadmap: Road
               f"target {settings.target_overall:.1f}/5."]
     blockers = [f for f in sorted(result.findings, key=blocker_order) if f.failing and f.rule.priority is Priority.P0]
     if blockers:
-        points.append(f"{len(blockers)} production blocker{'s' if len(blockers) != 1 else ''}: "
-                      + "; ".join(headline(f.message) for f in blockers[:3])
-                      + (f"; and {len(blockers) - 3} more." if len(blockers) > 3 else "."))
+        where = list(dict.fromkeys(f.rule.category.title for f in blockers))
+        points.append(f"{len(blockers)} production blocker{'s' if len(blockers) != 1 else ''} (failing P0 findings) "
+                      f"in {_join(where)}.")
     scored = sorted((c for c in categories if c.score is not None), key=lambda c: (c.score, c.title))
     if scored:
         weakest, strongest = scored[0], scored[-1]
@@ -115,6 +115,10 @@ def _key_points(result, categories, dora_score, dora_max, failing, roadmap: Road
                       f"the roadmap takes {roadmap.total_weeks} week{'s' if roadmap.total_weeks != 1 else ''} "
                       f"at {roadmap.capacity_days_per_week:g} days a week.")
     return tuple(points)
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _actions(roadmap: Roadmap) -> tuple[ActionItem, ...]:

@@ -23,7 +23,9 @@ VALUE_KEYS = ("value", "median", "median_hours", "hours", "per_week", "days_per_
               "rate", "share")
 CLUSTER_KEYS = ("cluster", "band", "classification", "performance")
 NOTE_KEYS = ("reason", "note", "insufficient_data", "message")
-SKIP_FACTS = {"metrics", "readiness", "estimates", "bands"}
+SKIP_FACTS = {"metrics", "readiness", "estimates", "bands", "basis", "basis_label", "basis_description", "components",
+              "details"}
+QUIET_STATUS = ("ok", "measured", "estimated")
 
 
 def metric_name(metric: str) -> str:
@@ -36,6 +38,8 @@ def build_dora_section(dora: Any) -> DoraSection:
     bands = _bands(dora.get("bands"), dora.get("year"))
     units = {b.metric: b.unit for b in bands}
     estimates, note, facts = _estimates(dora.get("estimates"), units)
+    if not estimates and dora.get("estimates_reason"):
+        note = f"No estimates: {_text(dora['estimates_reason'])}."
     metrics = readiness.get("metrics") if isinstance(readiness.get("metrics"), list) else []
     rows = tuple(DoraReadinessRow(
         metric=str(m.get("metric", "")), name=str(m.get("name") or metric_name(str(m.get("metric", "")))),
@@ -109,7 +113,8 @@ def _estimates(raw: Any, units: dict[str, str]) -> tuple[tuple[DoraEstimateRow, 
     elif isinstance(container, list):
         pairs = [(str(v.get("metric", "")), v) for v in container if isinstance(v, dict)]
     top = raw if isinstance(raw, dict) else {}
-    default_basis = _text(top.get("basis", "")) if not isinstance(top.get("basis"), (list, tuple)) else ""
+    basis = next((top[k] for k in ("basis_description", "basis_label", "basis") if top.get(k)), "")
+    default_basis = _text(basis) if not isinstance(basis, (list, tuple)) else ""
     rows, facts = [], []
     for key, value in pairs:
         if key in METRIC_NAMES or isinstance(value, dict):
@@ -118,9 +123,12 @@ def _estimates(raw: Any, units: dict[str, str]) -> tuple[tuple[DoraEstimateRow, 
                 and value not in (None, "", [], {}):
             facts.append((key.replace("_", " "), _text(value)))
     if container is not top:
-        facts += [(k.replace("_", " "), _text(v)) for k, v in top.items()
-                  if k not in SKIP_FACTS and k not in NOTE_KEYS + ("status",) and not isinstance(v, (dict, list))
-                  and v not in (None, "")]
+        facts += [(k.replace("_", " "), _window(v) if k == "window" and isinstance(v, dict) else _text(v))
+                  for k, v in top.items()
+                  if k not in SKIP_FACTS and k not in NOTE_KEYS + ("status",) and v not in (None, "", {}, [])
+                  and (not isinstance(v, (dict, list)) or k == "window")]
+    if default_basis and rows:
+        facts.insert(0, ("basis", default_basis))
     note = next((_text(top[k]) for k in NOTE_KEYS if top.get(k) not in (None, "", True, False)), "")
     if not note and isinstance(top.get("status"), str):
         note = top["status"].replace("_", " ")
@@ -144,13 +152,19 @@ def _estimate_row(metric: str, value: Any, band_unit: str, default_basis: str) -
     cluster = next((_text(value[k]) for k in CLUSTER_KEYS if value.get(k)), "")
     note = next((_text(value[k]) for k in NOTE_KEYS if value.get(k) not in (None, "", True, False)), "")
     status = value.get("status")
-    if not note and isinstance(status, str) and status not in ("ok", "measured"):
+    if not note and isinstance(status, str) and status not in QUIET_STATUS:
         note = status.replace("_", " ")
     if number is None and not text:
         text = "insufficient data"
-    basis = value.get("basis", default_basis)
+    basis = _text(value["basis"]) if value.get("basis") else ""
     return DoraEstimateRow(metric, str(value.get("name") or metric_name(metric)), number, _text(text or ""), unit,
-                           cluster, _text(basis) if basis else "", _text(value.get("confidence", "")), note)
+                           cluster, "" if basis == default_basis else basis, _text(value.get("confidence") or ""), note)
+
+
+def _window(window: dict) -> str:
+    days, start, end = window.get("days"), str(window.get("start", ""))[:10], str(window.get("end", ""))[:10]
+    text = f"{days:g} days" if isinstance(days, (int, float)) else ""
+    return (text + (f" ({start} to {end})" if start and end else "")).strip() or _text(window)
 
 
 def format_value(value: float | None, unit: str) -> str:

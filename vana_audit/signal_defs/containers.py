@@ -14,11 +14,11 @@ DEV_DOCKERFILE = re.compile(r"(^|[./_-])(dev|devel|develop|development|local|tes
 DEV_COMPOSE = re.compile(r"(^|[./_-])(dev|development|local|test|tests|ci|override|debug)([./_-]|$)", re.I)
 SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|"
                          r"CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|DSN)", re.I)
-NOT_A_SECRET = re.compile(r"(_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HOST|_HEADER|_NAME|_ID|_TTL|_EXPIR\w*|_TIMEOUT|"
+NOT_A_SECRET = re.compile(r"(_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HOST|_HEADER|_NAME|_ID|_TTL|_EXPIR\w{0,20}|_TIMEOUT|"
                           r"_LENGTH|_TYPE|_ALGORITHM|_ISSUER|_AUDIENCE|_LIFETIME|_COOKIE)$", re.I)
 ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$", re.I)
-SECRET_FILE = re.compile(r"(^|/)(\.env(\.[\w.-]+)?|[\w.-]+\.env|[\w.-]+\.(pem|key|p12|pfx|jks|keystore)|id_(rsa|ecdsa|ed25519)|"
-                         r"credentials|[\w.-]*credentials[\w.-]*\.json|[\w.-]*service[-_]?account[\w.-]*\.json|\.?secrets?(/|$)|[\w.-]*secret[\w.-]*\.(json|ya?ml|txt)|"
+SECRET_FILE = re.compile(r"(^|/)(\.env(\.[\w.-]{1,200})?|[\w.-]{1,200}\.env|[\w.-]{1,200}\.(pem|key|p12|pfx|jks|keystore)|id_(rsa|ecdsa|ed25519)|"
+                         r"credentials|[\w.-]{0,100}credentials[\w.-]{0,100}\.json|[\w.-]{0,100}service[-_]?account[\w.-]{0,100}\.json|\.?secrets?(/|$)|[\w.-]{0,100}secret[\w.-]{0,100}\.(json|ya?ml|txt)|"
                          r"\.npmrc|\.pypirc|\.netrc|\.docker/config\.json|\.aws/credentials|kubeconfig)$", re.I)
 DANGEROUS_CAPS = {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH"}
 
@@ -134,11 +134,11 @@ def add_instead_of_copy(s: Signals) -> Signal:
     return listing(hits)
 
 
-_APT = re.compile(r"\bapt(-get)?\s+(?:-\S+\s+)*install\b([^;&|]*)")
-_APK = re.compile(r"\bapk\s+(?:-\S+\s+)*add\b([^;&|]*)")
-_PIP = re.compile(r"\b(?:pip3?|python3? -m pip|uv pip)\s+install\b([^;&|]*)")
-_NPM_G = re.compile(r"\bnpm\s+(?:install|i)\s+(?:-\S+\s+)*(?:-g|--global)\b([^;&|]*)")
-_GEM = re.compile(r"\bgem\s+install\b([^;&|]*)")
+_APT = re.compile(r"\bapt(-get)?\s+(?:-\S+\s+){0,10}install\b([^;&|]{0,500})")
+_APK = re.compile(r"\bapk\s+(?:-\S+\s+){0,10}add\b([^;&|]{0,500})")
+_PIP = re.compile(r"\b(?:pip3?|python3? -m pip|uv pip)\s+install\b([^;&|]{0,500})")
+_NPM_G = re.compile(r"\bnpm\s+(?:install|i)\s+(?:-\S+\s+){0,10}(?:-g|--global)\b([^;&|]{0,500})")
+_GEM = re.compile(r"\bgem\s+install\b([^;&|]{0,500})")
 
 
 def _packages(args: str) -> list[str]:
@@ -186,14 +186,14 @@ def uncleaned_caches(s: Signals) -> Signal:
         for i in d.of("RUN"):
             run, problems = i.args, []
             cache_mount = "--mount=type=cache" in run
-            if _APT.search(run) and not cache_mount and not re.search(r"rm\s+-[rf]+\s+[^;&]*?/var/lib/apt/lists", run):
+            if _APT.search(run) and not cache_mount and not re.search(r"rm\s+-[rf]+\s+[^;&]{0,300}?/var/lib/apt/lists", run):
                 problems.append("apt lists not removed")
             if _APK.search(run) and "--no-cache" not in run and not cache_mount and "rm -rf /var/cache/apk" not in run:
                 problems.append("apk add without --no-cache")
             if _PIP.search(run) and "--no-cache-dir" not in run and not no_pip_cache and not cache_mount \
                     and not re.search(r"\buv pip install\b", run):
                 problems.append("pip install without --no-cache-dir")
-            if re.search(r"\b(yum|dnf|microdnf)\s+(-\S+\s+)*install\b", run) and not re.search(r"\b(yum|dnf|microdnf) clean all", run) \
+            if re.search(r"\b(yum|dnf|microdnf)\s+(-\S+\s+){0,10}install\b", run) and not re.search(r"\b(yum|dnf|microdnf) clean all", run) \
                     and not cache_mount:
                 problems.append("yum/dnf cache not cleaned")
             if problems:

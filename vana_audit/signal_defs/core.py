@@ -708,7 +708,8 @@ def pr_template(s: Signals) -> Signal:
 
 @signal("gitops.gitignore_secrets", ".gitignore keeps .env files and local secrets out of git")
 def gitignore_env(s: Signals) -> Signal:
-    return found([l.evidence() for l in s.facts.gitignore if re.search(r"(^|/)\.env|\*\.pem|\*\.key|secret", l.text)][:3])
+    return found([l.evidence() for l in s.facts.gitignore if not l.text.lstrip().startswith("#")
+                  and re.search(r"(^|/)\.env|\*\.pem|\*\.key|secret", l.text)][:3])
 
 
 @signal("gitops.codeowners", "CODEOWNERS assigns reviewers")

@@ -52,7 +52,7 @@ def _configs(facts: Facts, tools: Iterable[str], pattern: re.Pattern[str]) -> li
     return hits
 
 
-MAKE_CALL = re.compile(r"\b(?:make|just|task)\s+((?:-\S+\s+)*)([\w.:-]+(?:[ \t]+[\w.:-]+)*)")
+MAKE_CALL = re.compile(r"\b(?:make|just|task)\s+((?:-\S+\s+){0,10})([\w.:-]+(?:[ \t]+[\w.:-]+)*)")
 SCRIPT_CALL = re.compile(r"\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+|run-script\s+)?([\w:.-]+)")
 
 
@@ -184,8 +184,8 @@ def buildable(s: Signals) -> Signal:
 
 BUILD_CMD = rx(r"((npm|pnpm|yarn|bun)( run)? build\b|next build|vite build|ng build|\btsc\b|webpack|rollup -c|esbuild|"
                r"uv build|python -m build|poetry build|hatch build|pdm build|flit build|setup\.py (sdist|bdist)|"
-               r"go build|go install|cargo build|mvn\b[^\n]*\b(package|verify|install)\b|gradlew?\b[^\n]*\b(build|assemble)\b|"
-               r"dotnet (build|publish)|make( -\S+)* (build|all|dist|package)\b|goreleaser|bazel build|sbt[^\n]*\b(compile|package)\b|"
+               r"go build|go install|cargo build|mvn\b[^\n]{0,200}\b(package|verify|install)\b|gradlew?\b[^\n]{0,200}\b(build|assemble)\b|"
+               r"dotnet (build|publish)|make( -\S{1,40}){0,5} (build|all|dist|package)\b|goreleaser|bazel build|sbt[^\n]{0,200}\b(compile|package)\b|"
                r"swift build|mix compile|cmake --build|ko build|pyinstaller|docker/build-push-action|docker (buildx )?build)")
 
 
@@ -217,7 +217,7 @@ def _unfrozen(command: str, facts: Facts, env_text: str) -> str | None:
             return "uv sync without --locked or --frozen"
         if re.search(r"\bpipenv install\b", line) and "--deploy" not in line and "--ignore-pipfile" not in line:
             return "pipenv install without --deploy"
-        if re.search(r"\b(pip3?|uv pip) install\b[^\n]*\s(-e\s+)?\.(\[[^\]]*\])?(\s|$)", line) and \
+        if re.search(r"\b(pip3?|uv pip) install\b[^\n]{0,200}\s(-e\s+)?\.(\[[^\]]{0,100}\])?(\s|$)", line) and \
                 any(lock in facts.lockfiles for lock in ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")):
             return "pip install . ignores the committed lockfile"
         if re.search(r"\b(poetry lock|uv lock)\b", line) and not re.search(r"--check|--locked", line):
@@ -239,10 +239,10 @@ def ci_unfrozen_install(s: Signals) -> Signal:
     return listing(hits)
 
 
-FORMAT_CHECK = rx(r"(ruff format --check|ruff format[^\n]*--diff|black (--check|--diff)|isort[^\n]*--check|prettier[^\n]*(--check|-c\b)|"
-                  r"gofmt -[ld]|gofumpt -l|goimports -l|cargo fmt[^\n]*--check|(npm|pnpm|yarn)( run)? (format|fmt)[:-]check|"
-                  r"biome (ci|check)|dprint check|mix format --check-formatted|dotnet format[^\n]*--verify-no-changes|"
-                  r"spotless(Check|:check)|ktlint|clang-format[^\n]*--dry-run|pre-commit run|pre-commit/action|"
+FORMAT_CHECK = rx(r"(ruff format --check|ruff format[^\n]{0,200}--diff|black (--check|--diff)|isort[^\n]{0,200}--check|prettier[^\n]{0,200}(--check|-c\b)|"
+                  r"gofmt -[ld]|gofumpt -l|goimports -l|cargo fmt[^\n]{0,200}--check|(npm|pnpm|yarn)( run)? (format|fmt)[:-]check|"
+                  r"biome (ci|check)|dprint check|mix format --check-formatted|dotnet format[^\n]{0,200}--verify-no-changes|"
+                  r"spotless(Check|:check)|ktlint|clang-format[^\n]{0,200}--dry-run|pre-commit run|pre-commit/action|"
                   r"make (fmt|format)-?check|shfmt -d|rustfmt --check|terraform fmt -check|golangci-lint|prek run|lefthook run)")
 
 
@@ -320,7 +320,7 @@ def tests_on_push(s: Signals) -> Signal:
 
 
 JS_TEST_CMD = rx(r"\b(jest|vitest|mocha|karma|ava|ng test|(npm|pnpm|yarn|bun)( run)? test(:unit|:ci)?\b|npm t\b|"
-                 r"(npm|pnpm|yarn) --prefix \S+ test|turbo( run)? test|nx (run-many|affected)[^\n]*test)")
+                 r"(npm|pnpm|yarn) --prefix \S+ test|turbo( run)? test|nx (run-many|affected)[^\n]{0,200}test)")
 
 
 @signal("ci.js_tests", "JavaScript/TypeScript unit tests run in CI")
@@ -357,8 +357,8 @@ def test_failures_ignored(s: Signals) -> Signal:
     return listing(hits)
 
 
-RETRY = rx(r"(--reruns\b|--lf\b.*--reruns|pytest-rerunfailures|flaky\b|retryTimes|retries\s*:\s*[1-9]|"
-           r"nick-fields/retry|Wandalen/wretry|gotestsum[^\n]*--rerun-fails|test-retry|rerunFailingTestsCount|"
+RETRY = rx(r"(--reruns\b|pytest-rerunfailures|flaky\b|retryTimes|retries\s*:\s*[1-9]|"
+           r"nick-fields/retry|Wandalen/wretry|gotestsum[^\n]{0,200}--rerun-fails|test-retry|rerunFailingTestsCount|"
            r"surefire\.rerunFailingTestsCount|--retries[= ][1-9]|quarantine)")
 
 
@@ -372,7 +372,7 @@ def tests_retries(s: Signals) -> Signal:
 
 
 TIMEOUT = rx(r"(--timeout[= ]\d+|testTimeout|\btimeout\s*:\s*\d|defaultCommandTimeout|timeout_func_only|"
-             r"go test[^\n]*-timeout|--test-timeout|jest[^\n]*--testTimeout|-timeout[= ]\d)")
+             r"go test[^\n]{0,200}-timeout|--test-timeout|jest[^\n]{0,200}--testTimeout|-timeout[= ]\d)")
 
 
 @signal("tests.timeouts", "tests that hang are cut off by a per-test or per-job timeout")
@@ -399,7 +399,7 @@ def python_tests(s: Signals) -> Signal:
 
 PARALLEL = rx(r"((^|\s)-n\s*(auto|logical|\d+)\b|--numprocesses|--dist[= ](load|worksteal)|pytest-xdist|--shard|"
               r"circleci tests (split|run)|split-tests|knapsack|--parallel\b|fullyParallel\s*:\s*true|"
-              r"parallel\s*:\s*\d|parallelism\s*:\s*\d|gotestsum[^\n]*--parallel|-p\s+\d+\s)")
+              r"parallel\s*:\s*\d|parallelism\s*:\s*\d|gotestsum[^\n]{0,200}--parallel|-p\s+\d+\s)")
 SERIAL = rx(r"(--runInBand|\s-i\s|--no-file-parallelism|--maxWorkers[= ]1\b|workers\s*:\s*1\b|--workers[= ]1\b|"
             r"fullyParallel\s*:\s*false)")
 
@@ -421,7 +421,7 @@ def serial_suites(s: Signals) -> Signal:
     hits = []
     if s["tests.python_present"].truthy and not (_deps(f, ["pytest-xdist", "pytest-parallel"])
                                                  or _configs(f, ["pytest", "tox"], PARALLEL)
-                                                 or ci_matching(f, rx(r"(pytest|tox|nox)[^\n]*(\s-n\s*(auto|\d)|--numprocesses)"))):
+                                                 or ci_matching(f, rx(r"(pytest|tox|nox)[^\n]{0,200}(\s-n\s*(auto|\d)|--numprocesses)"))):
         anchor = s["tests.python_present"].evidence[0]
         hits.append(ev(anchor.path, anchor.line, "Python tests run serially (no pytest-xdist)"))
     hits += _configs(f, ["jest", "vitest", "playwright"], SERIAL)
@@ -448,8 +448,8 @@ def tests_contract(s: Signals) -> Signal:
                  r"openapi-contract|microcks)\b")
     hits = _deps(f, ["pact-python", "@pact-foundation/pact", "schemathesis", "dredd", "specmatic", "pact-go", "jest-pact",
                      "spring-cloud-starter-contract-verifier", "@pactflow/"])
-    hits += _files(f, re.compile(r"(^|/)(pacts?|contracts?)/[^/]+\.(json|ya?ml|groovy|py|ts|js)$|(^|/)[^/]*(pact|contract)[^/]*\.(test|spec)\.[jt]sx?$|"
-                                 r"(^|/)test_[^/]*(contract|pact)[^/]*\.py$"))
+    hits += _files(f, re.compile(r"(^|/)(pacts?|contracts?)/[^/]+\.(json|ya?ml|groovy|py|ts|js)$|(^|/)[^/]{0,100}(pact|contract)[^/]{0,100}\.(test|spec)\.[jt]sx?$|"
+                                 r"(^|/)test_[^/]{0,100}(contract|pact)[^/]{0,100}\.py$"))
     hits += ci_matching(f, pattern)
     return found(hits)
 
@@ -466,13 +466,13 @@ def frontend_present(s: Signals) -> Signal:
 @signal("tests.accessibility", "accessibility is tested automatically (axe, pa11y, Lighthouse accessibility)")
 def tests_accessibility(s: Signals) -> Signal:
     f = s.facts
-    pattern = rx(r"\b(pa11y|axe-core|@axe-core|axe-playwright|cypress-axe|jest-axe|vitest-axe|lighthouse[^\n]*accessibility|"
+    pattern = rx(r"\b(pa11y|axe-core|@axe-core|axe-playwright|cypress-axe|jest-axe|vitest-axe|lighthouse[^\n]{0,200}accessibility|"
                  r"accessibility-checker|a11y)\b")
     hits = _deps(f, ["axe-core", "@axe-core/", "jest-axe", "cypress-axe", "pa11y", "pa11y-ci", "axe-playwright",
                      "@storybook/addon-a11y", "vitest-axe", "@chromaui/", "eslint-plugin-jsx-a11y", "eslint-plugin-vuejs-accessibility"])
     hits = [h for h in hits if "eslint-plugin" not in h.snippet or "axe" in h.snippet or "pa11y" in h.snippet]
     hits += ci_matching(f, pattern)
-    hits += _files(f, re.compile(r"(^|/)\.pa11yci(\.json)?$|(^|/)[^/]*(a11y|accessibility)[^/]*\.(test|spec)\.[jt]sx?$"))
+    hits += _files(f, re.compile(r"(^|/)\.pa11yci(\.json)?$|(^|/)[^/]{0,100}(a11y|accessibility)[^/]{0,100}\.(test|spec)\.[jt]sx?$"))
     return found(hits)
 
 
@@ -522,7 +522,7 @@ def ci_service_deploy(s: Signals) -> Signal:
 
 def _staging_jobs(facts: Facts) -> list[tuple[Pipeline, Job]]:
     return [(p, j) for p, j in service_deploy_jobs(facts) if STAGING.search(f"{_env_of(j)} {j.id} {j.name} {j.stage}")
-            or re.search(r"(--env(ironment)?[= ]|values-|overlays/|--project[= ]\S*)stag", _step_text(j), re.I)]
+            or re.search(r"(--env(ironment)?[= ]|values-|overlays/|--project[= ]\S{0,100})stag", _step_text(j), re.I)]
 
 
 @signal("ci.staging_deploy", "a staging (pre-production) environment is deployed by CI")
@@ -617,8 +617,8 @@ def deploys_without_concurrency(s: Signals) -> Signal:
     return listing(hits)
 
 
-MUTABLE_IMAGE = re.compile(r"((--image[= ]|image[=:]\s*|set image \S+ [\w.-]+=|docker push |docker pull |-t |--tag[= ])"
-                           r"[\"']?([\w.\-/]+\.[\w.\-]+/[\w.\-/]+|[\w\-]+/[\w.\-/]+)(:latest\b|(?=[\"'\s]|$)))", re.M)
+MUTABLE_IMAGE = re.compile(r"((--image[= ]|image[=:]\s*|set image \S{1,100} [\w.-]{1,100}=|docker push |docker pull |-t |--tag[= ])"
+                           r"[\"']?([\w.\-]{1,100}(?:/[\w.\-]{1,100}){1,6})(:latest\b|(?=[\"'\s]|$)))", re.M)
 
 
 def _mutable_refs(text: str) -> list[str]:
@@ -664,12 +664,12 @@ def deploys_without_tests(s: Signals) -> Signal:
 
 
 MIGRATION_DIRS = re.compile(r"(^|/)(alembic\.ini|alembic/versions/[^/]+\.py|migrations/[^/]+\.(py|sql|ts|js)|"
-                            r"prisma/migrations/|db/migrate/[^/]+\.rb|flyway\.conf|changelog[^/]*\.(xml|ya?ml)|"
+                            r"prisma/migrations/|db/migrate/[^/]+\.rb|flyway\.conf|changelog[^/]{0,100}\.(xml|ya?ml)|"
                             r"atlas\.hcl|dbmate|goose)")
-MIGRATE_CMD = rx(r"(alembic upgrade|prisma migrate deploy|manage\.py migrate|django-admin migrate|flyway[^\n]*migrate|"
-                 r"liquibase[^\n]*update|rails db:migrate|rake db:migrate|\bmigrate\b[^\n]*\bup\b|knex migrate:latest|"
-                 r"sequelize[^\n]*db:migrate|typeorm[^\n]*migration:run|atlas migrate apply|goose[^\n]*\bup\b|dbmate[^\n]*\bup\b|"
-                 r"gcloud run jobs execute[^\n]*migrat|(npm|pnpm|yarn)( run)? (db:)?migrat|make migrate)")
+MIGRATE_CMD = rx(r"(alembic upgrade|prisma migrate deploy|manage\.py migrate|django-admin migrate|flyway[^\n]{0,200}migrate|"
+                 r"liquibase[^\n]{0,200}update|rails db:migrate|rake db:migrate|\bmigrate\b[^\n]{0,200}\bup\b|knex migrate:latest|"
+                 r"sequelize[^\n]{0,200}db:migrate|typeorm[^\n]{0,200}migration:run|atlas migrate apply|goose[^\n]{0,200}\bup\b|dbmate[^\n]{0,200}\bup\b|"
+                 r"gcloud run jobs execute[^\n]{0,200}migrat|(npm|pnpm|yarn)( run)? (db:)?migrat|make migrate)")
 
 
 MIGRATION_STEP = re.compile(r"(migrat|prestart|pre-start|prepare[ _-]?(the )?database|db[:_-]?(upgrade|setup|prepare))", re.I)
@@ -698,7 +698,7 @@ def migrations_automated(s: Signals) -> Signal:
     return found(hits)
 
 
-PREVIEW_ACTION = rx(r"(amondnet/vercel-action|\bvercel\b(?![^\n]*--prod)|nwtgck/actions-netlify|netlify deploy(?![^\n]*--prod)|"
+PREVIEW_ACTION = rx(r"(amondnet/vercel-action|\bvercel\b(?![^\n]{0,200}--prod)|nwtgck/actions-netlify|netlify deploy(?![^\n]{0,200}--prod)|"
                     r"hosting:channel:deploy|FirebaseExtended/action-hosting-deploy|surge\b|"
                     r"cloudflare/pages-action|wrangler pages deploy|--no-traffic --tag (pr|preview)|review-app|rossjrw/pr-preview-action)")
 
@@ -715,8 +715,8 @@ def preview_environments(s: Signals) -> Signal:
 
 
 ANALYSIS = rx(r"(AnalysisTemplate|ClusterAnalysisTemplate|analysis:|kayenta|canary-analysis|flagger|metricsTemplate|"
-              r"gcloud deploy[^\n]*verify|verify:\s*true|AutoRollbackConfiguration|DEPLOYMENT_STOP_ON_ALARM|"
-              r"alarmConfiguration|error[-_ ]rate|slo[-_ ]check|prometheus[^\n]*query)")
+              r"gcloud deploy[^\n]{0,200}verify|verify:\s*true|AutoRollbackConfiguration|DEPLOYMENT_STOP_ON_ALARM|"
+              r"alarmConfiguration|error[-_ ]rate|slo[-_ ]check|prometheus[^\n]{0,200}query)")
 
 
 @signal("deploy.automated_analysis", "canary or rollout promotion is decided by metrics analysis, not by hand")

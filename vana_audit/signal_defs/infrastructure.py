@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .. import safe_yaml
 from ..collectors.profile import terraform_module
 from ..facts import Facts, K8sObject, TerraformFile
 from ..model import Evidence
@@ -93,6 +94,16 @@ class HelmChart:
         return [t for t in self.templates if t.kind in kinds]
 
 
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
 def _uncommented(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
@@ -141,8 +152,18 @@ def _image_floats(image: str) -> bool:
     return ":" not in last or last.split(":", 1)[1] in ("", "latest")
 
 
-def _kustomize_image_overrides(facts: Facts) -> set[str]:
+def _image_overrides(facts: Facts) -> set[str]:
+    """Images whose tag is set at deploy time: Kustomize `images:` entries and Skaffold build artifacts."""
     names: set[str] = set()
+    for path in facts.iac_tools.get("skaffold", []):
+        try:
+            documents = safe_yaml.load_all(facts.config_texts.get(path, ""))
+        except Exception:  # unreadable skaffold.yaml: no overrides known
+            documents = []
+        for node in _walk(documents):
+            for artifact in node.get("artifacts") or [] if isinstance(node.get("artifacts"), list) else []:
+                if isinstance(artifact, dict) and isinstance(artifact.get("image"), str):
+                    names.add(artifact["image"])
     for o in facts.k8s_objects:
         if o.kind == "Kustomization":
             for image in o.spec.get("images") or []:
@@ -157,7 +178,7 @@ HELM_LATEST = re.compile(r"""^\s*(tag:\s*["']?latest["']?\s*$|(image|repository)
 
 @signal("k8s.floating_images", "Kubernetes containers whose image has no tag, or the latest tag")
 def floating_images(s: Signals) -> Signal:
-    overridden = _kustomize_image_overrides(s.facts)
+    overridden = _image_overrides(s.facts)
     hits = []
     for o, pod in workloads(s.facts):
         for c in containers(pod):
@@ -167,7 +188,7 @@ def floating_images(s: Signals) -> Signal:
             name = image.split("@", 1)[0]
             name = name.rsplit(":", 1)[0] if ":" in name.rsplit("/", 1)[-1] else name
             if name in overridden:
-                continue  # Kustomize `images:` sets the tag
+                continue  # Kustomize `images:` or Skaffold sets the tag at deploy time
             if _image_floats(image):
                 hits.append(ev(o.path, _key_line(c, "image", o.line), f"{_label(o, c)}: image {image}"))
     for chart in helm_charts(s.facts):
@@ -322,6 +343,21 @@ def unscaled(s: Signals) -> Signal:
     return listing(hits)
 
 
+@signal("k8s.uses_secrets", "Kubernetes workloads read Secrets (env, envFrom, volumes) or Secret objects are defined")
+def uses_secrets(s: Signals) -> Signal:
+    hits = [ev(o.path, o.line, f"{o.kind} {o.name}".strip()) for o in s.facts.k8s_objects
+            if o.kind in ("Secret", "SealedSecret", "ExternalSecret") and not o.in_helm_chart]
+    for o, pod in workloads(s.facts):
+        refs = [node for node in _walk(pod) if any(k in node for k in ("secretKeyRef", "secretRef", "secret"))
+                and not isinstance(node.get("secret"), (str, int, bool))]
+        if refs:
+            hits.append(ev(o.path, _line(refs[0], o.line), f"{_label(o)} reads a Secret"))
+    for chart in helm_charts(s.facts):
+        hits += [ev(t.path, 1, f"Helm template {t.kind}") for t in chart.templates
+                 if t.kind == "Secret" or "secretKeyRef" in str(t.spec.get("_template_text", ""))][:3]
+    return found(hits)
+
+
 @signal("k8s.network_policies", "NetworkPolicies (or Cilium/Calico policies) restrict pod traffic")
 def network_policies(s: Signals) -> Signal:
     return found(ev(o.path, o.line, f"{o.kind} {o.name}".strip()) for o in s.facts.k8s_objects if o.kind in NETPOL_KINDS)
@@ -436,9 +472,11 @@ def undocumented_variables(s: Signals) -> Signal:
     return listing(hits)
 
 
-@signal("tf.module_only", "the Terraform is a reusable module (no backend, provider configuration or tfvars)")
+@signal("tf.module_only", "an infrastructure repository whose Terraform is a reusable module (no backend, provider "
+                          "configuration or tfvars)")
 def module_only(s: Signals) -> Signal:
-    if not terraform_module(s.facts):
+    # Root configurations may leave providers implicit; only a repository judged as infrastructure is taken for a module.
+    if s.facts.profile != "infrastructure" or not terraform_module(s.facts):
         return Signal(False)
     return Signal(True, (ev(_module_root(s.facts) + "main.tf" if s.facts.has_file(_module_root(s.facts) + "main.tf")
                             else s.facts.terraform[0].path, None, "no backend, provider block or tfvars"),))

@@ -15,8 +15,8 @@ UNTRUSTED_REF = re.compile(r"(github\.event\.pull_request\.head\.(sha|ref)|githu
                            r"github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha|"
                            r"refs/pull/|github\.event\.number|github\.event\.pull_request\.number)")
 GIT_CHECKOUT = re.compile(r"\b(git (checkout|fetch|switch|pull)|gh pr checkout)\b")
-PIPE_TO_SHELL = rx(r"\b(curl|wget)\b[^\n|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b|"
-                   r"\b(curl|wget)\b[^\n|;]*\|\s*(sudo\s+)?python[0-9.]*\b|"
+PIPE_TO_SHELL = rx(r"\b(curl|wget)\b[^\n|;]{0,300}\|\s*(sudo\s+(-\S+\s+){0,10})?(ba|z|da|k)?sh\b|"
+                   r"\b(curl|wget)\b[^\n|;]{0,300}\|\s*(sudo\s+)?python[0-9.]*\b|"
                    r"\b(ba|z)?sh\s+(-c\s+)?[\"']?\$\((curl|wget)\b|"
                    r"\b(ba|z)?sh\s+<\(\s*(curl|wget)\b")
 WORKFLOW_SCAN = rx(r"(zizmor|ossf/scorecard-action|scorecard\b|boostsecurityio/poutine|poutine\b|octoscan|"
@@ -24,9 +24,9 @@ WORKFLOW_SCAN = rx(r"(zizmor|ossf/scorecard-action|scorecard\b|boostsecurityio/p
 ACTIONLINT = rx(r"(actionlint|raven-actions/actionlint|reviewdog/action-actionlint)")
 LICENSE_CHECK = rx(r"(license-checker|license_finder|licensefinder|licensee|pip-licenses|liccheck|go-licenses|"
                    r"fossa|cargo[- ]deny|scancode|reuse lint|fsfe/reuse-action|github/licensed|licensed (cache|status)|"
-                   r"allow-licenses|deny-licenses|--scanners[^\n]*license|license-compliance|oss-review-toolkit|"
+                   r"allow-licenses|deny-licenses|--scanners[^\n]{0,200}license|license-compliance|oss-review-toolkit|"
                    r"\bort (analyze|evaluate)|licenseplist|lichen|golicense|pip-license-checker|npm-license-checker)")
-SECRET_REF = re.compile(r"\$\{\{\s*[^}]*\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)")
+SECRET_REF = re.compile(r"\$\{\{\s*[^}]{0,200}\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)")
 ALLOWED_SECRETS = {"GITHUB_TOKEN"}
 
 

@@ -1,0 +1,45 @@
+"""The example reports in reports/ are what the code produces now (issue 5, item 6)."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from vana_audit.render import OutputFormat
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "reports"
+FIX = "run python scripts/generate_reports.py"
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate_reports", ROOT / "scripts" / "generate_reports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    return _generator().example_reports(tmp_path_factory.mktemp("examples"),
+                                        formats=(OutputFormat.MARKDOWN, OutputFormat.JSON))
+
+
+def test_every_example_exists_in_every_format():
+    generator = _generator()
+    for name in generator.EXAMPLES:
+        for extension in generator.EXTENSIONS.values():
+            assert (REPORTS / f"{name}.{extension}").is_file(), f"reports/{name}.{extension} is missing: {FIX}"
+
+
+def test_markdown_and_json_examples_are_up_to_date(regenerated):
+    stale = [name for name, content in regenerated.items()
+             if not (REPORTS / name).is_file() or (REPORTS / name).read_text("utf-8") != content]
+    assert not stale, f"out of date: {', '.join(stale)}; {FIX}"
+
+
+def test_examples_are_reproducible(regenerated):
+    # Fixed clock, dated commits and a fixed repository label: nothing depends on where or when they are built.
+    for name, content in regenerated.items():
+        assert "2025-10-20T12:00:00Z" in content and "/tmp" not in content.replace('mountPath: /tmp', ''), name

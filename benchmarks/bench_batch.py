@@ -11,7 +11,8 @@ child process (so one run's memory does not hide the next) and reports:
 - peak RSS of the coordinating process (getrusage RUSAGE_SELF in the child);
 - peak RSS of the largest worker process (getrusage RUSAGE_CHILDREN in the child: Linux reports
   the largest descendant waited for, not a sum);
-- peak RSS of the whole process tree, sampled from /proc every 20 ms: what the machine needs.
+- peak RSS of the whole process tree, sampled from /proc every 20 ms: what the machine needs;
+- CPU seconds per repository (user + system, all processes): the cost independent of machine load.
 """
 from __future__ import annotations
 
@@ -98,6 +99,8 @@ def child(listing: Path, out: Path, jobs: int, with_history: bool) -> None:
         "jobs": jobs, "repos": len(items), "failed": sum(1 for o in outcomes if not o.ok), "seconds": seconds,
         "self_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "children_maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        "cpu_seconds": sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                           for field in ("ru_utime", "ru_stime")),
         "errors": sorted({o.error for o in outcomes if o.error})[:3],
     }))
 
@@ -145,12 +148,14 @@ def main() -> None:
         listing = generate(root / "repos", args.repos)
         print(f"generated {args.repos} repositories in {time.perf_counter() - started:.1f}s "
               f"(cpus: {os.cpu_count()}, history: {'off' if args.no_history else 'on'})")
-        print(f"{'jobs':>4} {'repos':>5} {'failed':>6} {'seconds':>8} {'repos/min':>9} {'coord MB':>8} "
-              f"{'worker MB':>9} {'tree MB':>8}")
+        print(f"load average before: {os.getloadavg()[0]:.2f}")
+        print(f"{'jobs':>4} {'repos':>5} {'failed':>6} {'seconds':>8} {'repos/min':>9} {'cpu s/repo':>10} "
+              f"{'coord MB':>8} {'worker MB':>9} {'tree MB':>8}")
         for jobs in args.jobs:
             r = measure(listing, root / f"out-jobs-{jobs}", jobs, not args.no_history)
             print(f"{r['jobs']:>4} {r['repos']:>5} {r['failed']:>6} {r['seconds']:>8.2f} "
-                  f"{r['repos'] / r['seconds'] * 60:>9.1f} {r['self_maxrss_kb'] / 1024:>8.1f} "
+                  f"{r['repos'] / r['seconds'] * 60:>9.1f} {r['cpu_seconds'] / r['repos']:>10.3f} "
+                  f"{r['self_maxrss_kb'] / 1024:>8.1f} "
                   f"{r['children_maxrss_kb'] / 1024:>9.1f} {r['tree_peak_kb'] / 1024:>8.1f}")
             for error in r["errors"]:
                 print(f"     error: {error}")

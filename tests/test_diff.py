@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,7 +136,7 @@ def test_a_path_that_is_not_a_repository(tmp_path: Path):
 
 
 def test_diff_runs_as_a_console_script(improving_repo: Path):
-    exe = Path(os.environ.get("VIRTUAL_ENV", "/work/venv")) / "bin" / "vana-audit"
+    exe = Path(sys.executable).parent / "vana-audit"
     if not exe.exists():
         pytest.skip("console script not installed")
     proc = subprocess.run([str(exe), "diff", "--base", "base", "--format", "json", "-q"], check=False, cwd=improving_repo,

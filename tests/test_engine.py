@@ -104,3 +104,10 @@ def test_a_broken_plugin_names_its_distribution(monkeypatch):
     monkeypatch.setattr(metadata, "entry_points", lambda group: [FakeEntryPoint("team", broken, "acme-rules")])
     with pytest.raises(RuleLoadError, match="'acme-rules'"):
         load_plugin_rules()
+
+
+def test_the_shipped_catalog_is_valid_against_the_schema():
+    # Scans skip schema validation of the shipped catalog for speed; this test is what holds it.
+    from vana_audit.engine import builtin_rules_dir, load_rule_dir
+
+    assert len(load_rule_dir(builtin_rules_dir(), validate=True)) >= 120

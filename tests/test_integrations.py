@@ -102,8 +102,8 @@ def _uses(node: Any) -> Iterator[str]:
             yield from _uses(value)
 
 
-def triggers(doc: dict) -> dict:
-    return doc.get("on", doc.get(True))
+def triggers(doc: dict) -> Any:
+    return doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on` key as True
 
 
 def step(action: dict, name: str) -> dict:

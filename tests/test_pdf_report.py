@@ -11,8 +11,8 @@ import pytest
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("weasyprint")
 
-from vana_audit.model import Evidence  # noqa: E402
-from vana_audit.render.pdf import DataOnlyURLFetcher, html_to_pdf, render_pdf  # noqa: E402
+from vana_audit.model import Evidence
+from vana_audit.render.pdf import DataOnlyURLFetcher, html_to_pdf, render_pdf
 
 
 class CountingServer:
@@ -22,7 +22,7 @@ class CountingServer:
         hits = self.hits = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 hits.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "text/css")
@@ -85,7 +85,7 @@ def test_markup_that_asks_for_files_and_urls_gets_nothing(server):
 def hostile_seed_pdf(seed_result):
     """The seed report with a README-like snippet and a message that try to fetch a file and a URL."""
     server = CountingServer()
-    snippet = '<img src="file:///etc/passwd"> <style>@import url(http://127.0.0.1:%d/)</style>' % server.port
+    snippet = f'<img src="file:///etc/passwd"> <style>@import url(http://127.0.0.1:{server.port}/)</style>'
     doc = seed_result.finding("DOC-001")
     hostile = replace(doc, message=f"@import url(http://127.0.0.1:{server.port}/); {snippet}",
                       evidence=(Evidence("README.md", 1, snippet),) + doc.evidence)

@@ -61,7 +61,7 @@ def test_missing_components_list_impact_effort_and_files(seed_md):
 
 def outside_code(md: str) -> str:
     """The Markdown with code spans and fenced blocks removed: what GitHub would read as markup."""
-    md = re.sub(r"^(`{3,}).*?^\1", "", md, flags=re.S | re.M)
+    md = re.sub(r"^(`{3,}).*?^\1", "", md, flags=re.DOTALL | re.MULTILINE)
     return re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", md)
 
 

@@ -1,6 +1,7 @@
 """The report model: every section of the seed review computed from a scan (issue 5, item 1)."""
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -129,7 +130,7 @@ def test_the_seed_roadmap_is_consistent_with_its_capacity(seed_report):
     assert roadmap.phases[0].priority == "P0"
     cap = roadmap.capacity_days_per_week
     scheduled = [s for phase in roadmap.phases for s in phase.items]
-    for earlier, later in zip(scheduled, scheduled[1:]):
+    for earlier, later in itertools.pairwise(scheduled):
         assert later.start >= earlier.end - 1e-9, "one item at a time"
     for phase in roadmap.phases:
         assert phase.items[0].start % cap == 0, "each phase starts on a new week"

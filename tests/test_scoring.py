@@ -36,11 +36,12 @@ def test_each_level_adds_its_weighted_share():
 
 def test_a_category_with_no_applicable_rule_is_left_out_of_the_overall():
     findings = [_finding(_meta(2, category=Category.BUILD), Outcome.PASS),
+                _finding(_meta(3, category=Category.BUILD), Outcome.FAIL),
                 _finding(_meta(2, category=Category.DEPLOY), Outcome.NOT_APPLICABLE)]
     categories, overall = score_all(findings)
     deploy = next(c for c in categories if c.category is Category.DEPLOY)
     assert deploy.score is None
-    # build = 1 + 1.0 = 2.0 is the only scored category; the other six have no finding at all.
+    # build = 1 + 1.0 (L2) + 0 (L3) + 0 + 0 = 2.0 is the only scored category; six have no finding at all.
     assert overall.overall == 2.0 and overall.percent == 40.0
 
 
@@ -48,3 +49,14 @@ def test_level_names_and_marks_follow_the_seed():
     assert (level_name(2.0), status_mark(2.0)) == ("Basic", "⚠️")
     assert (level_name(1.5), status_mark(1.5)) == ("Minimal", "❌")
     assert (level_name(3.5), status_mark(3.5)) == ("Good", "✅")
+
+
+def test_levels_without_rules_are_credited_only_above_a_fully_met_level():
+    # Only a level-3 rule applies and it passes: levels 2, 4 and 5 cannot be judged and are
+    # credited in full -> 1 + 1 + 1 + 1 + 1 = 5.0.
+    assert score_category(Category.DEPLOY, [_finding(_meta(3, category=Category.DEPLOY), Outcome.PASS)], 1.0).score == 5.0
+    # The same rule failing: nothing is credited -> 1.0.
+    assert score_category(Category.DEPLOY, [_finding(_meta(3, category=Category.DEPLOY), Outcome.FAIL)], 1.0).score == 1.0
+    # Level 2 fully met, level 3 half met, levels 4-5 empty: 1 + 1.0 + 0.5 + 0 + 0 = 2.5.
+    findings = [_finding(_meta(2), Outcome.PASS), _finding(_meta(3), Outcome.PASS), _finding(_meta(3), Outcome.FAIL)]
+    assert score_category(Category.BUILD, findings, 1.0).score == 2.5

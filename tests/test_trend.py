@@ -135,3 +135,15 @@ def test_svg_escapes_repository_names():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "<b>" not in svg
     ET.fromstring(svg)
     ET.fromstring(render_trend_svg([]))
+
+
+def test_reports_chart_the_recorded_trend(released_repo: Path, tmp_path: Path):
+    db = tmp_path / "h.sqlite3"
+    run("trend", str(released_repo), "--db", str(db), "--backfill-tags", "--no-history", "-q")
+    plain = run("scan", str(released_repo), "-o", str(tmp_path / "plain.html"), "-q")
+    with_history = run("scan", str(released_repo), "--db", str(db), "-o", str(tmp_path / "trend.html"),
+                       "-o", str(tmp_path / "trend.md"), "-q")
+    assert plain.exit_code == 0 and with_history.exit_code == 0, with_history.output
+    assert "chart-trend" not in (tmp_path / "plain.html").read_text()
+    assert "chart-trend" in (tmp_path / "trend.html").read_text()
+    assert "2025-04-02" in (tmp_path / "trend.md").read_text(), "the backfilled v1.1.0 point is in the report"

@@ -155,6 +155,21 @@ def rules_for(root: Path) -> list[Any]:
     return _RULE_SETS[dirs]
 
 
+def _builtin_rules() -> list[Any] | None:
+    """The built-in rule set, loaded once here and handed to every worker (None: workers load their own)."""
+    from .engine import RuleLoadError, load_rules
+
+    try:
+        return load_rules([])
+    except RuleLoadError:
+        return None  # each repository's audit reports the error
+
+
+def _seed_rules(rules: list[Any] | None) -> None:
+    if rules is not None:
+        _RULE_SETS[()] = rules
+
+
 def audit_one(index: int, entry: str, out_dir: str, options: BatchOptions, location: str | None = None) -> dict[str, Any]:
     """Scan one repository and write its reports. Runs in a worker process; never raises.
 
@@ -220,6 +235,7 @@ def run_batch(items: list[tuple[int, str]], out_dir: Path, jobs: int, options: B
     """
     locations = locations or {}
     out_dir.mkdir(parents=True, exist_ok=True)
+    seed = _builtin_rules()
     done: dict[int, RepoOutcome] = {}
     pending = list(items)
     isolate = False  # after a worker died, the rest run one per pool so a crash costs one repository
@@ -228,7 +244,8 @@ def run_batch(items: list[tuple[int, str]], out_dir: Path, jobs: int, options: B
         groups = [[item] for item in pending] if isolate else [pending]
         for group in groups:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(group))), mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(group))), mp_context=context,
+                                     initializer=_seed_rules, initargs=(seed,)) as pool:
                 futures: dict[Future[dict[str, Any]], tuple[int, str]] = {
                     pool.submit(worker, index, entry, str(out_dir), options, locations.get(index)): (index, entry)
                     for index, entry in group}

@@ -51,7 +51,7 @@ def score_category(category: Category, findings: Iterable[Finding], weight: floa
     passed = sum(1 for f in scored if f.outcome is Outcome.PASS)
     if not scored:
         return CategoryScore(category, None, weight, "Not applicable", "➖", "no rule applies", 0, 0, fractions)
-    score = round(1.0 + sum(v for v in fractions.values() if v is not None), 2)
+    score = round(1.0 + sum(credited_fractions(fractions).values()), 2)
     failing = sorted((f for f in scored if f.outcome is not Outcome.PASS),
                      key=lambda f: (f.rule.level, f.rule.priority.value, -f.rule.weight, f.rule.id))
     status_text = _short(failing[0].message) if failing else "all applicable rules pass"
@@ -59,6 +59,24 @@ def score_category(category: Category, findings: Iterable[Finding], weight: floa
     next_steps = tuple(f.rule.title for f in failing if f.rule.level == next_level)[:4] if next_level else ()
     return CategoryScore(category, score, weight, level_name(score), status_mark(score), status_text,
                          passed, len(scored), fractions, next_steps)
+
+
+def credited_fractions(fractions: dict[int, float | None]) -> dict[int, float]:
+    """What each level adds. A level with no applicable rule cannot be judged: it is credited in
+    full only when the nearest judged level below it (or, for the lowest levels, above it) passed
+    completely; otherwise it adds nothing. So a library whose only applicable deploy rule is
+    release automation reaches 5.0 by passing it, and a half-met level earns nothing above it."""
+    judged = [level for level in LEVELS if fractions[level] is not None]
+    credited: dict[int, float] = {}
+    for level in LEVELS:
+        value = fractions[level]
+        if value is not None:
+            credited[level] = value
+            continue
+        below = [lv for lv in judged if lv < level]
+        neighbour = below[-1] if below else next((lv for lv in judged if lv > level), None)
+        credited[level] = 1.0 if neighbour is not None and fractions[neighbour] == 1.0 else 0.0
+    return credited
 
 
 def _short(message: str) -> str:

@@ -116,6 +116,8 @@ class WorkingTreeSource(Source):
         self.root = root.resolve()
         self.label = str(root)
         self.git = _git_info_for(self.root)
+        if self.git is not None and self.git.head_sha is None:
+            self.problem(".", "git repository with no commits yet: no history to read; the working tree is scanned")
 
     def _list_files(self) -> list[str]:
         if self.git and self.git.work_tree is not None and self.git.work_tree == self.root:

@@ -369,20 +369,38 @@ def _provider_for(path: str) -> Callable[[str, str, Any], Pipeline] | None:
 
 MAX_JOBS_PER_PIPELINE = 500
 MAX_STEPS_PER_PIPELINE = 2000  # every signal walks every step: a generated 100k-step file must not multiply that
+MAX_COMMAND_CHARS = 32_000  # one step's script; dozens of regexes read it, so a 2 MB one-liner is cut here
+MAX_PIPELINE_TEXT = 512_000  # the raw text some signals search
+
+
+def _short_step(step: Step) -> Step:
+    if len(step.run or "") <= MAX_COMMAND_CHARS and len(step.name) <= 1000:
+        return step
+    return replace(step, run=step.run[:MAX_COMMAND_CHARS] if step.run else step.run, name=step.name[:1000])
 
 
 def _bounded(source: Source, pipeline: Pipeline) -> Pipeline:
-    jobs, budget = [], MAX_STEPS_PER_PIPELINE
+    """The pipeline within the caps above, with a problem entry saying what was cut."""
+    jobs, budget, cut = [], MAX_STEPS_PER_PIPELINE, []
     for job in pipeline.jobs[:MAX_JOBS_PER_PIPELINE]:
-        if len(job.steps) > budget:
-            job = replace(job, steps=job.steps[:budget])
-        budget -= len(job.steps)
+        steps = tuple(_short_step(step) for step in job.steps[:budget])
+        if len(steps) < len(job.steps) or any(a is not b for a, b in zip(steps, job.steps)):
+            job = replace(job, steps=steps)
+        budget -= len(steps)
         jobs.append(job)
-    if len(jobs) == len(pipeline.jobs) and all(a is b for a, b in zip(jobs, pipeline.jobs)):
+    if len(jobs) < len(pipeline.jobs) or sum(len(j.steps) for j in jobs) < sum(len(j.steps) for j in pipeline.jobs):
+        cut.append(f"more than {MAX_JOBS_PER_PIPELINE} jobs or {MAX_STEPS_PER_PIPELINE} steps; the rest were not read")
+    if any(len(step.run or "") > MAX_COMMAND_CHARS for job in pipeline.jobs for step in job.steps):
+        cut.append(f"step scripts longer than {MAX_COMMAND_CHARS} characters were cut")
+    text = pipeline.text
+    if len(text) > MAX_PIPELINE_TEXT:
+        text = text[:MAX_PIPELINE_TEXT]
+        cut.append(f"only the first {MAX_PIPELINE_TEXT} characters are searched")
+    if not cut and all(a is b for a, b in zip(jobs, pipeline.jobs)):
         return pipeline
-    source.problem(pipeline.path, f"pipeline has more than {MAX_JOBS_PER_PIPELINE} jobs or {MAX_STEPS_PER_PIPELINE} "
-                                  "steps; the rest were not read")
-    return replace(pipeline, jobs=tuple(jobs))
+    for message in cut:
+        source.problem(pipeline.path, f"pipeline: {message}")
+    return replace(pipeline, jobs=tuple(jobs), text=text)
 
 
 def collect_pipelines(source: Source, files: list[str]) -> tuple[list[Pipeline], list[str]]:

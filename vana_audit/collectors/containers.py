@@ -66,14 +66,31 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
     return Dockerfile(path, tuple(instructions))
 
 
+MAX_INSTRUCTIONS = 5000
+MAX_ARGS_CHARS = 32_000  # one instruction's arguments; many signals run regexes over them
+
+
 def collect_dockerfiles(source: Source, files: list[str]) -> list[Dockerfile]:
     found = []
     for path in files:
         if is_dockerfile(path):
             text = source.read_text(path)
             if text is not None:
-                found.append(parse_dockerfile(path, text))
+                found.append(_bounded(source, parse_dockerfile(path, text)))
     return found
+
+
+def _bounded(source: Source, dockerfile: Dockerfile) -> Dockerfile:
+    instructions = dockerfile.instructions
+    if not any(i.cmd == "FROM" and i.args for i in instructions):
+        source.problem(dockerfile.path, "no FROM instruction naming a base image: not a usable Dockerfile")
+    if len(instructions) > MAX_INSTRUCTIONS:
+        source.problem(dockerfile.path, f"more than {MAX_INSTRUCTIONS} instructions; the rest were not read")
+        instructions = instructions[:MAX_INSTRUCTIONS]
+    if any(len(i.args) > MAX_ARGS_CHARS for i in instructions):
+        source.problem(dockerfile.path, f"instructions longer than {MAX_ARGS_CHARS} characters were cut")
+        instructions = tuple(Instruction(i.cmd, i.args[:MAX_ARGS_CHARS], i.line) for i in instructions)
+    return dockerfile if instructions is dockerfile.instructions else Dockerfile(dockerfile.path, instructions)
 
 
 def parse_compose(path: str, doc: Any) -> ComposeFile | None:

@@ -58,6 +58,8 @@ def _ini(source: Source, path: str) -> tuple[str, configparser.ConfigParser] | N
     return text, parser
 
 
+MAX_COMMAND_CHARS = 32_000  # one script or recipe line: signals run many regexes over each
+
 _COV_FAIL_UNDER = re.compile(r"--cov-fail-under[= ](\d+(?:\.\d+)?)")
 
 
@@ -80,7 +82,7 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             if loaded is None or not isinstance(loaded[1], dict):
                 continue
             text, data = loaded
-            scripts = {str(k): str(v) for k, v in (data.get("scripts") or {}).items()} \
+            scripts = {str(k)[:200]: str(v)[:MAX_COMMAND_CHARS] for k, v in (data.get("scripts") or {}).items()} \
                 if isinstance(data.get("scripts"), dict) else {}
             deps = _names(data.get("dependencies")) | _names(data.get("devDependencies"))
             manifests.append(PackageManifest(path, "npm", scripts, frozenset(deps), data))
@@ -213,7 +215,7 @@ def collect_make(source: Source, files: list[str]) -> tuple[list[MakeTarget], li
         if text is None:
             continue
         targets.extend(_targets_with_recipes(path, text))
-        commented.extend(TextLine(path, number, line) for number, line in enumerate(text.splitlines(), 1)
+        commented.extend(TextLine(path, number, line[:MAX_COMMAND_CHARS]) for number, line in enumerate(text.splitlines(), 1)
                          if line.lstrip().startswith("#") and line.lstrip("# \t"))
     return targets, commented
 
@@ -228,6 +230,7 @@ def _targets_with_recipes(path: str, text: str) -> list[MakeTarget]:
             result.append(MakeTarget(path, name, number, tuple(recipe)))
 
     for number, line in enumerate(text.splitlines(), 1):
+        line = line[:MAX_COMMAND_CHARS]  # a megabyte one-liner is not a target; regexes read what is kept
         if line.startswith("\t"):
             if current:
                 recipe.append(line.strip())

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -51,8 +52,23 @@ def scan(path: str, fmt: str, outputs: tuple[Path, ...], ref: str | None, config
     result, url = scan_target(path, ref=ref, config_path=config_path, with_history=not no_history,
                               progress=progress_printer(quiet), dora_year=int(dora_year) if dora_year else None,
                               window_days=window_days)
+    source: Any = result
+    if record or db is not None:  # with history at hand, the reports chart the trend
+        from .. import store
+
+        key = repo_key or store.repo_key_for(Path(path), url)
+        database = db or store.default_db_path()
+        try:
+            earlier = store.trend_points(database, key)
+        except store.StoreError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        if earlier:
+            from ..report import build_report
+
+            source = build_report(result, trend=earlier)
     for output, out_fmt in formats:
-        content = renderer_for(out_fmt)(result)
+        content = renderer_for(out_fmt)(source)
         output.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             output.write_bytes(content)
@@ -60,12 +76,8 @@ def scan(path: str, fmt: str, outputs: tuple[Path, ...], ref: str | None, config
             output.write_text(content, encoding="utf-8")
         if not quiet:
             click.echo(f"wrote {output}", err=True)
-    click.echo(renderer_for(OutputFormat(fmt))(result), nl=False)
+    click.echo(renderer_for(OutputFormat(fmt))(source), nl=False)
     if record:
-        from .. import store
-
-        key = repo_key or store.repo_key_for(Path(path), url)
-        database = db or store.default_db_path()
         try:
             store.record(database, result, key)
         except store.StoreError as exc:

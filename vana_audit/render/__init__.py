@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Callable, Union
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Union
 
 from ..model import ScanResult
 
@@ -23,7 +24,7 @@ class OutputFormat(str, enum.Enum):
         return self is OutputFormat.PDF
 
     @classmethod
-    def from_extension(cls, filename: str) -> "OutputFormat | None":
+    def from_extension(cls, filename: str) -> OutputFormat | None:
         name = filename.lower()
         for suffix, fmt in EXTENSIONS.items():  # longest first, so .sarif.json is SARIF, not JSON
             if name.endswith("." + suffix):
@@ -36,7 +37,7 @@ EXTENSIONS = {"sarif.json": OutputFormat.SARIF, "markdown": OutputFormat.MARKDOW
               "html": OutputFormat.HTML, "json": OutputFormat.JSON, "htm": OutputFormat.HTML,
               "pdf": OutputFormat.PDF, "txt": OutputFormat.TERMINAL, "md": OutputFormat.MARKDOWN}
 
-Renderer = Callable[[Union[ScanResult, "Report"]], Union[str, bytes]]
+Renderer = Callable[[Union[ScanResult, "Report"]], str | bytes]
 
 
 def renderer_for(fmt: OutputFormat) -> Renderer:

@@ -64,8 +64,8 @@ def score_gauge(overall: float, target: float, level: str) -> str:
     xs, ys = point(overall, r)
     tx0, ty0 = point(target, r - stroke / 2 - 4)
     tx1, ty1 = point(target, r + stroke / 2 + 4)
-    body = [f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {x1:.1f},{y1:.1f}" fill="none" stroke="{GRID}" '
-            f'stroke-width="{stroke}" stroke-linecap="round"/>']
+    body = [(f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {x1:.1f},{y1:.1f}" fill="none" stroke="{GRID}" '
+             f'stroke-width="{stroke}" stroke-linecap="round"/>')]
     if overall > 0:
         body.append(f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {xs:.1f},{ys:.1f}" fill="none" '
                     f'stroke="{score_colour(overall)}" stroke-width="{stroke}" stroke-linecap="round"/>')
@@ -80,7 +80,7 @@ def category_bars(rows: tuple[CategoryRow, ...]) -> str:
     """Each category's score as a bar on 0-5, its target as a tick."""
     label_w, bar_w, row_h, top = 200, 380, 34, 30
     w, h = label_w + bar_w + 70, top + row_h * len(rows) + 16
-    x = lambda v: label_w + bar_w * v / 5  # noqa: E731
+    x = lambda v: label_w + bar_w * v / 5
     body = []
     for v in range(6):
         body.append(f'<line x1="{x(v):.1f}" y1="{top - 6}" x2="{x(v):.1f}" y2="{h - 14}" stroke="{GRID}"/>')
@@ -173,7 +173,7 @@ def _scale_for(unit: str):
 
 def dora_bands(section: DoraSection) -> str | None:
     """Each measured DORA metric on its cluster bands; None when nothing was measured."""
-    values = {e.metric: e for e in section.estimates if e.value is not None}
+    values = {e.metric: (e.value, e.value_text) for e in section.estimates if e.value is not None}
     metrics = [m for m in section.bands if m.metric in values and _scale_for(m.unit)]
     if not metrics:
         return None
@@ -182,7 +182,8 @@ def dora_bands(section: DoraSection) -> str | None:
     body = []
     for i, m in enumerate(metrics):
         y = top + i * row_h
-        body += _band_row(m, values[m.metric].value, values[m.metric].value_text, label_w, strip_w, y)
+        value, text = values[m.metric]
+        body += _band_row(m, value, text, label_w, strip_w, y)
     return _svg("chart-dora", w, h, "DORA metrics against the published cluster bands", body)
 
 
@@ -223,8 +224,8 @@ def score_trend(points: tuple[TrendPoint, ...], target: float) -> str | None:
         return None
     w, h, left, right, top, bottom = 640, 240, 40, 20, 16, 34
     pw, ph = w - left - right, h - top - bottom
-    x = lambda i: left + pw * i / (len(points) - 1)  # noqa: E731
-    y = lambda v: top + ph * (5 - max(1.0, min(5.0, v))) / 4  # noqa: E731
+    x = lambda i: left + pw * i / (len(points) - 1)
+    y = lambda v: top + ph * (5 - max(1.0, min(5.0, v))) / 4
     body = []
     for v in range(1, 6):
         body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{w - right}" y2="{y(v):.1f}" stroke="{GRID}"/>')
@@ -252,7 +253,7 @@ def roadmap_gantt(roadmap: Roadmap) -> str | None:
     weeks = max(roadmap.total_weeks, 1)
     w, h = label_w + chart_w + 20, top + row_h * len(items) + 26
     cap = roadmap.capacity_days_per_week
-    x = lambda day: label_w + chart_w * day / (weeks * cap)  # noqa: E731
+    x = lambda day: label_w + chart_w * day / (weeks * cap)
     body = []
     step = max(1, math.ceil(weeks / 16))
     for week in range(weeks + 1):

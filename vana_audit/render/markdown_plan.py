@@ -18,8 +18,8 @@ def roadmap_section(report: Report) -> list[str]:
     for phase in roadmap.phases:
         low, high = phase.effort_days
         lines += [f"### Phase {phase.number}: {md_inline(phase.title)} ({phase.week_span})", "",
-                  f"{len(phase.items)} items, {phase.priority}; estimated {low:g}-{high:g} days, "
-                  f"{phase.plan_days:g} days planned.", ""]
+                  (f"{len(phase.items)} items, {phase.priority}; estimated {low:g}-{high:g} days, "
+                   f"{phase.plan_days:g} days planned."), ""]
         for week in phase.weeks:
             lines += [f"**Week {week.number}: {md_inline(week.theme)}**"]
             for entry in week.entries:

@@ -5,6 +5,9 @@ WeasyPrint is imported here, and this module only when a PDF is asked for.
 """
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
+
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -27,10 +30,24 @@ class DataOnlyURLFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+@contextmanager
+def _weasyprint_errors_only():
+    """WeasyPrint warns about the screen-only CSS it skips (sticky bars, max-width media queries);
+    that is noise on the CLI's stderr. Refused URLs stay visible on the fetcher."""
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def html_to_pdf(html: str, fetcher: DataOnlyURLFetcher | None = None) -> bytes:
     """Lay out an HTML string as PDF, with no base URL and the data-only fetcher."""
     document = HTML(string=html, base_url=None, url_fetcher=fetcher or DataOnlyURLFetcher(), media_type="print")
-    return document.write_pdf()
+    with _weasyprint_errors_only():
+        return document.write_pdf()
 
 
 def render_pdf(source: ScanResult | Report) -> bytes:

@@ -12,8 +12,8 @@ def render_terminal(source: ScanResult | Report) -> str:
     result = source.result if isinstance(source, Report) else source
     lines = [
         f"vana-audit — {plain(result.target.path)}" + (f" @ {plain(result.target.ref)}" if result.target.ref else ""),
-        f"Overall CI/CD maturity: {result.score.overall:.2f} / 5.0 ({result.score.percent:.1f}%) — "
-        f"{result.score.level} {result.score.status_mark} {result.score.status}",
+        (f"Overall CI/CD maturity: {result.score.overall:.2f} / 5.0 ({result.score.percent:.1f}%) — "
+         f"{result.score.level} {result.score.status_mark} {result.score.status}"),
         f"Profile: {result.profile.get('name', '?')} ({'; '.join(map(plain, result.profile.get('reasons', [])))})",
         "",
     ]

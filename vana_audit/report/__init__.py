@@ -6,7 +6,7 @@ from .build import build_report, settings_from_result
 from .model import Report, ReportSettings
 
 
-def as_report(source: "ScanResult | Report") -> Report:
+def as_report(source: ScanResult | Report) -> Report:
     """Renderers accept either; a bare ScanResult gets the default (or its configured) settings."""
     return source if isinstance(source, Report) else build_report(source)
 

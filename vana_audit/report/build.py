@@ -1,17 +1,26 @@
 """Build the report from one ScanResult: the seed review's sections, each computed from evidence."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .. import __version__
 from ..model import Category, Outcome, Priority, Problem, ScanResult
 from ..secrets import redact_text
 from .components import build_work_items
 from .dora import build_dora_section
-from .findings import applicable, blocker_order, finding_item, finding_order, headline
+from .findings import applicable, blocker_order, finding_item, finding_order
 from .metrics import build_metrics
-from .model import (ActionItem, CategoryRow, ExecutiveSummary, FindingGroup, Report, ReportSettings, Roadmap,
-                    TrendPoint, Verdict)
+from .model import (
+    ActionItem,
+    CategoryRow,
+    ExecutiveSummary,
+    FindingGroup,
+    Report,
+    ReportSettings,
+    Roadmap,
+    TrendPoint,
+    Verdict,
+)
 from .risks import build_risks
 from .roadmap import schedule
 
@@ -94,8 +103,8 @@ def _verdict(blockers, result: ScanResult, settings: ReportSettings, roadmap: Ro
 
 def _key_points(result, categories, dora_score, dora_max, failing, roadmap: Roadmap, settings) -> tuple[str, ...]:
     s = result.score
-    points = [f"CI/CD maturity {s.overall:.2f}/5 ({s.percent:.1f}%), level {s.level}; "
-              f"target {settings.target_overall:.1f}/5."]
+    points = [(f"CI/CD maturity {s.overall:.2f}/5 ({s.percent:.1f}%), level {s.level}; "
+               f"target {settings.target_overall:.1f}/5.")]
     blockers = [f for f in sorted(result.findings, key=blocker_order) if f.failing and f.rule.priority is Priority.P0]
     if blockers:
         where = list(dict.fromkeys(f.rule.category.title for f in blockers))
@@ -138,14 +147,14 @@ def _trend(points: Iterable[tuple[str, float]] | None, result: ScanResult) -> tu
 
 def _method(settings: ReportSettings, roadmap: Roadmap) -> tuple[str, ...]:
     return (
-        "Category score: 1.0, plus for each maturity level 2-5 the weighted share of that level's applicable rules "
-        "that pass (a partial pass counts half); the overall score is the weighted mean of the categories.",
+        ("Category score: 1.0, plus for each maturity level 2-5 the weighted share of that level's applicable rules "
+         "that pass (a partial pass counts half); the overall score is the weighted mean of the categories."),
         "Production readiness: not ready while any P0 finding fails (suppressed findings excepted).",
-        "Missing components: failing findings whose fixes create the same file are one work item; its effort is "
-        "the largest estimate among them.",
+        ("Missing components: failing findings whose fixes create the same file are one work item; its effort is "
+         "the largest estimate among them."),
         "Roadmap: P0 first, then P1, then P2; " + roadmap.basis,
-        "Risks: one per P0/P1 work item; probability HIGH when a P0 control is missing outright, MEDIUM for a "
-        "partial P0 or a missing P1, LOW for a partial P1; severity is the most severe rule in the item.",
-        f"Targets: overall {settings.target_overall:.1f}/5; each category's target is the overall target unless "
-        "configured.",
+        ("Risks: one per P0/P1 work item; probability HIGH when a P0 control is missing outright, MEDIUM for a "
+         "partial P0 or a missing P1, LOW for a partial P1; severity is the most severe rule in the item."),
+        (f"Targets: overall {settings.target_overall:.1f}/5; each category's target is the overall target unless "
+         "configured."),
     )

@@ -7,6 +7,7 @@ effort is the largest estimate among them, not their sum.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from ..model import Category, Finding, Outcome
 from .findings import first_sentence, headline
@@ -62,11 +63,4 @@ def build_work_items(findings: tuple[Finding, ...]) -> tuple[WorkItem, ...]:
             rule_ids=tuple(f.rule.id for f in group),
             outcome="partial" if all(f.outcome is Outcome.PARTIAL for f in group) else "fail",
         ))
-    items.sort(key=lambda w: (w.priority, 0))  # stable: priority first, the group order within
-    return tuple(_numbered(items))
-
-
-def _numbered(items: list[WorkItem]) -> list[WorkItem]:
-    from dataclasses import replace
-
-    return [replace(item, number=n) for n, item in enumerate(items, 1)]
+    return tuple(replace(item, number=n) for n, item in enumerate(items, 1))  # P0 first: groups sort by priority

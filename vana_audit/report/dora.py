@@ -40,7 +40,8 @@ def build_dora_section(dora: Any) -> DoraSection:
     estimates, note, facts = _estimates(dora.get("estimates"), units)
     if not estimates and dora.get("estimates_reason"):
         note = f"No estimates: {_text(dora['estimates_reason'])}."
-    metrics = readiness.get("metrics") if isinstance(readiness.get("metrics"), list) else []
+    raw_metrics = readiness.get("metrics")
+    metrics: list[Any] = raw_metrics if isinstance(raw_metrics, list) else []
     rows = tuple(DoraReadinessRow(
         metric=str(m.get("metric", "")), name=str(m.get("name") or metric_name(str(m.get("metric", "")))),
         trackable=bool(m.get("trackable")), evidence=_strings(m.get("evidence")), missing=_strings(m.get("missing")))

@@ -4,8 +4,9 @@ Renderers read only these frozen objects; nothing here is formatted for one outp
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ..model import Problem, ScanResult
 
@@ -264,7 +265,7 @@ def week_index(day: float, capacity: float, end: bool = False) -> int:
 
     if end:
         return max(1, math.ceil(round(day / capacity, 6)))
-    return int(math.floor(round(day / capacity, 6))) + 1
+    return math.floor(round(day / capacity, 6)) + 1
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ EPS = 1e-6
 
 
 def schedule(items: tuple[WorkItem, ...], capacity: float) -> Roadmap:
-    phases = []
+    phases: list[RoadmapPhase] = []
     cursor = 0.0
     for priority, title in PHASES:
         mine = [w for w in items if w.priority == priority]
@@ -39,12 +39,13 @@ def schedule(items: tuple[WorkItem, ...], capacity: float) -> Roadmap:
 
 
 def _weeks(scheduled: list[ScheduledItem], capacity: float) -> tuple[RoadmapWeek, ...]:
-    first = int(math.floor(scheduled[0].start / capacity + EPS)) + 1
+    first = math.floor(scheduled[0].start / capacity + EPS) + 1
     last = max(1, math.ceil(scheduled[-1].end / capacity - EPS))
     weeks = []
     for number in range(first, last + 1):
         week_start, week_end = (number - 1) * capacity, number * capacity
-        entries, days_by_category = [], defaultdict(float)
+        entries: list[WeekEntry] = []
+        days_by_category: defaultdict[str, float] = defaultdict(float)
         for s in scheduled:
             if s.start >= week_end - EPS or s.end <= week_start + EPS:
                 continue
@@ -59,6 +60,6 @@ def _weeks(scheduled: list[ScheduledItem], capacity: float) -> tuple[RoadmapWeek
 
 def _day_label(a: float, b: float, capacity: float) -> str:
     scale = WORKING_DAYS / capacity
-    first = int(math.floor(a * scale + EPS)) + 1
+    first = math.floor(a * scale + EPS) + 1
     last = max(first, math.ceil(b * scale - EPS))
     return f"Day {first}" if first == last else f"Day {first}-{last}"

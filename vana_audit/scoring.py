@@ -55,6 +55,8 @@ def score_category(category: Category, findings: Iterable[Finding], weight: floa
     failing = sorted((f for f in scored if f.outcome is not Outcome.PASS),
                      key=lambda f: (f.rule.level, f.rule.priority.value, -f.rule.weight, f.rule.id))
     status_text = _short(failing[0].message) if failing else "all applicable rules pass"
+    if failing and score >= 3.5:  # a good score with a gap left: say it is the next step, not the status
+        status_text = "Next: " + status_text[:1].lower() + status_text[1:]
     next_level = next((lv for lv in LEVELS if (fractions[lv] or 0) < 1.0 and fractions[lv] is not None), None)
     next_steps = tuple(f.rule.title for f in failing if f.rule.level == next_level)[:4] if next_level else ()
     return CategoryScore(category, score, weight, level_name(score), status_mark(score), status_text,

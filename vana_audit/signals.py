@@ -77,9 +77,36 @@ def ci_steps(facts: Facts) -> list[tuple[Pipeline, Job, Step]]:
     return [(p, j, s) for p in facts.pipelines for j in p.jobs for s in j.steps]
 
 
+MAKE_CALL = re.compile(r"\b(?:make|just|task)\s+((?:-\S+\s+){0,10})([\w.:-]+(?:[ \t]+[\w.:-]+)*)")
+SCRIPT_CALL = re.compile(r"\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+|run-script\s+)?([\w:.-]+)")
+
+
+def _local_recipes(facts: Facts) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    targets: dict[str, list[str]] = {}
+    for target in facts.make_targets:
+        targets.setdefault(target.name, []).extend(target.recipe)
+    scripts: dict[str, list[str]] = {}
+    for manifest in facts.manifests:
+        for name, command in manifest.scripts.items():
+            scripts.setdefault(name, []).append(command)
+    return targets, scripts
+
+
+def _called_commands(run: str, targets: dict[str, list[str]], scripts: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(label, command) for the Makefile targets and package scripts a CI command calls."""
+    called = [(f"make {name}", command) for m in MAKE_CALL.finditer(run) for name in m.group(2).split()
+              for command in targets.get(name, [])]
+    called += [(f"script {m.group(1)}", command) for m in SCRIPT_CALL.finditer(run)
+               for command in scripts.get(m.group(1), [])]
+    return called
+
+
 def ci_matching(facts: Facts, pattern: re.Pattern[str], *, include_uses: bool = True,
                 pipelines: Iterable[Pipeline] | None = None) -> list[Evidence]:
+    """CI steps whose command (or action) matches, directly or through the Makefile target or
+    package script they call: `make lint` counts as linting when its recipe runs ruff."""
     hits = []
+    targets, scripts = _local_recipes(facts)
     for pipeline in facts.pipelines if pipelines is None else pipelines:
         for job in pipeline.jobs:
             for step in job.steps:
@@ -87,6 +114,11 @@ def ci_matching(facts: Facts, pattern: re.Pattern[str], *, include_uses: bool = 
                 match = pattern.search(text)
                 if match:
                     hits.append(ev(pipeline.path, step.line, _matched_line(text, match)))
+                    continue
+                for label, command in _called_commands(step.run or "", targets, scripts):
+                    if pattern.search(command):
+                        hits.append(ev(pipeline.path, step.line, f"{label}: {command}"))
+                        break
     return hits
 
 

@@ -52,36 +52,9 @@ def _configs(facts: Facts, tools: Iterable[str], pattern: re.Pattern[str]) -> li
     return hits
 
 
-MAKE_CALL = re.compile(r"\b(?:make|just|task)\s+((?:-\S+\s+){0,10})([\w.:-]+(?:[ \t]+[\w.:-]+)*)")
-SCRIPT_CALL = re.compile(r"\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+|run-script\s+)?([\w:.-]+)")
-
-
 def ci_or_scripts(facts: Facts, pattern: re.Pattern[str], pipelines: Iterable[Pipeline] | None = None) -> list:
-    """CI steps that match `pattern` directly or through a Makefile target or package script they call
-    (`make lint` whose recipe runs `ruff format --check`)."""
-    pipelines = list(facts.pipelines if pipelines is None else pipelines)
-    hits = ci_matching(facts, pattern, pipelines=pipelines)
-    seen = {(h.path, h.line) for h in hits}
-    targets: dict[str, list[str]] = {}
-    for t in facts.make_targets:
-        targets.setdefault(t.name, []).extend(t.recipe)
-    scripts: dict[str, list[str]] = {}
-    for m in facts.manifests:
-        for name, command in m.scripts.items():
-            scripts.setdefault(name, []).append(command)
-    for p in pipelines:
-        for _job, st in p.steps():
-            if not st.run or (p.path, st.line) in seen:
-                continue
-            called = [(f"make {n}", targets.get(n, [])) for m in MAKE_CALL.finditer(st.run) for n in m.group(2).split()]
-            called += [(f"script {m.group(1)}", scripts.get(m.group(1), [])) for m in SCRIPT_CALL.finditer(st.run)]
-            for label, commands in called:
-                match = next((c for c in commands if pattern.search(c)), None)
-                if match:
-                    hits.append(ev(p.path, st.line, f"{label}: {match}"))
-                    seen.add((p.path, st.line))
-                    break
-    return hits
+    """CI steps that match directly or through a Makefile target or package script they call."""
+    return ci_matching(facts, pattern, pipelines=pipelines)
 
 
 def _gha_needs(job: Job) -> list[str]:

@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.repos import build_mature_repo, build_seed_replica
-from vana_audit.model import ScanResult
-from vana_audit.render import OutputFormat, renderer_for
-from vana_audit.report import build_report
-from vana_audit.scan import scan
+from tests.fixtures.repos import build_mature_repo, build_seed_replica  # noqa: E402
+from vana_audit.model import ScanResult  # noqa: E402
+from vana_audit.render import OutputFormat, renderer_for  # noqa: E402
+from vana_audit.report import build_report  # noqa: E402
+from vana_audit.scan import scan  # noqa: E402
 
 FIXED_NOW = "2025-10-20T12:00:00Z"
 EXAMPLES: dict[str, Callable[[Path], Path]] = {

@@ -123,12 +123,15 @@ def _units(body: Any, depth: int) -> list[str]:
     return [_sample(body, depth + 1) or "a"]
 
 
+_REPEATS = tuple(op for op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)) if op)
+
+
 def _pump_points(items: Any, prefix: str, depth: int = 0) -> Iterator[tuple[str, str]]:
     """(prefix, unit) for every repetition reachable in the pattern: the prefix leads up to it."""
     items = list(items)
     for index, (op, av) in enumerate(items):
         before = prefix + _sample(items[:index], depth)
-        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
+        if op in _REPEATS:
             _low, high, body = av
             if high is sre_c.MAXREPEAT or high > 1:
                 for unit in _units(body, depth):
@@ -136,6 +139,8 @@ def _pump_points(items: Any, prefix: str, depth: int = 0) -> Iterator[tuple[str,
             yield from _pump_points(body, before, depth + 1)
         elif op is sre_c.SUBPATTERN:
             yield from _pump_points(av[-1], before, depth + 1)
+        elif op is getattr(sre_c, "ATOMIC_GROUP", None):
+            yield from _pump_points(av, before, depth + 1)
         elif op is sre_c.BRANCH:
             for alternative in av[1]:
                 yield from _pump_points(alternative, before, depth + 1)

@@ -119,3 +119,10 @@ def test_python_dash_m_entry_point(seed_repo):
 
     proc = subprocess.run([sys.executable, "-m", "vana_audit", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and "vana-audit" in proc.stdout
+
+
+def test_configured_targets_reach_the_report(tmp_path):
+    repo = make_repo(tmp_path / "r", {"README.md": "# x\n", ".vana-audit.yml": "targets: {overall: 3.5}\n"})
+    out = tmp_path / "audit.md"
+    assert run("scan", str(repo), "--no-history", "-o", str(out), "-q").exit_code == 0
+    assert "3.5/5" in out.read_text() and "4.0/5 (80%)" not in out.read_text()

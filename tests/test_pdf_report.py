@@ -11,8 +11,8 @@ import pytest
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("weasyprint")
 
-from vana_audit.model import Evidence
-from vana_audit.render.pdf import DataOnlyURLFetcher, html_to_pdf, render_pdf
+from vana_audit.model import Evidence  # noqa: E402
+from vana_audit.render.pdf import DataOnlyURLFetcher, html_to_pdf, render_pdf  # noqa: E402
 
 
 class CountingServer:

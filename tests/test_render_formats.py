@@ -29,7 +29,8 @@ def test_each_renderer_takes_a_result_or_a_report_and_returns_text(fmt, seed_res
 @pytest.mark.parametrize("name, fmt", [
     ("audit.json", OutputFormat.JSON), ("audit.sarif.json", OutputFormat.SARIF), ("audit.SARIF", OutputFormat.SARIF),
     ("audit.html", OutputFormat.HTML), ("audit.htm", OutputFormat.HTML), ("audit.pdf", OutputFormat.PDF),
-    ("audit.md", OutputFormat.MARKDOWN), ("audit.markdown", OutputFormat.MARKDOWN), ("audit.txt", OutputFormat.TERMINAL),
+    ("audit.md", OutputFormat.MARKDOWN), ("audit.markdown", OutputFormat.MARKDOWN),
+    ("audit.txt", OutputFormat.TERMINAL),
     ("audit", None), ("audit.docx", None),
 ])
 def test_the_extension_names_the_format(name, fmt):

@@ -42,7 +42,8 @@ def test_the_report_has_every_section_of_the_seed_review(seed_md):
 
 def test_category_rows_carry_the_computed_scores(seed_result, seed_md):
     for c in seed_result.categories:
-        assert re.search(rf"\| \*\*{re.escape(c.category.title).replace('&', '&amp;')}\*\* \| {c.score:.1f}/5 \|", seed_md)
+        title = re.escape(c.category.title).replace("&", "&amp;")
+        assert re.search(rf"\| \*\*{title}\*\* \| {c.score:.1f}/5 \|", seed_md)
     assert f"**Weighted Average:** **{seed_result.score.overall:.2f} / 5.0**" in seed_md
 
 

@@ -46,7 +46,7 @@ def test_a_mature_repository_is_ready(mature_report):
 
 def test_categories_carry_scores_targets_and_next_steps(seed_result, seed_report):
     assert [c.id for c in seed_report.categories] == [c.category.value for c in seed_result.categories]
-    for row, score in zip(seed_report.categories, seed_result.categories):
+    for row, score in zip(seed_report.categories, seed_result.categories, strict=True):
         assert row.score == score.score and row.level_name == score.level_name
         assert row.next_steps == score.next_steps
         assert row.target == 4.0
@@ -93,7 +93,8 @@ def test_findings_that_create_the_same_file_are_one_component(seed_result, seed_
 
 def _item(number: int, priority: str, low: float, high: float, plan: float, category: str = "build") -> WorkItem:
     return WorkItem(number=number, title=f"item {number}", action=f"do {number}.", problem="gap", priority=priority,
-                    severity="high", category=category, category_title=category.title(), impact="", effort_days=(low, high),
+                    severity="high", category=category, category_title=category.title(), impact="",
+                    effort_days=(low, high),
                     plan_days=plan, files_to_create=(), rule_ids=(f"R-{number}",), outcome="fail")
 
 
@@ -145,7 +146,8 @@ def test_risks_come_from_p0_and_p1_components(seed_report):
     assert [r.id for r in risks] == [f"RISK-{n:03d}" for n in range(1, len(risks) + 1)]
     items = {w.rule_ids: w for w in expected}
     # The documented rule: HIGH when a P0 control is missing outright, MEDIUM for a partial P0 or a missing P1.
-    probability = {("P0", "fail"): "HIGH", ("P0", "partial"): "MEDIUM", ("P1", "fail"): "MEDIUM", ("P1", "partial"): "LOW"}
+    probability = {("P0", "fail"): "HIGH", ("P0", "partial"): "MEDIUM",
+                   ("P1", "fail"): "MEDIUM", ("P1", "partial"): "LOW"}
     for risk in risks:
         item = items[risk.rule_ids]
         assert risk.probability == probability[(item.priority, item.outcome)]

@@ -246,9 +246,18 @@ def run_batch(items: list[tuple[int, str]], out_dir: Path, jobs: int, options: B
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(group))), mp_context=context,
                                      initializer=_seed_rules, initargs=(seed,)) as pool:
-                futures: dict[Future[dict[str, Any]], tuple[int, str]] = {
-                    pool.submit(worker, index, entry, str(out_dir), options, locations.get(index)): (index, entry)
-                    for index, entry in group}
+                futures: dict[Future[dict[str, Any]], tuple[int, str]] = {}
+                for position, (index, entry) in enumerate(group):
+                    try:
+                        future = pool.submit(worker, index, entry, str(out_dir), options, locations.get(index))
+                    except BrokenProcessPool:  # a worker died while the rest were being queued
+                        if isolate:  # cannot happen with one task a pool; never loop on it
+                            for late_index, late_entry in group[position:]:
+                                done[late_index] = _failed(late_index, late_entry, "the worker process died")
+                        else:
+                            crashed.extend(group[position:])
+                        break
+                    futures[future] = (index, entry)
                 for future in as_completed(futures):
                     index, entry = futures[future]
                     try:

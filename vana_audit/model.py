@@ -205,6 +205,7 @@ class ScanResult:
     problems: tuple[Problem, ...]
     profile: dict[str, Any] = field(default_factory=dict)
     rules: tuple[RuleMeta, ...] = ()
+    report_targets: dict[str, Any] = field(default_factory=dict)  # success-metric targets from configuration
 
     def category(self, category: Category) -> CategoryScore:
         return next(c for c in self.categories if c.category is category)

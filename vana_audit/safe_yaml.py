@@ -67,10 +67,23 @@ def _construct_timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode)
     return loader.construct_scalar(node)  # type: ignore[return-value]
 
 
+MAX_INT_BITS = 4096  # far past any real number; str() of a larger int raises ValueError in Python 3.11+
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    """An integer, or its text when it is too long to be one (int() and str() refuse 4300+ digits)."""
+    try:
+        value = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)  # type: ignore[return-value]
+    return value if value.bit_length() <= MAX_INT_BITS else loader.construct_scalar(node)  # type: ignore[return-value]
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 # Unknown tags (GitLab's !reference, CloudFormation's !Ref) load as their plain value.
 _Loader.add_multi_constructor("!", lambda loader, suffix, node: _construct_unknown(loader, node))
 _Loader.add_multi_constructor("tag:", lambda loader, suffix, node: _construct_unknown(loader, node))

@@ -71,6 +71,8 @@ def scan(path: Path, *, ref: str | None = None, config_path: Path | None = None,
                                               "excluded_files": len(facts.all_files) - len(facts.files),
                                               "excluded": exclusion_summary(facts.all_files, facts.files, excludes)},
         rules=tuple(r.meta for r in rules),
+        report_targets={"overall": config.target_overall, "categories": config.target_categories,
+                        "capacity_days_per_week": config.capacity_days_per_week},
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .gitcmd import GitError, find_git_dir, run_git
 from .model import Problem
@@ -18,6 +18,7 @@ from .model import Problem
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LISTED_FILES = 500_000
 BINARY_SNIFF_BYTES = 8192
+MAX_CACHED_CHARS = 64 * 1024 * 1024  # texts kept for later readers; past this, files are read again
 
 
 class TargetError(Exception):
@@ -44,6 +45,7 @@ class Source:
         self.max_file_bytes = max_file_bytes
         self.problems: list[Problem] = []
         self._text_cache: dict[str, str | None] = {}
+        self._cached_chars = 0
         self._files: list[str] | None = None
 
     # -- listing -------------------------------------------------------------------------
@@ -71,8 +73,11 @@ class Source:
     def read_bytes(self, path: str) -> bytes | None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def read_text(self, path: str) -> str | None:
-        """Text of a file, or None (and a problem recorded) when it cannot be used as text."""
+    def read_text(self, path: str, cache: bool = True) -> str | None:
+        """Text of a file, or None (and a problem recorded) when it cannot be used as text.
+
+        Texts are kept for the next reader up to MAX_CACHED_CHARS in all; a pass over every file
+        (secret scanning) asks for `cache=False`, so memory does not grow with the repository."""
         if path in self._text_cache:
             return self._text_cache[path]
         text: str | None = None
@@ -88,7 +93,11 @@ class Source:
                     self.problem(path, "not valid UTF-8; decoded with replacement characters")
                 if text.startswith("\ufeff"):
                     text = text[1:]
-        self._text_cache[path] = text
+        if cache and self._cached_chars + len(text or "") <= MAX_CACHED_CHARS:
+            self._text_cache[path] = text
+            self._cached_chars += len(text or "")
+        elif text is None:
+            self._text_cache[path] = None  # the problem is recorded once
         return text
 
     def problem(self, path: str, message: str) -> None:
@@ -102,8 +111,11 @@ class Source:
 
 
 def _safe_relative(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
+    """A relative path that stays inside the root (no `..` part); strings, not PurePath: it runs per file."""
+    if not path or path.startswith("/"):
+        return False
+    parts = path.split("/")
+    return ".." not in parts and any(part not in ("", ".") for part in parts)
 
 
 class WorkingTreeSource(Source):
@@ -114,6 +126,9 @@ class WorkingTreeSource(Source):
         if not root.is_dir():
             raise TargetError(f"not a directory: {root}")
         self.root = root.resolve()
+        self._root_str = str(self.root)
+        self._root_prefix = self._root_str.rstrip(os.sep) + os.sep
+        self._folders: dict[str, str | None] = {}
         self.label = str(root)
         self.git = _git_info_for(self.root)
         if self.git is not None and self.git.head_sha is None:
@@ -143,22 +158,36 @@ class WorkingTreeSource(Source):
                     return found
         return found
 
+    def _inside(self, real: str) -> bool:
+        return real == self._root_str or real.startswith(self._root_prefix)
+
+    def _real_folder(self, folder: str) -> str | None:
+        """The resolved folder, or None when it resolves outside the root; cached per folder."""
+        if folder not in self._folders:
+            real = os.path.realpath(os.path.join(self._root_str, folder)) if folder else self._root_str
+            self._folders[folder] = real if self._inside(real) else None
+        return self._folders[folder]
+
     def read_bytes(self, path: str) -> bytes | None:
         if not _safe_relative(path):
             self.problem(path, "path escapes the repository; not read")
             return None
-        full = self.root / path
+        folder, _, name = path.rpartition("/")
+        # Every folder on the way is resolved (once per folder): a tracked `a/b.yml` whose folder
+        # `a` was replaced by a symlink must not be read from wherever `a` points.
+        real_folder = self._real_folder(folder)
+        if real_folder is None:
+            self.problem(path, "path goes through a symlinked folder that points outside the repository; not followed")
+            return None
+        full = os.path.join(real_folder, name)
         try:
             st = os.lstat(full)
         except OSError:
             return None  # tracked but deleted in the working tree
-        # Resolve every component, not only the last: a tracked `a/b.yml` whose folder `a` was
-        # replaced by a symlink would otherwise be read from wherever `a` points.
-        real = Path(os.path.realpath(full))
-        if real != full:
-            if real != self.root and self.root not in real.parents:
-                what = "symlink" if stat.S_ISLNK(st.st_mode) else "path goes through a symlinked folder that"
-                self.problem(path, f"{what} points outside the repository; not followed")
+        if stat.S_ISLNK(st.st_mode):
+            real = os.path.realpath(full)
+            if not self._inside(real):
+                self.problem(path, "symlink points outside the repository; not followed")
                 return None
             try:
                 st = os.stat(real)
@@ -176,8 +205,20 @@ class WorkingTreeSource(Source):
         except OSError as exc:
             self.problem(path, f"cannot open: {exc.strerror}")
             return None
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read(self.max_file_bytes + 1)
+        chunks, wanted = [], min(st.st_size, self.max_file_bytes) + 1  # +1 sees a file that grew
+        try:
+            while wanted > 0:
+                chunk = os.read(fd, wanted)
+                chunks.append(chunk)
+                if len(chunk) < wanted and len(chunk) < 65536:  # a short read of a regular file: its end
+                    break
+                wanted -= len(chunk)
+        except OSError as exc:
+            self.problem(path, f"cannot read: {exc.strerror}")
+            return None
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
         if self._too_big(path, len(data)):
             return None
         return data

@@ -17,6 +17,11 @@ def _line(node: Any, default: int = 1) -> int:
     return getattr(node, "line", default) or default
 
 
+def _items(value: Any) -> list[Any]:
+    """A YAML sequence, or nothing: a file may put a string or a number where a list belongs."""
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -80,7 +85,7 @@ def parse_github_workflow(path: str, text: str, doc: Any) -> Pipeline:
         if not isinstance(job, dict):
             continue
         steps = []
-        for raw in job.get("steps") or []:
+        for raw in _items(job.get("steps")):
             if not isinstance(raw, dict):
                 continue
             steps.append(Step(
@@ -163,13 +168,13 @@ def parse_circleci(path: str, text: str, doc: Any) -> Pipeline:
     raw_jobs = doc.get("jobs") if isinstance(doc, dict) else None
     for name, job in (raw_jobs or {}).items() if isinstance(raw_jobs, dict) else []:
         steps = []
-        for raw in (job.get("steps") or []) if isinstance(job, dict) else []:
+        for raw in _items(job.get("steps")) if isinstance(job, dict) else []:
             if isinstance(raw, dict) and "run" in raw:
                 run = raw["run"]
                 command = run.get("command") if isinstance(run, dict) else run
                 steps.append(Step(name=str(run.get("name", "run")) if isinstance(run, dict) else "run",
                                   line=_line(raw), run=_text(command)))
-            elif isinstance(raw, dict):
+            elif isinstance(raw, dict) and raw:
                 steps.append(Step(name=str(next(iter(raw))), line=_line(raw), uses=str(next(iter(raw)))))
             elif isinstance(raw, str):
                 steps.append(Step(name=raw, line=_line(job), uses=raw))
@@ -182,7 +187,7 @@ def parse_circleci(path: str, text: str, doc: Any) -> Pipeline:
 
 def _azure_steps(node: Any) -> list[Step]:
     steps = []
-    for raw in node.get("steps") or [] if isinstance(node, dict) else []:
+    for raw in _items(node.get("steps")) if isinstance(node, dict) else []:
         if not isinstance(raw, dict):
             continue
         for key in ("script", "bash", "pwsh", "powershell"):
@@ -190,7 +195,8 @@ def _azure_steps(node: Any) -> list[Step]:
                 steps.append(Step(name=str(raw.get("displayName") or key), line=_line(raw), run=_text(raw[key])))
         if "task" in raw:
             steps.append(Step(name=str(raw.get("displayName") or raw["task"]), line=_line(raw),
-                              uses=str(raw["task"]), with_=dict(raw.get("inputs") or {})))
+                              uses=str(raw["task"]),
+                              with_=dict(raw["inputs"]) if isinstance(raw.get("inputs"), dict) else {}))
     return steps
 
 
@@ -210,11 +216,11 @@ def parse_azure(path: str, text: str, doc: Any) -> Pipeline:
             jobs.append(Job(id=str(raw.get("job") or raw.get("deployment") or "job"), line=_line(raw),
                             steps=tuple(steps), environment=_gha_environment(env), stage=stage,
                             matrix="matrix" in strategy))
-        for stage in doc.get("stages") or []:
+        for stage in _items(doc.get("stages")):
             if isinstance(stage, dict):
-                for job in stage.get("jobs") or []:
+                for job in _items(stage.get("jobs")):
                     add_job(job, str(stage.get("stage") or ""))
-        for job in doc.get("jobs") or []:
+        for job in _items(doc.get("jobs")):
             add_job(job)
         if doc.get("steps"):
             add_job({"job": "default", "steps": doc["steps"]})
@@ -258,9 +264,9 @@ def parse_travis(path: str, text: str, doc: Any) -> Pipeline:
 
 def parse_cloud_build(path: str, text: str, doc: Any) -> Pipeline:
     steps = []
-    for raw in (doc.get("steps") or []) if isinstance(doc, dict) else []:
+    for raw in _items(doc.get("steps")) if isinstance(doc, dict) else []:
         if isinstance(raw, dict):
-            command = " ".join(str(x) for x in [raw.get("entrypoint") or "", *(raw.get("args") or [])] if x)
+            command = " ".join(str(x) for x in [raw.get("entrypoint") or "", *_items(raw.get("args"))] if x)
             steps.append(Step(name=str(raw.get("id") or raw.get("name") or "step"), line=_line(raw),
                               run=command or None, uses=str(raw.get("name") or "") or None))
     return Pipeline("cloud-build", path, frozenset({"push"}), (Job(id="build", line=1, steps=tuple(steps)),),

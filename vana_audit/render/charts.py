@@ -192,7 +192,10 @@ def _band_row(m: DoraMetricBands, value: float, value_text: str, x0: float, widt
 
     def x(v: float) -> float:
         v = min(max(v, low), high)
-        frac = (math.log10(v) - math.log10(low)) / (math.log10(high) - math.log10(low)) if log else (v - low) / (high - low)
+        if log:
+            frac = (math.log10(v) - math.log10(low)) / (math.log10(high) - math.log10(low))
+        else:
+            frac = (v - low) / (high - low)
         return x0 + width * frac
 
     body = [_text(x0 - 10, y + 22, m.name, 12, INK, "end", "bold"),
@@ -203,7 +206,8 @@ def _band_row(m: DoraMetricBands, value: float, value_text: str, x0: float, widt
         colour = CLUSTER_COLOURS[cluster_tone(band.cluster)]
         if b - a < 0.5:
             continue
-        body.append(f'<rect x="{a:.1f}" y="{y + 10}" width="{b - a:.1f}" height="22" fill="{colour}" fill-opacity="0.8">'
+        body.append(f'<rect x="{a:.1f}" y="{y + 10}" width="{b - a:.1f}" height="22" fill="{colour}" '
+                    'fill-opacity="0.8">'
                     f'<title>{escape(band.cluster)}: {escape(band.published)}</title></rect>')
         if b - a > 7 * len(band.cluster) + 6:
             body.append(_text((a + b) / 2, y + 25, band.cluster, 10, "#ffffff", "middle", "bold"))
@@ -258,7 +262,8 @@ def roadmap_gantt(roadmap: Roadmap) -> str | None:
     step = max(1, math.ceil(weeks / 16))
     for week in range(weeks + 1):
         wx = label_w + chart_w * week / weeks
-        body.append(f'<line x1="{wx:.1f}" y1="{top - 4}" x2="{wx:.1f}" y2="{top + row_h * len(items)}" stroke="{GRID}"/>')
+        bottom = top + row_h * len(items)
+        body.append(f'<line x1="{wx:.1f}" y1="{top - 4}" x2="{wx:.1f}" y2="{bottom}" stroke="{GRID}"/>')
         if week < weeks and week % step == 0:
             body.append(_text(wx + chart_w / weeks / 2, top - 10, f"W{week + 1}", 10, MUTED, "middle"))
     for i, s in enumerate(items):
@@ -266,6 +271,7 @@ def roadmap_gantt(roadmap: Roadmap) -> str | None:
         colour = PRIORITY_COLOURS.get(s.item.priority, "#868e96")
         body.append(_text(label_w - 8, y + 12, f"{s.item.number}. {_clip(s.item.title, 38)}", 10.5, INK, "end"))
         body.append(f'<rect x="{x(s.start):.1f}" y="{y + 3}" width="{max(2.0, x(s.end) - x(s.start)):.1f}" height="11" '
-                    f'rx="2" fill="{colour}"><title>{escape(s.item.title)} ({escape(s.item.effort_text)})</title></rect>')
+                    f'rx="2" fill="{colour}"><title>{escape(s.item.title)} ({escape(s.item.effort_text)})</title>'
+                    '</rect>')
     body.append(_legend(label_w, h - 6, [("bar", p, c) for p, c in PRIORITY_COLOURS.items()]))
     return _svg("chart-roadmap", w, h, "Roadmap: work items by week", body)

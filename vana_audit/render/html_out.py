@@ -73,5 +73,6 @@ def render_html(source: ScanResult | Report) -> str:
     report = as_report(source)
     template = _environment().get_template("report.html.j2")
     return template.render(report=report, charts=_charts(report), sections=SECTIONS, outcome_labels=OUTCOME_LABELS,
-                           priority_titles=PRIORITY_TITLES, score_colour=charts.score_colour, cluster_tone=charts.cluster_tone,
+                           priority_titles=PRIORITY_TITLES, score_colour=charts.score_colour,
+                           cluster_tone=charts.cluster_tone,
                            status_mark=status_mark)

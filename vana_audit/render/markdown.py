@@ -96,13 +96,15 @@ def _dora(report: Report) -> list[str]:
     if not dora.present:
         return lines + ["_The scan produced no DORA data._", "", "---", ""]
     if dora.readiness:
-        lines += ["### Readiness", "", "| Metric | Trackable | Evidence | Missing |", "|--------|-----------|----------|---------|"]
+        lines += ["### Readiness", "", "| Metric | Trackable | Evidence | Missing |",
+                  "|--------|-----------|----------|---------|"]
         for row in dora.readiness:
             evidence = "<br>".join(md_inline(e) for e in row.evidence[:4]) or "—"
             if len(row.evidence) > 4:
                 evidence += f"<br>… {len(row.evidence) - 4} more"
             missing = "<br>".join(md_inline(m) for m in row.missing) or "—"
-            lines.append(f"| {md_inline(row.name)} | {'✅ yes' if row.trackable else '❌ no'} | {evidence} | {missing} |")
+            trackable = "✅ yes" if row.trackable else "❌ no"
+            lines.append(f"| {md_inline(row.name)} | {trackable} | {evidence} | {missing} |")
         lines.append("")
     lines += ["### Estimates from Git History", ""]
     if dora.estimates:

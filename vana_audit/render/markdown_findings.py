@@ -45,7 +45,8 @@ def findings_section(report: Report) -> list[str]:
     for group in report.findings:
         c = group.category
         lines += [f"### {md_inline(c.title)} — {c.score_text} {c.status_mark}", "",
-                  f"{c.rules_passed} of {c.rules_applicable} applicable rules pass; level {md_inline(c.level_name)}.", ""]
+                  f"{c.rules_passed} of {c.rules_applicable} applicable rules pass; "
+                  f"level {md_inline(c.level_name)}.", ""]
         if c.next_steps:
             lines += ["**To reach the next level:** " + "; ".join(md_prose(step) for step in c.next_steps), ""]
         if not group.findings:
@@ -60,8 +61,8 @@ def findings_section(report: Report) -> list[str]:
             for f in others:
                 where = ", ".join(md_code(e.location) for e in f.evidence[:3])
                 suffix = f" — suppressed: {md_inline(f.suppressed_by)}" if f.suppressed_by else ""
-                lines.append(f"- {mark(f)} **{md_inline(f.rule_id)}** {md_prose(f.title)}" + (f" ({where})" if where else "")
-                             + suffix)
+                located = f" ({where})" if where else ""
+                lines.append(f"- {mark(f)} **{md_inline(f.rule_id)}** {md_prose(f.title)}{located}{suffix}")
             lines += ["", "</details>", ""]
     return lines + ["---", ""]
 

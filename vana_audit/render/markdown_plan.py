@@ -14,7 +14,8 @@ def roadmap_section(report: Report) -> list[str]:
     lines = ["## Implementation Roadmap", ""]
     if not roadmap.phases:
         return lines + ["_No open work items._", "", "---", ""]
-    lines += [f"{roadmap.total_weeks} weeks in {len(roadmap.phases)} phases. Scheduling: {md_inline(roadmap.basis)}", ""]
+    lines += [f"{roadmap.total_weeks} weeks in {len(roadmap.phases)} phases. "
+              f"Scheduling: {md_inline(roadmap.basis)}", ""]
     for phase in roadmap.phases:
         low, high = phase.effort_days
         lines += [f"### Phase {phase.number}: {md_inline(phase.title)} ({phase.week_span})", "",
@@ -78,6 +79,7 @@ def conclusion_section(report: Report) -> list[str]:
     lines += ["", "### Production Readiness Assessment", "",
               f"**Current Status:** {verdict.mark} **{md_inline(verdict.label)}**", ""]
     if verdict.blockers:
-        lines += ["**Blockers:**"] + [f"- {md_inline(b.message)} ({md_code(b.rule_id)})" for b in verdict.blockers] + [""]
+        lines += ["**Blockers:**"]
+        lines += [f"- {md_inline(b.message)} ({md_code(b.rule_id)})" for b in verdict.blockers] + [""]
     lines += [f"**Recommendation:** {md_inline(verdict.recommendation)}", "", "---", ""]
     return lines

@@ -37,8 +37,10 @@ def build_report(result: ScanResult, settings: ReportSettings | None = None,
         (f for f in result.findings if f.failing and f.rule.priority is Priority.P0), key=blocker_order))
     by_id = {c.id: c for c in categories}
     stack = _stack(result)
-    groups = tuple(FindingGroup(by_id[c.value], tuple(finding_item(f, stack) for f in sorted(
-        (f for f in result.findings_for(c) if applicable(f)), key=finding_order))) for c in Category if c.value in by_id)
+    groups = tuple(
+        FindingGroup(by_id[c.value], tuple(finding_item(f, stack) for f in sorted(
+            (f for f in result.findings_for(c) if applicable(f)), key=finding_order)))
+        for c in Category if c.value in by_id)
     verdict = _verdict(blockers, result, settings, roadmap)
     failing = {p.value: sum(1 for f in result.findings if f.failing and f.rule.priority is p) for p in Priority}
     summary = ExecutiveSummary(
@@ -57,7 +59,8 @@ def build_report(result: ScanResult, settings: ReportSettings | None = None,
         metrics=build_metrics(result, categories, dora, settings, len(blockers)),
         trend=_trend(trend, result), suppressed=tuple(finding_item(f) for f in result.findings if f.suppressed_by),
         errors=tuple(finding_item(f) for f in result.findings if f.outcome is Outcome.ERROR),
-        problems=tuple(Problem(p.path, redact_text(p.message)) for p in result.problems), method=_method(settings, roadmap),
+        problems=tuple(Problem(p.path, redact_text(p.message)) for p in result.problems),
+        method=_method(settings, roadmap),
     )
 
 

@@ -11,6 +11,7 @@ Output directory layout, the same for a whole batch, one shard, or a merge of sh
     DIR/leaderboard.json                  every summary (what `merge` reads back)
     DIR/leaderboard.md, leaderboard.html  the ranking and the organisation's weakest categories
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -170,7 +171,9 @@ def _seed_rules(rules: list[Any] | None) -> None:
         _RULE_SETS[()] = rules
 
 
-def audit_one(index: int, entry: str, out_dir: str, options: BatchOptions, location: str | None = None) -> dict[str, Any]:
+def audit_one(
+    index: int, entry: str, out_dir: str, options: BatchOptions, location: str | None = None
+) -> dict[str, Any]:
     """Scan one repository and write its reports. Runs in a worker process; never raises.
 
     `entry` is the line of the list (it names the repository); `location` is where to find it
@@ -188,8 +191,13 @@ def audit_one(index: int, entry: str, out_dir: str, options: BatchOptions, locat
         target = location or entry
         if not looks_like_url(target) and not Path(target).exists():
             raise FileNotFoundError(f"path does not exist: {entry}")
-        result, _url = scan_target(target, rules_provider=rules_for, with_history=options.with_history,
-                                   dora_year=options.dora_year, now=options.now)
+        result, _url = scan_target(
+            target,
+            rules_provider=rules_for,
+            with_history=options.with_history,
+            dora_year=options.dora_year,
+            now=options.now,
+        )
         reports = {}
         report_dir = Path(out_dir) / "reports"
         report_dir.mkdir(parents=True, exist_ok=True)
@@ -203,13 +211,30 @@ def audit_one(index: int, entry: str, out_dir: str, options: BatchOptions, locat
             reports[suffix] = f"reports/{report.name}"
         readiness = (result.dora or {}).get("readiness") or {}
         outcome = RepoOutcome(
-            index=index, entry=shown, name=base.name, slug=base.slug, overall=result.score.overall,
-            percent=result.score.percent, level=result.score.level, status=result.score.status,
+            index=index,
+            entry=shown,
+            name=base.name,
+            slug=base.slug,
+            overall=result.score.overall,
+            percent=result.score.percent,
+            level=result.score.level,
+            status=result.score.status,
             categories={c.category.value: c.score for c in result.categories},
             dora_readiness=readiness.get("score") if isinstance(readiness.get("score"), int) else None,
-            failing=tuple({"rule_id": f.rule.id, "title": f.rule.title, "priority": f.rule.priority.value,
-                           "category": f.rule.category.value} for f in result.findings if f.failing),
-            reports=reports, head_sha=result.target.head_sha, seconds=round(time.monotonic() - started, 3))
+            failing=tuple(
+                {
+                    "rule_id": f.rule.id,
+                    "title": f.rule.title,
+                    "priority": f.rule.priority.value,
+                    "category": f.rule.category.value,
+                }
+                for f in result.findings
+                if f.failing
+            ),
+            reports=reports,
+            head_sha=result.target.head_sha,
+            seconds=round(time.monotonic() - started, 3),
+        )
     except Exception as exc:  # noqa: BLE001 - one repository's failure is recorded, never raised
         from .secrets import redact_text
 
@@ -217,17 +242,29 @@ def audit_one(index: int, entry: str, out_dir: str, options: BatchOptions, locat
         if looks_like_url(entry):
             message = message.replace(entry, shown)
         message = redact_text(message)
-        outcome = RepoOutcome(index=index, entry=shown, name=base.name, slug=base.slug, error=message,
-                              seconds=round(time.monotonic() - started, 3))
+        outcome = RepoOutcome(
+            index=index,
+            entry=shown,
+            name=base.name,
+            slug=base.slug,
+            error=message,
+            seconds=round(time.monotonic() - started, 3),
+        )
     return outcome.to_dict()
 
 
 Progress = Callable[[RepoOutcome], None]
 
 
-def run_batch(items: list[tuple[int, str]], out_dir: Path, jobs: int, options: BatchOptions,
-              on_done: Progress | None = None, locations: dict[int, str] | None = None,
-              worker: Callable[..., dict[str, Any]] = audit_one) -> list[RepoOutcome]:
+def run_batch(
+    items: list[tuple[int, str]],
+    out_dir: Path,
+    jobs: int,
+    options: BatchOptions,
+    on_done: Progress | None = None,
+    locations: dict[int, str] | None = None,
+    worker: Callable[..., dict[str, Any]] = audit_one,
+) -> list[RepoOutcome]:
     """Audit every (index, entry) in `jobs` worker processes; results in list order.
 
     `locations` maps an index to where the repository is when that is not the entry itself;
@@ -244,8 +281,9 @@ def run_batch(items: list[tuple[int, str]], out_dir: Path, jobs: int, options: B
         groups = [[item] for item in pending] if isolate else [pending]
         for group in groups:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(group))), mp_context=context,
-                                     initializer=_seed_rules, initargs=(seed,)) as pool:
+            with ProcessPoolExecutor(
+                max_workers=max(1, min(jobs, len(group))), mp_context=context, initializer=_seed_rules, initargs=(seed,)
+            ) as pool:
                 futures: dict[Future[dict[str, Any]], tuple[int, str]] = {}
                 for position, (index, entry) in enumerate(group):
                     try:
@@ -279,8 +317,13 @@ def run_batch(items: list[tuple[int, str]], out_dir: Path, jobs: int, options: B
 def _failed(index: int, entry: str, error: str) -> RepoOutcome:
     from .remote import display_url, looks_like_url
 
-    return RepoOutcome(index=index, entry=display_url(entry) if looks_like_url(entry) else entry,
-                       name=entry_name(entry), slug=entry_slug(entry), error=error)
+    return RepoOutcome(
+        index=index,
+        entry=display_url(entry) if looks_like_url(entry) else entry,
+        name=entry_name(entry),
+        slug=entry_slug(entry),
+        error=error,
+    )
 
 
 def category_ids() -> list[str]:
@@ -296,9 +339,11 @@ def write_leaderboard(out_dir: Path, board: dict[str, Any]) -> list[Path]:
     from .leaderboard import render_leaderboard_html, render_leaderboard_markdown
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = {"leaderboard.json": json.dumps(board, indent=2, ensure_ascii=False) + "\n",
-             "leaderboard.md": render_leaderboard_markdown(board),
-             "leaderboard.html": render_leaderboard_html(board)}
+    files = {
+        "leaderboard.json": json.dumps(board, indent=2, ensure_ascii=False) + "\n",
+        "leaderboard.md": render_leaderboard_markdown(board),
+        "leaderboard.html": render_leaderboard_html(board),
+    }
     written = []
     for name, content in files.items():
         (out_dir / name).write_text(content, encoding="utf-8")

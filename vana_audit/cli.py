@@ -2,12 +2,13 @@
 
 Exit codes: 0 ok · 1 the gate failed (score under --fail-under) · 2 usage error or unusable target.
 """
+
 from __future__ import annotations
 
 import functools
 import sys
-from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -18,6 +19,7 @@ EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the tool's expected failures into `Error: …` and exit 2, never a traceback."""
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .config import ConfigError
@@ -33,6 +35,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:
             click.echo(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
             sys.exit(EXIT_USAGE)
+
     return wrapper
 
 
@@ -58,10 +61,18 @@ def _register() -> None:
     from .commands.scan_cmd import scan
 
     main.add_command(scan)
-    from .commands.diff_cmd import diff; main.add_command(diff)  # noqa: E702
-    from .commands.trend_cmd import trend; main.add_command(trend)  # noqa: E702
-    from .commands.batch_cmd import batch; main.add_command(batch)  # noqa: E702
-    from .commands.merge_cmd import merge; main.add_command(merge)  # noqa: E702
+    from .commands.diff_cmd import diff
+
+    main.add_command(diff)  # noqa: E702
+    from .commands.trend_cmd import trend
+
+    main.add_command(trend)  # noqa: E702
+    from .commands.batch_cmd import batch
+
+    main.add_command(batch)  # noqa: E702
+    from .commands.merge_cmd import merge
+
+    main.add_command(merge)  # noqa: E702
     main.add_command(rules)
 
 

@@ -5,6 +5,7 @@ with different evidence paths is *changed*, not new and fixed; evidence paths it
 as new for the regression gate when the rule is P0 (a second committed secret is a new P0).
 Renderers here are pure (`ScanDiff -> str`); the CLI writes the files.
 """
+
 from __future__ import annotations
 
 import json
@@ -78,7 +79,9 @@ class ScanDiff:
                 reasons.append(f"new P0 finding {finding.rule.id}: {finding.rule.title}")
         for change in self.changed:
             if change.head.rule.priority is Priority.P0 and change.added_paths:
-                reasons.append(f"P0 finding {change.head.rule.id} has new evidence: {', '.join(change.added_paths[:3])}")
+                reasons.append(
+                    f"P0 finding {change.head.rule.id} has new evidence: {', '.join(change.added_paths[:3])}"
+                )
         return tuple(reasons)
 
 
@@ -117,9 +120,14 @@ def compare(base: ScanResult, head: ScanResult) -> ScanDiff:
         h = next((c.score for c in head.categories if c.category is category), None)
         categories.append((category, ScoreDelta(category.title, b, h)))
     return ScanDiff(
-        base=base, head=head, overall=ScoreDelta("Overall", base.score.overall, head.score.overall),
-        categories=tuple(categories), new=tuple(_ordered(new)), fixed=tuple(_ordered(fixed)),
-        changed=tuple(changed), dora_readiness=ScoreDelta("DORA readiness", _readiness(base), _readiness(head)),
+        base=base,
+        head=head,
+        overall=ScoreDelta("Overall", base.score.overall, head.score.overall),
+        categories=tuple(categories),
+        new=tuple(_ordered(new)),
+        fixed=tuple(_ordered(fixed)),
+        changed=tuple(changed),
+        dora_readiness=ScoreDelta("DORA readiness", _readiness(base), _readiness(head)),
     )
 
 
@@ -128,6 +136,7 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
 
 
 # -- rendering -------------------------------------------------------------------------------
+
 
 def _num(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
@@ -160,21 +169,34 @@ def render_diff_markdown(diff: ScanDiff, max_findings: int = 25) -> str:
         COMMENT_MARKER,
         f"## vana-audit scorecard: **{head.score.overall:.2f} / 5.0** ({_arrow(diff.overall.delta)}) · {verdict}",
         "",
-        (f"Base {md_code(_ref_label(base))} → head {md_code(_ref_label(head))} · "
-        f"{head.score.percent:.1f}% maturity, {md_inline(head.score.level)} {head.score.status_mark}"),
+        (
+            f"Base {md_code(_ref_label(base))} → head {md_code(_ref_label(head))} · "
+            f"{head.score.percent:.1f}% maturity, {md_inline(head.score.level)} {head.score.status_mark}"
+        ),
         "",
         "| Category | Base | Head | Δ |",
         "|----------|-----:|-----:|:--|",
     ]
     for _category, delta in diff.categories:
-        lines.append(f"| {md_inline(delta.name)} | {_num(delta.base, 1)} | {_num(delta.head, 1)} | {_arrow(delta.delta)} |")
-    lines.append(f"| **Overall** | **{_num(diff.overall.base)}** | **{_num(diff.overall.head)}** | "
-                 f"**{_arrow(diff.overall.delta)}** |")
+        lines.append(
+            f"| {md_inline(delta.name)} | {_num(delta.base, 1)} | {_num(delta.head, 1)} | {_arrow(delta.delta)} |"
+        )
+    lines.append(
+        f"| **Overall** | **{_num(diff.overall.base)}** | **{_num(diff.overall.head)}** | "
+        f"**{_arrow(diff.overall.delta)}** |"
+    )
     readiness = diff.dora_readiness
     if readiness.base is not None or readiness.head is not None:
-        top = (head.dora or {}).get("readiness", {}).get("max") or (base.dora or {}).get("readiness", {}).get("max") or 4
-        lines += ["", (f"**DORA readiness:** {_num(readiness.base, 0)}/{top} → {_num(readiness.head, 0)}/{top} "
-                      f"({_arrow(readiness.delta, 0)})")]
+        top = (
+            (head.dora or {}).get("readiness", {}).get("max") or (base.dora or {}).get("readiness", {}).get("max") or 4
+        )
+        lines += [
+            "",
+            (
+                f"**DORA readiness:** {_num(readiness.base, 0)}/{top} → {_num(readiness.head, 0)}/{top} "
+                f"({_arrow(readiness.delta, 0)})"
+            ),
+        ]
     if regressions:
         lines += ["", "**Regressions**", ""] + [f"- {md_inline(reason)}" for reason in regressions]
     lines += _finding_section(f"❌ New findings in head ({len(diff.new)})", diff.new, max_findings, fix=True)
@@ -188,8 +210,10 @@ def render_diff_markdown(diff: ScanDiff, max_findings: int = 25) -> str:
                 parts.append("now also " + ", ".join(md_code(p) for p in change.added_paths[:5]))
             if change.removed_paths:
                 parts.append("no longer " + ", ".join(md_code(p) for p in change.removed_paths[:5]))
-            lines.append(f"- **{f.rule.priority.value}** **{md_inline(f.rule.id)}** {md_inline(f.rule.title)} — "
-                         + "; ".join(parts))
+            lines.append(
+                f"- **{f.rule.priority.value}** **{md_inline(f.rule.id)}** {md_inline(f.rule.title)} — "
+                + "; ".join(parts)
+            )
     if not (diff.new or diff.fixed or diff.changed):
         lines += ["", "No finding changed."]
     lines += ["", f"<sub>vana-audit {md_inline(__version__)} · re-runs update this comment</sub>", ""]
@@ -203,8 +227,10 @@ def _finding_section(title: str, findings: tuple[Finding, ...], limit: int, fix:
         return []
     lines = ["", f"### {title}", ""]
     for f in findings[:limit]:
-        lines.append(f"- **{f.rule.priority.value}** **{md_inline(f.rule.id)}** {md_inline(f.rule.title)} — "
-                     f"{md_inline(f.message)}")
+        lines.append(
+            f"- **{f.rule.priority.value}** **{md_inline(f.rule.id)}** {md_inline(f.rule.title)} — "
+            f"{md_inline(f.message)}"
+        )
         for e in f.evidence[:3]:
             lines.append(f"  - {md_code(e.location())}")
         if fix and f.rule.remediation:
@@ -217,10 +243,17 @@ def _finding_section(title: str, findings: tuple[Finding, ...], limit: int, fix:
 def _finding_dict(f: Finding) -> dict[str, Any]:
     from .secrets import redact_text
 
-    return {"rule_id": f.rule.id, "title": f.rule.title, "category": f.rule.category.value,
-            "priority": f.rule.priority.value, "severity": f.rule.severity.value, "outcome": f.outcome.value,
-            "message": redact_text(f.message), "fingerprint": f.fingerprint,
-            "evidence": [{"path": e.path, "line": e.line, "snippet": redact_text(e.snippet)} for e in f.evidence]}
+    return {
+        "rule_id": f.rule.id,
+        "title": f.rule.title,
+        "category": f.rule.category.value,
+        "priority": f.rule.priority.value,
+        "severity": f.rule.severity.value,
+        "outcome": f.outcome.value,
+        "message": redact_text(f.message),
+        "fingerprint": f.fingerprint,
+        "evidence": [{"path": e.path, "line": e.line, "snippet": redact_text(e.snippet)} for e in f.evidence],
+    }
 
 
 def _delta_dict(delta: ScoreDelta) -> dict[str, Any]:
@@ -234,14 +267,17 @@ def diff_to_dict(diff: ScanDiff) -> dict[str, Any]:
     return {
         "schema_version": DIFF_SCHEMA_VERSION,
         "tool": {"name": "vana-audit", "version": __version__},
-        "base": target(diff.base), "head": target(diff.head),
+        "base": target(diff.base),
+        "head": target(diff.head),
         "overall": _delta_dict(diff.overall),
         "categories": [{"id": c.value, "name": c.title, **_delta_dict(d)} for c, d in diff.categories],
         "dora_readiness": _delta_dict(diff.dora_readiness),
         "new_findings": [_finding_dict(f) for f in diff.new],
         "fixed_findings": [_finding_dict(f) for f in diff.fixed],
-        "changed_findings": [{**_finding_dict(c.head), "added_paths": list(c.added_paths),
-                              "removed_paths": list(c.removed_paths)} for c in diff.changed],
+        "changed_findings": [
+            {**_finding_dict(c.head), "added_paths": list(c.added_paths), "removed_paths": list(c.removed_paths)}
+            for c in diff.changed
+        ],
         "regressions": list(diff.regressions),
         "regressed": bool(diff.regressions),
     }

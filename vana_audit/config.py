@@ -1,4 +1,5 @@
 """Configuration: `.vana-audit.yml` in the scanned repository, or `--config FILE`."""
+
 from __future__ import annotations
 
 import json
@@ -74,8 +75,10 @@ def parse_config(data: Any, origin: str) -> Config:
         capacity_days_per_week=float(data.get("capacity_days_per_week", 5.0)),
         dora_window_days=int(dora.get("window_days", 90)),
         dora_year=int(dora.get("year", 2024)),
-        suppressions=tuple(Suppression(s["rule"], s["reason"], s.get("expires"), tuple(s.get("paths") or ()))
-                           for s in data.get("suppressions") or ()),
+        suppressions=tuple(
+            Suppression(s["rule"], s["reason"], s.get("expires"), tuple(s.get("paths") or ()))
+            for s in data.get("suppressions") or ()
+        ),
     )
 
 

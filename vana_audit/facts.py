@@ -1,4 +1,5 @@
 """Typed facts that collectors produce and rules read. No judgement happens here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

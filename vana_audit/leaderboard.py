@@ -3,6 +3,7 @@
 `build_leaderboard` turns repository summaries into one JSON-able dict (what `leaderboard.json`
 holds and what `merge` reads back); the Markdown and HTML renderers are pure functions of it.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,8 +17,16 @@ from .model import CATEGORY_TITLES, Category
 
 LEADERBOARD_SCHEMA_VERSION = "1.0"
 CRITICAL_BELOW = 2.0  # the seed's "critical gap" line
-SHORT = {"build": "Build", "test": "Test", "deploy": "Deploy", "security": "Security", "monitoring": "Monitoring",
-         "iac": "IaC", "gitops": "GitOps", "docs": "Docs"}
+SHORT = {
+    "build": "Build",
+    "test": "Test",
+    "deploy": "Deploy",
+    "security": "Security",
+    "monitoring": "Monitoring",
+    "iac": "IaC",
+    "gitops": "GitOps",
+    "docs": "Docs",
+}
 
 
 def _round(value: float | None) -> float | None:
@@ -34,8 +43,13 @@ def missing_shards(shards: list[dict[str, int]]) -> list[str]:
     return missing
 
 
-def build_leaderboard(outcomes: list[RepoOutcome], *, generated_at: str, list_size: int | None = None,
-                      shards: list[dict[str, int]] | None = None) -> dict[str, Any]:
+def build_leaderboard(
+    outcomes: list[RepoOutcome],
+    *,
+    generated_at: str,
+    list_size: int | None = None,
+    shards: list[dict[str, int]] | None = None,
+) -> dict[str, Any]:
     shards = sorted(shards or [], key=lambda s: (s["count"], s["index"]))
     ok = sorted((o for o in outcomes if o.ok and o.overall is not None), key=lambda o: (-(o.overall or 0), o.name))
     failed = sorted((o for o in outcomes if not o.ok), key=lambda o: o.index)
@@ -44,14 +58,20 @@ def build_leaderboard(outcomes: list[RepoOutcome], *, generated_at: str, list_si
         scored = [(o.categories.get(category.value), o) for o in ok]
         values = [(v, o) for v, o in scored if v is not None]
         nums = [v for v, _o in values]
-        categories.append({
-            "id": category.value, "name": category.title, "repos_scored": len(nums),
-            "mean": _round(statistics.fmean(nums)) if nums else None,
-            "median": _round(statistics.median(nums)) if nums else None,
-            "min": _round(min(nums)) if nums else None,
-            "repos_below_2": sum(1 for v in nums if v < CRITICAL_BELOW),
-            "weakest": [{"name": o.name, "score": _round(v)} for v, o in sorted(values, key=lambda t: (t[0], t[1].name))[:3]],
-        })
+        categories.append(
+            {
+                "id": category.value,
+                "name": category.title,
+                "repos_scored": len(nums),
+                "mean": _round(statistics.fmean(nums)) if nums else None,
+                "median": _round(statistics.median(nums)) if nums else None,
+                "min": _round(min(nums)) if nums else None,
+                "repos_below_2": sum(1 for v in nums if v < CRITICAL_BELOW),
+                "weakest": [
+                    {"name": o.name, "score": _round(v)} for v, o in sorted(values, key=lambda t: (t[0], t[1].name))[:3]
+                ],
+            }
+        )
     categories.sort(key=lambda c: (c["mean"] is None, c["mean"] if c["mean"] is not None else 0, c["id"]))
     counts: Counter[str] = Counter()
     about: dict[str, dict[str, str]] = {}
@@ -59,9 +79,16 @@ def build_leaderboard(outcomes: list[RepoOutcome], *, generated_at: str, list_si
         for f in {f["rule_id"]: f for f in o.failing}.values():
             counts[f["rule_id"]] += 1
             about[f["rule_id"]] = f
-    common = [{"rule_id": rule, "title": about[rule].get("title", ""), "priority": about[rule].get("priority", ""),
-               "category": about[rule].get("category", ""), "repos": n}
-              for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], about[kv[0]].get("priority", ""), kv[0]))][:20]
+    common = [
+        {
+            "rule_id": rule,
+            "title": about[rule].get("title", ""),
+            "priority": about[rule].get("priority", ""),
+            "category": about[rule].get("category", ""),
+            "repos": n,
+        }
+        for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], about[kv[0]].get("priority", ""), kv[0]))
+    ][:20]
     overall = [o.overall for o in ok if o.overall is not None]
     return {
         "schema_version": LEADERBOARD_SCHEMA_VERSION,
@@ -71,7 +98,9 @@ def build_leaderboard(outcomes: list[RepoOutcome], *, generated_at: str, list_si
         "shards": shards,
         "missing_shards": missing_shards(shards),
         "summary": {
-            "repositories": len(outcomes), "audited": len(ok), "failed": len(failed),
+            "repositories": len(outcomes),
+            "audited": len(ok),
+            "failed": len(failed),
             "mean_overall": _round(statistics.fmean(overall)) if overall else None,
             "median_overall": _round(statistics.median(overall)) if overall else None,
             "repos_with_p0": sum(1 for o in ok if o.p0_count),
@@ -79,7 +108,7 @@ def build_leaderboard(outcomes: list[RepoOutcome], *, generated_at: str, list_si
         "categories": categories,
         "common_failures": common,
         "repositories": [{"rank": rank, **o.to_dict()} for rank, o in enumerate(ok, 1)]
-                        + [{"rank": None, **o.to_dict()} for o in failed],
+        + [{"rank": None, **o.to_dict()} for o in failed],
     }
 
 
@@ -118,40 +147,68 @@ def _shard_note(board: dict[str, Any]) -> str:
 def render_leaderboard_markdown(board: dict[str, Any]) -> str:
     from .render.text import md_code, md_inline
 
-    lines = ["# vana-audit organisation leaderboard", "",
-             f"Generated {md_inline(board['generated_at'])} by vana-audit {md_inline(board['tool']['version'])} · "
-             + md_inline(_headline(board)), ""]
+    lines = [
+        "# vana-audit organisation leaderboard",
+        "",
+        f"Generated {md_inline(board['generated_at'])} by vana-audit {md_inline(board['tool']['version'])} · "
+        + md_inline(_headline(board)),
+        "",
+    ]
     if board["shards"]:
         lines += [("⚠️ " if board["missing_shards"] else "") + md_inline(_shard_note(board)), ""]
-    lines += ["## Weakest categories across the organisation", "",
-              "| Category | Mean | Median | Min | Repositories under 2.0 | Weakest repositories |",
-              "|----------|-----:|-------:|----:|-----------------------:|----------------------|"]
+    lines += [
+        "## Weakest categories across the organisation",
+        "",
+        "| Category | Mean | Median | Min | Repositories under 2.0 | Weakest repositories |",
+        "|----------|-----:|-------:|----:|-----------------------:|----------------------|",
+    ]
     for c in board["categories"]:
-        lines.append(f"| {md_inline(c['name'])} | {_fmt(c['mean'])} | {_fmt(c['median'])} | {_fmt(c['min'])} | "
-                     f"{c['repos_below_2']} / {c['repos_scored']} | {', '.join(_weak(w, md_inline) for w in c['weakest'])} |")
+        lines.append(
+            f"| {md_inline(c['name'])} | {_fmt(c['mean'])} | {_fmt(c['median'])} | {_fmt(c['min'])} | "
+            f"{c['repos_below_2']} / {c['repos_scored']} | {', '.join(_weak(w, md_inline) for w in c['weakest'])} |"
+        )
     cats = [c.value for c in Category]
-    lines += ["", "## Ranking", "",
-              "| # | Repository | Overall | Level | " + " | ".join(SHORT[c] for c in cats) + " | DORA | P0 | Report |",
-              "|--:|------------|--------:|-------|" + "|".join("-----:" for _ in cats) + "|-----:|---:|--------|"]
+    lines += [
+        "",
+        "## Ranking",
+        "",
+        "| # | Repository | Overall | Level | " + " | ".join(SHORT[c] for c in cats) + " | DORA | P0 | Report |",
+        "|--:|------------|--------:|-------|" + "|".join("-----:" for _ in cats) + "|-----:|---:|--------|",
+    ]
     for r in board["repositories"]:
         if r["rank"] is None:
             continue
         report = r["reports"].get("md")
         link = f"[md]({report})" if report else ""
-        lines.append(f"| {r['rank']} | {md_inline(r['name'])} | **{_fmt(r['overall'])}** | {md_inline(r['level'] or '')} | "
-                     + " | ".join(_fmt(r["categories"].get(c), 1) for c in cats)
-                     + f" | {'' if r['dora_readiness'] is None else str(r['dora_readiness']) + '/4'} | "
-                     f"{sum(1 for f in r['failing'] if f.get('priority') == 'P0')} | {link} |")
+        lines.append(
+            f"| {r['rank']} | {md_inline(r['name'])} | **{_fmt(r['overall'])}** | {md_inline(r['level'] or '')} | "
+            + " | ".join(_fmt(r["categories"].get(c), 1) for c in cats)
+            + f" | {'' if r['dora_readiness'] is None else str(r['dora_readiness']) + '/4'} | "
+            f"{sum(1 for f in r['failing'] if f.get('priority') == 'P0')} | {link} |"
+        )
     if board["common_failures"]:
-        lines += ["", "## Most common gaps", "", "| Rule | Title | Priority | Category | Repositories |",
-                  "|------|-------|----------|----------|-------------:|"]
+        lines += [
+            "",
+            "## Most common gaps",
+            "",
+            "| Rule | Title | Priority | Category | Repositories |",
+            "|------|-------|----------|----------|-------------:|",
+        ]
         for f in board["common_failures"]:
-            lines.append(f"| {md_inline(f['rule_id'])} | {md_inline(f['title'])} | {md_inline(f['priority'])} | "
-                         f"{md_inline(CATEGORY_TITLES.get(Category(f['category']), f['category']) if f['category'] in cats else f['category'])} | "
-                         f"{f['repos']} |")
+            lines.append(
+                f"| {md_inline(f['rule_id'])} | {md_inline(f['title'])} | {md_inline(f['priority'])} | "
+                f"{md_inline(CATEGORY_TITLES.get(Category(f['category']), f['category']) if f['category'] in cats else f['category'])} | "
+                f"{f['repos']} |"
+            )
     failed = [r for r in board["repositories"] if r["rank"] is None]
     if failed:
-        lines += ["", "## Repositories that could not be audited", "", "| Repository | Error |", "|------------|-------|"]
+        lines += [
+            "",
+            "## Repositories that could not be audited",
+            "",
+            "| Repository | Error |",
+            "|------------|-------|",
+        ]
         lines += [f"| {md_code(r['entry'])} | {md_inline(r['error'] or '')} |" for r in failed]
     return "\n".join(lines) + "\n"
 
@@ -183,48 +240,78 @@ def render_leaderboard_html(board: dict[str, Any]) -> str:
     def cell(value: float | None, digits: int = 2) -> str:
         return f'<td class="n {_band(value)}">{_fmt(value, digits)}</td>'
 
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-           "<title>vana-audit organisation leaderboard</title>", f"<style>{_CSS}</style></head><body>",
-           "<h1>vana-audit organisation leaderboard</h1>",
-           (f'<p class="meta">Generated {e(board["generated_at"])} by vana-audit {e(board["tool"]["version"])} · '
-           f"{e(_headline(board))}</p>")]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        "<title>vana-audit organisation leaderboard</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>vana-audit organisation leaderboard</h1>",
+        (
+            f'<p class="meta">Generated {e(board["generated_at"])} by vana-audit {e(board["tool"]["version"])} · '
+            f"{e(_headline(board))}</p>"
+        ),
+    ]
     if board["shards"]:
         cls = "warn" if board["missing_shards"] else "meta"
         out.append(f'<p class="{cls}">{e(_shard_note(board))}</p>')
-    out += ["<h2>Weakest categories across the organisation</h2>", ("<table><thead><tr><th>Category</th><th>Mean</th>"
-            "<th>Median</th><th>Min</th><th>Under 2.0</th><th></th><th>Weakest repositories</th></tr></thead><tbody>")]
+    out += [
+        "<h2>Weakest categories across the organisation</h2>",
+        (
+            "<table><thead><tr><th>Category</th><th>Mean</th>"
+            "<th>Median</th><th>Min</th><th>Under 2.0</th><th></th><th>Weakest repositories</th></tr></thead><tbody>"
+        ),
+    ]
     for c in board["categories"]:
         width = 0 if c["mean"] is None else round((c["mean"] - 1) / 4 * 120)
-        out.append(f"<tr><td>{e(c['name'])}</td>{cell(c['mean'])}{cell(c['median'])}{cell(c['min'])}"
-                   f'<td class="n">{c["repos_below_2"]} / {c["repos_scored"]}</td>'
-                   f'<td><span class="bar" style="width:{max(width, 0)}px"></span></td>'
-                   f"<td>{', '.join(_weak(w, e) for w in c['weakest'])}</td></tr>")
-    out += ["</tbody></table>", "<h2>Ranking</h2>", "<table><thead><tr><th>#</th><th>Repository</th><th>Overall</th>"
-            "<th>Level</th>" + "".join(f"<th>{SHORT[c]}</th>" for c in cats) + "<th>DORA</th><th>P0</th><th>Report</th>"
-            "</tr></thead><tbody>"]
+        out.append(
+            f"<tr><td>{e(c['name'])}</td>{cell(c['mean'])}{cell(c['median'])}{cell(c['min'])}"
+            f'<td class="n">{c["repos_below_2"]} / {c["repos_scored"]}</td>'
+            f'<td><span class="bar" style="width:{max(width, 0)}px"></span></td>'
+            f"<td>{', '.join(_weak(w, e) for w in c['weakest'])}</td></tr>"
+        )
+    out += [
+        "</tbody></table>",
+        "<h2>Ranking</h2>",
+        "<table><thead><tr><th>#</th><th>Repository</th><th>Overall</th>"
+        "<th>Level</th>" + "".join(f"<th>{SHORT[c]}</th>" for c in cats) + "<th>DORA</th><th>P0</th><th>Report</th>"
+        "</tr></thead><tbody>",
+    ]
     for r in board["repositories"]:
         if r["rank"] is None:
             continue
-        links = " ".join(f'<a href="{e(path)}">{e(fmt)}</a>' for fmt, path in sorted(r["reports"].items())
-                         if path.startswith("reports/") and ".." not in path)
+        links = " ".join(
+            f'<a href="{e(path)}">{e(fmt)}</a>'
+            for fmt, path in sorted(r["reports"].items())
+            if path.startswith("reports/") and ".." not in path
+        )
         p0 = sum(1 for f in r["failing"] if f.get("priority") == "P0")
-        out.append(f'<tr><td class="n">{r["rank"]}</td><td>{e(r["name"])}</td>{cell(r["overall"])}'
-                   f"<td>{e(r['level'] or '')}</td>" + "".join(cell(r["categories"].get(c), 1) for c in cats)
-                   + f'<td class="n">{"" if r["dora_readiness"] is None else e(str(r["dora_readiness"])) + "/4"}</td>'
-                   f'<td class="n">{p0}</td><td>{links}</td></tr>')
+        out.append(
+            f'<tr><td class="n">{r["rank"]}</td><td>{e(r["name"])}</td>{cell(r["overall"])}'
+            f"<td>{e(r['level'] or '')}</td>"
+            + "".join(cell(r["categories"].get(c), 1) for c in cats)
+            + f'<td class="n">{"" if r["dora_readiness"] is None else e(str(r["dora_readiness"])) + "/4"}</td>'
+            f'<td class="n">{p0}</td><td>{links}</td></tr>'
+        )
     out.append("</tbody></table>")
     if board["common_failures"]:
-        out += ["<h2>Most common gaps</h2>", ("<table><thead><tr><th>Rule</th><th>Title</th><th>Priority</th>"
-                "<th>Repositories</th></tr></thead><tbody>")]
-        out += [f"<tr><td>{e(f['rule_id'])}</td><td>{e(f['title'])}</td><td>{e(f['priority'])}</td>"
-                f'<td class="n">{f["repos"]}</td></tr>' for f in board["common_failures"]]
+        out += [
+            "<h2>Most common gaps</h2>",
+            ("<table><thead><tr><th>Rule</th><th>Title</th><th>Priority</th><th>Repositories</th></tr></thead><tbody>"),
+        ]
+        out += [
+            f"<tr><td>{e(f['rule_id'])}</td><td>{e(f['title'])}</td><td>{e(f['priority'])}</td>"
+            f'<td class="n">{f["repos"]}</td></tr>'
+            for f in board["common_failures"]
+        ]
         out.append("</tbody></table>")
     failed = [r for r in board["repositories"] if r["rank"] is None]
     if failed:
-        out += ["<h2>Repositories that could not be audited</h2>",
-                "<table><thead><tr><th>Repository</th><th>Error</th></tr></thead><tbody>"]
+        out += [
+            "<h2>Repositories that could not be audited</h2>",
+            "<table><thead><tr><th>Repository</th><th>Error</th></tr></thead><tbody>",
+        ]
         out += [f"<tr><td><code>{e(r['entry'])}</code></td><td>{e(r['error'] or '')}</td></tr>" for r in failed]
         out.append("</tbody></table>")
     out.append("</body></html>")

@@ -2,6 +2,7 @@
 
 Everything here is immutable; renderers and the CLI only ever read these objects.
 """
+
 from __future__ import annotations
 
 import enum

@@ -8,6 +8,7 @@ clone support fall back to a full clone. Only the default branch is fetched unle
 for. Nothing from the clone is executed: hooks are off, LFS smudging and submodules are skipped,
 and git runs with the same hardened configuration as every other git call (vana_audit.gitcmd).
 """
+
 from __future__ import annotations
 
 import re
@@ -49,24 +50,41 @@ def display_url(url: str) -> str:
 
 def clone(url: str, dest: Path, *, all_branches: bool = False, timeout: float = CLONE_TIMEOUT_SECONDS) -> Path:
     """Clone `url` into `dest` (which must not exist); raise GitError naming the URL without secrets."""
-    args = ["-c", "filter.lfs.smudge=", "-c", "filter.lfs.process=", "-c", "filter.lfs.required=false",
-            "-c", "submodule.recurse=false", "-c", "core.symlinks=true",
-            "clone", "--quiet", "--filter=blob:none", "--no-recurse-submodules"]
+    args = [
+        "-c",
+        "filter.lfs.smudge=",
+        "-c",
+        "filter.lfs.process=",
+        "-c",
+        "filter.lfs.required=false",
+        "-c",
+        "submodule.recurse=false",
+        "-c",
+        "core.symlinks=true",
+        "clone",
+        "--quiet",
+        "--filter=blob:none",
+        "--no-recurse-submodules",
+    ]
     if not all_branches:
         args.append("--single-branch")
     args += ["--", url, str(dest)]
     env = git_env()
     env["GIT_LFS_SKIP_SMUDGE"] = "1"
     try:
-        proc = subprocess.run(git_argv(None, *args), check=False, env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, timeout=timeout)
+        proc = subprocess.run(
+            git_argv(None, *args), check=False, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+        )
     except FileNotFoundError as exc:
         raise GitError("git is not installed") from exc
     except subprocess.TimeoutExpired as exc:
         raise GitError(f"cloning {display_url(url)} timed out after {timeout:g}s") from exc
     if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.decode("utf-8", "replace").splitlines()
-                 if ln.strip() and not ln.startswith("warning:")]
+        lines = [
+            ln
+            for ln in proc.stderr.decode("utf-8", "replace").splitlines()
+            if ln.strip() and not ln.startswith("warning:")
+        ]
         message = lines[-1] if lines else f"git clone exited with {proc.returncode}"
         raise GitError(f"cannot clone {display_url(url)}: {message.replace(url, display_url(url))}")
     return dest
@@ -84,8 +102,9 @@ def cloned(url: str, *, all_branches: bool = False, timeout: float = CLONE_TIMEO
         shutil.rmtree(parent, ignore_errors=True)
 
 
-def scan_target(target: str, rules_provider: Callable[[Path], list[Any]] | None = None,
-                **scan_options: Any) -> tuple[ScanResult, str | None]:
+def scan_target(
+    target: str, rules_provider: Callable[[Path], list[Any]] | None = None, **scan_options: Any
+) -> tuple[ScanResult, str | None]:
     """Scan a local path or a git URL; returns the result and the URL (None for a local path).
 
     A URL is cloned into a temporary directory that is removed after the scan; the report names

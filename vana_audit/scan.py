@@ -1,9 +1,10 @@
 """One scan, end to end: Source -> facts -> rules -> scores -> an immutable ScanResult."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import __version__
 from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary
@@ -19,12 +20,21 @@ Progress = Callable[[str], None]
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def scan(path: Path, *, ref: str | None = None, config_path: Path | None = None,
-         rules: list[Rule] | None = None, with_history: bool = True, progress: Progress | None = None,
-         now: str | None = None, dora_year: int | None = None, window_days: int | None = None) -> ScanResult:
+def scan(
+    path: Path,
+    *,
+    ref: str | None = None,
+    config_path: Path | None = None,
+    rules: list[Rule] | None = None,
+    with_history: bool = True,
+    progress: Progress | None = None,
+    now: str | None = None,
+    dora_year: int | None = None,
+    window_days: int | None = None,
+) -> ScanResult:
     """Scan a repository. Raises source.TargetError / config.ConfigError / engine.RuleLoadError."""
     say = progress or (lambda _msg: None)
     source = open_source(path, ref)
@@ -45,8 +55,12 @@ def scan(path: Path, *, ref: str | None = None, config_path: Path | None = None,
         say("reading git history")
         from .history import analyse_history
 
-        facts.history = analyse_history(source.git, window_days=window_days or config.dora_window_days,
-                                        problems=source.problems, as_of_head=ref is not None)
+        facts.history = analyse_history(
+            source.git,
+            window_days=window_days or config.dora_window_days,
+            problems=source.problems,
+            as_of_head=ref is not None,
+        )
     if rules is None:
         rules = load_rules([Path(d) if Path(d).is_absolute() else path / d for d in config.rules_dirs])
     say(f"running {len(rules)} rules")
@@ -56,23 +70,41 @@ def scan(path: Path, *, ref: str | None = None, config_path: Path | None = None,
 
     dora = build_dora(facts, year=dora_year or config.dora_year)
     categories, overall = score_all(findings, config.weights)
-    problems = tuple(source.problems) + tuple(suppression_problems(facts.suppressions, findings,
-                                                                   [r.meta.id for r in rules], today))
+    problems = tuple(source.problems) + tuple(
+        suppression_problems(facts.suppressions, findings, [r.meta.id for r in rules], today)
+    )
     git = source.git
-    target = Target(path=str(path), ref=ref or (git.ref if git else None), head_sha=git.head_sha if git else None,
-                    is_git=git is not None, is_shallow=bool(git and git.is_shallow))
+    target = Target(
+        path=str(path),
+        ref=ref or (git.ref if git else None),
+        head_sha=git.head_sha if git else None,
+        is_git=git is not None,
+        is_shallow=bool(git and git.is_shallow),
+    )
     if hasattr(source, "close"):
         source.close()  # type: ignore[attr-defined]
     return ScanResult(
-        target=target, generated_at=generated, score=overall, categories=tuple(categories),
-        findings=tuple(sorted(findings, key=_finding_order)), inventory=build_inventory(facts), dora=dora,
-        problems=_unique(problems), profile={"name": facts.profile, "reasons": facts.profile_reasons,
-                                              "excluded_patterns": list(excludes),
-                                              "excluded_files": len(facts.all_files) - len(facts.files),
-                                              "excluded": exclusion_summary(facts.all_files, facts.files, excludes)},
+        target=target,
+        generated_at=generated,
+        score=overall,
+        categories=tuple(categories),
+        findings=tuple(sorted(findings, key=_finding_order)),
+        inventory=build_inventory(facts),
+        dora=dora,
+        problems=_unique(problems),
+        profile={
+            "name": facts.profile,
+            "reasons": facts.profile_reasons,
+            "excluded_patterns": list(excludes),
+            "excluded_files": len(facts.all_files) - len(facts.files),
+            "excluded": exclusion_summary(facts.all_files, facts.files, excludes),
+        },
         rules=tuple(r.meta for r in rules),
-        report_targets={"overall": config.target_overall, "categories": config.target_categories,
-                        "capacity_days_per_week": config.capacity_days_per_week},
+        report_targets={
+            "overall": config.target_overall,
+            "categories": config.target_categories,
+            "capacity_days_per_week": config.capacity_days_per_week,
+        },
     )
 
 

@@ -5,9 +5,10 @@ share of that level's applicable rules that pass (a partial pass counts half). N
 rules leave the denominator, errors are reported and not scored, a level with no applicable rule
 adds nothing, and a category with no applicable rule at all is left out of the overall score.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from .model import Category, CategoryScore, Finding, Outcome, OverallScore
 
@@ -52,15 +53,27 @@ def score_category(category: Category, findings: Iterable[Finding], weight: floa
     if not scored:
         return CategoryScore(category, None, weight, "Not applicable", "➖", "no rule applies", 0, 0, fractions)
     score = round(1.0 + sum(credited_fractions(fractions).values()), 2)
-    failing = sorted((f for f in scored if f.outcome is not Outcome.PASS),
-                     key=lambda f: (f.rule.level, f.rule.priority.value, -f.rule.weight, f.rule.id))
+    failing = sorted(
+        (f for f in scored if f.outcome is not Outcome.PASS),
+        key=lambda f: (f.rule.level, f.rule.priority.value, -f.rule.weight, f.rule.id),
+    )
     status_text = _short(failing[0].message) if failing else "all applicable rules pass"
     if failing and score >= 3.5:  # a good score with a gap left: say it is the next step, not the status
         status_text = "Next: " + status_text[:1].lower() + status_text[1:]
     next_level = next((lv for lv in LEVELS if (fractions[lv] or 0) < 1.0 and fractions[lv] is not None), None)
     next_steps = tuple(f.rule.title for f in failing if f.rule.level == next_level)[:4] if next_level else ()
-    return CategoryScore(category, score, weight, level_name(score), status_mark(score), status_text,
-                         passed, len(scored), fractions, next_steps)
+    return CategoryScore(
+        category,
+        score,
+        weight,
+        level_name(score),
+        status_mark(score),
+        status_text,
+        passed,
+        len(scored),
+        fractions,
+        next_steps,
+    )
 
 
 def credited_fractions(fractions: dict[int, float | None]) -> dict[int, float]:
@@ -101,12 +114,14 @@ def overall_score(categories: Iterable[CategoryScore], blockers: int) -> Overall
         status = "SOLID, WITH GAPS"
     else:
         status = "GAPS IDENTIFIED"
-    return OverallScore(overall, round(overall / 5 * 100, 1), level_name(overall), status,
-                        "❌" if blockers else status_mark(overall))
+    return OverallScore(
+        overall, round(overall / 5 * 100, 1), level_name(overall), status, "❌" if blockers else status_mark(overall)
+    )
 
 
-def score_all(findings: list[Finding], weights: Mapping[Category, float] | None = None
-              ) -> tuple[list[CategoryScore], OverallScore]:
+def score_all(
+    findings: list[Finding], weights: Mapping[Category, float] | None = None
+) -> tuple[list[CategoryScore], OverallScore]:
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     categories = [score_category(c, findings, weights[c]) for c in Category]
     blockers = sum(1 for f in findings if f.failing and f.rule.priority.value == "P0")

@@ -3,11 +3,13 @@
 A signal is a value (bool, number or list) with the evidence behind it. Signals are computed on
 first use and cached, so a scan pays only for what its rules ask.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .facts import Facts, Job, Pipeline, Step
 from .model import Evidence
@@ -36,6 +38,7 @@ def signal(name: str, description: str) -> Callable[[SignalFn], SignalFn]:
     def register(fn: SignalFn) -> SignalFn:
         REGISTRY[name] = (fn, description)
         return fn
+
     return register
 
 
@@ -73,6 +76,7 @@ def listing(items: Iterable[Evidence]) -> Signal:
 
 # -- helpers over CI facts -----------------------------------------------------------------------
 
+
 def ci_steps(facts: Facts) -> list[tuple[Pipeline, Job, Step]]:
     return [(p, j, s) for p in facts.pipelines for j in p.jobs for s in j.steps]
 
@@ -94,15 +98,21 @@ def _local_recipes(facts: Facts) -> tuple[dict[str, list[str]], dict[str, list[s
 
 def _called_commands(run: str, targets: dict[str, list[str]], scripts: dict[str, list[str]]) -> list[tuple[str, str]]:
     """(label, command) for the Makefile targets and package scripts a CI command calls."""
-    called = [(f"make {name}", command) for m in MAKE_CALL.finditer(run) for name in m.group(2).split()
-              for command in targets.get(name, [])]
-    called += [(f"script {m.group(1)}", command) for m in SCRIPT_CALL.finditer(run)
-               for command in scripts.get(m.group(1), [])]
+    called = [
+        (f"make {name}", command)
+        for m in MAKE_CALL.finditer(run)
+        for name in m.group(2).split()
+        for command in targets.get(name, [])
+    ]
+    called += [
+        (f"script {m.group(1)}", command) for m in SCRIPT_CALL.finditer(run) for command in scripts.get(m.group(1), [])
+    ]
     return called
 
 
-def ci_matching(facts: Facts, pattern: re.Pattern[str], *, include_uses: bool = True,
-                pipelines: Iterable[Pipeline] | None = None) -> list[Evidence]:
+def ci_matching(
+    facts: Facts, pattern: re.Pattern[str], *, include_uses: bool = True, pipelines: Iterable[Pipeline] | None = None
+) -> list[Evidence]:
     """CI steps whose command (or action) matches, directly or through the Makefile target or
     package script they call: `make lint` counts as linting when its recipe runs ruff."""
     hits = []
@@ -129,7 +139,7 @@ def _with_text(step: Step) -> str:
 def _matched_line(text: str, match: re.Match[str]) -> str:
     start = text.rfind("\n", 0, match.start()) + 1
     end = text.find("\n", match.end())
-    return text[start: end if end >= 0 else None]
+    return text[start : end if end >= 0 else None]
 
 
 def pr_pipelines(facts: Facts) -> list[Pipeline]:
@@ -142,79 +152,129 @@ def rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I | re.M)
 
 
-TEST_CMD = rx(r"\b(pytest|py\.test|jest|vitest|mocha|go test|cargo test|cargo nextest|rspec|phpunit|tox\b|nox\b|"
-              r"(npm|pnpm|yarn|bun)( run)? test\b|make (test|check)\b|mvn\b[^\n]{0,200}\b(test|verify)\b|gradlew?\b[^\n]{0,200}\btest\b|"
-              r"dotnet test|unittest|ctest|python -m pytest|hatch (run )?test|playwright test|cypress run|mix test|"
-              r"swift test|bazel test|just test)")
-LINT_CMD = rx(r"\b(ruff|flake8|pylint|eslint|golangci-lint|rubocop|stylelint|shellcheck|hadolint|biome|"
-              r"prettier --check|black --check|(npm|pnpm|yarn)( run)? lint|make lint|pre-commit run|ktlint|clippy|"
-              r"super-linter|actionlint|markdownlint|yamllint|codespell)")
-TYPE_CMD = rx(r"\b(mypy|pyright|tsc\b|(npm|pnpm|yarn)( run)? (typecheck|type-check|types)|make typecheck|pytype|vue-tsc|flow check)")
-CONTAINER_BUILD = rx(r"(docker (buildx )?build|docker/build-push-action|buildah|kaniko|gcloud builds submit|"
-                     r"ko build|jib|podman build|redhat-actions/buildah-build|docker compose build|spring-boot:build-image)")
-CACHE = rx(r"(actions/cache|cache:\s*['\"]?(npm|pip|yarn|pnpm|gradle|maven|poetry)|cache-from|cache=|--cache-from|"
-           r"enable-cache|setup-uv|cache-dependency-path|restore_cache|save_cache)")
-ARTIFACT = rx(r"(upload-artifact|docker push|build-push-action|twine upload|npm publish|pnpm publish|gh release|"
-              r"softprops/action-gh-release|goreleaser|pypa/gh-action-pypi-publish|uv publish|poetry publish|"
-              r"cargo publish|gcloud artifacts|artifacts:|helm push|mvn deploy|gradle publish)")
-COVERAGE_FLAG = rx(r"(--cov-fail-under|coverage report[^\n]{0,200}--fail-under|--coverage\.thresholds|--coverageThreshold|"
-                   r"check-coverage|coverage:\s*minimum|fail_ci_if_error|--min-coverage|covr|diff-cover[^\n]{0,200}--fail-under|"
-                   r"go-test-coverage)")
-TEST_REPORT = rx(r"(junit|--junitxml|junit-xml|codecov|coveralls|test-reporter|publish-unit-test-result|"
-                 r"coverage\.xml|lcov|cobertura|sonar|reports:[^\S\n]*\n\s*junit|upload-artifact[^\n]{0,200}(report|coverage))")
-E2E_CMD = rx(r"(playwright test|npx playwright|cypress run|cypress-io/github-action|test:e2e|e2e|webdriver|selenium|"
-             r"testcafe|nightwatch|detox test)")
-PERF_CMD = rx(r"\b(k6 run|grafana/k6-action|locust|lhci|lighthouse|treosh/lighthouse-ci-action|bundlesize|size-limit|"
-              r"andresz1/size-limit-action|artillery|jmeter|gatling|pytest-benchmark|--benchmark|hyperfine|vegeta|wrk )")
-DEPLOY_CMD = rx(r"(gcloud (beta )?run deploy|gcloud app deploy|gcloud functions deploy|kubectl (apply|set image|rollout)|"
-                r"helm (upgrade|install)|helmfile|terraform apply|tofu apply|pulumi up|aws ecs update-service|"
-                r"aws lambda update-function|sam deploy|cdk deploy|serverless deploy|sls deploy|fly(ctl)? deploy|"
-                r"vercel (deploy|--prod)|netlify deploy|firebase deploy|az (webapp|containerapp|functionapp)|"
-                r"cf push|eb deploy|heroku|dokku|kamal deploy|ansible-playbook|skaffold (run|deploy)|argocd app sync|"
-                r"deploy-cloudrun|amazon-ecs-deploy|webapps-deploy|appleboy/ssh-action|rsync |scp |"
-                r"peaceiris/actions-gh-pages|actions/deploy-pages|JamesIves/github-pages-deploy-action|"
-                r"aws s3 sync|gsutil (-m )?rsync|railway up|render deploy|docker stack deploy|nomad job run|"
-                r"wrangler (deploy|publish)|cloudflare/wrangler-action|vercel-action|nwtgck/actions-netlify|"
-                r"(npm|pnpm|yarn) run deploy|make deploy|\./deploy|deploy\.sh)")
-PUBLISH_CMD = rx(r"(twine upload|npm publish|pnpm publish|yarn publish|pypa/gh-action-pypi-publish|uv publish|poetry publish|"
-                 r"cargo publish|gem push|goreleaser|docker push|build-push-action|mvn deploy|gradle publish|"
-                 r"changesets/action|release-please|semantic-release)")
-SMOKE_CMD = rx(r"(smoke|curl[^\n]{0,200}(health|status|ready)|wget[^\n]{0,200}health|wait-for|healthcheck|post-deploy|verify[- ]deploy|"
-               r"synthetic|--smoke)")
-ROLLBACK = rx(r"(rollback|roll back|rollout undo|helm rollback|--atomic|--to-revisions|update-traffic|revert-deploy|"
-              r"auto-rollback|abort|undo)")
-PROGRESSIVE = rx(r"(canary|blue[-_/ ]?green|--to-revisions|update-traffic|--no-traffic|traffic[-_ ]split|"
-                 r"argo-rollouts|kind:\s*Rollout|flagger|weighted|trafficRouting|linear10Percent|AllAtOnce|"
-                 r"CodeDeployDefault|progressive|gradual|--tag=)")
+TEST_CMD = rx(
+    r"\b(pytest|py\.test|jest|vitest|mocha|go test|cargo test|cargo nextest|rspec|phpunit|tox\b|nox\b|"
+    r"(npm|pnpm|yarn|bun)( run)? test\b|make (test|check)\b|mvn\b[^\n]{0,200}\b(test|verify)\b|gradlew?\b[^\n]{0,200}\btest\b|"
+    r"dotnet test|unittest|ctest|python -m pytest|hatch (run )?test|playwright test|cypress run|mix test|"
+    r"swift test|bazel test|just test)"
+)
+LINT_CMD = rx(
+    r"\b(ruff|flake8|pylint|eslint|golangci-lint|rubocop|stylelint|shellcheck|hadolint|biome|"
+    r"prettier --check|black --check|(npm|pnpm|yarn)( run)? lint|make lint|pre-commit run|ktlint|clippy|"
+    r"super-linter|actionlint|markdownlint|yamllint|codespell)"
+)
+TYPE_CMD = rx(
+    r"\b(mypy|pyright|tsc\b|(npm|pnpm|yarn)( run)? (typecheck|type-check|types)|make typecheck|pytype|vue-tsc|flow check)"
+)
+CONTAINER_BUILD = rx(
+    r"(docker (buildx )?build|docker/build-push-action|buildah|kaniko|gcloud builds submit|"
+    r"ko build|jib|podman build|redhat-actions/buildah-build|docker compose build|spring-boot:build-image)"
+)
+CACHE = rx(
+    r"(actions/cache|cache:\s*['\"]?(npm|pip|yarn|pnpm|gradle|maven|poetry)|cache-from|cache=|--cache-from|"
+    r"enable-cache|setup-uv|cache-dependency-path|restore_cache|save_cache)"
+)
+ARTIFACT = rx(
+    r"(upload-artifact|docker push|build-push-action|twine upload|npm publish|pnpm publish|gh release|"
+    r"softprops/action-gh-release|goreleaser|pypa/gh-action-pypi-publish|uv publish|poetry publish|"
+    r"cargo publish|gcloud artifacts|artifacts:|helm push|mvn deploy|gradle publish)"
+)
+COVERAGE_FLAG = rx(
+    r"(--cov-fail-under|coverage report[^\n]{0,200}--fail-under|--coverage\.thresholds|--coverageThreshold|"
+    r"check-coverage|coverage:\s*minimum|fail_ci_if_error|--min-coverage|covr|diff-cover[^\n]{0,200}--fail-under|"
+    r"go-test-coverage)"
+)
+TEST_REPORT = rx(
+    r"(junit|--junitxml|junit-xml|codecov|coveralls|test-reporter|publish-unit-test-result|"
+    r"coverage\.xml|lcov|cobertura|sonar|reports:[^\S\n]*\n\s*junit|upload-artifact[^\n]{0,200}(report|coverage))"
+)
+E2E_CMD = rx(
+    r"(playwright test|npx playwright|cypress run|cypress-io/github-action|test:e2e|e2e|webdriver|selenium|"
+    r"testcafe|nightwatch|detox test)"
+)
+PERF_CMD = rx(
+    r"\b(k6 run|grafana/k6-action|locust|lhci|lighthouse|treosh/lighthouse-ci-action|bundlesize|size-limit|"
+    r"andresz1/size-limit-action|artillery|jmeter|gatling|pytest-benchmark|--benchmark|hyperfine|vegeta|wrk )"
+)
+DEPLOY_CMD = rx(
+    r"(gcloud (beta )?run deploy|gcloud app deploy|gcloud functions deploy|kubectl (apply|set image|rollout)|"
+    r"helm (upgrade|install)|helmfile|terraform apply|tofu apply|pulumi up|aws ecs update-service|"
+    r"aws lambda update-function|sam deploy|cdk deploy|serverless deploy|sls deploy|fly(ctl)? deploy|"
+    r"vercel (deploy|--prod)|netlify deploy|firebase deploy|az (webapp|containerapp|functionapp)|"
+    r"cf push|eb deploy|heroku|dokku|kamal deploy|ansible-playbook|skaffold (run|deploy)|argocd app sync|"
+    r"deploy-cloudrun|amazon-ecs-deploy|webapps-deploy|appleboy/ssh-action|rsync |scp |"
+    r"peaceiris/actions-gh-pages|actions/deploy-pages|JamesIves/github-pages-deploy-action|"
+    r"aws s3 sync|gsutil (-m )?rsync|railway up|render deploy|docker stack deploy|nomad job run|"
+    r"wrangler (deploy|publish)|cloudflare/wrangler-action|vercel-action|nwtgck/actions-netlify|"
+    r"(npm|pnpm|yarn) run deploy|make deploy|\./deploy|deploy\.sh)"
+)
+PUBLISH_CMD = rx(
+    r"(twine upload|npm publish|pnpm publish|yarn publish|pypa/gh-action-pypi-publish|uv publish|poetry publish|"
+    r"cargo publish|gem push|goreleaser|docker push|build-push-action|mvn deploy|gradle publish|"
+    r"changesets/action|release-please|semantic-release)"
+)
+SMOKE_CMD = rx(
+    r"(smoke|curl[^\n]{0,200}(health|status|ready)|wget[^\n]{0,200}health|wait-for|healthcheck|post-deploy|verify[- ]deploy|"
+    r"synthetic|--smoke)"
+)
+ROLLBACK = rx(
+    r"(rollback|roll back|rollout undo|helm rollback|--atomic|--to-revisions|update-traffic|revert-deploy|"
+    r"auto-rollback|abort|undo)"
+)
+PROGRESSIVE = rx(
+    r"(canary|blue[-_/ ]?green|--to-revisions|update-traffic|--no-traffic|traffic[-_ ]split|"
+    r"argo-rollouts|kind:\s*Rollout|flagger|weighted|trafficRouting|linear10Percent|AllAtOnce|"
+    r"CodeDeployDefault|progressive|gradual|--tag=)"
+)
 SECRET_SCAN = rx(r"(gitleaks|trufflehog|detect-secrets|git-secrets|ggshield|secretlint|talisman|whispers|kingfisher)")
-SAST = rx(r"(codeql|semgrep|bandit|gosec|brakeman|sonar|snyk code|njsscan|horusec|spotbugs|find-sec-bugs|"
-          r"eslint-plugin-security|psalm|phpstan --level|flawfinder|bearer)")
-DEP_SCAN = rx(r"(pip-audit|npm audit|yarn audit|pnpm audit|osv-scanner|snyk test|dependency-review-action|"
-              r"trivy fs|safety check|govulncheck|grype dir|cargo audit|cargo deny|bundler-audit|owasp dependency-check|"
-              r"dependency-check|retire|audit-ci|uv pip audit|osv)")
-CONTAINER_SCAN = rx(r"(trivy image|aquasecurity/trivy-action|grype|docker scout|snyk container|anchore|clair|"
-                    r"crane[^\n]{0,200}scan|dockle|hadolint|neuvector|prisma[^\n]{0,200}scan|trivy\b)")
-IAC_SCAN = rx(r"(checkov|tfsec|trivy config|kics|terrascan|kubesec|kube-linter|kubescape|polaris|conftest|"
-              r"tflint|bridgecrewio|datree|kube-score|trivy (fs|config)[^\n]{0,200}--scanners[^\n]{0,200}misconfig)")
-SBOM_SIGN = rx(r"(syft|cyclonedx|sbom|anchore/sbom-action|cosign|sigstore|slsa-github-generator|attest-build-provenance|"
-               r"actions/attest|in-toto|notation sign|provenance:\s*true)")
-TF_VALIDATE = rx(r"(terraform (fmt|validate|plan)|tofu (fmt|validate|plan)|tflint|setup-terraform|terragrunt (plan|validate)|"
-                 r"kubeconform|kubeval|helm lint|helm template|kustomize build|cfn-lint|pulumi preview|conftest)")
-NOTIFY = rx(r"(slack|msteams|teams|discord|pagerduty|opsgenie|sendgrid|mail|notify|webhook|8398a7/action-slack|"
-            r"rtCamp/action-slack-notify|action-notify)")
+SAST = rx(
+    r"(codeql|semgrep|bandit|gosec|brakeman|sonar|snyk code|njsscan|horusec|spotbugs|find-sec-bugs|"
+    r"eslint-plugin-security|psalm|phpstan --level|flawfinder|bearer)"
+)
+DEP_SCAN = rx(
+    r"(pip-audit|npm audit|yarn audit|pnpm audit|osv-scanner|snyk test|dependency-review-action|"
+    r"trivy fs|safety check|govulncheck|grype dir|cargo audit|cargo deny|bundler-audit|owasp dependency-check|"
+    r"dependency-check|retire|audit-ci|uv pip audit|osv)"
+)
+CONTAINER_SCAN = rx(
+    r"(trivy image|aquasecurity/trivy-action|grype|docker scout|snyk container|anchore|clair|"
+    r"crane[^\n]{0,200}scan|dockle|hadolint|neuvector|prisma[^\n]{0,200}scan|trivy\b)"
+)
+IAC_SCAN = rx(
+    r"(checkov|tfsec|trivy config|kics|terrascan|kubesec|kube-linter|kubescape|polaris|conftest|"
+    r"tflint|bridgecrewio|datree|kube-score|trivy (fs|config)[^\n]{0,200}--scanners[^\n]{0,200}misconfig)"
+)
+SBOM_SIGN = rx(
+    r"(syft|cyclonedx|sbom|anchore/sbom-action|cosign|sigstore|slsa-github-generator|attest-build-provenance|"
+    r"actions/attest|in-toto|notation sign|provenance:\s*true)"
+)
+TF_VALIDATE = rx(
+    r"(terraform (fmt|validate|plan)|tofu (fmt|validate|plan)|tflint|setup-terraform|terragrunt (plan|validate)|"
+    r"kubeconform|kubeval|helm lint|helm template|kustomize build|cfn-lint|pulumi preview|conftest)"
+)
+NOTIFY = rx(
+    r"(slack|msteams|teams|discord|pagerduty|opsgenie|sendgrid|mail|notify|webhook|8398a7/action-slack|"
+    r"rtCamp/action-slack-notify|action-notify)"
+)
 DEPLOY_WORD = re.compile(r"deploy|release|publish|prod|staging|rollout|ship", re.I)
-CLAIM_CI = rx(r"(github actions|gitlab ci|circleci|jenkins|ci/cd|\bci\b pipeline|continuous integration|"
-              r"continuous deployment|automated (deployment|deploys|testing|tests)|deployed automatically|"
-              r"actions/workflows/[^)\s]{1,200}/badge\.svg|badge\.svg\?branch|img\.shields\.io/github/actions|"
-              r"circleci\.com/gh/|travis-ci\.(org|com)/|gitlab\.com/[^)\s]{1,200}/badges/[^)\s]{1,200}/pipeline\.svg)")
+CLAIM_CI = rx(
+    r"(github actions|gitlab ci|circleci|jenkins|ci/cd|\bci\b pipeline|continuous integration|"
+    r"continuous deployment|automated (deployment|deploys|testing|tests)|deployed automatically|"
+    r"actions/workflows/[^)\s]{1,200}/badge\.svg|badge\.svg\?branch|img\.shields\.io/github/actions|"
+    r"circleci\.com/gh/|travis-ci\.(org|com)/|gitlab\.com/[^)\s]{1,200}/badges/[^)\s]{1,200}/pipeline\.svg)"
+)
 
 
 def job_is_deploy(pipeline: Pipeline, job: Job) -> bool:
     if job.environment:
         return True
     if DEPLOY_WORD.search(job.id) or DEPLOY_WORD.search(job.name or ""):
-        return any(DEPLOY_CMD.search(s.run or "") or DEPLOY_CMD.search(s.uses or "") or PUBLISH_CMD.search(
-            (s.run or "") + " " + (s.uses or "")) for s in job.steps) or bool(job.uses)
+        return any(
+            DEPLOY_CMD.search(s.run or "")
+            or DEPLOY_CMD.search(s.uses or "")
+            or PUBLISH_CMD.search((s.run or "") + " " + (s.uses or ""))
+            for s in job.steps
+        ) or bool(job.uses)
     return any(DEPLOY_CMD.search(s.run or "") or DEPLOY_CMD.search(s.uses or "") for s in job.steps)
 
 

@@ -4,6 +4,7 @@ Several jobs may record into one file at once (a nightly job overlapping a manua
 the database runs in WAL mode with a busy timeout, and each record is one `BEGIN IMMEDIATE`
 transaction, so writers queue instead of failing and nothing is lost.
 """
+
 from __future__ import annotations
 
 import functools
@@ -88,7 +89,9 @@ def connect(db: Path) -> sqlite3.Connection:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             conn.close()
-            raise StoreError(f"{db} was written by a newer vana-audit (schema {version}, this one knows {SCHEMA_VERSION})")
+            raise StoreError(
+                f"{db} was written by a newer vana-audit (schema {version}, this one knows {SCHEMA_VERSION})"
+            )
         if version < SCHEMA_VERSION:
             with _transaction(conn):
                 if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
@@ -117,12 +120,14 @@ class _transaction:
 
 def _store_errors(fn: Callable[..., T]) -> Callable[..., T]:
     """sqlite3's errors (a locked, read-only or foreign file) become StoreError naming the cause."""
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> T:
         try:
             return fn(*args, **kwargs)
         except sqlite3.Error as exc:
             raise StoreError(f"history database: {exc}") from exc
+
     return wrapper
 
 
@@ -141,14 +146,29 @@ def record(db: Path, result: ScanResult, repo_key: str, origin: str = "scan") ->
             "INSERT OR IGNORE INTO scans (repo_key, generated_at, ref, head_sha, overall, percent, level, "
             "dora_readiness, dora_max, failing_p0, origin, tool_version, result_json) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (repo_key, result.generated_at, result.target.ref, result.target.head_sha, result.score.overall,
-             result.score.percent, result.score.level, _int_or_none(readiness.get("score")),
-             _int_or_none(readiness.get("max")), p0, origin, __version__, payload))
+            (
+                repo_key,
+                result.generated_at,
+                result.target.ref,
+                result.target.head_sha,
+                result.score.overall,
+                result.score.percent,
+                result.score.level,
+                _int_or_none(readiness.get("score")),
+                _int_or_none(readiness.get("max")),
+                p0,
+                origin,
+                __version__,
+                payload,
+            ),
+        )
         if cursor.rowcount == 0:
             return None
         scan_id = int(cursor.lastrowid or 0)
-        conn.executemany("INSERT INTO category_scores (scan_id, category, score) VALUES (?, ?, ?)",
-                         [(scan_id, c.category.value, c.score) for c in result.categories])
+        conn.executemany(
+            "INSERT INTO category_scores (scan_id, category, score) VALUES (?, ?, ?)",
+            [(scan_id, c.category.value, c.score) for c in result.categories],
+        )
         return scan_id
 
 
@@ -164,11 +184,15 @@ def history(db: Path, repo_key: str) -> list[TrendPoint]:
     with closing(connect(db)) as conn:
         rows = conn.execute(
             "SELECT id, generated_at, ref, head_sha, overall, dora_readiness, failing_p0, origin FROM scans "
-            "WHERE repo_key = ? ORDER BY generated_at, id", (repo_key,)).fetchall()
+            "WHERE repo_key = ? ORDER BY generated_at, id",
+            (repo_key,),
+        ).fetchall()
         scores: dict[int, dict[str, float | None]] = {}
         for scan_id, category, score in conn.execute(
-                "SELECT c.scan_id, c.category, c.score FROM category_scores c JOIN scans s ON s.id = c.scan_id "
-                "WHERE s.repo_key = ?", (repo_key,)):
+            "SELECT c.scan_id, c.category, c.score FROM category_scores c JOIN scans s ON s.id = c.scan_id "
+            "WHERE s.repo_key = ?",
+            (repo_key,),
+        ):
             scores.setdefault(scan_id, {})[category] = score
     return [TrendPoint(r[0], r[1], r[2], r[3], r[4], scores.get(r[0], {}), r[5], r[6], r[7]) for r in rows]
 
@@ -184,8 +208,12 @@ def repo_keys(db: Path) -> list[tuple[str, int, str]]:
     if not db.exists():
         return []
     with closing(connect(db)) as conn:
-        return [(r[0], r[1], r[2]) for r in conn.execute(
-            "SELECT repo_key, COUNT(*), MAX(generated_at) FROM scans GROUP BY repo_key ORDER BY repo_key")]
+        return [
+            (r[0], r[1], r[2])
+            for r in conn.execute(
+                "SELECT repo_key, COUNT(*), MAX(generated_at) FROM scans GROUP BY repo_key ORDER BY repo_key"
+            )
+        ]
 
 
 def recorded_commits(db: Path, repo_key: str) -> set[str]:
@@ -193,6 +221,7 @@ def recorded_commits(db: Path, repo_key: str) -> set[str]:
 
 
 # -- which repository a scan belongs to ------------------------------------------------------
+
 
 def normalise_url(url: str) -> str:
     """A git URL without credentials, `.git` suffix or trailing slash; scp-style becomes ssh://."""

@@ -7,13 +7,14 @@ names its rule, or when every one of its evidence locations is covered (by a pat
 mark); when only some are, the finding stays and names the suppressed locations in its message.
 An expired suppression suppresses nothing and is itself a finding (rule GIT-009).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import fnmatch
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
 
 from . import safe_yaml
 from .collectors import ExcludeMatcher
@@ -60,9 +61,10 @@ def locate_suppressions(config: Config, text: str | None) -> tuple[LocatedSuppre
         except Exception:  # the config already parsed once; a second failure only loses line numbers
             lines = []
     origin = config.path or ".vana-audit.yml"
-    return tuple(LocatedSuppression(s.rule, s.reason, s.expires, s.paths, origin,
-                                    lines[i] if i < len(lines) else None)
-                 for i, s in enumerate(config.suppressions))
+    return tuple(
+        LocatedSuppression(s.rule, s.reason, s.expires, s.paths, origin, lines[i] if i < len(lines) else None)
+        for i, s in enumerate(config.suppressions)
+    )
 
 
 def _inline_marks(text: str) -> list[tuple[int, set[str], str]]:
@@ -96,8 +98,12 @@ class InlineMarks:
         return None
 
 
-def apply_suppressions(findings: Iterable[Finding], suppressions: Iterable[LocatedSuppression],
-                       read_text: Callable[[str], str | None], today: dt.date) -> list[Finding]:
+def apply_suppressions(
+    findings: Iterable[Finding],
+    suppressions: Iterable[LocatedSuppression],
+    read_text: Callable[[str], str | None],
+    today: dt.date,
+) -> list[Finding]:
     """Mark suppressed findings; never drops one."""
     active = [s for s in suppressions if not s.expired(today)]
     marks = InlineMarks(read_text)
@@ -122,15 +128,15 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Iterable[Locat
         elif reasons:
             kept = tuple(e for e in finding.evidence if e not in reasons)
             where = ", ".join(f"{e.location()} ({r})" for e, r in reasons.items())
-            result.append(replace(finding, evidence=kept,
-                                  message=f"{finding.message} (suppressed at {where})"))
+            result.append(replace(finding, evidence=kept, message=f"{finding.message} (suppressed at {where})"))
         else:
             result.append(finding)
     return result
 
 
-def suppression_problems(suppressions: Iterable[LocatedSuppression], findings: Iterable[Finding],
-                         rule_ids: Iterable[str], today: dt.date) -> list[Problem]:
+def suppression_problems(
+    suppressions: Iterable[LocatedSuppression], findings: Iterable[Finding], rule_ids: Iterable[str], today: dt.date
+) -> list[Problem]:
     """Suppressions naming no known rule; expired ones when the rule that reports them did not run."""
     findings = list(findings)
     known = set(rule_ids)

@@ -2,6 +2,7 @@
 
 Pure functions of the stored points (`store.TrendPoint`); the CLI reads the database and writes files.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,16 @@ from .model import Category
 from .store import TrendPoint
 
 EPSILON = 0.005
-SHORT_NAMES = {Category.BUILD: "Build", Category.TEST: "Test", Category.DEPLOY: "Deploy",
-               Category.SECURITY: "Security", Category.MONITORING: "Monitoring", Category.IAC: "IaC",
-               Category.GITOPS: "GitOps", Category.DOCS: "Docs"}
+SHORT_NAMES = {
+    Category.BUILD: "Build",
+    Category.TEST: "Test",
+    Category.DEPLOY: "Deploy",
+    Category.SECURITY: "Security",
+    Category.MONITORING: "Monitoring",
+    Category.IAC: "IaC",
+    Category.GITOPS: "GitOps",
+    Category.DOCS: "Docs",
+}
 # Colour-blind-safe palette (Okabe-Ito) for the eight categories; the overall line is black.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#999933", "#882255")
 
@@ -36,8 +44,10 @@ class Regression:
 
     def describe(self) -> str:
         where = self.point.ref or (self.point.head_sha or "")[:10] or "working tree"
-        return (f"{self.point.generated_at[:10]} {where}: {self.name} {self.before:.2f} → {self.after:.2f} "
-                f"({self.after - self.before:+.2f})")
+        return (
+            f"{self.point.generated_at[:10]} {where}: {self.name} {self.before:.2f} → {self.after:.2f} "
+            f"({self.after - self.before:+.2f})"
+        )
 
 
 def _value(point: TrendPoint, series: str) -> float | None:
@@ -78,9 +88,11 @@ def trend_rows(points: list[TrendPoint]) -> tuple[list[str], list[list[str]]]:
         ref = point.ref or ""
         if point.head_sha and point.origin != "backfill":  # a tag names its commit; a branch moves
             ref = (ref + " " if ref else "") + point.head_sha[:8]
-        rows.append([point.generated_at[:16].replace("T", " "), ref, cell(point, "overall")]
-                    + [cell(point, c.value) for c in Category]
-                    + ["" if point.dora_readiness is None else f"{point.dora_readiness}/4"])
+        rows.append(
+            [point.generated_at[:16].replace("T", " "), ref, cell(point, "overall")]
+            + [cell(point, c.value) for c in Category]
+            + ["" if point.dora_readiness is None else f"{point.dora_readiness}/4"]
+        )
     return header, rows
 
 
@@ -91,18 +103,23 @@ def _timestamp(text: str) -> float:
         return 0.0
 
 
-def render_trend_svg(points: list[TrendPoint], title: str = "vana-audit score trend",
-                     width: int = 820, height: int = 360) -> str:
+def render_trend_svg(
+    points: list[TrendPoint], title: str = "vana-audit score trend", width: int = 820, height: int = 360
+) -> str:
     """A self-contained SVG line chart: overall score (black) and each category over time."""
     esc = html.escape
     left, right, top, bottom = 48, 150, 36, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}" '
-           'font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">'),
-           f"<title>{esc(title)}</title>",
-           f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-           f'<text x="{left}" y="22" font-size="15" font-weight="600" fill="#222">{esc(title)}</text>']
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}" '
+            'font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">'
+        ),
+        f"<title>{esc(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="{left}" y="22" font-size="15" font-weight="600" fill="#222">{esc(title)}</text>',
+    ]
 
     def y_of(score: float) -> float:
         return top + plot_h - (max(1.0, min(5.0, score)) - 1.0) / 4.0 * plot_h
@@ -112,8 +129,10 @@ def render_trend_svg(points: list[TrendPoint], title: str = "vana-audit score tr
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e3e3e3"/>')
         out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{level}</text>')
     if not points:
-        out.append(f'<text x="{left + plot_w / 2}" y="{top + plot_h / 2}" text-anchor="middle" fill="#777">'
-                   "no recorded scans</text></svg>")
+        out.append(
+            f'<text x="{left + plot_w / 2}" y="{top + plot_h / 2}" text-anchor="middle" fill="#777">'
+            "no recorded scans</text></svg>"
+        )
         return "\n".join(out) + "\n"
 
     times = [_timestamp(p.generated_at) for p in points]
@@ -124,10 +143,14 @@ def render_trend_svg(points: list[TrendPoint], title: str = "vana-audit score tr
         xs = [left + (t - min(times)) / span * plot_w for t in times]
     label_idx = sorted({0, len(points) - 1} | {round(i * (len(points) - 1) / 4) for i in range(5)})
     for i in label_idx:
-        out.append(f'<text x="{xs[i]:.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="#555">'
-                   f"{esc(points[i].generated_at[:10])}</text>")
+        out.append(
+            f'<text x="{xs[i]:.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="#555">'
+            f"{esc(points[i].generated_at[:10])}</text>"
+        )
     regressions = {(r.point.scan_id, r.series) for r in find_regressions(points)}
-    series = [(c.value, SHORT_NAMES[c], PALETTE[i], 1.5) for i, c in enumerate(Category)] + [("overall", "Overall", "#111111", 3.0)]
+    series = [(c.value, SHORT_NAMES[c], PALETTE[i], 1.5) for i, c in enumerate(Category)] + [
+        ("overall", "Overall", "#111111", 3.0)
+    ]
     legend_y = top
     for key, name, colour, stroke in series:
         coords = [(x, _value(p, key), p) for x, p in zip(xs, points)]
@@ -135,18 +158,27 @@ def render_trend_svg(points: list[TrendPoint], title: str = "vana-audit score tr
         if not known:
             continue
         path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y_of(v):.1f}" for i, (x, v, _p) in enumerate(known))
-        out.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{stroke}" '
-                   f'stroke-linejoin="round"><title>{esc(name)}</title></path>')
+        out.append(
+            f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{stroke}" '
+            f'stroke-linejoin="round"><title>{esc(name)}</title></path>'
+        )
         for x, v, p in known:
             dropped = (p.scan_id, key) in regressions
             fill = "#d62728" if dropped else colour
             radius = 4.5 if dropped else (3.5 if key == "overall" else 2.5)
-            tip = f"{name} {v:.2f} — {p.generated_at[:10]} {p.ref or (p.head_sha or '')[:8]}" + (" (regression)" if dropped else "")
-            out.append(f'<circle cx="{x:.1f}" cy="{y_of(v):.1f}" r="{radius}" fill="{fill}"><title>{esc(tip)}</title></circle>')
-        out.append(f'<line x1="{left + plot_w + 16}" y1="{legend_y:.1f}" x2="{left + plot_w + 36}" y2="{legend_y:.1f}" '
-                   f'stroke="{colour}" stroke-width="{stroke}"/>')
-        out.append(f'<text x="{left + plot_w + 42}" y="{legend_y + 4:.1f}" fill="#222">{esc(name)} '
-                   f"{known[-1][1]:.2f}</text>")
+            tip = f"{name} {v:.2f} — {p.generated_at[:10]} {p.ref or (p.head_sha or '')[:8]}" + (
+                " (regression)" if dropped else ""
+            )
+            out.append(
+                f'<circle cx="{x:.1f}" cy="{y_of(v):.1f}" r="{radius}" fill="{fill}"><title>{esc(tip)}</title></circle>'
+            )
+        out.append(
+            f'<line x1="{left + plot_w + 16}" y1="{legend_y:.1f}" x2="{left + plot_w + 36}" y2="{legend_y:.1f}" '
+            f'stroke="{colour}" stroke-width="{stroke}"/>'
+        )
+        out.append(
+            f'<text x="{left + plot_w + 42}" y="{legend_y + 4:.1f}" fill="#222">{esc(name)} {known[-1][1]:.2f}</text>'
+        )
         legend_y += 20
     if regressions:
         out.append(f'<circle cx="{left + plot_w + 26}" cy="{legend_y:.1f}" r="4.5" fill="#d62728"/>')

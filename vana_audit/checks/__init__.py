@@ -1,9 +1,10 @@
 """Rules that need code. Third parties ship theirs the same way, through the
 `vana_audit.rules` entry-point group: a callable returning a list of `PythonRule`."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..engine import RuleResult
 from ..facts import Facts

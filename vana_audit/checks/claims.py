@@ -1,11 +1,12 @@
 """Documentation that claims what the repository does not have: the seed's headline finding."""
+
 from __future__ import annotations
 
 from ..engine import RuleResult
-from . import PythonRule
 from ..facts import Facts
 from ..model import Category, Evidence, Outcome, Priority, RuleDocs, RuleMeta, Severity
 from ..signals import Signals
+from . import PythonRule
 
 CLAIMED_CI = RuleMeta(
     id="DOC-001",
@@ -16,19 +17,27 @@ CLAIMED_CI = RuleMeta(
     severity=Severity.CRITICAL,
     priority=Priority.P0,
     effort_days=(2, 3),
-    remediation=("Either add the pipeline the documentation describes (start with a workflow that runs the tests "
-                 "on every push and pull request) or correct the documentation so nobody relies on checks that "
-                 "never run."),
+    remediation=(
+        "Either add the pipeline the documentation describes (start with a workflow that runs the tests "
+        "on every push and pull request) or correct the documentation so nobody relies on checks that "
+        "never run."
+    ),
     docs=RuleDocs(
-        what=("Looks for README or docs lines that claim a CI/CD pipeline (GitHub Actions, GitLab CI, "
-              "\"automated deployment\", a CI badge) and checks that a pipeline definition with at least one job "
-              "exists in the repository."),
-        why=("A documented pipeline that does not exist is worse than none: reviewers and users assume tests, "
-             "security scans and deploy checks run when nothing runs. Untested code reaches production under a "
-             "claim of safety."),
-        how=("Create the workflow the README promises, for instance `.github/workflows/ci.yml` running the test, "
-             "lint and type-check commands the project already has, or remove the claim and the badge until it "
-             "exists."),
+        what=(
+            "Looks for README or docs lines that claim a CI/CD pipeline (GitHub Actions, GitLab CI, "
+            '"automated deployment", a CI badge) and checks that a pipeline definition with at least one job '
+            "exists in the repository."
+        ),
+        why=(
+            "A documented pipeline that does not exist is worse than none: reviewers and users assume tests, "
+            "security scans and deploy checks run when nothing runs. Untested code reaches production under a "
+            "claim of safety."
+        ),
+        how=(
+            "Create the workflow the README promises, for instance `.github/workflows/ci.yml` running the test, "
+            "lint and type-check commands the project already has, or remove the claim and the badge until it "
+            "exists."
+        ),
         example="""name: CI
 on:
   push:
@@ -45,8 +54,10 @@ jobs:
       - run: uv sync --frozen
       - run: uv run pytest --cov --cov-fail-under=85
 """,
-        references=("https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions",
-                    "seed review: 'CLAIMED BUT NOT IMPLEMENTED'"),
+        references=(
+            "https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions",
+            "seed review: 'CLAIMED BUT NOT IMPLEMENTED'",
+        ),
     ),
     tags=("claims", "ci"),
     files_to_create=(".github/workflows/ci.yml",),
@@ -61,11 +72,17 @@ def claimed_ci(facts: Facts, signals: Signals) -> RuleResult:
         return RuleResult(Outcome.NOT_APPLICABLE, "the documentation claims no CI/CD pipeline")
     pipeline = signals["ci.present"]
     if pipeline.truthy:
-        return RuleResult(Outcome.PASS, "the documented CI/CD pipeline exists", claims.evidence[:1] + pipeline.evidence[:1])
+        return RuleResult(
+            Outcome.PASS, "the documented CI/CD pipeline exists", claims.evidence[:1] + pipeline.evidence[:1]
+        )
     absence = signals["ci.placeholder_only"].evidence or (
-        Evidence(".github/workflows/", None, "no pipeline definition for any CI provider"),)
-    return RuleResult(Outcome.FAIL, "CLAIMED BUT NOT IMPLEMENTED: the documentation describes a CI/CD pipeline, "
-                      "but the repository defines none", tuple(claims.evidence) + tuple(absence))
+        Evidence(".github/workflows/", None, "no pipeline definition for any CI provider"),
+    )
+    return RuleResult(
+        Outcome.FAIL,
+        "CLAIMED BUT NOT IMPLEMENTED: the documentation describes a CI/CD pipeline, but the repository defines none",
+        tuple(claims.evidence) + tuple(absence),
+    )
 
 
 RULES = [PythonRule(CLAIMED_CI, claimed_ci)]

@@ -1,4 +1,5 @@
 """`vana-audit batch`: audit a list of repositories in parallel and write a leaderboard."""
+
 from __future__ import annotations
 
 import sys
@@ -11,19 +12,45 @@ from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors
 
 @click.command()
 @click.argument("repo_list", metavar="LIST", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Directory for the reports and the leaderboard.")
-@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
-              help="Repositories audited at once, each in its own process.")
-@click.option("--shard", metavar="I/N", help="Audit only shard I of N (I from 0): entries whose position in LIST "
-              "modulo N is I. Combine the shards' outputs with `vana-audit merge`.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Directory for the reports and the leaderboard.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Repositories audited at once, each in its own process.",
+)
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Audit only shard I of N (I from 0): entries whose position in LIST "
+    "modulo N is I. Combine the shards' outputs with `vana-audit merge`.",
+)
 @click.option("--no-history", is_flag=True, help="Skip git history (no DORA estimates; faster).")
-@click.option("--dora-year", type=click.Choice(["2021", "2023", "2024"]), help="DORA cluster bands to classify against.")
+@click.option(
+    "--dora-year", type=click.Choice(["2021", "2023", "2024"]), help="DORA cluster bands to classify against."
+)
 @click.option("--fail-on-error", is_flag=True, help="Exit 1 when any repository could not be audited.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @handle_errors
-def batch(repo_list: str, out_dir: Path, jobs: int, shard: str | None, no_history: bool, dora_year: str | None,
-          fail_on_error: bool, quiet: bool) -> None:
+def batch(
+    repo_list: str,
+    out_dir: Path,
+    jobs: int,
+    shard: str | None,
+    no_history: bool,
+    dora_year: str | None,
+    fail_on_error: bool,
+    quiet: bool,
+) -> None:
     """Audit every repository in LIST and write each report and an organisation leaderboard.
 
     LIST is a file (or - for standard input) with one local path or git URL a line; blank lines
@@ -65,8 +92,13 @@ def batch(repo_list: str, out_dir: Path, jobs: int, shard: str | None, no_histor
     if quiet or not items:
         outcomes = run_batch(items, out_dir, jobs, options, locations=locations)
     elif sys.stderr.isatty():
-        with click.progressbar(length=len(items), label=f"{label}auditing {len(items)} repositories",
-                               file=sys.stderr, show_pos=True, show_eta=True) as bar:
+        with click.progressbar(
+            length=len(items),
+            label=f"{label}auditing {len(items)} repositories",
+            file=sys.stderr,
+            show_pos=True,
+            show_eta=True,
+        ) as bar:
             outcomes = run_batch(items, out_dir, jobs, options, on_done=lambda _o: bar.update(1), locations=locations)
     else:  # a CI log: one line a repository
         count = [0]
@@ -84,8 +116,11 @@ def batch(repo_list: str, out_dir: Path, jobs: int, shard: str | None, no_histor
     failed = [o for o in outcomes if not o.ok]
     if not quiet:
         summary = board["summary"]
-        click.echo(f"{label}{summary['audited']} audited, {summary['failed']} failed; wrote "
-                   + ", ".join(str(p) for p in written), err=True)
+        click.echo(
+            f"{label}{summary['audited']} audited, {summary['failed']} failed; wrote "
+            + ", ".join(str(p) for p in written),
+            err=True,
+        )
         for outcome in failed:
             click.echo(f"  failed: {outcome.entry}: {outcome.error}", err=True)
     if fail_on_error and failed:

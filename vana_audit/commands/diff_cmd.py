@@ -1,4 +1,5 @@
 """`vana-audit diff`: a pull-request scorecard comparing two git refs, read from git objects."""
+
 from __future__ import annotations
 
 import os
@@ -14,20 +15,51 @@ from ..cli import EXIT_GATE, handle_errors, progress_printer
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--base", "base_ref", required=True, help="The ref the change starts from, e.g. origin/main.")
 @click.option("--head", "head_ref", default="HEAD", show_default=True, help="The ref of the change.")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True,
-              help="Format written to standard output.")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
-              help="Also write to a file: .json gets JSON, anything else the Markdown comment. Repeatable.")
-@click.option("--fail-on-regression", is_flag=True,
-              help="Exit 1 when the overall or a category score drops, or a new P0 finding appears.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Configuration file (default: .vana-audit.yml as committed at each ref).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="Format written to standard output.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also write to a file: .json gets JSON, anything else the Markdown comment. Repeatable.",
+)
+@click.option(
+    "--fail-on-regression",
+    is_flag=True,
+    help="Exit 1 when the overall or a category score drops, or a new P0 finding appears.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Configuration file (default: .vana-audit.yml as committed at each ref).",
+)
 @click.option("--no-history", is_flag=True, help="Skip git history (no DORA estimates).")
-@click.option("--dora-year", type=click.Choice(["2021", "2023", "2024"]), help="DORA cluster bands to classify against.")
+@click.option(
+    "--dora-year", type=click.Choice(["2021", "2023", "2024"]), help="DORA cluster bands to classify against."
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on standard error.")
 @handle_errors
-def diff(path: Path, base_ref: str, head_ref: str, fmt: str, outputs: tuple[Path, ...], fail_on_regression: bool,
-         config_path: Path | None, no_history: bool, dora_year: str | None, quiet: bool) -> None:
+def diff(
+    path: Path,
+    base_ref: str,
+    head_ref: str,
+    fmt: str,
+    outputs: tuple[Path, ...],
+    fail_on_regression: bool,
+    config_path: Path | None,
+    no_history: bool,
+    dora_year: str | None,
+    quiet: bool,
+) -> None:
     """Compare the scores of two refs of the repository at PATH and write a PR comment.
 
     Both refs are scanned straight from the object database: nothing is checked out and the
@@ -43,12 +75,22 @@ def diff(path: Path, base_ref: str, head_ref: str, fmt: str, outputs: tuple[Path
     for ref in (base_ref, head_ref):
         if progress:
             progress(f"scanning {ref}")
-        results.append(run_scan(path, ref=ref, config_path=config_path, with_history=not no_history,
-                                progress=progress, dora_year=int(dora_year) if dora_year else None))
+        results.append(
+            run_scan(
+                path,
+                ref=ref,
+                config_path=config_path,
+                with_history=not no_history,
+                progress=progress,
+                dora_year=int(dora_year) if dora_year else None,
+            )
+        )
     result = compare(results[0], results[1])
     markdown = render_diff_markdown(result)
-    rendered = {"md": markdown, "json": render_diff_json(result) if fmt == "json" or any(
-        o.suffix.lower() == ".json" for o in outputs) else ""}
+    rendered = {
+        "md": markdown,
+        "json": render_diff_json(result) if fmt == "json" or any(o.suffix.lower() == ".json" for o in outputs) else "",
+    }
     for output in outputs:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(rendered["json" if output.suffix.lower() == ".json" else "md"], encoding="utf-8")

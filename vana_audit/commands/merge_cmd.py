@@ -1,4 +1,5 @@
 """`vana-audit merge`: combine the outputs of `batch --shard` runs into one leaderboard."""
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,17 @@ from ..cli import EXIT_USAGE, handle_errors
 
 
 @click.command()
-@click.argument("dirs", metavar="DIR...", nargs=-1, required=True,
-                type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Directory for the merged leaderboard and the reports of every shard.")
+@click.argument(
+    "dirs", metavar="DIR...", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False, exists=True)
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Directory for the merged leaderboard and the reports of every shard.",
+)
 @click.option("--no-reports", is_flag=True, help="Do not copy the per-repository reports into the output.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
 @handle_errors
@@ -38,8 +46,9 @@ def merge(dirs: tuple[Path, ...], out_dir: Path, no_reports: bool, quiet: bool) 
             board = json.loads(source.read_text(encoding="utf-8"))
             outcomes = outcomes_of(board)
         except FileNotFoundError:
-            click.echo(f"Error: {directory} holds no leaderboard.json; is it the -o directory of `vana-audit batch`?",
-                       err=True)
+            click.echo(
+                f"Error: {directory} holds no leaderboard.json; is it the -o directory of `vana-audit batch`?", err=True
+            )
             sys.exit(EXIT_USAGE)
         except (ValueError, TypeError, KeyError) as exc:
             click.echo(f"Error: {source} is not a vana-audit leaderboard: {exc}", err=True)
@@ -58,12 +67,16 @@ def merge(dirs: tuple[Path, ...], out_dir: Path, no_reports: bool, quiet: bool) 
     if len(list_sizes) > 1:
         click.echo(f"warning: the shards were cut from lists of different lengths ({sorted(list_sizes)})", err=True)
     outcomes = sorted(by_index.values(), key=lambda o: o.index)
-    board = build_leaderboard(outcomes, generated_at=utc_now(), list_size=max(list_sizes) if list_sizes else None,
-                              shards=shards)
+    board = build_leaderboard(
+        outcomes, generated_at=utc_now(), list_size=max(list_sizes) if list_sizes else None, shards=shards
+    )
     written = write_leaderboard(out_dir, board)
     if board["missing_shards"]:
         click.echo("warning: no output for shard(s) " + ", ".join(board["missing_shards"]), err=True)
     if not quiet:
         s = board["summary"]
-        click.echo(f"merged {len(dirs)} director{'y' if len(dirs) == 1 else 'ies'}: {s['audited']} audited, "
-                   f"{s['failed']} failed; wrote " + ", ".join(str(p) for p in written), err=True)
+        click.echo(
+            f"merged {len(dirs)} director{'y' if len(dirs) == 1 else 'ies'}: {s['audited']} audited, "
+            f"{s['failed']} failed; wrote " + ", ".join(str(p) for p in written),
+            err=True,
+        )

@@ -1,4 +1,5 @@
 """`vana-audit rules list|show|validate`."""
+
 from __future__ import annotations
 
 import sys
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_USAGE, handle_errors, progress_printer
+from ..cli import EXIT_USAGE, handle_errors
 
 
 @click.group()
@@ -15,7 +16,9 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option("--category", type=click.Choice(["build", "test", "deploy", "security", "monitoring", "iac", "gitops", "docs"]))
+@click.option(
+    "--category", type=click.Choice(["build", "test", "deploy", "security", "monitoring", "iac", "gitops", "docs"])
+)
 @click.option("--level", type=click.IntRange(2, 5))
 @click.option("--priority", type=click.Choice(["P0", "P1", "P2"]))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -29,12 +32,33 @@ def rules_list(category: str | None, level: int | None, priority: str | None, fm
     from ..engine import load_rules
 
     metas = [r.meta for r in load_rules()]
-    metas = [m for m in metas if (not category or m.category.value == category) and (not level or m.level == level)
-             and (not priority or m.priority.value == priority)]
+    metas = [
+        m
+        for m in metas
+        if (not category or m.category.value == category)
+        and (not level or m.level == level)
+        and (not priority or m.priority.value == priority)
+    ]
     if fmt == "json":
-        click.echo(json.dumps([{"id": m.id, "title": m.title, "category": m.category.value, "level": m.level,
-                                "weight": m.weight, "severity": m.severity.value, "priority": m.priority.value,
-                                "effort": m.effort_text, "profiles": list(m.profiles)} for m in metas], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "title": m.title,
+                        "category": m.category.value,
+                        "level": m.level,
+                        "weight": m.weight,
+                        "severity": m.severity.value,
+                        "priority": m.priority.value,
+                        "effort": m.effort_text,
+                        "profiles": list(m.profiles),
+                    }
+                    for m in metas
+                ],
+                indent=2,
+            )
+        )
         return
     rows = [[m.id, m.category.value, m.level, m.priority.value, m.severity.value, m.title] for m in metas]
     click.echo(tabulate(rows, headers=["ID", "Category", "Level", "Priority", "Severity", "Title"], tablefmt="simple"))
@@ -53,11 +77,18 @@ def rules_show(rule_id: str) -> None:
         click.echo(f"Error: no rule {rule_id!r} (see `vana-audit rules list`)", err=True)
         sys.exit(EXIT_USAGE)
     d = meta.docs
-    click.echo(f"{meta.id}: {meta.title}\n"
-               f"category {meta.category.value} · level {meta.level} · {meta.priority.value} · "
-               f"severity {meta.severity.value} · effort {meta.effort_text} · profiles {', '.join(meta.profiles)}\n")
-    for heading, body in (("What it checks", d.what), ("Why it matters", d.why), ("How to fix", d.how),
-                          ("Example", d.example), ("References", "\n".join(f"- {r}" for r in d.references))):
+    click.echo(
+        f"{meta.id}: {meta.title}\n"
+        f"category {meta.category.value} · level {meta.level} · {meta.priority.value} · "
+        f"severity {meta.severity.value} · effort {meta.effort_text} · profiles {', '.join(meta.profiles)}\n"
+    )
+    for heading, body in (
+        ("What it checks", d.what),
+        ("Why it matters", d.why),
+        ("How to fix", d.how),
+        ("Example", d.example),
+        ("References", "\n".join(f"- {r}" for r in d.references)),
+    ):
         click.echo(f"## {heading}\n{body}\n")
 
 

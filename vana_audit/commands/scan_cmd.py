@@ -1,4 +1,5 @@
 """`vana-audit scan`: scan one repository and write reports."""
+
 from __future__ import annotations
 
 import sys
@@ -12,27 +13,63 @@ from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
 
 @click.command()
 @click.argument("path", default=".")  # a directory or a git URL (https://, ssh://, git@, file://)
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "md", "html", "sarif"]), default="terminal",
-              show_default=True, help="Format written to standard output (PDF only to a file, with -o).")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
-              help="Write a report file; the format comes from the extension: .json, .md, .html, .pdf, "
-                   ".sarif (or .sarif.json), .txt. Repeatable.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "json", "md", "html", "sarif"]),
+    default="terminal",
+    show_default=True,
+    help="Format written to standard output (PDF only to a file, with -o).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Write a report file; the format comes from the extension: .json, .md, .html, .pdf, "
+    ".sarif (or .sarif.json), .txt. Repeatable.",
+)
 @click.option("--ref", help="Scan this git ref from the object database instead of the working tree.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Configuration file (default: .vana-audit.yml in the repository).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Configuration file (default: .vana-audit.yml in the repository).",
+)
 @click.option("--fail-under", type=click.FloatRange(0, 5), help="Exit 1 when the overall score is below this.")
 @click.option("--no-history", is_flag=True, help="Skip git history (no DORA estimates).")
-@click.option("--dora-year", type=click.Choice(["2021", "2023", "2024"]), help="DORA cluster bands to classify against.")
+@click.option(
+    "--dora-year", type=click.Choice(["2021", "2023", "2024"]), help="DORA cluster bands to classify against."
+)
 @click.option("--window-days", type=click.IntRange(1), help="History window for DORA estimates (default 90).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on standard error.")
 @click.option("--record", is_flag=True, help="Store the result in the history database (see `vana-audit trend`).")
-@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), envvar="VANA_AUDIT_DB",
-              help="History database for --record (default: history.sqlite3 in the user data directory; env VANA_AUDIT_DB).")
-@click.option("--repo-key", help="Name the repository in the history database (default: its origin URL, else its path).")
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="VANA_AUDIT_DB",
+    help="History database for --record (default: history.sqlite3 in the user data directory; env VANA_AUDIT_DB).",
+)
+@click.option(
+    "--repo-key", help="Name the repository in the history database (default: its origin URL, else its path)."
+)
 @handle_errors
-def scan(path: str, fmt: str, outputs: tuple[Path, ...], ref: str | None, config_path: Path | None,
-         fail_under: float | None, no_history: bool, dora_year: str | None, window_days: int | None,
-         quiet: bool, record: bool = False, db: Path | None = None, repo_key: str | None = None) -> None:
+def scan(
+    path: str,
+    fmt: str,
+    outputs: tuple[Path, ...],
+    ref: str | None,
+    config_path: Path | None,
+    fail_under: float | None,
+    no_history: bool,
+    dora_year: str | None,
+    window_days: int | None,
+    quiet: bool,
+    record: bool = False,
+    db: Path | None = None,
+    repo_key: str | None = None,
+) -> None:
     """Scan the repository at PATH (default: the current directory).
 
     PATH may also be a git URL: it is cloned into a temporary directory (full history and tags,
@@ -44,14 +81,21 @@ def scan(path: str, fmt: str, outputs: tuple[Path, ...], ref: str | None, config
     for output in outputs:
         out_fmt = OutputFormat.from_extension(output.name)
         if out_fmt is None:
-            raise click.UsageError(f"cannot tell the format of {output.name!r}: use .json, .md, .html, .pdf, "
-                                   ".sarif, .sarif.json or .txt")
+            raise click.UsageError(
+                f"cannot tell the format of {output.name!r}: use .json, .md, .html, .pdf, .sarif, .sarif.json or .txt"
+            )
         formats.append((output, out_fmt))
     from ..remote import scan_target
 
-    result, url = scan_target(path, ref=ref, config_path=config_path, with_history=not no_history,
-                              progress=progress_printer(quiet), dora_year=int(dora_year) if dora_year else None,
-                              window_days=window_days)
+    result, url = scan_target(
+        path,
+        ref=ref,
+        config_path=config_path,
+        with_history=not no_history,
+        progress=progress_printer(quiet),
+        dora_year=int(dora_year) if dora_year else None,
+        window_days=window_days,
+    )
     source: Any = result
     if record or db is not None:  # with history at hand, the reports chart the trend
         from .. import store

@@ -1,4 +1,5 @@
 """`vana-audit trend`: score over time from the history database, regressions flagged."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,9 @@ def release_tags(repo: Path, pattern: str | None) -> list[tuple[str, str, str]]:
     return sorted(tags, key=lambda t: (t[1], t[0]))
 
 
-def backfill(repo: Path, db: Path, key: str, *, pattern: str | None, max_tags: int, with_history: bool,
-             say) -> tuple[int, int, list[str]]:  # type: ignore[no-untyped-def]
+def backfill(
+    repo: Path, db: Path, key: str, *, pattern: str | None, max_tags: int, with_history: bool, say
+) -> tuple[int, int, list[str]]:  # type: ignore[no-untyped-def]
     """Scan the newest `max_tags` release tags from git objects and record them; returns (added, skipped, errors)."""
     from .. import store
     from ..gitcmd import GitError
@@ -79,28 +81,64 @@ def backfill(repo: Path, db: Path, key: str, *, pattern: str | None, max_tags: i
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), envvar="VANA_AUDIT_DB",
-              help="History database (default: history.sqlite3 in the user data directory; env VANA_AUDIT_DB).")
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="VANA_AUDIT_DB",
+    help="History database (default: history.sqlite3 in the user data directory; env VANA_AUDIT_DB).",
+)
 @click.option("--repo-key", help="The repository's name in the database (default: its origin URL, else its path).")
-@click.option("--backfill-tags", is_flag=True,
-              help="First scan past release tags from git objects (no checkout) and record them, dated by the tag.")
-@click.option("--tag-pattern", metavar="GLOB", help="Which tags --backfill-tags scans (default: release versions, "
-              "e.g. v1.2.3, pkg@1.2.3; pre-releases skipped).")
-@click.option("--max-tags", type=click.IntRange(0), default=25, show_default=True,
-              help="Backfill at most this many of the newest matching tags (0: all).")
+@click.option(
+    "--backfill-tags",
+    is_flag=True,
+    help="First scan past release tags from git objects (no checkout) and record them, dated by the tag.",
+)
+@click.option(
+    "--tag-pattern",
+    metavar="GLOB",
+    help="Which tags --backfill-tags scans (default: release versions, e.g. v1.2.3, pkg@1.2.3; pre-releases skipped).",
+)
+@click.option(
+    "--max-tags",
+    type=click.IntRange(0),
+    default=25,
+    show_default=True,
+    help="Backfill at most this many of the newest matching tags (0: all).",
+)
 @click.option("--no-history", is_flag=True, help="Backfill without reading git history (faster; no DORA estimates).")
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True,
-              help="Format written to standard output.")
-@click.option("--image", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the trend as an SVG chart to this file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
+    help="Format written to standard output.",
+)
+@click.option(
+    "--image", type=click.Path(path_type=Path, dir_okay=False), help="Write the trend as an SVG chart to this file."
+)
 @click.option("--last", type=click.IntRange(1), help="Show only the newest N scans.")
-@click.option("--fail-on-regression", is_flag=True,
-              help="Exit 1 when the newest scan scores lower than the one before (overall or any category).")
+@click.option(
+    "--fail-on-regression",
+    is_flag=True,
+    help="Exit 1 when the newest scan scores lower than the one before (overall or any category).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on standard error.")
 @handle_errors
-def trend(path: Path, db: Path | None, repo_key: str | None, backfill_tags: bool, tag_pattern: str | None,
-          max_tags: int, no_history: bool, fmt: str, image: Path | None, last: int | None,
-          fail_on_regression: bool, quiet: bool) -> None:
+def trend(
+    path: Path,
+    db: Path | None,
+    repo_key: str | None,
+    backfill_tags: bool,
+    tag_pattern: str | None,
+    max_tags: int,
+    no_history: bool,
+    fmt: str,
+    image: Path | None,
+    last: int | None,
+    fail_on_regression: bool,
+    quiet: bool,
+) -> None:
     """Show the maturity score of the repository at PATH over time, per category.
 
     Reads scans recorded with `vana-audit scan --record`; with --backfill-tags it first scans past
@@ -117,13 +155,16 @@ def trend(path: Path, db: Path | None, repo_key: str | None, backfill_tags: bool
     say = (lambda message: None) if quiet else (lambda message: click.echo(f"… {message}", err=True))
     try:
         if backfill_tags:
-            added, skipped, errors = backfill(path, database, key, pattern=tag_pattern, max_tags=max_tags,
-                                              with_history=not no_history, say=say)
+            added, skipped, errors = backfill(
+                path, database, key, pattern=tag_pattern, max_tags=max_tags, with_history=not no_history, say=say
+            )
             for error in errors:
                 click.echo(f"warning: {error}", err=True)
             if not quiet:
-                click.echo(f"backfilled {added} tag(s) into {database}" + (f", {skipped} already recorded" if skipped else ""),
-                           err=True)
+                click.echo(
+                    f"backfilled {added} tag(s) into {database}" + (f", {skipped} already recorded" if skipped else ""),
+                    err=True,
+                )
         points = store.history(database, key)
     except store.StoreError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -139,18 +180,45 @@ def trend(path: Path, db: Path | None, repo_key: str | None, backfill_tags: bool
         if not quiet:
             click.echo(f"wrote {image}", err=True)
     if fmt == "json":
-        click.echo(json.dumps({
-            "repo_key": key, "db": str(database),
-            "points": [{"generated_at": p.generated_at, "ref": p.ref, "head_sha": p.head_sha, "overall": p.overall,
-                        "categories": p.categories, "dora_readiness": p.dora_readiness, "failing_p0": p.failing_p0,
-                        "origin": p.origin} for p in points],
-            "regressions": [{"generated_at": r.point.generated_at, "ref": r.point.ref, "series": r.series,
-                             "before": r.before, "after": r.after} for r in regressions],
-        }, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "repo_key": key,
+                    "db": str(database),
+                    "points": [
+                        {
+                            "generated_at": p.generated_at,
+                            "ref": p.ref,
+                            "head_sha": p.head_sha,
+                            "overall": p.overall,
+                            "categories": p.categories,
+                            "dora_readiness": p.dora_readiness,
+                            "failing_p0": p.failing_p0,
+                            "origin": p.origin,
+                        }
+                        for p in points
+                    ],
+                    "regressions": [
+                        {
+                            "generated_at": r.point.generated_at,
+                            "ref": r.point.ref,
+                            "series": r.series,
+                            "before": r.before,
+                            "after": r.after,
+                        }
+                        for r in regressions
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     elif not points:
         known = [k for k, _n, _t in store.repo_keys(database)]
-        click.echo(f"No recorded scans of {key} in {database}.\nRecord one with `vana-audit scan --record`, "
-                   "or fill the history from release tags with `vana-audit trend --backfill-tags`.")
+        click.echo(
+            f"No recorded scans of {key} in {database}.\nRecord one with `vana-audit scan --record`, "
+            "or fill the history from release tags with `vana-audit trend --backfill-tags`."
+        )
         if known:
             click.echo("Repositories in this database (use --repo-key): " + ", ".join(known))
     else:

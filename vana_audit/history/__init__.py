@@ -4,6 +4,7 @@
 window and a lookback before it, and returns `HistoryFacts`: the habits rules read and the
 year-independent DORA estimates that `readiness.build_dora` classifies.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -55,8 +56,9 @@ class LogRead:
     last_active: dict[str, int]  # human author email -> newest commit time
 
 
-def analyse_history(git: GitInfo, window_days: int = 90, problems: list[Problem] | None = None, *,
-                    as_of_head: bool = False) -> HistoryFacts | None:
+def analyse_history(
+    git: GitInfo, window_days: int = 90, problems: list[Problem] | None = None, *, as_of_head: bool = False
+) -> HistoryFacts | None:
     """Read the history reachable from HEAD and the tags; unreadable parts become problems, never exceptions.
 
     With `as_of_head` (a scan of an older ref, a trend point) the history is taken as it stood at the
@@ -80,11 +82,13 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
     if as_of_head and log is not None:
         tags = _tags_as_of(tags, tip, log)
     counts = count_tags(tags)
-    base = HistoryFacts(is_shallow=git.is_shallow, window_days=window_days, tag_counts=counts,
-                        default_branch=default_branch)
+    base = HistoryFacts(
+        is_shallow=git.is_shallow, window_days=window_days, tag_counts=counts, default_branch=default_branch
+    )
     if log is None or not log.count:
-        return replace(base, estimates=insufficient("the repository has no commits" if not tips
-                                                    else "no commits could be read"))
+        return replace(
+            base, estimates=insufficient("the repository has no commits" if not tips else "no commits could be read")
+        )
     graph = log.graph
     by_basis = tag_deployments(tags, graph)
     end = max([log.newest] + [d.time for items in by_basis.values() for d in items])
@@ -94,8 +98,14 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
     estimates, push_estimates = _estimates(git, graph, by_basis, mainline, window, default_branch, counts)
     span = window.to_dict()
     return replace(
-        base, commit_count=log.count, estimates=estimates, push_estimates=push_estimates,
-        window_start=span["start"], window_end=span["end"], **asdict(habits))
+        base,
+        commit_count=log.count,
+        estimates=estimates,
+        push_estimates=push_estimates,
+        window_start=span["start"],
+        window_end=span["end"],
+        **asdict(habits),
+    )
 
 
 def _tags_as_of(tags: tuple[TagRef, ...], tip: str | None, log: LogRead) -> tuple[TagRef, ...]:
@@ -127,9 +137,15 @@ def _read_log(git: GitInfo, tips: list[str], window_days: int, problems: list[Pr
     return LogRead(graph, count, newest, oldest, last_active)
 
 
-def _estimates(git: GitInfo, graph: CommitGraph, by_basis: dict[Basis, list[Deployment]], mainline: list[int],
-               window: Window, default_branch: str | None,
-               counts: TagCounts) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def _estimates(
+    git: GitInfo,
+    graph: CommitGraph,
+    by_basis: dict[Basis, list[Deployment]],
+    mainline: list[int],
+    window: Window,
+    default_branch: str | None,
+    counts: TagCounts,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if git.is_shallow:
         return insufficient(SHALLOW_REASON, window), None
     basis = _choose_basis(by_basis, window)
@@ -158,8 +174,11 @@ def _describe(basis: Basis, deployments: list[Deployment], counts: TagCounts) ->
     if counts.prerelease:
         text += f" ({counts.prerelease} pre-releases left out)"
     if components:
-        text += f", grouped into {len(components)} components ({', '.join(components[:5])}" + \
-                (", ..." if len(components) > 5 else "") + ")"
+        text += (
+            f", grouped into {len(components)} components ({', '.join(components[:5])}"
+            + (", ..." if len(components) > 5 else "")
+            + ")"
+        )
     return text
 
 

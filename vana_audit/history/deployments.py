@@ -4,6 +4,7 @@ In order of preference: deploy-style tags (`release-*`, `deploy-*`, `prod*`, `ho
 version release tags (pre-releases left out, monorepo components such as `pkg@1.2.3` kept apart),
 or, when a pipeline deploys every push, the first-parent commits of the default branch.
 """
+
 from __future__ import annotations
 
 import enum
@@ -15,10 +16,15 @@ from .gitlog import TagRef
 from .graph import HOTFIX, CommitGraph
 
 DEPLOY_TAG = re.compile(r"^(?:(?:release|deploy|deployment|hotfix)[-_/.]|prod(?:uction)?(?:$|[-_/.\d]))", re.IGNORECASE)
-NOT_PRODUCTION = re.compile(r"(?:^|[-_/.+])(?:staging|stage|stg|dev|develop|test|testing|qa|uat|preview|sandbox|"
-                            r"canary|rc|alpha|beta|pre|nightly|snapshot)(?=$|[-_/.+\d])", re.IGNORECASE)
-SEMVER_TAG = re.compile(r"^(?:(?P<component>.{1,100}?)[@/_-])?v?\d{1,9}\.\d{1,9}(?:\.\d{1,9})?"
-                        r"(?:-(?P<pre>[0-9A-Za-z.-]{1,64}))?(?:\+[0-9A-Za-z.-]{1,64})?$")  # bounded: no runaway
+NOT_PRODUCTION = re.compile(
+    r"(?:^|[-_/.+])(?:staging|stage|stg|dev|develop|test|testing|qa|uat|preview|sandbox|"
+    r"canary|rc|alpha|beta|pre|nightly|snapshot)(?=$|[-_/.+\d])",
+    re.IGNORECASE,
+)
+SEMVER_TAG = re.compile(
+    r"^(?:(?P<component>.{1,100}?)[@/_-])?v?\d{1,9}\.\d{1,9}(?:\.\d{1,9})?"
+    r"(?:-(?P<pre>[0-9A-Za-z.-]{1,64}))?(?:\+[0-9A-Za-z.-]{1,64})?$"
+)  # bounded: no runaway
 HOTFIX_WORD = re.compile(r"hotfix", re.IGNORECASE)
 
 
@@ -29,8 +35,11 @@ class Basis(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {Basis.DEPLOY_TAGS: "deploy tags", Basis.SEMVER_TAGS: "semver tags",
-                Basis.FIRST_PARENT: "first-parent merges to the default branch"}[self]
+        return {
+            Basis.DEPLOY_TAGS: "deploy tags",
+            Basis.SEMVER_TAGS: "semver tags",
+            Basis.FIRST_PARENT: "first-parent merges to the default branch",
+        }[self]
 
 
 @dataclass(frozen=True)
@@ -87,8 +96,10 @@ def tag_deployments(tags: Iterable[TagRef], graph: CommitGraph) -> dict[Basis, l
 
 def push_deployments(graph: CommitGraph, mainline: list[int]) -> list[Deployment]:
     """Every first-parent commit of the default branch, as a deployment at its commit time."""
-    return [Deployment(graph.shas[node][:10], "", node, graph.commit_time[node], bool(graph.flags[node] & HOTFIX))
-            for node in reversed(mainline)]
+    return [
+        Deployment(graph.shas[node][:10], "", node, graph.commit_time[node], bool(graph.flags[node] & HOTFIX))
+        for node in reversed(mainline)
+    ]
 
 
 def _once_per_commit(deployments: list[Deployment]) -> list[Deployment]:

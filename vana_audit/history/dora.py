@@ -3,6 +3,7 @@
 The result is a plain, year-independent dict: numbers, their basis and confidence, or
 "insufficient data" with the reason. Classifying against a year's clusters is `readiness.py`'s job.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,12 @@ class Window:
         return max(1.0, (self.end - max(self.start, self.first_commit)) / DAY)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"days": self.days, "start": iso(self.start), "end": iso(self.end),
-                "effective_days": round(self.effective_days, 2)}
+        return {
+            "days": self.days,
+            "start": iso(self.start),
+            "end": iso(self.end),
+            "effective_days": round(self.effective_days, 2),
+        }
 
 
 @dataclass(frozen=True)
@@ -58,17 +63,31 @@ def iso(when: int) -> str:
 
 
 def insufficient(reason: str, window: Window | None = None) -> dict[str, Any]:
-    return {"status": INSUFFICIENT, "reason": reason, "basis": None, "basis_label": None, "basis_description": None,
-            "window": window.to_dict() if window else None, "deployments": 0, "components": {}, "metrics": {}}
+    return {
+        "status": INSUFFICIENT,
+        "reason": reason,
+        "basis": None,
+        "basis_label": None,
+        "basis_description": None,
+        "window": window.to_dict() if window else None,
+        "deployments": 0,
+        "components": {},
+        "metrics": {},
+    }
 
 
-def estimate(graph: CommitGraph, deployments: list[Deployment], basis: Basis, description: str,
-             window: Window) -> dict[str, Any]:
+def estimate(
+    graph: CommitGraph, deployments: list[Deployment], basis: Basis, description: str, window: Window
+) -> dict[str, Any]:
     """Estimates over `window` from `deployments` (oldest first, including those before the window)."""
     current = [k for k, d in enumerate(deployments) if window.contains(d.time)]
-    result = insufficient("", window) | {"basis": basis.value, "basis_label": basis.label,
-                                         "basis_description": description, "deployments": len(current),
-                                         "components": _components(deployments, current)}
+    result = insufficient("", window) | {
+        "basis": basis.value,
+        "basis_label": basis.label,
+        "basis_description": description,
+        "deployments": len(current),
+        "components": _components(deployments, current),
+    }
     if len(current) < MIN_DEPLOYMENTS:
         result["reason"] = _too_few(deployments, current, window)
         return result
@@ -78,19 +97,22 @@ def estimate(graph: CommitGraph, deployments: list[Deployment], basis: Basis, de
     first = graph.first_deployments([d.node for d in deployments])
     failures = find_failures(graph, deployments, first)
     in_window = set(current)
-    result.update(status=ESTIMATED, reason=None, metrics={
-        "deployment_frequency": _frequency(deployments, current, window, confidence),
-        "lead_time": _lead_time(graph, deployments, first, in_window, confidence),
-        "change_failure_rate": _failure_rate(deployments, failures, current),
-        "recovery_time": _recovery(deployments, failures, in_window),
-        "rework_rate": _rework(failures, current),
-    })
+    result.update(
+        status=ESTIMATED,
+        reason=None,
+        metrics={
+            "deployment_frequency": _frequency(deployments, current, window, confidence),
+            "lead_time": _lead_time(graph, deployments, first, in_window, confidence),
+            "change_failure_rate": _failure_rate(deployments, failures, current),
+            "recovery_time": _recovery(deployments, failures, in_window),
+            "rework_rate": _rework(failures, current),
+        },
+    )
     return result
 
 
 def _too_few(deployments: list[Deployment], current: list[int], window: Window) -> str:
-    reason = (f"too few deployments: {len(current)} in the {window.days}-day window, "
-              f"at least {MIN_DEPLOYMENTS} needed")
+    reason = f"too few deployments: {len(current)} in the {window.days}-day window, at least {MIN_DEPLOYMENTS} needed"
     earlier = [d for d in deployments if d.time <= window.start]
     if earlier:
         reason += f" (the last one before it was on {iso(earlier[-1].time)[:10]})"
@@ -114,12 +136,19 @@ def _frequency(deployments: list[Deployment], current: list[int], window: Window
     days = {iso(deployments[k].time)[:10] for k in current}
     per_week = len(days) / (window.effective_days / 7)
     per_month = len(days) / (window.effective_days / 30)
-    return _metric(round(per_week, 2), "deploy days per week", confidence, per_month=round(per_month, 2),
-                   deploy_days=len(days), deployments=len(current))
+    return _metric(
+        round(per_week, 2),
+        "deploy days per week",
+        confidence,
+        per_month=round(per_month, 2),
+        deploy_days=len(days),
+        deployments=len(current),
+    )
 
 
-def _lead_time(graph: CommitGraph, deployments: list[Deployment], first: Sequence[int], in_window: set[int],
-               confidence: str) -> dict[str, Any]:
+def _lead_time(
+    graph: CommitGraph, deployments: list[Deployment], first: Sequence[int], in_window: set[int], confidence: str
+) -> dict[str, Any]:
     """Author time of each human, non-merge commit to the first deployment that contains it."""
     hours: list[float] = []
     dropped = 0
@@ -136,8 +165,15 @@ def _lead_time(graph: CommitGraph, deployments: list[Deployment], first: Sequenc
     hours.sort()
     median = statistics.median(hours)
     p90 = hours[math.ceil(0.9 * len(hours)) - 1]  # nearest rank
-    return _metric(round(median, 2), "hours", confidence, median_hours=round(median, 2), p90_hours=round(p90, 2),
-                   commits=len(hours), dropped_non_positive=dropped)
+    return _metric(
+        round(median, 2),
+        "hours",
+        confidence,
+        median_hours=round(median, 2),
+        p90_hours=round(p90, 2),
+        commits=len(hours),
+        dropped_non_positive=dropped,
+    )
 
 
 def find_failures(graph: CommitGraph, deployments: list[Deployment], first: Sequence[int]) -> dict[int, Failure]:
@@ -147,8 +183,9 @@ def find_failures(graph: CommitGraph, deployments: list[Deployment], first: Sequ
     def record(position: int, cause: str, remedy: int | None) -> None:
         old = found.get(position)
         remedies = [r for r in (remedy, old.remedy if old else None) if r is not None]
-        found[position] = Failure(position, (old.causes if old else frozenset()) | {cause},
-                                  min(remedies) if remedies else None)
+        found[position] = Failure(
+            position, (old.causes if old else frozenset()) | {cause}, min(remedies) if remedies else None
+        )
 
     for revert, target_sha in graph.reverts.items():
         target = graph.index.get(target_sha)
@@ -182,12 +219,25 @@ def find_failures(graph: CommitGraph, deployments: list[Deployment], first: Sequ
 def _failure_rate(deployments: list[Deployment], failures: dict[int, Failure], current: list[int]) -> dict[str, Any]:
     failed = [failures[k] for k in current if k in failures]
     causes = Counter(cause for failure in failed for cause in failure.causes)
-    listed = [{"deployment": deployments[f.deployment].name, "at": iso(deployments[f.deployment].time),
-               "causes": sorted(f.causes),
-               "remedied_by": deployments[f.remedy].name if f.remedy is not None else None,
-               "recovery_hours": _recovery_hours(deployments, f)} for f in failed[:MAX_LISTED_FAILURES]]
-    return _metric(round(len(failed) / len(current), 4), "share of deployments", "low", failed=len(failed),
-                   deployments=len(current), by_cause=dict(sorted(causes.items())), failures=listed)
+    listed = [
+        {
+            "deployment": deployments[f.deployment].name,
+            "at": iso(deployments[f.deployment].time),
+            "causes": sorted(f.causes),
+            "remedied_by": deployments[f.remedy].name if f.remedy is not None else None,
+            "recovery_hours": _recovery_hours(deployments, f),
+        }
+        for f in failed[:MAX_LISTED_FAILURES]
+    ]
+    return _metric(
+        round(len(failed) / len(current), 4),
+        "share of deployments",
+        "low",
+        failed=len(failed),
+        deployments=len(current),
+        by_cause=dict(sorted(causes.items())),
+        failures=listed,
+    )
 
 
 def _recovery_hours(deployments: list[Deployment], failure: Failure) -> float | None:
@@ -201,16 +251,30 @@ def _recovery(deployments: list[Deployment], failures: dict[int, Failure], in_wi
     failed = [f for k, f in failures.items() if k in in_window]
     hours = [h for h in (_recovery_hours(deployments, f) for f in failed) if h is not None]
     if not hours:
-        reason = "no failed deployment in the window" if not failed else \
-            f"{len(failed)} failed deployment(s) in the window, none remedied yet"
+        reason = (
+            "no failed deployment in the window"
+            if not failed
+            else f"{len(failed)} failed deployment(s) in the window, none remedied yet"
+        )
         return _missing(reason, "hours")
     median = statistics.median(hours)
-    return _metric(round(median, 2), "hours", "low", median_hours=round(median, 2), recovered=len(hours),
-                   unrecovered=len(failed) - len(hours))
+    return _metric(
+        round(median, 2),
+        "hours",
+        "low",
+        median_hours=round(median, 2),
+        recovered=len(hours),
+        unrecovered=len(failed) - len(hours),
+    )
 
 
 def _rework(failures: dict[int, Failure], current: list[int]) -> dict[str, Any]:
     """Unplanned deployments: the ones that remedied a failed deployment (DORA 2024's rework rate)."""
     remedial = {f.remedy for f in failures.values() if f.remedy is not None} & set(current)
-    return _metric(round(len(remedial) / len(current), 4), "share of deployments", "low",
-                   remedial_deployments=len(remedial), deployments=len(current))
+    return _metric(
+        round(len(remedial) / len(current), 4),
+        "share of deployments",
+        "low",
+        remedial_deployments=len(remedial),
+        deployments=len(current),
+    )

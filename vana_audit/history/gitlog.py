@@ -4,6 +4,7 @@
 from an unsigned one then needs no signature check (which would run gpg, a program repository
 configuration may name).
 """
+
 from __future__ import annotations
 
 import re
@@ -17,11 +18,20 @@ from ..gitcmd import GitError, git_argv, git_env, run_git
 from ..model import Problem
 from ..source import GitInfo
 
-LOG_OPTIONS = ("-c", "i18n.logOutputEncoding=UTF-8", "log", "--pretty=raw", "--no-color", "--no-decorate",
-               "--no-abbrev-commit", "--stdin")
+LOG_OPTIONS = (
+    "-c",
+    "i18n.logOutputEncoding=UTF-8",
+    "log",
+    "--pretty=raw",
+    "--no-color",
+    "--no-decorate",
+    "--no-abbrev-commit",
+    "--stdin",
+)
 REF_PATTERNS = ("refs/tags", "refs/heads", "refs/remotes/*/HEAD")
-REF_FORMAT = ("%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00"
-              "%(creatordate:unix)%00%(symref)")
+REF_FORMAT = (
+    "%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(creatordate:unix)%00%(symref)"
+)
 CHUNK = 1 << 16
 REVERT_RE = re.compile(r"This reverts commit ([0-9a-f]{40})")
 
@@ -73,9 +83,14 @@ def _refs_without_tag_objects(git: GitInfo) -> list[list[str]]:
     out = run_git(git.git_dir, "for-each-ref", "--format=%(refname)%00%(symref)", *REF_PATTERNS)
     names = [line.split("\0") for line in out.decode("utf-8", "replace").splitlines()]
     plain = [name for name, symref in names if not symref]
-    proc = subprocess.run(git_argv(git.git_dir, "cat-file", "--batch-check=%(objectname) %(objecttype)"),
-                          input="".join(f"{name}^{{commit}}\n" for name in plain).encode(), env=git_env(),
-                          capture_output=True, timeout=60, check=True)
+    proc = subprocess.run(
+        git_argv(git.git_dir, "cat-file", "--batch-check=%(objectname) %(objecttype)"),
+        input="".join(f"{name}^{{commit}}\n" for name in plain).encode(),
+        env=git_env(),
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
     resolved = proc.stdout.decode("utf-8", "replace").splitlines()
     rows = [[name, "", "", "", "", "", symref] for name, symref in names if symref]
     for name, answer in zip(plain, resolved):
@@ -100,9 +115,9 @@ def _parse_refs(rows: Iterable[list[str]]) -> Refs:
         if kind != "commit":
             continue  # tags of trees, blobs or objects the clone lacks
         if ref.startswith("refs/tags/"):
-            tags.append(TagRef(ref[len("refs/tags/"):], sha, int(created) if created.isdigit() else 0))
+            tags.append(TagRef(ref[len("refs/tags/") :], sha, int(created) if created.isdigit() else 0))
         elif ref.startswith("refs/heads/"):
-            branches[ref[len("refs/heads/"):]] = sha
+            branches[ref[len("refs/heads/") :]] = sha
     return Refs(tuple(tags), branches, remote_default)
 
 
@@ -110,8 +125,15 @@ def stream_log(git: GitInfo, tips: list[str], problems: list[Problem]) -> Iterat
     """Every commit reachable from `tips`, newest first, parsed as git prints it; never raises."""
     with tempfile.TemporaryFile() as errors:
         try:
-            proc = subprocess.Popen(git_argv(git.git_dir, *LOG_OPTIONS), env=git_env(), stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=errors, encoding="utf-8", errors="replace")
+            proc = subprocess.Popen(
+                git_argv(git.git_dir, *LOG_OPTIONS),
+                env=git_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                encoding="utf-8",
+                errors="replace",
+            )
         except OSError as exc:
             problems.append(Problem(".git", f"could not run git log ({exc})"))
             return
@@ -153,13 +175,23 @@ def _commit(record: str) -> LogCommit:
     parents = []
     at = head.find("\nparent ")
     while at >= 0:
-        parents.append(head[at + 8:at + 48])
+        parents.append(head[at + 8 : at + 48])
         at = head.find("\nparent ", at + 48)
     name, email, author_time = _identity(_header(head, "\nauthor "))
     subject = message.lstrip().split("\n", 1)[0].strip()
     reverts = REVERT_RE.search(message) if "This reverts commit" in message else None
-    return LogCommit(sha, tuple(parents), name, email, author_time, _identity(_header(head, "\ncommitter "))[2],
-                     "\ngpgsig" in head, subject, reverts.group(1) if reverts else None, "See merge request" in message)
+    return LogCommit(
+        sha,
+        tuple(parents),
+        name,
+        email,
+        author_time,
+        _identity(_header(head, "\ncommitter "))[2],
+        "\ngpgsig" in head,
+        subject,
+        reverts.group(1) if reverts else None,
+        "See merge request" in message,
+    )
 
 
 def _header(head: str, key: str) -> str:
@@ -167,7 +199,7 @@ def _header(head: str, key: str) -> str:
     if at < 0:
         return ""
     end = head.find("\n", at + 1)
-    return head[at + len(key):end if end >= 0 else None]
+    return head[at + len(key) : end if end >= 0 else None]
 
 
 def _identity(field: str) -> tuple[str, str, int]:

@@ -4,6 +4,7 @@ A commit is first given an index when it is seen as a parent; its own fields arr
 prints it. A commit that never arrives (older than the horizon, or missing from the clone) stays
 unknown and stops every walk.
 """
+
 from __future__ import annotations
 
 from array import array
@@ -42,8 +43,15 @@ class CommitGraph:
             self.flags.append(0)
         return found
 
-    def add(self, sha: str, parents: tuple[str, ...], author_time: int, commit_time: int, flags: int,
-            reverts: str | None = None) -> int:
+    def add(
+        self,
+        sha: str,
+        parents: tuple[str, ...],
+        author_time: int,
+        commit_time: int,
+        flags: int,
+        reverts: str | None = None,
+    ) -> int:
         node = self.id_of(sha)
         self.parents[node] = tuple(self.id_of(p) for p in parents)
         self.author_time[node] = author_time

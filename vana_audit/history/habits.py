@@ -1,4 +1,5 @@
 """Working habits read from commits: commit convention, pull requests, signing, branch lifetime, contributors."""
+
 from __future__ import annotations
 
 import re
@@ -7,12 +8,19 @@ from dataclasses import dataclass
 from .gitlog import LogCommit
 from .graph import BOT, CONVENTIONAL, HOTFIX, MERGE, PULL_REQUEST, SIGNED, CommitGraph
 
-CONVENTIONAL_SUBJECT = re.compile(r"^(?:feat|fix|docs|style|refactor|perf|test|tests|build|ci|chore|revert|deps|"
-                                  r"security|release|ops|hotfix)(?:\([^)]*\))?!?: \S")
-PULL_REQUEST_SUBJECT = re.compile(r"^Merge pull request #\d+ |\(#\d+\)$|^Merged in .+\(pull request #\d+\)|"
-                                  r"^Merged PR \d+")
-HOTFIX_SUBJECT = re.compile(r"^(?:hotfix\b|Merge (?:pull request #\d+ from [^/\s]+/|branch '|remote-tracking branch "
-                            r"'[^/']+/)hotfix[/-])", re.IGNORECASE)
+CONVENTIONAL_SUBJECT = re.compile(
+    r"^(?:feat|fix|docs|style|refactor|perf|test|tests|build|ci|chore|revert|deps|"
+    r"security|release|ops|hotfix)(?:\([^)]*\))?!?: \S"
+)
+PULL_REQUEST_SUBJECT = re.compile(
+    r"^Merge pull request #\d+ |\(#\d+\)$|^Merged in .+\(pull request #\d+\)|"
+    r"^Merged PR \d+"
+)
+HOTFIX_SUBJECT = re.compile(
+    r"^(?:hotfix\b|Merge (?:pull request #\d+ from [^/\s]+/|branch '|remote-tracking branch "
+    r"'[^/']+/)hotfix[/-])",
+    re.IGNORECASE,
+)
 SHORT_LIVED = 86_400  # seconds from a branch's first commit to its merge
 
 

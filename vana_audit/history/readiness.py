@@ -3,6 +3,7 @@
 Readiness asks whether each key could be measured at all; the estimates say what the history
 shows. A library reports release frequency, and never falls back to pushes as deployments.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,9 +18,13 @@ from .deployments import TagCounts
 from .dora import ESTIMATED, METRICS
 
 KEYS = METRICS[:4]
-NAMES = {"deployment_frequency": "Deployment frequency", "lead_time": "Lead time for changes",
-         "change_failure_rate": "Change failure rate", "recovery_time": "Failed deployment recovery time",
-         "rework_rate": "Rework rate"}
+NAMES = {
+    "deployment_frequency": "Deployment frequency",
+    "lead_time": "Lead time for changes",
+    "change_failure_rate": "Change failure rate",
+    "recovery_time": "Failed deployment recovery time",
+    "rework_rate": "Rework rate",
+}
 LIBRARY_NAMES = NAMES | {"deployment_frequency": "Release frequency", "lead_time": "Lead time to release"}
 MAX_EVIDENCE = 3
 DEFAULT_BRANCHES = ("main", "master")
@@ -49,8 +54,13 @@ class Readiness:
         missing = ["one of: " + ", ".join(c.label for c in g) for g in self.groups if not _met(g)]
         if self.needs_deployments and not deployments_recorded:
             missing.insert(0, "deployments recorded (see deployment frequency)")
-        return {"metric": self.metric, "name": name, "trackable": self.trackable(deployments_recorded),
-                "evidence": evidence, "missing": missing}
+        return {
+            "metric": self.metric,
+            "name": name,
+            "trackable": self.trackable(deployments_recorded),
+            "evidence": evidence,
+            "missing": missing,
+        }
 
 
 def _met(group: tuple[Criterion, ...]) -> bool:
@@ -82,37 +92,59 @@ def readiness_checks(facts: Facts, s: Signals, pushes: list[Evidence]) -> list[R
     h = facts.history
     tags = getattr(h, "tag_counts", None)
     tag_text = _tag_text(tags)
-    tag_deploys = [ev(p.path, j.line, f"job {j.id} deploys on tags or releases") for p, j in deploy_jobs(facts)
-                   if p.triggers & {"tag", "release"}]
+    tag_deploys = [
+        ev(p.path, j.line, f"job {j.id} deploys on tags or releases")
+        for p, j in deploy_jobs(facts)
+        if p.triggers & {"tag", "release"}
+    ]
     environments = [e for e in s["ci.deploy"].evidence if "environment:" in e.snippet]
     reverts = getattr(h, "reverts_in_window", 0)
     hotfixes = (tags.hotfix if tags else 0) + getattr(h, "hotfix_commits_in_window", 0)
     incident_docs = facts.docs.get("incident-response", []) + [
-        p for p in facts.docs.get("issue-template", []) if any(w in p.lower() for w in ("incident", "outage", "postmortem"))]
-    recorded = (Criterion("a deploy pipeline", _texts(s["ci.deploy"].evidence)),
-                Criterion("deploy or release tags", tag_text),
-                Criterion("deployment environments", _texts(environments)),
-                Criterion("release automation", _texts(s["release.automation"].evidence)))
-    traced = (Criterion("deploys from the default branch or tags", _texts(pushes + tag_deploys)),
-              Criterion("release tags on the deployed commits", tag_text),
-              Criterion("the commit SHA stamped into builds", _texts(s["build.commit_sha"].evidence)))
-    failures = (Criterion("a rollback job", _texts(s["deploy.rollback"].evidence)),
-                Criterion("revert commits", (f"{reverts} in the window",) if reverts else ()),
-                Criterion("hotfix releases or branches", (f"{hotfixes} hotfix tags or commits",) if hotfixes else ()),
-                Criterion("incident templates or postmortems", tuple(dict.fromkeys(incident_docs))[:MAX_EVIDENCE]))
-    detection = (Criterion("alert rules", _texts(s["mon.alerts"].evidence)),
-                 Criterion("error tracking", _texts(s["mon.error_tracking"].evidence)))
-    restoration = (Criterion("automated rollback", _texts(s["deploy.rollback"].evidence)),
-                   Criterion("progressive delivery", _texts(s["deploy.progressive"].evidence)),
-                   Criterion("runbooks", _texts(s["docs.runbooks"].evidence)))
-    return [Readiness("deployment_frequency", (recorded,), needs_deployments=False),
-            Readiness("lead_time", (traced,)),
-            Readiness("change_failure_rate", (failures,)),
-            Readiness("recovery_time", (detection, restoration))]
+        p
+        for p in facts.docs.get("issue-template", [])
+        if any(w in p.lower() for w in ("incident", "outage", "postmortem"))
+    ]
+    recorded = (
+        Criterion("a deploy pipeline", _texts(s["ci.deploy"].evidence)),
+        Criterion("deploy or release tags", tag_text),
+        Criterion("deployment environments", _texts(environments)),
+        Criterion("release automation", _texts(s["release.automation"].evidence)),
+    )
+    traced = (
+        Criterion("deploys from the default branch or tags", _texts(pushes + tag_deploys)),
+        Criterion("release tags on the deployed commits", tag_text),
+        Criterion("the commit SHA stamped into builds", _texts(s["build.commit_sha"].evidence)),
+    )
+    failures = (
+        Criterion("a rollback job", _texts(s["deploy.rollback"].evidence)),
+        Criterion("revert commits", (f"{reverts} in the window",) if reverts else ()),
+        Criterion("hotfix releases or branches", (f"{hotfixes} hotfix tags or commits",) if hotfixes else ()),
+        Criterion("incident templates or postmortems", tuple(dict.fromkeys(incident_docs))[:MAX_EVIDENCE]),
+    )
+    detection = (
+        Criterion("alert rules", _texts(s["mon.alerts"].evidence)),
+        Criterion("error tracking", _texts(s["mon.error_tracking"].evidence)),
+    )
+    restoration = (
+        Criterion("automated rollback", _texts(s["deploy.rollback"].evidence)),
+        Criterion("progressive delivery", _texts(s["deploy.progressive"].evidence)),
+        Criterion("runbooks", _texts(s["docs.runbooks"].evidence)),
+    )
+    return [
+        Readiness("deployment_frequency", (recorded,), needs_deployments=False),
+        Readiness("lead_time", (traced,)),
+        Readiness("change_failure_rate", (failures,)),
+        Readiness("recovery_time", (detection, restoration)),
+    ]
 
 
 def _tag_text(tags: TagCounts | None) -> tuple[str, ...]:
-    kinds = [f"{n} {kind} tags" for n, kind in ((tags.deploy, "deploy-style"), (tags.semver, "release")) if n] if tags else []
+    kinds = (
+        [f"{n} {kind} tags" for n, kind in ((tags.deploy, "deploy-style"), (tags.semver, "release")) if n]
+        if tags
+        else []
+    )
     return (" and ".join(kinds),) if kinds else ()
 
 
@@ -160,12 +192,20 @@ def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str], library
         if library and unit == "deploy days per week":
             unit = "release days per week"
         estimated = status == ESTIMATED and value is not None
-        metrics.append({
-            "metric": metric, "name": names[metric], "status": status, "value": value, "unit": unit,
-            "display": _display(metric, value, item, unit) if estimated else None,
-            "cluster": bands[metric].classify(value) if estimated and metric in bands else None,
-            "confidence": confidence, "reason": reason, "details": item,
-        })
+        metrics.append(
+            {
+                "metric": metric,
+                "name": names[metric],
+                "status": status,
+                "value": value,
+                "unit": unit,
+                "display": _display(metric, value, item, unit) if estimated else None,
+                "cluster": bands[metric].classify(value) if estimated and metric in bands else None,
+                "confidence": confidence,
+                "reason": reason,
+                "details": item,
+            }
+        )
     keys = ("basis", "basis_label", "basis_description", "basis_evidence", "window", "deployments", "components")
     return {key: raw[key] for key in keys if key in raw} | {"metrics": metrics}
 

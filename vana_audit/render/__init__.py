@@ -1,4 +1,5 @@
 """Output formats: each is a pure function `ScanResult | Report -> str | bytes`; only the CLI writes files."""
+
 from __future__ import annotations
 
 import enum
@@ -33,9 +34,17 @@ class OutputFormat(str, enum.Enum):
 
 
 # Longest suffix first.
-EXTENSIONS = {"sarif.json": OutputFormat.SARIF, "markdown": OutputFormat.MARKDOWN, "sarif": OutputFormat.SARIF,
-              "html": OutputFormat.HTML, "json": OutputFormat.JSON, "htm": OutputFormat.HTML,
-              "pdf": OutputFormat.PDF, "txt": OutputFormat.TERMINAL, "md": OutputFormat.MARKDOWN}
+EXTENSIONS = {
+    "sarif.json": OutputFormat.SARIF,
+    "markdown": OutputFormat.MARKDOWN,
+    "sarif": OutputFormat.SARIF,
+    "html": OutputFormat.HTML,
+    "json": OutputFormat.JSON,
+    "htm": OutputFormat.HTML,
+    "pdf": OutputFormat.PDF,
+    "txt": OutputFormat.TERMINAL,
+    "md": OutputFormat.MARKDOWN,
+}
 
 Renderer = Callable[[Union[ScanResult, "Report"]], str | bytes]
 
@@ -45,20 +54,26 @@ def renderer_for(fmt: OutputFormat) -> Renderer:
     Each renderer module is imported only when its format is asked for (WeasyPrint, Jinja2 are heavy)."""
     if fmt is OutputFormat.TERMINAL:
         from .terminal import render_terminal
+
         return render_terminal
     if fmt is OutputFormat.JSON:
         from .json_out import render_json
+
         return render_json
     if fmt is OutputFormat.MARKDOWN:
         from .markdown import render_markdown
+
         return render_markdown
     if fmt is OutputFormat.HTML:
         from .html_out import render_html
+
         return render_html
     if fmt is OutputFormat.PDF:
         from .pdf import render_pdf
+
         return render_pdf
     if fmt is OutputFormat.SARIF:
         from .sarif import render_sarif
+
         return render_sarif
     raise AssertionError(f"no renderer for {fmt}")  # pragma: no cover

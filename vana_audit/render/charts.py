@@ -2,6 +2,7 @@
 
 Each returns a complete `<svg>` element as a string (no external reference, no script, no font file).
 """
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,18 @@ def cluster_tone(cluster: str) -> str:
     """The colour key of a DORA cluster by its best-named member: "High/Medium" is coloured as High."""
     first = cluster.split("/", 1)[0].strip().lower()
     return first if first in CLUSTER_COLOURS else "low"
-SHORT = {"build": "Build", "test": "Test", "deploy": "Deploy", "security": "Security", "monitoring": "Monitoring",
-         "iac": "IaC", "gitops": "GitOps", "docs": "Docs"}
+
+
+SHORT = {
+    "build": "Build",
+    "test": "Test",
+    "deploy": "Deploy",
+    "security": "Security",
+    "monitoring": "Monitoring",
+    "iac": "IaC",
+    "gitops": "GitOps",
+    "docs": "Docs",
+}
 
 
 def score_colour(score: float | None) -> str:
@@ -36,15 +47,27 @@ def score_colour(score: float | None) -> str:
 
 
 def _svg(chart_id: str, width: float, height: float, title: str, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}" viewBox="0 0 {width:g} {height:g}" '
-            f'width="{width:g}" height="{height:g}" role="img" aria-labelledby="{chart_id}-title" {FONT}>'
-            f'<title id="{chart_id}-title">{escape(title)}</title>' + "".join(body) + "</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}" viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}" role="img" aria-labelledby="{chart_id}-title" {FONT}>'
+        f'<title id="{chart_id}-title">{escape(title)}</title>' + "".join(body) + "</svg>"
+    )
 
 
-def _text(x: float, y: float, text: str, size: float = 12, fill: str = INK, anchor: str = "start",
-          weight: str = "normal", extra: str = "") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" fill="{fill}" text-anchor="{anchor}" '
-            f'font-weight="{weight}"{extra}>{escape(text)}</text>')
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    size: float = 12,
+    fill: str = INK,
+    anchor: str = "start",
+    weight: str = "normal",
+    extra: str = "",
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" fill="{fill}" text-anchor="{anchor}" '
+        f'font-weight="{weight}"{extra}>{escape(text)}</text>'
+    )
 
 
 def _clip(text: str, limit: int) -> str:
@@ -64,15 +87,23 @@ def score_gauge(overall: float, target: float, level: str) -> str:
     xs, ys = point(overall, r)
     tx0, ty0 = point(target, r - stroke / 2 - 4)
     tx1, ty1 = point(target, r + stroke / 2 + 4)
-    body = [(f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {x1:.1f},{y1:.1f}" fill="none" stroke="{GRID}" '
-             f'stroke-width="{stroke}" stroke-linecap="round"/>')]
+    body = [
+        (
+            f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {x1:.1f},{y1:.1f}" fill="none" stroke="{GRID}" '
+            f'stroke-width="{stroke}" stroke-linecap="round"/>'
+        )
+    ]
     if overall > 0:
-        body.append(f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {xs:.1f},{ys:.1f}" fill="none" '
-                    f'stroke="{score_colour(overall)}" stroke-width="{stroke}" stroke-linecap="round"/>')
-    body += [f'<line x1="{tx0:.1f}" y1="{ty0:.1f}" x2="{tx1:.1f}" y2="{ty1:.1f}" stroke="{TARGET}" stroke-width="3"/>',
-             _text(cx, cy - 22, f"{overall:.2f}", 34, INK, "middle", "bold"),
-             _text(cx, cy + 2, f"of 5.0 · {level}", 12, MUTED, "middle"),
-             _text(cx, 12, f"target {target:.1f}", 11, MUTED, "middle")]
+        body.append(
+            f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {xs:.1f},{ys:.1f}" fill="none" '
+            f'stroke="{score_colour(overall)}" stroke-width="{stroke}" stroke-linecap="round"/>'
+        )
+    body += [
+        f'<line x1="{tx0:.1f}" y1="{ty0:.1f}" x2="{tx1:.1f}" y2="{ty1:.1f}" stroke="{TARGET}" stroke-width="3"/>',
+        _text(cx, cy - 22, f"{overall:.2f}", 34, INK, "middle", "bold"),
+        _text(cx, cy + 2, f"of 5.0 · {level}", 12, MUTED, "middle"),
+        _text(cx, 12, f"target {target:.1f}", 11, MUTED, "middle"),
+    ]
     return _svg("chart-gauge", w, h, f"Overall score {overall:.2f} of 5, target {target:.1f}", body)
 
 
@@ -89,14 +120,18 @@ def category_bars(rows: tuple[CategoryRow, ...]) -> str:
         y = top + i * row_h
         body.append(_text(label_w - 10, y + 21, row.title, 13, INK, "end"))
         if row.score is not None:
-            body.append(f'<rect x="{label_w}" y="{y + 7}" width="{bar_w * row.score / 5:.1f}" height="20" rx="3" '
-                        f'fill="{score_colour(row.score)}"><title>{escape(row.title)}: {row.score:.2f}</title></rect>')
+            body.append(
+                f'<rect x="{label_w}" y="{y + 7}" width="{bar_w * row.score / 5:.1f}" height="20" rx="3" '
+                f'fill="{score_colour(row.score)}"><title>{escape(row.title)}: {row.score:.2f}</title></rect>'
+            )
             body.append(_text(x(row.score) + 6, y + 22, f"{row.score:.1f}", 12, INK, "start", "bold"))
         else:
             body.append(_text(label_w + 6, y + 22, "not applicable", 12, MUTED))
         tx = x(row.target)
-        body.append(f'<line x1="{tx:.1f}" y1="{y + 3}" x2="{tx:.1f}" y2="{y + 31}" stroke="{TARGET}" '
-                    f'stroke-width="2.5" stroke-dasharray="4 2"><title>target {row.target:.1f}</title></line>')
+        body.append(
+            f'<line x1="{tx:.1f}" y1="{y + 3}" x2="{tx:.1f}" y2="{y + 31}" stroke="{TARGET}" '
+            f'stroke-width="2.5" stroke-dasharray="4 2"><title>target {row.target:.1f}</title></line>'
+        )
     body.append(_legend(label_w, h - 2, [("bar", "score", "#94b814"), ("tick", "target", TARGET)]))
     return _svg("chart-categories", w, h, "Category scores against targets", body)
 
@@ -107,11 +142,15 @@ def _legend(x: float, y: float, items: list[tuple[str, str, str]]) -> str:
         if kind == "bar":
             parts.append(f'<rect x="{x:.1f}" y="{y - 9}" width="14" height="9" rx="2" fill="{colour}"/>')
         elif kind == "dash":
-            parts.append(f'<line x1="{x:.1f}" y1="{y - 4}" x2="{x + 14:.1f}" y2="{y - 4}" stroke="{colour}" '
-                         f'stroke-width="2" stroke-dasharray="4 2"/>')
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y - 4}" x2="{x + 14:.1f}" y2="{y - 4}" stroke="{colour}" '
+                f'stroke-width="2" stroke-dasharray="4 2"/>'
+            )
         else:
-            parts.append(f'<line x1="{x + 7:.1f}" y1="{y - 11}" x2="{x + 7:.1f}" y2="{y + 1}" stroke="{colour}" '
-                         f'stroke-width="2.5" stroke-dasharray="4 2"/>')
+            parts.append(
+                f'<line x1="{x + 7:.1f}" y1="{y - 11}" x2="{x + 7:.1f}" y2="{y + 1}" stroke="{colour}" '
+                f'stroke-width="2.5" stroke-dasharray="4 2"/>'
+            )
         parts.append(_text(x + 19, y, label, 11, MUTED))
         x += 30 + 7 * len(label)
     return "".join(parts)
@@ -144,8 +183,10 @@ def radar(rows: tuple[CategoryRow, ...]) -> str:
     target = " ".join(f"{px:.1f},{py:.1f}" for px, py in (point(i, row.target) for i, row in enumerate(rows)))
     body.append(f'<polygon points="{target}" fill="none" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>')
     scores = [point(i, row.score if row.score is not None else 0) for i, row in enumerate(rows)]
-    body.append(f'<polygon points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in scores)}" fill="#4263eb" '
-                f'fill-opacity="0.25" stroke="#4263eb" stroke-width="2"/>')
+    body.append(
+        f'<polygon points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in scores)}" fill="#4263eb" '
+        f'fill-opacity="0.25" stroke="#4263eb" stroke-width="2"/>'
+    )
     body += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="#4263eb"/>' for px, py in scores]
     body.append(_legend(130, h - 4, [("bar", "score", "#4263eb"), ("dash", "target", TARGET)]))
     return _svg("chart-radar", w, h, "Maturity radar: score and target per category", body)
@@ -154,10 +195,13 @@ def radar(rows: tuple[CategoryRow, ...]) -> str:
 # DORA: a scale per unit, so bands and the estimate sit where a reader expects them.
 _SCALES = {
     "hours": (0.25, 8760.0, True, ((1, "1 h"), (24, "1 day"), (168, "1 week"), (720, "1 month"), (4380, "6 months"))),
-    "deploy days per week": (0.02, 7.0, True, ((0.0385, "1/6 mo"), (0.2333, "monthly"), (1, "weekly"),
-                                               (5, "daily"))),
-    "share of deployments": (0.0, 0.6, False, ((0, "0%"), (0.1, "10%"), (0.2, "20%"), (0.3, "30%"), (0.4, "40%"),
-                                                 (0.5, "50%"))),
+    "deploy days per week": (0.02, 7.0, True, ((0.0385, "1/6 mo"), (0.2333, "monthly"), (1, "weekly"), (5, "daily"))),
+    "share of deployments": (
+        0.0,
+        0.6,
+        False,
+        ((0, "0%"), (0.1, "10%"), (0.2, "20%"), (0.3, "30%"), (0.4, "40%"), (0.5, "50%")),
+    ),
 }
 
 
@@ -198,17 +242,21 @@ def _band_row(m: DoraMetricBands, value: float, value_text: str, x0: float, widt
             frac = (v - low) / (high - low)
         return x0 + width * frac
 
-    body = [_text(x0 - 10, y + 22, m.name, 12, INK, "end", "bold"),
-            _text(x0 - 10, y + 37, "higher is better" if m.higher_is_better else "lower is better", 10, MUTED, "end")]
+    body = [
+        _text(x0 - 10, y + 22, m.name, 12, INK, "end", "bold"),
+        _text(x0 - 10, y + 37, "higher is better" if m.higher_is_better else "lower is better", 10, MUTED, "end"),
+    ]
     for band in m.bands:
         a = x(band.low if band.low is not None else low)
         b = x(band.high if band.high is not None else high)
         colour = CLUSTER_COLOURS[cluster_tone(band.cluster)]
         if b - a < 0.5:
             continue
-        body.append(f'<rect x="{a:.1f}" y="{y + 10}" width="{b - a:.1f}" height="22" fill="{colour}" '
-                    'fill-opacity="0.8">'
-                    f'<title>{escape(band.cluster)}: {escape(band.published)}</title></rect>')
+        body.append(
+            f'<rect x="{a:.1f}" y="{y + 10}" width="{b - a:.1f}" height="22" fill="{colour}" '
+            'fill-opacity="0.8">'
+            f"<title>{escape(band.cluster)}: {escape(band.published)}</title></rect>"
+        )
         if b - a > 7 * len(band.cluster) + 6:
             body.append(_text((a + b) / 2, y + 25, band.cluster, 10, "#ffffff", "middle", "bold"))
     for tick, label in ticks:
@@ -234,15 +282,19 @@ def score_trend(points: tuple[TrendPoint, ...], target: float) -> str | None:
     for v in range(1, 6):
         body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{w - right}" y2="{y(v):.1f}" stroke="{GRID}"/>')
         body.append(_text(left - 8, y(v) + 4, str(v), 10, MUTED, "end"))
-    body.append(f'<line x1="{left}" y1="{y(target):.1f}" x2="{w - right}" y2="{y(target):.1f}" stroke="{TARGET}" '
-                f'stroke-dasharray="5 3"/>')
+    body.append(
+        f'<line x1="{left}" y1="{y(target):.1f}" x2="{w - right}" y2="{y(target):.1f}" stroke="{TARGET}" '
+        f'stroke-dasharray="5 3"/>'
+    )
     body.append(_text(w - right, y(target) - 5, f"target {target:.1f}", 10, MUTED, "end"))
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(p.overall):.1f}" for i, p in enumerate(points))
     body.append(f'<path d="{path}" fill="none" stroke="#4263eb" stroke-width="2.5"/>')
     step = max(1, math.ceil(len(points) / 8))
     for i, p in enumerate(points):
-        body.append(f'<circle cx="{x(i):.1f}" cy="{y(p.overall):.1f}" r="3.5" fill="#4263eb">'
-                    f'<title>{escape(p.date)}: {p.overall:.2f}</title></circle>')
+        body.append(
+            f'<circle cx="{x(i):.1f}" cy="{y(p.overall):.1f}" r="3.5" fill="#4263eb">'
+            f"<title>{escape(p.date)}: {p.overall:.2f}</title></circle>"
+        )
         if i % step == 0 or i == len(points) - 1:
             body.append(_text(x(i), h - 12, p.date, 10, MUTED, "middle"))
     return _svg("chart-trend", w, h, "Overall score over time", body)
@@ -270,8 +322,10 @@ def roadmap_gantt(roadmap: Roadmap) -> str | None:
         y = top + i * row_h
         colour = PRIORITY_COLOURS.get(s.item.priority, "#868e96")
         body.append(_text(label_w - 8, y + 12, f"{s.item.number}. {_clip(s.item.title, 38)}", 10.5, INK, "end"))
-        body.append(f'<rect x="{x(s.start):.1f}" y="{y + 3}" width="{max(2.0, x(s.end) - x(s.start)):.1f}" height="11" '
-                    f'rx="2" fill="{colour}"><title>{escape(s.item.title)} ({escape(s.item.effort_text)})</title>'
-                    '</rect>')
+        body.append(
+            f'<rect x="{x(s.start):.1f}" y="{y + 3}" width="{max(2.0, x(s.end) - x(s.start)):.1f}" height="11" '
+            f'rx="2" fill="{colour}"><title>{escape(s.item.title)} ({escape(s.item.effort_text)})</title>'
+            "</rect>"
+        )
     body.append(_legend(label_w, h - 6, [("bar", p, c) for p, c in PRIORITY_COLOURS.items()]))
     return _svg("chart-roadmap", w, h, "Roadmap: work items by week", body)

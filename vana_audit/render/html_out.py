@@ -3,6 +3,7 @@
 Jinja2 with autoescaping on: every string from the repository is escaped by the template engine;
 the charts are built by `charts.py`, which escapes its own text, and are the only markup passed in.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -12,23 +13,45 @@ from ..report import Report, as_report
 from . import charts
 
 OUTCOME_LABELS = {"pass": "Pass", "fail": "Fail", "partial": "Partial", "not-applicable": "N/A", "error": "Error"}
-PRIORITY_TITLES = {"P0": "P0 — Critical (production blockers)", "P1": "P1 — Important (quality & reliability)",
-                   "P2": "P2 — Nice to have (optimisation)"}
+PRIORITY_TITLES = {
+    "P0": "P0 — Critical (production blockers)",
+    "P1": "P1 — Important (quality & reliability)",
+    "P2": "P2 — Nice to have (optimisation)",
+}
 # Emoji marks become styled glyphs every font has (DejaVu/Liberation), so PDFs show no empty boxes.
-MARKS = {"✅": ("ok", "✓"), "⚠️": ("warn", "!"), "⚠": ("warn", "!"), "❌": ("bad", "✕"), "➖": ("na", "–"),
-         "💥": ("bad", "‼")}
-SECTIONS = (("summary", "Executive summary"), ("categories", "Maturity by category"), ("dora", "DORA metrics"),
-            ("findings", "Findings by category"), ("missing", "Missing components"), ("roadmap", "Roadmap"),
-            ("risks", "Risk register"), ("metrics", "Success metrics"), ("conclusion", "Conclusion"),
-            ("appendix", "Appendix"))
+MARKS = {
+    "✅": ("ok", "✓"),
+    "⚠️": ("warn", "!"),
+    "⚠": ("warn", "!"),
+    "❌": ("bad", "✕"),
+    "➖": ("na", "–"),
+    "💥": ("bad", "‼"),
+}
+SECTIONS = (
+    ("summary", "Executive summary"),
+    ("categories", "Maturity by category"),
+    ("dora", "DORA metrics"),
+    ("findings", "Findings by category"),
+    ("missing", "Missing components"),
+    ("roadmap", "Roadmap"),
+    ("risks", "Risk register"),
+    ("metrics", "Success metrics"),
+    ("conclusion", "Conclusion"),
+    ("appendix", "Appendix"),
+)
 
 
 @lru_cache(maxsize=1)
 def _environment():
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("vana_audit", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("vana_audit", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["prose"] = prose
     return env
 
@@ -41,7 +64,7 @@ def prose(text: str):
 
     parts, last = [], 0
     for match in _CODE_SPAN.finditer(str(text)):
-        parts.append(escape(text[last:match.start()]))
+        parts.append(escape(text[last : match.start()]))
         parts.append(Markup("<code>{}</code>").format(match.group(1)))
         last = match.end()
     parts.append(escape(str(text)[last:]))
@@ -72,7 +95,13 @@ def _charts(report: Report) -> dict[str, object]:
 def render_html(source: ScanResult | Report) -> str:
     report = as_report(source)
     template = _environment().get_template("report.html.j2")
-    return template.render(report=report, charts=_charts(report), sections=SECTIONS, outcome_labels=OUTCOME_LABELS,
-                           priority_titles=PRIORITY_TITLES, score_colour=charts.score_colour,
-                           cluster_tone=charts.cluster_tone,
-                           status_mark=status_mark)
+    return template.render(
+        report=report,
+        charts=_charts(report),
+        sections=SECTIONS,
+        outcome_labels=OUTCOME_LABELS,
+        priority_titles=PRIORITY_TITLES,
+        score_colour=charts.score_colour,
+        cluster_tone=charts.cluster_tone,
+        status_mark=status_mark,
+    )

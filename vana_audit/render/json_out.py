@@ -1,4 +1,5 @@
 """JSON: the DESIGN.md contract, schema-versioned (the schema ships in vana_audit/schemas)."""
+
 from __future__ import annotations
 
 import json
@@ -17,25 +18,50 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "vana-audit", "version": __version__},
         "generated_at": result.generated_at,
-        "target": {"path": result.target.path, "ref": result.target.ref, "head_sha": result.target.head_sha,
-                   "is_git": result.target.is_git, "is_shallow": result.target.is_shallow},
-        "score": {"overall": result.score.overall, "percent": result.score.percent, "level": result.score.level,
-                  "status": result.score.status},
+        "target": {
+            "path": result.target.path,
+            "ref": result.target.ref,
+            "head_sha": result.target.head_sha,
+            "is_git": result.target.is_git,
+            "is_shallow": result.target.is_shallow,
+        },
+        "score": {
+            "overall": result.score.overall,
+            "percent": result.score.percent,
+            "level": result.score.level,
+            "status": result.score.status,
+        },
         "profile": result.profile,
         "categories": [
-            {"id": c.category.value, "name": c.category.title, "score": c.score, "weight": c.weight,
-             "level": c.level_name, "status": c.status_mark + " " + c.status_text,
-             "rules_passed": c.rules_passed, "rules_applicable": c.rules_applicable,
-             "next_steps": list(c.next_steps)}
+            {
+                "id": c.category.value,
+                "name": c.category.title,
+                "score": c.score,
+                "weight": c.weight,
+                "level": c.level_name,
+                "status": c.status_mark + " " + c.status_text,
+                "rules_passed": c.rules_passed,
+                "rules_applicable": c.rules_applicable,
+                "next_steps": list(c.next_steps),
+            }
             for c in result.categories
         ],
         "findings": [
-            {"rule_id": f.rule.id, "category": f.rule.category.value, "level": f.rule.level,
-             "outcome": f.outcome.value, "severity": f.rule.severity.value, "priority": f.rule.priority.value,
-             "title": f.rule.title, "message": redact_text(f.message),
-             "evidence": [{"path": e.path, "line": e.line, "snippet": redact_text(e.snippet)} for e in f.evidence],
-             "remediation": f.rule.remediation, "effort": f.rule.effort_text, "fingerprint": f.fingerprint,
-             "suppressed": f.suppressed_by}
+            {
+                "rule_id": f.rule.id,
+                "category": f.rule.category.value,
+                "level": f.rule.level,
+                "outcome": f.outcome.value,
+                "severity": f.rule.severity.value,
+                "priority": f.rule.priority.value,
+                "title": f.rule.title,
+                "message": redact_text(f.message),
+                "evidence": [{"path": e.path, "line": e.line, "snippet": redact_text(e.snippet)} for e in f.evidence],
+                "remediation": f.rule.remediation,
+                "effort": f.rule.effort_text,
+                "fingerprint": f.fingerprint,
+                "suppressed": f.suppressed_by,
+            }
             for f in result.findings
         ],
         "inventory": result.inventory,

@@ -2,6 +2,7 @@
 
 Repository text (paths, snippets, messages) goes through md_inline/md_code; rule texts through md_prose.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,16 @@ from .markdown_findings import findings_section, missing_section
 from .markdown_plan import conclusion_section, metrics_section, risks_section, roadmap_section
 from .text import md_code, md_inline, md_prose
 
-SECTIONS = ("Executive Summary", "DORA Metrics", "Findings by Category", "Missing CI/CD Components (Prioritized)",
-            "Implementation Roadmap", "Risk Assessment & Mitigation", "Success Metrics & KPIs", "Conclusion")
+SECTIONS = (
+    "Executive Summary",
+    "DORA Metrics",
+    "Findings by Category",
+    "Missing CI/CD Components (Prioritized)",
+    "Implementation Roadmap",
+    "Risk Assessment & Mitigation",
+    "Success Metrics & KPIs",
+    "Conclusion",
+)
 
 
 def slug(heading: str) -> str:
@@ -23,9 +32,18 @@ def slug(heading: str) -> str:
 
 def render_markdown(source: ScanResult | Report) -> str:
     report = as_report(source)
-    blocks = [_header(report), _summary(report), _dora(report), findings_section(report), missing_section(report),
-              roadmap_section(report), risks_section(report), metrics_section(report), conclusion_section(report),
-              _appendix(report)]
+    blocks = [
+        _header(report),
+        _summary(report),
+        _dora(report),
+        findings_section(report),
+        missing_section(report),
+        roadmap_section(report),
+        risks_section(report),
+        metrics_section(report),
+        conclusion_section(report),
+        _appendix(report),
+    ]
     return "\n".join(line for block in blocks for line in block).rstrip("\n") + "\n"
 
 
@@ -44,37 +62,51 @@ def _header(report: Report) -> list[str]:
         f"**Status:** {s.status_mark} {md_inline(s.status)} — {md_inline(verdict.label)}  ",
     ]
     if verdict.blockers:
-        lines.append(f"**Priority:** P0 — {len(verdict.blockers)} production blocker"
-                     f"{'s' if len(verdict.blockers) != 1 else ''}")
+        lines.append(
+            f"**Priority:** P0 — {len(verdict.blockers)} production blocker{'s' if len(verdict.blockers) != 1 else ''}"
+        )
     lines += ["", "**Contents:** " + " · ".join(f"[{name}](#{slug(name)})" for name in SECTIONS), "", "---", ""]
     return lines
 
 
 def _summary(report: Report) -> list[str]:
     s, verdict = report.summary, report.summary.verdict
-    lines = ["## Executive Summary", "",
-             f"### Overall CI/CD Maturity: **Level {s.overall:.1f} / 5.0** {s.status_mark}", ""]
+    lines = [
+        "## Executive Summary",
+        "",
+        f"### Overall CI/CD Maturity: **Level {s.overall:.1f} / 5.0** {s.status_mark}",
+        "",
+    ]
     if s.critical_finding:
         f = s.critical_finding
         lines += [f"**Critical Finding:** {md_inline(f.message)} ({md_code(f.rule_id)} {md_prose(f.title)})", ""]
     lines += [f"**Production Readiness:** {verdict.mark} **{md_inline(verdict.label)}**"]
     lines += [f"- {md_inline(b.message)} ({md_code(b.rule_id)})" for b in verdict.blockers]
     lines += ["", "### Key Findings", ""] + [f"- {md_inline(point)}" for point in s.key_points] + [""]
-    lines += ["### CI/CD Maturity by Category", "",
-              "| Category | Score | Level | Status |",
-              "|----------|-------|-------|--------|"]
+    lines += [
+        "### CI/CD Maturity by Category",
+        "",
+        "| Category | Score | Level | Status |",
+        "|----------|-------|-------|--------|",
+    ]
     for c in report.categories:
-        lines.append(f"| **{md_inline(c.title)}** | {c.score_text} | {md_inline(c.level_name)} | "
-                     f"{c.status_mark} {md_inline(c.status_text)} |")
+        lines.append(
+            f"| **{md_inline(c.title)}** | {c.score_text} | {md_inline(c.level_name)} | "
+            f"{c.status_mark} {md_inline(c.status_text)} |"
+        )
     lines += ["", f"**Weighted Average:** **{s.overall:.2f} / 5.0** ({s.percent:.1f}% maturity)", ""]
-    lines += ["### What Lifts Each Category to the Next Level", "",
-              "| Category | Rules passed | Target | Gap | To reach the next level |",
-              "|----------|--------------|--------|-----|-------------------------|"]
+    lines += [
+        "### What Lifts Each Category to the Next Level",
+        "",
+        "| Category | Rules passed | Target | Gap | To reach the next level |",
+        "|----------|--------------|--------|-----|-------------------------|",
+    ]
     for c in report.categories:
         gap = "n/a" if c.gap is None else ("met" if c.gap == 0 else f"{c.gap:.1f}")
         steps = "; ".join(md_prose(step) for step in c.next_steps) or "—"
-        lines.append(f"| {md_inline(c.title)} | {c.rules_passed}/{c.rules_applicable} | {c.target:.1f} | {gap} | "
-                     f"{steps} |")
+        lines.append(
+            f"| {md_inline(c.title)} | {c.rules_passed}/{c.rules_applicable} | {c.target:.1f} | {gap} | {steps} |"
+        )
     lines.append("")
     if len(report.trend) >= 2:
         lines += ["### Score Trend", "", "| Date | Overall |", "|------|---------|"]
@@ -83,8 +115,11 @@ def _summary(report: Report) -> list[str]:
     if dora.present:
         lines += ["### DevOps Best Practices Compliance", "", "**DORA Metrics Capability:**"]
         for row in dora.readiness:
-            detail = row.evidence[0] if row.trackable and row.evidence else \
-                ("missing: " + "; ".join(row.missing[:2]) if row.missing else "")
+            detail = (
+                row.evidence[0]
+                if row.trackable and row.evidence
+                else ("missing: " + "; ".join(row.missing[:2]) if row.missing else "")
+            )
             lines.append(f"- **{md_inline(row.name)}:** {'✅' if row.trackable else '❌'} {md_inline(detail)}")
         lines += ["", f"**Compliance Score:** **{dora.score} / {dora.max}** DORA metrics trackable", ""]
     return lines + ["---", ""]
@@ -96,8 +131,12 @@ def _dora(report: Report) -> list[str]:
     if not dora.present:
         return lines + ["_The scan produced no DORA data._", "", "---", ""]
     if dora.readiness:
-        lines += ["### Readiness", "", "| Metric | Trackable | Evidence | Missing |",
-                  "|--------|-----------|----------|---------|"]
+        lines += [
+            "### Readiness",
+            "",
+            "| Metric | Trackable | Evidence | Missing |",
+            "|--------|-----------|----------|---------|",
+        ]
         for row in dora.readiness:
             evidence = "<br>".join(md_inline(e) for e in row.evidence[:4]) or "—"
             if len(row.evidence) > 4:
@@ -109,12 +148,16 @@ def _dora(report: Report) -> list[str]:
     lines += ["### Estimates from Git History", ""]
     if dora.estimates:
         with_basis = any(e.basis for e in dora.estimates)
-        lines += ["| Metric | Estimate | Cluster |" + (" Basis |" if with_basis else "") + " Confidence | Note |",
-                  "|--------|----------|---------|" + ("-------|" if with_basis else "") + "------------|------|"]
+        lines += [
+            "| Metric | Estimate | Cluster |" + (" Basis |" if with_basis else "") + " Confidence | Note |",
+            "|--------|----------|---------|" + ("-------|" if with_basis else "") + "------------|------|",
+        ]
         for e in dora.estimates:
             basis = f" {md_inline(e.basis) or '—'} |" if with_basis else ""
-            lines.append(f"| {md_inline(e.name)} | {md_inline(e.value_text)} | {md_inline(e.cluster) or '—'} |{basis} "
-                         f"{md_inline(e.confidence) or '—'} | {md_inline(e.note) or '—'} |")
+            lines.append(
+                f"| {md_inline(e.name)} | {md_inline(e.value_text)} | {md_inline(e.cluster) or '—'} |{basis} "
+                f"{md_inline(e.confidence) or '—'} | {md_inline(e.note) or '—'} |"
+            )
         lines.append("")
     if dora.estimates_note:
         lines += [f"_{md_inline(dora.estimates_note)}_", ""]
@@ -136,8 +179,10 @@ def _appendix(report: Report) -> list[str]:
     lines = ["## Appendix", ""]
     if report.suppressed:
         lines += ["### Suppressed Findings", "", "| Rule | Title | Reason |", "|------|-------|--------|"]
-        lines += [f"| {md_code(f.rule_id)} | {md_prose(f.title)} | {md_inline(f.suppressed_by or '')} |"
-                  for f in report.suppressed] + [""]
+        lines += [
+            f"| {md_code(f.rule_id)} | {md_prose(f.title)} | {md_inline(f.suppressed_by or '')} |"
+            for f in report.suppressed
+        ] + [""]
     if report.errors:
         lines += ["### Rule Errors", "", "| Rule | Error |", "|------|-------|"]
         lines += [f"| {md_code(f.rule_id)} | {md_inline(f.message)} |" for f in report.errors] + [""]

@@ -1,4 +1,5 @@
 """Markdown: the roadmap, the risk register, the success metrics and the conclusion."""
+
 from __future__ import annotations
 
 from ..report import Report
@@ -14,13 +15,21 @@ def roadmap_section(report: Report) -> list[str]:
     lines = ["## Implementation Roadmap", ""]
     if not roadmap.phases:
         return lines + ["_No open work items._", "", "---", ""]
-    lines += [f"{roadmap.total_weeks} weeks in {len(roadmap.phases)} phases. "
-              f"Scheduling: {md_inline(roadmap.basis)}", ""]
+    lines += [
+        f"{roadmap.total_weeks} weeks in {len(roadmap.phases)} phases. Scheduling: {md_inline(roadmap.basis)}",
+        "",
+    ]
     for phase in roadmap.phases:
         low, high = phase.effort_days
-        lines += [f"### Phase {phase.number}: {md_inline(phase.title)} ({phase.week_span})", "",
-                  (f"{len(phase.items)} items, {phase.priority}; estimated {low:g}-{high:g} days, "
-                   f"{phase.plan_days:g} days planned."), ""]
+        lines += [
+            f"### Phase {phase.number}: {md_inline(phase.title)} ({phase.week_span})",
+            "",
+            (
+                f"{len(phase.items)} items, {phase.priority}; estimated {low:g}-{high:g} days, "
+                f"{phase.plan_days:g} days planned."
+            ),
+            "",
+        ]
         for week in phase.weeks:
             lines += [f"**Week {week.number}: {md_inline(week.theme)}**"]
             for entry in week.entries:
@@ -35,16 +44,22 @@ def risks_section(report: Report) -> list[str]:
     if not report.risks:
         return lines + ["_No open P0 or P1 finding, so no risk is registered._", "", "---", ""]
     lines += ["| ID | Risk | Severity | Probability | Deadline |", "|----|------|----------|-------------|----------|"]
-    lines += [f"| [{r.id}](#{r.id.lower()}) | {md_inline(r.title)} | {r.severity} | {r.probability} | "
-              f"{md_inline(r.deadline) or '—'} |" for r in report.risks]
+    lines += [
+        f"| [{r.id}](#{r.id.lower()}) | {md_inline(r.title)} | {r.severity} | {r.probability} | "
+        f"{md_inline(r.deadline) or '—'} |"
+        for r in report.risks
+    ]
     lines += ["", "### Risk Register", ""]
     for r in report.risks:
-        lines += [f"#### {r.id}", "",
-                  f"**{md_inline(r.title)}** ({md_inline(r.category_title)}; {_rules(r.rule_ids)})",
-                  f"- **Severity:** {r.severity}",
-                  f"- **Probability:** {r.probability}",
-                  f"- **Impact:** {md_prose(r.impact)}",
-                  f"- **Mitigation:** {md_prose(r.mitigation)} ({md_inline(r.effort_text)})"]
+        lines += [
+            f"#### {r.id}",
+            "",
+            f"**{md_inline(r.title)}** ({md_inline(r.category_title)}; {_rules(r.rule_ids)})",
+            f"- **Severity:** {r.severity}",
+            f"- **Probability:** {r.probability}",
+            f"- **Impact:** {md_prose(r.impact)}",
+            f"- **Mitigation:** {md_prose(r.mitigation)} ({md_inline(r.effort_text)})",
+        ]
         if r.deadline:
             lines.append(f"- **Deadline:** end of {md_inline(r.deadline).lower()} of the roadmap")
         lines.append("")
@@ -59,8 +74,11 @@ def metrics_section(report: Report) -> list[str]:
         if not rows:
             continue
         lines += [f"### {title}", "", "| Metric | Current | Target | Delta |", "|--------|---------|--------|-------|"]
-        lines += [f"| **{md_inline(m.name)}** | {md_inline(m.current)} | {md_inline(m.target)} | "
-                  f"{'✅ met' if m.met else md_inline(m.delta)} |" for m in rows]
+        lines += [
+            f"| **{md_inline(m.name)}** | {md_inline(m.current)} | {md_inline(m.target)} | "
+            f"{'✅ met' if m.met else md_inline(m.delta)} |"
+            for m in rows
+        ]
         lines.append("")
     return lines + ["---", ""]
 
@@ -76,8 +94,13 @@ def conclusion_section(report: Report) -> list[str]:
             lines.append(f"{n}. **{action.days}:** {md_prose(action.action)}{files} ({_rules(action.rule_ids)})")
     else:
         lines.append("_Nothing is open: keep the gates green and re-run the audit after significant changes._")
-    lines += ["", "### Production Readiness Assessment", "",
-              f"**Current Status:** {verdict.mark} **{md_inline(verdict.label)}**", ""]
+    lines += [
+        "",
+        "### Production Readiness Assessment",
+        "",
+        f"**Current Status:** {verdict.mark} **{md_inline(verdict.label)}**",
+        "",
+    ]
     if verdict.blockers:
         lines += ["**Blockers:**"]
         lines += [f"- {md_inline(b.message)} ({md_code(b.rule_id)})" for b in verdict.blockers] + [""]

@@ -3,6 +3,7 @@
 The URL fetcher serves `data:` URLs only: no file, no network, whatever the report text contains.
 WeasyPrint is imported here, and this module only when a PDF is asked for.
 """
+
 from __future__ import annotations
 
 import logging

@@ -3,6 +3,7 @@
 GitHub rejects a whole file when one result has no physical location, so a finding without
 evidence is placed at the file its fix creates (or the README, or the repository root).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,12 +18,22 @@ from ..secrets import redact_text
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
-LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
-          Severity.INFO: "note"}
+LEVELS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
 # GitHub: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
-SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0",
-                     Severity.INFO: "1.0"}
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "1.0",
+}
 MAX_RELATED = 10
 
 
@@ -33,17 +44,33 @@ def _rule_name(title: str) -> str:
 def _help(rule: RuleMeta) -> dict[str, str]:
     docs = rule.docs
     example_file = rule.files_to_create[0] if rule.files_to_create else ""
-    text = [f"What it checks: {docs.what}", f"Why it matters: {docs.why}", f"How to fix: {docs.how}",
-            f"Remediation: {rule.remediation}"]
-    markdown = [f"**What it checks:** {docs.what}", "", f"**Why it matters:** {docs.why}", "",
-                f"**How to fix:** {docs.how} {rule.remediation}", ""]
+    text = [
+        f"What it checks: {docs.what}",
+        f"Why it matters: {docs.why}",
+        f"How to fix: {docs.how}",
+        f"Remediation: {rule.remediation}",
+    ]
+    markdown = [
+        f"**What it checks:** {docs.what}",
+        "",
+        f"**Why it matters:** {docs.why}",
+        "",
+        f"**How to fix:** {docs.how} {rule.remediation}",
+        "",
+    ]
     if docs.example:
         fence = "```"
         while fence in docs.example:
             fence += "`"
         text.append("Example" + (f" ({example_file})" if example_file else "") + ":\n" + docs.example.rstrip())
-        markdown += ["**Example**" + (f" (`{example_file}`)" if example_file else "") + ":", "",
-                     fence, docs.example.rstrip(), fence, ""]
+        markdown += [
+            "**Example**" + (f" (`{example_file}`)" if example_file else "") + ":",
+            "",
+            fence,
+            docs.example.rstrip(),
+            fence,
+            "",
+        ]
     if docs.references:
         text.append("References: " + " ".join(docs.references))
         markdown += ["**References:**", ""] + [f"- {ref}" for ref in docs.references]
@@ -53,15 +80,21 @@ def _help(rule: RuleMeta) -> dict[str, str]:
 def _descriptor(rule: RuleMeta) -> dict[str, Any]:
     level = LEVELS[rule.severity]
     tags = ["ci-cd", rule.category.value, rule.priority.value, f"level-{rule.level}", *rule.tags]
-    properties: dict[str, Any] = {"precision": "high", "problem.severity": PROBLEM_SEVERITY[level],
-                                  "category": rule.category.title, "priority": rule.priority.value,
-                                  "maturity-level": rule.level, "effort": rule.effort_text}
+    properties: dict[str, Any] = {
+        "precision": "high",
+        "problem.severity": PROBLEM_SEVERITY[level],
+        "category": rule.category.title,
+        "priority": rule.priority.value,
+        "maturity-level": rule.level,
+        "effort": rule.effort_text,
+    }
     if rule.category is Category.SECURITY:
         tags.insert(0, "security")
         properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
     properties["tags"] = list(dict.fromkeys(tags))
     descriptor: dict[str, Any] = {
-        "id": rule.id, "name": _rule_name(rule.title),
+        "id": rule.id,
+        "name": _rule_name(rule.title),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.docs.what or rule.title},
         "help": _help(rule),
@@ -107,15 +140,23 @@ def _result(finding: Finding, index: int, result: ScanResult) -> dict[str, Any]:
         path, why = _fallback_path(finding, result)
         primary = _location(path, None, message=why)
     out: dict[str, Any] = {
-        "ruleId": rule.id, "ruleIndex": index, "level": LEVELS[rule.severity], "kind": "fail",
+        "ruleId": rule.id,
+        "ruleIndex": index,
+        "level": LEVELS[rule.severity],
+        "kind": "fail",
         "message": {"text": f"{redact_text(finding.message)}. Fix: {rule.remediation}"},
         "locations": [primary],
         "partialFingerprints": {"vanaAuditFingerprint/v1": finding.fingerprint},
-        "properties": {"outcome": finding.outcome.value, "priority": rule.priority.value,
-                       "category": rule.category.value, "effort": rule.effort_text},
+        "properties": {
+            "outcome": finding.outcome.value,
+            "priority": rule.priority.value,
+            "category": rule.category.value,
+            "effort": rule.effort_text,
+        },
     }
-    related = [dict(_location(e.path, e.line, e.snippet), id=n)
-               for n, e in enumerate(finding.evidence[1:MAX_RELATED + 1], 1)]
+    related = [
+        dict(_location(e.path, e.line, e.snippet), id=n) for n, e in enumerate(finding.evidence[1 : MAX_RELATED + 1], 1)
+    ]
     if related:
         out["relatedLocations"] = related
     return out
@@ -124,20 +165,32 @@ def _result(finding: Finding, index: int, result: ScanResult) -> dict[str, Any]:
 def sarif_log(result: ScanResult) -> dict[str, Any]:
     rules = list({r.id: r for r in (*result.rules, *(f.rule for f in result.findings))}.values())
     index = {r.id: n for n, r in enumerate(rules)}
-    notifications = [{"level": "warning", "message": {"text": redact_text(p.message)},
-                      "locations": [_location(p.path, None)]} for p in result.problems]
+    notifications = [
+        {"level": "warning", "message": {"text": redact_text(p.message)}, "locations": [_location(p.path, None)]}
+        for p in result.problems
+    ]
     invocation: dict[str, Any] = {"executionSuccessful": True, "endTimeUtc": result.generated_at}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     run: dict[str, Any] = {
-        "tool": {"driver": {"name": "vana-audit", "semanticVersion": __version__, "version": __version__,
-                            "rules": [_descriptor(r) for r in rules]}},
+        "tool": {
+            "driver": {
+                "name": "vana-audit",
+                "semanticVersion": __version__,
+                "version": __version__,
+                "rules": [_descriptor(r) for r in rules],
+            }
+        },
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the scanned repository."}}},
         "invocations": [invocation],
         "results": [_result(f, index[f.rule.id], result) for f in result.findings if f.failing],
         "columnKind": "unicodeCodePoints",
-        "properties": {"overall": result.score.overall, "percent": result.score.percent,
-                       "level": result.score.level, "status": result.score.status},
+        "properties": {
+            "overall": result.score.overall,
+            "percent": result.score.percent,
+            "level": result.score.level,
+            "status": result.score.status,
+        },
     }
     if result.target.head_sha or result.target.ref:
         run["properties"]["revision"] = {"ref": result.target.ref, "sha": result.target.head_sha}

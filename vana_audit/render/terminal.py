@@ -1,4 +1,5 @@
 """The terminal summary: the category table, the P0 findings, DORA in one line per metric."""
+
 from __future__ import annotations
 
 from tabulate import tabulate
@@ -12,13 +13,22 @@ def render_terminal(source: ScanResult | Report) -> str:
     result = source.result if isinstance(source, Report) else source
     lines = [
         f"vana-audit — {plain(result.target.path)}" + (f" @ {plain(result.target.ref)}" if result.target.ref else ""),
-        (f"Overall CI/CD maturity: {result.score.overall:.2f} / 5.0 ({result.score.percent:.1f}%) — "
-         f"{result.score.level} {result.score.status_mark} {result.score.status}"),
+        (
+            f"Overall CI/CD maturity: {result.score.overall:.2f} / 5.0 ({result.score.percent:.1f}%) — "
+            f"{result.score.level} {result.score.status_mark} {result.score.status}"
+        ),
         f"Profile: {result.profile.get('name', '?')} ({'; '.join(map(plain, result.profile.get('reasons', [])))})",
         "",
     ]
-    rows = [[c.category.title, f"{c.score:.1f}/5" if c.score is not None else "n/a", c.level_name,
-             f"{c.status_mark} {plain(c.status_text)}"] for c in result.categories]
+    rows = [
+        [
+            c.category.title,
+            f"{c.score:.1f}/5" if c.score is not None else "n/a",
+            c.level_name,
+            f"{c.status_mark} {plain(c.status_text)}",
+        ]
+        for c in result.categories
+    ]
     lines.append(tabulate(rows, headers=["Category", "Score", "Level", "Status"], tablefmt="github"))
     blockers = [f for f in result.findings if f.failing and f.rule.priority is Priority.P0]
     lines += ["", f"P0 findings ({len(blockers)}):" if blockers else "No P0 findings."]

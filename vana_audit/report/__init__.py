@@ -1,4 +1,5 @@
 """The report model: one immutable object with every section of the review, built from a ScanResult."""
+
 from __future__ import annotations
 
 from ..model import ScanResult

@@ -4,6 +4,7 @@ Findings whose fixes create the same file are one piece of work (a CI workflow f
 "tests never run in CI" and the README's unbacked claim at once), so they become one item whose
 effort is the largest estimate among them, not their sum.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,13 +55,22 @@ def build_work_items(findings: tuple[Finding, ...]) -> tuple[WorkItem, ...]:
         effort = (max(f.rule.effort_days[0] for f in group), max(f.rule.effort_days[1] for f in group))
         files = tuple(dict.fromkeys(path for f in group for path in f.rule.files_to_create))
         impact = next((f.rule.impact for f in group if f.rule.impact), "") or first_sentence(lead.rule.docs.why)
-        items.append(WorkItem(
-            number=0, title=lead.rule.title, action=first_sentence(lead.rule.remediation),
-            problem=headline(lead.message), priority=min(f.rule.priority.value for f in group),
-            severity=min((f.rule.severity for f in group), key=lambda s: s.rank).value,
-            category=lead.rule.category.value, category_title=lead.rule.category.title, impact=impact,
-            effort_days=effort, plan_days=plan_days(effort), files_to_create=files,
-            rule_ids=tuple(f.rule.id for f in group),
-            outcome="partial" if all(f.outcome is Outcome.PARTIAL for f in group) else "fail",
-        ))
+        items.append(
+            WorkItem(
+                number=0,
+                title=lead.rule.title,
+                action=first_sentence(lead.rule.remediation),
+                problem=headline(lead.message),
+                priority=min(f.rule.priority.value for f in group),
+                severity=min((f.rule.severity for f in group), key=lambda s: s.rank).value,
+                category=lead.rule.category.value,
+                category_title=lead.rule.category.title,
+                impact=impact,
+                effort_days=effort,
+                plan_days=plan_days(effort),
+                files_to_create=files,
+                rule_ids=tuple(f.rule.id for f in group),
+                outcome="partial" if all(f.outcome is Outcome.PARTIAL for f in group) else "fail",
+            )
+        )
     return tuple(replace(item, number=n) for n, item in enumerate(items, 1))  # P0 first: groups sort by priority

@@ -5,6 +5,7 @@ Expected keys: `readiness` {score, max, metrics: [{metric, name, trackable, evid
 reason there is none), `bands` ({metrics: {metric: {unit, better, bands: [{cluster, min, max,
 published}]}}}) and `year`. A key that is absent or shaped differently is skipped, never fatal.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,12 +20,30 @@ METRIC_NAMES = {
     "recovery_time": "Failed Deployment Recovery Time",
     "rework_rate": "Rework Rate",
 }
-VALUE_KEYS = ("value", "median", "median_hours", "hours", "per_week", "days_per_week", "deploy_days_per_week",
-              "rate", "share")
+VALUE_KEYS = (
+    "value",
+    "median",
+    "median_hours",
+    "hours",
+    "per_week",
+    "days_per_week",
+    "deploy_days_per_week",
+    "rate",
+    "share",
+)
 CLUSTER_KEYS = ("cluster", "band", "classification", "performance")
 NOTE_KEYS = ("reason", "note", "insufficient_data", "message")
-SKIP_FACTS = {"metrics", "readiness", "estimates", "bands", "basis", "basis_label", "basis_description", "components",
-              "details"}
+SKIP_FACTS = {
+    "metrics",
+    "readiness",
+    "estimates",
+    "bands",
+    "basis",
+    "basis_label",
+    "basis_description",
+    "components",
+    "details",
+}
 QUIET_STATUS = ("ok", "measured", "estimated")
 
 
@@ -42,19 +61,34 @@ def build_dora_section(dora: Any) -> DoraSection:
         note = f"No estimates: {_text(dora['estimates_reason'])}."
     raw_metrics = readiness.get("metrics")
     metrics: list[Any] = raw_metrics if isinstance(raw_metrics, list) else []
-    rows = tuple(DoraReadinessRow(
-        metric=str(m.get("metric", "")), name=str(m.get("name") or metric_name(str(m.get("metric", "")))),
-        trackable=bool(m.get("trackable")), evidence=_strings(m.get("evidence")), missing=_strings(m.get("missing")))
-        for m in metrics if isinstance(m, dict))
+    rows = tuple(
+        DoraReadinessRow(
+            metric=str(m.get("metric", "")),
+            name=str(m.get("name") or metric_name(str(m.get("metric", "")))),
+            trackable=bool(m.get("trackable")),
+            evidence=_strings(m.get("evidence")),
+            missing=_strings(m.get("missing")),
+        )
+        for m in metrics
+        if isinstance(m, dict)
+    )
     source = ""
     if isinstance(dora.get("bands"), dict):
         source = str(dora["bands"].get("source") or "")
     elif bands:
         source = f"Accelerate State of DevOps Report {dora.get('year')}"
     return DoraSection(
-        present=bool(dora), score=_int(readiness.get("score"), sum(r.trackable for r in rows)),
-        max=_int(readiness.get("max"), 4), readiness=rows, estimates=estimates, estimates_note=note,
-        bands=bands, bands_source=source, year=dora.get("year"), facts=facts)
+        present=bool(dora),
+        score=_int(readiness.get("score"), sum(r.trackable for r in rows)),
+        max=_int(readiness.get("max"), 4),
+        readiness=rows,
+        estimates=estimates,
+        estimates_note=note,
+        bands=bands,
+        bands_source=source,
+        year=dora.get("year"),
+        facts=facts,
+    )
 
 
 def _int(value: Any, default: int) -> int:
@@ -85,6 +119,7 @@ def _bands(raw: Any, year: Any) -> tuple[DoraMetricBands, ...]:
     if raw is None and isinstance(year, int):
         try:  # the published clusters ship with the history package
             from ..history.clusters import bands_dict
+
             raw = bands_dict(year)
         except Exception:  # noqa: BLE001 - no bands is a valid report
             return ()
@@ -95,10 +130,18 @@ def _bands(raw: Any, year: Any) -> tuple[DoraMetricBands, ...]:
     for metric, spec in metrics.items():
         if not isinstance(spec, dict) or not isinstance(spec.get("bands"), list):
             continue
-        bands = tuple(DoraBand(str(b.get("cluster", "")), _number(b.get("min")), _number(b.get("max")),
-                               str(b.get("published", ""))) for b in spec["bands"] if isinstance(b, dict))
-        out.append(DoraMetricBands(str(metric), metric_name(str(metric)), str(spec.get("unit", "")),
-                                   spec.get("better") == "higher", bands))
+        bands = tuple(
+            DoraBand(
+                str(b.get("cluster", "")), _number(b.get("min")), _number(b.get("max")), str(b.get("published", ""))
+            )
+            for b in spec["bands"]
+            if isinstance(b, dict)
+        )
+        out.append(
+            DoraMetricBands(
+                str(metric), metric_name(str(metric)), str(spec.get("unit", "")), spec.get("better") == "higher", bands
+            )
+        )
     return tuple(out)
 
 
@@ -120,14 +163,22 @@ def _estimates(raw: Any, units: dict[str, str]) -> tuple[tuple[DoraEstimateRow, 
     for key, value in pairs:
         if key in METRIC_NAMES or isinstance(value, dict):
             rows.append(_estimate_row(key, value, units.get(key, ""), default_basis))
-        elif container is top and key not in SKIP_FACTS and key not in NOTE_KEYS + ("status",) \
-                and value not in (None, "", [], {}):
+        elif (
+            container is top
+            and key not in SKIP_FACTS
+            and key not in NOTE_KEYS + ("status",)
+            and value not in (None, "", [], {})
+        ):
             facts.append((key.replace("_", " "), _text(value)))
     if container is not top:
-        facts += [(k.replace("_", " "), _window(v) if k == "window" and isinstance(v, dict) else _text(v))
-                  for k, v in top.items()
-                  if k not in SKIP_FACTS and k not in NOTE_KEYS + ("status",) and v not in (None, "", {}, [])
-                  and (not isinstance(v, (dict, list)) or k == "window")]
+        facts += [
+            (k.replace("_", " "), _window(v) if k == "window" and isinstance(v, dict) else _text(v))
+            for k, v in top.items()
+            if k not in SKIP_FACTS
+            and k not in NOTE_KEYS + ("status",)
+            and v not in (None, "", {}, [])
+            and (not isinstance(v, (dict, list)) or k == "window")
+        ]
     if default_basis and rows:
         facts.insert(0, ("basis", default_basis))
     note = next((_text(top[k]) for k in NOTE_KEYS if top.get(k) not in (None, "", True, False)), "")
@@ -139,9 +190,17 @@ def _estimates(raw: Any, units: dict[str, str]) -> tuple[tuple[DoraEstimateRow, 
 def _estimate_row(metric: str, value: Any, band_unit: str, default_basis: str) -> DoraEstimateRow:
     if not isinstance(value, dict):
         number = _number(value)
-        return DoraEstimateRow(metric, metric_name(metric), number,
-                               format_value(number, band_unit) if number is not None else _text(value),
-                               band_unit, "", default_basis, "", "")
+        return DoraEstimateRow(
+            metric,
+            metric_name(metric),
+            number,
+            format_value(number, band_unit) if number is not None else _text(value),
+            band_unit,
+            "",
+            default_basis,
+            "",
+            "",
+        )
     number = next((_number(value[k]) for k in VALUE_KEYS if _number(value.get(k)) is not None), None)
     unit = str(value.get("unit") or band_unit)
     text = value.get("text") or value.get("display")
@@ -158,8 +217,17 @@ def _estimate_row(metric: str, value: Any, band_unit: str, default_basis: str) -
     if number is None and not text:
         text = "insufficient data"
     basis = _text(value["basis"]) if value.get("basis") else ""
-    return DoraEstimateRow(metric, str(value.get("name") or metric_name(metric)), number, _text(text or ""), unit,
-                           cluster, "" if basis == default_basis else basis, _text(value.get("confidence") or ""), note)
+    return DoraEstimateRow(
+        metric,
+        str(value.get("name") or metric_name(metric)),
+        number,
+        _text(text or ""),
+        unit,
+        cluster,
+        "" if basis == default_basis else basis,
+        _text(value.get("confidence") or ""),
+        note,
+    )
 
 
 def _window(window: dict) -> str:

@@ -1,4 +1,5 @@
 """Findings as the report shows them: redacted evidence, the fix, and the example file to create."""
+
 from __future__ import annotations
 
 import re
@@ -40,27 +41,48 @@ def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
     rule = finding.rule
     evidence = tuple(EvidenceItem(e.path, e.line, shorten(redact_text(e.snippet))) for e in finding.evidence)
     return FindingItem(
-        rule_id=rule.id, title=rule.title, category=rule.category.value, category_title=rule.category.title,
-        level=rule.level, severity=rule.severity.value, priority=rule.priority.value, outcome=finding.outcome.value,
-        message=capitalised(redact_text(finding.message)), evidence=evidence, remediation=rule.remediation,
-        effort_text=rule.effort_text, example=example_text(rule, stack),
+        rule_id=rule.id,
+        title=rule.title,
+        category=rule.category.value,
+        category_title=rule.category.title,
+        level=rule.level,
+        severity=rule.severity.value,
+        priority=rule.priority.value,
+        outcome=finding.outcome.value,
+        message=capitalised(redact_text(finding.message)),
+        evidence=evidence,
+        remediation=rule.remediation,
+        effort_text=rule.effort_text,
+        example=example_text(rule, stack),
         example_file=rule.files_to_create[0] if rule.files_to_create else "",
-        files_to_create=tuple(rule.files_to_create), references=tuple(rule.docs.references),
-        fingerprint=finding.fingerprint, suppressed_by=finding.suppressed_by,
+        files_to_create=tuple(rule.files_to_create),
+        references=tuple(rule.docs.references),
+        fingerprint=finding.fingerprint,
+        suppressed_by=finding.suppressed_by,
     )
 
 
 def finding_order(finding: Finding) -> tuple:
     """Failing first, then by priority, severity, level and id."""
-    return (not finding.failing, finding.rule.priority.value, finding.rule.severity.rank, finding.rule.level,
-            finding.rule.id)
+    return (
+        not finding.failing,
+        finding.rule.priority.value,
+        finding.rule.severity.rank,
+        finding.rule.level,
+        finding.rule.id,
+    )
 
 
 def blocker_order(finding: Finding) -> tuple:
     """The most severe first; a documented claim the repository contradicts leads its severity,
     because readers rely on a check that never runs."""
-    return (finding.rule.severity.rank, "claims" not in finding.rule.tags, finding.rule.level,
-            list(Category).index(finding.rule.category), finding.rule.id)
+    return (
+        finding.rule.severity.rank,
+        "claims" not in finding.rule.tags,
+        finding.rule.level,
+        list(Category).index(finding.rule.category),
+        finding.rule.id,
+    )
 
 
 def applicable(finding: Finding) -> bool:

@@ -2,6 +2,7 @@
 
 Renderers read only these frozen objects; nothing here is formatted for one output.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

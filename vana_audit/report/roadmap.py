@@ -3,6 +3,7 @@
 P0 first, then P1, then P2; each phase starts on a new week; one stream of work at the
 configured capacity (effort days per calendar week). Day labels are working days 1-5 of a week.
 """
+
 from __future__ import annotations
 
 import math
@@ -10,9 +11,7 @@ from collections import defaultdict
 
 from .model import Roadmap, RoadmapPhase, RoadmapWeek, ScheduledItem, WeekEntry, WorkItem
 
-PHASES = (("P0", "Critical foundation: production blockers"),
-          ("P1", "Quality & reliability"),
-          ("P2", "Optimisation"))
+PHASES = (("P0", "Critical foundation: production blockers"), ("P1", "Quality & reliability"), ("P2", "Optimisation"))
 WORKING_DAYS = 5
 EPS = 1e-6
 
@@ -30,11 +29,22 @@ def schedule(items: tuple[WorkItem, ...], capacity: float) -> Roadmap:
             scheduled.append(ScheduledItem(item, round(cursor, 6), round(cursor + item.plan_days, 6)))
             cursor += item.plan_days
         effort = (sum(w.effort_days[0] for w in mine), sum(w.effort_days[1] for w in mine))
-        phases.append(RoadmapPhase(len(phases) + 1, title, priority, tuple(scheduled),
-                                   _weeks(scheduled, capacity), effort, sum(w.plan_days for w in mine)))
+        phases.append(
+            RoadmapPhase(
+                len(phases) + 1,
+                title,
+                priority,
+                tuple(scheduled),
+                _weeks(scheduled, capacity),
+                effort,
+                sum(w.plan_days for w in mine),
+            )
+        )
     total_weeks = phases[-1].weeks[-1].number if phases else 0
-    basis = (f"{capacity:g} effort days per week, one item at a time; each item is planned at the midpoint of its "
-             "estimate rounded up to half a day; a phase starts on a new week.")
+    basis = (
+        f"{capacity:g} effort days per week, one item at a time; each item is planned at the midpoint of its "
+        "estimate rounded up to half a day; a phase starts on a new week."
+    )
     return Roadmap(capacity, tuple(phases), total_weeks, basis)
 
 
@@ -50,8 +60,9 @@ def _weeks(scheduled: list[ScheduledItem], capacity: float) -> tuple[RoadmapWeek
             if s.start >= week_end - EPS or s.end <= week_start + EPS:
                 continue
             a, b = max(s.start, week_start) - week_start, min(s.end, week_end) - week_start
-            entries.append(WeekEntry(_day_label(a, b, capacity), s.item, s.end > week_end + EPS,
-                                     s.start < week_start - EPS))
+            entries.append(
+                WeekEntry(_day_label(a, b, capacity), s.item, s.end > week_end + EPS, s.start < week_start - EPS)
+            )
             days_by_category[s.item.category_title] += b - a
         themes = sorted(days_by_category, key=lambda c: -days_by_category[c])[:2]
         weeks.append(RoadmapWeek(number, " · ".join(themes), tuple(entries)))

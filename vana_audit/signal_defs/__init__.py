@@ -1,8 +1,13 @@
 """The signal catalogue. Each module registers signals with `@signal(name, description)`;
 importing this package registers them all."""
-from . import core  # noqa: F401
-from . import workflow_security  # noqa: F401
-from . import containers  # noqa: F401
-from . import delivery  # noqa: F401
-from . import stack  # noqa: F401
-from . import infrastructure, observability, repo_practice  # noqa: F401,E402
+
+from . import (  # noqa: F401,E402
+    containers,  # noqa: F401
+    core,  # noqa: F401
+    delivery,  # noqa: F401
+    infrastructure,
+    observability,
+    repo_practice,
+    stack,  # noqa: F401
+    workflow_security,  # noqa: F401
+)

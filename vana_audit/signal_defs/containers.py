@@ -1,4 +1,5 @@
 """Dockerfile and compose signals: what hadolint, checkov and Trivy's misconfiguration checks look for."""
+
 from __future__ import annotations
 
 import re
@@ -9,17 +10,29 @@ from ..signals import Signal, Signals, ev, found, listing, rx, signal
 from .workflow_security import PIPE_TO_SHELL
 
 # Images built for development or tests are not shipped; size and layering rules skip them.
-DEV_DOCKERFILE = re.compile(r"(^|[./_-])(dev|devel|develop|development|local|test|tests|testing|ci|debug|e2e|"
-                            r"playwright|cypress|selenium)([./_-]|$)", re.I)
+DEV_DOCKERFILE = re.compile(
+    r"(^|[./_-])(dev|devel|develop|development|local|test|tests|testing|ci|debug|e2e|"
+    r"playwright|cypress|selenium)([./_-]|$)",
+    re.I,
+)
 DEV_COMPOSE = re.compile(r"(^|[./_-])(dev|development|local|test|tests|ci|override|debug)([./_-]|$)", re.I)
-SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|"
-                         r"CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|DSN)", re.I)
-NOT_A_SECRET = re.compile(r"(_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HOST|_HEADER|_NAME|_ID|_TTL|_EXPIR\w{0,20}|_TIMEOUT|"
-                          r"_LENGTH|_TYPE|_ALGORITHM|_ISSUER|_AUDIENCE|_LIFETIME|_COOKIE)$", re.I)
+SECRET_NAME = re.compile(
+    r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|"
+    r"CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|DSN)",
+    re.I,
+)
+NOT_A_SECRET = re.compile(
+    r"(_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HOST|_HEADER|_NAME|_ID|_TTL|_EXPIR\w{0,20}|_TIMEOUT|"
+    r"_LENGTH|_TYPE|_ALGORITHM|_ISSUER|_AUDIENCE|_LIFETIME|_COOKIE)$",
+    re.I,
+)
 ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$", re.I)
-SECRET_FILE = re.compile(r"(^|/)(\.env(\.[\w.-]{1,200})?|[\w.-]{1,200}\.env|[\w.-]{1,200}\.(pem|key|p12|pfx|jks|keystore)|id_(rsa|ecdsa|ed25519)|"
-                         r"credentials|[\w.-]{0,100}credentials[\w.-]{0,100}\.json|[\w.-]{0,100}service[-_]?account[\w.-]{0,100}\.json|\.?secrets?(/|$)|[\w.-]{0,100}secret[\w.-]{0,100}\.(json|ya?ml|txt)|"
-                         r"\.npmrc|\.pypirc|\.netrc|\.docker/config\.json|\.aws/credentials|kubeconfig)$", re.I)
+SECRET_FILE = re.compile(
+    r"(^|/)(\.env(\.[\w.-]{1,200})?|[\w.-]{1,200}\.env|[\w.-]{1,200}\.(pem|key|p12|pfx|jks|keystore)|id_(rsa|ecdsa|ed25519)|"
+    r"credentials|[\w.-]{0,100}credentials[\w.-]{0,100}\.json|[\w.-]{0,100}service[-_]?account[\w.-]{0,100}\.json|\.?secrets?(/|$)|[\w.-]{0,100}secret[\w.-]{0,100}\.(json|ya?ml|txt)|"
+    r"\.npmrc|\.pypirc|\.netrc|\.docker/config\.json|\.aws/credentials|kubeconfig)$",
+    re.I,
+)
 DANGEROUS_CAPS = {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH"}
 
 
@@ -42,21 +55,27 @@ def _directories(path: str) -> list[str]:
 
 # -- Dockerfile ---------------------------------------------------------------------------------
 
-SERVER_CMD = re.compile(r"(uvicorn|gunicorn|hypercorn|daphne|granian|waitress|flask run|runserver|fastapi run|"
-                        r"npm\W+start|next\W+start|node\b|bun\b|deno\b|nginx|httpd|caddy|java\b|-jar\b|\bserve\b|"
-                        r"server|puma|rails\W+s|php-fpm|dotnet\b)", re.I)
+SERVER_CMD = re.compile(
+    r"(uvicorn|gunicorn|hypercorn|daphne|granian|waitress|flask run|runserver|fastapi run|"
+    r"npm\W+start|next\W+start|node\b|bun\b|deno\b|nginx|httpd|caddy|java\b|-jar\b|\bserve\b|"
+    r"server|puma|rails\W+s|php-fpm|dotnet\b)",
+    re.I,
+)
 
 
 def serves_network(d: Dockerfile) -> bool:
     """The final image is a network service: it EXPOSEs a port or starts a server."""
     final = _final_stage(d)
     return any(i.cmd == "EXPOSE" for i in final) or any(
-        i.cmd in ("CMD", "ENTRYPOINT") and SERVER_CMD.search(i.args) for i in final)
+        i.cmd in ("CMD", "ENTRYPOINT") and SERVER_CMD.search(i.args) for i in final
+    )
 
 
 @signal("docker.service_images", "runtime Dockerfiles whose image serves on the network (EXPOSE or a server command)")
 def service_images(s: Signals) -> Signal:
-    return found(ev(d.path) for d in s.facts.dockerfiles if d.stages and not is_dev_dockerfile(d.path) and serves_network(d))
+    return found(
+        ev(d.path) for d in s.facts.dockerfiles if d.stages and not is_dev_dockerfile(d.path) and serves_network(d)
+    )
 
 
 @signal("docker.missing_healthcheck", "network-service Dockerfiles whose final image declares no HEALTHCHECK")
@@ -92,20 +111,32 @@ def no_dockerignore(s: Signals) -> Signal:
     hits = []
     for d in s.facts.dockerfiles:
         own = f"{d.path}.dockerignore"
-        candidates = {own} | {f"{directory}/.dockerignore" if directory else ".dockerignore" for directory in _directories(d.path)}
+        candidates = {own} | {
+            f"{directory}/.dockerignore" if directory else ".dockerignore" for directory in _directories(d.path)
+        }
         if candidates & ignores or s.facts.has_file(own):
             continue
-        broad = next((i for i in d.instructions if i.cmd in ("COPY", "ADD") and "--from" not in i.args
-                      and any(src in BROAD_SOURCES for src in _sources(i))), None)
+        broad = next(
+            (
+                i
+                for i in d.instructions
+                if i.cmd in ("COPY", "ADD")
+                and "--from" not in i.args
+                and any(src in BROAD_SOURCES for src in _sources(i))
+            ),
+            None,
+        )
         if broad is not None:
             hits.append(ev(d.path, broad.line, f"{broad.cmd} {broad.args}"))
     return listing(hits)
 
 
-BUILD_STEP = rx(r"\b(pip install|pip3 install|uv (sync|pip install)|poetry install|pipenv install|npm (ci|install|run build)|"
-                r"yarn( install| build)?\b|pnpm (install|build|run build)|go build|cargo build|mvn\b|gradle|gradlew|"
-                r"dotnet (publish|build)|apt-get install|apk add|yum install|dnf install|make\b|gcc|bundle install|"
-                r"composer install|next build|tsc\b)")
+BUILD_STEP = rx(
+    r"\b(pip install|pip3 install|uv (sync|pip install)|poetry install|pipenv install|npm (ci|install|run build)|"
+    r"yarn( install| build)?\b|pnpm (install|build|run build)|go build|cargo build|mvn\b|gradle|gradlew|"
+    r"dotnet (publish|build)|apt-get install|apk add|yum install|dnf install|make\b|gcc|bundle install|"
+    r"composer install|next build|tsc\b)"
+)
 
 
 @signal("docker.single_stage_builds", "runtime Dockerfiles that install or compile in a single stage")
@@ -181,20 +212,35 @@ def unpinned_installs(s: Signals) -> Signal:
 def uncleaned_caches(s: Signals) -> Signal:
     hits = []
     for d in s.facts.dockerfiles:
-        no_pip_cache = any(i.cmd in ("ENV", "ARG") and re.search(r"PIP_NO_CACHE_DIR\s*[= ]\s*[\"']?(1|true|on|yes|off|0)", i.args, re.I)
-                           for i in d.instructions)
+        no_pip_cache = any(
+            i.cmd in ("ENV", "ARG")
+            and re.search(r"PIP_NO_CACHE_DIR\s*[= ]\s*[\"']?(1|true|on|yes|off|0)", i.args, re.I)
+            for i in d.instructions
+        )
         for i in d.of("RUN"):
             run, problems = i.args, []
             cache_mount = "--mount=type=cache" in run
-            if _APT.search(run) and not cache_mount and not re.search(r"rm\s+-[rf]+\s+[^;&]{0,300}?/var/lib/apt/lists", run):
+            if (
+                _APT.search(run)
+                and not cache_mount
+                and not re.search(r"rm\s+-[rf]+\s+[^;&]{0,300}?/var/lib/apt/lists", run)
+            ):
                 problems.append("apt lists not removed")
             if _APK.search(run) and "--no-cache" not in run and not cache_mount and "rm -rf /var/cache/apk" not in run:
                 problems.append("apk add without --no-cache")
-            if _PIP.search(run) and "--no-cache-dir" not in run and not no_pip_cache and not cache_mount \
-                    and not re.search(r"\buv pip install\b", run):
+            if (
+                _PIP.search(run)
+                and "--no-cache-dir" not in run
+                and not no_pip_cache
+                and not cache_mount
+                and not re.search(r"\buv pip install\b", run)
+            ):
                 problems.append("pip install without --no-cache-dir")
-            if re.search(r"\b(yum|dnf|microdnf)\s+(-\S+\s+){0,10}install\b", run) and not re.search(r"\b(yum|dnf|microdnf) clean all", run) \
-                    and not cache_mount:
+            if (
+                re.search(r"\b(yum|dnf|microdnf)\s+(-\S+\s+){0,10}install\b", run)
+                and not re.search(r"\b(yum|dnf|microdnf) clean all", run)
+                and not cache_mount
+            ):
                 problems.append("yum/dnf cache not cleaned")
             if problems:
                 hits.append(ev(d.path, i.line, "; ".join(problems)))
@@ -233,10 +279,21 @@ def _secret_named(name: str) -> bool:
 
 @signal("docker.secret_config", "Dockerfiles or compose files pass secret-named settings (ENV, ARG, environment)")
 def secret_config(s: Signals) -> Signal:
-    hits = [ev(d.path, i.line, f"{i.cmd} {name}") for d in s.facts.dockerfiles for i in d.instructions
-            if i.cmd in ("ENV", "ARG") for name, _ in _env_pairs(i) if _secret_named(name)]
-    hits += [ev(c.path, svc.line, f"{svc.name}: environment {name}") for c in s.facts.compose_files for svc in c.services
-             for name, _ in _compose_env(svc) if _secret_named(name)]
+    hits = [
+        ev(d.path, i.line, f"{i.cmd} {name}")
+        for d in s.facts.dockerfiles
+        for i in d.instructions
+        if i.cmd in ("ENV", "ARG")
+        for name, _ in _env_pairs(i)
+        if _secret_named(name)
+    ]
+    hits += [
+        ev(c.path, svc.line, f"{svc.name}: environment {name}")
+        for c in s.facts.compose_files
+        for svc in c.services
+        for name, _ in _compose_env(svc)
+        if _secret_named(name)
+    ]
     return found(hits)
 
 
@@ -252,8 +309,14 @@ def secrets_in_env(s: Signals) -> Signal:
                     continue
                 if i.cmd == "ENV" and (not value or value.startswith("/")):
                     continue  # an empty placeholder or a path to a mounted secret
-                hits.append(ev(d.path, i.line, f"{i.cmd} {_masked(name) if value else name} "
-                                               f"({'build args are kept in the image history' if i.cmd == 'ARG' else 'visible to anyone who pulls the image'})"))
+                hits.append(
+                    ev(
+                        d.path,
+                        i.line,
+                        f"{i.cmd} {_masked(name) if value else name} "
+                        f"({'build args are kept in the image history' if i.cmd == 'ARG' else 'visible to anyone who pulls the image'})",
+                    )
+                )
     for c in s.facts.compose_files:
         for svc in c.services:
             env = svc.spec.get("environment")
@@ -264,6 +327,7 @@ def secrets_in_env(s: Signals) -> Signal:
 
 
 # -- compose --------------------------------------------------------------------------------------
+
 
 @signal("compose.present", "compose files define services")
 def compose_present(s: Signals) -> Signal:
@@ -364,7 +428,9 @@ def _volumes(svc: ComposeService) -> list[tuple[str, int | None]]:
     return result
 
 
-@signal("compose.host_privileges", "compose services that run privileged, share host namespaces or mount the Docker socket")
+@signal(
+    "compose.host_privileges", "compose services that run privileged, share host namespaces or mount the Docker socket"
+)
 def host_privileges(s: Signals) -> Signal:
     hits = []
     for c in s.facts.compose_files:
@@ -394,7 +460,10 @@ def secret_file_mounts(s: Signals) -> Signal:
     for c in s.facts.compose_files:
         for svc in c.services:
             for source, line in _volumes(svc):
-                if source and SECRET_FILE.search(source.rstrip("/")) and not source.endswith((".example", ".template", ".sample")):
+                if (
+                    source
+                    and SECRET_FILE.search(source.rstrip("/"))
+                    and not source.endswith((".example", ".template", ".sample"))
+                ):
                     hits.append(ev(c.path, line or svc.line, f"{svc.name}: volume {source}"))
     return listing(hits)
-

@@ -1,14 +1,46 @@
 """The signal catalogue, grouped by category. Each function reads facts only."""
+
 from __future__ import annotations
 
 import re
 
 from ..facts import Facts
-from ..signals import (ARTIFACT, CACHE, CLAIM_CI, CONTAINER_BUILD, CONTAINER_SCAN, COVERAGE_FLAG, DEP_SCAN,
-                      DEPLOY_CMD, E2E_CMD, IAC_SCAN, LINT_CMD, NOTIFY, PERF_CMD, PROGRESSIVE, PUBLISH_CMD,
-                      ROLLBACK, SAST, SBOM_SIGN, SECRET_SCAN, SMOKE_CMD, TEST_CMD, TEST_REPORT, TF_VALIDATE,
-                      TYPE_CMD, Signal, Signals, ci_matching, deploy_jobs, ev, found, listing, pr_pipelines,
-                      rx, signal)
+from ..signals import (
+    ARTIFACT,
+    CACHE,
+    CLAIM_CI,
+    CONTAINER_BUILD,
+    CONTAINER_SCAN,
+    COVERAGE_FLAG,
+    DEP_SCAN,
+    DEPLOY_CMD,
+    E2E_CMD,
+    IAC_SCAN,
+    LINT_CMD,
+    NOTIFY,
+    PERF_CMD,
+    PROGRESSIVE,
+    PUBLISH_CMD,
+    ROLLBACK,
+    SAST,
+    SBOM_SIGN,
+    SECRET_SCAN,
+    SMOKE_CMD,
+    TEST_CMD,
+    TEST_REPORT,
+    TF_VALIDATE,
+    TYPE_CMD,
+    Signal,
+    Signals,
+    ci_matching,
+    deploy_jobs,
+    ev,
+    found,
+    listing,
+    pr_pipelines,
+    rx,
+    signal,
+)
 
 
 def _paths(paths: list[str], limit: int = 5) -> list:
@@ -21,15 +53,22 @@ def _config(facts: Facts, *kinds: str) -> list:
 
 def _local_commands(facts: Facts, pattern: re.Pattern[str]) -> list:
     """Make targets and package scripts whose name or command matches: quality gates run by hand."""
-    hits = [ev(t.path, t.line, f"{t.name}: {' && '.join(t.recipe)[:100]}") for t in facts.make_targets
-            if pattern.search(t.name) or any(pattern.search(r) for r in t.recipe)]
+    hits = [
+        ev(t.path, t.line, f"{t.name}: {' && '.join(t.recipe)[:100]}")
+        for t in facts.make_targets
+        if pattern.search(t.name) or any(pattern.search(r) for r in t.recipe)
+    ]
     for manifest in facts.manifests:
-        hits += [ev(manifest.path, None, f'"{name}": "{cmd}"') for name, cmd in manifest.scripts.items()
-                 if pattern.search(name) or pattern.search(cmd)]
+        hits += [
+            ev(manifest.path, None, f'"{name}": "{cmd}"')
+            for name, cmd in manifest.scripts.items()
+            if pattern.search(name) or pattern.search(cmd)
+        ]
     return hits
 
 
 # -- CI presence --------------------------------------------------------------------------------
+
 
 @signal("ci.present", "a CI pipeline with at least one job exists")
 def ci_present(s: Signals) -> Signal:
@@ -45,8 +84,11 @@ def ci_placeholder(s: Signals) -> Signal:
 
 @signal("ci.push_and_pr", "CI runs on pushes and on pull/merge requests")
 def ci_push_and_pr(s: Signals) -> Signal:
-    return found(ev(p.path, p.line, "triggers: " + ", ".join(sorted(p.triggers))) for p in s.facts.pipelines
-                 if p.jobs and p.triggers & {"push"} and p.triggers & {"pull_request", "pull_request_target", "merge_request"})
+    return found(
+        ev(p.path, p.line, "triggers: " + ", ".join(sorted(p.triggers)))
+        for p in s.facts.pipelines
+        if p.jobs and p.triggers & {"push"} and p.triggers & {"pull_request", "pull_request_target", "merge_request"}
+    )
 
 
 @signal("ci.lint", "a linter runs in CI")
@@ -67,7 +109,9 @@ def ci_container_build(s: Signals) -> Signal:
 @signal("ci.cache", "CI caches dependencies or layers")
 def ci_cache(s: Signals) -> Signal:
     hits = ci_matching(s.facts, CACHE)
-    hits += [ev(p.path, None, "cache:") for p in s.facts.pipelines if p.provider == "gitlab-ci" and "\ncache:" in p.text]
+    hits += [
+        ev(p.path, None, "cache:") for p in s.facts.pipelines if p.provider == "gitlab-ci" and "\ncache:" in p.text
+    ]
     return found(hits)
 
 
@@ -83,8 +127,10 @@ def ci_matrix(s: Signals) -> Signal:
 
 # -- build ----------------------------------------------------------------------------------------
 
-BUILD_WORDS = rx(r"^(build|test|lint|check|ci|all|install|compile|package|dist|bundle|typecheck|format)\b|"
-                 r"\b(build|compile|tsc|webpack|vite build|next build|go build|cargo build|uv build|python -m build)\b")
+BUILD_WORDS = rx(
+    r"^(build|test|lint|check|ci|all|install|compile|package|dist|bundle|typecheck|format)\b|"
+    r"\b(build|compile|tsc|webpack|vite build|next build|go build|cargo build|uv build|python -m build)\b"
+)
 
 
 @signal("build.scripted", "build and test steps are scripted (Makefile, package scripts, task runner)")
@@ -99,16 +145,31 @@ def build_lockfile(s: Signals) -> Signal:
 
 @signal("build.local_quality_gates", "lint, type check or tests are scripted locally")
 def local_gates(s: Signals) -> Signal:
-    return found(_local_commands(s.facts, rx(r"^(lint|typecheck|type-check|test|check)\b|\b(ruff|mypy|eslint|pytest|jest)\b"))[:6])
+    return found(
+        _local_commands(s.facts, rx(r"^(lint|typecheck|type-check|test|check)\b|\b(ruff|mypy|eslint|pytest|jest)\b"))[
+            :6
+        ]
+    )
 
 
 @signal("build.commit_sha", "the commit SHA is stamped into builds")
 def build_commit_sha(s: Signals) -> Signal:
-    pattern = rx(r"(COMMIT_SHA|GIT_SHA|GIT_COMMIT|SOURCE_COMMIT|REVISION|VCS_REF|BUILD_SHA|image\.revision|github\.sha|CI_COMMIT_SHA|SHORT_SHA|COMMIT_ID)")
-    hits = [ev(d.path, i.line, f"{i.cmd} {i.args}") for d in s.facts.dockerfiles for i in d.instructions
-            if i.cmd in ("ARG", "ENV", "LABEL") and pattern.search(i.args)]
-    hits += ci_matching(s.facts, rx(r"(--build-arg[^\n]*(sha|commit|revision)|ldflags[^\n]*(commit|sha|version)|"
-                                    r"org\.opencontainers\.image\.revision)"))
+    pattern = rx(
+        r"(COMMIT_SHA|GIT_SHA|GIT_COMMIT|SOURCE_COMMIT|REVISION|VCS_REF|BUILD_SHA|image\.revision|github\.sha|CI_COMMIT_SHA|SHORT_SHA|COMMIT_ID)"
+    )
+    hits = [
+        ev(d.path, i.line, f"{i.cmd} {i.args}")
+        for d in s.facts.dockerfiles
+        for i in d.instructions
+        if i.cmd in ("ARG", "ENV", "LABEL") and pattern.search(i.args)
+    ]
+    hits += ci_matching(
+        s.facts,
+        rx(
+            r"(--build-arg[^\n]*(sha|commit|revision)|ldflags[^\n]*(commit|sha|version)|"
+            r"org\.opencontainers\.image\.revision)"
+        ),
+    )
     return found(hits)
 
 
@@ -121,10 +182,14 @@ def has_dockerfile(s: Signals) -> Signal:
 def multistage(s: Signals) -> Signal:
     files = s.facts.dockerfiles
     ok = [d for d in files if len(d.stages) >= 2]
-    return Signal(bool(files) and len(ok) == len(files), tuple(ev(d.path, d.stages[1].line, f"FROM {d.stages[1].args}") for d in ok))
+    return Signal(
+        bool(files) and len(ok) == len(files),
+        tuple(ev(d.path, d.stages[1].line, f"FROM {d.stages[1].args}") for d in ok),
+    )
 
 
 # -- tests ------------------------------------------------------------------------------------------
+
 
 @signal("tests.present", "automated tests exist")
 def tests_present(s: Signals) -> Signal:
@@ -148,8 +213,11 @@ def ci_tests_on_pr(s: Signals) -> Signal:
 
 @signal("tests.coverage_threshold", "a coverage threshold is configured")
 def coverage_threshold(s: Signals) -> Signal:
-    return found(ev(c.path, c.line, f"{c.tool}: fail under {c.coverage_threshold:g}%")
-                 for c in s.facts.test_configs if c.coverage_threshold)
+    return found(
+        ev(c.path, c.line, f"{c.tool}: fail under {c.coverage_threshold:g}%")
+        for c in s.facts.test_configs
+        if c.coverage_threshold
+    )
 
 
 @signal("ci.coverage_gate", "CI fails the build when coverage drops under a threshold")
@@ -163,9 +231,18 @@ def ci_coverage_gate(s: Signals) -> Signal:
         return Signal(False)
     # A configured threshold is enforced when CI runs the runner that reads it with coverage on.
     runners = {c.tool for c in s.facts.test_configs if c.coverage_threshold}
-    pattern = rx("|".join({"pytest": r"pytest|tox|nox|make test", "tox": r"tox", "coverage": r"coverage|pytest --cov|make test",
-                           "jest": r"jest|(npm|yarn|pnpm)( run)? test", "vitest": r"vitest|(npm|yarn|pnpm)( run)? test"}
-                          .get(tool, re.escape(tool)) for tool in runners))
+    pattern = rx(
+        "|".join(
+            {
+                "pytest": r"pytest|tox|nox|make test",
+                "tox": r"tox",
+                "coverage": r"coverage|pytest --cov|make test",
+                "jest": r"jest|(npm|yarn|pnpm)( run)? test",
+                "vitest": r"vitest|(npm|yarn|pnpm)( run)? test",
+            }.get(tool, re.escape(tool))
+            for tool in runners
+        )
+    )
     hits = ci_matching(s.facts, pattern)
     return found(hits + list(threshold.evidence)) if hits else Signal(False)
 
@@ -173,14 +250,21 @@ def ci_coverage_gate(s: Signals) -> Signal:
 @signal("ci.test_reports", "CI publishes test or coverage reports")
 def ci_test_reports(s: Signals) -> Signal:
     hits = ci_matching(s.facts, TEST_REPORT)
-    hits += [ev(p.path, None, "reports: junit") for p in s.facts.pipelines if p.provider == "gitlab-ci"
-             and re.search(r"reports:\s*\n\s*(junit|coverage_report)", p.text)]
+    hits += [
+        ev(p.path, None, "reports: junit")
+        for p in s.facts.pipelines
+        if p.provider == "gitlab-ci" and re.search(r"reports:\s*\n\s*(junit|coverage_report)", p.text)
+    ]
     return found(hits)
 
 
 @signal("tests.e2e_present", "end-to-end tests exist")
 def e2e_present(s: Signals) -> Signal:
-    hits = [ev(c.path, c.line, f"{c.tool} configuration") for c in s.facts.test_configs if c.tool in ("playwright", "cypress")]
+    hits = [
+        ev(c.path, c.line, f"{c.tool} configuration")
+        for c in s.facts.test_configs
+        if c.tool in ("playwright", "cypress")
+    ]
     e2e = s.facts.test_files.get("e2e", [])
     if e2e:
         hits.append(ev(e2e[0], None, f"{len(e2e)} e2e test file(s)"))
@@ -195,15 +279,21 @@ def ci_e2e(s: Signals) -> Signal:
 @signal("js.tests_present", "a JavaScript/TypeScript test runner is configured")
 def js_tests(s: Signals) -> Signal:
     hits = [ev(c.path, c.line, c.tool) for c in s.facts.test_configs if c.tool in ("jest", "vitest", "mocha", "karma")]
-    hits += [ev(m.path, None, "test runner dependency") for m in s.facts.manifests
-             if m.ecosystem == "npm" and m.dependencies & {"jest", "vitest", "mocha", "karma", "ava", "@jest/core"}]
+    hits += [
+        ev(m.path, None, "test runner dependency")
+        for m in s.facts.manifests
+        if m.ecosystem == "npm" and m.dependencies & {"jest", "vitest", "mocha", "karma", "ava", "@jest/core"}
+    ]
     return found(hits)
 
 
 @signal("js.coverage_threshold", "the JavaScript test runner enforces a coverage threshold")
 def js_threshold(s: Signals) -> Signal:
-    return found(ev(c.path, c.line, f"{c.tool}: {c.coverage_threshold:g}%") for c in s.facts.test_configs
-                 if c.tool in ("jest", "vitest", "mocha", "karma", "nyc") and c.coverage_threshold)
+    return found(
+        ev(c.path, c.line, f"{c.tool}: {c.coverage_threshold:g}%")
+        for c in s.facts.test_configs
+        if c.tool in ("jest", "vitest", "mocha", "karma", "nyc") and c.coverage_threshold
+    )
 
 
 @signal("tests.pyramid", "unit tests outnumber integration tests, which outnumber end-to-end tests")
@@ -224,7 +314,11 @@ def ci_performance(s: Signals) -> Signal:
 def perf_present(s: Signals) -> Signal:
     hits = _config(s.facts, "k6", "locust", "lighthouse", "size-limit")
     hits += _paths(s.facts.test_files.get("performance", []))
-    hits += [ev(m.path, None, "bundlesize budget") for m in s.facts.manifests if m.ecosystem == "npm" and "bundlesize" in m.data]
+    hits += [
+        ev(m.path, None, "bundlesize budget")
+        for m in s.facts.manifests
+        if m.ecosystem == "npm" and "bundlesize" in m.data
+    ]
     return found(hits)
 
 
@@ -239,8 +333,14 @@ def deploy_scripted(s: Signals) -> Signal:
     hits = [ev(t.path, t.line, t.name) for t in f.make_targets if DEPLOY_TARGET.search(t.name)]
     for m in f.manifests:
         hits += [ev(m.path, None, f'"{n}": "{c}"') for n, c in m.scripts.items() if DEPLOY_TARGET.search(n)]
-    hits += _paths([p for p in f.files if re.search(r"(^|/)(scripts?|bin|deploy)/[^/]*deploy[^/]*\.(sh|py|ts|js)$", p)
-                    or re.search(r"(^|/)deploy\.(sh|py)$", p)])
+    hits += _paths(
+        [
+            p
+            for p in f.files
+            if re.search(r"(^|/)(scripts?|bin|deploy)/[^/]*deploy[^/]*\.(sh|py|ts|js)$", p)
+            or re.search(r"(^|/)deploy\.(sh|py)$", p)
+        ]
+    )
     hits += _config(f, "vercel", "netlify", "fly", "app-engine", "cloud-run", "heroku")
     hits += [ev(p.path, p.line) for p in f.pipelines if p.provider == "cloud-build"]
     for tool in ("skaffold", "serverless", "helm", "kustomize"):
@@ -250,44 +350,61 @@ def deploy_scripted(s: Signals) -> Signal:
 
 @signal("deploy.manual_docs", "deployment documentation tells people to run deploy commands by hand")
 def deploy_manual_docs(s: Signals) -> Signal:
-    return found([l.evidence() for l in s.facts.doc_lines if DEPLOY_CMD.search(l.text)][:5])
+    return found([doc_line.evidence() for doc_line in s.facts.doc_lines if DEPLOY_CMD.search(doc_line.text)][:5])
 
 
 @signal("deploy.commented_out", "deploy commands are commented out in the Makefile")
 def deploy_commented(s: Signals) -> Signal:
-    return found([l.evidence() for l in s.facts.make_commented if DEPLOY_CMD.search(l.text) or re.search(r"#\s*deploy\w*:", l.text)][:3])
+    return found(
+        [
+            doc_line.evidence()
+            for doc_line in s.facts.make_commented
+            if DEPLOY_CMD.search(doc_line.text) or re.search(r"#\s*deploy\w*:", doc_line.text)
+        ][:3]
+    )
 
 
 @signal("ci.deploy", "a CI job deploys")
 def ci_deploy(s: Signals) -> Signal:
-    return found(ev(p.path, j.line, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
-                 for p, j in deploy_jobs(s.facts))
+    return found(
+        ev(p.path, j.line, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
+        for p, j in deploy_jobs(s.facts)
+    )
 
 
 @signal("ci.deploy_environments", "every deploy job targets a named environment")
 def ci_deploy_envs(s: Signals) -> Signal:
     jobs = deploy_jobs(s.facts)
     ok = [(p, j) for p, j in jobs if j.environment]
-    return Signal(bool(jobs) and len(ok) == len(jobs), tuple(ev(p.path, j.line, f"environment: {j.environment}") for p, j in ok))
+    return Signal(
+        bool(jobs) and len(ok) == len(jobs), tuple(ev(p.path, j.line, f"environment: {j.environment}") for p, j in ok)
+    )
 
 
 @signal("ci.deploy_gated", "production deploys wait for an approval or protected environment")
 def ci_deploy_gated(s: Signals) -> Signal:
-    return found(ev(p.path, j.line, f"job {j.id}: " + ("manual gate" if j.manual else f"environment {j.environment}"))
-                 for p, j in deploy_jobs(s.facts) if j.manual or (j.environment and re.search(r"prod", j.environment, re.I)))
+    return found(
+        ev(p.path, j.line, f"job {j.id}: " + ("manual gate" if j.manual else f"environment {j.environment}"))
+        for p, j in deploy_jobs(s.facts)
+        if j.manual or (j.environment and re.search(r"prod", j.environment, re.I))
+    )
 
 
 @signal("ci.oidc", "CI authenticates to the cloud with OIDC federation")
 def ci_oidc(s: Signals) -> Signal:
-    hits = [ev(p.path, p.line, "permissions: id-token: write") for p in s.facts.pipelines if "id-token: write" in p.text]
+    hits = [
+        ev(p.path, p.line, "permissions: id-token: write") for p in s.facts.pipelines if "id-token: write" in p.text
+    ]
     hits += ci_matching(s.facts, rx(r"(role-to-assume|workload_identity_provider|azure/login[^\n]*client-id|oidc)"))
     return found(hits)
 
 
 @signal("ci.static_cloud_keys", "long-lived cloud credentials are passed to CI from secrets")
 def static_keys(s: Signals) -> Signal:
-    pattern = rx(r"secrets\.(AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|GCP_SA_KEY|GCP_CREDENTIALS|GOOGLE_CREDENTIALS|"
-                 r"GOOGLE_APPLICATION_CREDENTIALS|AZURE_CREDENTIALS|SERVICE_ACCOUNT_KEY|GCLOUD_SERVICE_KEY)|credentials_json")
+    pattern = rx(
+        r"secrets\.(AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|GCP_SA_KEY|GCP_CREDENTIALS|GOOGLE_CREDENTIALS|"
+        r"GOOGLE_APPLICATION_CREDENTIALS|AZURE_CREDENTIALS|SERVICE_ACCOUNT_KEY|GCLOUD_SERVICE_KEY)|credentials_json"
+    )
     hits = []
     for p in s.facts.pipelines:
         for number, line in enumerate(p.text.splitlines(), 1):
@@ -298,8 +415,15 @@ def static_keys(s: Signals) -> Signal:
 
 @signal("ci.cloud_deploy", "CI deploys to a cloud provider")
 def cloud_deploy(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, rx(r"(gcloud|aws |aws-actions|google-github-actions|azure/|az |eksctl|gke|ecs|"
-                                         r"cloudrun|lambda)")))
+    return found(
+        ci_matching(
+            s.facts,
+            rx(
+                r"(gcloud|aws |aws-actions|google-github-actions|azure/|az |eksctl|gke|ecs|"
+                r"cloudrun|lambda)"
+            ),
+        )
+    )
 
 
 @signal("ci.smoke_tests", "deploys are followed by a smoke test or health check")
@@ -307,8 +431,11 @@ def smoke(s: Signals) -> Signal:
     jobs = deploy_jobs(s.facts)
     hits = []
     for p, j in jobs:
-        hits += [ev(p.path, st.line, st.name or (st.run or "")[:80]) for st in j.steps
-                 if SMOKE_CMD.search(f"{st.name}\n{st.run or ''}\n{st.uses or ''}")]
+        hits += [
+            ev(p.path, st.line, st.name or (st.run or "")[:80])
+            for st in j.steps
+            if SMOKE_CMD.search(f"{st.name}\n{st.run or ''}\n{st.uses or ''}")
+        ]
     for p in s.facts.pipelines:
         hits += [ev(p.path, j.line, f"job {j.id}") for j in p.jobs if SMOKE_CMD.search(j.id + " " + j.name)]
     return found(hits)
@@ -317,7 +444,12 @@ def smoke(s: Signals) -> Signal:
 @signal("deploy.rollback", "rollback is automated")
 def rollback(s: Signals) -> Signal:
     hits = ci_matching(s.facts, ROLLBACK)
-    hits += [ev(p.path, j.line, f"job {j.id}") for p in s.facts.pipelines for j in p.jobs if re.search("rollback", j.id, re.I)]
+    hits += [
+        ev(p.path, j.line, f"job {j.id}")
+        for p in s.facts.pipelines
+        for j in p.jobs
+        if re.search("rollback", j.id, re.I)
+    ]
     hits += [ev(o.path, o.line, f"kind: {o.kind}") for o in s.facts.k8s_objects if o.kind in ("Rollout",)]
     hits += [ev(t.path, t.line, t.name) for t in s.facts.make_targets if "rollback" in t.name]
     return found(hits)
@@ -327,8 +459,12 @@ def rollback(s: Signals) -> Signal:
 def progressive(s: Signals) -> Signal:
     hits = ci_matching(s.facts, PROGRESSIVE)
     hits += [ev(o.path, o.line, f"kind: {o.kind}") for o in s.facts.k8s_objects if o.kind in ("Rollout", "Canary")]
-    hits += [ev(p.path, j.line, f"job {j.id}: manual gate") for p in s.facts.pipelines for j in p.jobs
-             if j.manual and p.provider == "jenkins"]
+    hits += [
+        ev(p.path, j.line, f"job {j.id}: manual gate")
+        for p in s.facts.pipelines
+        for j in p.jobs
+        if j.manual and p.provider == "jenkins"
+    ]
     return found(hits)
 
 
@@ -342,13 +478,22 @@ def release_automation(s: Signals) -> Signal:
 
 # -- security -----------------------------------------------------------------------------------------
 
+
 @signal("deps.update_bot", "Dependabot or Renovate is configured")
 def update_bot(s: Signals) -> Signal:
     return found(ev(path, None, tool) for tool, path in s.facts.dependency_update_paths.items())
 
 
-ECOSYSTEM_OF = {"npm": "npm", "pip": "pip", "go": "gomod", "cargo": "cargo", "maven": "maven", "gradle": "gradle",
-                "bundler": "bundler", "composer": "composer"}
+ECOSYSTEM_OF = {
+    "npm": "npm",
+    "pip": "pip",
+    "go": "gomod",
+    "cargo": "cargo",
+    "maven": "maven",
+    "gradle": "gradle",
+    "bundler": "bundler",
+    "composer": "composer",
+}
 
 
 @signal("deps.uncovered_ecosystems", "ecosystems present that the update bot does not cover")
@@ -365,8 +510,11 @@ def uncovered(s: Signals) -> Signal:
     if f.terraform:
         needed["terraform"] = f.terraform[0].path
     path = f.dependency_update_paths["dependabot"]
-    return listing(ev(path, None, f"no '{eco}' updates (found {where})") for eco, where in sorted(needed.items())
-                   if eco not in covered and not (eco == "pip" and "uv" in covered))
+    return listing(
+        ev(path, None, f"no '{eco}' updates (found {where})")
+        for eco, where in sorted(needed.items())
+        if eco not in covered and not (eco == "pip" and "uv" in covered)
+    )
 
 
 @signal("secrets.committed", "secrets committed in tracked files")
@@ -382,7 +530,11 @@ def env_committed(s: Signals) -> Signal:
 @signal("secrets.scanning", "secret scanning runs in CI or a pre-commit hook")
 def secret_scanning(s: Signals) -> Signal:
     hits = ci_matching(s.facts, SECRET_SCAN)
-    hits += [ev(".pre-commit-config.yaml", None, h) for h in s.facts.pre_commit_hooks.get("pre-commit", []) if SECRET_SCAN.search(h)]
+    hits += [
+        ev(".pre-commit-config.yaml", None, h)
+        for h in s.facts.pre_commit_hooks.get("pre-commit", [])
+        if SECRET_SCAN.search(h)
+    ]
     hits += _config(s.facts, "gitleaks", "secrets-baseline")
     return found(hits)
 
@@ -449,24 +601,31 @@ def missing_permissions(s: Signals) -> Signal:
         if p.permissions is None:
             if not all(j.permissions is not None for j in p.jobs):
                 hits.append(ev(p.path, p.line, "no top-level permissions: the token gets the repository default"))
-        elif p.permissions == "write-all" or (isinstance(p.permissions, dict) and
-                                              all(v == "write" for v in p.permissions.values()) and len(p.permissions) > 3):
+        elif p.permissions == "write-all" or (
+            isinstance(p.permissions, dict)
+            and all(v == "write" for v in p.permissions.values())
+            and len(p.permissions) > 3
+        ):
             hits.append(ev(p.path, getattr(p.permissions, "line", p.line), f"permissions: {p.permissions}"))
     return listing(hits)
 
 
-INJECTABLE = re.compile(r"\$\{\{\s*(github\.event\.(issue\.title|issue\.body|pull_request\.title|pull_request\.body|"
-                        r"comment\.body|review\.body|review_comment\.body|pages\.[^}]*page_name|commits[^}]*message|"
-                        r"head_commit\.message|head_commit\.author\.(email|name)|commits[^}]*author\.(email|name)|"
-                        r"pull_request\.head\.ref|pull_request\.head\.label|pull_request\.head\.repo\.default_branch|"
-                        r"workflow_run\.head_branch|workflow_run\.head_commit\.message|discussion\.(title|body))|"
-                        r"github\.head_ref)\s*\}\}")
+INJECTABLE = re.compile(
+    r"\$\{\{\s*(github\.event\.(issue\.title|issue\.body|pull_request\.title|pull_request\.body|"
+    r"comment\.body|review\.body|review_comment\.body|pages\.[^}]*page_name|commits[^}]*message|"
+    r"head_commit\.message|head_commit\.author\.(email|name)|commits[^}]*author\.(email|name)|"
+    r"pull_request\.head\.ref|pull_request\.head\.label|pull_request\.head\.repo\.default_branch|"
+    r"workflow_run\.head_branch|workflow_run\.head_commit\.message|discussion\.(title|body))|"
+    r"github\.head_ref)\s*\}\}"
+)
 
 
 @signal("gha.template_injection", "untrusted event fields expanded straight into run: scripts")
 def template_injection(s: Signals) -> Signal:
     hits = []
-    for p, j, st in [(p, j, st) for p in s.facts.pipelines if p.provider == "github-actions" for j in p.jobs for st in j.steps]:
+    for p, j, st in [
+        (p, j, st) for p in s.facts.pipelines if p.provider == "github-actions" for j in p.jobs for st in j.steps
+    ]:
         texts = [st.run or ""]
         if st.uses and st.uses.startswith("actions/github-script"):
             texts.append(str(st.with_.get("script", "")))
@@ -479,17 +638,26 @@ def template_injection(s: Signals) -> Signal:
 
 # -- monitoring ---------------------------------------------------------------------------------------
 
+
 def _code(s: Signals, *names: str) -> list:
-    return [l.evidence() for n in names for l in s.facts.source_signals.get(n, [])[:3]]
+    return [doc_line.evidence() for n in names for doc_line in s.facts.source_signals.get(n, [])[:3]]
 
 
 @signal("mon.health", "health checks: a health endpoint, HEALTHCHECK, compose healthcheck or probes")
 def mon_health(s: Signals) -> Signal:
     f = s.facts
     hits = [ev(d.path, i.line, f"HEALTHCHECK {i.args}") for d in f.dockerfiles for i in d.of("HEALTHCHECK")]
-    hits += [ev(c.path, svc.line, f"{svc.name}: healthcheck") for c in f.compose_files for svc in c.services if "healthcheck" in svc.spec]
-    hits += [ev(o.path, o.line, f"{o.kind} {o.name}: probes") for o in f.k8s_objects
-             if "Probe" in str((o.pod_spec() or {}).get("containers", ""))]
+    hits += [
+        ev(c.path, svc.line, f"{svc.name}: healthcheck")
+        for c in f.compose_files
+        for svc in c.services
+        if "healthcheck" in svc.spec
+    ]
+    hits += [
+        ev(o.path, o.line, f"{o.kind} {o.name}: probes")
+        for o in f.k8s_objects
+        if "Probe" in str((o.pod_spec() or {}).get("containers", ""))
+    ]
     hits += _code(s, "health-endpoint")
     return found(hits)
 
@@ -498,9 +666,20 @@ def mon_health(s: Signals) -> Signal:
 def mon_metrics(s: Signals) -> Signal:
     hits = _code(s, "prometheus", "datadog", "new-relic") + _config(s.facts, "prometheus")
     hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind in ("ServiceMonitor", "PodMonitor")]
-    hits += [ev(m.path, None, "metrics library") for m in s.facts.manifests
-             if m.dependencies & {"prometheus-client", "prometheus_client", "prom-client", "opentelemetry-sdk", "ddtrace",
-                                  "prometheus-fastapi-instrumentator", "micrometer-registry-prometheus"}]
+    hits += [
+        ev(m.path, None, "metrics library")
+        for m in s.facts.manifests
+        if m.dependencies
+        & {
+            "prometheus-client",
+            "prometheus_client",
+            "prom-client",
+            "opentelemetry-sdk",
+            "ddtrace",
+            "prometheus-fastapi-instrumentator",
+            "micrometer-registry-prometheus",
+        }
+    ]
     return found(hits)
 
 
@@ -512,17 +691,33 @@ def mon_logging(s: Signals) -> Signal:
 @signal("mon.error_tracking", "errors are reported to a tracker (Sentry, Datadog, New Relic, Rollbar)")
 def mon_errors(s: Signals) -> Signal:
     hits = _code(s, "sentry", "datadog", "new-relic") + _config(s.facts, "sentry")
-    hits += [ev(m.path, None, "error tracking SDK") for m in s.facts.manifests
-             if m.dependencies & {"sentry-sdk", "@sentry/node", "@sentry/nextjs", "@sentry/react", "rollbar", "bugsnag",
-                                  "@bugsnag/js", "ddtrace", "newrelic"}]
+    hits += [
+        ev(m.path, None, "error tracking SDK")
+        for m in s.facts.manifests
+        if m.dependencies
+        & {
+            "sentry-sdk",
+            "@sentry/node",
+            "@sentry/nextjs",
+            "@sentry/react",
+            "rollbar",
+            "bugsnag",
+            "@bugsnag/js",
+            "ddtrace",
+            "newrelic",
+        }
+    ]
     return found(hits)
 
 
 @signal("mon.tracing", "distributed tracing is instrumented (OpenTelemetry, Cloud Trace, Datadog)")
 def mon_tracing(s: Signals) -> Signal:
     hits = _code(s, "opentelemetry", "cloud-trace") + _config(s.facts, "otel-collector")
-    hits += [ev(m.path, None, "tracing library") for m in s.facts.manifests
-             if any(d.startswith(("opentelemetry", "@opentelemetry")) for d in m.dependencies)]
+    hits += [
+        ev(m.path, None, "tracing library")
+        for m in s.facts.manifests
+        if any(d.startswith(("opentelemetry", "@opentelemetry")) for d in m.dependencies)
+    ]
     return found(hits)
 
 
@@ -530,8 +725,17 @@ def mon_tracing(s: Signals) -> Signal:
 def mon_dashboards(s: Signals) -> Signal:
     hits = _config(s.facts, "grafana-dashboard")
     hits += _paths([p for p in s.facts.config_files.get("monitoring-code", []) if "dashboard" in p.lower()])
-    hits += _paths([t.path for t in s.facts.terraform if re.search(r"(grafana_dashboard|monitoring_dashboard|"
-                                                                    r"cloudwatch_dashboard|datadog_dashboard)", t.text)])
+    hits += _paths(
+        [
+            t.path
+            for t in s.facts.terraform
+            if re.search(
+                r"(grafana_dashboard|monitoring_dashboard|"
+                r"cloudwatch_dashboard|datadog_dashboard)",
+                t.text,
+            )
+        ]
+    )
     return found(hits)
 
 
@@ -539,15 +743,23 @@ def mon_dashboards(s: Signals) -> Signal:
 def mon_alerts(s: Signals) -> Signal:
     hits = _config(s.facts, "alert-rules", "alertmanager")
     hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind == "PrometheusRule"]
-    hits += _paths([t.path for t in s.facts.terraform if re.search(r"(alert_policy|metric_alarm|monitor\"|alert_rule)", t.text)])
+    hits += _paths(
+        [t.path for t in s.facts.terraform if re.search(r"(alert_policy|metric_alarm|monitor\"|alert_rule)", t.text)]
+    )
     return found(hits)
 
 
 @signal("mon.slo", "service level objectives are defined")
 def mon_slo(s: Signals) -> Signal:
     hits = _config(s.facts, "slo")
-    hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind in ("ServiceLevelObjective", "PrometheusServiceLevel")]
-    hits += _paths([t.path for t in s.facts.terraform if "slo" in t.text.lower() and "service_level_objective" in t.text.lower()])
+    hits += [
+        ev(o.path, o.line, o.kind)
+        for o in s.facts.k8s_objects
+        if o.kind in ("ServiceLevelObjective", "PrometheusServiceLevel")
+    ]
+    hits += _paths(
+        [t.path for t in s.facts.terraform if "slo" in t.text.lower() and "service_level_objective" in t.text.lower()]
+    )
     return found(hits)
 
 
@@ -558,7 +770,9 @@ def failure_notify(s: Signals) -> Signal:
         for j in p.jobs:
             for st in j.steps:
                 text = f"{st.uses or ''} {st.run or ''} {st.name}"
-                if NOTIFY.search(text) and ("failure" in p.text or "on_failure" in p.text or "when: on_failure" in p.text):
+                if NOTIFY.search(text) and (
+                    "failure" in p.text or "on_failure" in p.text or "when: on_failure" in p.text
+                ):
                     hits.append(ev(p.path, st.line, st.name))
         if p.provider == "jenkins" and re.search(r"post\s*\{[^}]*failure", p.text, re.S):
             hits.append(ev(p.path, None, "post { failure { ... } }"))
@@ -567,11 +781,17 @@ def failure_notify(s: Signals) -> Signal:
 
 @signal("mon.backup_verification", "backups are verified by a scheduled job")
 def backup_verify(s: Signals) -> Signal:
-    return found(ev(p.path, j.line, f"job {j.id}") for p in s.facts.pipelines if "schedule" in p.triggers
-                 for j in p.jobs if re.search(r"backup|restore", j.id + " " + j.name + " " + " ".join(st.run or "" for st in j.steps), re.I))
+    return found(
+        ev(p.path, j.line, f"job {j.id}")
+        for p in s.facts.pipelines
+        if "schedule" in p.triggers
+        for j in p.jobs
+        if re.search(r"backup|restore", j.id + " " + j.name + " " + " ".join(st.run or "" for st in j.steps), re.I)
+    )
 
 
 # -- infrastructure as code ------------------------------------------------------------------------------
+
 
 @signal("iac.containerised", "the application is containerised (Dockerfile or compose)")
 def containerised(s: Signals) -> Signal:
@@ -601,7 +821,7 @@ def tf_backend(s: Signals) -> Signal:
             if kind == "local":
                 continue
             if kind == "s3":
-                block = t.text[m.start(): m.start() + 800]
+                block = t.text[m.start() : m.start() + 800]
                 if "dynamodb_table" not in block and "use_lockfile" not in block:
                     continue
             hits.append(ev(t.path, line, f'backend "{kind}"'))
@@ -616,8 +836,11 @@ def tf_state(s: Signals) -> Signal:
 @signal("tf.versions_pinned", "Terraform pins required_version and provider versions")
 def tf_pinned(s: Signals) -> Signal:
     text = "\n".join(t.text for t in s.facts.terraform)
-    hits = [ev(t.path, t.text.count("\n", 0, t.text.find("required_version")) + 1, "required_version")
-            for t in s.facts.terraform if "required_version" in t.text]
+    hits = [
+        ev(t.path, t.text.count("\n", 0, t.text.find("required_version")) + 1, "required_version")
+        for t in s.facts.terraform
+        if "required_version" in t.text
+    ]
     providers_ok = "required_providers" in text and re.search(r"required_providers\s*\{[^}]*version\s*=", text, re.S)
     return Signal(bool(hits) and bool(providers_ok), tuple(hits))
 
@@ -647,18 +870,29 @@ def k8s_gaps(s: Signals) -> Signal:
         for c in pod.get("containers") or []:
             if not isinstance(c, dict) or "image" not in c:  # no image: a Kustomize patch, not a container
                 continue
-            missing = [k for k in ("readinessProbe", "livenessProbe") if k not in c and o.kind not in ("Job", "CronJob")]
+            missing = [
+                k for k in ("readinessProbe", "livenessProbe") if k not in c and o.kind not in ("Job", "CronJob")
+            ]
             res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
             missing += [k for k in ("requests", "limits") if k not in res]
             if missing:
-                hits.append(ev(o.path, getattr(c, "line", o.line), f"{o.kind}/{o.name} container {c.get('name')}: no {', '.join(missing)}"))
+                hits.append(
+                    ev(
+                        o.path,
+                        getattr(c, "line", o.line),
+                        f"{o.kind}/{o.name} container {c.get('name')}: no {', '.join(missing)}",
+                    )
+                )
     return listing(hits)
 
 
 @signal("iac.environments", "environments are separated (per-environment directories, overlays or var files)")
 def environments(s: Signals) -> Signal:
-    pattern = re.compile(r"(^|/)(environments?|envs?|overlays|stages)/(dev|development|staging|stage|prod|production|qa|test)(/|$)|"
-                         r"(^|/)(dev|staging|stage|prod|production)\.tfvars$|values-(dev|staging|prod|production)\.ya?ml$", re.I)
+    pattern = re.compile(
+        r"(^|/)(environments?|envs?|overlays|stages)/(dev|development|staging|stage|prod|production|qa|test)(/|$)|"
+        r"(^|/)(dev|staging|stage|prod|production)\.tfvars$|values-(dev|staging|prod|production)\.ya?ml$",
+        re.I,
+    )
     return found(_paths([p for p in s.facts.files if pattern.search(p)], 6))
 
 
@@ -673,13 +907,17 @@ def docker_root(s: Signals) -> Signal:
         users = [i for i in d.of("USER") if i.line > last_from]
         if not users or users[-1].args.split(":")[0] in ("root", "0"):
             where = users[-1] if users else stages[-1]
-            hits.append(ev(d.path, where.line, f"{where.cmd} {where.args}" + ("" if users else " (no USER: runs as root)")))
+            hits.append(
+                ev(d.path, where.line, f"{where.cmd} {where.args}" + ("" if users else " (no USER: runs as root)"))
+            )
     return listing(hits)
 
 
 @signal("docker.healthcheck_missing", "Dockerfiles of services without a HEALTHCHECK")
 def docker_no_healthcheck(s: Signals) -> Signal:
-    return listing(ev(d.path, None, "no HEALTHCHECK") for d in s.facts.dockerfiles if not d.of("HEALTHCHECK") and d.stages)
+    return listing(
+        ev(d.path, None, "no HEALTHCHECK") for d in s.facts.dockerfiles if not d.of("HEALTHCHECK") and d.stages
+    )
 
 
 @signal("docker.unpinned_base", "base images without a version tag or digest, or on :latest")
@@ -701,6 +939,7 @@ def docker_unpinned(s: Signals) -> Signal:
 
 # -- GitOps ------------------------------------------------------------------------------------------------
 
+
 @signal("gitops.pr_template", "a pull request template exists")
 def pr_template(s: Signals) -> Signal:
     return found(_paths(s.facts.docs.get("pr-template", [])))
@@ -708,8 +947,13 @@ def pr_template(s: Signals) -> Signal:
 
 @signal("gitops.gitignore_secrets", ".gitignore keeps .env files and local secrets out of git")
 def gitignore_env(s: Signals) -> Signal:
-    return found([l.evidence() for l in s.facts.gitignore if not l.text.lstrip().startswith("#")
-                  and re.search(r"(^|/)\.env|\*\.pem|\*\.key|secret", l.text)][:3])
+    return found(
+        [
+            doc_line.evidence()
+            for doc_line in s.facts.gitignore
+            if not doc_line.text.lstrip().startswith("#") and re.search(r"(^|/)\.env|\*\.pem|\*\.key|secret", doc_line.text)
+        ][:3]
+    )
 
 
 @signal("gitops.codeowners", "CODEOWNERS assigns reviewers")
@@ -721,9 +965,15 @@ def codeowners(s: Signals) -> Signal:
 def commit_convention(s: Signals) -> Signal:
     hits = _config(s.facts, "commitlint")
     hits += [ev(p, None, "commit-msg hook") for p in s.facts.config_files.get("husky", []) if p.endswith("commit-msg")]
-    hits += ci_matching(s.facts, rx(r"(commitlint|action-semantic-pull-request|semantic-pull-request|conventional-commit|commitizen|cz check)"))
-    hits += [ev(".pre-commit-config.yaml", None, h) for h in s.facts.pre_commit_hooks.get("pre-commit", [])
-             if re.search(r"commitizen|conventional|commitlint|gitlint", h)]
+    hits += ci_matching(
+        s.facts,
+        rx(r"(commitlint|action-semantic-pull-request|semantic-pull-request|conventional-commit|commitizen|cz check)"),
+    )
+    hits += [
+        ev(".pre-commit-config.yaml", None, h)
+        for h in s.facts.pre_commit_hooks.get("pre-commit", [])
+        if re.search(r"commitizen|conventional|commitlint|gitlint", h)
+    ]
     return found(hits)
 
 
@@ -741,8 +991,12 @@ def branch_protection(s: Signals) -> Signal:
 
 @signal("gitops.gitops_controller", "deployments are reconciled by a GitOps controller (Argo CD, Flux)")
 def gitops_controller(s: Signals) -> Signal:
-    hits = [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind in ("Application", "ApplicationSet", "HelmRelease", "GitRepository")
-            or (o.kind == "Kustomization" and "fluxcd" in str(o.spec.get("apiVersion")))]
+    hits = [
+        ev(o.path, o.line, o.kind)
+        for o in s.facts.k8s_objects
+        if o.kind in ("Application", "ApplicationSet", "HelmRelease", "GitRepository")
+        or (o.kind == "Kustomization" and "fluxcd" in str(o.spec.get("apiVersion")))
+    ]
     hits += _config(s.facts, "argocd", "flux")
     return found(hits)
 
@@ -766,7 +1020,9 @@ def pr_share(s: Signals) -> Signal:
     share = getattr(h, "pr_merge_share", None) if h else None
     if share is None:
         return Signal(0)
-    return Signal(round(share * 100, 1), (ev(".git", None, f"{share:.0%} of changes on the default branch came through PRs"),))
+    return Signal(
+        round(share * 100, 1), (ev(".git", None, f"{share:.0%} of changes on the default branch came through PRs"),)
+    )
 
 
 @signal("history.conventional_share", "share of commits following Conventional Commits (0-100)")
@@ -780,8 +1036,9 @@ def conv_share(s: Signals) -> Signal:
 
 # -- documentation --------------------------------------------------------------------------------------
 
+
 def _readme_lines(s: Signals) -> list:
-    return [l for l in s.facts.doc_lines if "/" not in l.path and l.path.lower().startswith("readme")]
+    return [doc_line for doc_line in s.facts.doc_lines if "/" not in doc_line.path and doc_line.path.lower().startswith("readme")]
 
 
 @signal("docs.readme", "a README with substance (at least 10 non-empty lines)")
@@ -793,9 +1050,13 @@ def readme(s: Signals) -> Signal:
 @signal("docs.readme_setup_and_test", "the README explains how to install or run, and how to test")
 def readme_sections(s: Signals) -> Signal:
     lines = _readme_lines(s)
-    setup = [l for l in lines if re.search(r"(install|setup|set up|getting started|quick ?start|usage|run locally)", l.text, re.I)]
-    test = [l for l in lines if re.search(r"(\btest|pytest|npm test|make test|go test)", l.text, re.I)]
-    return Signal(bool(setup) and bool(test), tuple(l.evidence() for l in (setup[:1] + test[:1])))
+    setup = [
+        doc_line
+        for doc_line in lines
+        if re.search(r"(install|setup|set up|getting started|quick ?start|usage|run locally)", doc_line.text, re.I)
+    ]
+    test = [doc_line for doc_line in lines if re.search(r"(\btest|pytest|npm test|make test|go test)", doc_line.text, re.I)]
+    return Signal(bool(setup) and bool(test), tuple(doc_line.evidence() for doc_line in (setup[:1] + test[:1])))
 
 
 @signal("docs.contributing", "CONTRIBUTING guide exists")
@@ -806,7 +1067,7 @@ def contributing(s: Signals) -> Signal:
 @signal("docs.deployment", "deployment is documented")
 def deployment_docs(s: Signals) -> Signal:
     hits = _paths(s.facts.docs.get("deployment", []))
-    hits += [l.evidence() for l in _readme_lines(s) if re.match(r"#+\s*.*deploy", l.text, re.I)][:1]
+    hits += [doc_line.evidence() for doc_line in _readme_lines(s) if re.match(r"#+\s*.*deploy", doc_line.text, re.I)][:1]
     return found(hits)
 
 
@@ -842,10 +1103,10 @@ def api_spec(s: Signals) -> Signal:
 
 @signal("docs.claims_ci", "the README or docs claim a CI/CD pipeline or show a CI badge")
 def claims_ci(s: Signals) -> Signal:
-    return found([l.evidence() for l in s.facts.doc_lines if CLAIM_CI.search(l.text)][:3])
+    return found([doc_line.evidence() for doc_line in s.facts.doc_lines if CLAIM_CI.search(doc_line.text)][:3])
 
 
 @signal("docs.claims_deploy_automation", "the README or docs claim automated deployment")
 def claims_deploy(s: Signals) -> Signal:
     pattern = rx(r"(automated deploy|deploys? automatically|continuous deployment|one-click deploy|auto-deploy)")
-    return found([l.evidence() for l in s.facts.doc_lines if pattern.search(l.text)][:3])
+    return found([doc_line.evidence() for doc_line in s.facts.doc_lines if pattern.search(doc_line.text)][:3])

@@ -1,10 +1,12 @@
 """Infrastructure signals: Kubernetes workload hardening and operability, Helm charts, Terraform
 modules. Each reads facts only (parsed Kubernetes objects, Helm template text, Terraform text)."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .. import safe_yaml
 from ..collectors.profile import terraform_module
@@ -15,12 +17,15 @@ from ..signals import Signal, Signals, ci_matching, ev, found, listing, rx, sign
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Pod", "Job", "CronJob", "ReplicaSet", "Rollout"})
 SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "Rollout"})
 SCALER_KINDS = frozenset({"HorizontalPodAutoscaler", "ScaledObject"})
-NETPOL_KINDS = frozenset({"NetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "GlobalNetworkPolicy"})
+NETPOL_KINDS = frozenset(
+    {"NetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "GlobalNetworkPolicy"}
+)
 DANGEROUS_CAPS = frozenset({"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "BPF", "SYS_RAWIO"})
 FLOATING_REFS = frozenset({"main", "master", "develop", "dev", "trunk", "head"})
 
 
 # -- Kubernetes objects -----------------------------------------------------------------------------------
+
 
 def _line(node: Any, default: int) -> int:
     return getattr(node, "line", None) or default
@@ -45,8 +50,11 @@ def _dict(value: Any) -> dict[str, Any]:
 
 
 def containers(pod: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for key in ("initContainers", "containers") for c in (pod.get(key) or [])
-            if isinstance(c, dict)] if isinstance(pod.get("containers"), list) else []
+    return (
+        [c for key in ("initContainers", "containers") for c in (pod.get(key) or []) if isinstance(c, dict)]
+        if isinstance(pod.get("containers"), list)
+        else []
+    )
 
 
 def workloads(facts: Facts, kinds: frozenset[str] = WORKLOAD_KINDS) -> Iterator[tuple[K8sObject, dict[str, Any]]]:
@@ -113,9 +121,14 @@ def helm_charts(facts: Facts) -> list[HelmChart]:
     for chart_file in sorted(facts.iac_tools.get("helm", [])):
         directory = chart_file.rsplit("/", 1)[0] + "/" if "/" in chart_file else ""
         chart = HelmChart(directory, chart_file)
-        chart.templates = [o for o in facts.k8s_objects if o.in_helm_chart and o.path.startswith(directory + "templates/")]
-        chart.values = [(p, t) for p, t in sorted(facts.config_texts.items())
-                        if p.startswith(directory) and "/" not in p[len(directory):] and p.rsplit("/", 1)[-1].startswith("values")]
+        chart.templates = [
+            o for o in facts.k8s_objects if o.in_helm_chart and o.path.startswith(directory + "templates/")
+        ]
+        chart.values = [
+            (p, t)
+            for p, t in sorted(facts.config_texts.items())
+            if p.startswith(directory) and "/" not in p[len(directory) :] and p.rsplit("/", 1)[-1].startswith("values")
+        ]
         charts.append(chart)
     return charts
 
@@ -127,10 +140,14 @@ def any_workloads(s: Signals) -> Signal:
     return found(hits)
 
 
-@signal("k8s.scalable_workloads", "Deployments, StatefulSets or Argo Rollouts are defined (manifests or Helm templates)")
+@signal(
+    "k8s.scalable_workloads", "Deployments, StatefulSets or Argo Rollouts are defined (manifests or Helm templates)"
+)
 def scalable_workloads(s: Signals) -> Signal:
     hits = [ev(o.path, o.line, _label(o)) for o, _ in workloads(s.facts, SCALABLE_KINDS)]
-    hits += [ev(t.path, 1, f"Helm template: {t.kind}") for c in helm_charts(s.facts) for t in c.workloads(SCALABLE_KINDS)]
+    hits += [
+        ev(t.path, 1, f"Helm template: {t.kind}") for c in helm_charts(s.facts) for t in c.workloads(SCALABLE_KINDS)
+    ]
     return found(hits)
 
 
@@ -167,8 +184,12 @@ def _image_overrides(facts: Facts) -> set[str]:
     for o in facts.k8s_objects:
         if o.kind == "Kustomization":
             for image in o.spec.get("images") or []:
-                if isinstance(image, dict) and image.get("name") and (image.get("newTag") or image.get("digest")) \
-                        and str(image.get("newTag", "")) != "latest":
+                if (
+                    isinstance(image, dict)
+                    and image.get("name")
+                    and (image.get("newTag") or image.get("digest"))
+                    and str(image.get("newTag", "")) != "latest"
+                ):
                     names.add(str(image["name"]))
     return names
 
@@ -196,10 +217,15 @@ def floating_images(s: Signals) -> Signal:
     return listing(hits)
 
 
-HELM_PRIVILEGED = re.compile(r"^\s*(privileged:\s*true|allowPrivilegeEscalation:\s*true|host(Network|PID|IPC):\s*true)\b")
+HELM_PRIVILEGED = re.compile(
+    r"^\s*(privileged:\s*true|allowPrivilegeEscalation:\s*true|host(Network|PID|IPC):\s*true)\b"
+)
 
 
-@signal("k8s.privileged", "Kubernetes pods that are privileged, share host namespaces, may escalate or add dangerous capabilities")
+@signal(
+    "k8s.privileged",
+    "Kubernetes pods that are privileged, share host namespaces, may escalate or add dangerous capabilities",
+)
 def privileged(s: Signals) -> Signal:
     hits = []
     for o, pod in workloads(s.facts):
@@ -213,8 +239,13 @@ def privileged(s: Signals) -> Signal:
             if added:
                 bad.append("capabilities.add " + ", ".join(sorted(added)))
             if bad:
-                first = "privileged" if sc.get("privileged") is True else "allowPrivilegeEscalation" \
-                    if sc.get("allowPrivilegeEscalation") is True else "capabilities"
+                first = (
+                    "privileged"
+                    if sc.get("privileged") is True
+                    else "allowPrivilegeEscalation"
+                    if sc.get("allowPrivilegeEscalation") is True
+                    else "capabilities"
+                )
                 hits.append(ev(o.path, _key_line(sc, first, _line(c, o.line)), f"{_label(o, c)}: {'; '.join(bad)}"))
     for chart in helm_charts(s.facts):
         hits += chart.matches(HELM_PRIVILEGED)
@@ -235,13 +266,23 @@ def root_pods(s: Signals) -> Signal:
             non_root = sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot"))
             if user == 0:
                 where = sc if "runAsUser" in sc else pod_sc
-                hits.append(ev(o.path, _key_line(where, "runAsUser", _line(c, o.line)), f"{_label(o, c)}: runAsUser: 0"))
+                hits.append(
+                    ev(o.path, _key_line(where, "runAsUser", _line(c, o.line)), f"{_label(o, c)}: runAsUser: 0")
+                )
             elif not (non_root is True or (isinstance(user, int) and user > 0)):
-                hits.append(ev(o.path, _line(c, o.line), f"{_label(o, c)}: no runAsNonRoot or runAsUser; runs as the image's user"))
+                hits.append(
+                    ev(
+                        o.path,
+                        _line(c, o.line),
+                        f"{_label(o, c)}: no runAsNonRoot or runAsUser; runs as the image's user",
+                    )
+                )
     for chart in helm_charts(s.facts):
         if not chart.has(HELM_NON_ROOT):
-            hits += [ev(t.path, 1, f"Helm template {t.kind}: no runAsNonRoot or runAsUser in the chart")
-                     for t in chart.workloads()]
+            hits += [
+                ev(t.path, 1, f"Helm template {t.kind}: no runAsNonRoot or runAsUser in the chart")
+                for t in chart.workloads()
+            ]
     return listing(hits)
 
 
@@ -249,7 +290,9 @@ RESTRICTED_MARKERS = {
     "allowPrivilegeEscalation: false": re.compile(r"^[ \t]*allowPrivilegeEscalation:[ \t]*false", re.M),
     "capabilities drop ALL": re.compile(r"drop:[ \t]*(\[[ \t]*[\"']?ALL|\n[ \t]*-[ \t]*[\"']?ALL)", re.M),
     "readOnlyRootFilesystem: true": re.compile(r"^[ \t]*readOnlyRootFilesystem:[ \t]*true", re.M),
-    "seccompProfile RuntimeDefault": re.compile(r"seccompProfile:[\s{]{0,40}type:[ \t]*[\"']?(RuntimeDefault|Localhost)"),
+    "seccompProfile RuntimeDefault": re.compile(
+        r"seccompProfile:[\s{]{0,40}type:[ \t]*[\"']?(RuntimeDefault|Localhost)"
+    ),
 }
 
 
@@ -288,8 +331,11 @@ def no_rollout_strategy(s: Signals) -> Signal:
         if not (isinstance(strategy, dict) and (strategy.get("type") or strategy.get("rollingUpdate"))):
             hits.append(ev(o.path, o.line, f"{_label(o)}: no spec.strategy (the default lets 25% of pods go at once)"))
     for chart in helm_charts(s.facts):
-        hits += [ev(t.path, 1, "Helm Deployment template: no strategy") for t in chart.workloads(frozenset({"Deployment"}))
-                 if not re.search(r"^[ \t]*strategy:", str(t.spec.get("_template_text", "")), re.M)]
+        hits += [
+            ev(t.path, 1, "Helm Deployment template: no strategy")
+            for t in chart.workloads(frozenset({"Deployment"}))
+            if not re.search(r"^[ \t]*strategy:", str(t.spec.get("_template_text", "")), re.M)
+        ]
     return listing(hits)
 
 
@@ -315,52 +361,80 @@ def missing_pdb(s: Signals) -> Signal:
     hits = []
     for o, _ in workloads(s.facts, SCALABLE_KINDS):
         labels, namespace = _labels(o), _namespace(o)
-        covered = any(_selects(_dict(_dict(p.spec.get("spec")).get("selector")), labels)
-                      and (namespace is None or _namespace(p) in (None, namespace)) for p in pdbs)
+        covered = any(
+            _selects(_dict(_dict(p.spec.get("spec")).get("selector")), labels)
+            and (namespace is None or _namespace(p) in (None, namespace))
+            for p in pdbs
+        )
         if not covered:
             hits.append(ev(o.path, o.line, f"{_label(o)}: no PodDisruptionBudget selects its pods"))
     for chart in helm_charts(s.facts):
         if not any(t.kind == "PodDisruptionBudget" for t in chart.templates):
-            hits += [ev(t.path, 1, f"Helm {t.kind} template: the chart has no PodDisruptionBudget")
-                     for t in chart.workloads(SCALABLE_KINDS)]
+            hits += [
+                ev(t.path, 1, f"Helm {t.kind} template: the chart has no PodDisruptionBudget")
+                for t in chart.workloads(SCALABLE_KINDS)
+            ]
     return listing(hits)
 
 
 @signal("k8s.autoscalers", "HorizontalPodAutoscalers or KEDA ScaledObjects are defined")
 def autoscalers(s: Signals) -> Signal:
-    return found(ev(o.path, o.line, f"{o.kind} {o.name}".strip()) for o in s.facts.k8s_objects if o.kind in SCALER_KINDS)
+    return found(
+        ev(o.path, o.line, f"{o.kind} {o.name}".strip()) for o in s.facts.k8s_objects if o.kind in SCALER_KINDS
+    )
 
 
 @signal("k8s.unscaled_workloads", "Deployments and StatefulSets no autoscaler targets")
 def unscaled(s: Signals) -> Signal:
-    targets = {str(_dict(_dict(o.spec.get("spec")).get("scaleTargetRef")).get("name"))
-               for o in s.facts.k8s_objects if o.kind in SCALER_KINDS and not o.in_helm_chart}
-    hits = [ev(o.path, o.line, f"{_label(o)}: no HorizontalPodAutoscaler or ScaledObject targets it")
-            for o, _ in workloads(s.facts, SCALABLE_KINDS) if o.name not in targets]
+    targets = {
+        str(_dict(_dict(o.spec.get("spec")).get("scaleTargetRef")).get("name"))
+        for o in s.facts.k8s_objects
+        if o.kind in SCALER_KINDS and not o.in_helm_chart
+    }
+    hits = [
+        ev(o.path, o.line, f"{_label(o)}: no HorizontalPodAutoscaler or ScaledObject targets it")
+        for o, _ in workloads(s.facts, SCALABLE_KINDS)
+        if o.name not in targets
+    ]
     for chart in helm_charts(s.facts):
         if not any(t.kind in SCALER_KINDS for t in chart.templates):
-            hits += [ev(t.path, 1, f"Helm {t.kind} template: the chart has no autoscaler") for t in chart.workloads(SCALABLE_KINDS)]
+            hits += [
+                ev(t.path, 1, f"Helm {t.kind} template: the chart has no autoscaler")
+                for t in chart.workloads(SCALABLE_KINDS)
+            ]
     return listing(hits)
 
 
 @signal("k8s.uses_secrets", "Kubernetes workloads read Secrets (env, envFrom, volumes) or Secret objects are defined")
 def uses_secrets(s: Signals) -> Signal:
-    hits = [ev(o.path, o.line, f"{o.kind} {o.name}".strip()) for o in s.facts.k8s_objects
-            if o.kind in ("Secret", "SealedSecret", "ExternalSecret") and not o.in_helm_chart]
+    hits = [
+        ev(o.path, o.line, f"{o.kind} {o.name}".strip())
+        for o in s.facts.k8s_objects
+        if o.kind in ("Secret", "SealedSecret", "ExternalSecret") and not o.in_helm_chart
+    ]
     for o, pod in workloads(s.facts):
-        refs = [node for node in _walk(pod) if any(k in node for k in ("secretKeyRef", "secretRef", "secret"))
-                and not isinstance(node.get("secret"), (str, int, bool))]
+        refs = [
+            node
+            for node in _walk(pod)
+            if any(k in node for k in ("secretKeyRef", "secretRef", "secret"))
+            and not isinstance(node.get("secret"), (str, int, bool))
+        ]
         if refs:
             hits.append(ev(o.path, _line(refs[0], o.line), f"{_label(o)} reads a Secret"))
     for chart in helm_charts(s.facts):
-        hits += [ev(t.path, 1, f"Helm template {t.kind}") for t in chart.templates
-                 if t.kind == "Secret" or "secretKeyRef" in str(t.spec.get("_template_text", ""))][:3]
+        hits += [
+            ev(t.path, 1, f"Helm template {t.kind}")
+            for t in chart.templates
+            if t.kind == "Secret" or "secretKeyRef" in str(t.spec.get("_template_text", ""))
+        ][:3]
     return found(hits)
 
 
 @signal("k8s.network_policies", "NetworkPolicies (or Cilium/Calico policies) restrict pod traffic")
 def network_policies(s: Signals) -> Signal:
-    return found(ev(o.path, o.line, f"{o.kind} {o.name}".strip()) for o in s.facts.k8s_objects if o.kind in NETPOL_KINDS)
+    return found(
+        ev(o.path, o.line, f"{o.kind} {o.name}".strip()) for o in s.facts.k8s_objects if o.kind in NETPOL_KINDS
+    )
 
 
 # -- Terraform ------------------------------------------------------------------------------------------------
@@ -380,7 +454,7 @@ def tf_blocks(t: TerraformFile, kind: str) -> Iterator[tuple[str, int, str]]:
             if depth == 0:
                 break
             index += 1
-        yield match.group(2), t.text.count("\n", 0, match.start()) + 1, t.text[match.end(): index]
+        yield match.group(2), t.text.count("\n", 0, match.start()) + 1, t.text[match.end() : index]
 
 
 def _attr(body: str, name: str) -> str | None:
@@ -394,8 +468,11 @@ REGISTRY_SOURCE = re.compile(r"^([\w.-]+\.[a-z]{2,}/)?[\w-]+/[\w-]+/[\w-]+$")
 def module_source_problem(source: str, has_version: bool) -> str | None:
     if source.startswith(("./", "../")):
         return None
-    if source.startswith(("git::", "git@")) or re.match(r"^(github\.com|bitbucket\.org|gitlab\.com)/", source) \
-            or re.search(r"\.git($|//|\?)", source):
+    if (
+        source.startswith(("git::", "git@"))
+        or re.match(r"^(github\.com|bitbucket\.org|gitlab\.com)/", source)
+        or re.search(r"\.git($|//|\?)", source)
+    ):
         ref = re.search(r"[?&]ref=([^&/]+)", source)
         if not ref:
             return "git source without ?ref="
@@ -407,7 +484,9 @@ def module_source_problem(source: str, has_version: bool) -> str | None:
     return None
 
 
-@signal("tf.unpinned_modules", "Terraform module calls whose source floats (git without ?ref=, registry without version)")
+@signal(
+    "tf.unpinned_modules", "Terraform module calls whose source floats (git without ?ref=, registry without version)"
+)
 def unpinned_modules(s: Signals) -> Signal:
     hits = []
     for t in s.facts.terraform:
@@ -423,8 +502,12 @@ def unpinned_modules(s: Signals) -> Signal:
 
 @signal("tf.modules_called", "Terraform calls modules from outside the repository")
 def modules_called(s: Signals) -> Signal:
-    return found(ev(t.path, line, f'module "{name}"') for t in s.facts.terraform for name, line, body in tf_blocks(t, "module")
-                 if (source := _attr(body, "source")) and not source.startswith(("./", "../")))
+    return found(
+        ev(t.path, line, f'module "{name}"')
+        for t in s.facts.terraform
+        for name, line, body in tf_blocks(t, "module")
+        if (source := _attr(body, "source")) and not source.startswith(("./", "../"))
+    )
 
 
 def _gitignore_lines(facts: Facts) -> Iterator[tuple[str, int, str]]:
@@ -441,8 +524,9 @@ def _gitignore_lines(facts: Facts) -> Iterator[tuple[str, int, str]]:
 
 @signal("tf.gitignore_working_dir", ".gitignore keeps the .terraform/ working directory out of git")
 def gitignore_working_dir(s: Signals) -> Signal:
-    return found(ev(p, n, line) for p, n, line in _gitignore_lines(s.facts)
-                 if re.search(r"(^|/|\*)\.terraform(/|\*|$)", line))
+    return found(
+        ev(p, n, line) for p, n, line in _gitignore_lines(s.facts) if re.search(r"(^|/|\*)\.terraform(/|\*|$)", line)
+    )
 
 
 @signal("tf.gitignore_state", ".gitignore keeps Terraform state files out of git")
@@ -452,13 +536,20 @@ def gitignore_state(s: Signals) -> Signal:
 
 @signal("tf.working_dir_committed", "files of the .terraform/ working directory are in the repository")
 def working_dir_committed(s: Signals) -> Signal:
-    return listing([ev(p, None, "Terraform working directory") for p in s.facts.all_files
-                    if p.startswith(".terraform/") or "/.terraform/" in p][:5])
+    return listing(
+        [
+            ev(p, None, "Terraform working directory")
+            for p in s.facts.all_files
+            if p.startswith(".terraform/") or "/.terraform/" in p
+        ][:5]
+    )
 
 
 @signal("tf.variables", "Terraform input variables are declared")
 def variables(s: Signals) -> Signal:
-    return found(ev(t.path, line, f'variable "{name}"') for t in s.facts.terraform for name, line, _ in tf_blocks(t, "variable"))
+    return found(
+        ev(t.path, line, f'variable "{name}"') for t in s.facts.terraform for name, line, _ in tf_blocks(t, "variable")
+    )
 
 
 @signal("tf.undocumented_variables", "Terraform variables without a description or a type")
@@ -472,14 +563,26 @@ def undocumented_variables(s: Signals) -> Signal:
     return listing(hits)
 
 
-@signal("tf.module_only", "an infrastructure repository whose Terraform is a reusable module (no backend, provider "
-                          "configuration or tfvars)")
+@signal(
+    "tf.module_only",
+    "an infrastructure repository whose Terraform is a reusable module (no backend, provider configuration or tfvars)",
+)
 def module_only(s: Signals) -> Signal:
     # Root configurations may leave providers implicit; only a repository judged as infrastructure is taken for a module.
     if s.facts.profile != "infrastructure" or not terraform_module(s.facts):
         return Signal(False)
-    return Signal(True, (ev(_module_root(s.facts) + "main.tf" if s.facts.has_file(_module_root(s.facts) + "main.tf")
-                            else s.facts.terraform[0].path, None, "no backend, provider block or tfvars"),))
+    return Signal(
+        True,
+        (
+            ev(
+                _module_root(s.facts) + "main.tf"
+                if s.facts.has_file(_module_root(s.facts) + "main.tf")
+                else s.facts.terraform[0].path,
+                None,
+                "no backend, provider block or tfvars",
+            ),
+        ),
+    )
 
 
 def _module_root(facts: Facts) -> str:
@@ -500,8 +603,14 @@ def _layout(facts: Facts) -> tuple[list[Evidence], list[Evidence]]:
     present, missing = [], []
     for item in MODULE_LAYOUT:
         if item == "README":
-            hit = next((p for p in facts.all_files if p.startswith(root) and "/" not in p[len(root):]
-                        and p[len(root):].lower().startswith("readme")), None)
+            hit = next(
+                (
+                    p
+                    for p in facts.all_files
+                    if p.startswith(root) and "/" not in p[len(root) :] and p[len(root) :].lower().startswith("readme")
+                ),
+                None,
+            )
         elif item == "examples/":
             hit = next((p for p in facts.all_files if p.startswith(root + "examples/") and p.endswith(".tf")), None)
         else:
@@ -510,7 +619,10 @@ def _layout(facts: Facts) -> tuple[list[Evidence], list[Evidence]]:
     return present, missing
 
 
-@signal("tf.module_layout", "parts of the standard Terraform module layout present (main.tf, variables.tf, outputs.tf, README, examples/)")
+@signal(
+    "tf.module_layout",
+    "parts of the standard Terraform module layout present (main.tf, variables.tf, outputs.tf, README, examples/)",
+)
 def module_layout(s: Signals) -> Signal:
     return listing(_layout(s.facts)[0])
 
@@ -520,8 +632,10 @@ def module_layout_missing(s: Signals) -> Signal:
     return listing(_layout(s.facts)[1])
 
 
-IAC_TEST = rx(r"(terraform test|tofu test|terratest|helm unittest|helm-unittest|\bct (lint-and-install|install)\b|"
-              r"kitchen (test|verify)|chart-testing-action|go test[^\n]{0,200}\btest/)")
+IAC_TEST = rx(
+    r"(terraform test|tofu test|terratest|helm unittest|helm-unittest|\bct (lint-and-install|install)\b|"
+    r"kitchen (test|verify)|chart-testing-action|go test[^\n]{0,200}\btest/)"
+)
 
 
 @signal("iac.tested", "infrastructure code has tests (terraform test, Terratest, helm-unittest, chart-testing)")
@@ -529,13 +643,25 @@ def iac_tested(s: Signals) -> Signal:
     f = s.facts
     hits = [ev(p, None, "terraform test") for p in f.files if p.endswith((".tftest.hcl", ".tftest.json"))][:3]
     if f.terraform:
-        hits += [ev(p, None, "Go test next to Terraform (Terratest)") for p in f.all_files
-                 if re.match(r"(.*/)?tests?/[^/]*_test\.go$", p)][:2]
-    hits += [ev(p, None, "Test Kitchen") for p in f.files if p.rsplit("/", 1)[-1] in (".kitchen.yml", "kitchen.yml")][:1]
+        hits += [
+            ev(p, None, "Go test next to Terraform (Terratest)")
+            for p in f.all_files
+            if re.match(r"(.*/)?tests?/[^/]*_test\.go$", p)
+        ][:2]
+    hits += [ev(p, None, "Test Kitchen") for p in f.files if p.rsplit("/", 1)[-1] in (".kitchen.yml", "kitchen.yml")][
+        :1
+    ]
     for chart in helm_charts(f):
-        hits += [ev(p, None, "helm-unittest") for p in f.files
-                 if p.startswith(chart.directory + "tests/") and p.endswith(("_test.yaml", "_test.yml"))][:1]
-        hits += [ev(t.path, 1, "helm test hook") for t in chart.templates if t.path.startswith(chart.directory + "templates/tests/")][:1]
+        hits += [
+            ev(p, None, "helm-unittest")
+            for p in f.files
+            if p.startswith(chart.directory + "tests/") and p.endswith(("_test.yaml", "_test.yml"))
+        ][:1]
+        hits += [
+            ev(t.path, 1, "helm test hook")
+            for t in chart.templates
+            if t.path.startswith(chart.directory + "templates/tests/")
+        ][:1]
     hits += [ev(p, None, "chart-testing") for p in f.files if p.rsplit("/", 1)[-1] in ("ct.yaml", "ct.yml")][:1]
     hits += ci_matching(f, IAC_TEST)
     return found(hits)

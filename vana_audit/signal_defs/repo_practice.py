@@ -1,10 +1,11 @@
 """Repository practice signals: GitOps conventions (CODEOWNERS coverage, issue templates, environment
 overlays, secrets in git, suppression hygiene, history) and documentation beyond the README."""
+
 from __future__ import annotations
 
 import posixpath
 import re
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import unquote
 
 from ..facts import Facts, TextLine
@@ -29,10 +30,13 @@ def _line_of(text: str, needle: str) -> int | None:
 
 # -- suppressions -------------------------------------------------------------------------------------------
 
+
 @signal("gitops.suppressions", "findings are suppressed in configuration")
 def suppressions(s: Signals) -> Signal:
-    return found(ev(getattr(x, "origin", ".vana-audit.yml"), getattr(x, "line", None), f"{x.rule}: {x.reason}")
-                 for x in s.facts.suppressions)
+    return found(
+        ev(getattr(x, "origin", ".vana-audit.yml"), getattr(x, "line", None), f"{x.rule}: {x.reason}")
+        for x in s.facts.suppressions
+    )
 
 
 @signal("gitops.expired_suppressions", "configured suppressions whose expiry date has passed")
@@ -40,28 +44,43 @@ def expired_suppressions(s: Signals) -> Signal:
     today = s.facts.scan_date
     if not today:
         return listing([])
-    return listing(ev(getattr(x, "origin", ".vana-audit.yml"), getattr(x, "line", None),
-                      f"suppression of {x.rule} expired on {x.expires}: {x.reason}")
-                   for x in s.facts.suppressions if x.expires and x.expires < today)
+    return listing(
+        ev(
+            getattr(x, "origin", ".vana-audit.yml"),
+            getattr(x, "line", None),
+            f"suppression of {x.rule} expired on {x.expires}: {x.reason}",
+        )
+        for x in s.facts.suppressions
+        if x.expires and x.expires < today
+    )
 
 
 # -- conventions ----------------------------------------------------------------------------------------------
 
-COMMIT_CHECK_CI = rx(r"(commitlint|action-semantic-pull-request|semantic-pull-request|conventional-?commit|commitizen|"
-                     r"cz check|gitlint|commit-message-checker|pr-title|semantic-prs|ytanikin/pr-conventional-commits)")
+COMMIT_CHECK_CI = rx(
+    r"(commitlint|action-semantic-pull-request|semantic-pull-request|conventional-?commit|commitizen|"
+    r"cz check|gitlint|commit-message-checker|pr-title|semantic-prs|ytanikin/pr-conventional-commits)"
+)
 
 
 @signal("gitops.commit_convention_ci", "CI checks commit messages or PR titles against the convention")
 def commit_convention_ci(s: Signals) -> Signal:
     hits = ci_matching(s.facts, COMMIT_CHECK_CI)
-    hits += [ev(p, None, "Semantic PRs app") for p in s.facts.files if p in (".github/semantic.yml", ".github/semantic.yaml")]
+    hits += [
+        ev(p, None, "Semantic PRs app") for p in s.facts.files if p in (".github/semantic.yml", ".github/semantic.yaml")
+    ]
     return found(hits)
 
 
 @signal("gitops.issue_templates", "issue templates or issue forms exist")
 def issue_templates(s: Signals) -> Signal:
-    return found(_paths([p for p in s.facts.docs.get("issue-template", []) if not p.endswith("config.yml")]
-                        or s.facts.docs.get("issue-template", []), 4))
+    return found(
+        _paths(
+            [p for p in s.facts.docs.get("issue-template", []) if not p.endswith("config.yml")]
+            or s.facts.docs.get("issue-template", []),
+            4,
+        )
+    )
 
 
 @signal("history.signed_share", "share of commits with a signature (0-100)")
@@ -74,6 +93,7 @@ def signed_share(s: Signals) -> Signal:
 
 
 # -- CODEOWNERS coverage ----------------------------------------------------------------------------------
+
 
 def _codeowners_regex(pattern: str) -> re.Pattern[str]:
     directory = pattern.endswith("/")
@@ -127,21 +147,32 @@ def unowned(s: Signals) -> Signal:
 
 # -- GitOps delivery ---------------------------------------------------------------------------------------
 
+
 @signal("gitops.environment_overlays", "Kubernetes configuration has per-environment overlays, values or applications")
 def environment_overlays(s: Signals) -> Signal:
     f = s.facts
-    pattern = re.compile(rf"(^|/)overlays/{ENVIRONMENTS}[\w-]{{0,40}}/kustomization\.ya?ml$|(^|/)values[-.]{ENVIRONMENTS}\.ya?ml$|"
-                         rf"(^|/)clusters/{ENVIRONMENTS}[\w-]{{0,40}}/|(^|/)(environments?|envs?)/{ENVIRONMENTS}[\w-]{{0,40}}/"
-                         rf"[^/]{{0,100}}(kustomization|values|helmfile)[^/]{{0,100}}\.ya?ml$",
-                         re.I)
+    pattern = re.compile(
+        rf"(^|/)overlays/{ENVIRONMENTS}[\w-]{{0,40}}/kustomization\.ya?ml$|(^|/)values[-.]{ENVIRONMENTS}\.ya?ml$|"
+        rf"(^|/)clusters/{ENVIRONMENTS}[\w-]{{0,40}}/|(^|/)(environments?|envs?)/{ENVIRONMENTS}[\w-]{{0,40}}/"
+        rf"[^/]{{0,100}}(kustomization|values|helmfile)[^/]{{0,100}}\.ya?ml$",
+        re.I,
+    )
     hits = _paths([p for p in f.files if pattern.search(p)], 6)
     hits += [ev(o.path, o.line, "ApplicationSet") for o in f.k8s_objects if o.kind == "ApplicationSet"]
-    apps = [o for o in f.k8s_objects if o.kind in ("Application", "HelmRelease", "Kustomization") and o.name
-            and re.search(ENVIRONMENTS, o.name, re.I)]
+    apps = [
+        o
+        for o in f.k8s_objects
+        if o.kind in ("Application", "HelmRelease", "Kustomization")
+        and o.name
+        and re.search(ENVIRONMENTS, o.name, re.I)
+    ]
     if len({re.search(ENVIRONMENTS, o.name, re.I).group(0).lower() for o in apps}) >= 2:  # type: ignore[union-attr]
         hits += [ev(o.path, o.line, f"{o.kind} {o.name}") for o in apps[:3]]
-    hits += [ev(p, None, "helmfile environments") for p in f.files if _base(p).startswith("helmfile")
-             and "environments:" in f.config_texts.get(p, "")]
+    hits += [
+        ev(p, None, "helmfile environments")
+        for p in f.files
+        if _base(p).startswith("helmfile") and "environments:" in f.config_texts.get(p, "")
+    ]
     return found(hits)
 
 
@@ -155,16 +186,24 @@ def plain_k8s_secrets(s: Signals) -> Signal:
         if o.in_helm_chart:
             continue
         if o.kind == "Secret":
-            values = {**(o.spec.get("data") or {}), **(o.spec.get("stringData") or {})} \
-                if isinstance(o.spec.get("data") or {}, dict) and isinstance(o.spec.get("stringData") or {}, dict) else {}
+            values = (
+                {**(o.spec.get("data") or {}), **(o.spec.get("stringData") or {})}
+                if isinstance(o.spec.get("data") or {}, dict) and isinstance(o.spec.get("stringData") or {}, dict)
+                else {}
+            )
             keys = [k for k, v in values.items() if not PLACEHOLDER.match(str(v if v is not None else "").strip())]
             if keys:
                 hits.append(ev(o.path, o.line, f"Secret {o.name}: values for {', '.join(map(str, keys[:5]))}"))
         elif o.kind == "Kustomization":
             for generator in o.spec.get("secretGenerator") or []:
                 if isinstance(generator, dict) and generator.get("literals"):
-                    hits.append(ev(o.path, getattr(generator, "line", o.line),
-                                   f"secretGenerator {generator.get('name')}: literal values"))
+                    hits.append(
+                        ev(
+                            o.path,
+                            getattr(generator, "line", o.line),
+                            f"secretGenerator {generator.get('name')}: literal values",
+                        )
+                    )
     return listing(hits)
 
 
@@ -172,32 +211,72 @@ def plain_k8s_secrets(s: Signals) -> Signal:
 def secrets_managed(s: Signals) -> Signal:
     f = s.facts
     hits = _paths(f.config_files.get("sops", []), 3, "SOPS")
-    hits += [ev(o.path, o.line, o.kind) for o in f.k8s_objects
-             if o.kind in ("SealedSecret", "ExternalSecret", "SecretStore", "ClusterSecretStore", "SecretProviderClass",
-                           "VaultStaticSecret", "VaultDynamicSecret", "OnePasswordItem", "InfisicalSecret")]
-    hits += [ev(o.path, o.line, "Vault agent injection") for o in f.k8s_objects if "vault.hashicorp.com/agent-inject" in str(o.spec)[:20000]]
-    hits += [ev(p, _line_of(t, "git-crypt"), "git-crypt") for p, t in f.config_texts.items()
-             if _base(p) == ".gitattributes" and "filter=git-crypt" in t]
-    hits += [ev(o.path, o.line, "ksops generator") for o in f.k8s_objects if o.kind == "Kustomization" and "ksops" in str(o.spec)]
+    hits += [
+        ev(o.path, o.line, o.kind)
+        for o in f.k8s_objects
+        if o.kind
+        in (
+            "SealedSecret",
+            "ExternalSecret",
+            "SecretStore",
+            "ClusterSecretStore",
+            "SecretProviderClass",
+            "VaultStaticSecret",
+            "VaultDynamicSecret",
+            "OnePasswordItem",
+            "InfisicalSecret",
+        )
+    ]
+    hits += [
+        ev(o.path, o.line, "Vault agent injection")
+        for o in f.k8s_objects
+        if "vault.hashicorp.com/agent-inject" in str(o.spec)[:20000]
+    ]
+    hits += [
+        ev(p, _line_of(t, "git-crypt"), "git-crypt")
+        for p, t in f.config_texts.items()
+        if _base(p) == ".gitattributes" and "filter=git-crypt" in t
+    ]
+    hits += [
+        ev(o.path, o.line, "ksops generator")
+        for o in f.k8s_objects
+        if o.kind == "Kustomization" and "ksops" in str(o.spec)
+    ]
     return found(hits)
 
 
 @signal("gitops.required_checks", "branch protection as code requires status checks to pass")
 def required_checks(s: Signals) -> Signal:
     f = s.facts
-    hits = [ev(p, _line_of(t, m.group(0)), m.group(0)) for p in f.config_files.get("branch-protection", [])
-            for t in [f.config_texts.get(p, "")] for m in [re.search(r"required_status_checks|\"contexts\"|contexts:|"
-                                                                       r"status_check", t)] if m]
-    hits += [ev(t.path, _line_of(t.text, "required_status_checks"), "required_status_checks") for t in f.terraform
-             if re.search(r"github_(branch_protection|repository_ruleset)", t.text) and "required_status_checks" in t.text]
+    hits = [
+        ev(p, _line_of(t, m.group(0)), m.group(0))
+        for p in f.config_files.get("branch-protection", [])
+        for t in [f.config_texts.get(p, "")]
+        for m in [
+            re.search(
+                r"required_status_checks|\"contexts\"|contexts:|"
+                r"status_check",
+                t,
+            )
+        ]
+        if m
+    ]
+    hits += [
+        ev(t.path, _line_of(t.text, "required_status_checks"), "required_status_checks")
+        for t in f.terraform
+        if re.search(r"github_(branch_protection|repository_ruleset)", t.text) and "required_status_checks" in t.text
+    ]
     return found(hits)
 
 
 # -- documentation --------------------------------------------------------------------------------------------
 
+
 @signal("docs.license", "a LICENSE file states the terms of use")
 def license_file(s: Signals) -> Signal:
-    return found(_paths(s.facts.docs.get("license", []) + [p for p in s.facts.files if p.startswith("LICENSES/")][:1], 2))
+    return found(
+        _paths(s.facts.docs.get("license", []) + [p for p in s.facts.files if p.startswith("LICENSES/")][:1], 2)
+    )
 
 
 @signal("docs.code_of_conduct", "a code of conduct exists")
@@ -205,10 +284,12 @@ def code_of_conduct(s: Signals) -> Signal:
     return found(_paths(s.facts.docs.get("code-of-conduct", []), 2))
 
 
-DOCS_CI = rx(r"(markdownlint|markdown-link-check|lychee|linkinator|linkcheck|errata-ai/vale|\bvale\b|mkdocs (build|gh-deploy)|"
-             r"sphinx-build|make (-C docs )?(html|docs|linkcheck)|docusaurus build|mdbook (build|test)|remark-lint|"
-             r"textlint|rstcheck|\bdoc8\b|htmltest|awesome_bot|vitepress build|(npm|pnpm|yarn)( run)? (docs|docs:build|build:docs)\b|"
-             r"mkdocs-material|cspell|markdown-lint|mdl )")
+DOCS_CI = rx(
+    r"(markdownlint|markdown-link-check|lychee|linkinator|linkcheck|errata-ai/vale|\bvale\b|mkdocs (build|gh-deploy)|"
+    r"sphinx-build|make (-C docs )?(html|docs|linkcheck)|docusaurus build|mdbook (build|test)|remark-lint|"
+    r"textlint|rstcheck|\bdoc8\b|htmltest|awesome_bot|vitepress build|(npm|pnpm|yarn)( run)? (docs|docs:build|build:docs)\b|"
+    r"mkdocs-material|cspell|markdown-lint|mdl )"
+)
 
 
 @signal("docs.checked_in_ci", "documentation is linted, link-checked or built in CI")
@@ -224,14 +305,20 @@ def _headings(s: Signals, pattern: str) -> list[Evidence]:
 @signal("docs.troubleshooting", "a troubleshooting guide or FAQ exists")
 def troubleshooting(s: Signals) -> Signal:
     f = s.facts
-    hits = _paths(f.docs.get("troubleshooting", []) + [p for p in f.files if re.search(r"(^|/)faq[^/]{0,100}\.(md|rst|adoc)$", p, re.I)], 3)
+    hits = _paths(
+        f.docs.get("troubleshooting", [])
+        + [p for p in f.files if re.search(r"(^|/)faq[^/]{0,100}\.(md|rst|adoc)$", p, re.I)],
+        3,
+    )
     hits += _headings(s, r"troubleshoot|\bfaq\b|frequently asked|common (problems|issues|errors)|known issues")
     return found(hits)
 
 
-SITE_FILES = re.compile(r"(^|/)(mkdocs\.ya?ml|docusaurus\.config\.[jt]s|book\.toml|antora\.yml|\.readthedocs\.ya?ml|"
-                        r"\.vitepress/config\.[cm]?[jt]s|docs/conf\.py|docs/_config\.yml|docs/hugo\.(toml|ya?ml)|"
-                        r"docs/astro\.config\.mjs|mint\.json|docs\.json)$")
+SITE_FILES = re.compile(
+    r"(^|/)(mkdocs\.ya?ml|docusaurus\.config\.[jt]s|book\.toml|antora\.yml|\.readthedocs\.ya?ml|"
+    r"\.vitepress/config\.[cm]?[jt]s|docs/conf\.py|docs/_config\.yml|docs/hugo\.(toml|ya?ml)|"
+    r"docs/astro\.config\.mjs|mint\.json|docs\.json)$"
+)
 
 
 @signal("docs.site", "a documentation site is generated (MkDocs, Sphinx, Docusaurus, mdBook, Read the Docs…)")
@@ -241,25 +328,34 @@ def docs_site(s: Signals) -> Signal:
 
 @signal("docs.disaster_recovery", "backup, restore or disaster recovery is documented")
 def disaster_recovery(s: Signals) -> Signal:
-    return found(_paths(s.facts.docs.get("disaster-recovery", []), 3) +
-                 _headings(s, r"disaster recovery|backup|restore|business continuity"))
+    return found(
+        _paths(s.facts.docs.get("disaster-recovery", []), 3)
+        + _headings(s, r"disaster recovery|backup|restore|business continuity")
+    )
 
 
 @signal("docs.release_process", "the release process is documented")
 def release_process(s: Signals) -> Signal:
-    files = [p for p in s.facts.files if re.search(r"(^|/)(releas(e|ing)|publishing)[^/]{0,100}\.(md|rst|adoc)$", p, re.I)
-             and not _base(p).lower().startswith("release-notes")]
+    files = [
+        p
+        for p in s.facts.files
+        if re.search(r"(^|/)(releas(e|ing)|publishing)[^/]{0,100}\.(md|rst|adoc)$", p, re.I)
+        and not _base(p).lower().startswith("release-notes")
+    ]
     return found(_paths(files, 3) + _headings(s, r"releas(e|ing)|publishing a new version|how to publish"))
 
 
 # -- README badges and links ---------------------------------------------------------------------------------
 
-BADGE = re.compile(r"!\[[^\]\n]{0,300}+\]\(([^)(\[\s]{1,500}+)(?:[ \t][^)\n]{0,200}+)?\)|"
-                   r"<img[^>\n]{1,200}?src=[\"']([^\"'\n]{1,500}+)[\"']", re.I)
+BADGE = re.compile(
+    r"!\[[^\]\n]{0,300}+\]\(([^)(\[\s]{1,500}+)(?:[ \t][^)\n]{0,200}+)?\)|"
+    r"<img[^>\n]{1,200}?src=[\"']([^\"'\n]{1,500}+)[\"']",
+    re.I,
+)
 
 
 def _readme_lines(facts: Facts) -> list[TextLine]:
-    return [l for l in facts.doc_lines if "/" not in l.path and l.path.lower().startswith("readme")]
+    return [doc_line for doc_line in facts.doc_lines if "/" not in doc_line.path and doc_line.path.lower().startswith("readme")]
 
 
 def _badges(facts: Facts) -> Iterator[tuple[TextLine, str]]:
@@ -278,28 +374,45 @@ def badges(s: Signals) -> Signal:
 def badge_problem(url: str, facts: Facts) -> str | None:
     """Why a badge shows something the repository does not have, or None when it is backed."""
     files = set(facts.all_files)
-    workflow = re.search(r"actions/workflows/([^/?#]{1,200}\.ya?ml)/badge\.svg|"
-                         r"github/actions/workflow/status/[^/]{1,100}/[^/]{1,100}/([^/?#]{1,200}\.ya?ml)", url)
+    workflow = re.search(
+        r"actions/workflows/([^/?#]{1,200}\.ya?ml)/badge\.svg|"
+        r"github/actions/workflow/status/[^/]{1,100}/[^/]{1,100}/([^/?#]{1,200}\.ya?ml)",
+        url,
+    )
     if workflow:
         name = workflow.group(1) or workflow.group(2)
         return None if f".github/workflows/{name}" in files else f"workflow .github/workflows/{name} does not exist"
-    legacy = re.search(r"github\.com/[^/]{1,100}/[^/]{1,100}/workflows/([^/]{1,200})/badge\.svg|"
-                       r"github/workflow/status/[^/]{1,100}/[^/]{1,100}/([^/?#]{1,200})", url)
+    legacy = re.search(
+        r"github\.com/[^/]{1,100}/[^/]{1,100}/workflows/([^/]{1,200})/badge\.svg|"
+        r"github/workflow/status/[^/]{1,100}/[^/]{1,100}/([^/?#]{1,200})",
+        url,
+    )
     if legacy:
         name = unquote(legacy.group(1) or legacy.group(2)).lower()
-        names = {p.name.lower() for p in facts.pipelines} | {_base(p.path).rsplit(".", 1)[0].lower() for p in facts.pipelines}
+        names = {p.name.lower() for p in facts.pipelines} | {
+            _base(p.path).rsplit(".", 1)[0].lower() for p in facts.pipelines
+        }
         return None if name in names else f"no workflow named '{name}'"
     checks = (
         (r"travis-ci\.(org|com)", lambda: ".travis.yml" in files, "no .travis.yml"),
         (r"circleci\.com", lambda: ".circleci/config.yml" in files, "no .circleci/config.yml"),
         (r"gitlab[^ ]{0,300}/badges/[^ ]{0,200}/pipeline\.svg", lambda: ".gitlab-ci.yml" in files, "no .gitlab-ci.yml"),
         (r"ci\.appveyor\.com", lambda: bool({"appveyor.yml", ".appveyor.yml"} & files), "no appveyor.yml"),
-        (r"dev\.azure\.com/[^ ]{0,300}_apis/build/status", lambda: any(_base(p).startswith("azure-pipelines") for p in files),
-         "no azure-pipelines.yml"),
-        (r"codecov\.io|coveralls\.io", lambda: bool(ci_matching(facts, rx(r"codecov|coveralls"))),
-         "no CI step uploads coverage"),
-        (r"readthedocs\.(org|io)/projects/[^ ]{0,200}/badge", lambda: any(SITE_FILES.search(p) for p in files),
-         "no Read the Docs/Sphinx/MkDocs configuration"),
+        (
+            r"dev\.azure\.com/[^ ]{0,300}_apis/build/status",
+            lambda: any(_base(p).startswith("azure-pipelines") for p in files),
+            "no azure-pipelines.yml",
+        ),
+        (
+            r"codecov\.io|coveralls\.io",
+            lambda: bool(ci_matching(facts, rx(r"codecov|coveralls"))),
+            "no CI step uploads coverage",
+        ),
+        (
+            r"readthedocs\.(org|io)/projects/[^ ]{0,200}/badge",
+            lambda: any(SITE_FILES.search(p) for p in files),
+            "no Read the Docs/Sphinx/MkDocs configuration",
+        ),
     )
     for pattern, backed, message in checks:
         if re.search(pattern, url, re.I):
@@ -317,8 +430,10 @@ def broken_badges(s: Signals) -> Signal:
     return listing(hits)
 
 
-LINK = re.compile(r"(?<!!)\[[^\]\n]{0,300}+\]\([ \t]*+<?([^)(\[\s>]{1,500}+)>?(?:[ \t]++\"[^\"\n]{0,200}+\")?[ \t]*+\)|"
-                  r"^[ \t]*\[[^\]\n]{1,300}\]:[ \t]*(\S{1,500})")
+LINK = re.compile(
+    r"(?<!!)\[[^\]\n]{0,300}+\]\([ \t]*+<?([^)(\[\s>]{1,500}+)>?(?:[ \t]++\"[^\"\n]{0,200}+\")?[ \t]*+\)|"
+    r"^[ \t]*\[[^\]\n]{1,300}\]:[ \t]*(\S{1,500})"
+)
 EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
 
 
@@ -356,8 +471,11 @@ def broken_links(s: Signals) -> Signal:
     files = set(s.facts.all_files)
     directories = {posixpath.dirname(p) for p in files}
     directories |= {d for p in list(directories) for d in _parents(p)}
-    hits = [ev(line.path, line.line, f"{target}: no such file") for line, target, resolved in _local_links(s.facts)
-            if resolved not in files and resolved not in directories]
+    hits = [
+        ev(line.path, line.line, f"{target}: no such file")
+        for line, target, resolved in _local_links(s.facts)
+        if resolved not in files and resolved not in directories
+    ]
     return listing(hits[:10])
 
 
@@ -365,4 +483,3 @@ def _parents(path: str) -> Iterator[str]:
     while "/" in path:
         path = path.rsplit("/", 1)[0]
         yield path
-

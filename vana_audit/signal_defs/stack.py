@@ -8,6 +8,7 @@ file written for it (`RuleDocs.example_for(stack)`).
 Stack ids: python-uv, python-poetry, python-pdm, python-pipenv, python-pip, node-npm, node-yarn,
 node-pnpm, node-bun, go, rust, java-maven, java-gradle, ruby, php; "generic" when none is found.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,12 +17,27 @@ from ..facts import Facts
 from ..signals import Signal, Signals, ev, signal
 
 GENERIC = "generic"
-_SIMPLE = {"go": "go", "cargo": "rust", "maven": "java-maven", "gradle": "java-gradle", "bundler": "ruby",
-           "composer": "php"}
-_NODE_LOCKS = (("pnpm-lock.yaml", "node-pnpm"), ("yarn.lock", "node-yarn"), ("bun.lockb", "node-bun"),
-               ("bun.lock", "node-bun"), ("package-lock.json", "node-npm"))
-_PYTHON_LOCKS = (("uv.lock", "python-uv"), ("poetry.lock", "python-poetry"), ("pdm.lock", "python-pdm"),
-                 ("Pipfile.lock", "python-pipenv"))
+_SIMPLE = {
+    "go": "go",
+    "cargo": "rust",
+    "maven": "java-maven",
+    "gradle": "java-gradle",
+    "bundler": "ruby",
+    "composer": "php",
+}
+_NODE_LOCKS = (
+    ("pnpm-lock.yaml", "node-pnpm"),
+    ("yarn.lock", "node-yarn"),
+    ("bun.lockb", "node-bun"),
+    ("bun.lock", "node-bun"),
+    ("package-lock.json", "node-npm"),
+)
+_PYTHON_LOCKS = (
+    ("uv.lock", "python-uv"),
+    ("poetry.lock", "python-poetry"),
+    ("pdm.lock", "python-pdm"),
+    ("Pipfile.lock", "python-pipenv"),
+)
 
 
 def _dir(path: str) -> str:

@@ -1,8 +1,10 @@
 """CI/workflow security signals: what zizmor, Scorecard and the GitHub Security Lab look for."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..facts import Job, Pipeline
 from ..signals import SAST, SECRET_SCAN, Signal, Signals, ci_matching, ev, found, listing, rx, signal
@@ -11,21 +13,29 @@ PR_TRIGGERS = {"pull_request", "pull_request_target", "merge_request"}
 PRIVILEGED_TRIGGERS = {"pull_request_target", "workflow_run"}
 
 # Refs that name the pull request's (attacker-controlled) head rather than the base repository.
-UNTRUSTED_REF = re.compile(r"(github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|"
-                           r"github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha|"
-                           r"refs/pull/|github\.event\.number|github\.event\.pull_request\.number)")
+UNTRUSTED_REF = re.compile(
+    r"(github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|"
+    r"github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha|"
+    r"refs/pull/|github\.event\.number|github\.event\.pull_request\.number)"
+)
 GIT_CHECKOUT = re.compile(r"\b(git (checkout|fetch|switch|pull)|gh pr checkout)\b")
-PIPE_TO_SHELL = rx(r"\b(curl|wget)\b[^\n|;]{0,300}\|\s*(sudo\s+(-\S+\s+){0,10})?(ba|z|da|k)?sh\b|"
-                   r"\b(curl|wget)\b[^\n|;]{0,300}\|\s*(sudo\s+)?python[0-9.]*\b|"
-                   r"\b(ba|z)?sh\s+(-c\s+)?[\"']?\$\((curl|wget)\b|"
-                   r"\b(ba|z)?sh\s+<\(\s*(curl|wget)\b")
-WORKFLOW_SCAN = rx(r"(zizmor|ossf/scorecard-action|scorecard\b|boostsecurityio/poutine|poutine\b|octoscan|"
-                   r"synacktiv/action-octoscan)")
+PIPE_TO_SHELL = rx(
+    r"\b(curl|wget)\b[^\n|;]{0,300}\|\s*(sudo\s+(-\S+\s+){0,10})?(ba|z|da|k)?sh\b|"
+    r"\b(curl|wget)\b[^\n|;]{0,300}\|\s*(sudo\s+)?python[0-9.]*\b|"
+    r"\b(ba|z)?sh\s+(-c\s+)?[\"']?\$\((curl|wget)\b|"
+    r"\b(ba|z)?sh\s+<\(\s*(curl|wget)\b"
+)
+WORKFLOW_SCAN = rx(
+    r"(zizmor|ossf/scorecard-action|scorecard\b|boostsecurityio/poutine|poutine\b|octoscan|"
+    r"synacktiv/action-octoscan)"
+)
 ACTIONLINT = rx(r"(actionlint|raven-actions/actionlint|reviewdog/action-actionlint)")
-LICENSE_CHECK = rx(r"(license-checker|license_finder|licensefinder|licensee|pip-licenses|liccheck|go-licenses|"
-                   r"fossa|cargo[- ]deny|scancode|reuse lint|fsfe/reuse-action|github/licensed|licensed (cache|status)|"
-                   r"allow-licenses|deny-licenses|--scanners[^\n]{0,200}license|license-compliance|oss-review-toolkit|"
-                   r"\bort (analyze|evaluate)|licenseplist|lichen|golicense|pip-license-checker|npm-license-checker)")
+LICENSE_CHECK = rx(
+    r"(license-checker|license_finder|licensefinder|licensee|pip-licenses|liccheck|go-licenses|"
+    r"fossa|cargo[- ]deny|scancode|reuse lint|fsfe/reuse-action|github/licensed|licensed (cache|status)|"
+    r"allow-licenses|deny-licenses|--scanners[^\n]{0,200}license|license-compliance|oss-review-toolkit|"
+    r"\bort (analyze|evaluate)|licenseplist|lichen|golicense|pip-license-checker|npm-license-checker)"
+)
 SECRET_REF = re.compile(r"\$\{\{\s*[^}]{0,200}\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)")
 ALLOWED_SECRETS = {"GITHUB_TOKEN"}
 
@@ -61,21 +71,41 @@ def untrusted_checkout(s: Signals) -> Signal:
                 if st.uses and st.uses.split("@")[0] == "actions/checkout":
                     ref = str(st.with_.get("ref", "")) + " " + str(st.with_.get("repository", ""))
                     if UNTRUSTED_REF.search(ref):
-                        hits.append(ev(p.path, st.line, f"{'/'.join(sorted(p.triggers & PRIVILEGED_TRIGGERS))}: "
-                                                        f"checkout ref: {st.with_.get('ref')}"))
+                        hits.append(
+                            ev(
+                                p.path,
+                                st.line,
+                                f"{'/'.join(sorted(p.triggers & PRIVILEGED_TRIGGERS))}: "
+                                f"checkout ref: {st.with_.get('ref')}",
+                            )
+                        )
                 elif st.run and GIT_CHECKOUT.search(st.run) and UNTRUSTED_REF.search(st.run):
-                    hits.append(ev(p.path, st.line, next(l for l in st.run.splitlines() if GIT_CHECKOUT.search(l))
-                                   if any(GIT_CHECKOUT.search(l) for l in st.run.splitlines()) else st.run))
+                    hits.append(
+                        ev(
+                            p.path,
+                            st.line,
+                            next(doc_line for doc_line in st.run.splitlines() if GIT_CHECKOUT.search(doc_line))
+                            if any(GIT_CHECKOUT.search(doc_line) for doc_line in st.run.splitlines())
+                            else st.run,
+                        )
+                    )
     return listing(hits)
 
 
-@signal("gha.persisted_credentials", "actions/checkout steps that leave the token in .git/config (persist-credentials not false)")
+@signal(
+    "gha.persisted_credentials",
+    "actions/checkout steps that leave the token in .git/config (persist-credentials not false)",
+)
 def persisted_credentials(s: Signals) -> Signal:
     hits = []
     for p in gha(s.facts):
         for job in p.jobs:
             for st in job.steps:
-                if st.uses and st.uses.split("@")[0] == "actions/checkout" and not _false(st.with_.get("persist-credentials")):
+                if (
+                    st.uses
+                    and st.uses.split("@")[0] == "actions/checkout"
+                    and not _false(st.with_.get("persist-credentials"))
+                ):
                     hits.append(ev(p.path, st.line, f"uses: {st.uses} (persist-credentials not false)"))
     return listing(hits)
 
@@ -121,15 +151,25 @@ def self_hosted_on_pr(s: Signals) -> Signal:
             continue
         for job in p.jobs:
             if "self-hosted" in job.runs_on:
-                hits.append(ev(p.path, job.line, f"job {job.id}: runs-on: {job.runs_on.replace(chr(10), ', ')} "
-                                                 f"on {', '.join(sorted(p.triggers & PR_TRIGGERS))}"))
+                hits.append(
+                    ev(
+                        p.path,
+                        job.line,
+                        f"job {job.id}: runs-on: {job.runs_on.replace(chr(10), ', ')} "
+                        f"on {', '.join(sorted(p.triggers & PR_TRIGGERS))}",
+                    )
+                )
     return listing(hits)
 
 
 @signal("gha.self_hosted", "GitHub Actions jobs run on self-hosted runners")
 def self_hosted(s: Signals) -> Signal:
-    return found(ev(p.path, j.line, f"job {j.id}: runs-on: {j.runs_on.replace(chr(10), ', ')}")
-                 for p in gha(s.facts) for j in p.jobs if "self-hosted" in j.runs_on)
+    return found(
+        ev(p.path, j.line, f"job {j.id}: runs-on: {j.runs_on.replace(chr(10), ', ')}")
+        for p in gha(s.facts)
+        for j in p.jobs
+        if "self-hosted" in j.runs_on
+    )
 
 
 @signal("ci.workflow_security_scan", "CI workflows are audited by zizmor, OpenSSF Scorecard or poutine")
@@ -137,8 +177,11 @@ def workflow_security_scan(s: Signals) -> Signal:
     from .delivery import ci_or_scripts
 
     hits = ci_or_scripts(s.facts, WORKFLOW_SCAN)
-    hits += [ev(".pre-commit-config.yaml", None, h) for h in s.facts.pre_commit_hooks.get("pre-commit", [])
-             if WORKFLOW_SCAN.search(h)]
+    hits += [
+        ev(".pre-commit-config.yaml", None, h)
+        for h in s.facts.pre_commit_hooks.get("pre-commit", [])
+        if WORKFLOW_SCAN.search(h)
+    ]
     return found(hits)
 
 
@@ -147,8 +190,11 @@ def actionlint(s: Signals) -> Signal:
     from .delivery import ci_or_scripts
 
     hits = ci_or_scripts(s.facts, ACTIONLINT)
-    hits += [ev(".pre-commit-config.yaml", None, h) for h in s.facts.pre_commit_hooks.get("pre-commit", [])
-             if ACTIONLINT.search(h)]
+    hits += [
+        ev(".pre-commit-config.yaml", None, h)
+        for h in s.facts.pre_commit_hooks.get("pre-commit", [])
+        if ACTIONLINT.search(h)
+    ]
     return found(hits)
 
 
@@ -163,9 +209,21 @@ def license_check(s: Signals) -> Signal:
     from .delivery import ci_or_scripts
 
     hits = ci_or_scripts(s.facts, LICENSE_CHECK)
-    hits += [ev(p) for p in s.facts.files if p.rsplit("/", 1)[-1] in (".licensed.yml", ".licensed.yaml", ".fossa.yml",
-                                                                        "deny.toml", ".license-checker.json", "liccheck.ini",
-                                                                        ".licenserc.yaml", "REUSE.toml")][:3]
+    hits += [
+        ev(p)
+        for p in s.facts.files
+        if p.rsplit("/", 1)[-1]
+        in (
+            ".licensed.yml",
+            ".licensed.yaml",
+            ".fossa.yml",
+            "deny.toml",
+            ".license-checker.json",
+            "liccheck.ini",
+            ".licenserc.yaml",
+            "REUSE.toml",
+        )
+    ][:3]
     return found(hits)
 
 

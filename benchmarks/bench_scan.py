@@ -17,6 +17,7 @@ and prints a table with the ratios: scan / floor, growth from one size to the ne
 growth in files and commits, and checkov / scan. Targets (issue 7, 2-core machine): large scan
 <= 2 s median, peak < 250 MB, linear growth, within 10x the floor.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,18 +91,28 @@ def floor(repo: Path, paths: list[str]) -> dict[str, float]:
         with open(repo / path, "rb") as handle:
             handle.read()
     read = time.perf_counter()
-    subprocess.run(["git", "-C", str(repo), "log", "--all", "--pretty=raw", "--no-color"],
-                   stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "log", "--all", "--pretty=raw", "--no-color"], stdout=subprocess.DEVNULL, check=True
+    )
     logged = time.perf_counter()
-    return {"ls_files_s": listed - started, "read_s": read - listed, "git_log_s": logged - read,
-            "total_s": logged - started}
+    return {
+        "ls_files_s": listed - started,
+        "read_s": read - listed,
+        "git_log_s": logged - read,
+        "total_s": logged - started,
+    }
 
 
 def peak_rss_of(argv: list[str], timeout: float) -> tuple[float, float, int]:
     """(wall seconds, peak RSS MB of the process tree's largest member, exit code) via wait4."""
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
-                            env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"})
+    proc = subprocess.Popen(
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"},
+    )
     deadline = started + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -133,18 +144,27 @@ def main(argv: list[str] | None = None) -> dict:
         size = SIZES[name]
         started = time.perf_counter()
         repo = generate(args.dir / name, size)
-        print(f"[{name}] repository ready: {size.files} files, {size.commits} commits, {size.tags} tags "
-              f"({time.perf_counter() - started:.1f}s)", file=sys.stderr)
+        print(
+            f"[{name}] repository ready: {size.files} files, {size.commits} commits, {size.tags} tags "
+            f"({time.perf_counter() - started:.1f}s)",
+            file=sys.stderr,
+        )
         run_scan(repo)  # warm the page cache and .pyc files once; not counted
         scans = []
         for run in range(args.runs):
             scans.append(run_scan(repo))
-            print(f"[{name}] scan {run + 1}/{args.runs}: {scans[-1]['scan_s']:.2f}s "
-                  f"(process {scans[-1]['process_s']:.2f}s, {scans[-1]['maxrss_mb']:.0f} MB)", file=sys.stderr)
+            print(
+                f"[{name}] scan {run + 1}/{args.runs}: {scans[-1]['scan_s']:.2f}s "
+                f"(process {scans[-1]['process_s']:.2f}s, {scans[-1]['maxrss_mb']:.0f} MB)",
+                file=sys.stderr,
+            )
         paths = files_read_by_a_scan(repo)
         floors = [floor(repo, paths) for _ in range(args.runs)]
         results["sizes"][name] = {
-            "files": size.files, "commits": size.commits, "tags": size.tags, "files_read": len(paths),
+            "files": size.files,
+            "commits": size.commits,
+            "tags": size.tags,
+            "files_read": len(paths),
             "scan_median_s": median([s["scan_s"] for s in scans]),
             "scan_runs_s": [round(s["scan_s"], 3) for s in scans],
             "process_median_s": median([s["process_s"] for s in scans]),
@@ -154,7 +174,9 @@ def main(argv: list[str] | None = None) -> dict:
             "rule_errors": sorted({e for s in scans for e in s["errors"]}),
             "problems": scans[-1]["problems"],
             "floor_median_s": median([f["total_s"] for f in floors]),
-            "floor_parts_s": {k: round(median([f[k] for f in floors]), 3) for k in ("ls_files_s", "read_s", "git_log_s")},
+            "floor_parts_s": {
+                k: round(median([f[k] for f in floors]), 3) for k in ("ls_files_s", "read_s", "git_log_s")
+            },
         }
     largest = args.sizes[-1]
     if not args.no_checkov:
@@ -164,10 +186,16 @@ def main(argv: list[str] | None = None) -> dict:
         else:
             repo = args.dir / largest
             try:
-                wall, rss, code = peak_rss_of([checkov, "-d", str(repo), "--quiet", "--compact", "--skip-download",
-                                               "-o", "json"], timeout=3600)
-                results["checkov"] = {"size": largest, "wall_s": wall, "peak_rss_mb": rss, "exit_code": code,
-                                      "ratio_to_scan": wall / results["sizes"][largest]["scan_median_s"]}
+                wall, rss, code = peak_rss_of(
+                    [checkov, "-d", str(repo), "--quiet", "--compact", "--skip-download", "-o", "json"], timeout=3600
+                )
+                results["checkov"] = {
+                    "size": largest,
+                    "wall_s": wall,
+                    "peak_rss_mb": rss,
+                    "exit_code": code,
+                    "ratio_to_scan": wall / results["sizes"][largest]["scan_median_s"],
+                }
             except (OSError, RuntimeError) as exc:
                 results["checkov"] = {"skipped": str(exc)}
     report(results)
@@ -178,29 +206,50 @@ def main(argv: list[str] | None = None) -> dict:
 
 def report(results: dict) -> None:
     rows = results["sizes"]
-    print(f"\nload average at the end: {os.getloadavg()[0]:.2f} (other processes share the {os.cpu_count()} CPUs)")
-    print("\n| size | files | commits | tags | scan median | process median | CPU median | peak RSS | floor | scan/floor |")
+    load = os.getloadavg()[0]
+    print(f"\nload average at the end: {load:.2f} (other processes share the {os.cpu_count()} CPUs)")
+    columns = [
+        "size",
+        "files",
+        "commits",
+        "tags",
+        "scan median",
+        "process median",
+        "CPU median",
+        "peak RSS",
+        "floor",
+        "scan/floor",
+    ]
+    print("\n| " + " | ".join(columns) + " |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in rows.items():
-        print(f"| {name} | {r['files']} | {r['commits']} | {r['tags']} | {r['scan_median_s']:.2f} s "
-              f"| {r['process_median_s']:.2f} s | {r['cpu_median_s']:.2f} s | {r['peak_rss_mb']:.0f} MB "
-              f"| {r['floor_median_s']:.2f} s "
-              f"| {r['scan_median_s'] / r['floor_median_s']:.1f}x |")
+        print(
+            f"| {name} | {r['files']} | {r['commits']} | {r['tags']} | {r['scan_median_s']:.2f} s "
+            f"| {r['process_median_s']:.2f} s | {r['cpu_median_s']:.2f} s | {r['peak_rss_mb']:.0f} MB "
+            f"| {r['floor_median_s']:.2f} s "
+            f"| {r['scan_median_s'] / r['floor_median_s']:.1f}x |"
+        )
     names = list(rows)
-    for a, b in zip(names, names[1:]):
+    for a, b in zip(names, names[1:], strict=False):
         ra, rb = rows[a], rows[b]
-        print(f"\ngrowth {a} -> {b}: size x{rb['files'] / ra['files']:.1f}, "
-              f"scan x{rb['scan_median_s'] / ra['scan_median_s']:.2f}, floor x{rb['floor_median_s'] / ra['floor_median_s']:.2f}")
+        scan_growth = rb["scan_median_s"] / ra["scan_median_s"]
+        floor_growth = rb["floor_median_s"] / ra["floor_median_s"]
+        size_growth = rb["files"] / ra["files"]
+        print(f"\ngrowth {a} -> {b}: size x{size_growth:.1f}, scan x{scan_growth:.2f}, floor x{floor_growth:.2f}")
     for name, r in rows.items():
-        print(f"\n{name}: floor parts {r['floor_parts_s']}; files read {r['files_read']}; rule errors {r['rule_errors']}; "
-              f"runs {r['scan_runs_s']}")
+        print(
+            f"\n{name}: floor parts {r['floor_parts_s']}; files read {r['files_read']}; "
+            f"rule errors {r['rule_errors']}; runs {r['scan_runs_s']}"
+        )
     checkov = results.get("checkov")
     if checkov:
         if "skipped" in checkov:
             print(f"\ncheckov: skipped ({checkov['skipped']})")
         else:
-            print(f"\ncheckov on {checkov['size']}: {checkov['wall_s']:.1f} s, {checkov['peak_rss_mb']:.0f} MB peak "
-                  f"(exit {checkov['exit_code']}); {checkov['ratio_to_scan']:.0f}x the scan median")
+            print(
+                f"\ncheckov on {checkov['size']}: {checkov['wall_s']:.1f} s, {checkov['peak_rss_mb']:.0f} MB peak "
+                f"(exit {checkov['exit_code']}); {checkov['ratio_to_scan']:.0f}x the scan median"
+            )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ seeded random generator, so a size always produces the same repository (same com
 
 A repository already generated with the same parameters is kept (a stamp file records them).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,63 +42,103 @@ VERSION = 1  # bump when the generator's output changes
 
 # -- file contents -------------------------------------------------------------------------------------
 
+
 def workflow(i: int, rng: random.Random) -> str:
     deploy = i % 4 == 0
-    lines = [f"name: pipeline-{i}", "on:", "  push:", "    branches: [main]", "  pull_request:",
-             "permissions:", "  contents: read", "jobs:", "  test:", "    runs-on: ubuntu-latest",
-             "    timeout-minutes: 20", "    strategy:", "      matrix:", "        python: ['3.11', '3.12']",
-             "    steps:", "      - uses: actions/checkout@v4", "      - uses: actions/setup-python@v5",
-             "        with:", "          python-version: ${{ matrix.python }}", "          cache: pip",
-             "      - run: pip install -r requirements.txt", "      - run: ruff check .",
-             f"      - run: pytest --cov=svc{i} --cov-fail-under={rng.randint(60, 90)} --junitxml=report.xml",
-             "      - uses: actions/upload-artifact@v4", "        with:", "          name: report",
-             "          path: report.xml"]
+    lines = [
+        f"name: pipeline-{i}",
+        "on:",
+        "  push:",
+        "    branches: [main]",
+        "  pull_request:",
+        "permissions:",
+        "  contents: read",
+        "jobs:",
+        "  test:",
+        "    runs-on: ubuntu-latest",
+        "    timeout-minutes: 20",
+        "    strategy:",
+        "      matrix:",
+        "        python: ['3.11', '3.12']",
+        "    steps:",
+        "      - uses: actions/checkout@v4",
+        "      - uses: actions/setup-python@v5",
+        "        with:",
+        "          python-version: ${{ matrix.python }}",
+        "          cache: pip",
+        "      - run: pip install -r requirements.txt",
+        "      - run: ruff check .",
+        f"      - run: pytest --cov=svc{i} --cov-fail-under={rng.randint(60, 90)} --junitxml=report.xml",
+        "      - uses: actions/upload-artifact@v4",
+        "        with:",
+        "          name: report",
+        "          path: report.xml",
+    ]
     if deploy:
-        lines += ["  deploy:", "    needs: test", "    if: github.ref == 'refs/heads/main'",
-                  "    runs-on: ubuntu-latest", "    environment: production", "    permissions:",
-                  "      id-token: write", "      contents: read", "    steps:", "      - uses: actions/checkout@v4",
-                  f"      - run: docker build -t registry.example.com/svc{i}:${{{{ github.sha }}}} .",
-                  f"      - run: docker push registry.example.com/svc{i}:${{{{ github.sha }}}}",
-                  f"      - run: gcloud run deploy svc{i} --image registry.example.com/svc{i}:${{{{ github.sha }}}}",
-                  "      - run: curl -fsS https://svc.example.com/healthz"]
+        lines += [
+            "  deploy:",
+            "    needs: test",
+            "    if: github.ref == 'refs/heads/main'",
+            "    runs-on: ubuntu-latest",
+            "    environment: production",
+            "    permissions:",
+            "      id-token: write",
+            "      contents: read",
+            "    steps:",
+            "      - uses: actions/checkout@v4",
+            f"      - run: docker build -t registry.example.com/svc{i}:${{{{ github.sha }}}} .",
+            f"      - run: docker push registry.example.com/svc{i}:${{{{ github.sha }}}}",
+            f"      - run: gcloud run deploy svc{i} --image registry.example.com/svc{i}:${{{{ github.sha }}}}",
+            "      - run: curl -fsS https://svc.example.com/healthz",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def dockerfile(i: int, rng: random.Random) -> str:
     base = rng.choice(["python:3.12-slim", "node:20-alpine", "golang:1.22", "python:3.11"])
-    return (f"FROM {base} AS build\nWORKDIR /src\nCOPY requirements.txt .\n"
-            f"RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
-            f"FROM {base}\nARG GIT_SHA\nLABEL org.opencontainers.image.revision=$GIT_SHA\n"
-            f"COPY --from=build /src /app\nUSER {'10001' if i % 3 else 'root'}\n"
-            f"HEALTHCHECK CMD curl -f http://localhost:{8000 + i % 100}/healthz || exit 1\n"
-            f"CMD [\"python\", \"-m\", \"svc{i}\"]\n")
+    return (
+        f"FROM {base} AS build\nWORKDIR /src\nCOPY requirements.txt .\n"
+        f"RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+        f"FROM {base}\nARG GIT_SHA\nLABEL org.opencontainers.image.revision=$GIT_SHA\n"
+        f"COPY --from=build /src /app\nUSER {'10001' if i % 3 else 'root'}\n"
+        f"HEALTHCHECK CMD curl -f http://localhost:{8000 + i % 100}/healthz || exit 1\n"
+        f'CMD ["python", "-m", "svc{i}"]\n'
+    )
 
 
 def compose(i: int, rng: random.Random) -> str:
-    return (f"services:\n  svc{i}:\n    build: .\n    ports: ['{8000 + i % 100}:8000']\n"
-            f"    environment:\n      LOG_LEVEL: info\n    depends_on: [db]\n"
-            f"  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: example\n")
+    return (
+        f"services:\n  svc{i}:\n    build: .\n    ports: ['{8000 + i % 100}:8000']\n"
+        f"    environment:\n      LOG_LEVEL: info\n    depends_on: [db]\n"
+        f"  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: example\n"
+    )
 
 
 def terraform(i: int, rng: random.Random) -> str:
     head = ""
     if i % 10 == 0:
-        head = ('terraform {\n  required_version = ">= 1.6"\n  required_providers {\n'
-                '    google = { source = "hashicorp/google", version = "~> 5.0" }\n  }\n'
-                f'  backend "gcs" {{\n    bucket = "tf-state-{i}"\n  }}\n}}\n\n')
-    return head + (f'resource "google_storage_bucket" "b{i}" {{\n  name = "bucket-{i}"\n  location = "EU"\n'
-                   f'  uniform_bucket_level_access = true\n}}\n\n'
-                   f'variable "v{i}" {{\n  type    = string\n  default = "{rng.random():.6f}"\n}}\n')
+        head = (
+            'terraform {\n  required_version = ">= 1.6"\n  required_providers {\n'
+            '    google = { source = "hashicorp/google", version = "~> 5.0" }\n  }\n'
+            f'  backend "gcs" {{\n    bucket = "tf-state-{i}"\n  }}\n}}\n\n'
+        )
+    return head + (
+        f'resource "google_storage_bucket" "b{i}" {{\n  name = "bucket-{i}"\n  location = "EU"\n'
+        f"  uniform_bucket_level_access = true\n}}\n\n"
+        f'variable "v{i}" {{\n  type    = string\n  default = "{rng.random():.6f}"\n}}\n'
+    )
 
 
 def kubernetes(i: int, rng: random.Random) -> str:
-    return (f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc{i}\nspec:\n  replicas: {1 + i % 3}\n"
-            f"  selector:\n    matchLabels: {{app: svc{i}}}\n  template:\n    metadata:\n      labels: {{app: svc{i}}}\n"
-            f"    spec:\n      containers:\n        - name: app\n          image: registry.example.com/svc{i}:1.0.{i}\n"
-            f"          resources:\n            requests: {{cpu: 100m, memory: 128Mi}}\n"
-            f"            limits: {{memory: 256Mi}}\n"
-            + ("          readinessProbe:\n            httpGet: {path: /healthz, port: 8000}\n" if i % 2 else "")
-            + f"---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\nspec:\n  ports: [{{port: 80}}]\n")
+    return (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc{i}\nspec:\n  replicas: {1 + i % 3}\n"
+        f"  selector:\n    matchLabels: {{app: svc{i}}}\n  template:\n    metadata:\n      labels: {{app: svc{i}}}\n"
+        f"    spec:\n      containers:\n        - name: app\n          image: registry.example.com/svc{i}:1.0.{i}\n"
+        f"          resources:\n            requests: {{cpu: 100m, memory: 128Mi}}\n"
+        f"            limits: {{memory: 256Mi}}\n"
+        + ("          readinessProbe:\n            httpGet: {path: /healthz, port: 8000}\n" if i % 2 else "")
+        + f"---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\nspec:\n  ports: [{{port: 80}}]\n"
+    )
 
 
 def python_source(i: int, rng: random.Random) -> str:
@@ -111,24 +152,26 @@ def test_source(i: int, rng: random.Random) -> str:
 
 
 def doc(i: int, rng: random.Random) -> str:
-    words = " ".join(rng.choice(["deploy", "service", "the", "runbook", "alert", "build", "team", "cache"])
-                     for _ in range(60))
+    words = " ".join(
+        rng.choice(["deploy", "service", "the", "runbook", "alert", "build", "team", "cache"]) for _ in range(60)
+    )
     return f"# Document {i}\n\n{words}\n\n## Details\n\n{words}\n"
 
 
 def top_files() -> dict[str, str]:
     return {
         "README.md": "# Bench platform\n\nA generated monorepo for benchmarking vana-audit.\n\n## Quick start\n\n"
-                     "```\nmake install\nmake test\n```\n\nCI/CD runs on GitHub Actions.\n",
+        "```\nmake install\nmake test\n```\n\nCI/CD runs on GitHub Actions.\n",
         "Makefile": ".PHONY: install test lint deploy\ninstall:\n\tpip install -r requirements.txt\n"
-                    "test:\n\tpytest\nlint:\n\truff check .\ndeploy:\n\t./deploy.sh\n",
-        "pyproject.toml": '[project]\nname = "bench"\nversion = "1.0.0"\ndependencies = ["fastapi", "prometheus-client"]\n'
-                          "\n[tool.pytest.ini_options]\naddopts = \"--cov --cov-fail-under=80\"\n",
+        "test:\n\tpytest\nlint:\n\truff check .\ndeploy:\n\t./deploy.sh\n",
+        "pyproject.toml": '[project]\nname = "bench"\nversion = "1.0.0"\n'
+        'dependencies = ["fastapi", "prometheus-client"]\n'
+        '\n[tool.pytest.ini_options]\naddopts = "--cov --cov-fail-under=80"\n',
         "package.json": '{"name": "web", "private": true, "scripts": {"test": "vitest run", "lint": "eslint ."},'
-                        ' "devDependencies": {"vitest": "^1.0.0", "eslint": "^9.0.0"}}\n',
+        ' "devDependencies": {"vitest": "^1.0.0", "eslint": "^9.0.0"}}\n',
         "requirements.txt": "fastapi==0.110.0\nprometheus-client==0.20.0\npytest==8.1.1\n",
         ".github/dependabot.yml": "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n"
-                                 "    schedule: {interval: weekly}\n",
+        "    schedule: {interval: weekly}\n",
         ".gitignore": ".env\n*.pem\n__pycache__/\n",
         "CONTRIBUTING.md": "# Contributing\n\nOpen a pull request.\n",
         "SECURITY.md": "# Security\n\nReport to security@example.com.\n",
@@ -140,8 +183,13 @@ def layout(size: Size, rng: random.Random) -> dict[str, str]:
     """Every file of the first commit: ~5 % configuration the rules read, the rest code and docs."""
     files = top_files()
     config = size.files // 20
-    kinds = [("workflow", config // 5), ("dockerfile", config // 5), ("compose", config // 10),
-             ("terraform", config * 3 // 10), ("kubernetes", config // 5)]
+    kinds = [
+        ("workflow", config // 5),
+        ("dockerfile", config // 5),
+        ("compose", config // 10),
+        ("terraform", config * 3 // 10),
+        ("kubernetes", config // 5),
+    ]
     for kind, count in kinds:
         for i in range(count):
             if kind == "workflow":
@@ -170,6 +218,7 @@ def layout(size: Size, rng: random.Random) -> dict[str, str]:
 
 # -- history ---------------------------------------------------------------------------------------------
 
+
 class Stream:
     """A git fast-import stream written to a buffer."""
 
@@ -181,8 +230,16 @@ class Stream:
         raw = text.encode() if isinstance(text, str) else text
         self.out.write(b"data %d\n" % len(raw) + raw + b"\n")
 
-    def commit(self, ref: str, when: int, message: str, changes: dict[str, str], parent: int | None,
-               merge: int | None = None, author: str = "Dev One <dev1@example.com>") -> int:
+    def commit(
+        self,
+        ref: str,
+        when: int,
+        message: str,
+        changes: dict[str, str],
+        parent: int | None,
+        merge: int | None = None,
+        author: str = "Dev One <dev1@example.com>",
+    ) -> int:
         self.mark += 1
         w = self.out.write
         w(f"commit {ref}\nmark :{self.mark}\n".encode())
@@ -226,16 +283,29 @@ def history(size: Size, files: dict[str, str], rng: random.Random) -> bytes:
         kind = rng.random()
         if made % 10 == 9 and made + 2 <= size.commits:  # a pull request: a side branch merged into main
             pr += 1
-            side = stream.commit("refs/heads/feature", when - step // 2, f"feat: change {made}\n", changes, tip,
-                                 author=author)
-            tip = stream.commit("refs/heads/main", when,
-                                f"Merge pull request #{pr} from org/feature-{pr}\n\nfeat: change {made}\n", {}, tip,
-                                merge=side, author=author)
+            side = stream.commit(
+                "refs/heads/feature", when - step // 2, f"feat: change {made}\n", changes, tip, author=author
+            )
+            tip = stream.commit(
+                "refs/heads/main",
+                when,
+                f"Merge pull request #{pr} from org/feature-{pr}\n\nfeat: change {made}\n",
+                {},
+                tip,
+                merge=side,
+                author=author,
+            )
             made += 2
         elif kind < 0.02 and len(recent) > 3:
             target = recent[-2]
-            tip = stream.commit("refs/heads/main", when, f"Revert \"feat: change\"\n\nThis reverts commit :{target}.\n",
-                                changes, tip, author=author)
+            tip = stream.commit(
+                "refs/heads/main",
+                when,
+                f'Revert "feat: change"\n\nThis reverts commit :{target}.\n',
+                changes,
+                tip,
+                author=author,
+            )
             made += 1
         else:
             prefix = "fix: hotfix" if kind < 0.05 else rng.choice(["feat", "fix", "chore", "docs", "refactor"]) + ":"
@@ -268,7 +338,9 @@ def generate(dest: Path, size: Size, seed: int = 7) -> Path:
     env_git = ["git", "-c", "init.defaultBranch=main"]
     subprocess.run([*env_git, "init", "-q", str(dest)], check=True)
     subprocess.run(["git", "-C", str(dest), "fast-import", "--quiet", "--done"], input=stream, check=True)
-    subprocess.run(["git", "-C", str(dest), "-c", "advice.detachedHead=false", "checkout", "-q", "-f", "main"], check=True)
+    subprocess.run(
+        ["git", "-C", str(dest), "-c", "advice.detachedHead=false", "checkout", "-q", "-f", "main"], check=True
+    )
     subprocess.run(["git", "-C", str(dest), "branch", "-q", "-D", "feature"], check=True)
     subprocess.run(["git", "-C", str(dest), "gc", "-q", "--auto"], check=False)
     stamp.write_text(json.dumps(params))
@@ -284,11 +356,14 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     generate(args.dest, SIZES[args.size], args.seed)
     files = subprocess.run(["git", "-C", str(args.dest), "ls-files"], capture_output=True, text=True).stdout.count("\n")
-    commits = subprocess.run(["git", "-C", str(args.dest), "rev-list", "--count", "--all"], capture_output=True,
-                             text=True).stdout.strip()
+    commits = subprocess.run(
+        ["git", "-C", str(args.dest), "rev-list", "--count", "--all"], capture_output=True, text=True
+    ).stdout.strip()
     tags = subprocess.run(["git", "-C", str(args.dest), "tag"], capture_output=True, text=True).stdout.count("\n")
-    print(f"{args.dest}: {files} files, {commits} commits, {tags} tags ({time.perf_counter() - started:.1f}s)",
-          file=sys.stderr)
+    print(
+        f"{args.dest}: {files} files, {commits} commits, {tags} tags ({time.perf_counter() - started:.1f}s)",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

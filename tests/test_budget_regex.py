@@ -6,6 +6,7 @@ matches the pattern up to that repetition, then 100,000 characters the repetitio
 character that makes the match fail. That is the shape that makes backtracking regexes take
 quadratic or exponential time. The bound is generous: a safety net, not a speed benchmark.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -14,14 +15,16 @@ import re
 import signal
 import threading
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 import vana_audit
 
 try:  # Python 3.11+
-    from re import _constants as sre_c, _parser as sre_parse  # type: ignore[attr-defined]
+    from re import _constants as sre_c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse
 except ImportError:  # pragma: no cover
     import sre_constants as sre_c  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
@@ -64,6 +67,7 @@ def _patterns_in(value: Any) -> Iterator[tuple[str, re.Pattern[str]]]:
 
 # -- pumped inputs ------------------------------------------------------------------------------
 
+
 def _sample(items: Any, depth: int = 0) -> str:
     """A short string that the parsed sub-pattern matches (best effort; lookarounds are skipped)."""
     return "".join(_sample_item(op, av, depth) for op, av in items)
@@ -92,9 +96,14 @@ def _sample_item(op: Any, av: Any, depth: int) -> str:
     return ""  # AT, ASSERT, ASSERT_NOT, GROUPREF: nothing to consume
 
 
-_CATEGORY_CHARS = {sre_c.CATEGORY_DIGIT: ["0"], sre_c.CATEGORY_SPACE: [" ", "\n"], sre_c.CATEGORY_WORD: ["a", "_"],
-                   sre_c.CATEGORY_NOT_DIGIT: ["a", " "], sre_c.CATEGORY_NOT_SPACE: ["a", "/"],
-                   sre_c.CATEGORY_NOT_WORD: [" ", "-"]}
+_CATEGORY_CHARS = {
+    sre_c.CATEGORY_DIGIT: ["0"],
+    sre_c.CATEGORY_SPACE: [" ", "\n"],
+    sre_c.CATEGORY_WORD: ["a", "_"],
+    sre_c.CATEGORY_NOT_DIGIT: ["a", " "],
+    sre_c.CATEGORY_NOT_SPACE: ["a", "/"],
+    sre_c.CATEGORY_NOT_WORD: [" ", "-"],
+}
 
 
 def _class_chars(items: Any) -> list[str]:
@@ -176,8 +185,9 @@ def _run(pattern: re.Pattern[str], text: str, limit_s: float) -> float:
         signal.setitimer(signal.ITIMER_REAL, limit_s)
     started = time.perf_counter()
     try:
-        for _ in zip(range(1000), pattern.finditer(text)):  # finditer restarts after every match
-            pass
+        for count, _ in enumerate(pattern.finditer(text)):  # finditer restarts after every match
+            if count >= 1000:
+                break
     except _Overrun:
         pass
     finally:
@@ -221,8 +231,7 @@ def audit(pattern: re.Pattern[str]) -> str | None:
             small = min(small, _run(pattern, text, small_bound))
             elapsed = min(elapsed, _run(pattern, full, BOUND_S * 1.2))
             if elapsed > MEASURABLE_S and elapsed / max(small, 1e-4) > GROWTH_LIMIT:
-                return (f"superlinear: {small:.3f}s on {len(text)} chars, {elapsed:.2f}s on {len(full)}: "
-                        f"{full[:50]!r}…")
+                return f"superlinear: {small:.3f}s on {len(text)} chars, {elapsed:.2f}s on {len(full)}: {full[:50]!r}…"
     return None
 
 
@@ -232,17 +241,19 @@ MODULE_PATTERNS = _module_patterns()
 # the input shown by the failure, and the recommended fix is given. Strict: once a pattern is fixed
 # its test passes, the xfail turns into a failure, and the entry must be removed.
 KNOWN_RUNAWAY = {
-    "vana_audit.signal_defs.core.BACKEND":
-        r'`^\s*` with re.M rescans every following blank line; use `^[^\S\n]*backend\s+"(\w+)"|^[^\S\n]*cloud\s*\{`',
-    "vana_audit.signal_defs.core.INJECTABLE":
-        r"unbounded gaps `pages\.[^}]*page_name`, `commits[^}]*message`, `commits[^}]*author`; use `[^}]{0,200}`",
+    "vana_audit.signal_defs.core.BACKEND": r'`^\s*` with re.M rescans every following blank line; use `^[^\S\n]*backend\s+"(\w+)"|^[^\S\n]*cloud\s*\{`',
+    "vana_audit.signal_defs.core.INJECTABLE": r"unbounded gaps `pages\.[^}]*page_name`, `commits[^}]*message`, `commits[^}]*author`; use `[^}]{0,200}`",
 }
 
 
 def test_the_audit_sees_the_patterns_it_should() -> None:
     names = " ".join(MODULE_PATTERNS)
-    for expected in ("vana_audit.secrets.SECRET_PATTERNS", "vana_audit.signals.TEST_CMD",
-                     "vana_audit.collectors.ci._SH", "vana_audit.collectors.project._TARGET"):
+    for expected in (
+        "vana_audit.secrets.SECRET_PATTERNS",
+        "vana_audit.signals.TEST_CMD",
+        "vana_audit.collectors.ci._SH",
+        "vana_audit.collectors.project._TARGET",
+    ):
         assert expected in names
 
 
@@ -255,8 +266,11 @@ def test_pump_inputs_catch_a_known_catastrophic_pattern() -> None:
 def _params() -> list:  # type: ignore[type-arg]
     params = []
     for name in sorted(MODULE_PATTERNS):
-        marks = [pytest.mark.xfail(strict=True, reason=f"runs away; fix: {KNOWN_RUNAWAY[name]}")] \
-            if name in KNOWN_RUNAWAY else []
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=f"runs away; fix: {KNOWN_RUNAWAY[name]}")]
+            if name in KNOWN_RUNAWAY
+            else []
+        )
         params.append(pytest.param(name, marks=marks, id=name))
     return params
 
@@ -284,10 +298,8 @@ def _patterns_compiled_by_a_scan(repo) -> dict[str, re.Pattern[str]]:  # type: i
 # Patterns compiled inside signal functions (signal catalogue) that run away, with the fix.
 KNOWN_LOCAL_RUNAWAY = {
     r"#+\s*.*deploy": r"docs.deployment (doc lines are cut at 500 chars, so bounded today); use `#+[^\S\n]*[^\n]{0,200}deploy`",
-    r"(--build-arg[^\n]*(sha|commit|revision)|ldflags[^\n]*(commit|sha|version)|org\.opencontainers\.image\.revision)":
-        r"build.commit_sha; use `[^\n]{0,200}` for both gaps",
-    r"""PIP_NO_CACHE_DIR\s*[= ]\s*[\"']?(1|true|on|yes|off|0)""":
-        r"containers signal; `\s*[= ]\s*` splits a run of spaces n^2 ways: use `PIP_NO_CACHE_DIR(?:\s*=\s*|[ \t]+)[\"']?(…)`",
+    r"(--build-arg[^\n]*(sha|commit|revision)|ldflags[^\n]*(commit|sha|version)|org\.opencontainers\.image\.revision)": r"build.commit_sha; use `[^\n]{0,200}` for both gaps",
+    r"""PIP_NO_CACHE_DIR\s*[= ]\s*[\"']?(1|true|on|yes|off|0)""": r"containers signal; `\s*[= ]\s*` splits a run of spaces n^2 ways: use `PIP_NO_CACHE_DIR(?:\s*=\s*|[ \t]+)[\"']?(…)`",
 }
 
 

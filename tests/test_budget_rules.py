@@ -3,6 +3,7 @@
 The budget is enforced while the rule runs (a timer signal in the main thread raises inside the
 rule), and checked after the fact where no timer can be used (a worker thread).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,8 +12,8 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -80,8 +81,11 @@ def test_a_runaway_rule_is_stopped_at_its_budget_and_becomes_an_error_naming_it(
 
 def test_rules_after_a_runaway_one_run_normally_and_the_timer_is_left_as_found(template_meta) -> None:
     before = signal.getsignal(signal.SIGALRM)
-    rules = [python_rule(template_meta, "SLOW-001", spins), python_rule(template_meta, "OK-001", quick),
-             python_rule(template_meta, "OK-002", quick)]
+    rules = [
+        python_rule(template_meta, "SLOW-001", spins),
+        python_rule(template_meta, "OK-001", quick),
+        python_rule(template_meta, "OK-002", quick),
+    ]
     findings = run_rules(rules, Facts(), budget_s=BUDGET)
     assert [f.outcome for f in findings] == [Outcome.ERROR, Outcome.PASS, Outcome.PASS]
     time.sleep(BUDGET)  # a stray alarm would fire here
@@ -95,8 +99,9 @@ def test_in_a_worker_thread_the_overrun_is_caught_after_the_fact(template_meta) 
         return RuleResult(Outcome.PASS, "late")
 
     out: list = []
-    worker = threading.Thread(target=lambda: out.extend(
-        run_rules([python_rule(template_meta, "SLOW-002", slow)], Facts(), budget_s=BUDGET)))
+    worker = threading.Thread(
+        target=lambda: out.extend(run_rules([python_rule(template_meta, "SLOW-002", slow)], Facts(), budget_s=BUDGET))
+    )
     worker.start()
     worker.join(10)
     (finding,) = out
@@ -108,6 +113,7 @@ def test_someone_elses_alarm_is_not_taken_over(template_meta) -> None:
     fired: list[int] = []
     previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
     try:
+
         def slow(facts, signals):  # type: ignore[no-untyped-def]
             time.sleep(BUDGET * 2)
             return RuleResult(Outcome.PASS, "late")
@@ -170,7 +176,9 @@ def test_a_scan_with_a_runaway_rule_reports_it_in_every_format(tmp_path: Path, t
     finding = result.finding("SLOW-005")
     assert finding is not None and finding.outcome is Outcome.ERROR and "SLOW-005" in finding.message
     others = [f for f in result.findings if f.rule.id != "SLOW-005"]
-    assert all(f.outcome is not Outcome.ERROR for f in others), [f.message for f in others if f.outcome is Outcome.ERROR]
+    assert all(f.outcome is not Outcome.ERROR for f in others), [
+        f.message for f in others if f.outcome is Outcome.ERROR
+    ]
     data = json.loads(renderer_for(OutputFormat.JSON)(result))
     (entry,) = [f for f in data["findings"] if f["rule_id"] == "SLOW-005"]
     assert entry["outcome"] == "error"
@@ -178,6 +186,7 @@ def test_a_scan_with_a_runaway_rule_reports_it_in_every_format(tmp_path: Path, t
 
 
 # -- per file: huge and adversarial files cost little -----------------------------------------------
+
 
 def test_a_jenkinsfile_with_300k_steps_is_read_in_linear_time_and_capped(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {"Jenkinsfile": "stage('build') {\n" + "sh 'make'\n" * 200_000 + "}\n"})
@@ -207,14 +216,15 @@ def test_adversarial_files_just_under_the_size_cap_keep_the_scan_bounded(tmp_pat
     size = 1_900_000
     files = {
         ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "
-                                    + "curl " * (size // 5) + "\n",
-        ".gitlab-ci.yml": "test:\n  script: [\"" + "reports:" + " " * size + "\"]\n",
+        + "curl " * (size // 5)
+        + "\n",
+        ".gitlab-ci.yml": 'test:\n  script: ["' + "reports:" + " " * size + '"]\n',
         "Jenkinsfile": "sh" + " " * size,
         "Dockerfile": "FROM a\nRUN " + "apt-get -y " * (size // 11) + "\n",
         "docker-compose.yml": "services:\n  a:\n    image: " + "a" * size + "\n",
         "main.tf": "\n" * size,
-        "package.json": "{\"scripts\": {\"test\": \"" + "mvn " * (size // 4) + "\"}}",
-        "pyproject.toml": "[tool.pytest.ini_options]\naddopts = \"" + "--cov-fail-under " * (size // 17) + "\"\n",
+        "package.json": '{"scripts": {"test": "' + "mvn " * (size // 4) + '"}}',
+        "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "' + "--cov-fail-under " * (size // 17) + '"\n',
         "Makefile": "a" * size + "\n",
         "README.md": "[" * size,
         "tox.ini": "[tox]\ncommands = " + "pytest " * (size // 7) + "\n",

@@ -4,6 +4,7 @@ result in every output format that exists, and read the text of a PDF.
 Every format is taken from `OutputFormat` when the tests run, so a format added later is covered
 by the same assertions without touching these suites.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,9 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import pytest
 from click.testing import CliRunner
@@ -81,12 +82,16 @@ def _report_args(out_dir: Path, formats: Sequence[OutputFormat]) -> tuple[list[s
 
 
 def _read_reports(paths: dict[OutputFormat, Path]) -> dict[OutputFormat, str]:
-    return {fmt: as_text(fmt, path.read_bytes() if fmt is OutputFormat.PDF else path.read_text("utf-8"))
-            for fmt, path in paths.items() if path.exists()}
+    return {
+        fmt: as_text(fmt, path.read_bytes() if fmt is OutputFormat.PDF else path.read_text("utf-8"))
+        for fmt, path in paths.items()
+        if path.exists()
+    }
 
 
-def run_cli(args: Sequence[str], out_dir: Path | None = None,
-            formats: Sequence[OutputFormat] = (OutputFormat.JSON,)) -> CliRun:
+def run_cli(
+    args: Sequence[str], out_dir: Path | None = None, formats: Sequence[OutputFormat] = (OutputFormat.JSON,)
+) -> CliRun:
     """`vana-audit scan …` through click's CliRunner, writing the given report formats."""
     report_args, paths = _report_args(out_dir, formats) if out_dir is not None else ([], {})
     result = CliRunner().invoke(main, [*args, *report_args], catch_exceptions=True)
@@ -95,19 +100,33 @@ def run_cli(args: Sequence[str], out_dir: Path | None = None,
     return CliRun(result.exit_code, result.stdout, result.stderr, _read_reports(paths))
 
 
-def run_subprocess(args: Sequence[str], out_dir: Path | None = None,
-                   formats: Sequence[OutputFormat] = (OutputFormat.JSON,), timeout: float = 180,
-                   cwd: Path | None = None) -> CliRun:
+def run_subprocess(
+    args: Sequence[str],
+    out_dir: Path | None = None,
+    formats: Sequence[OutputFormat] = (OutputFormat.JSON,),
+    timeout: float = 180,
+    cwd: Path | None = None,
+) -> CliRun:
     """`python -m vana_audit …` in a child process, with a timeout (a hang fails, it does not block)."""
     report_args, paths = _report_args(out_dir, formats) if out_dir is not None else ([], {})
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     try:
-        proc = subprocess.run([sys.executable, "-m", "vana_audit", *args, *report_args], capture_output=True,
-                              timeout=timeout, cwd=cwd or REPO_ROOT, env=env, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            [sys.executable, "-m", "vana_audit", *args, *report_args],
+            capture_output=True,
+            timeout=timeout,
+            cwd=cwd or REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired as exc:
         raise AssertionError(f"vana-audit {' '.join(args)} did not finish within {timeout}s") from exc
-    return CliRun(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"),
-                  _read_reports(paths))
+    return CliRun(
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
+        _read_reports(paths),
+    )
 
 
 def assert_no_traceback(run: CliRun) -> None:
@@ -141,7 +160,7 @@ def problems_for(run: CliRun, path: str) -> list[str]:
 
 # -- the kit's own checks ------------------------------------------------------------------------
 
+
 def test_every_output_format_has_a_file_extension_the_cli_understands() -> None:
     for fmt in OutputFormat:
         assert OutputFormat.from_extension(f"report.{extension_for(fmt)}") is fmt
-

@@ -4,6 +4,7 @@ exit code 0 (2 when the target itself is unusable), and never a traceback.
 Every repository is built in tmp_path. The CLI runs through click's CliRunner, and as a real
 subprocess (`python -m vana_audit`) where a hang or a crash of the interpreter must be caught.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,14 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.gitrepo import commit, git, make_repo, write_files
-from tests.test_hostile_kit import (CliRun, assert_no_traceback, markdown_outside_code, problems_for, run_cli,
-                                   run_subprocess)
+from tests.test_hostile_kit import (
+    CliRun,
+    assert_no_traceback,
+    markdown_outside_code,
+    problems_for,
+    run_cli,
+    run_subprocess,
+)
 from vana_audit.render import OutputFormat
 
 MARKER = "OUTSIDE-MARKER-7f3a9c"  # must never appear in any output
@@ -40,16 +47,20 @@ def scan_ok(repo: Path, tmp_path: Path, *extra: str) -> CliRun:
 
 # -- symlinks out of the root ------------------------------------------------------------------------
 
+
 def _outside(tmp_path: Path) -> Path:
     outside = tmp_path / "outside"
-    write_files(outside, {
-        "secret.md": f"# {MARKER}\nCI/CD with GitHub Actions {MARKER}\n",
-        "Dockerfile": f"FROM {MARKER}:latest\nRUN echo {MARKER}\n",
-        "package.json": f'{{"name": "{MARKER}", "scripts": {{"test": "jest {MARKER}"}}}}',
-        "dir/README.md": f"{MARKER} in a folder outside\n",
-        f"dir/{MARKER}.yml": "a: 1\n",
-        "wf/ci.yml": WORKFLOW.replace("pytest", f"echo {MARKER}").replace("CI", MARKER),
-    })
+    write_files(
+        outside,
+        {
+            "secret.md": f"# {MARKER}\nCI/CD with GitHub Actions {MARKER}\n",
+            "Dockerfile": f"FROM {MARKER}:latest\nRUN echo {MARKER}\n",
+            "package.json": f'{{"name": "{MARKER}", "scripts": {{"test": "jest {MARKER}"}}}}',
+            "dir/README.md": f"{MARKER} in a folder outside\n",
+            f"dir/{MARKER}.yml": "a: 1\n",
+            "wf/ci.yml": WORKFLOW.replace("pytest", f"echo {MARKER}").replace("CI", MARKER),
+        },
+    )
     return outside
 
 
@@ -93,16 +104,20 @@ def test_symlinks_out_of_the_root_leak_nothing_in_any_format(tmp_path: Path, as_
     assert MARKER not in run.stdout and MARKER not in run.stderr
     for path in ("README.md", "Dockerfile", "package.json"):
         assert any("outside the repository" in m for m in problems_for(run, path)), path
-    assert any("outside the repository" in m for m in problems_for(run, ".github/workflows/ci.yml")) or \
-        not as_git  # a plain walk never descends into the linked folder at all
+    assert (
+        any("outside the repository" in m for m in problems_for(run, ".github/workflows/ci.yml")) or not as_git
+    )  # a plain walk never descends into the linked folder at all
 
 
 def test_symlinks_out_of_the_root_leak_nothing_through_a_subprocess_or_a_git_ref(tmp_path: Path) -> None:
     outside = _outside(tmp_path)
     repo = _symlinked_repo(tmp_path / "repo", outside, as_git=True)
     for args in (["scan", str(repo)], ["scan", str(repo), "--ref", "HEAD"]):
-        run = run_subprocess(args, tmp_path / "out", formats=[OutputFormat.JSON, OutputFormat.MARKDOWN,
-                                                             OutputFormat.TERMINAL, OutputFormat.SARIF])
+        run = run_subprocess(
+            args,
+            tmp_path / "out",
+            formats=[OutputFormat.JSON, OutputFormat.MARKDOWN, OutputFormat.TERMINAL, OutputFormat.SARIF],
+        )
         assert_no_traceback(run)
         assert run.exit_code == 0, run.stderr
         assert MARKER not in run.everything
@@ -110,6 +125,7 @@ def test_symlinks_out_of_the_root_leak_nothing_through_a_subprocess_or_a_git_ref
 
 
 # -- YAML bombs and deep nesting ------------------------------------------------------------------------
+
 
 def _alias_bomb(top: str) -> str:
     lines = [top, 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
@@ -122,18 +138,27 @@ def _alias_bomb(top: str) -> str:
 def test_yaml_alias_bombs_and_deep_nesting_become_problems(tmp_path: Path) -> None:
     deep_flow = "x: " + "[" * 5000 + "]" * 5000 + "\n"
     deep_block = "".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "v: 1\n"
-    repo = make_repo(tmp_path / "repo", {
-        ".github/workflows/bomb.yml": _alias_bomb("on: push"),
-        ".github/workflows/deep.yml": deep_flow,
-        ".github/workflows/deep-block.yml": "on: push\njobs:\n" + deep_block,
-        ".github/workflows/ok.yml": WORKFLOW,
-        "docker-compose.yml": _alias_bomb("services:\n  web:\n    image: nginx:1.27"),
-        "compose.yaml": "services: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n",
-        "k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\n" + _alias_bomb("spec: {}"),
-    })
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            ".github/workflows/bomb.yml": _alias_bomb("on: push"),
+            ".github/workflows/deep.yml": deep_flow,
+            ".github/workflows/deep-block.yml": "on: push\njobs:\n" + deep_block,
+            ".github/workflows/ok.yml": WORKFLOW,
+            "docker-compose.yml": _alias_bomb("services:\n  web:\n    image: nginx:1.27"),
+            "compose.yaml": "services: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n",
+            "k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\n" + _alias_bomb("spec: {}"),
+        },
+    )
     run = scan_ok(repo, tmp_path)
-    for path in (".github/workflows/bomb.yml", ".github/workflows/deep.yml", ".github/workflows/deep-block.yml",
-                 "docker-compose.yml", "compose.yaml", "k8s/deploy.yaml"):
+    for path in (
+        ".github/workflows/bomb.yml",
+        ".github/workflows/deep.yml",
+        ".github/workflows/deep-block.yml",
+        "docker-compose.yml",
+        "compose.yaml",
+        "k8s/deploy.yaml",
+    ):
         messages = problems_for(run, path)
         assert messages and any("YAML" in m for m in messages), (path, messages)
     assert ".github/workflows/ok.yml" in run.json()["inventory"]["workflows"]
@@ -144,11 +169,17 @@ def test_yaml_alias_bombs_and_deep_nesting_become_problems(tmp_path: Path) -> No
 LOOKED_AT = (".github/workflows/ci.yml", "Dockerfile", "package.json", "pyproject.toml", "Makefile")
 BINARY = bytes(range(256)) * 8
 NOT_UTF8 = "name: café\non: push\nFROM python:3.12\n[project]\nname = 'café'\n".encode("latin-1")
-MALFORMED = {".github/workflows/ci.yml": "on: [push\njobs: {test: [\n", "Dockerfile": "FROM\n\\\n\\\nRUN",
-             "package.json": '{"scripts": {"test": "jest",}', "pyproject.toml": "[project\nname = \n",
-             "Makefile": "\t\t::::\n:=\n  \n\tno target\n"}
+MALFORMED = {
+    ".github/workflows/ci.yml": "on: [push\njobs: {test: [\n",
+    "Dockerfile": "FROM\n\\\n\\\nRUN",
+    "package.json": '{"scripts": {"test": "jest",}',
+    "pyproject.toml": "[project\nname = \n",
+    "Makefile": "\t\t::::\n:=\n  \n\tno target\n",
+}
 UNUSABLE = {  # kind of damage -> what the problem entry says, for every file of LOOKED_AT
-    "binary": "binary", "not-utf8": "UTF-8", "oversized": "cap",
+    "binary": "binary",
+    "not-utf8": "UTF-8",
+    "oversized": "cap",
 }
 
 
@@ -173,15 +204,18 @@ def test_broken_files_where_rules_look_end_in_problems_not_crashes(tmp_path: Pat
 
 def test_one_megabyte_single_line_files_everywhere(tmp_path: Path) -> None:
     line = ("run: curl -fsSL https://example.com/" + "a" * 100) * 8_000  # ~1 MB, no newline
-    repo = make_repo(tmp_path / "repo", {
-        "README.md": "CI/CD: GitHub Actions " + line,
-        ".github/workflows/ci.yml": "on: push\njobs: {t: {runs-on: x, steps: [{run: '" + line + "'}]}}",
-        "Dockerfile": "FROM python:3.12\nRUN " + line,
-        "package.json": '{"scripts": {"test": "' + line + '"}}',
-        "Makefile": "test: " + line,
-        "main.tf": line,
-        "src/app.py": line,
-    })
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "README.md": "CI/CD: GitHub Actions " + line,
+            ".github/workflows/ci.yml": "on: push\njobs: {t: {runs-on: x, steps: [{run: '" + line + "'}]}}",
+            "Dockerfile": "FROM python:3.12\nRUN " + line,
+            "package.json": '{"scripts": {"test": "' + line + '"}}',
+            "Makefile": "test: " + line,
+            "main.tf": line,
+            "src/app.py": line,
+        },
+    )
     run = run_subprocess(["scan", str(repo), "-q"], tmp_path / "out", timeout=120)
     assert_no_traceback(run)
     assert run.exit_code == 0, run.stderr
@@ -190,6 +224,7 @@ def test_one_megabyte_single_line_files_everywhere(tmp_path: Path) -> None:
 
 
 # -- FIFOs: never opened for reading (that would block forever) -------------------------------------------
+
 
 def _fifos(root: Path) -> None:
     (root / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
@@ -204,8 +239,13 @@ def _fifos(root: Path) -> None:
 @pytest.mark.parametrize("as_git", [True, False], ids=["tracked-files-replaced", "plain-directory"])
 def test_a_fifo_where_a_file_should_be_does_not_hang_the_scan(tmp_path: Path, as_git: bool) -> None:
     root = tmp_path / "repo"
-    files = {".github/workflows/ci.yml": WORKFLOW, "Dockerfile": "FROM x\n", "package.json": "{}",
-             "README.md": "# r\n", "Makefile": "test:\n\tpytest\n"}
+    files = {
+        ".github/workflows/ci.yml": WORKFLOW,
+        "Dockerfile": "FROM x\n",
+        "package.json": "{}",
+        "README.md": "# r\n",
+        "Makefile": "test:\n\tpytest\n",
+    }
     if as_git:
         make_repo(root, files)
     else:
@@ -221,17 +261,29 @@ def test_a_fifo_where_a_file_should_be_does_not_hang_the_scan(tmp_path: Path, as
 
 # -- file names ---------------------------------------------------------------------------------------
 
-ODD_NAMES = [".github/workflows/ci workflow.yml", ".github/workflows/ünïcødé-ツ.yml",
-             ".github/workflows/<script>alert(1)<%2Fscript>.yml", ".github/workflows/-rf.yml",
-             ".github/workflows/--help.yml", "docs/new\nline.md", "docs/\x1b[31mred\x1b[0m.md",
-             "docs/back`tick|pipe*.md", "-leading-dash.md", "Dockerfile.<img src=x>"]
+ODD_NAMES = [
+    ".github/workflows/ci workflow.yml",
+    ".github/workflows/ünïcødé-ツ.yml",
+    ".github/workflows/<script>alert(1)<%2Fscript>.yml",
+    ".github/workflows/-rf.yml",
+    ".github/workflows/--help.yml",
+    "docs/new\nline.md",
+    "docs/\x1b[31mred\x1b[0m.md",
+    "docs/back`tick|pipe*.md",
+    "-leading-dash.md",
+    "Dockerfile.<img src=x>",
+]
 
 
 def test_file_names_with_spaces_unicode_markup_control_characters_and_dashes(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", {name: WORKFLOW if name.endswith(".yml") else "FROM python:3.12\n"
-                                         for name in ODD_NAMES} | {"README.md": "# names\n"})
-    run = run_cli(["scan", str(repo)], tmp_path / "out",
-                  formats=[OutputFormat.JSON, OutputFormat.MARKDOWN, OutputFormat.TERMINAL])
+    repo = make_repo(
+        tmp_path / "repo",
+        {name: WORKFLOW if name.endswith(".yml") else "FROM python:3.12\n" for name in ODD_NAMES}
+        | {"README.md": "# names\n"},
+    )
+    run = run_cli(
+        ["scan", str(repo)], tmp_path / "out", formats=[OutputFormat.JSON, OutputFormat.MARKDOWN, OutputFormat.TERMINAL]
+    )
     assert_no_traceback(run)
     assert run.exit_code == 0, run.stderr
     workflows = run.json()["inventory"]["workflows"]
@@ -253,6 +305,7 @@ def test_a_target_directory_whose_name_starts_with_a_dash(tmp_path: Path) -> Non
 
 
 # -- repository shapes ----------------------------------------------------------------------------------
+
 
 def test_an_empty_repository_without_commits(tmp_path: Path) -> None:
     repo = tmp_path / "empty"
@@ -354,6 +407,7 @@ def test_a_repository_whose_head_commit_is_missing(tmp_path: Path) -> None:
 
 
 # -- targets that cannot be scanned: exit 2, one line on stderr ---------------------------------------------
+
 
 @pytest.mark.parametrize("how", ["missing", "file", "bad-ref"])
 def test_an_unusable_target_is_one_error_line_and_exit_2(tmp_path: Path, how: str) -> None:

@@ -2,14 +2,15 @@
 file name, a commit, the repository's own directory name) is escaped in HTML and Markdown, and
 rendering the PDF fetches nothing: a local HTTP server named in the payload must see no request.
 """
+
 from __future__ import annotations
 
 import http.server
 import json
 import threading
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -44,7 +45,7 @@ class CountingServer:
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "CountingServer":
+    def __enter__(self) -> CountingServer:
         self.thread.start()
         return self
 
@@ -61,30 +62,39 @@ def server() -> Iterator[CountingServer]:
 
 def payloads(port: int) -> list[str]:
     base = f"http://127.0.0.1:{port}"
-    return ["<script>alert(1)</script>", "<img src=file:///etc/passwd>",
-            f"<style>@import url({base}/import.css);</style>", f"<link rel=stylesheet href={base}/link.css>",
-            f"<img src={base}/img.png>", f"<iframe src={base}/frame></iframe>",
-            f"<svg><image href=\"{base}/svg.png\"/></svg>", f"<div style=\"background:url({base}/bg.png)\">x</div>"]
+    return [
+        "<script>alert(1)</script>",
+        "<img src=file:///etc/passwd>",
+        f"<style>@import url({base}/import.css);</style>",
+        f"<link rel=stylesheet href={base}/link.css>",
+        f"<img src={base}/img.png>",
+        f"<iframe src={base}/frame></iframe>",
+        f'<svg><image href="{base}/svg.png"/></svg>',
+        f'<div style="background:url({base}/bg.png)">x</div>',
+    ]
 
 
 @pytest.fixture(scope="module")
 def hostile_repo(tmp_path_factory: pytest.TempPathFactory, server: CountingServer) -> Path:
     marks = " ".join(payloads(server.port))
     base = tmp_path_factory.mktemp("inject")
-    repo = make_repo(base / "<img src=x onerror=alert(1)>", {
-        # DOC-001 cites the README lines that claim CI; this one carries every payload.
-        "README.md": f"# Demo\n\nCI/CD runs on GitHub Actions {marks}\n",
-        ".github/workflows/<script>alert(1)<%2Fscript>.yml": "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n"
-                                                            "      - run: echo hi\n",
-        ".github/workflows/ci.yml": "name: \"" + marks.replace('"', "'") + "\"\non: [push, pull_request]\njobs:\n"
-                                    "  deploy:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n"
-                                    f"      - name: \"{marks.replace(chr(34), chr(39))}\"\n"
-                                    f"        run: pytest  # {marks}\n"
-                                    f"      - run: curl -f https://example.com/health  # {marks}\n",
-        "docs/<img src=x onerror=alert(2)>.md": "# doc\n",
-        # an unpinned base image fails a rule that quotes the FROM line, payload included
-        "Dockerfile": f"FROM python:latest {marks}\nUSER root\nRUN echo '{marks}'\n",
-    })
+    repo = make_repo(
+        base / "<img src=x onerror=alert(1)>",
+        {
+            # DOC-001 cites the README lines that claim CI; this one carries every payload.
+            "README.md": f"# Demo\n\nCI/CD runs on GitHub Actions {marks}\n",
+            ".github/workflows/<script>alert(1)<%2Fscript>.yml": "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n"
+            "      - run: echo hi\n",
+            ".github/workflows/ci.yml": 'name: "' + marks.replace('"', "'") + '"\non: [push, pull_request]\njobs:\n'
+            "  deploy:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n"
+            f'      - name: "{marks.replace(chr(34), chr(39))}"\n'
+            f"        run: pytest  # {marks}\n"
+            f"      - run: curl -f https://example.com/health  # {marks}\n",
+            "docs/<img src=x onerror=alert(2)>.md": "# doc\n",
+            # an unpinned base image fails a rule that quotes the FROM line, payload included
+            "Dockerfile": f"FROM python:latest {marks}\nUSER root\nRUN echo '{marks}'\n",
+        },
+    )
     commit(repo, {"src/app.py": "x = 1\n"}, f"fix: {marks}", "2025-10-05T12:00:00+00:00")
     return repo
 
@@ -181,8 +191,12 @@ def test_a_url_in_the_html_would_be_refused_by_the_pdf_fetcher(server) -> None: 
     pdf = pytest.importorskip("vana_audit.render.pdf")
     fetcher = pdf.DataOnlyURLFetcher()
     base = f"http://127.0.0.1:{server.port}"
-    html = (f"<html><head><link rel=stylesheet href='{base}/l.css'><style>@import url({base}/i.css);</style></head>"
-            f"<body><img src='{base}/i.png'><img src='file:///etc/passwd'></body></html>")
+    html = (
+        f"<html><head><link rel=stylesheet href='{base}/l.css'><style>@import url({base}/i.css);</style></head>"
+        f"<body><img src='{base}/i.png'><img src='file:///etc/passwd'></body></html>"
+    )
     pdf.html_to_pdf(html, fetcher)
     assert server.requests == []
-    assert any("127.0.0.1" in url for url in fetcher.refused) and any(url.startswith("file:") for url in fetcher.refused)
+    assert any("127.0.0.1" in url for url in fetcher.refused) and any(
+        url.startswith("file:") for url in fetcher.refused
+    )

@@ -5,6 +5,7 @@ the fragments its format is made of, and, for the YAML-based parsers, arbitrary 
 shape (the parsers must not assume `steps` is a list or `jobs` a mapping). Files are served from an
 in-memory `Source`, so the collectors run exactly as in a scan, without a disk.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,13 @@ from hypothesis import strategies as st
 
 from vana_audit import safe_yaml
 from vana_audit.collectors import collect_facts
-from vana_audit.collectors.ci import (YAML_PROVIDERS, collect_pipelines, parse_github_workflow, parse_gitlab,
-                                      parse_jenkinsfile)
+from vana_audit.collectors.ci import (
+    YAML_PROVIDERS,
+    collect_pipelines,
+    parse_github_workflow,
+    parse_gitlab,
+    parse_jenkinsfile,
+)
 from vana_audit.collectors.containers import collect_compose, collect_dockerfiles, parse_compose, parse_dockerfile
 from vana_audit.collectors.iac import collect_k8s, collect_terraform, detect_iac_tools
 from vana_audit.collectors.project import collect_make, collect_manifests
@@ -52,60 +58,312 @@ class MemorySource(Source):
 
 decoded_bytes = st.binary(max_size=4000).map(lambda b: b.decode("utf-8", "replace"))
 
-YAML_FRAGMENTS = ["on:", "jobs:", "steps:", "- ", "  ", "    ", "\n", "run: ", "uses: ", "name: ", "with:", "env:",
-                  "&a ", "*a", "<<: *a", "!!str ", "!!binary ", "!!python/object:os.system ", "!reference ",
-                  "!Ref ", "[", "]", "{", "}", ",", "'", '"', "#", "|", ">-", "---\n", "...\n", "? ", ": ",
-                  "true", "null", "~", "0x1F", "1e400", ".inf", "2025-10-01", "2025-13-45T99:99:99", "=", "\t",
-                  "script:", "stages:", "services:", "image:", "build:", "ports:", "environment:", "extends:",
-                  "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "\ufeff", "\x00", "\x85", "\u2028",
-                  "1" * 5000, "0x" + "f" * 5000, "0b" + "1" * 20000, "0o" + "7" * 6000, "1_0" * 3000]
+YAML_FRAGMENTS = [
+    "on:",
+    "jobs:",
+    "steps:",
+    "- ",
+    "  ",
+    "    ",
+    "\n",
+    "run: ",
+    "uses: ",
+    "name: ",
+    "with:",
+    "env:",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "!!str ",
+    "!!binary ",
+    "!!python/object:os.system ",
+    "!reference ",
+    "!Ref ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "'",
+    '"',
+    "#",
+    "|",
+    ">-",
+    "---\n",
+    "...\n",
+    "? ",
+    ": ",
+    "true",
+    "null",
+    "~",
+    "0x1F",
+    "1e400",
+    ".inf",
+    "2025-10-01",
+    "2025-13-45T99:99:99",
+    "=",
+    "\t",
+    "script:",
+    "stages:",
+    "services:",
+    "image:",
+    "build:",
+    "ports:",
+    "environment:",
+    "extends:",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n",
+    "\ufeff",
+    "\x00",
+    "\x85",
+    "\u2028",
+    "1" * 5000,
+    "0x" + "f" * 5000,
+    "0b" + "1" * 20000,
+    "0o" + "7" * 6000,
+    "1_0" * 3000,
+]
 yaml_ish = st.lists(st.one_of(st.sampled_from(YAML_FRAGMENTS), st.text(max_size=8)), max_size=120).map("".join)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20),
-                    st.binary(max_size=10))  # no giant ints: safe_yaml keeps those as text (tested below)
-keys = st.one_of(st.text(max_size=12), st.integers(), st.booleans(), st.none(),
-                 st.sampled_from(["on", "jobs", "steps", "run", "uses", "with", "env", "name", "runs-on", "if",
-                                  "permissions", "environment", "strategy", "matrix", "script", "stages", "stage",
-                                  "when", "rules", "image", "services", "build", "pipelines", "step", "deploy",
-                                  "trigger", "variables", "include", "push", "branches", "tags", "pull_request",
-                                  "parallel", "before_script", "after_script", "deployment", "task", "inputs",
-                                  "displayName", "pr", "schedules", "args", "entrypoint", "id", "command",
-                                  "commands", "kind", "apiVersion", "metadata", "spec", "ports", "volumes"]))
-documents = st.recursive(scalars, lambda children: st.one_of(
-    st.lists(children, max_size=5), st.dictionaries(keys, children, max_size=6)), max_leaves=40)
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20), st.binary(max_size=10)
+)  # no giant ints: safe_yaml keeps those as text (tested below)
+keys = st.one_of(
+    st.text(max_size=12),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(
+        [
+            "on",
+            "jobs",
+            "steps",
+            "run",
+            "uses",
+            "with",
+            "env",
+            "name",
+            "runs-on",
+            "if",
+            "permissions",
+            "environment",
+            "strategy",
+            "matrix",
+            "script",
+            "stages",
+            "stage",
+            "when",
+            "rules",
+            "image",
+            "services",
+            "build",
+            "pipelines",
+            "step",
+            "deploy",
+            "trigger",
+            "variables",
+            "include",
+            "push",
+            "branches",
+            "tags",
+            "pull_request",
+            "parallel",
+            "before_script",
+            "after_script",
+            "deployment",
+            "task",
+            "inputs",
+            "displayName",
+            "pr",
+            "schedules",
+            "args",
+            "entrypoint",
+            "id",
+            "command",
+            "commands",
+            "kind",
+            "apiVersion",
+            "metadata",
+            "spec",
+            "ports",
+            "volumes",
+        ]
+    ),
+)
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(st.lists(children, max_size=5), st.dictionaries(keys, children, max_size=6)),
+    max_leaves=40,
+)
 
-DOCKER_FRAGMENTS = ["FROM ", "RUN ", "COPY ", "USER ", "ENV ", "ARG ", "HEALTHCHECK ", "CMD ", "ENTRYPOINT ",
-                    "WORKDIR ", "EXPOSE ", "LABEL ", "AS ", "--from=", "--mount=type=cache ", "\\\n", "`\n", "\n",
-                    "# escape=`\n", "# syntax=docker/dockerfile:1\n", "<<EOF\n", "<<-'EOF'\n", "EOF\n", "&& ",
-                    "apt-get install -y ", "python:3.12", "@sha256:", ":latest", "root", "0", "  ", "\t", "#"]
+DOCKER_FRAGMENTS = [
+    "FROM ",
+    "RUN ",
+    "COPY ",
+    "USER ",
+    "ENV ",
+    "ARG ",
+    "HEALTHCHECK ",
+    "CMD ",
+    "ENTRYPOINT ",
+    "WORKDIR ",
+    "EXPOSE ",
+    "LABEL ",
+    "AS ",
+    "--from=",
+    "--mount=type=cache ",
+    "\\\n",
+    "`\n",
+    "\n",
+    "# escape=`\n",
+    "# syntax=docker/dockerfile:1\n",
+    "<<EOF\n",
+    "<<-'EOF'\n",
+    "EOF\n",
+    "&& ",
+    "apt-get install -y ",
+    "python:3.12",
+    "@sha256:",
+    ":latest",
+    "root",
+    "0",
+    "  ",
+    "\t",
+    "#",
+]
 dockerfile_ish = st.lists(st.one_of(st.sampled_from(DOCKER_FRAGMENTS), st.text(max_size=6)), max_size=80).map("".join)
 
-JENKINS_FRAGMENTS = ["pipeline {", "agent any", "stages {", "stage('", "stage(\"", "')", "\")", " {", "}", "\n",
-                     "steps {", "sh '", "sh \"", "sh '''", "sh \"\"\"", "'''", "\"\"\"", "'", "\"", "bat ",
-                     "powershell(", "script: ", "input ", "input(", "cron('H * * * *')", "pollSCM(", "prod",
-                     "post { failure {", "  ", "\\", "${env.X}", "(", ")"]
+JENKINS_FRAGMENTS = [
+    "pipeline {",
+    "agent any",
+    "stages {",
+    "stage('",
+    'stage("',
+    "')",
+    '")',
+    " {",
+    "}",
+    "\n",
+    "steps {",
+    "sh '",
+    'sh "',
+    "sh '''",
+    'sh """',
+    "'''",
+    '"""',
+    "'",
+    '"',
+    "bat ",
+    "powershell(",
+    "script: ",
+    "input ",
+    "input(",
+    "cron('H * * * *')",
+    "pollSCM(",
+    "prod",
+    "post { failure {",
+    "  ",
+    "\\",
+    "${env.X}",
+    "(",
+    ")",
+]
 jenkins_ish = st.lists(st.one_of(st.sampled_from(JENKINS_FRAGMENTS), st.text(max_size=6)), max_size=80).map("".join)
 
-TOML_FRAGMENTS = ["[project]\n", "[tool.pytest.ini_options]\n", "[tool.coverage.report]\n", "[tool.poetry]\n",
-                  "[tool.poetry.dependencies]\n", "[[tool.x]]\n", "[dependency-groups]\n", "dependencies = ",
-                  "optional-dependencies = ", "addopts = ", "fail_under = ", "scripts = ", "name = ", "[", "]",
-                  "{", "}", "\"", "'''", "\"\"\"", ",", "=", "\n", "1", "1.5", "true", "\"--cov-fail-under=80\"",
-                  "dev = [\"pytest\"]", "inf", "nan", "1979-05-27T07:32:00Z", "#"]
+TOML_FRAGMENTS = [
+    "[project]\n",
+    "[tool.pytest.ini_options]\n",
+    "[tool.coverage.report]\n",
+    "[tool.poetry]\n",
+    "[tool.poetry.dependencies]\n",
+    "[[tool.x]]\n",
+    "[dependency-groups]\n",
+    "dependencies = ",
+    "optional-dependencies = ",
+    "addopts = ",
+    "fail_under = ",
+    "scripts = ",
+    "name = ",
+    "[",
+    "]",
+    "{",
+    "}",
+    '"',
+    "'''",
+    '"""',
+    ",",
+    "=",
+    "\n",
+    "1",
+    "1.5",
+    "true",
+    '"--cov-fail-under=80"',
+    'dev = ["pytest"]',
+    "inf",
+    "nan",
+    "1979-05-27T07:32:00Z",
+    "#",
+]
 toml_ish = st.lists(st.one_of(st.sampled_from(TOML_FRAGMENTS), st.text(max_size=6)), max_size=60).map("".join)
 
-INI_FRAGMENTS = ["[pytest]\n", "[tool:pytest]\n", "[tox]\n", "[testenv]\n", "[report]\n", "[coverage:report]\n",
-                 "[metadata]\n", "addopts = ", "commands = ", "fail_under = ", "  ", "\n", "=", ":", "%(x)s",
-                 "${x}", "pytest --cov --cov-fail-under=90", "[", "]", ";", "#", "\t", "[DEFAULT]\n", "x"]
+INI_FRAGMENTS = [
+    "[pytest]\n",
+    "[tool:pytest]\n",
+    "[tox]\n",
+    "[testenv]\n",
+    "[report]\n",
+    "[coverage:report]\n",
+    "[metadata]\n",
+    "addopts = ",
+    "commands = ",
+    "fail_under = ",
+    "  ",
+    "\n",
+    "=",
+    ":",
+    "%(x)s",
+    "${x}",
+    "pytest --cov --cov-fail-under=90",
+    "[",
+    "]",
+    ";",
+    "#",
+    "\t",
+    "[DEFAULT]\n",
+    "x",
+]
 ini_ish = st.lists(st.one_of(st.sampled_from(INI_FRAGMENTS), st.text(max_size=6)), max_size=60).map("".join)
 
-json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                                     st.text(max_size=15)),
-                           lambda children: st.one_of(st.lists(children, max_size=4),
-                                                      st.dictionaries(st.one_of(st.text(max_size=10), st.sampled_from(
-                                                          ["scripts", "dependencies", "devDependencies", "jest",
-                                                           "coverageThreshold", "workspaces", "private", "main",
-                                                           "renovate", "husky", "lint-staged", "global"])),
-                                                          children, max_size=5)), max_leaves=30)
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=15)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(
+            st.one_of(
+                st.text(max_size=10),
+                st.sampled_from(
+                    [
+                        "scripts",
+                        "dependencies",
+                        "devDependencies",
+                        "jest",
+                        "coverageThreshold",
+                        "workspaces",
+                        "private",
+                        "main",
+                        "renovate",
+                        "husky",
+                        "lint-staged",
+                        "global",
+                    ]
+                ),
+            ),
+            children,
+            max_size=5,
+        ),
+    ),
+    max_leaves=30,
+)
 
 
 @st.composite
@@ -121,6 +379,7 @@ def as_bytes(text: str) -> bytes:
 
 
 # -- YAML -------------------------------------------------------------------------------------------
+
 
 @THOROUGH
 @given(st.one_of(decoded_bytes, yaml_ish))
@@ -143,8 +402,10 @@ def _walk(node: Any) -> Any:
 
 
 @FAST
-@given(st.sampled_from(["1" * 5000, "0x" + "f" * 5000, "-" + "9" * 4400, "0b" + "1" * 20000, "1_0" * 3000, "12"]),
-       st.sampled_from(["a: {}\n", "? {}\n: a\n", "- {}\n", "a: [{}, 1]\n"]))
+@given(
+    st.sampled_from(["1" * 5000, "0x" + "f" * 5000, "-" + "9" * 4400, "0b" + "1" * 20000, "1_0" * 3000, "12"]),
+    st.sampled_from(["a: {}\n", "? {}\n: a\n", "- {}\n", "a: [{}, 1]\n"]),
+)
 def test_safe_yaml_never_yields_an_integer_too_long_to_print(number: str, template: str) -> None:
     """Python refuses str() of an int past 4300 digits; such a number must come back as its text."""
     for node in _walk(safe_yaml.load(template.format(number))):
@@ -152,6 +413,7 @@ def test_safe_yaml_never_yields_an_integer_too_long_to_print(number: str, templa
 
 
 # -- CI pipelines --------------------------------------------------------------------------------------
+
 
 @THOROUGH
 @given(documents)
@@ -175,8 +437,15 @@ def test_parse_gitlab_accepts_any_document_shape(doc: Any, text: str) -> None:
 @given(documents)
 def test_every_other_yaml_pipeline_parser_accepts_any_document_shape(doc: Any) -> None:
     for path, parser in YAML_PROVIDERS.items():
-        for shaped in (doc, {"jobs": doc}, {"jobs": {"a": doc}}, {"stages": [{"jobs": [doc]}]},
-                       {"pipelines": {"default": [{"step": doc}]}}, {"steps": [doc]}, {"jobs": [doc]}):
+        for shaped in (
+            doc,
+            {"jobs": doc},
+            {"jobs": {"a": doc}},
+            {"stages": [{"jobs": [doc]}]},
+            {"pipelines": {"default": [{"step": doc}]}},
+            {"steps": [doc]},
+            {"jobs": [doc]},
+        ):
             parser(path, "", shaped)
 
 
@@ -187,16 +456,23 @@ def test_parse_jenkinsfile_accepts_any_text(text: str) -> None:
 
 
 @FAST
-@given(st.dictionaries(st.sampled_from(list(YAML_PROVIDERS) + [".github/workflows/ci.yml", "Jenkinsfile",
-                                                                 ".github/workflows/x.yaml", ".tekton/p.yml"]),
-                       st.one_of(st.binary(max_size=2000), yaml_ish.map(as_bytes), jenkins_ish.map(as_bytes)),
-                       max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            list(YAML_PROVIDERS)
+            + [".github/workflows/ci.yml", "Jenkinsfile", ".github/workflows/x.yaml", ".tekton/p.yml"]
+        ),
+        st.one_of(st.binary(max_size=2000), yaml_ish.map(as_bytes), jenkins_ish.map(as_bytes)),
+        max_size=6,
+    )
+)
 def test_collect_pipelines_survives_any_bytes(files: dict[str, bytes]) -> None:
     source = MemorySource(files)
     collect_pipelines(source, source.files)
 
 
 # -- containers ----------------------------------------------------------------------------------------
+
 
 @THOROUGH
 @given(st.one_of(decoded_bytes, dockerfile_ish))
@@ -216,27 +492,64 @@ def test_parse_compose_accepts_any_document_shape(doc: Any) -> None:
 @FAST
 @given(st.binary(max_size=3000), st.one_of(yaml_ish, dockerfile_ish))
 def test_container_collectors_survive_any_bytes(data: bytes, text: str) -> None:
-    source = MemorySource({"Dockerfile": data, "app/Dockerfile.dev": as_bytes(text), "docker-compose.yml": data,
-                           "compose.yaml": as_bytes(text)})
+    source = MemorySource(
+        {
+            "Dockerfile": data,
+            "app/Dockerfile.dev": as_bytes(text),
+            "docker-compose.yml": data,
+            "compose.yaml": as_bytes(text),
+        }
+    )
     collect_dockerfiles(source, source.files)
     collect_compose(source, source.files)
 
 
 # -- infrastructure as code ----------------------------------------------------------------------------
 
-HCL_FRAGMENTS = ["terraform {", "backend \"s3\" {", "cloud {", "required_version = ", "required_providers {",
-                 "resource \"aws_s3_bucket\" \"b\" {", "}", "{", "\n", "  ", "\"", "version = \"~> 5.0\"",
-                 "dynamodb_table = \"locks\"", "<<EOT\n", "EOT\n", "#", "//", "/*", "*/", "${var.x}"]
+HCL_FRAGMENTS = [
+    "terraform {",
+    'backend "s3" {',
+    "cloud {",
+    "required_version = ",
+    "required_providers {",
+    'resource "aws_s3_bucket" "b" {',
+    "}",
+    "{",
+    "\n",
+    "  ",
+    '"',
+    'version = "~> 5.0"',
+    'dynamodb_table = "locks"',
+    "<<EOT\n",
+    "EOT\n",
+    "#",
+    "//",
+    "/*",
+    "*/",
+    "${var.x}",
+]
 hcl_ish = st.lists(st.one_of(st.sampled_from(HCL_FRAGMENTS), st.text(max_size=6)), max_size=80).map("".join)
-K8S_HEAD = st.sampled_from(["", "apiVersion: apps/v1\nkind: Deployment\n", "apiVersion: v1\nkind: Pod\n",
-                            "kind: Rollout\napiVersion: argoproj.io/v1alpha1\n"])
+K8S_HEAD = st.sampled_from(
+    [
+        "",
+        "apiVersion: apps/v1\nkind: Deployment\n",
+        "apiVersion: v1\nkind: Pod\n",
+        "kind: Rollout\napiVersion: argoproj.io/v1alpha1\n",
+    ]
+)
 
 
 @FAST
 @given(st.one_of(decoded_bytes, hcl_ish), K8S_HEAD, st.one_of(decoded_bytes, yaml_ish), st.binary(max_size=500))
 def test_terraform_and_kubernetes_collection_survive_any_bytes(hcl: str, head: str, body: str, raw: bytes) -> None:
-    files = {"main.tf": as_bytes(hcl), "infra/x.tofu": raw, "k8s/deploy.yaml": as_bytes(head + body),
-             "chart/Chart.yaml": b"name: c\n", "chart/templates/d.yaml": as_bytes(head + body), "k8s/raw.yml": raw}
+    files = {
+        "main.tf": as_bytes(hcl),
+        "infra/x.tofu": raw,
+        "k8s/deploy.yaml": as_bytes(head + body),
+        "chart/Chart.yaml": b"name: c\n",
+        "chart/templates/d.yaml": as_bytes(head + body),
+        "k8s/raw.yml": raw,
+    }
     source = MemorySource(files)
     tools = detect_iac_tools(source.files)
     collect_terraform(source, source.files)
@@ -245,14 +558,30 @@ def test_terraform_and_kubernetes_collection_survive_any_bytes(hcl: str, head: s
 
 # -- package manifests and test configuration -----------------------------------------------------------
 
+
 @THOROUGH
-@given(st.one_of(json_ish(), decoded_bytes), st.one_of(toml_ish, decoded_bytes), st.one_of(ini_ish, decoded_bytes),
-       st.one_of(ini_ish, decoded_bytes), st.one_of(ini_ish, decoded_bytes))
-def test_manifests_and_test_configuration_survive_any_text(package: str, pyproject: str, setup_cfg: str,
-                                                          tox: str, pytest_ini: str) -> None:
-    files = {"package.json": package, "pyproject.toml": pyproject, "setup.cfg": setup_cfg, "tox.ini": tox,
-             "pytest.ini": pytest_ini, "web/package.json": package, "jest.config.js": package,
-             "vitest.config.ts": pyproject, "requirements.txt": setup_cfg, ".coveragerc": tox}
+@given(
+    st.one_of(json_ish(), decoded_bytes),
+    st.one_of(toml_ish, decoded_bytes),
+    st.one_of(ini_ish, decoded_bytes),
+    st.one_of(ini_ish, decoded_bytes),
+    st.one_of(ini_ish, decoded_bytes),
+)
+def test_manifests_and_test_configuration_survive_any_text(
+    package: str, pyproject: str, setup_cfg: str, tox: str, pytest_ini: str
+) -> None:
+    files = {
+        "package.json": package,
+        "pyproject.toml": pyproject,
+        "setup.cfg": setup_cfg,
+        "tox.ini": tox,
+        "pytest.ini": pytest_ini,
+        "web/package.json": package,
+        "jest.config.js": package,
+        "vitest.config.ts": pyproject,
+        "requirements.txt": setup_cfg,
+        ".coveragerc": tox,
+    }
     source = MemorySource({path: as_bytes(text) for path, text in files.items()})
     collect_manifests(source, source.files)
 
@@ -260,14 +589,40 @@ def test_manifests_and_test_configuration_survive_any_text(package: str, pyproje
 @FAST
 @given(json_values)
 def test_package_json_of_any_json_shape(value: Any) -> None:
-    for data in (value, {"scripts": value}, {"jest": value}, {"jest": {"coverageThreshold": value}},
-                 {"dependencies": value, "devDependencies": value}):
+    for data in (
+        value,
+        {"scripts": value},
+        {"jest": value},
+        {"jest": {"coverageThreshold": value}},
+        {"dependencies": value, "devDependencies": value},
+    ):
         source = MemorySource({"package.json": json.dumps(data).encode()})
         collect_manifests(source, source.files)
 
 
-MAKE_FRAGMENTS = ["all:", "test:", "deploy:", ".PHONY: ", "\t", "\n", " ", "=", ":=", "::", "%:", "$(X)",
-                  "# deploy: x", "ifeq (", "endif", "define x", "endef", "include x.mk", ";", "\\\n", "export X"]
+MAKE_FRAGMENTS = [
+    "all:",
+    "test:",
+    "deploy:",
+    ".PHONY: ",
+    "\t",
+    "\n",
+    " ",
+    "=",
+    ":=",
+    "::",
+    "%:",
+    "$(X)",
+    "# deploy: x",
+    "ifeq (",
+    "endif",
+    "define x",
+    "endef",
+    "include x.mk",
+    ";",
+    "\\\n",
+    "export X",
+]
 make_ish = st.lists(st.one_of(st.sampled_from(MAKE_FRAGMENTS), st.text(max_size=6)), max_size=80).map("".join)
 
 
@@ -280,16 +635,47 @@ def test_makefile_collection_survives_any_text(text: str) -> None:
 
 # -- everything at once ---------------------------------------------------------------------------------
 
-WELL_KNOWN = [".github/workflows/ci.yml", ".gitlab-ci.yml", "Jenkinsfile", "Dockerfile", "docker-compose.yml",
-              "main.tf", "k8s/app.yaml", "package.json", "pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini",
-              "Makefile", "README.md", ".pre-commit-config.yaml", ".github/dependabot.yml", ".gitignore",
-              "CODEOWNERS", "prometheus.yml", "alerts.rules.yml", "src/app.py", ".env", "chart/Chart.yaml",
-              "chart/values.yaml", "skaffold.yaml", "renovate.json", ".github/CODEOWNERS"]
+WELL_KNOWN = [
+    ".github/workflows/ci.yml",
+    ".gitlab-ci.yml",
+    "Jenkinsfile",
+    "Dockerfile",
+    "docker-compose.yml",
+    "main.tf",
+    "k8s/app.yaml",
+    "package.json",
+    "pyproject.toml",
+    "setup.cfg",
+    "tox.ini",
+    "pytest.ini",
+    "Makefile",
+    "README.md",
+    ".pre-commit-config.yaml",
+    ".github/dependabot.yml",
+    ".gitignore",
+    "CODEOWNERS",
+    "prometheus.yml",
+    "alerts.rules.yml",
+    "src/app.py",
+    ".env",
+    "chart/Chart.yaml",
+    "chart/values.yaml",
+    "skaffold.yaml",
+    "renovate.json",
+    ".github/CODEOWNERS",
+]
 
 
 @settings(max_examples=60 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(st.sampled_from(WELL_KNOWN),
-                       st.one_of(st.binary(max_size=1500), yaml_ish.map(as_bytes), json_ish().map(as_bytes),
-                                 dockerfile_ish.map(as_bytes)), min_size=1, max_size=12))
+@given(
+    st.dictionaries(
+        st.sampled_from(WELL_KNOWN),
+        st.one_of(
+            st.binary(max_size=1500), yaml_ish.map(as_bytes), json_ish().map(as_bytes), dockerfile_ish.map(as_bytes)
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_collect_facts_survives_any_bytes_in_any_well_known_file(files: dict[str, bytes]) -> None:
     collect_facts(MemorySource(files))

@@ -281,37 +281,61 @@ def run_batch(
         groups = [[item] for item in pending] if isolate else [pending]
         for group in groups:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(
+            pool = ProcessPoolExecutor(
                 max_workers=max(1, min(jobs, len(group))), mp_context=context, initializer=_seed_rules, initargs=(seed,)
-            ) as pool:
-                futures: dict[Future[dict[str, Any]], tuple[int, str]] = {}
-                for position, (index, entry) in enumerate(group):
-                    try:
-                        future = pool.submit(worker, index, entry, str(out_dir), options, locations.get(index))
-                    except BrokenProcessPool:  # a worker died while the rest were being queued
-                        if isolate:  # cannot happen with one task a pool; never loop on it
-                            for late_index, late_entry in group[position:]:
-                                done[late_index] = _failed(late_index, late_entry, "the worker process died")
-                        else:
-                            crashed.extend(group[position:])
-                        break
-                    futures[future] = (index, entry)
-                for future in as_completed(futures):
-                    index, entry = futures[future]
-                    try:
-                        outcome = RepoOutcome.from_dict(future.result())
-                    except BrokenProcessPool:
-                        if isolate:
-                            outcome = _failed(index, entry, "the worker process died (out of memory or killed?)")
-                        else:
-                            crashed.append((index, entry))
-                            continue
-                    done[index] = outcome
-                    if on_done is not None:
-                        on_done(outcome)
+            )
+            try:
+                _run_group(pool, group, worker, out_dir, options, locations, isolate, done, crashed, on_done)
+            finally:
+                _close_pool(pool)
         pending = sorted(crashed)
         isolate = True
     return [done[index] for index, _entry in items]
+
+
+def _run_group(pool: ProcessPoolExecutor, group: list[tuple[int, str]], worker: Callable[..., dict[str, Any]],
+               out_dir: Path, options: BatchOptions, locations: dict[int, str], isolate: bool,
+               done: dict[int, RepoOutcome], crashed: list[tuple[int, str]], on_done: Progress | None) -> None:
+    futures: dict[Future[dict[str, Any]], tuple[int, str]] = {}
+    for position, (index, entry) in enumerate(group):
+        try:
+            future = pool.submit(worker, index, entry, str(out_dir), options, locations.get(index))
+        except BrokenProcessPool:  # a worker died while the rest were being queued
+            if isolate:  # cannot happen with one task a pool; never loop on it
+                for late_index, late_entry in group[position:]:
+                    done[late_index] = _failed(late_index, late_entry, "the worker process died")
+            else:
+                crashed.extend(group[position:])
+            break
+        futures[future] = (index, entry)
+    for future in as_completed(futures):
+        index, entry = futures[future]
+        try:
+            outcome = RepoOutcome.from_dict(future.result())
+        except BrokenProcessPool:
+            if isolate:
+                outcome = _failed(index, entry, "the worker process died (out of memory or killed?)")
+            else:
+                crashed.append((index, entry))
+                continue
+        done[index] = outcome
+        if on_done is not None:
+            on_done(outcome)
+
+
+def _close_pool(pool: ProcessPoolExecutor) -> None:
+    """Shut a pool down without hanging: after a worker died, `shutdown(wait=True)` can wait
+    forever on the survivors, so they are terminated instead."""
+    broken = getattr(pool, "_broken", False)
+    if not broken:
+        pool.shutdown(wait=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+        process.join(timeout=5)
 
 
 def _failed(index: int, entry: str, error: str) -> RepoOutcome:

@@ -390,7 +390,7 @@ def _bounded(source: Source, pipeline: Pipeline) -> Pipeline:
     jobs, budget, cut = [], MAX_STEPS_PER_PIPELINE, []
     for job in pipeline.jobs[:MAX_JOBS_PER_PIPELINE]:
         steps = tuple(_short_step(step) for step in job.steps[:budget])
-        if len(steps) < len(job.steps) or any(a is not b for a, b in zip(steps, job.steps)):
+        if len(steps) < len(job.steps) or any(a is not b for a, b in zip(steps, job.steps, strict=False)):
             job = replace(job, steps=steps)
         budget -= len(steps)
         jobs.append(job)
@@ -402,7 +402,7 @@ def _bounded(source: Source, pipeline: Pipeline) -> Pipeline:
     if len(text) > MAX_PIPELINE_TEXT:
         text = text[:MAX_PIPELINE_TEXT]
         cut.append(f"only the first {MAX_PIPELINE_TEXT} characters are searched")
-    if not cut and all(a is b for a, b in zip(jobs, pipeline.jobs)):
+    if not cut and all(a is b for a, b in zip(jobs, pipeline.jobs, strict=False)):
         return pipeline
     for message in cut:
         source.problem(pipeline.path, f"pipeline: {message}")
@@ -420,7 +420,8 @@ def collect_pipelines(source: Source, files: list[str]) -> tuple[list[Pipeline],
                 continue
             text, doc = loaded
             if doc is not None and not isinstance(doc, dict):
-                source.problem(path, f"not a pipeline definition: the top level is a {type(doc).__name__}, not a mapping")
+                kind = type(doc).__name__
+                source.problem(path, f"not a pipeline definition: the top level is a {kind}, not a mapping")
             try:
                 pipelines.append(_bounded(source, parser(path, text, doc)))
             except Exception as exc:  # a shape the parser did not expect

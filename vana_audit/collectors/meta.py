@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import safe_yaml
 from ..facts import Facts, TextLine
+from ..secrets import redact_text
 from ..source import Source
 
 MAX_DOC_FILES = 400
@@ -184,7 +185,8 @@ def collect_docs(source: Source, files: list[str]) -> tuple[dict[str, list[str]]
             continue
         for number, line in enumerate(text.splitlines(), 1):
             if line.strip():
-                lines.append(TextLine(path, number, line[:500]))
+                # redact before cutting: a key cut in half no longer looks like a key, and would leak
+                lines.append(TextLine(path, number, (redact_text(line) if len(line) > 500 else line)[:500]))
         if len(lines) > MAX_DOC_LINES:
             source.problem(path, f"documentation past {MAX_DOC_LINES} lines was not read")
             break

@@ -265,12 +265,17 @@ CLAIM_CI = rx(
 )
 
 
+# Commands that deploy only when the job says it deploys (a compose `up` in a test job starts services).
+DEPLOY_IN_DEPLOY_JOB = re.compile(r"docker[ -]compose\b[^\n]{0,200}\bup\b|\bfastapi (cloud )?deploy\b", re.I)
+
+
 def job_is_deploy(pipeline: Pipeline, job: Job) -> bool:
     if job.environment:
         return True
     if DEPLOY_WORD.search(job.id) or DEPLOY_WORD.search(job.name or ""):
         return any(
             DEPLOY_CMD.search(s.run or "")
+            or DEPLOY_IN_DEPLOY_JOB.search(s.run or "")
             or DEPLOY_CMD.search(s.uses or "")
             or PUBLISH_CMD.search((s.run or "") + " " + (s.uses or ""))
             for s in job.steps

@@ -1,0 +1,36 @@
+"""Core CI signals seen on real repositories."""
+from __future__ import annotations
+
+from tests.fixtures.gitrepo import make_repo
+from vana_audit.collectors import collect_facts
+from vana_audit.signals import Signals
+from vana_audit.source import WorkingTreeSource
+
+WORKFLOW = """on: {push: {branches: [main]}, pull_request: {}}
+permissions: {contents: read}
+jobs:
+  %s:
+    runs-on: self-hosted
+    steps:
+      - run: make check
+      - run: docker compose -f compose.yml up -d
+"""
+
+
+def _signals(tmp_path, job_id: str) -> Signals:
+    repo = make_repo(tmp_path / job_id, {".github/workflows/w.yml": WORKFLOW % job_id,
+                                         "Makefile": "check:\n\truff check . && mypy app\n"})
+    return Signals(collect_facts(WorkingTreeSource(repo)))
+
+
+def test_compose_up_deploys_only_in_a_job_that_says_it_deploys(tmp_path):
+    deploy = _signals(tmp_path, "deploy")["ci.deploy"]
+    assert deploy.truthy and deploy.evidence[0].path == ".github/workflows/w.yml"
+    assert not _signals(tmp_path, "integration")["ci.deploy"].truthy
+
+
+def test_a_make_target_called_from_ci_counts_for_what_its_recipe_runs(tmp_path):
+    signals = _signals(tmp_path, "build")
+    lint = signals["ci.lint"]
+    assert lint.truthy and lint.evidence[0].line == 7 and "make check" in lint.evidence[0].snippet
+    assert signals["ci.typecheck"].truthy

@@ -49,7 +49,8 @@ class UnknownSignal(KeyError):
 class Signals:
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
-        self._cache: dict[str, Signal] = {}
+        # Shared by every Signals over the same facts: rules and DORA readiness compute each once.
+        self._cache: dict[str, Signal] = facts.__dict__.setdefault("_signal_cache", {})
 
     def __getitem__(self, name: str) -> Signal:
         if name not in self._cache:

@@ -350,7 +350,22 @@ def deploy_scripted(s: Signals) -> Signal:
 
 @signal("deploy.manual_docs", "deployment documentation tells people to run deploy commands by hand")
 def deploy_manual_docs(s: Signals) -> Signal:
-    return found([doc_line.evidence() for doc_line in s.facts.doc_lines if DEPLOY_CMD.search(doc_line.text)][:5])
+    hits = []
+    for doc_line in s.facts.doc_lines:
+        # DEPLOY_CMD has ~70 alternatives; a cheap substring test skips the lines that cannot match.
+        lower = doc_line.text.lower()
+        if any(word in lower for word in DEPLOY_HINTS) and DEPLOY_CMD.search(doc_line.text):
+            hits.append(doc_line.evidence())
+            if len(hits) == 5:
+                break
+    return found(hits)
+
+
+# Every DEPLOY_CMD alternative contains one of these (lower-case) words.
+DEPLOY_HINTS = ("deploy", "apply", "kubectl", "helm", "rollout", "pulumi", "aws ", "az ", "cf push", "heroku", "dokku",
+                "ansible", "skaffold", "argocd", "rsync", "scp ", "gh-pages", "pages", "s3 sync", "gsutil", "railway",
+                "nomad", "wrangler", "netlify", "vercel", "sam ", "cdk ", "serverless", "sls ", "fly", "firebase",
+                "kamal", "render ", "stack ", "run deploy", "ssh", "update-function", "update-service", "publish")
 
 
 @signal("deploy.commented_out", "deploy commands are commented out in the Makefile")

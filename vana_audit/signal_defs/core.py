@@ -166,7 +166,7 @@ def build_commit_sha(s: Signals) -> Signal:
     hits += ci_matching(
         s.facts,
         rx(
-            r"(--build-arg[^\n]*(sha|commit|revision)|ldflags[^\n]*(commit|sha|version)|"
+            r"(--build-arg[^\n]{0,200}(sha|commit|revision)|ldflags[^\n]{0,200}(commit|sha|version)|"
             r"org\.opencontainers\.image\.revision)"
         ),
     )
@@ -627,8 +627,8 @@ def missing_permissions(s: Signals) -> Signal:
 
 INJECTABLE = re.compile(
     r"\$\{\{\s*(github\.event\.(issue\.title|issue\.body|pull_request\.title|pull_request\.body|"
-    r"comment\.body|review\.body|review_comment\.body|pages\.[^}]*page_name|commits[^}]*message|"
-    r"head_commit\.message|head_commit\.author\.(email|name)|commits[^}]*author\.(email|name)|"
+    r"comment\.body|review\.body|review_comment\.body|pages\.[^}]{0,200}page_name|commits[^}]{0,200}message|"
+    r"head_commit\.message|head_commit\.author\.(email|name)|commits[^}]{0,200}author\.(email|name)|"
     r"pull_request\.head\.ref|pull_request\.head\.label|pull_request\.head\.repo\.default_branch|"
     r"workflow_run\.head_branch|workflow_run\.head_commit\.message|discussion\.(title|body))|"
     r"github\.head_ref)\s*\}\}"
@@ -823,7 +823,7 @@ def tf_present(s: Signals) -> Signal:
     return found(_paths([t.path for t in s.facts.terraform], 3))
 
 
-BACKEND = re.compile(r"""^\s*backend\s+"(\w+)"|^\s*cloud\s*\{""", re.M)
+BACKEND = re.compile(r"""^[^\S\n]*backend\s+"(\w+)"|^[^\S\n]*cloud\s*\{""", re.M)
 
 
 @signal("tf.remote_backend", "Terraform state is kept in a remote backend with locking")

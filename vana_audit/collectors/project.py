@@ -96,14 +96,14 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             if loaded is None:
                 continue
             text, data = loaded
-            project = data.get("project") if isinstance(data.get("project"), dict) else {}
-            tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+            project: dict[str, Any] = data["project"] if isinstance(data.get("project"), dict) else {}
+            tool: dict[str, Any] = data["tool"] if isinstance(data.get("tool"), dict) else {}
             deps = _names(project.get("dependencies"))
             for group in (project.get("optional-dependencies") or {}).values() if isinstance(project.get("optional-dependencies"), dict) else []:
                 deps |= _names(group)
             for group in (data.get("dependency-groups") or {}).values() if isinstance(data.get("dependency-groups"), dict) else []:
                 deps |= _names([g for g in group if isinstance(g, str)] if isinstance(group, list) else [])
-            poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+            poetry: dict[str, Any] = tool["poetry"] if isinstance(tool.get("poetry"), dict) else {}
             deps |= _names(poetry.get("dependencies")) | _names(poetry.get("dev-dependencies"))
             scripts = {str(k): str(v) for k, v in (project.get("scripts") or {}).items()} \
                 if isinstance(project.get("scripts"), dict) else {}
@@ -113,8 +113,8 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
                 addopts = pytest_opts.get("addopts", "")
                 addopts = " ".join(map(str, addopts)) if isinstance(addopts, list) else str(addopts)
                 tests.append(TestConfig("pytest", path, _line_of(text, "[tool.pytest"), _cov(addopts), addopts))
-            coverage = tool.get("coverage") if isinstance(tool.get("coverage"), dict) else {}
-            report = coverage.get("report") if isinstance(coverage.get("report"), dict) else {}
+            coverage: dict[str, Any] = tool["coverage"] if isinstance(tool.get("coverage"), dict) else {}
+            report: dict[str, Any] = coverage["report"] if isinstance(coverage.get("report"), dict) else {}
             if "fail_under" in report:
                 tests.append(TestConfig("coverage", path, _line_of(text, "fail_under"), _float(report["fail_under"])))
         elif base in ("requirements.txt", "requirements-dev.txt", "requirements_dev.txt", "dev-requirements.txt") \

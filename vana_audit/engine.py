@@ -35,7 +35,8 @@ class RuleResult:
 
 
 class Rule(Protocol):
-    meta: RuleMeta
+    @property
+    def meta(self) -> RuleMeta: ...
 
     def evaluate(self, facts: Facts, signals: Signals) -> RuleResult: ...
 

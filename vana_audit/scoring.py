@@ -104,7 +104,8 @@ def _short(message: str) -> str:
 def overall_score(categories: Iterable[CategoryScore], blockers: int) -> OverallScore:
     scored = [c for c in categories if c.score is not None and c.weight > 0]
     total_weight = sum(c.weight for c in scored)
-    overall = sum(c.score * c.weight for c in scored) / total_weight if total_weight else 1.0  # type: ignore[operator]
+    weighted = sum((c.score or 0.0) * c.weight for c in scored)
+    overall = weighted / total_weight if total_weight else 1.0
     overall = round(overall, 2)
     if blockers:
         status = "CRITICAL GAPS IDENTIFIED"

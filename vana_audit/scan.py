@@ -6,12 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import __version__
 from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary
 from .config import Config, find_config
 from .engine import Rule, load_rules, run_rules
 from .inventory import build_inventory
-from .model import Evidence, Finding, Problem, ScanResult, Target
+from .model import Finding, Problem, ScanResult, Target
 from .scoring import score_all
 from .source import DEFAULT_MAX_FILE_BYTES, Source, open_source
 from .suppressions import apply_suppressions, locate_suppressions, suppression_problems
@@ -50,7 +49,6 @@ def scan(
     config_text = _config_text(config, config_path, source)
     facts.suppressions = locate_suppressions(config, config_text)
     facts.scan_date = today.isoformat()
-    dora: dict = {}
     if with_history and source.git is not None:
         say("reading git history")
         from .history import analyse_history
@@ -128,10 +126,3 @@ def _finding_order(f: Finding) -> tuple:
 
 def _unique(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
     return tuple(dict.fromkeys(problems))
-
-
-def finding_evidence_text(e: Evidence) -> str:
-    return e.location() + (f" — {e.snippet}" if e.snippet else "")
-
-
-__all__ = ["scan", "__version__"]

@@ -1,7 +1,6 @@
 """Repository conventions: docs, hooks, dependency update bots, named config files, code signals."""
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -285,14 +284,3 @@ def collect_gitignore(source: Source) -> list[TextLine]:
     if not text:
         return []
     return [TextLine(".gitignore", n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-
-
-def package_json_data(facts: Facts) -> list[tuple[str, dict[str, Any]]]:
-    return [(m.path, m.data) for m in facts.manifests if m.ecosystem == "npm"]
-
-
-def json_dumps_safe(value: Any) -> str:
-    try:
-        return json.dumps(value, default=str)[:2000]
-    except (TypeError, ValueError):
-        return ""

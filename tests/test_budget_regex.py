@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import vana_audit
+from vana_audit.folded_re import FoldedPattern
 
 try:  # Python 3.11+
     from re import _constants as sre_c  # type: ignore[attr-defined]
@@ -53,16 +54,20 @@ def _module_patterns() -> dict[str, re.Pattern[str]]:
 
 
 def _patterns_in(value: Any) -> Iterator[tuple[str, re.Pattern[str]]]:
+    """Compiled patterns in a module attribute; a FoldedPattern is audited as both of its halves."""
     if isinstance(value, re.Pattern):
         yield "", value
+    elif isinstance(value, FoldedPattern):
+        yield ".exact", value.exact
+        yield ".lowered", value.lowered
     elif isinstance(value, dict):
         for k, v in value.items():
-            if isinstance(v, re.Pattern):
-                yield f"[{k!r}]", v
+            for key, pattern in _patterns_in(v) if isinstance(v, (re.Pattern, FoldedPattern)) else ():
+                yield f"[{k!r}]{key}", pattern
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
-            if isinstance(v, re.Pattern):
-                yield f"[{i}]", v
+            for key, pattern in _patterns_in(v) if isinstance(v, (re.Pattern, FoldedPattern)) else ():
+                yield f"[{i}]{key}", pattern
 
 
 # -- pumped inputs ------------------------------------------------------------------------------
@@ -247,7 +252,7 @@ def test_the_audit_sees_the_patterns_it_should() -> None:
     names = " ".join(MODULE_PATTERNS)
     for expected in (
         "vana_audit.secrets.SECRET_PATTERNS",
-        "vana_audit.signals.TEST_CMD",
+        "vana_audit.signals.TEST_CMD.lowered",
         "vana_audit.collectors.ci._SH",
         "vana_audit.collectors.project._TARGET",
     ):

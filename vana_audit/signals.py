@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .facts import Facts, Job, Pipeline, Step
+from .folded_re import FoldedPattern
 from .model import Evidence
 from .secrets import redact_text
 
@@ -149,8 +150,8 @@ def pr_pipelines(facts: Facts) -> list[Pipeline]:
 
 # Gaps between two words are bounded (`[^\n]{0,200}`, not `[^\n]*`): an unbounded gap makes a search
 # quadratic on a long line that repeats the first word without the second.
-def rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.I | re.M)
+def rx(pattern: str) -> FoldedPattern:
+    return FoldedPattern(pattern, re.M)
 
 
 TEST_CMD = rx(
@@ -257,7 +258,7 @@ NOTIFY = rx(
     r"(slack|msteams|teams|discord|pagerduty|opsgenie|sendgrid|mail|notify|webhook|8398a7/action-slack|"
     r"rtCamp/action-slack-notify|action-notify)"
 )
-DEPLOY_WORD = re.compile(r"deploy|release|publish|prod|staging|rollout|ship", re.I)
+DEPLOY_WORD = FoldedPattern(r"deploy|release|publish|prod|staging|rollout|ship")
 CLAIM_CI = rx(
     r"(github actions|gitlab ci|circleci|jenkins|ci/cd|\bci\b pipeline|continuous integration|"
     r"continuous deployment|automated (deployment|deploys|testing|tests)|deployed automatically|"
@@ -267,7 +268,7 @@ CLAIM_CI = rx(
 
 
 # Commands that deploy only when the job says it deploys (a compose `up` in a test job starts services).
-DEPLOY_IN_DEPLOY_JOB = re.compile(r"docker[ -]compose\b[^\n]{0,200}\bup\b|\bfastapi (cloud )?deploy\b", re.I)
+DEPLOY_IN_DEPLOY_JOB = FoldedPattern(r"docker[ -]compose\b[^\n]{0,200}\bup\b|\bfastapi (cloud )?deploy\b")
 
 
 def job_is_deploy(pipeline: Pipeline, job: Job) -> bool:

@@ -77,3 +77,7 @@ class FoldedPattern:
 
 def folded(pattern: str, flags: int = 0) -> FoldedPattern:
     return FoldedPattern(pattern, flags)
+
+
+# What signal helpers accept: a compiled pattern of either kind.
+TextPattern = re.Pattern[str] | FoldedPattern

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .background import Background
 from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary
 from .config import Config, find_config
 from .engine import Rule, load_rules, run_rules
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
 from .scoring import score_all
-from .source import DEFAULT_MAX_FILE_BYTES, Source, open_source
+from .source import DEFAULT_MAX_FILE_BYTES, GitInfo, Source, open_source
 from .suppressions import apply_suppressions, locate_suppressions, suppression_problems
+
+if TYPE_CHECKING:
+    from .history import HistoryFacts
 
 Progress = Callable[[str], None]
 
@@ -41,26 +47,29 @@ def scan(
     if config.max_file_bytes and config.max_file_bytes != DEFAULT_MAX_FILE_BYTES:
         source.max_file_bytes = config.max_file_bytes
     excludes = (DEFAULT_EXCLUDES if config.default_excludes else ()) + config.exclude
-    say(f"listing files in {source.label}")
-    say(f"reading {len(source.files)} files")
-    facts = collect_facts(source, excludes, config.profile)
-    generated = now or _now()
-    today = dt.date.fromisoformat(generated[:10])
-    config_text = _config_text(config, config_path, source)
-    facts.suppressions = locate_suppressions(config, config_text)
-    facts.scan_date = today.isoformat()
+    history = None
     if with_history and source.git is not None:
         say("reading git history")
-        from .history import analyse_history
-
-        facts.history = analyse_history(
-            source.git,
-            window_days=window_days or config.dora_window_days,
-            problems=source.problems,
-            as_of_head=ref is not None,
-        )
-    if rules is None:
-        rules = load_rules([Path(d) if Path(d).is_absolute() else path / d for d in config.rules_dirs])
+        # On its own core while the files are read: it needs nothing the collectors produce.
+        days = window_days or config.dora_window_days
+        history = Background(partial(_analyse_history, source.git, days, ref is not None))
+    try:
+        say(f"listing files in {source.label}")
+        say(f"reading {len(source.files)} files")
+        facts = collect_facts(source, excludes, config.profile)
+        generated = now or _now()
+        today = dt.date.fromisoformat(generated[:10])
+        config_text = _config_text(config, config_path, source)
+        facts.suppressions = locate_suppressions(config, config_text)
+        facts.scan_date = today.isoformat()
+        if rules is None:
+            rules = load_rules([Path(d) if Path(d).is_absolute() else path / d for d in config.rules_dirs])
+        if history is not None:
+            facts.history, history_problems = history.result()
+            source.problems.extend(history_problems)
+    finally:
+        if history is not None:
+            history.cancel()
     say(f"running {len(rules)} rules")
     findings = run_rules(rules, facts, config.disable)
     findings = apply_suppressions(findings, facts.suppressions, _reader(source), today)
@@ -104,6 +113,13 @@ def scan(
             "capacity_days_per_week": config.capacity_days_per_week,
         },
     )
+
+
+def _analyse_history(git: GitInfo, window_days: int, as_of_head: bool) -> tuple[HistoryFacts | None, list[Problem]]:
+    from .history import analyse_history
+
+    problems: list[Problem] = []
+    return analyse_history(git, window_days=window_days, problems=problems, as_of_head=as_of_head), problems
 
 
 def _config_text(config: Config, explicit: Path | None, source: Source) -> str | None:

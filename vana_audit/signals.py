@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .facts import Facts, Job, Pipeline, Step
-from .folded_re import FoldedPattern
+from .folded_re import FoldedPattern, TextPattern
 from .model import Evidence
 from .secrets import redact_text
 
@@ -113,7 +113,7 @@ def _called_commands(run: str, targets: dict[str, list[str]], scripts: dict[str,
 
 
 def ci_matching(
-    facts: Facts, pattern: re.Pattern[str], *, include_uses: bool = True, pipelines: Iterable[Pipeline] | None = None
+    facts: Facts, pattern: TextPattern, *, include_uses: bool = True, pipelines: Iterable[Pipeline] | None = None
 ) -> list[Evidence]:
     """CI steps whose command (or action) matches, directly or through the Makefile target or
     package script they call: `make lint` counts as linting when its recipe runs ruff."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Facts
+from ..folded_re import TextPattern
 from ..signals import (
     ARTIFACT,
     CACHE,
@@ -51,7 +52,7 @@ def _config(facts: Facts, *kinds: str) -> list:
     return _paths([p for k in kinds for p in facts.config_files.get(k, [])])
 
 
-def _local_commands(facts: Facts, pattern: re.Pattern[str]) -> list:
+def _local_commands(facts: Facts, pattern: TextPattern) -> list:
     """Make targets and package scripts whose name or command matches: quality gates run by hand."""
     hits = [
         ev(t.path, t.line, f"{t.name}: {' && '.join(t.recipe)[:100]}")

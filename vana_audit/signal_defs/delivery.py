@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..facts import Facts, Job, Pipeline
+from ..folded_re import TextPattern
 from ..signals import (
     CONTAINER_BUILD,
     DEPLOY_CMD,
@@ -53,17 +54,17 @@ def _tools(facts: Facts, names: Iterable[str]) -> list:
     ]
 
 
-def _files(facts: Facts, pattern: re.Pattern[str], limit: int = 3) -> list:
+def _files(facts: Facts, pattern: TextPattern, limit: int = 3) -> list:
     return [ev(p) for p in facts.files if pattern.search(p)][:limit]
 
 
-def _scripts(facts: Facts, pattern: re.Pattern[str]) -> list:
+def _scripts(facts: Facts, pattern: TextPattern) -> list:
     return [
         ev(m.path, None, f'"{n}": "{c}"') for m in facts.manifests for n, c in m.scripts.items() if pattern.search(c)
     ]
 
 
-def _configs(facts: Facts, tools: Iterable[str], pattern: re.Pattern[str]) -> list:
+def _configs(facts: Facts, tools: Iterable[str], pattern: TextPattern) -> list:
     tools = set(tools)
     hits = []
     for c in facts.test_configs:
@@ -79,7 +80,7 @@ def _configs(facts: Facts, tools: Iterable[str], pattern: re.Pattern[str]) -> li
     return hits
 
 
-def ci_or_scripts(facts: Facts, pattern: re.Pattern[str], pipelines: Iterable[Pipeline] | None = None) -> list:
+def ci_or_scripts(facts: Facts, pattern: TextPattern, pipelines: Iterable[Pipeline] | None = None) -> list:
     """CI steps that match directly or through a Makefile target or package script they call."""
     return ci_matching(facts, pattern, pipelines=pipelines)
 

@@ -11,6 +11,7 @@ from typing import Any
 from .. import safe_yaml
 from ..collectors.profile import terraform_module
 from ..facts import Facts, K8sObject, TerraformFile
+from ..folded_re import TextPattern
 from ..model import Evidence
 from ..signals import Signal, Signals, ci_matching, ev, found, listing, rx, signal
 
@@ -87,10 +88,10 @@ class HelmChart:
         for t in self.templates:
             yield t.path, str(t.spec.get("_template_text", ""))
 
-    def has(self, pattern: re.Pattern[str]) -> bool:
+    def has(self, pattern: TextPattern) -> bool:
         return any(pattern.search(_uncommented(text)) for _, text in self.texts())
 
-    def matches(self, pattern: re.Pattern[str]) -> list[Evidence]:
+    def matches(self, pattern: TextPattern) -> list[Evidence]:
         hits = []
         for path, text in self.texts():
             for number, line in enumerate(text.splitlines(), 1):

@@ -1,0 +1,99 @@
+"""Background: the history analysis runs in a forked child; any failure there is recomputed, never lost."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.gitrepo import commit, git, make_repo
+from vana_audit import background
+from vana_audit.background import Background
+from vana_audit.engine import RuleLoadError
+from vana_audit.scan import scan
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@linux_only
+def test_the_function_runs_in_another_process_and_its_value_comes_back() -> None:
+    job = Background(lambda: (os.getpid(), {"deployments": [1, 2, 3]}))
+    pid, value = job.result()
+    assert pid != os.getpid()
+    assert value == {"deployments": [1, 2, 3]}
+    assert _no_children_left()
+
+
+def test_without_fork_the_function_runs_here_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(background, "_CAN_FORK", False)
+    calls = []
+    job = Background(lambda: calls.append(os.getpid()) or "done")
+    assert calls == []  # nothing ran before the result was asked for
+    assert job.result() == "done"
+    assert calls == [os.getpid()]
+
+
+@linux_only
+def test_a_failure_in_the_child_is_recomputed_in_the_parent() -> None:
+    parent = os.getpid()
+
+    def flaky() -> str:
+        if os.getpid() != parent:
+            raise MemoryError("only in the child")
+        return "from the parent"
+
+    assert Background(flaky).result() == "from the parent"
+    assert _no_children_left()
+
+
+@linux_only
+def test_a_child_that_dies_without_an_answer_is_recomputed() -> None:
+    parent = os.getpid()
+
+    def dies() -> str:
+        if os.getpid() != parent:
+            os._exit(0)  # killed, out of memory, ... : no payload at all
+        return "recomputed"
+
+    assert Background(dies).result() == "recomputed"
+
+
+@linux_only
+def test_cancel_stops_and_reaps_the_child() -> None:
+    import time
+
+    job = Background(lambda: time.sleep(30))
+    job.cancel()
+    assert _no_children_left()
+
+
+@linux_only
+def test_a_scan_that_fails_after_forking_leaves_no_child(tmp_path: Path, seed_repo: Path) -> None:
+    broken = tmp_path / "rules"
+    broken.mkdir()
+    (broken / "bad.yaml").write_text("rules: [{id: X-1}]\n")
+    config = tmp_path / "config.yml"
+    config.write_text(f"rules_dirs: [{broken}]\n")
+    with pytest.raises(RuleLoadError):
+        scan(seed_repo, config_path=config)
+    assert _no_children_left()
+
+
+def test_history_problems_from_the_child_reach_the_result(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"README.md": "# app\n"})
+    for day in range(2, 6):
+        commit(repo, {"app.py": f"V = {day}\n"}, f"change {day}", f"2025-10-0{day}T12:00:00+00:00")
+    sha = git(repo, "rev-parse", "HEAD~2").strip()
+    (repo / ".git" / "objects" / sha[:2] / sha[2:]).unlink()  # git log stops there
+    result = scan(repo, now="2025-11-01T00:00:00Z")
+    assert [p.message for p in result.problems if p.path == ".git" and "git log stopped early" in p.message]

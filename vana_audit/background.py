@@ -1,0 +1,81 @@
+"""Run one pure function in a forked child while the parent goes on, on a machine's second core.
+
+A scan's git history analysis needs nothing the file collectors produce, and both are CPU-bound
+Python (the GIL rules out threads), so the scan forks once: the child streams and analyses the log
+while the parent reads files and runs rules. The child sends its result back pickled through a pipe
+and leaves with `os._exit` (no atexit handlers, no flushing of the parent's buffers).
+
+Where fork is unavailable or unsafe (Windows; macOS, whose system libraries do not support it in a
+process that has used them), or when the child fails in any way, the function simply runs in the
+parent when its result is asked for: the answer is the same, only later.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_CAN_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+class Background(Generic[T]):
+    """`Background(fn).result()` is `fn()`; on Linux `fn` runs in a forked child from construction on."""
+
+    def __init__(self, fn: Callable[[], T], *, fork: bool = True) -> None:
+        self._fn = fn
+        self._pid: int | None = None
+        self._read_fd = -1
+        if fork and _CAN_FORK:
+            self._start()
+
+    def _start(self) -> None:
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return
+        if pid == 0:  # the child: compute, send, leave without running anything of the parent's
+            os.close(read_fd)
+            status = 0
+            try:
+                payload = pickle.dumps(self._fn(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_fd, "wb") as out:
+                    out.write(payload)
+            except BaseException:  # noqa: BLE001 - any failure: the parent recomputes
+                status = 1
+            os._exit(status)
+        os.close(write_fd)
+        self._pid, self._read_fd = pid, read_fd
+
+    def result(self) -> T:
+        if self._pid is None:
+            return self._fn()
+        pid, self._pid = self._pid, None
+        with os.fdopen(self._read_fd, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status == 0 and payload:
+            try:
+                return pickle.loads(payload)  # noqa: S301 - our own child's bytes
+            except Exception:  # noqa: BLE001 - a truncated payload: recompute
+                pass
+        return self._fn()
+
+    def cancel(self) -> None:
+        """Stop a child whose result is no longer wanted (the scan failed) and reap it."""
+        if self._pid is None:
+            return
+        pid, self._pid = self._pid, None
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        os.close(self._read_fd)
+        os.waitpid(pid, 0)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .background import Background
-from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary
+from .collectors import DEFAULT_EXCLUDES, TreeContents, collect_facts, exclusion_summary, read_tree_contents
 from .config import Config, find_config
 from .engine import Rule, load_rules, run_rules
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
 from .scoring import score_all
-from .source import DEFAULT_MAX_FILE_BYTES, GitInfo, Source, open_source
+from .source import DEFAULT_MAX_FILE_BYTES, Source, WorkingTreeSource, open_source
 from .suppressions import apply_suppressions, locate_suppressions, suppression_problems
 
 if TYPE_CHECKING:
@@ -47,16 +48,13 @@ def scan(
     if config.max_file_bytes and config.max_file_bytes != DEFAULT_MAX_FILE_BYTES:
         source.max_file_bytes = config.max_file_bytes
     excludes = (DEFAULT_EXCLUDES if config.default_excludes else ()) + config.exclude
-    history = None
-    if with_history and source.git is not None:
-        say("reading git history")
-        # On its own core while the files are read: it needs nothing the collectors produce.
-        days = window_days or config.dora_window_days
-        history = Background(partial(_analyse_history, source.git, days, ref is not None))
+    say(f"listing files in {source.label}")
+    files_listed = len(source.files)  # listed once, before the fork, for both processes
+    days = window_days or config.dora_window_days
+    background = _Background(source, excludes, days if with_history else None, ref is not None)
     try:
-        say(f"listing files in {source.label}")
-        say(f"reading {len(source.files)} files")
-        facts = collect_facts(source, excludes, config.profile)
+        say(f"reading {files_listed} files" + (" and the git history" if with_history and source.git else ""))
+        facts = collect_facts(source, excludes, config.profile, tree_contents=background.tree_contents)
         generated = now or _now()
         today = dt.date.fromisoformat(generated[:10])
         config_text = _config_text(config, config_path, source)
@@ -64,12 +62,9 @@ def scan(
         facts.scan_date = today.isoformat()
         if rules is None:
             rules = load_rules([Path(d) if Path(d).is_absolute() else path / d for d in config.rules_dirs])
-        if history is not None:
-            facts.history, history_problems = history.result()
-            source.problems.extend(history_problems)
+        facts.history = background.history()
     finally:
-        if history is not None:
-            history.cancel()
+        background.cancel()
     say(f"running {len(rules)} rules")
     findings = run_rules(rules, facts, config.disable)
     findings = apply_suppressions(findings, facts.suppressions, _reader(source), today)
@@ -115,11 +110,63 @@ def scan(
     )
 
 
-def _analyse_history(git: GitInfo, window_days: int, as_of_head: bool) -> tuple[HistoryFacts | None, list[Problem]]:
+@dataclass
+class _Independent:
+    """Work that needs nothing the collectors produce: the git history and the whole-tree passes."""
+
+    history: HistoryFacts | None
+    contents: TreeContents | None
+    problems: list[Problem]
+
+
+def _independent_work(source: Source, excludes: tuple[str, ...], history_days: int | None, as_of_head: bool,
+                      contents: bool) -> _Independent:
     from .history import analyse_history
 
-    problems: list[Problem] = []
-    return analyse_history(git, window_days=window_days, problems=problems, as_of_head=as_of_head), problems
+    recorded = len(source.problems)
+    history = None
+    if history_days is not None and source.git is not None:
+        history = analyse_history(source.git, window_days=history_days, problems=source.problems, as_of_head=as_of_head)
+    tree = read_tree_contents(source, excludes) if contents else None
+    return _Independent(history, tree, source.problems[recorded:])
+
+
+class _Background:
+    """The independent work, on the second core while the parent reads files and runs collectors.
+
+    Reading blobs of a commit goes through one shared `git cat-file` process that a forked child must
+    not talk to, so for a `--ref` scan only the history (plain `git log`) moves to the child.
+    """
+
+    def __init__(self, source: Source, excludes: tuple[str, ...], history_days: int | None, as_of_head: bool) -> None:
+        self._source = source
+        self._contents_elsewhere = isinstance(source, WorkingTreeSource)
+        wanted = self._contents_elsewhere or (history_days is not None and source.git is not None)
+        work = partial(_independent_work, source, excludes, history_days, as_of_head, self._contents_elsewhere)
+        self._job = Background(work, fork=wanted)
+        self._done: _Independent | None = None
+
+    def _result(self) -> _Independent:
+        if self._done is None:
+            self._done = self._job.result()
+            self._source.problems.extend(self._done.problems)
+        return self._done
+
+    def _contents(self) -> TreeContents:
+        contents = self._result().contents
+        assert contents is not None
+        return contents
+
+    @property
+    def tree_contents(self) -> Callable[[], TreeContents] | None:
+        """For `collect_facts`: None when the parent reads the contents itself."""
+        return self._contents if self._contents_elsewhere else None
+
+    def history(self) -> HistoryFacts | None:
+        return self._result().history
+
+    def cancel(self) -> None:
+        self._job.cancel()
 
 
 def _config_text(config: Config, explicit: Path | None, source: Source) -> str | None:

@@ -118,20 +118,50 @@ def ci_matching(
     """CI steps whose command (or action) matches, directly or through the Makefile target or
     package script they call: `make lint` counts as linting when its recipe runs ruff."""
     hits = []
-    targets, scripts = _local_recipes(facts)
-    for pipeline in facts.pipelines if pipelines is None else pipelines:
-        for job in pipeline.jobs:
-            for step in job.steps:
-                text = (step.run or "") + ("\n" + (step.uses or "") + " " + _with_text(step) if include_uses else "")
-                match = pattern.search(text)
-                if match:
-                    hits.append(ev(pipeline.path, step.line, _matched_line(text, match)))
-                    continue
-                for label, command in _called_commands(step.run or "", targets, scripts):
-                    if pattern.search(command):
-                        hits.append(ev(pipeline.path, step.line, f"{label}: {command}"))
-                        break
+    wanted = None if pipelines is None else {id(p) for p in pipelines}
+    # Workflows repeat steps (checkout, setup, install): each distinct text is searched once.
+    searched: dict[str, re.Match[str] | None] = {}
+    for step_text in _step_texts(facts):
+        if wanted is not None and id(step_text.pipeline) not in wanted:
+            continue
+        text = step_text.text if include_uses else step_text.run
+        if text not in searched:
+            searched[text] = pattern.search(text)
+        match = searched[text]
+        if match:
+            hits.append(ev(step_text.pipeline.path, step_text.step.line, _matched_line(text, match)))
+            continue
+        for label, command in step_text.called:
+            if command not in searched:
+                searched[command] = pattern.search(command)
+            if searched[command]:
+                hits.append(ev(step_text.pipeline.path, step_text.step.line, f"{label}: {command}"))
+                break
     return hits
+
+
+@dataclass(frozen=True)
+class _StepText:
+    pipeline: Pipeline
+    step: Step
+    run: str
+    text: str  # the command, then the action and its inputs
+    called: tuple[tuple[str, str], ...]  # the Makefile targets and package scripts the command calls
+
+
+def _step_texts(facts: Facts) -> list[_StepText]:
+    """Every CI step's searchable text, built once per scan (kept on the facts like the signal cache)."""
+    cached = facts.__dict__.get("_step_texts")
+    if cached is None:
+        targets, scripts = _local_recipes(facts)
+        cached = [
+            _StepText(pipeline, step, step.run or "",
+                      (step.run or "") + "\n" + (step.uses or "") + " " + _with_text(step),
+                      tuple(_called_commands(step.run or "", targets, scripts)))
+            for pipeline in facts.pipelines for job in pipeline.jobs for step in job.steps
+        ]
+        facts.__dict__["_step_texts"] = cached
+    return cached
 
 
 def _with_text(step: Step) -> str:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from ..facts import Facts
+from ..facts import Facts, SecretHit, TextLine
 from ..secrets import collect_secrets
 from ..source import Source
 from . import ci, containers, iac, meta, project, texts
@@ -102,8 +103,28 @@ def classify_test_files(files: list[str]) -> dict[str, list[str]]:
     return levels
 
 
+@dataclass(frozen=True)
+class TreeContents:
+    """What the two passes over every file's content find: committed secrets and code keywords."""
+
+    secrets: list[SecretHit]
+    source_signals: dict[str, list[TextLine]]
+
+
+def read_tree_contents(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> TreeContents:
+    """The passes that read every file; they depend on no other collector, so a scan may run them
+    on another core (see scan.py) and hand them to `collect_facts`."""
+    return TreeContents(
+        # Secrets are looked for everywhere, fixtures included: a leaked key is a leak wherever it sits.
+        secrets=collect_secrets(source, source.files),
+        source_signals=meta.collect_code_signals(source, apply_excludes(source.files, tuple(excludes))),
+    )
+
+
 def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
-                  profile_override: str | None = None) -> Facts:
+                  profile_override: str | None = None,
+                  tree_contents: Callable[[], TreeContents] | None = None) -> Facts:
+    """All facts of the source; `tree_contents` supplies the whole-tree passes when they ran elsewhere."""
     all_files = source.files
     excludes = tuple(excludes)
     files = apply_excludes(all_files, excludes)
@@ -122,10 +143,9 @@ def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     facts.docs, facts.doc_lines = meta.collect_docs(source, files)
     meta.collect_dependency_updates(source, facts)
     meta.collect_hooks(source, facts)
-    facts.source_signals = meta.collect_code_signals(source, files)
     facts.gitignore = meta.collect_gitignore(source)
     facts.config_texts = texts.collect_config_texts(source, facts)
-    # Secrets are looked for everywhere, fixtures included: a leaked key is a leak wherever it sits.
-    facts.secrets = collect_secrets(source, all_files)
+    contents = tree_contents() if tree_contents is not None else read_tree_contents(source, excludes)
+    facts.secrets, facts.source_signals = contents.secrets, contents.source_signals
     facts.profile, facts.profile_reasons = infer_profile(facts, profile_override)
     return facts

@@ -122,14 +122,15 @@ def _read_log(git: GitInfo, tips: list[str], window_days: int, problems: list[Pr
     graph = CommitGraph()
     last_active: dict[str, int] = {}
     count, newest, oldest, horizon = 0, 0, 0, 0
-    for commit in stream_log(git, tips, problems):
+    for raw in stream_log(git, tips, problems):
         if not count:
-            newest = oldest = commit.commit_time
-            horizon = commit.commit_time - (window_days + LOOKBACK_DAYS) * DAY
+            newest = oldest = raw.commit_time
+            horizon = raw.commit_time - (window_days + LOOKBACK_DAYS) * DAY
         count += 1
-        newest, oldest = max(newest, commit.commit_time), min(oldest, commit.commit_time)
-        if commit.commit_time < horizon:
+        newest, oldest = max(newest, raw.commit_time), min(oldest, raw.commit_time)
+        if raw.commit_time < horizon:
             continue
+        commit = raw.parse()
         flags = commit_flags(commit)
         graph.add(commit.sha, commit.parents, commit.author_time, commit.commit_time, flags, commit.reverts)
         if not flags & BOT:

@@ -64,6 +64,18 @@ class LogCommit:
     merge_request: bool  # GitLab's "See merge request" line
 
 
+@dataclass(frozen=True, slots=True)
+class RawCommit:
+    """One record of the log with only its committer time read: most of a long history lies
+    before the analysis window and is counted, never parsed."""
+
+    record: str
+    commit_time: int
+
+    def parse(self) -> LogCommit:
+        return _commit(self.record)
+
+
 def read_refs(git: GitInfo, problems: list[Problem]) -> Refs:
     """Tags (peeled to commits) and branches; a tag whose object is missing costs only that tag."""
     try:
@@ -121,7 +133,7 @@ def _parse_refs(rows: Iterable[list[str]]) -> Refs:
     return Refs(tuple(tags), branches, remote_default)
 
 
-def stream_log(git: GitInfo, tips: list[str], problems: list[Problem]) -> Iterator[LogCommit]:
+def stream_log(git: GitInfo, tips: list[str], problems: list[Problem]) -> Iterator[RawCommit]:
     """Every commit reachable from `tips`, newest first, parsed as git prints it; never raises."""
     with tempfile.TemporaryFile() as errors:
         try:
@@ -155,17 +167,17 @@ def stream_log(git: GitInfo, tips: list[str], problems: list[Problem]) -> Iterat
             problems.append(Problem(".git", f"git log stopped early ({message}); history estimates use what was read"))
 
 
-def _parse_raw(stream: IO[str]) -> Iterator[LogCommit]:
-    """Split the output into one record per commit ("commit " starts a line only there) and parse each."""
+def _parse_raw(stream: IO[str]) -> Iterator[RawCommit]:
+    """Split the output into one record per commit ("commit " starts a line only there)."""
     pending = ""
     while chunk := stream.read(CHUNK):
         records = (pending + chunk).split("\ncommit ")
         pending = records.pop()
         for record in records:
             if record:
-                yield _commit(record)
+                yield RawCommit(record, _identity(_header(record, "\ncommitter "))[2])
     if pending.strip():
-        yield _commit(pending)
+        yield RawCommit(pending, _identity(_header(pending, "\ncommitter "))[2])
 
 
 def _commit(record: str) -> LogCommit:

@@ -67,3 +67,19 @@ def test_folded_search_equals_case_insensitive_search(data) -> None:  # type: ig
     got = folded.search(text)
     assert (got.span() if got else None) == (expected.span() if expected else None), (name, text)
     assert _spans(folded.finditer(text)) == _spans(plain.finditer(text)), (name, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_folded_search_finds_what_the_pattern_generates(data) -> None:  # type: ignore[no-untyped-def]
+    name = data.draw(st.sampled_from(sorted(CATALOGUE)))
+    folded = CATALOGUE[name]
+    plain = re.compile(folded.pattern, re.I | re.M)
+    text = data.draw(st.from_regex(plain))
+    flips = data.draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+    text = "".join(c.swapcase() if flip else c for c, flip in zip(text, flips, strict=True))
+    expected = plain.search(text)
+    got = folded.search(text)
+    assert (got.span() if got else None) == (expected.span() if expected else None), (name, text)
+    if got:
+        assert got.group(0) == text[got.start():got.end()]

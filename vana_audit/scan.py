@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .background import Background
-from .collectors import DEFAULT_EXCLUDES, TreeContents, collect_facts, exclusion_summary, read_tree_contents
+from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary, read_secrets
 from .config import Config, find_config
 from .engine import Rule, load_rules, run_rules
+from .facts import Facts, SecretHit
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
 from .scoring import score_all
@@ -51,10 +52,10 @@ def scan(
     say(f"listing files in {source.label}")
     files_listed = len(source.files)  # listed once, before the fork, for both processes
     days = window_days or config.dora_window_days
-    background = _Background(source, excludes, days if with_history else None, ref is not None)
+    background = _Background(source, days if with_history else None, ref is not None)
     try:
         say(f"reading {files_listed} files" + (" and the git history" if with_history and source.git else ""))
-        facts = collect_facts(source, excludes, config.profile, tree_contents=background.tree_contents)
+        facts = collect_facts(source, excludes, config.profile, scan_secrets=not background.secrets_elsewhere)
         generated = now or _now()
         today = dt.date.fromisoformat(generated[:10])
         config_text = _config_text(config, config_path, source)
@@ -62,7 +63,7 @@ def scan(
         facts.scan_date = today.isoformat()
         if rules is None:
             rules = load_rules([Path(d) if Path(d).is_absolute() else path / d for d in config.rules_dirs])
-        facts.history = background.history()
+        background.fill(facts)
     finally:
         background.cancel()
     say(f"running {len(rules)} rules")
@@ -112,23 +113,22 @@ def scan(
 
 @dataclass
 class _Independent:
-    """Work that needs nothing the collectors produce: the git history and the whole-tree passes."""
+    """Work that needs nothing the collectors produce: the git history and the secret scan."""
 
     history: HistoryFacts | None
-    contents: TreeContents | None
+    secrets: list[SecretHit] | None
     problems: list[Problem]
 
 
-def _independent_work(source: Source, excludes: tuple[str, ...], history_days: int | None, as_of_head: bool,
-                      contents: bool) -> _Independent:
+def _independent_work(source: Source, history_days: int | None, as_of_head: bool, secrets: bool) -> _Independent:
     from .history import analyse_history
 
     recorded = len(source.problems)
     history = None
     if history_days is not None and source.git is not None:
         history = analyse_history(source.git, window_days=history_days, problems=source.problems, as_of_head=as_of_head)
-    tree = read_tree_contents(source, excludes) if contents else None
-    return _Independent(history, tree, source.problems[recorded:])
+    hits = read_secrets(source) if secrets else None
+    return _Independent(history, hits, source.problems[recorded:])
 
 
 class _Background:
@@ -138,11 +138,11 @@ class _Background:
     not talk to, so for a `--ref` scan only the history (plain `git log`) moves to the child.
     """
 
-    def __init__(self, source: Source, excludes: tuple[str, ...], history_days: int | None, as_of_head: bool) -> None:
+    def __init__(self, source: Source, history_days: int | None, as_of_head: bool) -> None:
         self._source = source
-        self._contents_elsewhere = isinstance(source, WorkingTreeSource)
-        wanted = self._contents_elsewhere or (history_days is not None and source.git is not None)
-        work = partial(_independent_work, source, excludes, history_days, as_of_head, self._contents_elsewhere)
+        self._secrets_elsewhere = isinstance(source, WorkingTreeSource)
+        wanted = self._secrets_elsewhere or (history_days is not None and source.git is not None)
+        work = partial(_independent_work, source, history_days, as_of_head, self._secrets_elsewhere)
         self._job = Background(work, fork=wanted)
         self._done: _Independent | None = None
 
@@ -152,18 +152,16 @@ class _Background:
             self._source.problems.extend(self._done.problems)
         return self._done
 
-    def _contents(self) -> TreeContents:
-        contents = self._result().contents
-        assert contents is not None
-        return contents
-
     @property
-    def tree_contents(self) -> Callable[[], TreeContents] | None:
-        """For `collect_facts`: None when the parent reads the contents itself."""
-        return self._contents if self._contents_elsewhere else None
+    def secrets_elsewhere(self) -> bool:
+        return self._secrets_elsewhere
 
-    def history(self) -> HistoryFacts | None:
-        return self._result().history
+    def fill(self, facts: Facts) -> None:
+        """Wait for the child (or do its work here) and put its results into the facts."""
+        done = self._result()
+        facts.history = done.history
+        if self._secrets_elsewhere:
+            facts.secrets = done.secrets or []
 
     def cancel(self) -> None:
         self._job.cancel()

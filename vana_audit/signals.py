@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .facts import Facts, Job, Pipeline, Step
 from .folded_re import FoldedPattern, TextPattern
 from .model import Evidence
+from .path_patterns import PathPattern, matching
 from .secrets import redact_text
 
 
@@ -31,6 +32,7 @@ class Signal:
         return bool(self.value)
 
 
+T = TypeVar("T")
 SignalFn = Callable[["Signals"], Signal]
 REGISTRY: dict[str, tuple[SignalFn, str]] = {}
 
@@ -149,19 +151,36 @@ class _StepText:
     called: tuple[tuple[str, str], ...]  # the Makefile targets and package scripts the command calls
 
 
+def per_scan(facts: Facts, key: str, build: Callable[[], T]) -> T:
+    """A value derived from the facts, built once per scan (kept on the facts like the signal cache)."""
+    memo = facts.__dict__.setdefault("_per_scan", {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]  # type: ignore[no-any-return]
+
+
 def _step_texts(facts: Facts) -> list[_StepText]:
-    """Every CI step's searchable text, built once per scan (kept on the facts like the signal cache)."""
-    cached = facts.__dict__.get("_step_texts")
-    if cached is None:
+    """Every CI step's searchable text."""
+
+    def build() -> list[_StepText]:
         targets, scripts = _local_recipes(facts)
-        cached = [
+        return [
             _StepText(pipeline, step, step.run or "",
                       (step.run or "") + "\n" + (step.uses or "") + " " + _with_text(step),
                       tuple(_called_commands(step.run or "", targets, scripts)))
             for pipeline in facts.pipelines for job in pipeline.jobs for step in job.steps
         ]
-        facts.__dict__["_step_texts"] = cached
-    return cached
+
+    return per_scan(facts, "step_texts", build)
+
+
+def lowered_files(facts: Facts) -> list[tuple[str, str]]:
+    """(path, lower-cased path) for every file in scope, for PathPattern searches."""
+    return per_scan(facts, "lowered_files", lambda: [(path, path.lower()) for path in facts.files])
+
+
+def files_matching(facts: Facts, pattern: PathPattern) -> list[str]:
+    return matching(pattern, lowered_files(facts))
 
 
 def _with_text(step: Step) -> str:
@@ -316,7 +335,8 @@ def job_is_deploy(pipeline: Pipeline, job: Job) -> bool:
 
 
 def deploy_jobs(facts: Facts) -> list[tuple[Pipeline, Job]]:
-    return [(p, j) for p in facts.pipelines for j in p.jobs if job_is_deploy(p, j)]
+    return list(per_scan(facts, "deploy_jobs",
+                         lambda: [(p, j) for p in facts.pipelines for j in p.jobs if job_is_deploy(p, j)]))
 
 
 from . import signal_defs  # noqa: E402,F401  (registers the signal catalogue)

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from ..facts import Facts, SecretHit, TextLine
+from ..facts import Facts, SecretHit
 from ..secrets import collect_secrets
 from ..source import Source
 from . import ci, containers, iac, meta, project, texts
@@ -103,28 +102,18 @@ def classify_test_files(files: list[str]) -> dict[str, list[str]]:
     return levels
 
 
-@dataclass(frozen=True)
-class TreeContents:
-    """What the two passes over every file's content find: committed secrets and code keywords."""
-
-    secrets: list[SecretHit]
-    source_signals: dict[str, list[TextLine]]
-
-
-def read_tree_contents(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> TreeContents:
-    """The passes that read every file; they depend on no other collector, so a scan may run them
-    on another core (see scan.py) and hand them to `collect_facts`."""
-    return TreeContents(
-        # Secrets are looked for everywhere, fixtures included: a leaked key is a leak wherever it sits.
-        secrets=collect_secrets(source, source.files),
-        source_signals=meta.collect_code_signals(source, apply_excludes(source.files, tuple(excludes))),
-    )
+def read_secrets(source: Source) -> list[SecretHit]:
+    """The pass that reads every file; it depends on no other collector, so a scan may run it on
+    another core (see scan.py) and hand its result to `collect_facts`."""
+    # Secrets are looked for everywhere, fixtures included: a leaked key is a leak wherever it sits.
+    return collect_secrets(source, source.files)
 
 
 def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
                   profile_override: str | None = None,
-                  tree_contents: Callable[[], TreeContents] | None = None) -> Facts:
-    """All facts of the source; `tree_contents` supplies the whole-tree passes when they ran elsewhere."""
+                  scan_secrets: bool = True) -> Facts:
+    """All facts of the source; without `scan_secrets` the caller fills `facts.secrets` (scan.py
+    runs that pass on another core)."""
     all_files = source.files
     excludes = tuple(excludes)
     files = apply_excludes(all_files, excludes)
@@ -143,9 +132,10 @@ def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     facts.docs, facts.doc_lines = meta.collect_docs(source, files)
     meta.collect_dependency_updates(source, facts)
     meta.collect_hooks(source, facts)
+    facts.source_signals = meta.collect_code_signals(source, files)
     facts.gitignore = meta.collect_gitignore(source)
     facts.config_texts = texts.collect_config_texts(source, facts)
-    contents = tree_contents() if tree_contents is not None else read_tree_contents(source, excludes)
-    facts.secrets, facts.source_signals = contents.secrets, contents.source_signals
+    if scan_secrets:
+        facts.secrets = read_secrets(source)
     facts.profile, facts.profile_reasons = infer_profile(facts, profile_override)
     return facts

@@ -80,73 +80,96 @@ def classify_doc(path: str) -> list[str]:
     return kinds
 
 
-CONFIG_KINDS: dict[str, Any] = {
-    # kind: predicate on (path, base)
-    "dockerignore": lambda p, b: b == ".dockerignore",
-    "gitignore": lambda p, b: p == ".gitignore",
-    "editorconfig": lambda p, b: p == ".editorconfig",
-    "pm2": lambda p, b: b.startswith("ecosystem.config."),
-    "vercel": lambda p, b: b == "vercel.json",
-    "netlify": lambda p, b: b == "netlify.toml",
-    "fly": lambda p, b: b == "fly.toml",
-    "heroku": lambda p, b: b in ("Procfile", "app.json") and "/" not in p,
-    "app-engine": lambda p, b: b == "app.yaml",
-    "cloud-run": lambda p, b: b in ("service.yaml", "cloudrun.yaml", "service.yml") or "cloudrun" in p.lower(),
-    "prometheus": lambda p, b: b in ("prometheus.yml", "prometheus.yaml"),
-    "alert-rules": lambda p, b: (("alert" in b.lower() or b.lower().endswith(".rules.yml") or b.lower().endswith(".rules.yaml"))
-                                 and b.endswith((".yml", ".yaml", ".json", ".tf"))),
-    "alertmanager": lambda p, b: b.startswith("alertmanager") and b.endswith((".yml", ".yaml")),
-    "grafana-dashboard": lambda p, b: ("dashboard" in p.lower() or "grafana" in p.lower()) and b.endswith((".json", ".jsonnet", ".libsonnet")),
-    "slo": lambda p, b: ("slo" in re.split(r"[/._-]", p.lower()) or "openslo" in p.lower() or "sloth" in p.lower())
-                        and b.endswith((".yml", ".yaml", ".json", ".tf")),
-    "otel-collector": lambda p, b: "otel" in b.lower() and b.endswith((".yml", ".yaml")),
-    "sentry": lambda p, b: b.startswith("sentry.") and b.endswith((".ts", ".js", ".properties")) or b == ".sentryclirc",
-    "k6": lambda p, b: ("k6" in p.lower() or "load" in p.lower()) and b.endswith((".js", ".ts")) and "test" in p.lower(),
-    "locust": lambda p, b: b == "locustfile.py" or "/locust" in p.lower(),
-    "lighthouse": lambda p, b: b.startswith((".lighthouserc", "lighthouserc")),
-    "size-limit": lambda p, b: b in (".size-limit.json", ".size-limit.js", ".size-limit.cjs"),
-    "commitlint": lambda p, b: b.startswith(("commitlint.config", ".commitlintrc")),
-    "lint-staged": lambda p, b: b.startswith((".lintstagedrc", "lint-staged.config")),
-    "lefthook": lambda p, b: b in ("lefthook.yml", "lefthook.yaml", ".lefthook.yml"),
-    "husky": lambda p, b: p.startswith(".husky/") and not b.startswith("_") and "/_/" not in p,
-    "pre-commit": lambda p, b: p == ".pre-commit-config.yaml" or p == ".pre-commit-config.yml",
-    "dependabot": lambda p, b: p in (".github/dependabot.yml", ".github/dependabot.yaml"),
-    "renovate": lambda p, b: p in ("renovate.json", "renovate.json5", ".renovaterc", ".renovaterc.json",
-                                   ".github/renovate.json", ".github/renovate.json5", ".gitlab/renovate.json"),
-    "release-please": lambda p, b: b in ("release-please-config.json", ".release-please-manifest.json"),
-    "semantic-release": lambda p, b: b.startswith((".releaserc", "release.config.")),
-    "goreleaser": lambda p, b: b in (".goreleaser.yml", ".goreleaser.yaml"),
-    "changesets": lambda p, b: p.startswith(".changeset/"),
-    "argocd": lambda p, b: "argocd" in p.lower() or "argo-cd" in p.lower(),
-    "flux": lambda p, b: "flux-system" in p or p.startswith("clusters/") and b.endswith((".yaml", ".yml")),
-    "sops": lambda p, b: b == ".sops.yaml" or ".enc." in b or b.endswith(".sops.yaml"),
-    "branch-protection": lambda p, b: p in (".github/settings.yml", ".github/rulesets.json") or p.startswith(".github/rulesets/"),
-    "terraform-lock": lambda p, b: b == ".terraform.lock.hcl",
-    "tfstate": lambda p, b: b.endswith((".tfstate", ".tfstate.backup")),
-    "env-file": lambda p, b: b == ".env" or (b.startswith(".env.") and not b.endswith((".example", ".template", ".sample", ".dist", ".defaults"))),
-    "gitleaks": lambda p, b: b in (".gitleaks.toml", "gitleaks.toml"),
-    "secrets-baseline": lambda p, b: b == ".secrets.baseline",
-    "trivy": lambda p, b: b in ("trivy.yaml", ".trivyignore"),
-    "semgrep": lambda p, b: b in (".semgrep.yml", ".semgrep.yaml") or p.startswith(".semgrep/"),
-    "codeql": lambda p, b: p.startswith(".github/codeql/"),
-    "bandit": lambda p, b: b in (".bandit", "bandit.yaml", "bandit.yml"),
-    "hadolint": lambda p, b: b in (".hadolint.yaml", ".hadolint.yml"),
-    "snyk": lambda p, b: b == ".snyk",
-    "linter": lambda p, b: b in (".eslintrc", ".eslintrc.js", ".eslintrc.json", ".eslintrc.cjs", ".eslintrc.yml",
-                                 "eslint.config.js", "eslint.config.mjs", "eslint.config.ts", ".flake8", "ruff.toml",
-                                 ".ruff.toml", ".golangci.yml", ".golangci.yaml", ".rubocop.yml", ".pylintrc", "biome.json"),
-    "formatter": lambda p, b: b.startswith(".prettierrc") or b in ("prettier.config.js", ".clang-format", "rustfmt.toml"),
-    "typecheck": lambda p, b: b in ("mypy.ini", ".mypy.ini", "tsconfig.json", "pyrightconfig.json"),
-    "devcontainer": lambda p, b: p.startswith(".devcontainer/"),
-    "tool-versions": lambda p, b: b in (".tool-versions", ".nvmrc", ".python-version", ".node-version", "mise.toml", ".mise.toml"),
-    "backup": lambda p, b: "backup" in p.lower() and b.endswith((".sh", ".py", ".yml", ".yaml", ".tf")),
-    "logging-config": lambda p, b: b.startswith(("logging.", "log_config", "logging_config")) or "structlog" in b,
-    "feature-flags": lambda p, b: "feature_flag" in p.lower() or "featureflag" in p.lower() or "feature-flag" in p.lower(),
-    "argo-rollouts": lambda p, b: "rollout" in b.lower() and b.endswith((".yaml", ".yml")),
-    "smoke-tests": lambda p, b: "smoke" in p.lower(),
-    "makefile": lambda p, b: b in ("Makefile", "makefile", "GNUmakefile", "justfile", "Taskfile.yml"),
-    "monitoring-code": lambda p, b: ("/monitoring/" in f"/{p}" or "/observability/" in f"/{p}" or "/telemetry/" in f"/{p}") and b.endswith(CODE_SUFFIXES),
+# Named configuration files, by kind. Most kinds are a file name (anywhere) or a path; the rest are
+# predicates on (path, base name, lower-cased path, lower-cased base name). The names and paths are
+# looked up in dicts: the table runs over every file of the repository.
+CONFIG_NAMES: dict[str, tuple[str, ...]] = {
+    "dockerignore": (".dockerignore",),
+    "vercel": ("vercel.json",),
+    "netlify": ("netlify.toml",),
+    "fly": ("fly.toml",),
+    "app-engine": ("app.yaml",),
+    "prometheus": ("prometheus.yml", "prometheus.yaml"),
+    "size-limit": (".size-limit.json", ".size-limit.js", ".size-limit.cjs"),
+    "lefthook": ("lefthook.yml", "lefthook.yaml", ".lefthook.yml"),
+    "release-please": ("release-please-config.json", ".release-please-manifest.json"),
+    "goreleaser": (".goreleaser.yml", ".goreleaser.yaml"),
+    "terraform-lock": (".terraform.lock.hcl",),
+    "gitleaks": (".gitleaks.toml", "gitleaks.toml"),
+    "secrets-baseline": (".secrets.baseline",),
+    "trivy": ("trivy.yaml", ".trivyignore"),
+    "bandit": (".bandit", "bandit.yaml", "bandit.yml"),
+    "hadolint": (".hadolint.yaml", ".hadolint.yml"),
+    "snyk": (".snyk",),
+    "linter": (".eslintrc", ".eslintrc.js", ".eslintrc.json", ".eslintrc.cjs", ".eslintrc.yml",
+               "eslint.config.js", "eslint.config.mjs", "eslint.config.ts", ".flake8", "ruff.toml",
+               ".ruff.toml", ".golangci.yml", ".golangci.yaml", ".rubocop.yml", ".pylintrc", "biome.json"),
+    "typecheck": ("mypy.ini", ".mypy.ini", "tsconfig.json", "pyrightconfig.json"),
+    "tool-versions": (".tool-versions", ".nvmrc", ".python-version", ".node-version", "mise.toml", ".mise.toml"),
+    "makefile": ("Makefile", "makefile", "GNUmakefile", "justfile", "Taskfile.yml"),
 }
+CONFIG_PATHS: dict[str, tuple[str, ...]] = {
+    "gitignore": (".gitignore",),
+    "editorconfig": (".editorconfig",),
+    "pre-commit": (".pre-commit-config.yaml", ".pre-commit-config.yml"),
+    "dependabot": (".github/dependabot.yml", ".github/dependabot.yaml"),
+    "renovate": ("renovate.json", "renovate.json5", ".renovaterc", ".renovaterc.json",
+                 ".github/renovate.json", ".github/renovate.json5", ".gitlab/renovate.json"),
+}
+_MONITORING_DIRS = ("/monitoring/", "/observability/", "/telemetry/")
+_WORD_SPLIT = re.compile(r"[/._-]")
+CONFIG_PREDICATES: dict[str, Any] = {
+    # kind: predicate on (path, base, lower-cased path, lower-cased base)
+    "pm2": lambda p, b, lp, lb: b.startswith("ecosystem.config."),
+    "heroku": lambda p, b, lp, lb: b in ("Procfile", "app.json") and "/" not in p,
+    "cloud-run": lambda p, b, lp, lb: b in ("service.yaml", "cloudrun.yaml", "service.yml") or "cloudrun" in lp,
+    "alert-rules": lambda p, b, lp, lb: ("alert" in lb or lb.endswith((".rules.yml", ".rules.yaml")))
+                                        and b.endswith((".yml", ".yaml", ".json", ".tf")),
+    "alertmanager": lambda p, b, lp, lb: b.startswith("alertmanager") and b.endswith((".yml", ".yaml")),
+    "grafana-dashboard": lambda p, b, lp, lb: ("dashboard" in lp or "grafana" in lp)
+                                              and b.endswith((".json", ".jsonnet", ".libsonnet")),
+    "slo": lambda p, b, lp, lb: ("slo" in lp and ("slo" in _WORD_SPLIT.split(lp) or "openslo" in lp or "sloth" in lp)
+                                 and b.endswith((".yml", ".yaml", ".json", ".tf"))),
+    "otel-collector": lambda p, b, lp, lb: "otel" in lb and b.endswith((".yml", ".yaml")),
+    "sentry": lambda p, b, lp, lb: b.startswith("sentry.") and b.endswith((".ts", ".js", ".properties"))
+                                   or b == ".sentryclirc",
+    "k6": lambda p, b, lp, lb: ("k6" in lp or "load" in lp) and b.endswith((".js", ".ts")) and "test" in lp,
+    "locust": lambda p, b, lp, lb: b == "locustfile.py" or "/locust" in lp,
+    "lighthouse": lambda p, b, lp, lb: b.startswith((".lighthouserc", "lighthouserc")),
+    "commitlint": lambda p, b, lp, lb: b.startswith(("commitlint.config", ".commitlintrc")),
+    "lint-staged": lambda p, b, lp, lb: b.startswith((".lintstagedrc", "lint-staged.config")),
+    "husky": lambda p, b, lp, lb: p.startswith(".husky/") and not b.startswith("_") and "/_/" not in p,
+    "semantic-release": lambda p, b, lp, lb: b.startswith((".releaserc", "release.config.")),
+    "changesets": lambda p, b, lp, lb: p.startswith(".changeset/"),
+    "argocd": lambda p, b, lp, lb: "argocd" in lp or "argo-cd" in lp,
+    "flux": lambda p, b, lp, lb: "flux-system" in p or p.startswith("clusters/") and b.endswith((".yaml", ".yml")),
+    "sops": lambda p, b, lp, lb: b == ".sops.yaml" or ".enc." in b or b.endswith(".sops.yaml"),
+    "branch-protection": lambda p, b, lp, lb: p in (".github/settings.yml", ".github/rulesets.json")
+                                              or p.startswith(".github/rulesets/"),
+    "tfstate": lambda p, b, lp, lb: b.endswith((".tfstate", ".tfstate.backup")),
+    "env-file": lambda p, b, lp, lb: b == ".env" or (
+        b.startswith(".env.") and not b.endswith((".example", ".template", ".sample", ".dist", ".defaults"))),
+    "semgrep": lambda p, b, lp, lb: b in (".semgrep.yml", ".semgrep.yaml") or p.startswith(".semgrep/"),
+    "codeql": lambda p, b, lp, lb: p.startswith(".github/codeql/"),
+    "formatter": lambda p, b, lp, lb: b.startswith(".prettierrc")
+                                      or b in ("prettier.config.js", ".clang-format", "rustfmt.toml"),
+    "devcontainer": lambda p, b, lp, lb: p.startswith(".devcontainer/"),
+    "backup": lambda p, b, lp, lb: "backup" in lp and b.endswith((".sh", ".py", ".yml", ".yaml", ".tf")),
+    "logging-config": lambda p, b, lp, lb: b.startswith(("logging.", "log_config", "logging_config"))
+                                           or "structlog" in b,
+    "feature-flags": lambda p, b, lp, lb: "feature_flag" in lp or "featureflag" in lp or "feature-flag" in lp,
+    "argo-rollouts": lambda p, b, lp, lb: "rollout" in lb and b.endswith((".yaml", ".yml")),
+    "smoke-tests": lambda p, b, lp, lb: "smoke" in lp,
+    "monitoring-code": lambda p, b, lp, lb: any(d in f"/{p}" for d in _MONITORING_DIRS) and b.endswith(CODE_SUFFIXES),
+}
+_KINDS_BY_NAME: dict[str, list[str]] = {}
+for _kind, _names in CONFIG_NAMES.items():
+    for _name in _names:
+        _KINDS_BY_NAME.setdefault(_name, []).append(_kind)
+_KINDS_BY_PATH: dict[str, list[str]] = {}
+for _kind, _paths in CONFIG_PATHS.items():
+    for _path in _paths:
+        _KINDS_BY_PATH.setdefault(_path, []).append(_kind)
 
 CODE_KEYWORDS = {
     # signal name -> regex over source code lines
@@ -194,11 +217,18 @@ def collect_docs(source: Source, files: list[str]) -> tuple[dict[str, list[str]]
 
 def collect_config_files(files: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
+    predicates = list(CONFIG_PREDICATES.items())
     for path in files:
         base = _base(path)
-        for kind, matches in CONFIG_KINDS.items():
+        for kind in _KINDS_BY_NAME.get(base, ()):
+            found.setdefault(kind, []).append(path)
+        for kind in _KINDS_BY_PATH.get(path, ()):
+            found.setdefault(kind, []).append(path)
+        lower_path = path.lower()
+        lower_base = _base(lower_path)
+        for kind, matches in predicates:
             try:
-                if matches(path, base):
+                if matches(path, base, lower_path, lower_base):
                     found.setdefault(kind, []).append(path)
             except Exception:  # a predicate must never stop a scan
                 continue

@@ -6,6 +6,7 @@ import re
 
 from ..facts import Facts
 from ..folded_re import TextPattern
+from ..path_patterns import PathPattern
 from ..signals import (
     ARTIFACT,
     CACHE,
@@ -36,6 +37,7 @@ from ..signals import (
     ci_matching,
     deploy_jobs,
     ev,
+    files_matching,
     found,
     listing,
     pr_pipelines,
@@ -904,12 +906,15 @@ def k8s_gaps(s: Signals) -> Signal:
 
 @signal("iac.environments", "environments are separated (per-environment directories, overlays or var files)")
 def environments(s: Signals) -> Signal:
-    pattern = re.compile(
-        r"(^|/)(environments?|envs?|overlays|stages)/(dev|development|staging|stage|prod|production|qa|test)(/|$)|"
-        r"(^|/)(dev|staging|stage|prod|production)\.tfvars$|values-(dev|staging|prod|production)\.ya?ml$",
-        re.I,
-    )
-    return found(_paths([p for p in s.facts.files if pattern.search(p)], 6))
+    return found(_paths(files_matching(s.facts, ENVIRONMENT_PATHS), 6))
+
+
+ENVIRONMENT_PATHS = PathPattern(
+    r"(^|/)(environments?|envs?|overlays|stages)/(dev|development|staging|stage|prod|production|qa|test)(/|$)|"
+    r"(^|/)(dev|staging|stage|prod|production)\.tfvars$|values-(dev|staging|prod|production)\.ya?ml$",
+    ["env", "overlays/", "stages/", ".tfvars", "values-"],
+    re.I,
+)
 
 
 @signal("docker.root_user", "Dockerfiles whose final stage runs as root")

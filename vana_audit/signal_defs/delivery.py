@@ -10,6 +10,7 @@ from typing import Any
 
 from ..facts import Facts, Job, Pipeline
 from ..folded_re import TextPattern
+from ..path_patterns import PathPattern
 from ..signals import (
     CONTAINER_BUILD,
     DEPLOY_CMD,
@@ -20,6 +21,7 @@ from ..signals import (
     ci_matching,
     deploy_jobs,
     ev,
+    files_matching,
     found,
     listing,
     rx,
@@ -54,8 +56,28 @@ def _tools(facts: Facts, names: Iterable[str]) -> list:
     ]
 
 
-def _files(facts: Facts, pattern: TextPattern, limit: int = 3) -> list:
-    return [ev(p) for p in facts.files if pattern.search(p)][:limit]
+MUTATION_CONFIG = PathPattern(
+    r"(^|/)(stryker\.conf\.(js|json|mjs|cjs)|stryker\.config\.\w+|\.mutmut|cosmic-ray\.toml|infection\.json5?)$",
+    ["stryker.conf", ".mutmut", "cosmic-ray.toml", "infection.json"],
+)
+CONTRACT_FILES = PathPattern(
+    r"(^|/)(pacts?|contracts?)/[^/]+\.(json|ya?ml|groovy|py|ts|js)$|"
+    r"(^|/)[^/]{0,100}(pact|contract)[^/]{0,100}\.(test|spec)\.[jt]sx?$|"
+    r"(^|/)test_[^/]{0,100}(contract|pact)[^/]{0,100}\.py$",
+    ["pact", "contract"],
+)
+ACCESSIBILITY_FILES = PathPattern(
+    r"(^|/)\.pa11yci(\.json)?$|(^|/)[^/]{0,100}(a11y|accessibility)[^/]{0,100}\.(test|spec)\.[jt]sx?$",
+    [".pa11yci", "a11y", "accessibility"],
+)
+COVERAGE_SERVICE_CONFIG = PathPattern(
+    r"^(\.github/)?\.?codecov\.ya?ml$|^\.coveralls\.yml$|^sonar-project\.properties$",
+    ["codecov.y", ".coveralls.yml", "sonar-project.properties"],
+)
+
+
+def _files(facts: Facts, pattern: PathPattern, limit: int = 3) -> list:
+    return [ev(p) for p in files_matching(facts, pattern)[:limit]]
 
 
 def _scripts(facts: Facts, pattern: TextPattern) -> list:
@@ -136,10 +158,13 @@ def _step_text(job: Job) -> str:
 
 # -- build ------------------------------------------------------------------------------------------
 
-TOOLCHAIN_FILES = re.compile(
+TOOLCHAIN_FILES = PathPattern(
     r"(^|/)(\.python-version|\.nvmrc|\.node-version|\.tool-versions|mise\.toml|\.mise\.toml|"
     r"rust-toolchain(\.toml)?|\.java-version|\.sdkmanrc|\.ruby-version|global\.json|\.go-version|"
-    r"\.terraform-version|\.bun-version|\.devcontainer/devcontainer\.json|\.devcontainer\.json)$"
+    r"\.terraform-version|\.bun-version|\.devcontainer/devcontainer\.json|\.devcontainer\.json)$",
+    [".python-version", ".nvmrc", ".node-version", ".tool-versions", "mise.toml", "rust-toolchain", ".java-version",
+     ".sdkmanrc", ".ruby-version", "global.json", ".go-version", ".terraform-version", ".bun-version",
+     "devcontainer.json"],
 )
 
 
@@ -167,10 +192,13 @@ def toolchain_pinned(s: Signals) -> Signal:
     return found(hits)
 
 
-COMMITTED_OUTPUT = re.compile(
+COMMITTED_OUTPUT = PathPattern(
     r"(^|/)(node_modules|__pycache__|\.venv|\.tox|\.nox|\.pytest_cache|\.mypy_cache|\.ruff_cache|"
     r"\.next|\.nuxt|\.svelte-kit|\.parcel-cache|\.turbo|[^/]+\.egg-info|htmlcov|\.gradle|"
-    r"\.terraform)/|\.py[co]$|(^|/)\.coverage$"
+    r"\.terraform)/|\.py[co]$|(^|/)\.coverage$",
+    ["node_modules/", "__pycache__/", ".venv/", ".tox/", ".nox/", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/",
+     ".next/", ".nuxt/", ".svelte-kit/", ".parcel-cache/", ".turbo/", ".egg-info/", "htmlcov/", ".gradle/",
+     ".terraform/", ".pyc", ".pyo", ".coverage"],
 )
 
 
@@ -537,12 +565,7 @@ def tests_mutation(s: Signals) -> Signal:
         f, ["mutmut", "cosmic-ray", "mutatest", "@stryker-mutator/core", "pitest-maven", "infection/infection"]
     )
     hits += _tools(f, ["mutmut", "cosmic-ray"])
-    hits += _files(
-        f,
-        re.compile(
-            r"(^|/)(stryker\.conf\.(js|json|mjs|cjs)|stryker\.config\.\w+|\.mutmut|cosmic-ray\.toml|infection\.json5?)$"
-        ),
-    )
+    hits += _files(f, MUTATION_CONFIG)
     hits += ci_or_scripts(f, pattern) + _scripts(f, pattern)
     return found(hits)
 
@@ -568,13 +591,7 @@ def tests_contract(s: Signals) -> Signal:
             "@pactflow/",
         ],
     )
-    hits += _files(
-        f,
-        re.compile(
-            r"(^|/)(pacts?|contracts?)/[^/]+\.(json|ya?ml|groovy|py|ts|js)$|(^|/)[^/]{0,100}(pact|contract)[^/]{0,100}\.(test|spec)\.[jt]sx?$|"
-            r"(^|/)test_[^/]{0,100}(contract|pact)[^/]{0,100}\.py$"
-        ),
-    )
+    hits += _files(f, CONTRACT_FILES)
     hits += ci_matching(f, pattern)
     return found(hits)
 
@@ -628,10 +645,7 @@ def tests_accessibility(s: Signals) -> Signal:
     )
     hits = [h for h in hits if "eslint-plugin" not in h.snippet or "axe" in h.snippet or "pa11y" in h.snippet]
     hits += ci_matching(f, pattern)
-    hits += _files(
-        f,
-        re.compile(r"(^|/)\.pa11yci(\.json)?$|(^|/)[^/]{0,100}(a11y|accessibility)[^/]{0,100}\.(test|spec)\.[jt]sx?$"),
-    )
+    hits += _files(f, ACCESSIBILITY_FILES)
     return found(hits)
 
 
@@ -645,9 +659,7 @@ CHANGED_COVERAGE = rx(
 @signal("ci.changed_code_coverage", "coverage of the changed lines is reported on pull requests")
 def changed_code_coverage(s: Signals) -> Signal:
     hits = ci_or_scripts(s.facts, CHANGED_COVERAGE)
-    hits += _files(
-        s.facts, re.compile(r"^(\.github/)?\.?codecov\.ya?ml$|^\.coveralls\.yml$|^sonar-project\.properties$")
-    )
+    hits += _files(s.facts, COVERAGE_SERVICE_CONFIG)
     return found(hits)
 
 
@@ -872,10 +884,11 @@ def deploys_without_tests(s: Signals) -> Signal:
     return listing(hits)
 
 
-MIGRATION_DIRS = re.compile(
+MIGRATION_DIRS = PathPattern(
     r"(^|/)(alembic\.ini|alembic/versions/[^/]+\.py|migrations/[^/]+\.(py|sql|ts|js)|"
     r"prisma/migrations/|db/migrate/[^/]+\.rb|flyway\.conf|changelog[^/]{0,100}\.(xml|ya?ml)|"
-    r"atlas\.hcl|dbmate|goose)"
+    r"atlas\.hcl|dbmate|goose)",
+    ["alembic", "migrations/", "db/migrate/", "flyway.conf", "changelog", "atlas.hcl", "dbmate", "goose"],
 )
 MIGRATE_CMD = rx(
     r"(alembic upgrade|prisma migrate deploy|manage\.py migrate|django-admin migrate|flyway[^\n]{0,200}migrate|"

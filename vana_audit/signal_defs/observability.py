@@ -11,7 +11,7 @@ from typing import Any
 from .. import safe_yaml
 from ..facts import Facts
 from ..model import Evidence
-from ..signals import Signal, Signals, ci_matching, ev, found, listing, rx, signal
+from ..signals import Signal, Signals, ci_matching, ev, found, listing, per_scan, rx, signal
 
 
 def _base(path: str) -> str:
@@ -41,7 +41,9 @@ def _line_of(text: str, needle: str) -> int | None:
 
 
 def _paths(facts: Facts, predicate: Any, snippet: str, limit: int = 3) -> list[Evidence]:
-    return [ev(p, None, snippet) for p in facts.files if predicate(p, _base(p).lower())][:limit]
+    """Files for which predicate(path, lower-cased base name) holds."""
+    named = per_scan(facts, "lowered_bases", lambda: [(p, _base(p).lower()) for p in facts.files])
+    return [ev(p, None, snippet) for p, base in named if predicate(p, base)][:limit]
 
 
 def _deps(facts: Facts, names: set[str] | frozenset[str], snippet: str) -> list[Evidence]:

@@ -11,7 +11,8 @@ from urllib.parse import unquote
 from ..facts import Facts, TextLine
 from ..folded_re import TextPattern
 from ..model import Evidence
-from ..signals import Signal, Signals, ci_matching, ev, found, listing, rx, signal
+from ..path_patterns import PathPattern
+from ..signals import Signal, Signals, ci_matching, ev, files_matching, found, listing, rx, signal
 
 ENVIRONMENTS = r"(dev|development|staging|stage|stg|prod|production|qa|test|uat|preview|sandbox|demo)"
 
@@ -149,16 +150,19 @@ def unowned(s: Signals) -> Signal:
 # -- GitOps delivery ---------------------------------------------------------------------------------------
 
 
+ENVIRONMENT_OVERLAYS = PathPattern(
+    rf"(^|/)overlays/{ENVIRONMENTS}[\w-]{{0,40}}/kustomization\.ya?ml$|(^|/)values[-.]{ENVIRONMENTS}\.ya?ml$|"
+    rf"(^|/)clusters/{ENVIRONMENTS}[\w-]{{0,40}}/|(^|/)(environments?|envs?)/{ENVIRONMENTS}[\w-]{{0,40}}/"
+    rf"[^/]{{0,100}}(kustomization|values|helmfile)[^/]{{0,100}}\.ya?ml$",
+    ["overlays/", "values", "clusters/", "env"],
+    re.I,
+)
+
+
 @signal("gitops.environment_overlays", "Kubernetes configuration has per-environment overlays, values or applications")
 def environment_overlays(s: Signals) -> Signal:
     f = s.facts
-    pattern = re.compile(
-        rf"(^|/)overlays/{ENVIRONMENTS}[\w-]{{0,40}}/kustomization\.ya?ml$|(^|/)values[-.]{ENVIRONMENTS}\.ya?ml$|"
-        rf"(^|/)clusters/{ENVIRONMENTS}[\w-]{{0,40}}/|(^|/)(environments?|envs?)/{ENVIRONMENTS}[\w-]{{0,40}}/"
-        rf"[^/]{{0,100}}(kustomization|values|helmfile)[^/]{{0,100}}\.ya?ml$",
-        re.I,
-    )
-    hits = _paths([p for p in f.files if pattern.search(p)], 6)
+    hits = _paths(files_matching(f, ENVIRONMENT_OVERLAYS), 6)
     hits += [ev(o.path, o.line, "ApplicationSet") for o in f.k8s_objects if o.kind == "ApplicationSet"]
     apps = [
         o

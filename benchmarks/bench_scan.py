@@ -49,7 +49,8 @@ print(json.dumps({"scan_s": done - imported, "import_s": imported - started, "fi
                   "cpu_s": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
                   "errors": [f.rule.id for f in result.findings if f.outcome.value == "error"],
                   "problems": len(result.problems),
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "maxrss_mb": own.ru_maxrss / 1024,
+                  "children_maxrss_mb": kids.ru_maxrss / 1024}))
 """
 
 
@@ -63,8 +64,8 @@ def run_scan(repo: Path) -> dict:
 
 
 def files_read_by_a_scan(repo: Path) -> list[str]:
-    """The paths one scan reads, recorded by wrapping the Source."""
-    from vana_audit import source
+    """The paths one scan reads, recorded by wrapping the Source (in this process: no fork)."""
+    from vana_audit import background, source
     from vana_audit.scan import scan
 
     seen: dict[str, None] = {}
@@ -75,10 +76,12 @@ def files_read_by_a_scan(repo: Path) -> list[str]:
         return original(self, path)
 
     source.WorkingTreeSource.read_bytes = recording  # type: ignore[method-assign]
+    could_fork, background._CAN_FORK = background._CAN_FORK, False
     try:
         scan(repo)
     finally:
         source.WorkingTreeSource.read_bytes = original  # type: ignore[method-assign]
+        background._CAN_FORK = could_fork
     return list(seen)
 
 
@@ -125,6 +128,16 @@ def peak_rss_of(argv: list[str], timeout: float) -> tuple[float, float, int]:
     return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop: this machine's speed moves (shared cores), so each run
+    reports it next to the scan times (about 0.12 s here when the machine is quiet)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -150,6 +163,7 @@ def main(argv: list[str] | None = None) -> dict:
             file=sys.stderr,
         )
         run_scan(repo)  # warm the page cache and .pyc files once; not counted
+        reference_before = cpu_reference()
         scans = []
         for run in range(args.runs):
             scans.append(run_scan(repo))
@@ -158,6 +172,7 @@ def main(argv: list[str] | None = None) -> dict:
                 f"(process {scans[-1]['process_s']:.2f}s, {scans[-1]['maxrss_mb']:.0f} MB)",
                 file=sys.stderr,
             )
+        reference_after = cpu_reference()
         paths = files_read_by_a_scan(repo)
         floors = [floor(repo, paths) for _ in range(args.runs)]
         results["sizes"][name] = {
@@ -171,6 +186,8 @@ def main(argv: list[str] | None = None) -> dict:
             "cpu_median_s": median([s["cpu_s"] for s in scans]),  # less sensitive to other load than wall time
             "import_median_s": median([s["import_s"] for s in scans]),
             "peak_rss_mb": max(s["maxrss_mb"] for s in scans),
+            "children_peak_rss_mb": max(s["children_maxrss_mb"] for s in scans),  # forked child, git
+            "cpu_reference_s": [round(reference_before, 3), round(reference_after, 3)],
             "rule_errors": sorted({e for s in scans for e in s["errors"]}),
             "problems": scans[-1]["problems"],
             "floor_median_s": median([f["total_s"] for f in floors]),
@@ -217,15 +234,17 @@ def report(results: dict) -> None:
         "process median",
         "CPU median",
         "peak RSS",
+        "child peak RSS",
         "floor",
         "scan/floor",
     ]
     print("\n| " + " | ".join(columns) + " |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in rows.items():
         print(
             f"| {name} | {r['files']} | {r['commits']} | {r['tags']} | {r['scan_median_s']:.2f} s "
             f"| {r['process_median_s']:.2f} s | {r['cpu_median_s']:.2f} s | {r['peak_rss_mb']:.0f} MB "
+            f"| {r['children_peak_rss_mb']:.0f} MB "
             f"| {r['floor_median_s']:.2f} s "
             f"| {r['scan_median_s'] / r['floor_median_s']:.1f}x |"
         )
@@ -239,7 +258,8 @@ def report(results: dict) -> None:
     for name, r in rows.items():
         print(
             f"\n{name}: floor parts {r['floor_parts_s']}; files read {r['files_read']}; "
-            f"rule errors {r['rule_errors']}; runs {r['scan_runs_s']}"
+            f"rule errors {r['rule_errors']}; runs {r['scan_runs_s']}; "
+            f"CPU reference before/after {r['cpu_reference_s']} s"
         )
     checkov = results.get("checkov")
     if checkov:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from tests.fixtures.gitrepo import write_files
 from tests.rulekit import rules_by_id
+from vana_audit import scan as scan_module
 from vana_audit.model import Category, Outcome
 from vana_audit.render.json_out import render_json
-from vana_audit import scan as scan_module
 
 NOW = "2025-10-20T12:00:00Z"
 ROOT_DOCKERFILE = "FROM python:3.12-slim\nCMD [\"python\", \"-m\", \"app\"]\n"

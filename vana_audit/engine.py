@@ -6,17 +6,18 @@ import json
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Protocol
 
 import jsonschema
 import yaml
 
 from .facts import Facts
-from .model import (Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity)
+from .model import Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
 
 ENTRY_POINT_GROUP = "vana_audit.rules"

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from .. import safe_yaml
 from ..facts import Job, Pipeline, Step

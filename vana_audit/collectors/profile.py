@@ -55,18 +55,18 @@ def _dir(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
-def _npm_library(m: "PackageManifest") -> bool:
+def _npm_library(m: PackageManifest) -> bool:
     return m.ecosystem == "npm" and not m.data.get("private") and any(
         k in m.data for k in ("main", "exports", "module", "bin", "types"))
 
 
-def _publishable(m: "PackageManifest") -> bool:
+def _publishable(m: PackageManifest) -> bool:
     if m.ecosystem == "npm":
         return _npm_library(m)
     return m.path.rsplit("/", 1)[-1] in ("pyproject.toml", "Cargo.toml", "go.mod", "composer.json")
 
 
-def _monorepo(facts: "Facts", reasons: list[str]) -> bool:
+def _monorepo(facts: Facts, reasons: list[str]) -> bool:
     packages = sorted({_dir(m.path) for m in facts.manifests if "/" in m.path
                        and m.path.split("/", 1)[0] in _PACKAGE_DIRS and _dir(m.path).count("/") <= 2})
     workspace = [m.path for m in facts.manifests if m.ecosystem == "npm" and "workspaces" in m.data] + \
@@ -79,7 +79,7 @@ def _monorepo(facts: "Facts", reasons: list[str]) -> bool:
     return False
 
 
-def _infrastructure(facts: "Facts", app_code: list[str], runtime_dockerfiles: list[str],
+def _infrastructure(facts: Facts, app_code: list[str], runtime_dockerfiles: list[str],
                     reasons: list[str]) -> bool:
     tools = facts.iac_tools
     terraform = tools.get("terraform", []) + tools.get("opentofu", [])
@@ -109,14 +109,14 @@ def _infrastructure(facts: "Facts", app_code: list[str], runtime_dockerfiles: li
 _ROOT_CONFIG = re.compile(r'^[^\S\n]*(backend\s+"\w+"|cloud\s*\{|provider\s+"[\w-]+"\s*\{)', re.M)
 
 
-def terraform_module(facts: "Facts") -> bool:
+def terraform_module(facts: Facts) -> bool:
     """Terraform that configures no backend, provider or tfvars: a module for others to call."""
     if any(p.endswith(".tfvars") or p.rsplit("/", 1)[-1] == "terragrunt.hcl" for p in facts.files):
         return False
     return bool(facts.terraform) and not any(_ROOT_CONFIG.search(t.text) for t in facts.terraform)
 
 
-def _service_evidence(facts: "Facts") -> list[str]:
+def _service_evidence(facts: Facts) -> list[str]:
     from ..signals import DEPLOY_CMD, deploy_jobs  # signals import collectors' facts; import late
 
     strong: list[str] = []
@@ -140,12 +140,12 @@ def _service_evidence(facts: "Facts") -> list[str]:
     return strong
 
 
-def _published_in_ci(facts: "Facts") -> list[str]:
+def _published_in_ci(facts: Facts) -> list[str]:
     return [f"publishes a package in {p.path} (`{m.group(0)}`)" for p in facts.pipelines for j in p.jobs for s in j.steps
             for m in [_PUBLISH.search(f"{s.run or ''} {s.uses or ''}")] if m][:1]
 
 
-def _excluded_note(facts: "Facts") -> str | None:
+def _excluded_note(facts: Facts) -> str | None:
     from . import exclusion_summary  # the package imports this module first
 
     dropped = len(facts.all_files) - len(facts.files)
@@ -156,7 +156,7 @@ def _excluded_note(facts: "Facts") -> str | None:
     return f"not counted: {_plural(dropped, 'file')} excluded as test data, examples or third-party code ({shown})"
 
 
-def infer_profile(facts: "Facts", override: str | None = None) -> tuple[str, list[str]]:
+def infer_profile(facts: Facts, override: str | None = None) -> tuple[str, list[str]]:
     if override:
         return override, [f"set in configuration: profile: {override}"]
     reasons: list[str] = []
@@ -167,7 +167,7 @@ def infer_profile(facts: "Facts", override: str | None = None) -> tuple[str, lis
     return profile, reasons
 
 
-def _infer(facts: "Facts", reasons: list[str]) -> str:
+def _infer(facts: Facts, reasons: list[str]) -> str:
     if _monorepo(facts, reasons):
         return "monorepo"
     app_code = [f for f in facts.files if f.endswith(_APP_CODE) and not _NOT_APP_DIRS.search(f)

@@ -46,7 +46,8 @@ def generate(root: Path, count: int) -> Path:
         for j, path in enumerate(tracked):
             if (j + i) % 5 == 0:
                 (repo / path).unlink()
-        commit(repo, {f"src/module_{i}.py": f"VALUE = {i}\n"}, f"feat: module {i}", f"2025-07-{1 + i % 28:02d}T10:00:00+00:00")
+        commit(repo, {f"src/module_{i}.py": f"VALUE = {i}\n"}, f"feat: module {i}",
+               f"2025-07-{1 + i % 28:02d}T10:00:00+00:00")
         git(repo, "tag", f"v1.{i}.0")
         commit(repo, {"CHANGELOG.md": f"# Changelog\n\n## 1.{i}.1\n- fix\n"}, "fix: patch release",
                f"2025-08-{1 + i % 28:02d}T10:00:00+00:00")
@@ -99,7 +100,8 @@ def child(listing: Path, out: Path, jobs: int, with_history: bool) -> None:
         "jobs": jobs, "repos": len(items), "failed": sum(1 for o in outcomes if not o.ok), "seconds": seconds,
         "self_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "children_maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-        "cpu_seconds": sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        "cpu_seconds": sum(getattr(resource.getrusage(who), field)
+                           for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
                            for field in ("ru_utime", "ru_stime")),
         "errors": sorted({o.error for o in outcomes if o.error})[:3],
     }))

@@ -61,7 +61,8 @@ def fast_import_stream(commits: int, tags: int, step: int = 90 * 60) -> bytes:
         if n % 5 == 4 and main_tip and made + 3 <= commits:
             side = commit("refs/heads/topic", f"feat: topic work {n}", [main_tip], author)
             side = commit("refs/heads/topic", f"fix: topic follow-up {n}", [side], author)
-            main_tip = commit("refs/heads/main", f"Merge pull request #{n} from dev/topic-{n}", [main_tip, side], author)
+            main_tip = commit("refs/heads/main", f"Merge pull request #{n} from dev/topic-{n}",
+                              [main_tip, side], author)
         elif n % 97 == 0 and main_tip:
             main_tip = commit("refs/heads/main", f"Revert \"feat: change {n - 1}\"\n\nThis reverts commit "
                               f"{'0' * 40}.", [main_tip], author)

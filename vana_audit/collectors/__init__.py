@@ -84,9 +84,11 @@ def classify_test_files(files: list[str]) -> dict[str, list[str]]:
     for path in files:
         lower = path.lower()
         base = lower.rsplit("/", 1)[-1]
-        is_test = (base.startswith("test_") and base.endswith(".py")) or base.endswith(("_test.py", "_test.go", "_spec.rb")) \
+        is_test = (base.startswith("test_") and base.endswith(".py")) \
+            or base.endswith(("_test.py", "_test.go", "_spec.rb")) \
             or re.search(r"\.(test|spec)\.[cm]?[jt]sx?$", base) is not None \
-            or (base.endswith((".java", ".kt")) and "/test/" in lower and base.endswith(("test.java", "tests.java", "test.kt")))
+            or (base.endswith((".java", ".kt")) and "/test/" in lower
+                and base.endswith(("test.java", "tests.java", "test.kt")))
         if not is_test:
             if ("k6" in lower or "locust" in lower or "/load" in lower) and base.endswith((".js", ".py", ".ts")):
                 levels["performance"].append(path)

@@ -239,7 +239,8 @@ def parse_bitbucket(path: str, text: str, doc: Any) -> Pipeline:
     pipelines = doc.get("pipelines") if isinstance(doc, dict) else None
     if isinstance(pipelines, dict):
         for kind, group in pipelines.items():
-            triggers.add({"pull-requests": "pull_request", "tags": "tag", "custom": "workflow_dispatch"}.get(str(kind), "push"))
+            triggers.add({"pull-requests": "pull_request", "tags": "tag",
+                          "custom": "workflow_dispatch"}.get(str(kind), "push"))
             items = group.values() if isinstance(group, dict) else [group]
             for entries in items:
                 for entry in entries or [] if isinstance(entries, list) else []:
@@ -249,7 +250,8 @@ def parse_bitbucket(path: str, text: str, doc: Any) -> Pipeline:
                                         steps=tuple(_script_steps(step, ("script",), _line(step))),
                                         environment=str(step["deployment"]) if step.get("deployment") else None,
                                         manual=step.get("trigger") == "manual"))
-    return Pipeline("bitbucket-pipelines", path, frozenset(triggers), tuple(jobs), text=text, parsed=isinstance(doc, dict))
+    return Pipeline("bitbucket-pipelines", path, frozenset(triggers), tuple(jobs), text=text,
+                    parsed=isinstance(doc, dict))
 
 
 def parse_travis(path: str, text: str, doc: Any) -> Pipeline:
@@ -260,7 +262,8 @@ def parse_travis(path: str, text: str, doc: Any) -> Pipeline:
     if deploy:
         jobs.append(Job(id="deploy", line=_line(deploy), environment="production",
                         steps=(Step(name="deploy", line=_line(deploy), run=_text(deploy)),)))
-    return Pipeline("travis", path, frozenset({"push", "pull_request"}), tuple(jobs), text=text, parsed=isinstance(doc, dict))
+    return Pipeline("travis", path, frozenset({"push", "pull_request"}), tuple(jobs), text=text,
+                    parsed=isinstance(doc, dict))
 
 
 def parse_cloud_build(path: str, text: str, doc: Any) -> Pipeline:
@@ -299,7 +302,8 @@ def parse_generic(provider: str) -> Callable[[str, str, Any], Pipeline]:
 _STAGE = re.compile(r"""\bstage\s*\(\s*['"]([^'"\n]+)['"]""")
 _INPUT = re.compile(r"\binput\b\s*[({]")
 # `\s*(?:\(\s*)?`, not `\s*\(?\s*`: two adjacent `\s*` split a long run of spaces in n^2 ways.
-_SH = re.compile(r"""\b(?:sh|bat|powershell)\s*(?:\(\s*)?(?:script\s*:\s*)?(?:'''(.*?)'''|\"\"\"(.*?)\"\"\"|'([^'\n]*)'|"([^"\n]*)")""", re.S)
+_SH = re.compile(r"""\b(?:sh|bat|powershell)\s*(?:\(\s*)?(?:script\s*:\s*)?"""
+                 r"""(?:'''(.*?)'''|\"\"\"(.*?)\"\"\"|'([^'\n]*)'|"([^"\n]*)")""", re.S)
 
 
 class LineIndex:
@@ -369,7 +373,8 @@ def _provider_for(path: str) -> Callable[[str, str, Any], Pipeline] | None:
     if path.startswith(".tekton/") and path.endswith((".yml", ".yaml")):
         return parse_generic("tekton")
     base = path.rsplit("/", 1)[-1]
-    if base in ("cloudbuild.yaml", "cloudbuild.yml") or (base.startswith("cloudbuild") and base.endswith((".yaml", ".yml"))):
+    if base in ("cloudbuild.yaml", "cloudbuild.yml") or (
+            base.startswith("cloudbuild") and base.endswith((".yaml", ".yml"))):
         return parse_cloud_build
     return None
 

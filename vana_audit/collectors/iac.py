@@ -70,9 +70,11 @@ def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]]) -
             continue
         inspected += 1
         if inspected > MAX_YAML_FOR_K8S:
-            source.problem(path, f"more than {MAX_YAML_FOR_K8S} YAML files; the rest were not inspected for Kubernetes objects")
+            source.problem(path, f"more than {MAX_YAML_FOR_K8S} YAML files; "
+                                 "the rest were not inspected for Kubernetes objects")
             break
-        in_chart = any(path.startswith(d + "templates/") or (d == "" and path.startswith("templates/")) for d in chart_dirs)
+        in_chart = any(path.startswith(d + "templates/") or (d == "" and path.startswith("templates/"))
+                       for d in chart_dirs)
         text = source.read_text(path)
         if text is None or "kind:" not in text or "apiVersion" not in text:
             continue

@@ -38,7 +38,8 @@ def classify_doc(path: str) -> list[str]:
         kinds.append("contributing")
     if top and stem in ("security",):
         kinds.append("security")
-    if top and stem in ("changelog", "changes", "history", "news", "releases") and base.endswith((".md", ".rst", ".txt", "changelog")):
+    if top and stem in ("changelog", "changes", "history", "news", "releases") \
+            and base.endswith((".md", ".rst", ".txt", "changelog")):
         kinds.append("changelog")
     if top and stem in ("code_of_conduct", "code-of-conduct"):
         kinds.append("code-of-conduct")
@@ -47,7 +48,8 @@ def classify_doc(path: str) -> list[str]:
     if base.endswith((".md", ".rst", ".adoc", ".txt")):
         if "runbook" in lower or "playbook" in lower and "docs" in lower:
             kinds.append("runbook")
-        if "incident" in lower or "postmortem" in lower or "post-mortem" in lower or "on-call" in lower or "oncall" in lower:
+        if "incident" in lower or "postmortem" in lower or "post-mortem" in lower or "on-call" in lower \
+                or "oncall" in lower:
             kinds.append("incident-response")
         if re.search(r"(^|/)(adr|adrs|decisions|architecture/decisions)/", lower) or re.match(r"(adr|\d{4})-", base):
             kinds.append("adr")
@@ -62,10 +64,11 @@ def classify_doc(path: str) -> list[str]:
         if "disaster" in lower or "backup" in lower or "recovery" in lower:
             kinds.append("disaster-recovery")
     if base in (".env.example", ".env.sample", ".env.template", "env.example", ".env.dist") or \
-            (base.startswith(".env.") and base.endswith((".example", ".template", ".sample"))) or base.endswith(".env.template"):
+            (base.startswith(".env.") and base.endswith((".example", ".template", ".sample"))) or \
+            base.endswith(".env.template"):
         kinds.append("env-example")
-    if base.startswith(("openapi", "swagger")) and base.endswith((".yaml", ".yml", ".json")) or base.endswith(".proto") \
-            or base in ("schema.graphql", "asyncapi.yaml"):
+    if base.startswith(("openapi", "swagger")) and base.endswith((".yaml", ".yml", ".json")) \
+            or base.endswith(".proto") or base in ("schema.graphql", "asyncapi.yaml"):
         kinds.append("api-spec")
     if lower in (".github/pull_request_template.md", "pull_request_template.md", "docs/pull_request_template.md",
                  ".gitlab/merge_request_templates/default.md") or lower.startswith((".github/pull_request_template/",
@@ -75,7 +78,8 @@ def classify_doc(path: str) -> list[str]:
         kinds.append("issue-template")
     if lower in ("codeowners", ".github/codeowners", "docs/codeowners", ".gitlab/codeowners"):
         kinds.append("codeowners")
-    if base in ("mkdocs.yml", "conf.py") and ("docs" in lower or base == "mkdocs.yml") or base in ("docusaurus.config.js", ".readthedocs.yaml", ".readthedocs.yml"):
+    if base in ("mkdocs.yml", "conf.py") and ("docs" in lower or base == "mkdocs.yml") \
+            or base in ("docusaurus.config.js", ".readthedocs.yaml", ".readthedocs.yml"):
         kinds.append("docs-site")
     return kinds
 
@@ -174,12 +178,14 @@ for _kind, _paths in CONFIG_PATHS.items():
 CODE_KEYWORDS = {
     # signal name -> regex over source code lines
     "health-endpoint": re.compile(r"""["'](/api)?/(health|healthz|livez|readyz|ready|status|ping)["'/]"""),
-    "prometheus": re.compile(r"prometheus_client|prom-client|promhttp|micrometer|prometheus-fastapi-instrumentator|/metrics"),
+    "prometheus": re.compile(r"prometheus_client|prom-client|promhttp|micrometer|"
+                             r"prometheus-fastapi-instrumentator|/metrics"),
     "opentelemetry": re.compile(r"opentelemetry|@opentelemetry|go\.opentelemetry\.io"),
     "sentry": re.compile(r"sentry_sdk|@sentry/|getsentry|sentry\.init|Sentry\.init"),
     "datadog": re.compile(r"ddtrace|datadog"),
     "new-relic": re.compile(r"newrelic"),
-    "structured-logging": re.compile(r"structlog|python-json-logger|jsonlogger|pino\b|winston|zerolog|zap\.New|logrus|JSONFormatter|json_log", re.I),
+    "structured-logging": re.compile(r"structlog|python-json-logger|jsonlogger|pino\b|winston|zerolog|zap\.New|"
+                                     r"logrus|JSONFormatter|json_log", re.I),
     "cloud-trace": re.compile(r"cloud_trace|CloudTraceSpanExporter|google\.cloud\.logging"),
     "feature-flags": re.compile(r"launchdarkly|unleash|flagsmith|growthbook|openfeature", re.I),
 }

@@ -44,7 +44,8 @@ _PUBLISH = re.compile(r"(twine upload|npm publish|pnpm publish|yarn publish|pypa
 
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]{0,200}|[^/]{0,200}_test\.\w{1,10}|[^/]{0,200}\.(test|spec)\.\w{1,10}|"
                         r"conftest\.py|setup\.py|noxfile\.py)$")
-_DOCS_PAGES = re.compile(r"gh-pages|deploy-pages|mkdocs gh-deploy|github-pages-deploy", re.I)  # a docs site, not a service
+# a docs site, not a service
+_DOCS_PAGES = re.compile(r"gh-pages|deploy-pages|mkdocs gh-deploy|github-pages-deploy", re.I)
 
 
 def _plural(n: int, word: str) -> str:
@@ -95,12 +96,13 @@ def _infrastructure(facts: Facts, app_code: list[str], runtime_dockerfiles: list
         return False
     summary = ", ".join(f"{len(paths)} {tool}" for tool, paths in sorted(infra.items(), key=lambda kv: -len(kv[1])))
     reasons.append(f"infrastructure code ({summary} file(s)) and "
-                   + (f"only {_plural(len(app_code), 'application source file')}" if app_code else "no application code")
+                   + (f"only {_plural(len(app_code), 'application source file')}" if app_code
+                      else "no application code")
                    + ("" if runs_something else ", nothing that runs as a service"))
     if terraform and terraform_module(facts):
         reasons.append("a reusable Terraform module: no backend or provider configuration"
-                       + (", variables.tf/outputs.tf at the top" if any(p.rsplit("/", 1)[-1] in ("variables.tf", "outputs.tf")
-                                                                       for p in terraform) else ""))
+                       + (", variables.tf/outputs.tf at the top"
+                          if any(p.rsplit("/", 1)[-1] in ("variables.tf", "outputs.tf") for p in terraform) else ""))
     elif tools.get("helm") and not terraform:
         reasons.append(f"Helm chart(s): {', '.join(sorted(tools['helm'])[:3])}")
     return True
@@ -128,20 +130,23 @@ def _service_evidence(facts: Facts) -> list[str]:
     if platform:
         strong.append(", ".join(platform[:2]))
     jobs = [(p, j) for p, j in deploy_jobs(facts) if any(
-        DEPLOY_CMD.search(text) and not _DOCS_PAGES.search(text) for s in j.steps for text in [f"{s.run or ''} {s.uses or ''}"])]
+        DEPLOY_CMD.search(text) and not _DOCS_PAGES.search(text)
+        for s in j.steps for text in [f"{s.run or ''} {s.uses or ''}"])]
     if jobs:
         strong.append(f"deploy job '{jobs[0][1].id}' in {jobs[0][0].path}")
-    health = [l for l in facts.source_signals.get("health-endpoint", []) if not _NOT_APP_DIRS.search(l.path)]
+    health = [hit for hit in facts.source_signals.get("health-endpoint", []) if not _NOT_APP_DIRS.search(hit.path)]
     if health:
         strong.append(f"health endpoint in {health[0].path}:{health[0].line}")
-    built = [(c.path, s.name) for c in facts.compose_files for s in c.services if isinstance(s.spec, dict) and "build" in s.spec]
+    built = [(c.path, s.name) for c in facts.compose_files for s in c.services
+             if isinstance(s.spec, dict) and "build" in s.spec]
     if built:
         strong.append(f"compose service '{built[0][1]}' built from the repository ({built[0][0]})")
     return strong
 
 
 def _published_in_ci(facts: Facts) -> list[str]:
-    return [f"publishes a package in {p.path} (`{m.group(0)}`)" for p in facts.pipelines for j in p.jobs for s in j.steps
+    return [f"publishes a package in {p.path} (`{m.group(0)}`)"
+            for p in facts.pipelines for j in p.jobs for s in j.steps
             for m in [_PUBLISH.search(f"{s.run or ''} {s.uses or ''}")] if m][:1]
 
 
@@ -186,7 +191,8 @@ def _infer(facts: Facts, reasons: list[str]) -> str:
     frameworks = sorted({(dep, m.path) for m in facts.manifests if not _npm_library(m)
                          for dep in m.dependencies & WEB_FRAMEWORKS})
     if runtime_dockerfiles or frameworks:
-        shown = [f"Dockerfile {p}" for p in runtime_dockerfiles[:2]] + [f"web framework {d} in {p}" for d, p in frameworks[:2]]
+        shown = [f"Dockerfile {p}" for p in runtime_dockerfiles[:2]] \
+            + [f"web framework {d} in {p}" for d, p in frameworks[:2]]
         reasons.append("deployable application: " + "; ".join(shown))
         return "service"
     publishable = [m.path for m in facts.manifests if _publishable(m)]

@@ -99,16 +99,19 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             project: dict[str, Any] = data["project"] if isinstance(data.get("project"), dict) else {}
             tool: dict[str, Any] = data["tool"] if isinstance(data.get("tool"), dict) else {}
             deps = _names(project.get("dependencies"))
-            for group in (project.get("optional-dependencies") or {}).values() if isinstance(project.get("optional-dependencies"), dict) else []:
+            for group in ((project.get("optional-dependencies") or {}).values()
+                          if isinstance(project.get("optional-dependencies"), dict) else []):
                 deps |= _names(group)
-            for group in (data.get("dependency-groups") or {}).values() if isinstance(data.get("dependency-groups"), dict) else []:
+            for group in ((data.get("dependency-groups") or {}).values()
+                          if isinstance(data.get("dependency-groups"), dict) else []):
                 deps |= _names([g for g in group if isinstance(g, str)] if isinstance(group, list) else [])
             poetry: dict[str, Any] = tool["poetry"] if isinstance(tool.get("poetry"), dict) else {}
             deps |= _names(poetry.get("dependencies")) | _names(poetry.get("dev-dependencies"))
             scripts = {str(k): str(v) for k, v in (project.get("scripts") or {}).items()} \
                 if isinstance(project.get("scripts"), dict) else {}
             manifests.append(PackageManifest(path, "pip", scripts, frozenset(deps), {"tool": sorted(tool)}))
-            pytest_opts = (tool.get("pytest") or {}).get("ini_options") if isinstance(tool.get("pytest"), dict) else None
+            pytest_opts = ((tool.get("pytest") or {}).get("ini_options") if isinstance(tool.get("pytest"), dict)
+                           else None)
             if isinstance(pytest_opts, dict):
                 addopts = pytest_opts.get("addopts", "")
                 addopts = " ".join(map(str, addopts)) if isinstance(addopts, list) else str(addopts)
@@ -215,7 +218,8 @@ def collect_make(source: Source, files: list[str]) -> tuple[list[MakeTarget], li
         if text is None:
             continue
         targets.extend(_targets_with_recipes(path, text))
-        commented.extend(TextLine(path, number, line[:MAX_COMMAND_CHARS]) for number, line in enumerate(text.splitlines(), 1)
+        commented.extend(TextLine(path, number, line[:MAX_COMMAND_CHARS])
+                         for number, line in enumerate(text.splitlines(), 1)
                          if line.lstrip().startswith("#") and line.lstrip("# \t"))
     return targets, commented
 
@@ -240,7 +244,8 @@ def _targets_with_recipes(path: str, text: str) -> list[MakeTarget]:
         match = _TARGET.match(line)
         flush()
         current, recipe = [], []
-        if match and not line.startswith((" ", "export", "ifeq", "ifneq", "define", "include")) and "=" not in match.group(1):
+        if match and not line.startswith((" ", "export", "ifeq", "ifneq", "define", "include")) \
+                and "=" not in match.group(1):
             current = [(n, number) for n in match.group(1).split() if not n.startswith(".")]
             inline = match.group(2).partition(";")[2].strip()
             if inline:

@@ -185,7 +185,8 @@ def load_rule_file(path: Path, validate: bool = True) -> list[DeclarativeRule]:
         raise RuleLoadError(f"{path}: {_json_path(error.absolute_path)}: {error.message}")
     rules = []
     for index, spec in enumerate(data["rules"]):
-        for name in signals_in({k: v for k, v in spec.items() if k in ("applies_if", "pass_if", "fail_if", "partial_if")}):
+        for name in signals_in({k: v for k, v in spec.items()
+                                if k in ("applies_if", "pass_if", "fail_if", "partial_if")}):
             if name not in REGISTRY:
                 raise RuleLoadError(f"{path}: $.rules[{index}]: unknown signal {name!r}")
         for name in spec.get("context", []):

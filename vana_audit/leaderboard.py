@@ -195,9 +195,11 @@ def render_leaderboard_markdown(board: dict[str, Any]) -> str:
             "|------|-------|----------|----------|-------------:|",
         ]
         for f in board["common_failures"]:
+            category = (CATEGORY_TITLES.get(Category(f['category']), f['category']) if f['category'] in cats
+                        else f['category'])
             lines.append(
                 f"| {md_inline(f['rule_id'])} | {md_inline(f['title'])} | {md_inline(f['priority'])} | "
-                f"{md_inline(CATEGORY_TITLES.get(Category(f['category']), f['category']) if f['category'] in cats else f['category'])} | "
+                f"{md_inline(category)} | "
                 f"{f['repos']} |"
             )
     failed = [r for r in board["repositories"] if r["rank"] is None]
@@ -214,7 +216,8 @@ def render_leaderboard_markdown(board: dict[str, Any]) -> str:
 
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1d1d1f}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;\
+max-width:1200px;padding:0 1rem;color:#1d1d1f}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid #e2e2e2;padding:.35rem .5rem;text-align:left;vertical-align:top}

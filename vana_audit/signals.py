@@ -205,7 +205,8 @@ def rx(pattern: str) -> FoldedPattern:
 
 TEST_CMD = rx(
     r"\b(pytest|py\.test|jest|vitest|mocha|go test|cargo test|cargo nextest|rspec|phpunit|tox\b|nox\b|"
-    r"(npm|pnpm|yarn|bun)( run)? test\b|make (test|check)\b|mvn\b[^\n]{0,200}\b(test|verify)\b|gradlew?\b[^\n]{0,200}\btest\b|"
+    r"(npm|pnpm|yarn|bun)( run)? test\b|make (test|check)\b|mvn\b[^\n]{0,200}\b(test|verify)\b|"
+    r"gradlew?\b[^\n]{0,200}\btest\b|"
     r"dotnet test|unittest|ctest|python -m pytest|hatch (run )?test|playwright test|cypress run|mix test|"
     r"swift test|bazel test|just test)"
 )
@@ -215,7 +216,8 @@ LINT_CMD = rx(
     r"super-linter|actionlint|markdownlint|yamllint|codespell)"
 )
 TYPE_CMD = rx(
-    r"\b(mypy|pyright|tsc\b|(npm|pnpm|yarn)( run)? (typecheck|type-check|types)|make typecheck|pytype|vue-tsc|flow check)"
+    r"\b(mypy|pyright|tsc\b|(npm|pnpm|yarn)( run)? (typecheck|type-check|types)|make typecheck|pytype|vue-tsc|"
+    r"flow check)"
 )
 CONTAINER_BUILD = rx(
     r"(docker (buildx )?build|docker/build-push-action|buildah|kaniko|gcloud builds submit|"
@@ -265,7 +267,8 @@ PUBLISH_CMD = rx(
     r"changesets/action|release-please|semantic-release)"
 )
 SMOKE_CMD = rx(
-    r"(smoke|curl[^\n]{0,200}(health|status|ready)|wget[^\n]{0,200}health|wait-for|healthcheck|post-deploy|verify[- ]deploy|"
+    r"(smoke|curl[^\n]{0,200}(health|status|ready)|wget[^\n]{0,200}health|wait-for|healthcheck|post-deploy|"
+    r"verify[- ]deploy|"
     r"synthetic|--smoke)"
 )
 ROLLBACK = rx(

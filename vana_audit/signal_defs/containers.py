@@ -309,12 +309,14 @@ def secrets_in_env(s: Signals) -> Signal:
                     continue
                 if i.cmd == "ENV" and (not value or value.startswith("/")):
                     continue  # an empty placeholder or a path to a mounted secret
+                why = ("build args are kept in the image history" if i.cmd == "ARG"
+                       else "visible to anyone who pulls the image")
                 hits.append(
                     ev(
                         d.path,
                         i.line,
                         f"{i.cmd} {_masked(name) if value else name} "
-                        f"({'build args are kept in the image history' if i.cmd == 'ARG' else 'visible to anyone who pulls the image'})",
+                        f"({why})",
                     )
                 )
     for c in s.facts.compose_files:
@@ -446,7 +448,7 @@ def host_privileges(s: Signals) -> Signal:
             reasons += [f"cap_add: {cap}" for cap in caps if str(cap).upper().removeprefix("CAP_") in DANGEROUS_CAPS]
             opts = spec.get("security_opt") if isinstance(spec.get("security_opt"), list) else []
             reasons += [f"security_opt: {o}" for o in opts if "unconfined" in str(o)]
-            for source, line in _volumes(svc):
+            for source, _line in _volumes(svc):
                 if source.rstrip("/").endswith("docker.sock"):
                     reasons.append(f"mounts {source}")
             if reasons:

@@ -641,8 +641,10 @@ INJECTABLE = re.compile(
 @signal("gha.template_injection", "untrusted event fields expanded straight into run: scripts")
 def template_injection(s: Signals) -> Signal:
     hits = []
-    for p, j, st in [
-        (p, j, st) for p in s.facts.pipelines if p.provider == "github-actions" for j in p.jobs for st in j.steps
+    for p, _job, st in [
+        (pipe, job, step)
+        for pipe in s.facts.pipelines if pipe.provider == "github-actions"
+        for job in pipe.jobs for step in job.steps
     ]:
         texts = [st.run or ""]
         if st.uses and st.uses.startswith("actions/github-script"):
@@ -972,7 +974,8 @@ def gitignore_env(s: Signals) -> Signal:
         [
             doc_line.evidence()
             for doc_line in s.facts.gitignore
-            if not doc_line.text.lstrip().startswith("#") and re.search(r"(^|/)\.env|\*\.pem|\*\.key|secret", doc_line.text)
+            if not doc_line.text.lstrip().startswith("#")
+            and re.search(r"(^|/)\.env|\*\.pem|\*\.key|secret", doc_line.text)
         ][:3]
     )
 
@@ -1059,7 +1062,8 @@ def conv_share(s: Signals) -> Signal:
 
 
 def _readme_lines(s: Signals) -> list:
-    return [doc_line for doc_line in s.facts.doc_lines if "/" not in doc_line.path and doc_line.path.lower().startswith("readme")]
+    return [doc_line for doc_line in s.facts.doc_lines
+            if "/" not in doc_line.path and doc_line.path.lower().startswith("readme")]
 
 
 @signal("docs.readme", "a README with substance (at least 10 non-empty lines)")
@@ -1076,7 +1080,8 @@ def readme_sections(s: Signals) -> Signal:
         for doc_line in lines
         if re.search(r"(install|setup|set up|getting started|quick ?start|usage|run locally)", doc_line.text, re.I)
     ]
-    test = [doc_line for doc_line in lines if re.search(r"(\btest|pytest|npm test|make test|go test)", doc_line.text, re.I)]
+    test = [doc_line for doc_line in lines
+            if re.search(r"(\btest|pytest|npm test|make test|go test)", doc_line.text, re.I)]
     return Signal(bool(setup) and bool(test), tuple(doc_line.evidence() for doc_line in (setup[:1] + test[:1])))
 
 
@@ -1088,7 +1093,8 @@ def contributing(s: Signals) -> Signal:
 @signal("docs.deployment", "deployment is documented")
 def deployment_docs(s: Signals) -> Signal:
     hits = _paths(s.facts.docs.get("deployment", []))
-    hits += [doc_line.evidence() for doc_line in _readme_lines(s) if re.match(r"#+\s*.*deploy", doc_line.text, re.I)][:1]
+    hits += [doc_line.evidence() for doc_line in _readme_lines(s)
+             if re.match(r"#+\s*.*deploy", doc_line.text, re.I)][:1]
     return found(hits)
 
 

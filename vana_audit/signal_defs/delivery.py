@@ -239,8 +239,10 @@ def buildable(s: Signals) -> Signal:
 BUILD_CMD = rx(
     r"((npm|pnpm|yarn|bun)( run)? build\b|next build|vite build|ng build|\btsc\b|webpack|rollup -c|esbuild|"
     r"uv build|python -m build|poetry build|hatch build|pdm build|flit build|setup\.py (sdist|bdist)|"
-    r"go build|go install|cargo build|mvn\b[^\n]{0,200}\b(package|verify|install)\b|gradlew?\b[^\n]{0,200}\b(build|assemble)\b|"
-    r"dotnet (build|publish)|make( -\S{1,40}){0,5} (build|all|dist|package)\b|goreleaser|bazel build|sbt[^\n]{0,200}\b(compile|package)\b|"
+    r"go build|go install|cargo build|mvn\b[^\n]{0,200}\b(package|verify|install)\b|"
+    r"gradlew?\b[^\n]{0,200}\b(build|assemble)\b|"
+    r"dotnet (build|publish)|make( -\S{1,40}){0,5} (build|all|dist|package)\b|goreleaser|bazel build|"
+    r"sbt[^\n]{0,200}\b(compile|package)\b|"
     r"swift build|mix compile|cmake --build|ko build|pyinstaller|docker/build-push-action|docker (buildx )?build)"
 )
 
@@ -311,7 +313,8 @@ def ci_unfrozen_install(s: Signals) -> Signal:
 
 
 FORMAT_CHECK = rx(
-    r"(ruff format --check|ruff format[^\n]{0,200}--diff|black (--check|--diff)|isort[^\n]{0,200}--check|prettier[^\n]{0,200}(--check|-c\b)|"
+    r"(ruff format --check|ruff format[^\n]{0,200}--diff|black (--check|--diff)|isort[^\n]{0,200}--check|"
+    r"prettier[^\n]{0,200}(--check|-c\b)|"
     r"gofmt -[ld]|gofumpt -l|goimports -l|cargo fmt[^\n]{0,200}--check|(npm|pnpm|yarn)( run)? (format|fmt)[:-]check|"
     r"biome (ci|check)|dprint check|mix format --check-formatted|dotnet format[^\n]{0,200}--verify-no-changes|"
     r"spotless(Check|:check)|ktlint|clang-format[^\n]{0,200}--dry-run|pre-commit run|pre-commit/action|"
@@ -444,7 +447,7 @@ def test_failures_ignored(s: Signals) -> Signal:
                 )
                 continue
             raw_steps = raw.get("steps") if isinstance(raw.get("steps"), list) else []
-            for index, st in enumerate(job.steps):
+            for _index, st in enumerate(job.steps):
                 if not TEST_CMD.search(st.run or ""):
                     continue
                 raw_step = next(
@@ -454,7 +457,8 @@ def test_failures_ignored(s: Signals) -> Signal:
                 if str(raw_step.get("continue-on-error", "")).lower() == "true":
                     hits.append(ev(p.path, st.line, f"{test_lines[0].strip()[:80]} (continue-on-error: true)"))
                 elif any(IGNORED.search(doc_line) for doc_line in test_lines):
-                    hits.append(ev(p.path, st.line, next(doc_line for doc_line in test_lines if IGNORED.search(doc_line)).strip()[:120]))
+                    hits.append(ev(p.path, st.line,
+                                   next(doc_line for doc_line in test_lines if IGNORED.search(doc_line)).strip()[:120]))
     return listing(hits)
 
 
@@ -893,7 +897,8 @@ MIGRATION_DIRS = PathPattern(
 MIGRATE_CMD = rx(
     r"(alembic upgrade|prisma migrate deploy|manage\.py migrate|django-admin migrate|flyway[^\n]{0,200}migrate|"
     r"liquibase[^\n]{0,200}update|rails db:migrate|rake db:migrate|\bmigrate\b[^\n]{0,200}\bup\b|knex migrate:latest|"
-    r"sequelize[^\n]{0,200}db:migrate|typeorm[^\n]{0,200}migration:run|atlas migrate apply|goose[^\n]{0,200}\bup\b|dbmate[^\n]{0,200}\bup\b|"
+    r"sequelize[^\n]{0,200}db:migrate|typeorm[^\n]{0,200}migration:run|atlas migrate apply|goose[^\n]{0,200}\bup\b|"
+    r"dbmate[^\n]{0,200}\bup\b|"
     r"gcloud run jobs execute[^\n]{0,200}migrat|(npm|pnpm|yarn)( run)? (db:)?migrat|make migrate)"
 )
 
@@ -946,9 +951,11 @@ def migrations_automated(s: Signals) -> Signal:
 
 
 PREVIEW_ACTION = rx(
-    r"(amondnet/vercel-action|\bvercel\b(?![^\n]{0,200}--prod)|nwtgck/actions-netlify|netlify deploy(?![^\n]{0,200}--prod)|"
+    r"(amondnet/vercel-action|\bvercel\b(?![^\n]{0,200}--prod)|nwtgck/actions-netlify|"
+    r"netlify deploy(?![^\n]{0,200}--prod)|"
     r"hosting:channel:deploy|FirebaseExtended/action-hosting-deploy|surge\b|"
-    r"cloudflare/pages-action|wrangler pages deploy|--no-traffic --tag (pr|preview)|review-app|rossjrw/pr-preview-action)"
+    r"cloudflare/pages-action|wrangler pages deploy|--no-traffic --tag (pr|preview)|review-app|"
+    r"rossjrw/pr-preview-action)"
 )
 
 

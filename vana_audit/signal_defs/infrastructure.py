@@ -569,7 +569,8 @@ def undocumented_variables(s: Signals) -> Signal:
     "an infrastructure repository whose Terraform is a reusable module (no backend, provider configuration or tfvars)",
 )
 def module_only(s: Signals) -> Signal:
-    # Root configurations may leave providers implicit; only a repository judged as infrastructure is taken for a module.
+    # Root configurations may leave providers implicit; only a repository judged as infrastructure is taken
+    # for a module.
     if s.facts.profile != "infrastructure" or not terraform_module(s.facts):
         return Signal(False)
     return Signal(

@@ -292,7 +292,8 @@ def code_of_conduct(s: Signals) -> Signal:
 DOCS_CI = rx(
     r"(markdownlint|markdown-link-check|lychee|linkinator|linkcheck|errata-ai/vale|\bvale\b|mkdocs (build|gh-deploy)|"
     r"sphinx-build|make (-C docs )?(html|docs|linkcheck)|docusaurus build|mdbook (build|test)|remark-lint|"
-    r"textlint|rstcheck|\bdoc8\b|htmltest|awesome_bot|vitepress build|(npm|pnpm|yarn)( run)? (docs|docs:build|build:docs)\b|"
+    r"textlint|rstcheck|\bdoc8\b|htmltest|awesome_bot|vitepress build|"
+    r"(npm|pnpm|yarn)( run)? (docs|docs:build|build:docs)\b|"
     r"mkdocs-material|cspell|markdown-lint|mdl )"
 )
 
@@ -360,7 +361,8 @@ BADGE = re.compile(
 
 
 def _readme_lines(facts: Facts) -> list[TextLine]:
-    return [doc_line for doc_line in facts.doc_lines if "/" not in doc_line.path and doc_line.path.lower().startswith("readme")]
+    return [doc_line for doc_line in facts.doc_lines
+            if "/" not in doc_line.path and doc_line.path.lower().startswith("readme")]
 
 
 def _badges(facts: Facts) -> Iterator[tuple[TextLine, str]]:

@@ -153,7 +153,7 @@ def render_trend_svg(
     ]
     legend_y = top
     for key, name, colour, stroke in series:
-        coords = [(x, _value(p, key), p) for x, p in zip(xs, points)]
+        coords = [(x, _value(p, key), p) for x, p in zip(xs, points, strict=True)]
         known = [(x, v, p) for x, v, p in coords if v is not None]
         if not known:
             continue

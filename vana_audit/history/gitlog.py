@@ -105,7 +105,7 @@ def _refs_without_tag_objects(git: GitInfo) -> list[list[str]]:
     )
     resolved = proc.stdout.decode("utf-8", "replace").splitlines()
     rows = [[name, "", "", "", "", "", symref] for name, symref in names if symref]
-    for name, answer in zip(plain, resolved):
+    for name, answer in zip(plain, resolved, strict=False):
         sha, _, kind = answer.partition(" ")
         rows.append([name, kind, sha, "", "", "", ""])
     return rows

@@ -21,7 +21,7 @@ class Category(str, enum.Enum):
     DOCS = "docs"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a property on purpose; str.title is not used on categories
         return CATEGORY_TITLES[self]
 
 

@@ -94,8 +94,8 @@ def parse_github_workflow(path: str, text: str, doc: Any) -> Pipeline:
                 line=_line(raw),
                 run=_text(raw.get("run")) if raw.get("run") is not None else None,
                 uses=str(raw["uses"]) if raw.get("uses") else None,
-                with_=dict(raw.get("with")) if isinstance(raw.get("with"), dict) else {},
-                env=dict(raw.get("env")) if isinstance(raw.get("env"), dict) else {},
+                with_=dict(raw["with"]) if isinstance(raw.get("with"), dict) else {},
+                env=dict(raw["env"]) if isinstance(raw.get("env"), dict) else {},
             ))
         strategy = job.get("strategy")
         jobs.append(Job(
@@ -109,7 +109,7 @@ def parse_github_workflow(path: str, text: str, doc: Any) -> Pipeline:
             uses=str(job["uses"]) if job.get("uses") else None,
             matrix=isinstance(strategy, dict) and bool(strategy.get("matrix")),
             condition=_text(job.get("if")),
-            env=dict(job.get("env")) if isinstance(job.get("env"), dict) else {},
+            env=dict(job["env"]) if isinstance(job.get("env"), dict) else {},
             raw=job,
         ))
     return Pipeline("github-actions", path, _gha_triggers(on), tuple(jobs),
@@ -208,7 +208,7 @@ def parse_azure(path: str, text: str, doc: Any) -> Pipeline:
             if not isinstance(raw, dict):
                 return
             env = raw.get("environment")
-            strategy = raw.get("strategy") if isinstance(raw.get("strategy"), dict) else {}
+            strategy = raw["strategy"] if isinstance(raw.get("strategy"), dict) else {}
             steps = _azure_steps(raw)
             for phase in strategy.values() if isinstance(strategy, dict) else []:
                 if isinstance(phase, dict):
@@ -331,9 +331,9 @@ def parse_jenkinsfile(path: str, text: str) -> Pipeline:
                         manual=bool(_INPUT.search(text, start, end)),
                         environment="production" if re.search(r"prod", name, re.I) else None))
     if not jobs:
-        steps = tuple(Step(name="sh", line=lines.line(m.start()),
-                           run=next(g for g in m.groups() if g is not None)) for m in _SH.finditer(text))
-        jobs.append(Job(id="pipeline", line=1, steps=steps))
+        pipeline_steps = tuple(Step(name="sh", line=lines.line(m.start()),
+                                    run=next(g for g in m.groups() if g is not None)) for m in _SH.finditer(text))
+        jobs.append(Job(id="pipeline", line=1, steps=pipeline_steps))
     triggers = {"push", "pull_request"}  # multibranch pipelines build branches and PRs
     if re.search(r"\b(cron|pollSCM)\s*\(", text):
         triggers.add("schedule")
@@ -434,10 +434,10 @@ def collect_pipelines(source: Source, files: list[str]) -> tuple[list[Pipeline],
                 source.problem(path, f"could not interpret pipeline: {type(exc).__name__}: {str(exc)[:120]}")
         elif path == "Jenkinsfile" or path.endswith("/Jenkinsfile") or path.endswith(".jenkinsfile") \
                 or path.rsplit("/", 1)[-1].startswith("Jenkinsfile."):
-            text = source.read_text(path)
-            if text is not None:
+            jenkins_text = source.read_text(path)
+            if jenkins_text is not None:
                 try:
-                    pipelines.append(_bounded(source, parse_jenkinsfile(path, text)))
+                    pipelines.append(_bounded(source, parse_jenkinsfile(path, jenkins_text)))
                 except Exception as exc:  # pattern parsing should not fail; if it does, the scan goes on
                     source.problem(path, f"could not interpret pipeline: {type(exc).__name__}: {str(exc)[:120]}")
         elif path.startswith(GHA_DIR) and path.count("/") == 2:

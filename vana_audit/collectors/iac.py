@@ -92,7 +92,7 @@ def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]]) -
         for doc in docs:
             if isinstance(doc, dict) and isinstance(doc.get("kind"), str) and doc.get("apiVersion"):
                 if doc["kind"] in K8S_KINDS or "." in str(doc.get("apiVersion")):
-                    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+                    meta = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}
                     objects.append(K8sObject(path, getattr(doc, "line", 1), doc["kind"],
                                              str(meta.get("name") or ""), doc))
     if objects:

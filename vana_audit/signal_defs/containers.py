@@ -382,9 +382,9 @@ def compose_missing_healthchecks(s: Signals) -> Signal:
 
 
 def _has_limits(spec: dict[str, Any]) -> bool:
-    deploy = spec.get("deploy") if isinstance(spec.get("deploy"), dict) else {}
-    resources = deploy.get("resources") if isinstance(deploy.get("resources"), dict) else {}
-    limits = resources.get("limits") if isinstance(resources.get("limits"), dict) else {}
+    deploy = spec["deploy"] if isinstance(spec.get("deploy"), dict) else {}
+    resources = deploy["resources"] if isinstance(deploy.get("resources"), dict) else {}
+    limits = resources["limits"] if isinstance(resources.get("limits"), dict) else {}
     return bool(limits) or any(k in spec for k in ("mem_limit", "cpus", "cpu_quota", "memswap_limit"))
 
 
@@ -444,9 +444,9 @@ def host_privileges(s: Signals) -> Signal:
             for key in ("network_mode", "pid", "ipc", "userns_mode"):
                 if str(spec.get(key, "")).lower() == "host":
                     reasons.append(f"{key}: host")
-            caps = spec.get("cap_add") if isinstance(spec.get("cap_add"), list) else []
+            caps = spec["cap_add"] if isinstance(spec.get("cap_add"), list) else []
             reasons += [f"cap_add: {cap}" for cap in caps if str(cap).upper().removeprefix("CAP_") in DANGEROUS_CAPS]
-            opts = spec.get("security_opt") if isinstance(spec.get("security_opt"), list) else []
+            opts = spec["security_opt"] if isinstance(spec.get("security_opt"), list) else []
             reasons += [f"security_opt: {o}" for o in opts if "unconfined" in str(o)]
             for source, _line in _volumes(svc):
                 if source.rstrip("/").endswith("docker.sock"):

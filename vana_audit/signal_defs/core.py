@@ -893,7 +893,7 @@ def k8s_gaps(s: Signals) -> Signal:
             missing = [
                 k for k in ("readinessProbe", "livenessProbe") if k not in c and o.kind not in ("Job", "CronJob")
             ]
-            res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
+            res = c["resources"] if isinstance(c.get("resources"), dict) else {}
             missing += [k for k in ("requests", "limits") if k not in res]
             if missing:
                 hits.append(

@@ -51,7 +51,7 @@ def _tools(facts: Facts, names: Iterable[str]) -> list:
     return [
         ev(m.path, None, f"[tool.{t}]")
         for m in facts.manifests
-        for t in (m.data.get("tool") if isinstance(m.data.get("tool"), list) else [])
+        for t in (m.data["tool"] if isinstance(m.data.get("tool"), list) else [])
         if t in wanted
     ]
 
@@ -446,7 +446,7 @@ def test_failures_ignored(s: Signals) -> Signal:
                     )
                 )
                 continue
-            raw_steps = raw.get("steps") if isinstance(raw.get("steps"), list) else []
+            raw_steps = raw["steps"] if isinstance(raw.get("steps"), list) else []
             for _index, st in enumerate(job.steps):
                 if not TEST_CMD.search(st.run or ""):
                     continue
@@ -760,7 +760,7 @@ def _gha_unrestricted(p: Pipeline, j: Job) -> str | None:
         if trigger in on:
             return f"runs on {trigger}"
     if "push" in on:
-        push = on.get("push") if isinstance(on.get("push"), dict) else {}
+        push = on["push"] if isinstance(on.get("push"), dict) else {}
         branches = push.get("branches")
         if push.get("tags") and not branches:
             return None
@@ -775,7 +775,7 @@ def _gha_unrestricted(p: Pipeline, j: Job) -> str | None:
         if wild:
             return f"runs on pushes to {', '.join(map(str, wild[:3]))}"
     if "workflow_run" in on:
-        run = on.get("workflow_run") if isinstance(on.get("workflow_run"), dict) else {}
+        run = on["workflow_run"] if isinstance(on.get("workflow_run"), dict) else {}
         if not run.get("branches"):
             return "runs after a workflow on any branch (workflow_run without branches)"
     return None

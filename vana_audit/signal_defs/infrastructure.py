@@ -518,9 +518,9 @@ def _gitignore_lines(facts: Facts) -> Iterator[tuple[str, int, str]]:
                 if line.strip() and not line.lstrip().startswith(("#", "!")):
                     yield path, number, line.strip()
     if not any(p.rsplit("/", 1)[-1] == ".gitignore" for p in facts.config_texts):
-        for line in facts.gitignore:
-            if not line.text.lstrip().startswith(("#", "!")):
-                yield line.path, line.line, line.text.strip()
+        for doc_line in facts.gitignore:
+            if not doc_line.text.lstrip().startswith(("#", "!")):
+                yield doc_line.path, doc_line.line, doc_line.text.strip()
 
 
 @signal("tf.gitignore_working_dir", ".gitignore keeps the .terraform/ working directory out of git")
@@ -602,7 +602,8 @@ MODULE_LAYOUT = ("main.tf", "variables.tf", "outputs.tf", "README", "examples/")
 
 def _layout(facts: Facts) -> tuple[list[Evidence], list[Evidence]]:
     root = _module_root(facts)
-    present, missing = [], []
+    present: list[Evidence] = []
+    missing: list[Evidence] = []
     for item in MODULE_LAYOUT:
         if item == "README":
             hit = next(

@@ -159,7 +159,7 @@ def _alert_rules(facts: Facts) -> Iterator[tuple[str, int, str, bool]]:
         for node in _walk(doc):
             name = node.get("alert") or (node.get("title") if "condition" in node else None)
             if isinstance(name, str):
-                annotations = node.get("annotations") if isinstance(node.get("annotations"), dict) else {}
+                annotations = node["annotations"] if isinstance(node.get("annotations"), dict) else {}
                 linked = any(RUNBOOK_KEY.search(str(k)) or "runbook" in str(v).lower() for k, v in annotations.items())
                 yield path, getattr(node, "line", 1), name, linked
     for t in facts.terraform:

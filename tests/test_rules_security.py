@@ -14,6 +14,7 @@ GITLAB = {".gitlab-ci.yml": "test:\n  script:\n    - pytest\n"}
 PRE_COMMIT_GITLEAKS = {".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n"
                                                   "    rev: v8.24.2\n    hooks:\n      - id: gitleaks\n"}
 FAKE_AWS_KEY = "AKIA" + "Q3EGTRJZ4WXNVB7K"  # built at run time so this file holds no key-shaped literal
+TEST_KEY = "-----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END " + "PRIVATE KEY-----\n"
 
 
 def ci(steps: str, **kw: str) -> dict[str, str]:
@@ -49,6 +50,13 @@ CASES = [
     # SEC-003 no committed secrets (always redacted: see test_committed_secret_is_redacted)
     case("SEC-003", "pass", {"app/settings.py": "KEY = os.environ['AWS_ACCESS_KEY_ID']\n"}),
     case("SEC-003", "fail", {"app/settings.py": f"import os\nKEY = '{FAKE_AWS_KEY}'\n"}, "app/settings.py", 2),
+    case("SEC-003", "fail", {"deploy/server.key": TEST_KEY}, "deploy/server.key", 1),  # a key outside tests
+    case("SEC-003", "fail", {"tests/conftest.py": f"KEY = '{FAKE_AWS_KEY}'\n"}, "tests/conftest.py", 1),  # tokens count anywhere
+    case("SEC-003", "pass", {"tests/certs/server.key": TEST_KEY, "src/testdata/fake_ca.pem": TEST_KEY}),
+    # SEC-026 private keys in test folders are reported apart, as test material to confirm and allowlist
+    case("SEC-026", "pass", {"deploy/server.key": TEST_KEY}),
+    case("SEC-026", "fail", {"tests/certs/server.key": TEST_KEY}, "tests/certs/server.key", 1),
+    case("SEC-026", "fail", {"docs/example-client.pem": TEST_KEY}, "docs/example-client.pem", 1),
     # SEC-004 no .env committed
     case("SEC-004", "pass", {".env.example": "API_KEY=\n"}),
     case("SEC-004", "fail", {".env": "API_KEY=x\n"}, ".env"),

@@ -27,6 +27,19 @@ _PREFILTER_BYTES = re.compile(b"|".join(re.escape(token.encode()) for token in _
 _ANY_SECRET = re.compile("|".join(f"(?:{p.pattern})" for p in SECRET_PATTERNS.values()))
 MAX_HITS = 200
 
+# Where a private key is normally test material (a certificate for a test TLS server, a signing key
+# for a test): a test folder, or a file named as a test, example or fake. Tokens stay real anywhere.
+_TEST_MATERIAL = re.compile(
+    r"(^|/)(tests?|testdata|test[-_]data|testing|fixtures|__fixtures__|__tests__|specs?|e2e)(/|$)|"
+    r"(^|/)(test|example|dummy|fake|sample)[^/]*$",
+    re.IGNORECASE,
+)
+
+
+def is_test_key(hit: SecretHit) -> bool:
+    """A private key that sits where test material lives (reported apart from real leaks: SEC-026)."""
+    return hit.kind == "private-key" and _TEST_MATERIAL.search(hit.path) is not None
+
 
 def redact(value: str) -> str:
     """Keep a short recognisable prefix and hide the rest."""

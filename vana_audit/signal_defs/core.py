@@ -7,6 +7,7 @@ import re
 from ..facts import Facts
 from ..folded_re import TextPattern
 from ..path_patterns import PathPattern
+from ..secrets import is_test_key
 from ..signals import (
     ARTIFACT,
     CACHE,
@@ -535,9 +536,14 @@ def uncovered(s: Signals) -> Signal:
     )
 
 
-@signal("secrets.committed", "secrets committed in tracked files")
+@signal("secrets.committed", "secrets committed in tracked files (private keys in test folders aside)")
 def committed_secrets(s: Signals) -> Signal:
-    return listing(ev(h.path, h.line, f"{h.kind}: {h.redacted}") for h in s.facts.secrets)
+    return listing(ev(h.path, h.line, f"{h.kind}: {h.redacted}") for h in s.facts.secrets if not is_test_key(h))
+
+
+@signal("secrets.test_keys", "private keys in test folders or in files named as tests, examples or fakes")
+def committed_test_keys(s: Signals) -> Signal:
+    return listing(ev(h.path, h.line, f"{h.kind}: {h.redacted}") for h in s.facts.secrets if is_test_key(h))
 
 
 @signal("env.committed", ".env files with real values are tracked")

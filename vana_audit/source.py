@@ -179,7 +179,7 @@ class WorkingTreeSource(Source):
         if real_folder is None:
             self.problem(path, "path goes through a symlinked folder that points outside the repository; not followed")
             return None
-        full = os.path.join(real_folder, name)
+        full = f"{real_folder}/{name}" if real_folder != "/" else f"/{name}"
         try:
             st = os.lstat(full)
         except OSError:
@@ -205,21 +205,23 @@ class WorkingTreeSource(Source):
         except OSError as exc:
             self.problem(path, f"cannot open: {exc.strerror}")
             return None
-        chunks, wanted = [], min(st.st_size, self.max_file_bytes) + 1  # +1 sees a file that grew
+        wanted = min(st.st_size, self.max_file_bytes) + 1  # +1 sees a file that grew
         try:
-            while wanted > 0:
-                chunk = os.read(fd, wanted)
-                chunks.append(chunk)
-                if len(chunk) < wanted and len(chunk) < 65536:  # a short read of a regular file: its end
-                    break
-                wanted -= len(chunk)
+            data = os.read(fd, wanted)  # one read for almost every file
+            if len(data) >= 65536 and len(data) < wanted:  # a long file may come in pieces
+                chunks = [data]
+                while (got := sum(map(len, chunks))) < wanted:
+                    chunk = os.read(fd, wanted - got)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                data = b"".join(chunks)
         except OSError as exc:
             self.problem(path, f"cannot read: {exc.strerror}")
             return None
         finally:
             os.close(fd)
-        data = b"".join(chunks)
-        if self._too_big(path, len(data)):
+        if len(data) > self.max_file_bytes and self._too_big(path, len(data)):
             return None
         return data
 

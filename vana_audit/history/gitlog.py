@@ -73,7 +73,7 @@ class RawCommit:
     commit_time: int
 
     def parse(self) -> LogCommit:
-        return _commit(self.record)
+        return _commit(self.record, self.commit_time)
 
 
 def read_refs(git: GitInfo, problems: list[Problem]) -> Refs:
@@ -175,12 +175,23 @@ def _parse_raw(stream: IO[str]) -> Iterator[RawCommit]:
         pending = records.pop()
         for record in records:
             if record:
-                yield RawCommit(record, _identity(_header(record, "\ncommitter "))[2])
+                yield RawCommit(record, _commit_time(record))
     if pending.strip():
-        yield RawCommit(pending, _identity(_header(pending, "\ncommitter "))[2])
+        yield RawCommit(pending, _commit_time(pending))
 
 
-def _commit(record: str) -> LogCommit:
+def _commit_time(record: str) -> int:
+    """The committer time, read without parsing the identity when the line has its usual shape
+    (`Name <email> 1700000000 +0200`); `_identity` decides every other case."""
+    field = _header(record, "\ncommitter ")
+    who, _, rest = field.rpartition(" ")
+    who, _, stamp = who.rpartition(" ")
+    if who.endswith(">") and stamp.isdigit() and ">" not in rest and stamp.isascii():
+        return int(stamp)
+    return _identity(field)[2]
+
+
+def _commit(record: str, commit_time: int) -> LogCommit:
     """One `--pretty=raw` record, its leading "commit " possibly already cut off by the split."""
     head, _, message = record.partition("\n\n")
     sha = head[7:47] if head.startswith("commit ") else head[:40]
@@ -198,7 +209,7 @@ def _commit(record: str) -> LogCommit:
         name,
         email,
         author_time,
-        _identity(_header(head, "\ncommitter "))[2],
+        commit_time,
         "\ngpgsig" in head,
         subject,
         reverts.group(1) if reverts else None,

@@ -8,8 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from . import safe_yaml
 from .model import Category
 
@@ -53,6 +51,8 @@ def _schema() -> dict[str, Any]:
 def parse_config(data: Any, origin: str) -> Config:
     if data is None:
         data = {}
+    import jsonschema  # here, not at the top: most scans have no configuration file (0.1 s of imports)
+
     validator = jsonschema.Draft202012Validator(_schema())
     errors = list(validator.iter_errors(data))
     if errors:

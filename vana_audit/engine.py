@@ -13,7 +13,6 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Protocol
 
-import jsonschema
 import yaml
 
 from .facts import Facts
@@ -129,7 +128,9 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is 
 
 
 @functools.lru_cache(maxsize=1)
-def _rule_validator() -> jsonschema.Draft202012Validator:
+def _rule_validator() -> Any:
+    import jsonschema  # only custom rule files are validated at scan time: a scan of the catalog skips the import
+
     return jsonschema.Draft202012Validator(_rule_schema())
 
 

@@ -34,13 +34,21 @@ def lower_literals(pattern: str) -> str:
 class FoldedPattern:
     """A case-insensitive pattern with the `search`/`finditer`/`match` of `re.Pattern`."""
 
-    __slots__ = ("exact", "flags", "lowered", "pattern")
+    __slots__ = ("_exact", "flags", "lowered", "pattern")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.exact = re.compile(pattern, flags | re.IGNORECASE)
         self.lowered = re.compile(lower_literals(pattern), flags & ~re.IGNORECASE)
         self.pattern = pattern
-        self.flags = self.exact.flags
+        self.flags = flags | re.IGNORECASE
+        self._exact: re.Pattern[str] | None = None
+
+    @property
+    def exact(self) -> re.Pattern[str]:
+        """The case-insensitive pattern, compiled when first needed: most patterns find nothing in
+        a given repository, and compiling a long alternation costs a millisecond."""
+        if self._exact is None:
+            self._exact = re.compile(self.pattern, self.flags)
+        return self._exact
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self._search(text, text.lower(), pos, endpos)
@@ -73,10 +81,6 @@ class FoldedPattern:
 
     def __repr__(self) -> str:
         return f"FoldedPattern({self.pattern!r})"
-
-
-def folded(pattern: str, flags: int = 0) -> FoldedPattern:
-    return FoldedPattern(pattern, flags)
 
 
 # What signal helpers accept: a compiled pattern of either kind.

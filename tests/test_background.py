@@ -97,3 +97,26 @@ def test_history_problems_from_the_child_reach_the_result(tmp_path: Path) -> Non
     (repo / ".git" / "objects" / sha[:2] / sha[2:]).unlink()  # git log stops there
     result = scan(repo, now="2025-11-01T00:00:00Z")
     assert [p.message for p in result.problems if p.path == ".git" and "git log stopped early" in p.message]
+
+
+def test_forked_and_inline_scans_give_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vana_audit.render.json_out import result_to_dict
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not part of the repository\n")
+    repo = make_repo(tmp_path / "repo", {
+        "README.md": "# app\n",
+        ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n",
+        "deploy/key.pem": "-----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END " + "PRIVATE KEY-----\n",
+    })
+    (repo / "notes.txt").symlink_to(outside)  # read by the secret scan: a problem, in either process
+    for day in range(2, 5):
+        commit(repo, {"app.py": f"V = {day}\n"}, f"feat: change {day}", f"2025-10-0{day}T12:00:00+00:00")
+    git(repo, "tag", "v1.0.0")
+    forked = result_to_dict(scan(repo, now="2025-11-01T00:00:00Z"))
+    monkeypatch.setattr(background, "_CAN_FORK", False)
+    inline = result_to_dict(scan(repo, now="2025-11-01T00:00:00Z"))
+    assert forked == inline
+    assert any(p["path"] == "notes.txt" for p in forked["problems"])
+    assert forked["dora"]["readiness"] is not None
+    assert [f for f in forked["findings"] if f["rule_id"] == "SEC-003" and f["outcome"] == "fail"]

@@ -1,9 +1,10 @@
 """Run one pure function in a forked child while the parent goes on, on a machine's second core.
 
-A scan's git history analysis needs nothing the file collectors produce, and both are CPU-bound
-Python (the GIL rules out threads), so the scan forks once: the child streams and analyses the log
-while the parent reads files and runs rules. The child sends its result back pickled through a pipe
-and leaves with `os._exit` (no atexit handlers, no flushing of the parent's buffers).
+A scan's git history analysis and secret scan need nothing the other collectors produce, and all
+of them are CPU-bound Python (the GIL rules out threads), so the scan forks once: the child streams
+and analyses the log and scans every file for secrets while the parent reads and parses the files
+the rules use. The child sends its result back pickled through a pipe and leaves with `os._exit`
+(no atexit handlers, no flushing of the parent's buffers).
 
 Where fork is unavailable or unsafe (Windows; macOS, whose system libraries do not support it in a
 process that has used them), or when the child fails in any way, the function simply runs in the
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -74,7 +76,7 @@ class Background(Generic[T]):
             return
         pid, self._pid = self._pid, None
         try:
-            os.kill(pid, 9)
+            os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
         os.close(self._read_fd)

@@ -128,7 +128,9 @@ def _independent_work(source: Source, history_days: int | None, as_of_head: bool
     if history_days is not None and source.git is not None:
         history = analyse_history(source.git, window_days=history_days, problems=source.problems, as_of_head=as_of_head)
     hits = read_secrets(source) if secrets else None
-    return _Independent(history, hits, source.problems[recorded:])
+    problems = source.problems[recorded:]
+    del source.problems[recorded:]  # handed over once, whether this ran in the child or here
+    return _Independent(history, hits, problems)
 
 
 class _Background:

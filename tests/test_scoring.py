@@ -60,3 +60,12 @@ def test_levels_without_rules_are_credited_only_above_a_fully_met_level():
     # Level 2 fully met, level 3 half met, levels 4-5 empty: 1 + 1.0 + 0.5 + 0 + 0 = 2.5.
     findings = [_finding(_meta(2), Outcome.PASS), _finding(_meta(3), Outcome.PASS), _finding(_meta(3), Outcome.FAIL)]
     assert score_category(Category.BUILD, findings, 1.0).score == 2.5
+
+
+def test_the_next_step_keeps_an_acronym_that_starts_it():
+    from vana_audit.scoring import _lower_first
+
+    assert _lower_first("No lockfile") == "no lockfile"
+    assert _lower_first("CI deploys straight to production") == "CI deploys straight to production"
+    assert _lower_first("README lacks a setup section") == "README lacks a setup section"
+    assert _lower_first("A") == "a"

@@ -59,7 +59,7 @@ def score_category(category: Category, findings: Iterable[Finding], weight: floa
     )
     status_text = _short(failing[0].message) if failing else "all applicable rules pass"
     if failing and score >= 3.5:  # a good score with a gap left: say it is the next step, not the status
-        status_text = "Next: " + status_text[:1].lower() + status_text[1:]
+        status_text = "Next: " + _lower_first(status_text)
     next_level = next((lv for lv in LEVELS if (fractions[lv] or 0) < 1.0 and fractions[lv] is not None), None)
     next_steps = tuple(f.rule.title for f in failing if f.rule.level == next_level)[:4] if next_level else ()
     return CategoryScore(
@@ -92,6 +92,14 @@ def credited_fractions(fractions: dict[int, float | None]) -> dict[int, float]:
         neighbour = below[-1] if below else next((lv for lv in judged if lv > level), None)
         credited[level] = 1.0 if neighbour is not None and fractions[neighbour] == 1.0 else 0.0
     return credited
+
+
+def _lower_first(text: str) -> str:
+    """"No lockfile" -> "no lockfile", but "CI deploys ..." and "README ..." keep their acronym."""
+    word = text.split(" ", 1)[0]
+    if len(word) > 1 and word[1:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _short(message: str) -> str:

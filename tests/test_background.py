@@ -120,3 +120,16 @@ def test_forked_and_inline_scans_give_the_same_result(tmp_path: Path, monkeypatc
     assert any(p["path"] == "notes.txt" for p in forked["problems"])
     assert forked["dora"]["readiness"] is not None
     assert [f for f in forked["findings"] if f["rule_id"] == "SEC-003" and f["outcome"] == "fail"]
+
+
+def test_a_process_running_other_threads_does_not_fork() -> None:
+    import threading
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, daemon=True)
+    other.start()
+    try:
+        assert Background(os.getpid).result() == os.getpid()  # ran here: no child inherits held locks
+    finally:
+        release.set()
+        other.join()

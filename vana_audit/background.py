@@ -7,8 +7,9 @@ the rules use. The child sends its result back pickled through a pipe and leaves
 (no atexit handlers, no flushing of the parent's buffers).
 
 Where fork is unavailable or unsafe (Windows; macOS, whose system libraries do not support it in a
-process that has used them), or when the child fails in any way, the function simply runs in the
-parent when its result is asked for: the answer is the same, only later.
+process that has used them; a process running other threads, whose locks the child would inherit
+held), or when the child fails in any way, the function simply runs in the parent when its result
+is asked for: the answer is the same, only later.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -32,7 +34,7 @@ class Background(Generic[T]):
         self._fn = fn
         self._pid: int | None = None
         self._read_fd = -1
-        if fork and _CAN_FORK:
+        if fork and _CAN_FORK and threading.active_count() == 1:
             self._start()
 
     def _start(self) -> None:

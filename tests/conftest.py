@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,9 @@ from tests.fixtures.repos import build_mature_repo, build_readme_only, build_see
 from vana_audit.scan import scan
 
 FIXED_NOW = "2025-10-20T12:00:00Z"
+
+# Parsed rule files are cached per test run, not in the user's cache folder (parse_cache.py).
+os.environ.setdefault("VANA_AUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="vana-audit-test-cache-"))
 
 
 @pytest.fixture(scope="session")

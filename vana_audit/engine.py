@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from . import parse_cache
 from .facts import Facts
 from .model import Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
@@ -169,11 +170,15 @@ def meta_from_spec(spec: dict[str, Any], source: str) -> RuleMeta:
     )
 
 
+def _parse_yaml(raw: bytes) -> Any:
+    return yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
+
+
 def load_rule_file(path: Path, validate: bool = True) -> list[DeclarativeRule]:
     """Rules of one YAML file. `validate=False` is only for the shipped catalog, which the test
     suite validates against the schema; a team's own rules are always validated."""
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=_YAML_LOADER)
+        data = parse_cache.parsed(path.read_bytes(), _parse_yaml)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleLoadError(f"{path}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -27,6 +27,21 @@ T = TypeVar("T")
 _CAN_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
+def _single_threaded() -> bool:
+    """No other thread runs in this process, Python's or a library's (counted by the kernel)."""
+    if threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def forks() -> bool:
+    """Whether a Background started now would run in a child."""
+    return _CAN_FORK and _single_threaded()
+
+
 class Background(Generic[T]):
     """`Background(fn).result()` is `fn()`; on Linux `fn` runs in a forked child from construction on."""
 
@@ -34,7 +49,7 @@ class Background(Generic[T]):
         self._fn = fn
         self._pid: int | None = None
         self._read_fd = -1
-        if fork and _CAN_FORK and threading.active_count() == 1:
+        if fork and _CAN_FORK and _single_threaded():
             self._start()
 
     def _start(self) -> None:

@@ -1,4 +1,4 @@
-"""PathPattern hints must be necessary: a path the regex matches always contains one of them."""
+"""Literal hints must be necessary: a path (PathPattern) or code (CODE_KEYWORDS) that matches contains one."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vana_audit.signals  # noqa: F401  (imports the signal catalogue, which defines the patterns)
+from vana_audit.collectors.meta import CODE_HINTS, CODE_KEYWORDS
 from vana_audit.facts import Facts
 from vana_audit.path_patterns import REGISTRY, PathPattern, matching
 from vana_audit.signals import files_matching
@@ -40,3 +41,12 @@ def test_every_match_contains_a_hint(pattern: PathPattern, data) -> None:  # typ
     assert pattern.regex.search(path)
     assert any(hint in path.lower() for hint in pattern.hints), (path, pattern.hints)
     assert pattern.search(path) is not None
+
+
+@pytest.mark.parametrize("name", sorted(CODE_KEYWORDS))
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_every_code_keyword_match_contains_a_hint(name: str, data) -> None:  # type: ignore[no-untyped-def]
+    text = data.draw(st.from_regex(CODE_KEYWORDS[name]))
+    assert CODE_KEYWORDS[name].search(text)
+    assert any(hint in text.lower() for hint in CODE_HINTS[name]), (name, text)

@@ -13,11 +13,16 @@ from .profile import infer_profile
 
 # Test data, examples and third-party code are not the repository's own practice. A pattern with a
 # leading `!` takes files back in (Go's build/package and build/ci hold real packaging and CI).
-DEFAULT_EXCLUDES = (
-    # third-party and generated code
+# Other projects' code, vendored or installed into the tree: not the repository's practice, and not
+# its secrets either (a key inside a vendored library is upstream's, and there is nothing to rotate).
+THIRD_PARTY = (
     "node_modules/**", "**/node_modules/**", "bower_components/**", "**/bower_components/**",
     "vendor/**", "**/vendor/**", "third_party/**", "**/third_party/**", "third-party/**", "**/third-party/**",
     ".venv/**", "venv/**", "**/.venv/**", "**/site-packages/**", "**/.tox/**", "**/.terraform/**",
+)
+DEFAULT_EXCLUDES = (
+    # third-party and generated code
+    *THIRD_PARTY,
     "dist/**", "build/**", "!build/package/**", "!build/ci/**", "!build/docker/**",
     # test data: fixtures, golden files, snapshots, infrastructure code that tests read
     "**/testdata/**", "**/test_data/**", "**/test-data/**", "**/fixtures/**", "**/__fixtures__/**",
@@ -105,10 +110,11 @@ def classify_test_files(files: list[str]) -> dict[str, list[str]]:
 
 
 def read_secrets(source: Source) -> list[SecretHit]:
-    """The pass that reads every file; it depends on no other collector, so a scan may run it on
-    another core (see scan.py) and hand its result to `collect_facts`."""
-    # Secrets are looked for everywhere, fixtures included: a leaked key is a leak wherever it sits.
-    return collect_secrets(source, source.files)
+    """The pass that reads every file but third-party code; it depends on no other collector, so a
+    scan may run it on another core (see scan.py) and hand its result to `collect_facts`."""
+    # Fixtures, examples and build outputs are searched too: a leaked key is a leak wherever the
+    # team put it. Vendored libraries are not (often most of the bytes of a Go or PHP repository).
+    return collect_secrets(source, apply_excludes(source.files, THIRD_PARTY))
 
 
 def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,

@@ -191,11 +191,21 @@ CODE_KEYWORDS = {
 }
 
 
-# Lower-case twins of CODE_KEYWORDS, run on the lower-cased text first: a case-insensitive
-# alternation is several times slower than a plain one, and most files match none. A twin is only
-# made where lower-casing the pattern cannot change its meaning (no escapes like \\S, \\W, \\D).
-_CODE_PREFILTERS = {name: re.compile(pattern.pattern.lower()) for name, pattern in CODE_KEYWORDS.items()
-                    if not re.search(r"\\[A-Z]", pattern.pattern)}
+# Literal hints of CODE_KEYWORDS, lower-case: every match contains one (a property test checks it).
+# `in` on a string is a fast C search, while `re` walks an alternation position by position; most
+# code files contain no hint at all and are never searched with the pattern.
+CODE_HINTS: dict[str, tuple[str, ...]] = {
+    "health-endpoint": ("health", "livez", "readyz", "ready", "status", "ping"),
+    "prometheus": ("prom", "micrometer", "/metrics"),
+    "opentelemetry": ("opentelemetry",),
+    "sentry": ("sentry",),
+    "datadog": ("ddtrace", "datadog"),
+    "new-relic": ("newrelic",),
+    "structured-logging": ("structlog", "json-logger", "jsonlogger", "pino", "winston", "zerolog", "zap.new",
+                           "logrus", "jsonformatter", "json_log"),
+    "cloud-trace": ("cloud_trace", "cloudtracespanexporter", "google.cloud.logging"),
+    "feature-flags": ("launchdarkly", "unleash", "flagsmith", "growthbook", "openfeature"),
+}
 
 
 def collect_docs(source: Source, files: list[str]) -> tuple[dict[str, list[str]], list[TextLine]]:
@@ -302,8 +312,7 @@ def collect_code_signals(source: Source, files: list[str]) -> dict[str, list[Tex
         for name, pattern in CODE_KEYWORDS.items():
             if len(hits.get(name, ())) >= 20:
                 continue
-            prefilter = _CODE_PREFILTERS.get(name)
-            if prefilter is not None and not prefilter.search(lowered):
+            if not any(hint in lowered for hint in CODE_HINTS[name]):
                 continue
             match = pattern.search(text)
             if match:

@@ -32,7 +32,7 @@ def lower_literals(pattern: str) -> str:
 
 
 class FoldedPattern:
-    """A case-insensitive pattern with the `search`/`finditer`/`match` of `re.Pattern`."""
+    """A case-insensitive pattern with the `search` and `finditer` of `re.Pattern`."""
 
     __slots__ = ("_exact", "flags", "lowered", "pattern")
 
@@ -61,9 +61,6 @@ class FoldedPattern:
             return None
         return self.exact.match(text, found.start(), endpos) or self.exact.search(text, pos, endpos)
 
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.exact.match(text, pos, endpos)
-
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         lowered = text.lower()
         if len(lowered) != len(text):
@@ -75,9 +72,6 @@ class FoldedPattern:
                 yield from self.exact.finditer(text, found.start(), endpos)
                 return
             yield again
-
-    def findall(self, text: str) -> list[str | tuple[str, ...]]:
-        return self.exact.findall(text)
 
     def __repr__(self) -> str:
         return f"FoldedPattern({self.pattern!r})"

@@ -13,20 +13,10 @@ from typing import Any
 
 from . import __version__
 from .batch import RepoOutcome
-from .model import CATEGORY_TITLES, Category
+from .model import CATEGORY_SHORT_NAMES, CATEGORY_TITLES, Category
 
 LEADERBOARD_SCHEMA_VERSION = "1.0"
 CRITICAL_BELOW = 2.0  # the seed's "critical gap" line
-SHORT = {
-    "build": "Build",
-    "test": "Test",
-    "deploy": "Deploy",
-    "security": "Security",
-    "monitoring": "Monitoring",
-    "iac": "IaC",
-    "gitops": "GitOps",
-    "docs": "Docs",
-}
 
 
 def _round(value: float | None) -> float | None:
@@ -172,7 +162,9 @@ def render_leaderboard_markdown(board: dict[str, Any]) -> str:
         "",
         "## Ranking",
         "",
-        "| # | Repository | Overall | Level | " + " | ".join(SHORT[c] for c in cats) + " | DORA | P0 | Report |",
+        "| # | Repository | Overall | Level | "
+        + " | ".join(CATEGORY_SHORT_NAMES[c] for c in cats)
+        + " | DORA | P0 | Report |",
         "|--:|------------|--------:|-------|" + "|".join("-----:" for _ in cats) + "|-----:|---:|--------|",
     ]
     for r in board["repositories"]:
@@ -278,7 +270,9 @@ def render_leaderboard_html(board: dict[str, Any]) -> str:
         "</tbody></table>",
         "<h2>Ranking</h2>",
         "<table><thead><tr><th>#</th><th>Repository</th><th>Overall</th>"
-        "<th>Level</th>" + "".join(f"<th>{SHORT[c]}</th>" for c in cats) + "<th>DORA</th><th>P0</th><th>Report</th>"
+        "<th>Level</th>"
+        + "".join(f"<th>{CATEGORY_SHORT_NAMES[c]}</th>" for c in cats)
+        + "<th>DORA</th><th>P0</th><th>Report</th>"
         "</tr></thead><tbody>",
     ]
     for r in board["repositories"]:

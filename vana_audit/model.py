@@ -35,6 +35,17 @@ CATEGORY_TITLES = {
     Category.GITOPS: "GitOps Practices",
     Category.DOCS: "Documentation",
 }
+# One word each, for table headers and chart labels; keyed by the category's id (a Category works too).
+CATEGORY_SHORT_NAMES: dict[str, str] = {
+    "build": "Build",
+    "test": "Test",
+    "deploy": "Deploy",
+    "security": "Security",
+    "monitoring": "Monitoring",
+    "iac": "IaC",
+    "gitops": "GitOps",
+    "docs": "Docs",
+}
 
 
 class Outcome(str, enum.Enum):

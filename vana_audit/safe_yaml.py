@@ -5,6 +5,7 @@ point at `path:line` without a second parse.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -139,3 +140,14 @@ def describe_error(exc: Exception) -> str:
     if isinstance(exc, YamlTooComplex):
         return f"YAML refused: {exc}"
     return f"invalid YAML: {problem}"
+
+
+def walk_mappings(node: Any) -> Iterator[dict[str, Any]]:
+    """Every mapping in a parsed document (or list of documents), depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk_mappings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk_mappings(value)

@@ -142,9 +142,9 @@ class _Background:
 
     def __init__(self, source: Source, history_days: int | None, as_of_head: bool) -> None:
         self._source = source
-        self._secrets_elsewhere = isinstance(source, WorkingTreeSource)
-        wanted = self._secrets_elsewhere or (history_days is not None and source.git is not None)
-        work = partial(_independent_work, source, history_days, as_of_head, self._secrets_elsewhere)
+        self.secrets_elsewhere = isinstance(source, WorkingTreeSource)
+        wanted = self.secrets_elsewhere or (history_days is not None and source.git is not None)
+        work = partial(_independent_work, source, history_days, as_of_head, self.secrets_elsewhere)
         self._job = Background(work, fork=wanted)
         self._done: _Independent | None = None
 
@@ -154,15 +154,11 @@ class _Background:
             self._source.problems.extend(self._done.problems)
         return self._done
 
-    @property
-    def secrets_elsewhere(self) -> bool:
-        return self._secrets_elsewhere
-
     def fill(self, facts: Facts) -> None:
         """Wait for the child (or do its work here) and put its results into the facts."""
         done = self._result()
         facts.history = done.history
-        if self._secrets_elsewhere:
+        if self.secrets_elsewhere:
             facts.secrets = done.secrets or []
 
     def cancel(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from ..model import CATEGORY_SHORT_NAMES
 from ..report.model import CategoryRow, DoraMetricBands, DoraSection, Roadmap, TrendPoint
 
 FONT = "font-family=\"Helvetica, Arial, 'Liberation Sans', sans-serif\""
@@ -22,16 +23,6 @@ def cluster_tone(cluster: str) -> str:
     return first if first in CLUSTER_COLOURS else "low"
 
 
-SHORT = {
-    "build": "Build",
-    "test": "Test",
-    "deploy": "Deploy",
-    "security": "Security",
-    "monitoring": "Monitoring",
-    "iac": "IaC",
-    "gitops": "GitOps",
-    "docs": "Docs",
-}
 
 
 def score_colour(score: float | None) -> str:
@@ -178,7 +169,7 @@ def radar(rows: tuple[CategoryRow, ...]) -> str:
         lx, ly = point(i, 5.9)
         anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
         score = f"{row.score:.1f}" if row.score is not None else "n/a"
-        body.append(_text(lx, ly, SHORT.get(row.id, row.title), 12, INK, anchor, "bold"))
+        body.append(_text(lx, ly, CATEGORY_SHORT_NAMES.get(row.id, row.title), 12, INK, anchor, "bold"))
         body.append(_text(lx, ly + 14, score, 11, score_colour(row.score), anchor, "bold"))
     target = " ".join(f"{px:.1f},{py:.1f}" for px, py in (point(i, row.target) for i, row in enumerate(rows)))
     body.append(f'<polygon points="{target}" fill="none" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>')

@@ -103,14 +103,6 @@ class HelmChart:
         return [t for t in self.templates if t.kind in kinds]
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
 
 
 def _uncommented(text: str) -> str:
@@ -178,7 +170,7 @@ def _image_overrides(facts: Facts) -> set[str]:
             documents = safe_yaml.load_all(facts.config_texts.get(path, ""))
         except Exception:  # unreadable skaffold.yaml: no overrides known
             documents = []
-        for node in _walk(documents):
+        for node in safe_yaml.walk_mappings(documents):
             for artifact in node.get("artifacts") or [] if isinstance(node.get("artifacts"), list) else []:
                 if isinstance(artifact, dict) and isinstance(artifact.get("image"), str):
                     names.add(artifact["image"])
@@ -416,7 +408,7 @@ def uses_secrets(s: Signals) -> Signal:
     for o, pod in workloads(s.facts):
         refs = [
             node
-            for node in _walk(pod)
+            for node in safe_yaml.walk_mappings(pod)
             if any(k in node for k in ("secretKeyRef", "secretRef", "secret"))
             and not isinstance(node.get("secret"), (str, int, bool))
         ]

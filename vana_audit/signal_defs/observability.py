@@ -131,14 +131,6 @@ def metrics_collected(s: Signals) -> Signal:
 # -- alerting ----------------------------------------------------------------------------------------------
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
 
 
 RUNBOOK_KEY = re.compile(r"runbook|playbook|documentation|docs_url|wiki", re.I)
@@ -156,7 +148,7 @@ def _alert_rules(facts: Facts) -> Iterator[tuple[str, int, str, bool]]:
                 continue
     documents += [(o.path, o.spec) for o in facts.k8s_objects if o.kind == "PrometheusRule"]
     for path, doc in documents:
-        for node in _walk(doc):
+        for node in safe_yaml.walk_mappings(doc):
             name = node.get("alert") or (node.get("title") if "condition" in node else None)
             if isinstance(name, str):
                 annotations = node["annotations"] if isinstance(node.get("annotations"), dict) else {}

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 from ..facts import Facts, TextLine
-from ..folded_re import TextPattern
 from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..signals import Signal, Signals, ci_matching, ev, files_matching, found, listing, rx, signal
@@ -97,7 +96,7 @@ def signed_share(s: Signals) -> Signal:
 # -- CODEOWNERS coverage ----------------------------------------------------------------------------------
 
 
-def _codeowners_regex(pattern: str) -> TextPattern:
+def _codeowners_regex(pattern: str) -> re.Pattern[str]:
     directory = pattern.endswith("/")
     body = pattern.strip("/")
     anchored = pattern.startswith("/") or "/" in body
@@ -120,7 +119,7 @@ def _codeowners_regex(pattern: str) -> TextPattern:
     return re.compile(prefix + out + ("/.*$" if directory else "(/.*)?$"))
 
 
-def codeowners_rules(facts: Facts) -> list[tuple[TextPattern, bool, str, int]]:
+def codeowners_rules(facts: Facts) -> list[tuple[re.Pattern[str], bool, str, int]]:
     rules = []
     for path in facts.docs.get("codeowners", []):
         for number, line in enumerate(facts.config_texts.get(path, "").splitlines(), 1):
@@ -130,7 +129,7 @@ def codeowners_rules(facts: Facts) -> list[tuple[TextPattern, bool, str, int]]:
     return rules
 
 
-def owned(path: str, rules: list[tuple[TextPattern, bool, str, int]]) -> bool:
+def owned(path: str, rules: list[tuple[re.Pattern[str], bool, str, int]]) -> bool:
     owner = False
     for pattern, has_owner, _, _ in rules:
         if pattern.match(path):

@@ -63,17 +63,19 @@ def clone(url: str, dest: Path, *, all_branches: bool = False, timeout: float = 
         "core.symlinks=true",
         "clone",
         "--quiet",
-        "--filter=blob:none",
         "--no-recurse-submodules",
     ]
+    # Scans never let git fetch lazily, so only a clone that checks out all it will read may
+    # leave blobs behind: a scan of other refs needs every blob now.
+    args.append("--no-single-branch" if all_branches else "--single-branch")
     if not all_branches:
-        args.append("--single-branch")
+        args.append("--filter=blob:none")
     args += ["--", url, str(dest)]
     env = git_env()
     env["GIT_LFS_SKIP_SMUDGE"] = "1"
     try:
         proc = subprocess.run(
-            git_argv(None, *args), check=False, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+            git_argv(None, *args, network=True), check=False, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
         )
     except FileNotFoundError as exc:
         raise GitError("git is not installed") from exc

@@ -13,6 +13,7 @@ from .background import Background
 from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary, read_secrets
 from .config import Config, find_config
 from .engine import Rule, load_rules, run_rules
+from .gitcmd import time_budget
 from .facts import Facts, SecretHit
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
@@ -30,6 +31,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+@time_budget()
 def scan(
     path: Path,
     *,
@@ -42,7 +44,9 @@ def scan(
     dora_year: int | None = None,
     window_days: int | None = None,
 ) -> ScanResult:
-    """Scan a repository. Raises source.TargetError / config.ConfigError / engine.RuleLoadError."""
+    """Scan a repository. Raises source.TargetError / config.ConfigError / engine.RuleLoadError.
+
+    All its git calls share one time budget (gitcmd.time_budget)."""
     say = progress or (lambda _msg: None)
     source = open_source(path, ref)
     config = find_config(config_path, lambda name: source.read_text(name) if source.exists(name) else None)

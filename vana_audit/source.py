@@ -2,7 +2,7 @@
 
 A `Source` lists repository-relative paths and reads them with caps. Two kinds:
 `WorkingTreeSource` (a directory, git's file list when it is a work tree, a walk otherwise) and
-`GitRefSource` (blobs at any ref, read from the object database through gitpython, no checkout).
+`GitRefSource` (blobs at any ref, read from the object database by one `git cat-file`, no checkout).
 Nothing here raises on a bad file: read problems are recorded in `problems`.
 """
 from __future__ import annotations
@@ -12,8 +12,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .gitcmd import GitError, find_git_dir, run_git
+from .gitcmd import BlobReader, GitError, GitOwnershipError, run_git
 from .model import Problem
+from .repository import Located, enclosing_repository, locate
 
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LISTED_FILES = 500_000
@@ -119,7 +120,8 @@ def _safe_relative(path: str) -> bool:
 
 
 class WorkingTreeSource(Source):
-    def __init__(self, root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
+    def __init__(self, root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+                 located: Located | None = None) -> None:
         super().__init__(max_file_bytes)
         if not root.exists():
             raise TargetError(f"path does not exist: {root}")
@@ -130,7 +132,13 @@ class WorkingTreeSource(Source):
         self._root_prefix = self._root_str.rstrip(os.sep) + os.sep
         self._folders: dict[str, str | None] = {}
         self.label = str(root)
-        self.git = _git_info_for(self.root)
+        located = located or _locate(self.root)
+        self.git = _git_info_for(located)
+        if located.problem is not None:
+            self.problem(".git", located.problem)
+        elif self.git is None and (outer := enclosing_repository(self.root)) is not None:
+            self.problem(".", f"inside the git repository at {outer}, which is not scanned: this folder is "
+                              "scanned as a plain directory without git history")
         if self.git is not None and self.git.head_sha is None:
             self.problem(".", "git repository with no commits yet: no history to read; the working tree is scanned")
 
@@ -231,9 +239,10 @@ class GitRefSource(Source):
 
     def __init__(self, repo_path: Path, ref: str, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
         super().__init__(max_file_bytes)
-        git_dir, work_tree = find_git_dir(repo_path)
+        located = _locate(repo_path)
+        git_dir, work_tree = located.git_dir, located.work_tree
         if git_dir is None:
-            raise TargetError(f"not a git repository: {repo_path}")
+            raise TargetError(f"not a git repository: {repo_path}" + (f" ({located.problem})" if located.problem else ""))
         try:
             sha = run_git(git_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
         except GitError as exc:
@@ -244,28 +253,64 @@ class GitRefSource(Source):
         self.sha = sha
         self.git = GitInfo(git_dir, work_tree, sha, ref, _is_shallow(git_dir), work_tree is None)
         self._blobs: dict[str, tuple[str, int]] = {}
-        self._repo = None
+        self._reader: BlobReader | None = None
 
     def _list_files(self) -> list[str]:
         assert self.git is not None
-        out = run_git(self.git.git_dir, "ls-tree", "-r", "-z", "-l", "--full-tree", self.sha)
+        try:
+            entries = self._tree(with_sizes=True)
+        except GitError:  # a partial clone lacks blobs, and `-l` needs their sizes
+            entries = self._tree_of_partial_clone()
         paths = []
-        for entry in out.decode("utf-8", "surrogateescape").split("\0"):
-            if not entry:
-                continue
-            meta, _, path = entry.partition("\t")
-            mode, kind, sha, size = meta.split()
+        for mode, kind, sha, size, path in entries:
             if kind != "blob" or not _safe_relative(path):
                 continue
             if mode == "120000":
                 self.problem(path, "symlink in git tree; not followed")
                 continue
-            self._blobs[path] = (sha, int(size) if size.isdigit() else 0)
+            if size < 0:
+                self.problem(path, "blob missing from the object database (a partial or damaged clone; "
+                                   "git is not allowed to fetch it); not read")
+                continue
+            self._blobs[path] = (sha, size)
             paths.append(path)
             if len(paths) >= MAX_LISTED_FILES:
                 self.problem(".", f"more than {MAX_LISTED_FILES} files; listing truncated")
                 break
         return paths
+
+    def _tree(self, with_sizes: bool) -> list[tuple[str, str, str, int, str]]:
+        """(mode, kind, sha, size, path) of every entry of the commit's tree: size -1 for a blob the
+        object database lacks, 0 when sizes are not asked for."""
+        assert self.git is not None
+        out = run_git(self.git.git_dir, "ls-tree", "-r", "-z", *(["-l"] if with_sizes else []), "--full-tree", self.sha)
+        entries = []
+        for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+            if not entry:
+                continue
+            meta, _, path = entry.partition("\t")
+            mode, kind, sha, *size = meta.split()
+            known = int(size[0]) if size and size[0].isdigit() else -1  # git prints BAD for a missing blob
+            entries.append((mode, kind, sha, known if with_sizes else 0, path))
+        return entries
+
+    def _tree_of_partial_clone(self) -> list[tuple[str, str, str, int, str]]:
+        """The tree without `-l`; blobs the clone lacks get size -1, the others their size from
+        `cat-file --batch-check` (which, like everything here, never fetches)."""
+        assert self.git is not None
+        entries = self._tree(with_sizes=False)
+        listed = run_git(self.git.git_dir, "rev-list", "--objects", "--missing=print", self.sha)
+        missing = {line[1:] for line in listed.decode("ascii", "replace").splitlines() if line.startswith("?")}
+        present = sorted({sha for _, kind, sha, _, _ in entries if kind == "blob" and sha not in missing})
+        sizes: dict[str, int] = {}
+        if present:
+            out = run_git(self.git.git_dir, "cat-file", "--batch-check=%(objectname) %(objectsize)",
+                          input="".join(f"{sha}\n" for sha in present).encode())
+            for line in out.decode("ascii", "replace").splitlines():
+                sha, _, size = line.partition(" ")
+                if size.isdigit():
+                    sizes[sha] = int(size)
+        return [(mode, kind, sha, sizes.get(sha, -1), path) for mode, kind, sha, _, path in entries]
 
     def read_bytes(self, path: str) -> bytes | None:
         self.files  # noqa: B018 - make sure the tree is listed
@@ -275,36 +320,37 @@ class GitRefSource(Source):
         sha, size = entry
         if self._too_big(path, size):
             return None
-        try:
-            return self._odb().stream(bytes.fromhex(sha)).read()
-        except Exception as exc:  # missing objects in a damaged repository
-            self.problem(path, f"cannot read blob {sha[:12]}: {type(exc).__name__}")
-            return None
-
-    def _odb(self):  # type: ignore[no-untyped-def]
-        if self._repo is None:
-            import git  # gitpython: its odb keeps one `git cat-file --batch` process open
-
+        if self._reader is None:
             assert self.git is not None
-            self._repo = git.Repo(self.git.git_dir)
-            # Name the object database explicitly: gitpython runs `cat-file` from the working
-            # directory, which fails for bare repositories without a config file (mirrors).
-            self._repo.git.update_environment(GIT_DIR=str(self.git.git_dir), GIT_TERMINAL_PROMPT="0",
-                                              GIT_CONFIG_NOSYSTEM="1")
-        return self._repo.odb
+            self._reader = BlobReader(self.git.git_dir)
+        try:
+            data = self._reader.read(sha)
+        except (GitError, OSError) as exc:
+            self.problem(path, f"cannot read blob {sha[:12]}: {exc}")
+            return None
+        if data is None:
+            self.problem(path, f"blob {sha[:12]} is missing from the repository; not read")
+        return data
 
     def close(self) -> None:
-        if self._repo is not None:
-            self._repo.close()
-            self._repo = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
 
 def _is_shallow(git_dir: Path) -> bool:
     return (git_dir / "shallow").exists()
 
 
-def _git_info_for(root: Path) -> GitInfo | None:
-    git_dir, work_tree = find_git_dir(root)
+def _locate(path: Path) -> Located:
+    try:
+        return locate(path)
+    except GitOwnershipError as exc:
+        raise TargetError(str(exc)) from exc
+
+
+def _git_info_for(located: Located) -> GitInfo | None:
+    git_dir, work_tree = located.git_dir, located.work_tree
     if git_dir is None:
         return None
     try:
@@ -324,9 +370,10 @@ def open_source(path: Path, ref: str | None = None, max_file_bytes: int = DEFAUL
         raise TargetError(f"not a directory: {path}")
     if ref is not None:
         return GitRefSource(path, ref, max_file_bytes)
-    git_dir, work_tree = find_git_dir(path)
+    located = _locate(path)
+    git_dir, work_tree = located.git_dir, located.work_tree
     if git_dir is not None and work_tree is None:
         if not run_git(git_dir, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip():
             raise TargetError(f"bare repository without commits: {path}")
         return GitRefSource(path, "HEAD", max_file_bytes)
-    return WorkingTreeSource(path, max_file_bytes)
+    return WorkingTreeSource(path, max_file_bytes, located)

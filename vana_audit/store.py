@@ -262,7 +262,8 @@ def repo_key_for(path: Path, url: str | None = None) -> str:
     """
     if url:
         return normalise_url(url)
-    from .gitcmd import GitError, find_git_dir, run_git
+    from .gitcmd import GitError, run_git
+    from .repository import find_git_dir
 
     git_dir, _ = find_git_dir(path)
     if git_dir is not None:

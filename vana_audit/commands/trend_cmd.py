@@ -28,7 +28,8 @@ def release_tags(repo: Path, pattern: str | None) -> list[tuple[str, str, str]]:
 
     The date of an annotated tag is its tagger date, of a lightweight tag its commit's date.
     """
-    from ..gitcmd import find_git_dir, run_git
+    from ..gitcmd import run_git
+    from ..repository import find_git_dir
     from ..source import TargetError
 
     git_dir, _ = find_git_dir(repo)

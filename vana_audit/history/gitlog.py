@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from ..gitcmd import GitError, git_argv, git_env, run_git
+from ..gitcmd import GitError, git_argv, git_env, remaining, run_git
 from ..model import Problem
 from ..source import GitInfo
 
@@ -33,6 +34,7 @@ REF_FORMAT = (
     "%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(creatordate:unix)%00%(symref)"
 )
 CHUNK = 1 << 16
+LOG_TIMEOUT_SECONDS = 300
 REVERT_RE = re.compile(r"This reverts commit ([0-9a-f]{40})")
 
 
@@ -100,7 +102,7 @@ def _refs_without_tag_objects(git: GitInfo) -> list[list[str]]:
         input="".join(f"{name}^{{commit}}\n" for name in plain).encode(),
         env=git_env(),
         capture_output=True,
-        timeout=60,
+        timeout=remaining(60),
         check=True,
     )
     resolved = proc.stdout.decode("utf-8", "replace").splitlines()
@@ -150,6 +152,7 @@ def stream_log(git: GitInfo, tips: list[str], problems: list[Problem]) -> Iterat
             problems.append(Problem(".git", f"could not run git log ({exc})"))
             return
         assert proc.stdin is not None and proc.stdout is not None
+        watchdog = _Watchdog(proc)
         try:
             try:
                 proc.stdin.write("".join(f"{tip}\n" for tip in tips))  # git reads all revisions before it prints
@@ -160,11 +163,36 @@ def stream_log(git: GitInfo, tips: list[str], problems: list[Problem]) -> Iterat
         finally:
             proc.stdout.close()
             code = proc.wait()
-        if code != 0:
+            watchdog.cancel()
+        if watchdog.fired:
+            problems.append(Problem(".git", "git log ran out of the scan's time budget; history estimates use what was read"))
+        elif code != 0:
             errors.seek(0)
             lines = errors.read().decode("utf-8", "replace").strip().splitlines()
             message = lines[-1] if lines else f"exit status {code}"
             problems.append(Problem(".git", f"git log stopped early ({message}); history estimates use what was read"))
+
+
+class _Watchdog:
+    """Kills a streaming git process when the scan's time budget for git runs out."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.fired = False
+        try:
+            seconds = remaining(LOG_TIMEOUT_SECONDS)
+        except GitError:
+            seconds = 0.0
+        self._timer = threading.Timer(seconds, self._fire, (proc,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self, proc: subprocess.Popen[str]) -> None:
+        self.fired = True
+        proc.kill()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+        self._timer.join()  # no thread outlives the log: a later fork needs a single-threaded process
 
 
 def _parse_raw(stream: IO[str]) -> Iterator[RawCommit]:

@@ -176,3 +176,23 @@ def test_the_scan_ignores_git_variables_of_the_caller(tmp_path: Path, monkeypatc
     assert data["target"]["head_sha"] == git(repo, "rev-parse", "HEAD", env={"GIT_DIR": str(repo / ".git")}).strip()
     assert "decoy-file" not in json.dumps(data)
     shutil.rmtree(decoy)
+
+
+def test_problem_texts_name_each_kind_of_unreadable_entry(tmp_path: Path) -> None:
+    """A submodule is a folder (not a FIFO), a symlink loop is a loop (not dangling)."""
+    repo = make_repo(tmp_path / "repo", {"README.md": "# repo\n"})
+    make_repo(repo / "plugins" / "lib", {"lib.py": "x = 1\n"})
+    os.symlink("loop-b", repo / "loop-a")
+    os.symlink("loop-a", repo / "loop-b")
+    os.symlink("nowhere", repo / "dangling.yml")
+    (repo / "pipe.yml").write_text("a: 1\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "entries", date="2025-10-02T12:00:00+00:00")
+    (repo / "pipe.yml").unlink()
+    os.mkfifo(repo / "pipe.yml")  # tracked as a file, a FIFO in the working tree
+    run = run_subprocess(["scan", str(repo), "-q", "--format", "json"], timeout=60)
+    problems = {p["path"]: p["message"] for p in json.loads(run.stdout)["problems"]}
+    assert problems["plugins/lib"].startswith("a folder where a file is listed (a submodule")
+    assert problems["loop-a"] == problems["loop-b"] == "symlink loop; not followed"
+    assert problems["dangling.yml"] == "dangling symlink (its target does not exist)"
+    assert problems["pipe.yml"] == "not a regular file (a FIFO); not read"

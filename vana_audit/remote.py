@@ -75,7 +75,8 @@ def clone(url: str, dest: Path, *, all_branches: bool = False, timeout: float = 
     env["GIT_LFS_SKIP_SMUDGE"] = "1"
     try:
         proc = subprocess.run(
-            git_argv(None, *args, network=True), check=False, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+            git_argv(None, *args, network=True),
+            check=False, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
         )
     except FileNotFoundError as exc:
         raise GitError("git is not installed") from exc

@@ -13,8 +13,8 @@ from .background import Background
 from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary, read_secrets
 from .config import Config, find_config
 from .engine import Rule, load_rules, run_rules
-from .gitcmd import time_budget
 from .facts import Facts, SecretHit
+from .gitcmd import time_budget
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
 from .scoring import score_all

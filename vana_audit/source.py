@@ -7,6 +7,7 @@ Nothing here raises on a bad file: read problems are recorded in `problems`.
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -199,12 +200,12 @@ class WorkingTreeSource(Source):
                 return None
             try:
                 st = os.stat(real)
-            except OSError:
-                self.problem(path, "dangling symlink")
+            except OSError as exc:
+                self.problem(path, _unfollowable_symlink(exc))
                 return None
             full = real
         if not stat.S_ISREG(st.st_mode):
-            self.problem(path, "not a regular file (FIFO, socket or device); not read")
+            self.problem(path, _not_a_file(st.st_mode))
             return None
         if self._too_big(path, st.st_size):
             return None
@@ -234,6 +235,21 @@ class WorkingTreeSource(Source):
         return data
 
 
+def _unfollowable_symlink(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop; not followed"
+    if exc.errno == errno.ENOENT:
+        return "dangling symlink (its target does not exist)"
+    return f"symlink cannot be followed ({exc.strerror})"
+
+
+def _not_a_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder where a file is listed (a submodule, or a symlink to a folder); not read"
+    kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return f"not a regular file (a {kind}); not read"
+
+
 class GitRefSource(Source):
     """Files of one commit, read from the object database; the working tree is never touched."""
 
@@ -242,7 +258,8 @@ class GitRefSource(Source):
         located = _locate(repo_path)
         git_dir, work_tree = located.git_dir, located.work_tree
         if git_dir is None:
-            raise TargetError(f"not a git repository: {repo_path}" + (f" ({located.problem})" if located.problem else ""))
+            why = f" ({located.problem})" if located.problem else ""
+            raise TargetError(f"not a git repository: {repo_path}{why}")
         try:
             sha = run_git(git_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
         except GitError as exc:

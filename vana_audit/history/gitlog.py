@@ -165,7 +165,8 @@ def stream_log(git: GitInfo, tips: list[str], problems: list[Problem]) -> Iterat
             code = proc.wait()
             watchdog.cancel()
         if watchdog.fired:
-            problems.append(Problem(".git", "git log ran out of the scan's time budget; history estimates use what was read"))
+            problems.append(Problem(".git", "git log ran out of the scan's time budget; "
+                                            "history estimates use what was read"))
         elif code != 0:
             errors.seek(0)
             lines = errors.read().decode("utf-8", "replace").strip().splitlines()

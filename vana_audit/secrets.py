@@ -76,6 +76,13 @@ def redact_text(text: str) -> str:
     return "".join(out)
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, redacted first when it is cut: a token cut in half matches
+    no pattern, so no later redaction would hide the part that was kept. Every cut of repository
+    text that may reach an output goes through here."""
+    return text if len(text) <= limit else redact_text(text)[:limit]
+
+
 def scan_text(path: str, text: str, limit: int = MAX_HITS) -> list[SecretHit]:
     if not any(p in text for p in _PREFILTER):
         return []

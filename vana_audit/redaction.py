@@ -9,7 +9,6 @@ database, batch, diff and trend receive text that is already redacted.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
 from dataclasses import fields, is_dataclass, replace
 from typing import Any, TypeVar
 
@@ -49,7 +48,7 @@ def _redacted(value: T, seen: dict[int, Any]) -> T:
         if known is None or known[0] is not value:
             if len(_RULES) >= _MAX_RULES:
                 _RULES.clear()
-            clean = not _may_hold_secret("\x00".join(_strings(value)))  # one prefilter pass, not one a string
+            clean = not _may_hold_secret("\x00".join(_strings(value, [])))  # one prefilter pass, not one a string
             known = _RULES[id(value)] = (value, value if clean else _redacted_fields(value, seen))
         return known[1]  # type: ignore[return-value]
     if is_dataclass(value) and not isinstance(value, type):
@@ -69,13 +68,14 @@ def _redacted_fields(value: T, seen: dict[int, Any]) -> T:
     return replace(value, **changes) if changes else value  # type: ignore[type-var]
 
 
-def _strings(value: Any) -> Iterator[str]:
+def _strings(value: Any, out: list[str]) -> list[str]:
     """Every string in a rule (strings, tuples, dataclasses), for one prefilter pass over all of them."""
     if type(value) is str:
-        yield value
+        out.append(value)
     elif isinstance(value, tuple):
         for item in value:
-            yield from _strings(item)
-    elif is_dataclass(value) and not isinstance(value, (type, enum.Enum)):
-        for f in fields(value):
-            yield from _strings(getattr(value, f.name))
+            _strings(item, out)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for item in vars(value).values():
+            _strings(item, out)
+    return out

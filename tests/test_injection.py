@@ -200,3 +200,41 @@ def test_a_url_in_the_html_would_be_refused_by_the_pdf_fetcher(server) -> None: 
     assert any("127.0.0.1" in url for url in fetcher.refused) and any(
         url.startswith("file:") for url in fetcher.refused
     )
+
+
+PING = "ping @acme/security see https://evil.example/x"
+
+
+def _pings_outside_code(markdown: str) -> list[str]:
+    outside = markdown_outside_code(markdown)
+    return [mark for mark in ("@acme", "evil.example") if mark in outside]
+
+
+def test_mentions_and_links_from_the_repository_are_inline_code_in_markdown(tmp_path: Path) -> None:
+    """A suppression reason (active, and expired: then GIT-009 quotes it) neither pings a team nor
+    links anywhere from a PR comment: both are shown as code, the rest of the text as before."""
+    config = (
+        f"suppressions:\n  - rule: IAC-003\n    reason: {PING}\n"
+        f"  - rule: DOC-001\n    reason: {PING}\n    expires: 2020-01-01\n"
+    )
+    repo = make_repo(tmp_path / "r", {".vana-audit.yml": config, "Dockerfile": "FROM python:3.12\nUSER root\n"})
+    run = run_cli(["scan", str(repo), "--no-history"], tmp_path / "out", formats=[OutputFormat.MARKDOWN])
+    markdown = run.files[OutputFormat.MARKDOWN]
+    assert "`@acme/security`" in markdown and "`https://evil.example/x`" in markdown
+    assert _pings_outside_code(markdown) == []
+
+
+def test_mentions_and_links_are_inline_code_in_the_diff_scorecard(tmp_path: Path) -> None:
+    """A new finding whose message and (custom) rule title carry repository text."""
+    from dataclasses import replace
+
+    from vana_audit.compare import compare, render_diff_markdown
+
+    base = scan(make_repo(tmp_path / "r", {"README.md": "# R\n"}), with_history=False)
+    failing = next(f for f in base.findings if f.failing)
+    pinged = replace(failing, message=PING, rule=replace(failing.rule, title=PING))
+    head = replace(base, findings=tuple(pinged if f is failing else f for f in base.findings))
+    base = replace(base, findings=tuple(f for f in base.findings if f is not failing))
+    markdown = render_diff_markdown(compare(base, head))
+    assert markdown.count("`@acme/security`") == 2 and markdown.count("`https://evil.example/x`") == 2
+    assert _pings_outside_code(markdown) == []

@@ -113,15 +113,22 @@ def select_shard(entries: list[str], shard: tuple[int, int] | None) -> list[tupl
     return [(i, e) for i, e in indexed if i % count == index]
 
 
-def entry_name(entry: str) -> str:
+def shown_entry(entry: str) -> str:
+    """The line of the list as reports show it: a URL without credentials, a token redacted."""
     from .remote import display_url, looks_like_url
+    from .secrets import redact_text
 
+    return display_url(entry) if looks_like_url(entry) else redact_text(entry)
+
+
+def entry_name(entry: str) -> str:
+    from .remote import looks_like_url
+
+    shown = shown_entry(entry)
     if looks_like_url(entry):
-        shown = display_url(entry)
         shown = re.sub(r"^[a-z]+://", "", shown)
         shown = shown.removesuffix(".git")
-        return shown.rstrip("/") or entry
-    return entry.rstrip("/") or entry
+    return shown.rstrip("/") or shown
 
 
 def entry_slug(entry: str) -> str:
@@ -179,10 +186,10 @@ def audit_one(
     `entry` is the line of the list (it names the repository); `location` is where to find it
     when that differs (a relative path resolved against the list's folder).
     """
-    from .remote import display_url, looks_like_url
+    from .remote import looks_like_url
 
     started = time.monotonic()
-    shown = display_url(entry) if looks_like_url(entry) else entry
+    shown = shown_entry(entry)
     base = RepoOutcome(index=index, entry=shown, name=entry_name(entry), slug=entry_slug(entry))
     try:
         from .remote import scan_target
@@ -238,10 +245,7 @@ def audit_one(
     except Exception as exc:  # noqa: BLE001 - one repository's failure is recorded, never raised
         from .secrets import redact_text
 
-        message = str(exc) or type(exc).__name__
-        if looks_like_url(entry):
-            message = message.replace(entry, shown)
-        message = redact_text(message)
+        message = redact_text((str(exc) or type(exc).__name__).replace(entry, shown))
         outcome = RepoOutcome(
             index=index,
             entry=shown,
@@ -339,11 +343,9 @@ def _close_pool(pool: ProcessPoolExecutor) -> None:
 
 
 def _failed(index: int, entry: str, error: str) -> RepoOutcome:
-    from .remote import display_url, looks_like_url
-
     return RepoOutcome(
         index=index,
-        entry=display_url(entry) if looks_like_url(entry) else entry,
+        entry=shown_entry(entry),
         name=entry_name(entry),
         slug=entry_slug(entry),
         error=error,

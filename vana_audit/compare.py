@@ -241,8 +241,6 @@ def _finding_section(title: str, findings: tuple[Finding, ...], limit: int, fix:
 
 
 def _finding_dict(f: Finding) -> dict[str, Any]:
-    from .secrets import redact_text
-
     return {
         "rule_id": f.rule.id,
         "title": f.rule.title,
@@ -250,9 +248,9 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
         "priority": f.rule.priority.value,
         "severity": f.rule.severity.value,
         "outcome": f.outcome.value,
-        "message": redact_text(f.message),
+        "message": f.message,
         "fingerprint": f.fingerprint,
-        "evidence": [{"path": e.path, "line": e.line, "snippet": redact_text(e.snippet)} for e in f.evidence],
+        "evidence": [{"path": e.path, "line": e.line, "snippet": e.snippet} for e in f.evidence],
     }
 
 

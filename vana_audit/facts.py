@@ -154,7 +154,9 @@ class TextLine:
     text: str
 
     def evidence(self) -> Evidence:
-        return Evidence(self.path, self.line, self.text.strip()[:160])
+        from .secrets import clip  # secrets imports this module
+
+        return Evidence(self.path, self.line, clip(self.text.strip(), 160))
 
 
 @dataclass(frozen=True)

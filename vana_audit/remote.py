@@ -36,16 +36,18 @@ def looks_like_url(target: str) -> bool:
 
 
 def display_url(url: str) -> str:
-    """The URL without any user name or token, fit for reports and logs."""
+    """The URL without any user name or token (and a token in its path redacted), fit for reports and logs."""
+    from .secrets import redact_text
+
     if _SCP.match(url):
-        return url.split("@", 1)[1] if "://" not in url else url
+        return redact_text(url.split("@", 1)[1] if "://" not in url else url)
     parts = urlsplit(url)
     if parts.username or parts.password:
         host = parts.hostname or ""
         if parts.port:
             host += f":{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-    return url
+        url = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return redact_text(url)
 
 
 def clone(url: str, dest: Path, *, all_branches: bool = False, timeout: float = CLONE_TIMEOUT_SECONDS) -> Path:

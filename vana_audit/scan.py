@@ -17,6 +17,7 @@ from .facts import Facts, SecretHit
 from .gitcmd import time_budget
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
+from .redaction import redact_result
 from .scoring import score_all
 from .source import DEFAULT_MAX_FILE_BYTES, Source, WorkingTreeSource, open_source
 from .suppressions import apply_suppressions, locate_suppressions, suppression_problems
@@ -90,7 +91,9 @@ def scan(
     )
     if hasattr(source, "close"):
         source.close()  # type: ignore[attr-defined]
-    return ScanResult(
+    # Secrets are hidden here, once, in every string of the result (names and refs too), so nothing
+    # that reads a result (renderers, history, batch, diff, trend) needs to redact it again.
+    return redact_result(ScanResult(
         target=target,
         generated_at=generated,
         score=overall,
@@ -112,7 +115,7 @@ def scan(
             "categories": config.target_categories,
             "capacity_days_per_week": config.capacity_days_per_week,
         },
-    )
+    ))
 
 
 @dataclass

@@ -56,10 +56,15 @@ _PEM_BODY = re.compile(r"(?:\s{0,40}+(?:[A-Za-z0-9+/=]{16,}+|[A-Za-z][A-Za-z-]{0
                        r"(?:\s{0,40}+-----END [A-Z ]{0,20}PRIVATE KEY(?: BLOCK)?-----)?")
 
 
+def may_hold_secret(text: str) -> bool:
+    """False when no pattern can match: the fast path of every redaction."""
+    return any(p in text for p in _PREFILTER)
+
+
 def redact_text(text: str) -> str:
     """Redact every secret-looking token in arbitrary text (snippets, messages); a private key
     goes from its BEGIN line through its body to its END line (or as far as the body runs)."""
-    if not text or not any(p in text for p in _PREFILTER):
+    if not text or not may_hold_secret(text):
         return text
     out, last = [], 0
     for match in _ANY_SECRET.finditer(text):
@@ -74,6 +79,13 @@ def redact_text(text: str) -> str:
             last = match.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, redacted first when it is cut: a token cut in half matches
+    no pattern, so no later redaction would hide the part that was kept. Every cut of repository
+    text that may reach an output goes through here."""
+    return text if len(text) <= limit else redact_text(text)[:limit]
 
 
 def scan_text(path: str, text: str, limit: int = MAX_HITS) -> list[SecretHit]:

@@ -15,7 +15,7 @@ from .facts import Facts, Job, Pipeline, Step
 from .folded_re import FoldedPattern, TextPattern
 from .model import Evidence
 from .path_patterns import PathPattern, matching
-from .secrets import redact_text
+from .secrets import clip
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Signals:
 
 
 def ev(path: str, line: int | None = None, snippet: str = "") -> Evidence:
-    snippet = redact_text(" ".join(snippet.split()))[:160]
+    snippet = clip(" ".join(snippet.split()), 160)
     return Evidence(path, line, snippet)
 
 

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from .model import ScanResult
+from .secrets import redact_text
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 60_000
@@ -149,9 +150,14 @@ def _store_errors(fn: Callable[..., T]) -> Callable[..., T]:
 
 @_store_errors
 def record(db: Path, result: ScanResult, repo_key: str, origin: str = "scan") -> int | None:
-    """Store one scan; returns its id, or None when this commit at this time is already stored."""
+    """Store one scan; returns its id, or None when this commit at this time is already stored.
+
+    The result is redacted again (cheap, and a no-op for a result from `scan`): a caller may have
+    changed it since, as the tag backfill does when it names the ref after the tag."""
+    from .redaction import redact_result
     from .render.json_out import result_to_dict
 
+    result, repo_key = redact_result(result), redact_text(repo_key)
     readiness = (result.dora or {}).get("readiness") or {}
     p0 = sum(1 for f in result.findings if f.failing and f.rule.priority.value == "P0")
     payload = json.dumps(result_to_dict(result), ensure_ascii=False, default=str, separators=(",", ":"))
@@ -194,9 +200,10 @@ def _int_or_none(value: object) -> int | None:
 
 @_store_errors
 def history(db: Path, repo_key: str) -> list[TrendPoint]:
-    """Every stored scan of a repository, oldest first."""
+    """Every stored scan of a repository, oldest first (a ref stored by an older version is redacted here)."""
     if not db.exists():
         return []
+    repo_key = redact_text(repo_key)  # as `record` stores it
     with closing(connect(db)) as conn:
         rows = conn.execute(
             "SELECT id, generated_at, ref, head_sha, overall, dora_readiness, failing_p0, origin FROM scans "
@@ -210,7 +217,10 @@ def history(db: Path, repo_key: str) -> list[TrendPoint]:
             (repo_key,),
         ):
             scores.setdefault(scan_id, {})[category] = score
-    return [TrendPoint(r[0], r[1], r[2], r[3], r[4], scores.get(r[0], {}), r[5], r[6], r[7]) for r in rows]
+    return [
+        TrendPoint(r[0], r[1], r[2] and redact_text(r[2]), r[3], r[4], scores.get(r[0], {}), r[5], r[6], r[7])
+        for r in rows
+    ]
 
 
 def trend_points(db: Path, repo_key: str) -> list[tuple[str, float]]:
@@ -261,7 +271,7 @@ def repo_key_for(path: Path, url: str | None = None) -> str:
     Credentials in URLs are dropped so no token reaches the database.
     """
     if url:
-        return normalise_url(url)
+        return redact_text(normalise_url(url))
     from .gitcmd import GitError, run_git
     from .repository import find_git_dir
 
@@ -272,8 +282,8 @@ def repo_key_for(path: Path, url: str | None = None) -> str:
         except GitError:
             origin = ""
         if origin:
-            return normalise_url(origin)
-    return str(path.resolve())
+            return redact_text(normalise_url(origin))  # userinfo is dropped; a token in the path is redacted
+    return redact_text(str(path.resolve()))
 
 
 def iter_category_ids(points: list[TrendPoint]) -> Iterator[str]:

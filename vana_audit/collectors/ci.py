@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import safe_yaml
 from ..facts import Job, Pipeline, Step
+from ..secrets import clip
 from ..source import Source
 
 GHA_DIR = ".github/workflows/"
@@ -388,7 +389,7 @@ MAX_PIPELINE_TEXT = 512_000  # the raw text some signals search
 def _short_step(step: Step) -> Step:
     if len(step.run or "") <= MAX_COMMAND_CHARS and len(step.name) <= 1000:
         return step
-    return replace(step, run=step.run[:MAX_COMMAND_CHARS] if step.run else step.run, name=step.name[:1000])
+    return replace(step, run=clip(step.run, MAX_COMMAND_CHARS) if step.run else step.run, name=clip(step.name, 1000))
 
 
 def _bounded(source: Source, pipeline: Pipeline) -> Pipeline:
@@ -406,7 +407,7 @@ def _bounded(source: Source, pipeline: Pipeline) -> Pipeline:
         cut.append(f"step scripts longer than {MAX_COMMAND_CHARS} characters were cut")
     text = pipeline.text
     if len(text) > MAX_PIPELINE_TEXT:
-        text = text[:MAX_PIPELINE_TEXT]
+        text = clip(text, MAX_PIPELINE_TEXT)
         cut.append(f"only the first {MAX_PIPELINE_TEXT} characters are searched")
     if not cut and all(a is b for a, b in zip(jobs, pipeline.jobs, strict=False)):
         return pipeline
@@ -431,7 +432,7 @@ def collect_pipelines(source: Source, files: list[str]) -> tuple[list[Pipeline],
             try:
                 pipelines.append(_bounded(source, parser(path, text, doc)))
             except Exception as exc:  # a shape the parser did not expect
-                source.problem(path, f"could not interpret pipeline: {type(exc).__name__}: {str(exc)[:120]}")
+                source.problem(path, f"could not interpret pipeline: {type(exc).__name__}: {clip(str(exc), 120)}")
         elif path == "Jenkinsfile" or path.endswith("/Jenkinsfile") or path.endswith(".jenkinsfile") \
                 or path.rsplit("/", 1)[-1].startswith("Jenkinsfile."):
             jenkins_text = source.read_text(path)
@@ -439,7 +440,7 @@ def collect_pipelines(source: Source, files: list[str]) -> tuple[list[Pipeline],
                 try:
                     pipelines.append(_bounded(source, parse_jenkinsfile(path, jenkins_text)))
                 except Exception as exc:  # pattern parsing should not fail; if it does, the scan goes on
-                    source.problem(path, f"could not interpret pipeline: {type(exc).__name__}: {str(exc)[:120]}")
+                    source.problem(path, f"could not interpret pipeline: {type(exc).__name__}: {clip(str(exc), 120)}")
         elif path.startswith(GHA_DIR) and path.count("/") == 2:
             placeholders.append(path)
     return pipelines, placeholders

@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import safe_yaml
 from ..facts import ComposeFile, ComposeService, Dockerfile, Instruction
+from ..secrets import clip
 from ..source import Source
 
 
@@ -89,7 +90,7 @@ def _bounded(source: Source, dockerfile: Dockerfile) -> Dockerfile:
         instructions = instructions[:MAX_INSTRUCTIONS]
     if any(len(i.args) > MAX_ARGS_CHARS for i in instructions):
         source.problem(dockerfile.path, f"instructions longer than {MAX_ARGS_CHARS} characters were cut")
-        instructions = tuple(Instruction(i.cmd, i.args[:MAX_ARGS_CHARS], i.line) for i in instructions)
+        instructions = tuple(Instruction(i.cmd, clip(i.args, MAX_ARGS_CHARS), i.line) for i in instructions)
     return dockerfile if instructions is dockerfile.instructions else Dockerfile(dockerfile.path, instructions)
 
 

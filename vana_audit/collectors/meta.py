@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import safe_yaml
 from ..facts import Facts, TextLine
-from ..secrets import redact_text
+from ..secrets import clip
 from ..source import Source
 
 MAX_DOC_FILES = 400
@@ -224,7 +224,7 @@ def collect_docs(source: Source, files: list[str]) -> tuple[dict[str, list[str]]
         for number, line in enumerate(text.splitlines(), 1):
             if line.strip():
                 # redact before cutting: a key cut in half no longer looks like a key, and would leak
-                lines.append(TextLine(path, number, (redact_text(line) if len(line) > 500 else line)[:500]))
+                lines.append(TextLine(path, number, clip(line, 500)))
         if len(lines) > MAX_DOC_LINES:
             source.problem(path, f"documentation past {MAX_DOC_LINES} lines was not read")
             break
@@ -320,7 +320,7 @@ def collect_code_signals(source: Source, files: list[str]) -> dict[str, list[Tex
                 line_start = text.rfind("\n", 0, match.start()) + 1
                 line_end = text.find("\n", match.end())
                 hits.setdefault(name, []).append(
-                    TextLine(path, number, text[line_start: line_end if line_end >= 0 else None][:200]))
+                    TextLine(path, number, clip(text[line_start: line_end if line_end >= 0 else None], 200)))
     return hits
 
 

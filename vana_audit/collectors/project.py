@@ -8,6 +8,7 @@ import tomllib
 from typing import Any
 
 from ..facts import MakeTarget, PackageManifest, TestConfig, TextLine
+from ..secrets import clip
 from ..source import Source
 
 LOCKFILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", "uv.lock",
@@ -31,7 +32,7 @@ def _json(source: Source, path: str) -> tuple[str, Any] | None:
     try:
         return text, json.loads(text)
     except (ValueError, RecursionError) as exc:
-        source.problem(path, f"invalid JSON: {str(exc)[:120]}")
+        source.problem(path, f"invalid JSON: {clip(str(exc), 120)}")
         return text, None
 
 
@@ -42,7 +43,7 @@ def _toml(source: Source, path: str) -> tuple[str, dict[str, Any]] | None:
     try:
         return text, tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
-        source.problem(path, f"invalid TOML: {str(exc)[:120]}")
+        source.problem(path, f"invalid TOML: {clip(str(exc), 120)}")
         return text, {}
 
 
@@ -54,7 +55,7 @@ def _ini(source: Source, path: str) -> tuple[str, configparser.ConfigParser] | N
     try:
         parser.read_string(text)
     except configparser.Error as exc:
-        source.problem(path, f"invalid INI: {str(exc).splitlines()[0][:120]}")
+        source.problem(path, f"invalid INI: {clip(str(exc).splitlines()[0], 120)}")
     return text, parser
 
 
@@ -82,7 +83,7 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             if loaded is None or not isinstance(loaded[1], dict):
                 continue
             text, data = loaded
-            scripts = {str(k)[:200]: str(v)[:MAX_COMMAND_CHARS] for k, v in (data.get("scripts") or {}).items()} \
+            scripts = {clip(str(k), 200): clip(str(v), MAX_COMMAND_CHARS) for k, v in (data.get("scripts") or {}).items()} \
                 if isinstance(data.get("scripts"), dict) else {}
             deps = _names(data.get("dependencies")) | _names(data.get("devDependencies"))
             manifests.append(PackageManifest(path, "npm", scripts, frozenset(deps), data))
@@ -90,7 +91,7 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             if isinstance(jest, dict):
                 tests.append(TestConfig("jest", path, _line_of(text, '"jest"'),
                                         _js_threshold(json.dumps(jest.get("coverageThreshold") or {})),
-                                        json.dumps(jest)[:4000]))
+                                        clip(json.dumps(jest), 4000)))
         elif base == "pyproject.toml":
             loaded = _toml(source, path)
             if loaded is None:
@@ -201,7 +202,7 @@ def _js_test_config(source: Source, path: str, base: str) -> list[TestConfig]:
     elif tool == "vitest":
         block = text[text.find("thresholds"):] if "thresholds" in text else ""
         threshold = _js_threshold(block[:600])
-    return [TestConfig(tool, path, 1, threshold, text[:4000])]
+    return [TestConfig(tool, path, 1, threshold, clip(text, 4000))]
 
 
 _TARGET = re.compile(r"^([A-Za-z0-9_.\-/%]+(?:\s+[A-Za-z0-9_.\-/%]+)*)\s*::?(?!=)(.*)$")
@@ -218,7 +219,7 @@ def collect_make(source: Source, files: list[str]) -> tuple[list[MakeTarget], li
         if text is None:
             continue
         targets.extend(_targets_with_recipes(path, text))
-        commented.extend(TextLine(path, number, line[:MAX_COMMAND_CHARS])
+        commented.extend(TextLine(path, number, clip(line, MAX_COMMAND_CHARS))
                          for number, line in enumerate(text.splitlines(), 1)
                          if line.lstrip().startswith("#") and line.lstrip("# \t"))
     return targets, commented
@@ -234,7 +235,7 @@ def _targets_with_recipes(path: str, text: str) -> list[MakeTarget]:
             result.append(MakeTarget(path, name, number, tuple(recipe)))
 
     for number, line in enumerate(text.splitlines(), 1):
-        line = line[:MAX_COMMAND_CHARS]  # a megabyte one-liner is not a target; regexes read what is kept
+        line = clip(line, MAX_COMMAND_CHARS)  # a megabyte one-liner is not a target; regexes read what is kept
         if line.startswith("\t"):
             if current:
                 recipe.append(line.strip())

@@ -99,8 +99,9 @@ def scan(
     source: Any = result
     if record or db is not None:  # with history at hand, the reports chart the trend
         from .. import store
+        from ..secrets import redact_text
 
-        key = repo_key or store.repo_key_for(Path(path), url)
+        key = redact_text(repo_key) if repo_key else store.repo_key_for(Path(path), url)
         database = db or store.default_db_path()
         try:
             earlier = store.trend_points(database, key)

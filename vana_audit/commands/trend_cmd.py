@@ -55,6 +55,7 @@ def backfill(
     from .. import store
     from ..gitcmd import GitError
     from ..scan import scan as run_scan
+    from ..secrets import redact_text
     from ..source import TargetError
 
     tags = release_tags(repo, pattern)[-max_tags:] if max_tags else release_tags(repo, pattern)
@@ -65,13 +66,14 @@ def backfill(
         if (commit, created) in done:
             skipped += 1
             continue
-        say(f"[{index}/{len(tags)}] scanning tag {tag} ({created[:10]})")
+        shown = redact_text(tag)
+        say(f"[{index}/{len(tags)}] scanning tag {shown} ({created[:10]})")
         try:
             result = run_scan(repo, ref=f"refs/tags/{tag}", now=created, with_history=with_history)
         except (TargetError, GitError) as exc:
-            errors.append(f"{tag}: {exc}")
+            errors.append(redact_text(f"{tag}: {exc}"))
             continue
-        result = replace(result, target=replace(result.target, ref=tag))
+        result = replace(result, target=replace(result.target, ref=shown))
         if store.record(db, result, key, origin="backfill") is None:
             skipped += 1
         else:
@@ -149,10 +151,11 @@ def trend(
     from tabulate import tabulate
 
     from .. import store
+    from ..secrets import redact_text
     from ..trend import find_regressions, render_trend_svg, trend_rows
 
     database = db or store.default_db_path()
-    key = repo_key or store.repo_key_for(path)
+    key = redact_text(repo_key) if repo_key else store.repo_key_for(path)
     say = (lambda message: None) if quiet else (lambda message: click.echo(f"… {message}", err=True))
     try:
         if backfill_tags:

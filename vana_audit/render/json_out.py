@@ -8,7 +8,6 @@ from typing import Any
 from .. import __version__
 from ..model import ScanResult
 from ..report.model import Report
-from ..secrets import redact_text
 
 SCHEMA_VERSION = "1.0"
 
@@ -55,8 +54,8 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
                 "severity": f.rule.severity.value,
                 "priority": f.rule.priority.value,
                 "title": f.rule.title,
-                "message": redact_text(f.message),
-                "evidence": [{"path": e.path, "line": e.line, "snippet": redact_text(e.snippet)} for e in f.evidence],
+                "message": f.message,
+                "evidence": [{"path": e.path, "line": e.line, "snippet": e.snippet} for e in f.evidence],
                 "remediation": f.rule.remediation,
                 "effort": f.rule.effort_text,
                 "fingerprint": f.fingerprint,
@@ -66,7 +65,7 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
         ],
         "inventory": result.inventory,
         "dora": result.dora,
-        "problems": [{"path": p.path, "message": redact_text(p.message)} for p in result.problems],
+        "problems": [{"path": p.path, "message": p.message} for p in result.problems],
     }
 
 

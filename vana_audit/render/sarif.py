@@ -14,7 +14,6 @@ from urllib.parse import quote
 from .. import __version__
 from ..model import Category, Finding, RuleMeta, ScanResult, Severity
 from ..report import Report
-from ..secrets import redact_text
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -116,7 +115,7 @@ def _location(path: str, line: int | None, snippet: str = "", message: str = "")
     if line:
         physical["region"] = {"startLine": int(line)}
         if snippet:
-            physical["region"]["snippet"] = {"text": redact_text(snippet)}
+            physical["region"]["snippet"] = {"text": snippet}
     location: dict[str, Any] = {"physicalLocation": physical}
     if message:
         location["message"] = {"text": message}
@@ -144,7 +143,7 @@ def _result(finding: Finding, index: int, result: ScanResult) -> dict[str, Any]:
         "ruleIndex": index,
         "level": LEVELS[rule.severity],
         "kind": "fail",
-        "message": {"text": f"{redact_text(finding.message)}. Fix: {rule.remediation}"},
+        "message": {"text": f"{finding.message}. Fix: {rule.remediation}"},
         "locations": [primary],
         "partialFingerprints": {"vanaAuditFingerprint/v1": finding.fingerprint},
         "properties": {
@@ -166,7 +165,7 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
     rules = list({r.id: r for r in (*result.rules, *(f.rule for f in result.findings))}.values())
     index = {r.id: n for n, r in enumerate(rules)}
     notifications = [
-        {"level": "warning", "message": {"text": redact_text(p.message)}, "locations": [_location(p.path, None)]}
+        {"level": "warning", "message": {"text": p.message}, "locations": [_location(p.path, None)]}
         for p in result.problems
     ]
     invocation: dict[str, Any] = {"executionSuccessful": True, "endTimeUtc": result.generated_at}

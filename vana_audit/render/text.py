@@ -14,11 +14,29 @@ def plain(text: str) -> str:
     return _CONTROL.sub("?", redact_text(str(text)))
 
 
+# An @mention or a bare link in repository text (a suppression reason, a custom rule's text, a
+# snippet) must not ping a team or link anywhere from a PR comment. GitHub makes neither inside a
+# code span (documented for mentions), so they are shown as inline code: the text stays exact
+# and copyable. Not `&#64;` (GitHub finds mentions in the rendered text, where it is an @ again)
+# and not a zero-width character (invisible, and it changes what a reader copies).
+_PING = re.compile(r"(?<![\w@/.`-])@[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?|\b(?:https?|ftp)://[^\s<>`|]+|\bwww\.[^\s<>`|]+",
+                   re.IGNORECASE)
+
+
 def md_inline(text: str) -> str:
-    """Safe inside a Markdown table cell or paragraph: HTML, pipes, backticks and emphasis escaped."""
+    """Safe inside a Markdown table cell or paragraph: HTML, pipes, backticks and emphasis escaped;
+    @mentions and bare links shown as inline code."""
     text = plain(text).replace("\n", " ")
-    text = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_\[\]|#<>!~])", r"\\\1", text)
+    out, last = [], 0
+    for match in _PING.finditer(text):
+        out += [_md_escape(text[last:match.start()]), md_code(match.group())]
+        last = match.end()
+    out.append(_md_escape(text[last:]))
+    return "".join(out)
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]|#<>!~])", r"\\\1", html.escape(text, quote=False))
 
 
 def md_code(text: str) -> str:

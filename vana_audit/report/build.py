@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .. import __version__
-from ..model import Category, Outcome, Priority, Problem, ScanResult
-from ..secrets import redact_text
+from ..model import Category, Outcome, Priority, ScanResult
 from .components import build_work_items
 from .dora import build_dora_section
 from .findings import applicable, blocker_order, finding_item, finding_order
@@ -89,7 +88,7 @@ def build_report(
         trend=_trend(trend, result),
         suppressed=tuple(finding_item(f) for f in result.findings if f.suppressed_by),
         errors=tuple(finding_item(f) for f in result.findings if f.outcome is Outcome.ERROR),
-        problems=tuple(Problem(p.path, redact_text(p.message)) for p in result.problems),
+        problems=result.problems,
         method=_method(settings, roadmap),
     )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..secrets import redact_text
 from .model import DoraBand, DoraEstimateRow, DoraMetricBands, DoraReadinessRow, DoraSection
 
 METRIC_NAMES = {
@@ -108,7 +107,7 @@ def _text(value: Any) -> str:
         return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
     if isinstance(value, float):
         return f"{value:.3g}"
-    return redact_text(str(value))
+    return str(value)
 
 
 def _number(value: Any) -> float | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from ..model import Category, Finding, Outcome, Severity
-from ..secrets import redact_text
 from .model import EvidenceItem, FindingItem
 
 SNIPPET_CHARS = 160
@@ -39,7 +38,7 @@ def example_text(rule, stack: str | None) -> str:
 
 def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
     rule = finding.rule
-    evidence = tuple(EvidenceItem(e.path, e.line, shorten(redact_text(e.snippet))) for e in finding.evidence)
+    evidence = tuple(EvidenceItem(e.path, e.line, shorten(e.snippet)) for e in finding.evidence)
     return FindingItem(
         rule_id=rule.id,
         title=rule.title,
@@ -49,7 +48,7 @@ def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
         severity=rule.severity.value,
         priority=rule.priority.value,
         outcome=finding.outcome.value,
-        message=capitalised(redact_text(finding.message)),
+        message=capitalised(finding.message),
         evidence=evidence,
         remediation=rule.remediation,
         effort_text=rule.effort_text,

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ..facts import ComposeFile, ComposeService, Dockerfile, Instruction
+from ..secrets import clip
 from ..signals import Signal, Signals, ev, found, listing, rx, signal
 from .workflow_security import PIPE_TO_SHELL
 
@@ -204,7 +205,7 @@ def unpinned_installs(s: Signals) -> Signal:
             if unpinned:
                 hits.append(ev(d.path, i.line, f"unpinned: {', '.join(unpinned[:4])}"))
             elif PIPE_TO_SHELL.search(i.args):
-                hits.append(ev(d.path, i.line, "download piped into a shell: " + i.args[:120]))
+                hits.append(ev(d.path, i.line, "download piped into a shell: " + clip(i.args, 120)))
     return listing(hits)
 
 

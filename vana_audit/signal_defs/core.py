@@ -7,7 +7,7 @@ import re
 from ..facts import Facts
 from ..folded_re import TextPattern
 from ..path_patterns import PathPattern
-from ..secrets import is_test_key
+from ..secrets import clip, is_test_key
 from ..signals import (
     ARTIFACT,
     CACHE,
@@ -58,7 +58,7 @@ def _config(facts: Facts, *kinds: str) -> list:
 def _local_commands(facts: Facts, pattern: TextPattern) -> list:
     """Make targets and package scripts whose name or command matches: quality gates run by hand."""
     hits = [
-        ev(t.path, t.line, f"{t.name}: {' && '.join(t.recipe)[:100]}")
+        ev(t.path, t.line, f"{t.name}: {clip(' && '.join(t.recipe), 100)}")
         for t in facts.make_targets
         if pattern.search(t.name) or any(pattern.search(r) for r in t.recipe)
     ]
@@ -451,7 +451,7 @@ def smoke(s: Signals) -> Signal:
     hits = []
     for p, j in jobs:
         hits += [
-            ev(p.path, st.line, st.name or (st.run or "")[:80])
+            ev(p.path, st.line, st.name or clip(st.run or "", 80))
             for st in j.steps
             if SMOKE_CMD.search(f"{st.name}\n{st.run or ''}\n{st.uses or ''}")
         ]

@@ -11,6 +11,7 @@ from typing import Any
 from ..facts import Facts, Job, Pipeline
 from ..folded_re import TextPattern
 from ..path_patterns import PathPattern
+from ..secrets import clip
 from ..signals import (
     CONTAINER_BUILD,
     DEPLOY_CMD,
@@ -308,7 +309,7 @@ def ci_unfrozen_install(s: Signals) -> Signal:
             for st in job.steps:
                 reason = _unfrozen(st.run or "", s.facts, job_env + " " + " ".join(map(str, st.env)))
                 if reason:
-                    hits.append(ev(p.path, st.line, f"{(st.run or '').strip().splitlines()[0][:80]} ({reason})"))
+                    hits.append(ev(p.path, st.line, f"{clip((st.run or '').strip().splitlines()[0], 80)} ({reason})"))
     return listing(hits)
 
 
@@ -455,10 +456,10 @@ def test_failures_ignored(s: Signals) -> Signal:
                 )
                 test_lines = [doc_line for doc_line in (st.run or "").splitlines() if TEST_CMD.search(doc_line)]
                 if str(raw_step.get("continue-on-error", "")).lower() == "true":
-                    hits.append(ev(p.path, st.line, f"{test_lines[0].strip()[:80]} (continue-on-error: true)"))
+                    hits.append(ev(p.path, st.line, f"{clip(test_lines[0].strip(), 80)} (continue-on-error: true)"))
                 elif any(IGNORED.search(doc_line) for doc_line in test_lines):
                     hits.append(ev(p.path, st.line,
-                                   next(doc_line for doc_line in test_lines if IGNORED.search(doc_line)).strip()[:120]))
+                                   clip(next(doc_line for doc_line in test_lines if IGNORED.search(doc_line)).strip(), 120)))
     return listing(hits)
 
 
@@ -919,7 +920,7 @@ def migrations_automated(s: Signals) -> Signal:
     hits = ci_or_scripts(f, MIGRATE_CMD)
     deployish = [(p, j) for p in f.pipelines for j in p.jobs if DEPLOY_WORD.search(f"{j.id} {j.name}")] + deploy_jobs(f)
     hits += [
-        ev(p.path, st.line, st.name or (st.run or "")[:80])
+        ev(p.path, st.line, st.name or clip(st.run or "", 80))
         for p, j in deployish
         for st in j.steps
         if MIGRATION_STEP.search(f"{st.name}\n{st.run or ''}")

@@ -11,6 +11,7 @@ from typing import Any
 from .. import safe_yaml
 from ..facts import Facts
 from ..model import Evidence
+from ..secrets import clip
 from ..signals import Signal, Signals, ci_matching, ev, found, listing, per_scan, rx, signal
 
 
@@ -286,7 +287,7 @@ def synthetic_checks(s: Signals) -> Signal:
     for p in f.pipelines:
         if "schedule" in p.triggers:
             hits += [
-                ev(p.path, st.line, (st.run or "")[:100])
+                ev(p.path, st.line, clip(st.run or "", 100))
                 for j in p.jobs
                 for st in j.steps
                 if re.search(

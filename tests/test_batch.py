@@ -169,6 +169,17 @@ def test_bad_shard_is_a_usage_error(org: Path, tmp_path: Path):
     assert result.exit_code == 2 and "--shard" in result.output
 
 
+def test_shard_counts_are_bounded(org: Path, tmp_path: Path):
+    """`--shard 0/10^26` once grew to 15 GB listing the missing shards."""
+    assert parse_shard("9999/10000") == (9999, 10000)
+    for bad in ("0/" + "1" + "0" * 26, "0/10001", "10000/10000", "0/" + "9" * 5000):
+        with pytest.raises(ValueError):
+            parse_shard(bad)
+    result = CliRunner().invoke(main, ["batch", str(org / "repos.txt"), "-o", str(tmp_path), "--shard", "0/" + "1" + "0" * 26])
+    assert result.exit_code == 2 and "--shard" in result.stderr and "10000" in result.stderr
+    assert "Traceback" not in result.output and "0" * 26 not in result.output
+
+
 def test_empty_list_is_a_usage_error(tmp_path: Path):
     (tmp_path / "empty.txt").write_text("# nothing yet\n")
     result = CliRunner().invoke(main, ["batch", str(tmp_path / "empty.txt"), "-o", str(tmp_path / "o")])

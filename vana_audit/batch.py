@@ -92,14 +92,19 @@ def read_list(text: str) -> list[str]:
     return entries
 
 
+MAX_SHARDS = 10_000  # a leaderboard lists every missing shard: an unbounded count fills memory
+
+
 def parse_shard(spec: str) -> tuple[int, int]:
-    """`I/N` with 0 <= I < N (I counts from 0, as Kubernetes' JOB_COMPLETION_INDEX does)."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", spec)
+    """`I/N` with 0 <= I < N <= MAX_SHARDS (I counts from 0, as Kubernetes' JOB_COMPLETION_INDEX does)."""
+    match = re.fullmatch(r"\s*(\d{1,6})\s*/\s*(\d{1,6})\s*", spec[:40])
     if not match:
-        raise ListError(f"--shard wants I/N (for example 0/4), not {spec!r}")
+        raise ListError(f"--shard wants I/N (for example 0/4) with N at most {MAX_SHARDS}")
     index, count = int(match.group(1)), int(match.group(2))
-    if count < 1 or index >= count:
-        raise ListError(f"--shard {spec}: the index counts from 0 and must be below the shard count")
+    if not 1 <= count <= MAX_SHARDS:
+        raise ListError(f"--shard: the shard count must be between 1 and {MAX_SHARDS}")
+    if index >= count:
+        raise ListError("--shard: the index counts from 0 and must be below the shard count")
     return index, count
 
 

@@ -186,6 +186,15 @@ def test_empty_list_is_a_usage_error(tmp_path: Path):
     assert result.exit_code == 2 and "lists no repository" in result.output
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_a_fifo_as_the_list_is_a_one_line_error(tmp_path: Path):
+    os.mkfifo(tmp_path / "repos.txt")  # nobody writes: reading it would block forever
+    proc = subprocess.run([sys.executable, "-m", "vana_audit", "batch", str(tmp_path / "repos.txt"), "-o",
+                           str(tmp_path / "o")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "not a regular file" in proc.stderr
+
+
 def crashing_worker(index: int, entry: str, out_dir: str, options: BatchOptions, location: str | None = None):
     """A worker that dies like an out-of-memory kill on one entry."""
     if entry.endswith("crash"):

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,13 @@ def test_a_directory_without_a_leaderboard_is_a_usage_error(tmp_path: Path):
     (tmp_path / "bad/leaderboard.json").write_text("{not json")
     result = CliRunner().invoke(main, ["merge", str(tmp_path / "bad"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "is not a vana-audit leaderboard" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_a_fifo_as_the_leaderboard_is_a_one_line_error(tmp_path: Path):
+    (tmp_path / "shard").mkdir()
+    os.mkfifo(tmp_path / "shard/leaderboard.json")  # nobody writes: reading it would block forever
+    proc = subprocess.run([sys.executable, "-m", "vana_audit", "merge", str(tmp_path / "shard"), "-o",
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "not a regular file" in proc.stderr

@@ -70,6 +70,7 @@ def batch(
     )
     from ..leaderboard import build_leaderboard
     from ..remote import looks_like_url
+    from ..userfiles import read_regular_text
 
     try:
         shard_spec = parse_shard(shard) if shard else None
@@ -78,7 +79,7 @@ def batch(
     if repo_list == "-":
         text, base = sys.stdin.read(), Path.cwd()
     else:
-        text, base = Path(repo_list).read_text(encoding="utf-8"), Path(repo_list).resolve().parent
+        text, base = read_regular_text(Path(repo_list)), Path(repo_list).resolve().parent
     entries = read_list(text)
     if not entries:
         click.echo(f"Error: {repo_list} lists no repository", err=True)

@@ -11,6 +11,8 @@ import click
 
 from ..cli import EXIT_USAGE, handle_errors
 
+LEADERBOARD_MAX_BYTES = 512 * 1024 * 1024  # some 10 KB a repository: room for an organisation of 50,000
+
 
 @click.command()
 @click.argument(
@@ -36,19 +38,23 @@ def merge(dirs: tuple[Path, ...], out_dir: Path, no_reports: bool, quiet: bool) 
     """
     from ..batch import RepoOutcome, utc_now, write_leaderboard
     from ..leaderboard import build_leaderboard, outcomes_of
+    from ..userfiles import UnreadableFile, read_regular_text
 
     by_index: dict[tuple[int, str], RepoOutcome] = {}
     shards: list[dict[str, int]] = []
     list_sizes = set()
     for directory in dirs:
         source = directory / "leaderboard.json"
-        try:
-            board = json.loads(source.read_text(encoding="utf-8"))
-            outcomes = outcomes_of(board)
-        except FileNotFoundError:
+        if not source.exists() and not source.is_symlink():
             click.echo(
                 f"Error: {directory} holds no leaderboard.json; is it the -o directory of `vana-audit batch`?", err=True
             )
+            sys.exit(EXIT_USAGE)
+        try:
+            board = json.loads(read_regular_text(source, LEADERBOARD_MAX_BYTES))
+            outcomes = outcomes_of(board)
+        except UnreadableFile as exc:
+            click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
         except (ValueError, TypeError, KeyError) as exc:
             click.echo(f"Error: {source} is not a vana-audit leaderboard: {exc}", err=True)

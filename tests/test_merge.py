@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from tests.fixtures.gitrepo import make_repo
 from vana_audit.cli import main
+from vana_audit.leaderboard import validate
 
 VARIANTS = [
     {"README.md": "# A\n\nService A.\n"},
@@ -100,3 +101,29 @@ def test_a_fifo_as_the_leaderboard_is_a_one_line_error(tmp_path: Path):
                            str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "not a regular file" in proc.stderr
+
+
+def test_every_leaderboard_batch_and_merge_write_matches_the_schema(sharded):
+    root, full = sharded
+    for board in [full / "leaderboard.json", *(root / f"shard-{i}/leaderboard.json" for i in range(3))]:
+        validate(json.loads(board.read_text()))
+
+
+@pytest.mark.parametrize("change, path", [
+    (lambda b: b["shards"].append({"index": 0, "count": 10 ** 26, "entries": 1}), "$.shards[1].count: fails maximum 10000"),
+    (lambda b: b["repositories"][0].update(index="SECRET-CONTENT"), "$.repositories[0].index: should be integer"),
+    (lambda b: b["repositories"][1]["reports"].update(md="../../SECRET-CONTENT"), "$.repositories[1].reports.md"),
+    (lambda b: b["repositories"][0]["categories"].update({"SECRET CONTENT\n": "x"}), "$.repositories[0].categories[*]"),
+    (lambda b: b.pop("repositories"), "$: missing repositories"),
+])
+def test_a_leaderboard_off_the_schema_is_a_one_line_error_naming_the_path(sharded, tmp_path: Path, change, path):
+    root, _ = sharded
+    board = json.loads((root / "shard-1/leaderboard.json").read_text())
+    change(board)
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad/leaderboard.json").write_text(json.dumps(board))
+    result = CliRunner().invoke(main, ["merge", str(tmp_path / "bad"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and str(tmp_path / "bad/leaderboard.json") in result.stderr
+    assert path in result.stderr and "SECRET" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -6,6 +6,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -38,7 +39,6 @@ def merge(dirs: tuple[Path, ...], out_dir: Path, no_reports: bool, quiet: bool) 
     """
     from ..batch import RepoOutcome, utc_now, write_leaderboard
     from ..leaderboard import build_leaderboard, outcomes_of
-    from ..userfiles import UnreadableFile, read_regular_text
 
     by_index: dict[tuple[int, str], RepoOutcome] = {}
     shards: list[dict[str, int]] = []
@@ -50,15 +50,8 @@ def merge(dirs: tuple[Path, ...], out_dir: Path, no_reports: bool, quiet: bool) 
                 f"Error: {directory} holds no leaderboard.json; is it the -o directory of `vana-audit batch`?", err=True
             )
             sys.exit(EXIT_USAGE)
-        try:
-            board = json.loads(read_regular_text(source, LEADERBOARD_MAX_BYTES))
-            outcomes = outcomes_of(board)
-        except UnreadableFile as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
-        except (ValueError, TypeError, KeyError) as exc:
-            click.echo(f"Error: {source} is not a vana-audit leaderboard: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
+        board = _read_board(source)
+        outcomes = outcomes_of(board)
         for outcome in outcomes:
             by_index[(outcome.index, outcome.entry)] = outcome
         shards += [s for s in board.get("shards", []) if s not in shards]
@@ -86,3 +79,23 @@ def merge(dirs: tuple[Path, ...], out_dir: Path, no_reports: bool, quiet: bool) 
             f"{s['failed']} failed; wrote " + ", ".join(str(p) for p in written),
             err=True,
         )
+
+
+def _read_board(source: Path) -> dict[str, Any]:
+    """A leaderboard.json checked against the schema; anything else is a one-line error and exit 2."""
+    from ..leaderboard import validate
+    from ..userfiles import UnreadableFile, read_regular_text
+
+    try:
+        board = json.loads(read_regular_text(source, LEADERBOARD_MAX_BYTES))
+        validate(board)
+    except UnreadableFile as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except ValueError as exc:  # JSONDecodeError (position only) or BoardError (JSON path only)
+        click.echo(f"Error: {source} is not a vana-audit leaderboard: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except RecursionError:
+        click.echo(f"Error: {source} is not a vana-audit leaderboard: nested too deeply", err=True)
+        sys.exit(EXIT_USAGE)
+    return board

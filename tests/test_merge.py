@@ -52,6 +52,7 @@ def test_shards_merge_into_the_same_leaderboard_as_one_run(sharded):
     assert [b["summary"]["repositories"] for b in shard_boards] == [2, 2, 2]
     result = CliRunner().invoke(main, ["merge", *(str(root / f"shard-{i}") for i in range(3)), "-o", str(root / "merged")])
     assert result.exit_code == 0, result.output
+    assert "partial run" not in result.stderr, "a finished batch's results.jsonl agrees with its leaderboard"
     merged = json.loads((root / "merged/leaderboard.json").read_text())
     whole = json.loads((full / "leaderboard.json").read_text())
     assert _ranking(merged) == _ranking(whole)
@@ -127,3 +128,19 @@ def test_a_leaderboard_off_the_schema_is_a_one_line_error_naming_the_path(sharde
     assert result.stderr.count("\n") == 1 and str(tmp_path / "bad/leaderboard.json") in result.stderr
     assert path in result.stderr and "SECRET" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_partial_run_is_read_from_results_jsonl_and_checked_like_a_leaderboard(sharded, tmp_path: Path):
+    root, _ = sharded
+    lines = (root / "shard-0/results.jsonl").read_text().splitlines()
+    assert len(lines) == 3, "a header and one line a repository"
+    (tmp_path / "killed").mkdir()
+    (tmp_path / "killed/results.jsonl").write_text(lines[0] + "\n" + lines[1] + "\n" + lines[2][:40])
+    result = CliRunner().invoke(main, ["merge", str(tmp_path / "killed"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "partial run (killed?): 1 of 2 repositories" in result.stderr
+    assert json.loads((tmp_path / "out/leaderboard.json").read_text())["summary"]["repositories"] == 1
+    row = json.loads(lines[1]) | {"seconds": "SECRET-CONTENT"}
+    (tmp_path / "killed/results.jsonl").write_text(lines[0] + "\n" + json.dumps(row) + "\n")
+    result = CliRunner().invoke(main, ["merge", str(tmp_path / "killed"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "SECRET" not in result.stderr
+    assert "results.jsonl is not a vana-audit batch results file: line 2: $.seconds: should be number" in result.stderr

@@ -41,7 +41,6 @@ class BatchOptions:
     with_history: bool = True
     dora_year: int | None = None
     now: str | None = None
-    clone_timeout: float = 900.0
     repo_timeout: float = DEFAULT_REPO_TIMEOUT  # the whole audit of one repository, clone included
 
 
@@ -209,6 +208,7 @@ def audit_one(
             with_history=options.with_history,
             dora_year=options.dora_year,
             now=options.now,
+            clone_timeout=options.repo_timeout,  # the clone may use the repository's whole budget
         )
         reports = {}
         report_dir = Path(out_dir) / "reports"

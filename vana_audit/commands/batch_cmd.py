@@ -84,7 +84,7 @@ def batch(
         write_leaderboard,
     )
     from ..leaderboard import build_leaderboard
-    from ..remote import looks_like_url
+    from ..remote import looks_like_url, sigterm_exits
     from ..userfiles import read_regular_text
 
     try:
@@ -108,7 +108,8 @@ def batch(
     label = f"shard {shard}: " if shard else ""
     shards = [{"index": shard_spec[0], "count": shard_spec[1], "entries": len(items)}] if shard_spec else []
     header = {"started": started, "list_size": len(entries), "entries": len(items), "shard": (shards or [None])[0]}
-    with results_log(out_dir, header) as append, _progress(quiet, label, len(items)) as show:
+    # SIGTERM (a cancelled job) ends the batch like Ctrl-C: the workers are stopped, their clones removed
+    with sigterm_exits(), results_log(out_dir, header) as append, _progress(quiet, label, len(items)) as show:
 
         def done(outcome) -> None:  # type: ignore[no-untyped-def]
             append(outcome)

@@ -2,10 +2,12 @@
 
 Each repository is scanned in a worker process (a local path, or a git URL cloned into a
 temporary directory); the worker writes that repository's reports and returns a small summary.
-A repository that fails becomes a summary with its error; it never stops the batch, and a
-worker process that dies (out of memory, killed) costs only the repositories it was running.
+A repository that fails becomes a summary with its error; it never stops the batch. A worker
+runs one repository at a time, so one that dies (out of memory, killed) or is stopped past the
+per-repository timeout costs only that repository.
 
-Output directory layout, the same for a whole batch, one shard, or a merge of shards:
+Output directory layout, the same for a whole batch, one shard, or a merge of shards (results.jsonl
+only for a batch):
 
     DIR/reports/<name>-<hash>.json, .md   one report per repository
     DIR/results.jsonl                     every summary, a line each as it finishes (a killed run keeps them)

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.fixtures.repos import build_mature_repo, build_readme_only, build_seed_replica
+from tests.fixtures.silent_server import silent_server
 from vana_audit.batch import BatchOptions, audit_one, parse_shard, read_list, run_batch, select_shard
 from vana_audit.cli import main
 
@@ -169,10 +170,30 @@ def test_bad_shard_is_a_usage_error(org: Path, tmp_path: Path):
     assert result.exit_code == 2 and "--shard" in result.output
 
 
+def test_shard_counts_are_bounded(org: Path, tmp_path: Path):
+    """`--shard 0/10^26` once grew to 15 GB listing the missing shards."""
+    assert parse_shard("9999/10000") == (9999, 10000)
+    for bad in ("0/" + "1" + "0" * 26, "0/10001", "10000/10000", "0/" + "9" * 5000):
+        with pytest.raises(ValueError):
+            parse_shard(bad)
+    result = CliRunner().invoke(main, ["batch", str(org / "repos.txt"), "-o", str(tmp_path), "--shard", "0/" + "1" + "0" * 26])
+    assert result.exit_code == 2 and "--shard" in result.stderr and "10000" in result.stderr
+    assert "Traceback" not in result.output and "0" * 26 not in result.output
+
+
 def test_empty_list_is_a_usage_error(tmp_path: Path):
     (tmp_path / "empty.txt").write_text("# nothing yet\n")
     result = CliRunner().invoke(main, ["batch", str(tmp_path / "empty.txt"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "lists no repository" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_a_fifo_as_the_list_is_a_one_line_error(tmp_path: Path):
+    os.mkfifo(tmp_path / "repos.txt")  # nobody writes: reading it would block forever
+    proc = subprocess.run([sys.executable, "-m", "vana_audit", "batch", str(tmp_path / "repos.txt"), "-o",
+                           str(tmp_path / "o")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "not a regular file" in proc.stderr
 
 
 def crashing_worker(index: int, entry: str, out_dir: str, options: BatchOptions, location: str | None = None):
@@ -188,3 +209,75 @@ def test_a_dying_worker_costs_only_its_repository(org: Path, tmp_path: Path):
     assert [o.index for o in outcomes] == [0, 1, 2]
     assert outcomes[0].ok and outcomes[2].ok
     assert outcomes[1].error and "worker process died" in outcomes[1].error
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def hanging_worker(index: int, entry: str, out_dir: str, options: BatchOptions, location: str | None = None):
+    """A worker that hangs on one entry and deaf to SIGTERM, with a child process of its own (a git clone's place)."""
+    if entry.endswith("hang"):
+        import signal
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        child = subprocess.Popen(["sleep", "600"])
+        Path(out_dir, "pids").write_text(f"{os.getpid()} {child.pid}")
+        while True:
+            pass
+    return audit_one(index, entry, out_dir, options, location)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_hung_repository_times_out_and_is_killed_with_its_children(org: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("vana_audit.batch.KILL_GRACE_SECONDS", 1.0)
+    items = [(0, str(org / "repos/vana")), (1, "will/hang"), (2, str(org / "repos/acme-api"))]
+    seen = []
+    outcomes = run_batch(items, tmp_path, 2, BatchOptions(with_history=False, repo_timeout=3), on_done=seen.append,
+                         worker=hanging_worker)
+    assert [o.index for o in outcomes] == [0, 1, 2] and outcomes[0].ok and outcomes[2].ok
+    assert outcomes[1].error == "timed out after 3s (--repo-timeout); the audit was stopped"
+    assert seen[-1].index == 1, "the others finished while it hung"
+    worker_pid, child_pid = map(int, (tmp_path / "pids").read_text().split())
+    assert not _alive(worker_pid) and not _alive(child_pid), "the worker and what it started are killed"
+
+
+def test_a_silent_git_server_is_a_timeout_row_and_the_batch_goes_on(org: Path, tmp_path: Path):
+    with silent_server() as url:
+        (tmp_path / "list.txt").write_text(f"{url}\n{org}/repos/vana\n")
+        result = CliRunner().invoke(main, ["batch", str(tmp_path / "list.txt"), "-o", str(tmp_path / "o"),
+                                           "--repo-timeout", "2", "--no-history", "-q"])
+    assert result.exit_code == 0, result.output
+    board = json.loads((tmp_path / "o/leaderboard.json").read_text())
+    rows = {r["entry"]: r for r in board["repositories"]}
+    assert "timed out after 2s" in rows[url]["error"] and rows[f"{org}/repos/vana"]["rank"] == 1
+
+
+def test_results_are_appended_as_each_repository_finishes(org: Path, tmp_path: Path):
+    """A batch killed before its end leaves the finished repositories in results.jsonl; merge reads them."""
+    with silent_server() as url:
+        (tmp_path / "list.txt").write_text(f"{org}/repos/vana\n{url}\n{org}/repos/acme-api\n")
+        proc = subprocess.Popen([sys.executable, "-m", "vana_audit", "batch", str(tmp_path / "list.txt"), "-o",
+                                 str(tmp_path / "o"), "--no-history", "-q"], stderr=subprocess.DEVNULL)
+        results = tmp_path / "o/results.jsonl"
+        for _ in range(600):
+            if results.exists() and results.read_text().count("\n") >= 2:
+                break
+            proc.poll()
+            assert proc.returncode is None
+            import time
+            time.sleep(0.1)
+        proc.kill()
+        proc.wait()
+    assert not (tmp_path / "o/leaderboard.json").exists()
+    header, row = (json.loads(line) for line in results.read_text().splitlines()[:2])
+    assert header["vana_audit_batch"]["entries"] == 3
+    assert row["entry"] == f"{org}/repos/vana" and row["overall"] > 0
+    result = CliRunner().invoke(main, ["merge", str(tmp_path / "o"), "-o", str(tmp_path / "merged")])
+    assert result.exit_code == 0, result.output
+    assert "partial run" in result.stderr and "1 of 3" in result.stderr
+    board = json.loads((tmp_path / "merged/leaderboard.json").read_text())
+    assert [r["entry"] for r in board["repositories"]] == [f"{org}/repos/vana"]
+    assert board["list_size"] == 3

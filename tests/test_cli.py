@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from importlib import resources
 
 import jsonschema
@@ -126,3 +128,13 @@ def test_configured_targets_reach_the_report(tmp_path):
     out = tmp_path / "audit.md"
     assert run("scan", str(repo), "--no-history", "-o", str(out), "-q").exit_code == 0
     assert "3.5/5" in out.read_text() and "4.0/5 (80%)" not in out.read_text()
+
+
+def test_a_closed_pipe_ends_the_output_quietly():
+    """`vana-audit rules list | head`: the reader leaves early; no 'Error: Broken pipe' and exit 2."""
+    proc = subprocess.Popen([sys.executable, "-m", "vana_audit", "rules", "list"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # before anything is written: the first write (or the flush) meets a closed pipe
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0
+    assert err == b""

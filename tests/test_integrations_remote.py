@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,7 @@ from click.testing import CliRunner
 
 from tests.fixtures.gitrepo import commit, git
 from tests.fixtures.repos import build_mature_repo
+from tests.fixtures.silent_server import silent_server
 from vana_audit import store
 from vana_audit.cli import main
 from vana_audit.gitcmd import run_git
@@ -86,3 +92,27 @@ def test_display_url_drops_credentials():
     assert display_url("https://user:pw@example.com:8443/a.git") == "https://example.com:8443/a.git"
     assert display_url("git@github.com:acme/api.git") == "github.com:acme/api.git"
     assert display_url("https://example.com/a.git") == "https://example.com/a.git"
+
+
+def test_a_server_that_never_answers_fails_within_the_clone_timeout():
+    started = time.monotonic()
+    with silent_server() as url:
+        result = CliRunner().invoke(main, ["scan", url, "--clone-timeout", "2", "-q"])
+    assert result.exit_code == 2
+    assert result.output == f"Error: cloning {url} timed out after 2s\n"
+    assert time.monotonic() - started < 15
+
+
+def test_sigterm_removes_the_temporary_clone(tmp_path: Path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    with silent_server() as url:
+        proc = subprocess.Popen([sys.executable, "-m", "vana_audit", "scan", url, "-q"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob("vana-audit-clone-*/*")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert list(tmp_path.glob("vana-audit-clone-*")), "the clone has started"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signal.SIGTERM and b"Traceback" not in err
+    assert list(tmp_path.glob("vana-audit-clone-*")) == [], "the temporary clone is removed"

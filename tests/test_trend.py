@@ -2,7 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -147,3 +153,44 @@ def test_reports_chart_the_recorded_trend(released_repo: Path, tmp_path: Path):
     assert "chart-trend" not in (tmp_path / "plain.html").read_text()
     assert "chart-trend" in (tmp_path / "trend.html").read_text()
     assert "2025-04-02" in (tmp_path / "trend.md").read_text(), "the backfilled v1.1.0 point is in the report"
+
+
+def _read_only_argv(folder: Path, argv: list[str]) -> list[str] | None:
+    """argv running `argv` with `folder` read-only: a read-only bind mount as root (chmod does not stop
+    root), the folder and its files chmod'ed otherwise; None when neither can be arranged."""
+    if os.geteuid() != 0:
+        for path in [*folder.iterdir(), folder]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        return argv
+    if not shutil.which("unshare"):
+        return None
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && touch "$0/probe" 2>/dev/null && exit 99; exec "$@"'
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", script, str(folder), "true"], capture_output=True)
+    return ["unshare", "-m", "sh", "-c", script, str(folder), *argv] if probe.returncode == 0 else None
+
+
+def test_trend_reads_a_history_database_on_a_read_only_mount(tmp_path: Path):
+    root = make_repo(tmp_path / "svc", {"README.md": "# Svc\n\nThe service.\n"})
+    db = tmp_path / "ro" / "h.sqlite3"
+    assert run("scan", str(root), "--record", "--db", str(db), "--no-history", "-q").exit_code == 0
+    assert sorted(p.name for p in db.parent.iterdir()) == ["h.sqlite3"], "no -wal/-shm left to read through"
+    argv = _read_only_argv(db.parent, [sys.executable, "-m", "vana_audit", "trend", str(root), "--db", str(db),
+                                       "--format", "json"])
+    if argv is None:
+        pytest.skip("cannot make a read-only folder here")
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent)
+    finally:
+        db.parent.chmod(0o755)
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)["points"]) == 1
+
+
+def test_reading_the_history_opens_the_database_read_only(tmp_path: Path):
+    root = make_repo(tmp_path / "svc", {"README.md": "# Svc\n\nThe service.\n"})
+    db = tmp_path / "h.sqlite3"
+    assert run("scan", str(root), "--record", "--db", str(db), "--no-history", "-q").exit_code == 0
+    with closing(store.connect_readonly(db)) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM scans").fetchone() == (1,)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("DELETE FROM scans")

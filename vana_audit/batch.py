@@ -2,12 +2,15 @@
 
 Each repository is scanned in a worker process (a local path, or a git URL cloned into a
 temporary directory); the worker writes that repository's reports and returns a small summary.
-A repository that fails becomes a summary with its error; it never stops the batch, and a
-worker process that dies (out of memory, killed) costs only the repositories it was running.
+A repository that fails becomes a summary with its error; it never stops the batch. A worker
+runs one repository at a time, so one that dies (out of memory, killed) or is stopped past the
+per-repository timeout costs only that repository.
 
-Output directory layout, the same for a whole batch, one shard, or a merge of shards:
+Output directory layout, the same for a whole batch, one shard, or a merge of shards (results.jsonl
+only for a batch):
 
     DIR/reports/<name>-<hash>.json, .md   one report per repository
+    DIR/results.jsonl                     every summary, a line each as it finishes (a killed run keeps them)
     DIR/leaderboard.json                  every summary (what `merge` reads back)
     DIR/leaderboard.md, leaderboard.html  the ranking and the organisation's weakest categories
 """
@@ -18,11 +21,13 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
+import os
 import re
+import signal
 import time
-from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,12 +35,15 @@ from typing import Any
 from .model import Category
 
 
+DEFAULT_REPO_TIMEOUT = 300.0
+
+
 @dataclass(frozen=True)
 class BatchOptions:
     with_history: bool = True
     dora_year: int | None = None
     now: str | None = None
-    clone_timeout: float = 900.0
+    repo_timeout: float = DEFAULT_REPO_TIMEOUT  # the whole audit of one repository, clone included
 
 
 @dataclass(frozen=True)
@@ -92,14 +100,19 @@ def read_list(text: str) -> list[str]:
     return entries
 
 
+MAX_SHARDS = 10_000  # a leaderboard lists every missing shard: an unbounded count fills memory
+
+
 def parse_shard(spec: str) -> tuple[int, int]:
-    """`I/N` with 0 <= I < N (I counts from 0, as Kubernetes' JOB_COMPLETION_INDEX does)."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", spec)
+    """`I/N` with 0 <= I < N <= MAX_SHARDS (I counts from 0, as Kubernetes' JOB_COMPLETION_INDEX does)."""
+    match = re.fullmatch(r"\s*(\d{1,6})\s*/\s*(\d{1,6})\s*", spec[:40])
     if not match:
-        raise ListError(f"--shard wants I/N (for example 0/4), not {spec!r}")
+        raise ListError(f"--shard wants I/N (for example 0/4) with N at most {MAX_SHARDS}")
     index, count = int(match.group(1)), int(match.group(2))
-    if count < 1 or index >= count:
-        raise ListError(f"--shard {spec}: the index counts from 0 and must be below the shard count")
+    if not 1 <= count <= MAX_SHARDS:
+        raise ListError(f"--shard: the shard count must be between 1 and {MAX_SHARDS}")
+    if index >= count:
+        raise ListError("--shard: the index counts from 0 and must be below the shard count")
     return index, count
 
 
@@ -204,6 +217,7 @@ def audit_one(
             with_history=options.with_history,
             dora_year=options.dora_year,
             now=options.now,
+            clone_timeout=options.repo_timeout,  # the clone may use the repository's whole budget
         )
         reports = {}
         report_dir = Path(out_dir) / "reports"
@@ -258,6 +272,23 @@ def audit_one(
 
 
 Progress = Callable[[RepoOutcome], None]
+RESULTS_FILE = "results.jsonl"
+
+
+@contextmanager
+def results_log(out_dir: Path, header: dict[str, Any]) -> Iterator[Progress]:
+    """DIR/results.jsonl: a header line, then one line a repository, flushed as each finishes, so a
+    batch that is killed leaves its finished work for `merge`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / RESULTS_FILE, "w", encoding="utf-8") as log:
+
+        def write(data: dict[str, Any]) -> None:
+            log.write(json.dumps(data, ensure_ascii=False) + "\n")
+            log.flush()
+
+        write({"vana_audit_batch": header})
+        yield lambda outcome: write(outcome.to_dict())
+KILL_GRACE_SECONDS = 5.0  # after SIGTERM, time for a worker to remove its temporary clone
 
 
 def run_batch(
@@ -269,77 +300,129 @@ def run_batch(
     locations: dict[int, str] | None = None,
     worker: Callable[..., dict[str, Any]] = audit_one,
 ) -> list[RepoOutcome]:
-    """Audit every (index, entry) in `jobs` worker processes; results in list order.
+    """Audit every (index, entry) in up to `jobs` worker processes; results in list order.
 
-    `locations` maps an index to where the repository is when that is not the entry itself;
-    `worker` (a module-level function, as `audit_one`) is what each process runs.
+    A worker runs one repository at a time. One that outlives `options.repo_timeout` is killed with
+    every process it started (a git clone) and its repository becomes an error row; one that dies
+    costs only its repository. `locations` maps an index to where the repository is when that is
+    not the entry itself; `worker` (a module-level function, as `audit_one`) is what a process runs.
     """
     locations = locations or {}
     out_dir.mkdir(parents=True, exist_ok=True)
     seed = _builtin_rules()
+    pending = list(reversed(items))
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
     done: dict[int, RepoOutcome] = {}
-    pending = list(items)
-    isolate = False  # after a worker died, the rest run one per pool so a crash costs one repository
-    while pending:
-        crashed: list[tuple[int, str]] = []
-        groups = [[item] for item in pending] if isolate else [pending]
-        for group in groups:
-            context = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(
-                max_workers=max(1, min(jobs, len(group))), mp_context=context, initializer=_seed_rules, initargs=(seed,)
-            )
-            try:
-                _run_group(pool, group, worker, out_dir, options, locations, isolate, done, crashed, on_done)
-            finally:
-                _close_pool(pool)
-        pending = sorted(crashed)
-        isolate = True
+    try:
+        while pending or busy:
+            while pending and len(busy) < jobs:
+                index, entry = pending.pop()
+                runner = idle.pop() if idle else _Worker(worker, seed)
+                runner.start(index, entry, (str(out_dir), options, locations.get(index)), options.repo_timeout)
+                busy.append(runner)
+            _wait(busy)
+            for runner in list(busy):
+                outcome = runner.outcome()
+                if outcome is None:
+                    continue
+                busy.remove(runner)
+                if runner.usable:
+                    idle.append(runner)
+                else:
+                    runner.stop()
+                done[outcome.index] = outcome
+                if on_done is not None:
+                    on_done(outcome)
+    finally:  # normally only idle workers are left; after an interruption, busy ones too
+        for runner in idle + busy:
+            runner.stop()
     return [done[index] for index, _entry in items]
 
 
-def _run_group(pool: ProcessPoolExecutor, group: list[tuple[int, str]], worker: Callable[..., dict[str, Any]],
-               out_dir: Path, options: BatchOptions, locations: dict[int, str], isolate: bool,
-               done: dict[int, RepoOutcome], crashed: list[tuple[int, str]], on_done: Progress | None) -> None:
-    futures: dict[Future[dict[str, Any]], tuple[int, str]] = {}
-    for position, (index, entry) in enumerate(group):
+def _serve(conn: Any, worker: Callable[..., dict[str, Any]], seed: list[Any] | None) -> None:
+    """A worker process: audit each task the pipe brings until the pipe closes."""
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()  # a group of its own: a timeout kills the git processes it started with it
+    _seed_rules(seed)
+    while True:
         try:
-            future = pool.submit(worker, index, entry, str(out_dir), options, locations.get(index))
-        except BrokenProcessPool:  # a worker died while the rest were being queued
-            if isolate:  # cannot happen with one task a pool; never loop on it
-                for late_index, late_entry in group[position:]:
-                    done[late_index] = _failed(late_index, late_entry, "the worker process died")
-            else:
-                crashed.extend(group[position:])
-            break
-        futures[future] = (index, entry)
-    for future in as_completed(futures):
-        index, entry = futures[future]
-        try:
-            outcome = RepoOutcome.from_dict(future.result())
-        except BrokenProcessPool:
-            if isolate:
-                outcome = _failed(index, entry, "the worker process died (out of memory or killed?)")
-            else:
-                crashed.append((index, entry))
-                continue
-        done[index] = outcome
-        if on_done is not None:
-            on_done(outcome)
+            task = conn.recv()
+        except EOFError:
+            return
+        conn.send(worker(*task))
 
 
-def _close_pool(pool: ProcessPoolExecutor) -> None:
-    """Shut a pool down without hanging: after a worker died, `shutdown(wait=True)` can wait
-    forever on the survivors, so they are terminated instead."""
-    broken = getattr(pool, "_broken", False)
-    if not broken:
-        pool.shutdown(wait=True)
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-        process.join(timeout=5)
+class _Worker:
+    """One worker process fed one repository at a time through a pipe, so its deadline is known."""
+
+    def __init__(self, worker: Callable[..., dict[str, Any]], seed: list[Any] | None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, worker, seed), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: tuple[int, str] | None = None
+        self.timeout = self.deadline = 0.0
+        self.usable = True
+
+    def start(self, index: int, entry: str, args: tuple[Any, ...], timeout: float) -> None:
+        self.task, self.timeout, self.deadline = (index, entry), timeout, time.monotonic() + timeout
+        try:
+            self.conn.send((index, entry, *args))
+        except OSError:  # it died while idle: outcome() reports the repository as lost with it
+            self.usable = False
+
+    def waitables(self) -> list[Any]:
+        return [self.conn, self.process.sentinel]
+
+    def outcome(self) -> RepoOutcome | None:
+        """The repository's outcome once it is done, lost with the process or out of time; None meanwhile."""
+        assert self.task is not None
+        index, entry = self.task
+        if self.usable and self.conn.poll():
+            try:
+                result = RepoOutcome.from_dict(self.conn.recv())
+            except (EOFError, OSError):
+                self.usable = False
+            else:
+                self.task = None
+                return result
+        if not self.process.is_alive() or not self.usable:
+            self.usable = False
+            return _failed(index, entry, "the worker process died (out of memory or killed?)")
+        if time.monotonic() >= self.deadline:
+            self.usable = False
+            return _failed(index, entry, f"timed out after {self.timeout:g}s (--repo-timeout); the audit was stopped")
+        return None
+
+    def stop(self) -> None:
+        """End the process: an idle one leaves when its pipe closes; a busy one gets SIGTERM (its
+        temporary clone is removed), then its whole process group gets SIGKILL."""
+        self.conn.close()
+        if self.task is None:
+            self.process.join(KILL_GRACE_SECONDS)  # idle: it leaves when its pipe closes
+        if self.task is not None or self.process.is_alive():
+            if self.process.is_alive():
+                self._signal(signal.SIGTERM)  # remote.cloned turns it into SystemExit: the clone is removed
+                self.process.join(KILL_GRACE_SECONDS)
+            self._signal(signal.SIGKILL)  # the whole group: a git clone outliving the worker too
+        self.process.join()
+
+    def _signal(self, signum: int) -> None:
+        try:
+            if hasattr(os, "killpg"):
+                os.killpg(self.process.pid, signum)
+            else:
+                self.process.terminate() if signum == signal.SIGTERM else self.process.kill()
+        except (ProcessLookupError, PermissionError):
+            pass  # already gone
+
+
+def _wait(busy: list[_Worker]) -> None:
+    """Until a busy worker answers, dies or reaches its deadline."""
+    timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+    multiprocessing.connection.wait([x for w in busy for x in w.waitables()], timeout=timeout)
 
 
 def _failed(index: int, entry: str, error: str) -> RepoOutcome:

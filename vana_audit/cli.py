@@ -6,6 +6,7 @@ Exit codes: 0 ok · 1 the gate failed (score under --fail-under) · 2 usage erro
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +29,11 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         from .source import TargetError
 
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit as an "Exception ignored" message
+            return result
+        except BrokenPipeError:
+            _stdout_closed()
         except (TargetError, ConfigError, RuleLoadError, GitError) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
@@ -37,6 +42,16 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_USAGE)
 
     return wrapper
+
+
+def _stdout_closed() -> None:
+    """The reader of standard output left (`vana-audit rules list | head`): stop quietly with exit 0,
+    as the Python docs' "Note on SIGPIPE" advises; stdout goes to /dev/null so the exit flush cannot fail."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # not a real file descriptor (a test runner's buffer)
+    sys.exit(EXIT_OK)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,9 +6,13 @@ holds and what `merge` reads back); the Markdown and HTML renderers are pure fun
 
 from __future__ import annotations
 
+import functools
 import html
+import json
+import re
 import statistics
 from collections import Counter
+from importlib import resources
 from typing import Any
 
 from . import __version__
@@ -104,6 +108,49 @@ def build_leaderboard(
 
 def outcomes_of(board: dict[str, Any]) -> list[RepoOutcome]:
     return [RepoOutcome.from_dict(r) for r in board.get("repositories", [])]
+
+
+class BoardError(ValueError):
+    """Data does not match leaderboard.schema.json; the message names the JSON path, never the content."""
+
+
+@functools.cache
+def _validator(definition: str | None) -> Any:
+    import jsonschema  # only merge validates: batch writes what it built itself
+
+    text = resources.files("vana_audit").joinpath("schemas/leaderboard.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    if definition is not None:  # one part of the schema: a row of results.jsonl
+        schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate(data: Any, definition: str | None = None) -> None:
+    """Raise BoardError unless `data` is a leaderboard (or the schema's `$defs` entry `definition`)."""
+    errors = list(_validator(definition).iter_errors(data))
+    if errors:
+        error = max(errors, key=lambda e: len(e.absolute_path))
+        raise BoardError(f"{_json_path(error.absolute_path)}: {_describe(error)}")
+
+
+def _json_path(parts: Any) -> str:
+    # keys come from the file: a key that is not a plain name is shown as [*], not quoted
+    return "$" + "".join(
+        f"[{p}]" if isinstance(p, int) else f".{p}" if re.fullmatch(r"[A-Za-z_][\w-]{0,63}", p) else "[*]"
+        for p in parts
+    )
+
+
+def _describe(error: Any) -> str:
+    """What the schema wants, in the schema's words: jsonschema's own messages quote the offending value."""
+    kind, wanted = error.validator, error.validator_value
+    if kind == "required" and isinstance(error.instance, dict):
+        return "missing " + ", ".join(k for k in wanted if k not in error.instance)
+    if kind == "type":
+        return "should be " + (" or ".join(wanted) if isinstance(wanted, list) else str(wanted))
+    if kind in ("minimum", "maximum", "maxItems", "pattern"):
+        return f"fails {kind} {wanted}"
+    return f"does not match the leaderboard schema ({kind})"
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:

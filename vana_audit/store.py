@@ -2,7 +2,8 @@
 
 Several jobs may record into one file at once (a nightly job overlapping a manual run, a batch):
 the database runs in WAL mode with a busy timeout, and each record is one `BEGIN IMMEDIATE`
-transaction, so writers queue instead of failing and nothing is lost.
+transaction, so writers queue instead of failing and nothing is lost. Reading (`trend`) opens the
+file read-only, so a database on a read-only mount can be read.
 """
 
 from __future__ import annotations
@@ -106,6 +107,40 @@ def connect(db: Path) -> sqlite3.Connection:
     return conn
 
 
+def connect_readonly(db: Path) -> sqlite3.Connection:
+    """Open an existing history database for reading only, so `trend` works on a read-only mount
+    (where `connect` fails creating the folder, switching to WAL or writing the -shm file)."""
+    uri = db.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        _check_version(conn, db)
+    except sqlite3.OperationalError:
+        # A WAL database whose -shm file cannot be created: read it as immutable (no locks, no WAL:
+        # on a read-only mount nobody is writing it).
+        conn.close()
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+        _check_version(conn, db)
+    return conn
+
+
+def _check_version(conn: sqlite3.Connection, db: Path) -> int:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise StoreError(f"{db} was written by a newer vana-audit (schema {version}, this one knows {SCHEMA_VERSION})")
+    return version
+
+
+def _reading(db: Path, query: Callable[[sqlite3.Connection], T], empty: T) -> T:
+    """`query` on a read-only connection; `empty` when the database or its tables do not exist yet."""
+    if not db.exists():
+        return empty
+    with closing(connect_readonly(db)) as conn:
+        if _check_version(conn, db) < SCHEMA_VERSION:
+            return empty
+        return query(conn)
+
+
 def _use_wal(conn: sqlite3.Connection) -> None:
     """Switch to WAL, retrying while another process holds the lock: SQLite may answer "database is
     locked" at once, without waiting for the busy timeout, when two processes open a new database
@@ -201,10 +236,9 @@ def _int_or_none(value: object) -> int | None:
 @_store_errors
 def history(db: Path, repo_key: str) -> list[TrendPoint]:
     """Every stored scan of a repository, oldest first (a ref stored by an older version is redacted here)."""
-    if not db.exists():
-        return []
     repo_key = redact_text(repo_key)  # as `record` stores it
-    with closing(connect(db)) as conn:
+
+    def query(conn: sqlite3.Connection) -> list[TrendPoint]:
         rows = conn.execute(
             "SELECT id, generated_at, ref, head_sha, overall, dora_readiness, failing_p0, origin FROM scans "
             "WHERE repo_key = ? ORDER BY generated_at, id",
@@ -217,10 +251,12 @@ def history(db: Path, repo_key: str) -> list[TrendPoint]:
             (repo_key,),
         ):
             scores.setdefault(scan_id, {})[category] = score
-    return [
-        TrendPoint(r[0], r[1], r[2] and redact_text(r[2]), r[3], r[4], scores.get(r[0], {}), r[5], r[6], r[7])
-        for r in rows
-    ]
+        return [
+            TrendPoint(r[0], r[1], r[2] and redact_text(r[2]), r[3], r[4], scores.get(r[0], {}), r[5], r[6], r[7])
+            for r in rows
+        ]
+
+    return _reading(db, query, [])
 
 
 def trend_points(db: Path, repo_key: str) -> list[tuple[str, float]]:
@@ -231,15 +267,16 @@ def trend_points(db: Path, repo_key: str) -> list[tuple[str, float]]:
 @_store_errors
 def repo_keys(db: Path) -> list[tuple[str, int, str]]:
     """(repo_key, number of scans, newest generated_at) for every repository in the database."""
-    if not db.exists():
-        return []
-    with closing(connect(db)) as conn:
-        return [
+    return _reading(
+        db,
+        lambda conn: [
             (r[0], r[1], r[2])
             for r in conn.execute(
                 "SELECT repo_key, COUNT(*), MAX(generated_at) FROM scans GROUP BY repo_key ORDER BY repo_key"
             )
-        ]
+        ],
+        [],
+    )
 
 
 def recorded_commits(db: Path, repo_key: str) -> set[str]:

@@ -30,6 +30,14 @@ from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
     help="Write a report file; the format comes from the extension: .json, .md, .html, .pdf, "
     ".sarif (or .sarif.json), .txt. Repeatable.",
 )
+@click.option(
+    "--clone-timeout",
+    metavar="SECONDS",
+    type=click.FloatRange(0, min_open=True),
+    default=300.0,  # remote.CLONE_TIMEOUT_SECONDS
+    show_default=True,
+    help="When PATH is a git URL: give up cloning after this long.",
+)
 @click.option("--ref", help="Scan this git ref from the object database instead of the working tree.")
 @click.option(
     "--config",
@@ -69,11 +77,14 @@ def scan(
     record: bool = False,
     db: Path | None = None,
     repo_key: str | None = None,
+    clone_timeout: float = 300.0,
 ) -> None:
     """Scan the repository at PATH (default: the current directory).
 
     PATH may also be a git URL: it is cloned into a temporary directory (full history and tags,
-    file contents of the default branch only) that is removed after the scan.
+    file contents of the default branch only) that is removed after the scan, also when the scan
+    is stopped by SIGTERM. A clone slower than 1 KB/s for 30 s over HTTP(S), or longer than
+    --clone-timeout, fails.
     """
     from ..render import OutputFormat, renderer_for
 
@@ -95,6 +106,7 @@ def scan(
         progress=progress_printer(quiet),
         dora_year=int(dora_year) if dora_year else None,
         window_days=window_days,
+        clone_timeout=clone_timeout,
     )
     source: Any = result
     if record or db is not None:  # with history at hand, the reports chart the trend

@@ -14,6 +14,7 @@ from vana_audit import scan as scan_module
 from vana_audit.collectors import DEFAULT_EXCLUDES, apply_excludes, exclusion_summary
 from vana_audit.model import Outcome
 from vana_audit.render.json_out import render_json
+from vana_audit.signals import Signals
 
 PROVIDER_TF = 'provider "aws" {\n  region = "us-east-1"\n}\nresource "aws_s3_bucket" "public" {\n  bucket = "x"\n  acl = "public-read"\n}\n'
 K8S = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bad\nspec:\n  template:\n    spec:\n"
@@ -47,7 +48,8 @@ def test_a_scanner_full_of_terraform_fixtures_is_not_an_iac_user(tmp_path):
     for rule_id in ("IAC-002", "IAC-005", "IAC-006", "IAC-007", "IAC-012", "IAC-013", "GIT-015"):
         assert result.finding(rule_id).outcome is Outcome.NOT_APPLICABLE, rule_id
     assert result.profile["excluded_files"] == 26
-    assert {"path": "tests/fixtures", "files": 25} in result.profile["excluded"]
+    assert {"path": "tests/fixtures", "files": 25, "pattern": "**/fixtures/**", "reason": "test data"} \
+        in result.profile["excluded"]
     assert any("not counted: 26 files" in reason for reason in result.profile["reasons"])
 
 
@@ -55,7 +57,8 @@ def test_the_exclusions_are_listed_in_the_json_report(tmp_path):
     result = _scan(tmp_path / "scanner", scanner_repo())
     profile = json.loads(render_json(result))["profile"]
     assert profile["excluded_patterns"] == list(DEFAULT_EXCLUDES)
-    assert profile["excluded"][0] == {"path": "tests/fixtures", "files": 25}
+    assert profile["excluded"][0] == {"path": "tests/fixtures", "files": 25, "pattern": "**/fixtures/**",
+                                      "reason": "test data"}
 
 
 def test_default_excludes_can_be_switched_off(tmp_path):
@@ -68,7 +71,9 @@ def test_default_excludes_can_be_switched_off(tmp_path):
 
 
 def test_a_pattern_with_a_bang_takes_files_back_in(tmp_path):
-    files = {**scanner_repo(), ".vana-audit.yml": "exclude: ['!tests/fixtures/kubernetes/case_00.yaml']\n"}
+    # a manifest in tests/ is not evidence of a service, so the profile is set to judge the Kubernetes rule
+    files = {**scanner_repo(),
+             ".vana-audit.yml": "profile: service\nexclude: ['!tests/fixtures/kubernetes/case_00.yaml']\n"}
     result = _scan(tmp_path / "scanner", files)
     finding = result.finding("IAC-013")
     assert finding.outcome is Outcome.FAIL
@@ -82,7 +87,8 @@ def test_configured_excludes_add_to_the_defaults(tmp_path):
     assert result.inventory["dockerfiles"] == ["Dockerfile"]
     assert result.finding("IAC-003").outcome is Outcome.PASS
     assert result.profile["excluded_patterns"][-1] == "legacy/**"
-    assert {"path": "legacy", "files": 1} in result.profile["excluded"]
+    assert {"path": "legacy", "files": 1, "pattern": "legacy/**", "reason": "exclude: in configuration"} \
+        in result.profile["excluded"]
 
 
 @pytest.mark.parametrize(("path", "excluded"), [
@@ -116,8 +122,58 @@ def test_the_summary_names_the_excluded_directories(tmp_path):
              "examples/demo/Dockerfile", "tests/tf/main.tf"]
     kept = apply_excludes(files, DEFAULT_EXCLUDES)
     assert exclusion_summary(files, kept, DEFAULT_EXCLUDES) == [
-        {"path": "node_modules", "files": 2}, {"path": "examples", "files": 1},
-        {"path": "tests/fixtures", "files": 1}, {"path": "tests/tf", "files": 1}, {"path": "web/node_modules", "files": 1}]
+        {"path": "node_modules", "files": 2, "pattern": "node_modules/**", "reason": "third-party code"},
+        {"path": "examples", "files": 1, "pattern": "examples/**", "reason": "examples and samples"},
+        {"path": "tests/fixtures", "files": 1, "pattern": "**/fixtures/**", "reason": "test data"},
+        {"path": "tests/tf", "files": 1, "pattern": "**/tests/**/*.tf", "reason": "test data"},
+        {"path": "web/node_modules", "files": 1, "pattern": "**/node_modules/**", "reason": "third-party code"}]
+
+
+# A sample project in each ecosystem whose package paths contain a role word: Spring's own
+# `org.springframework.samples`, a Go module's internal/examples package, a .NET solution under src/.
+SOURCE_TREES = {
+    "jvm": ["pom.xml", "src/main/java/org/springframework/samples/petclinic/PetClinicApplication.java",
+            "src/main/java/org/acme/examples/Catalog.java", "src/main/kotlin/org/acme/fixtures/Seed.kt",
+            "src/main/resources/org/springframework/samples/petclinic/messages.properties",
+            "src/test/java/org/springframework/samples/petclinic/PetClinicTests.java",
+            "src/test/kotlin/org/acme/fixtures/Builders.kt", "app/src/main/java/org/acme/samples/App.java"],
+    "go": ["go.mod", "main.go", "internal/examples/catalog.go", "internal/fixtures/seed.go",
+           "pkg/samples/render.go", "internal/cli/examples/help.go"],
+    "dotnet": ["Acme.sln", "src/Acme.Api/Acme.Api.csproj", "src/Acme.Api/examples/ExampleController.cs",
+               "src/Acme.Api/samples/SampleData.cs", "src/Acme.Core/fixtures/Seed.fs"],
+}
+
+
+@pytest.mark.parametrize("stack", sorted(SOURCE_TREES))
+def test_no_source_tree_of_a_sample_project_is_excluded(stack):
+    """`**/samples/**` and friends name directory roles; inside a source tree they are package names."""
+    files = SOURCE_TREES[stack]
+    assert apply_excludes(files, DEFAULT_EXCLUDES) == files
+
+
+@pytest.mark.parametrize("path", [
+    "examples/spring-demo/src/main/java/org/acme/App.java",  # an example project is still an example
+    "samples/Acme.Sample/Program.cs", "examples/server/main.go", "crates/grep/examples/simplegrep.rs",
+    "internal/fixtures/config.yaml", "src/fixtures/payload.json",  # data under a source tree is still test data
+    "pkg/parser/testdata/input.go", "src/__fixtures__/page.tsx", "src/test/resources/samples/pet.json",
+])
+def test_role_folders_outside_source_trees_and_data_inside_them_are_still_excluded(path):
+    assert apply_excludes([path], DEFAULT_EXCLUDES) == []
+
+
+def test_a_spring_application_under_org_springframework_samples_is_a_service_with_tests(tmp_path):
+    """spring-petclinic was judged 'infrastructure, no application code' and 'no automated tests'."""
+    pom = ("<project><dependencies><dependency><groupId>org.springframework.boot</groupId>"
+           "<artifactId>spring-boot-starter-webmvc</artifactId></dependency></dependencies></project>\n")
+    files = {"pom.xml": pom,
+             "src/main/java/org/springframework/samples/petclinic/PetClinicApplication.java": "class A {}\n",
+             "src/test/java/org/springframework/samples/petclinic/PetClinicApplicationTests.java": "class T {}\n",
+             "k8s/petclinic.yml": K8S.replace("nginx:latest", "petclinic:1.0")}
+    facts = facts_for(tmp_path / "repo", files)
+    assert facts.files == sorted(files) or set(facts.files) == set(files), "nothing of the source tree is excluded"
+    assert facts.profile == "service", facts.profile_reasons
+    assert facts.test_files["unit"] == ["src/test/java/org/springframework/samples/petclinic/PetClinicApplicationTests.java"]
+    assert rules_by_id()["TST-001"].evaluate(facts, Signals(facts)).outcome is Outcome.PASS
 
 
 def test_secrets_are_still_looked_for_in_excluded_files(tmp_path):

@@ -46,15 +46,16 @@ MONOREPO = {"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
     ({"app.py": "print('hi')\n", "fly.toml": "app = 'acme'\n"}, "service", "fly configuration fly.toml"),
     (LIBRARY, "library", "publishes a package in .github/workflows/release.yml"),
     ({"package.json": '{"name": "left-pad", "version": "1.0.0", "main": "index.js"}\n', "index.js": "module.exports = 1;\n"},
-     "library", "a package manifest (package.json)"),
-    ({"go.mod": "module github.com/acme/retry\n", "retry.go": "package retry\n"}, "library", "a package manifest (go.mod)"),
+     "library", "a publishable package manifest (package.json)"),
+    ({"go.mod": "module github.com/acme/retry\n", "retry.go": "package retry\n"}, "library",
+     "a Go module with no main package (go.mod)"),
     (TF_MODULE, "infrastructure", "a reusable Terraform module"),
     ({"environments/production/main.tf": 'provider "google" {}\nterraform {\n  backend "gcs" {}\n}\n',
       "environments/staging/main.tf": 'provider "google" {}\n', "scripts/plan.sh": "terraform plan\n"},
      "infrastructure", "infrastructure code (2 terraform file(s)) and no application code"),
     (HELM_REPO, "infrastructure", "Helm chart(s): charts/api/Chart.yaml"),
-    (MONOREPO, "monorepo", "3 packages with their own manifests (apps/api, apps/web, packages/ui); workspace file pnpm-workspace.yaml"),
-    ({"README.md": "# notes\n"}, "service", "judged as a service, the profile with the most rules"),
+    (MONOREPO, "monorepo", "3 members (pnpm-workspace.yaml): apps/api (service), apps/web (web-app), packages/ui (library)"),
+    ({"README.md": "# notes\n"}, "unknown", "no evidence that says what this repository is"),
 ])
 def test_the_profile_is_inferred_with_a_reason_naming_its_evidence(tmp_path, files, profile, reason):
     facts = facts_for(tmp_path / "repo", files)
@@ -86,7 +87,8 @@ def _scan(root: Path, files: dict[str, str]):
 def test_the_configured_profile_wins_and_says_so(tmp_path):
     result = _scan(tmp_path / "repo", {**SERVICE, ".vana-audit.yml": "profile: library\n"})
     assert result.profile["name"] == "library"
-    assert result.profile["reasons"] == ["set in configuration: profile: library"]
+    assert result.profile["reasons"][0] == "set in configuration: profile: library"
+    assert result.profile["reasons"][1].startswith("inferred: service"), "what the evidence said is still shown"
 
 
 def test_a_library_is_not_judged_on_deployment_kubernetes_or_operations(tmp_path):
@@ -119,7 +121,225 @@ def test_the_scan_result_shows_the_profile_its_reasons_and_the_exclusions(tmp_pa
     result = _scan(tmp_path / "repo", {**LIBRARY, "tests/fixtures/infra/main.tf": 'resource "x" "y" {}\n'})
     profile = result.profile
     assert profile["name"] == "library"
-    assert profile["reasons"][0].startswith("publishes a package in .github/workflows/release.yml")
+    assert profile["reasons"][0] == ("library (weight 4): a publishable package manifest (pyproject.toml) (+2); "
+                                     "publishes a package in .github/workflows/release.yml "
+                                     "(`pypa/gh-action-pypi-publish`) (+2)")
     assert "**/fixtures/**" in profile["excluded_patterns"]
     assert profile["excluded_files"] == 1
-    assert profile["excluded"] == [{"path": "tests/fixtures", "files": 1}]
+    assert profile["excluded"] == [{"path": "tests/fixtures", "files": 1, "pattern": "**/fixtures/**",
+                                    "reason": "test data"}]
+    assert "not counted: 1 file excluded (tests/fixtures (1, test data))" in profile["reasons"]
+    assert profile["members"] == []
+
+
+# -- regressions: repositories that were profiled wrong, reduced to the files that mattered ---------------
+
+SERVICE_ONLY = ("MON-001", "MON-007", "MON-008", "DEP-002", "DEP-007", "DEP-008", "DOC-008", "IAC-002")
+
+
+def _outcomes(result) -> dict[str, Outcome]:
+    return {f.rule_id: f.outcome for f in result.findings}
+
+
+def _no_service_rules(result) -> None:
+    outcome = _outcomes(result)
+    fired = {r: outcome[r].value for r in SERVICE_ONLY if outcome[r] is not Outcome.NOT_APPLICABLE}
+    assert not fired, (result.profile["name"], fired)
+
+
+CARGO_ROOT = ('[package]\nname = "ripgrep"\nversion = "14.1.1"\n\n[[bin]]\nbench = false\npath = "crates/core/main.rs"\n'
+              'name = "rg"\n\n[dependencies]\nlexopt = "0.3.0"\ngrep = { path = "crates/grep" }\n\n'
+              '[workspace]\nmembers = ["crates/globset", "crates/grep", "crates/cli"]\n')
+RIPGREP = {"Cargo.toml": CARGO_ROOT, "crates/core/main.rs": "fn main() {}\n",
+           "crates/globset/Cargo.toml": '[package]\nname = "globset"\nversion = "0.4.0"\n',
+           "crates/globset/src/lib.rs": "pub fn glob() {}\n",
+           "crates/grep/Cargo.toml": '[package]\nname = "grep"\nversion = "0.3.0"\n',
+           "crates/grep/src/lib.rs": "pub fn grep() {}\n", "crates/grep/examples/simplegrep.rs": "fn main() {}\n",
+           "crates/cli/Cargo.toml": '[package]\nname = "grep-cli"\nversion = "0.1.0"\n',
+           "crates/cli/src/lib.rs": "pub fn cli() {}\n",
+           "fuzz/Cargo.toml": '[package]\nname = "fuzz"\n\n[[bin]]\nname = "fuzz_glob"\n'}
+
+
+def test_a_cargo_workspace_with_a_binary_at_the_top_is_a_cli_whose_crates_are_libraries(tmp_path):
+    """ripgrep was a 'monorepo' (10 crates) and got every service rule: MON-007 alert rules at P0."""
+    result = _scan(tmp_path / "repo", RIPGREP)
+    assert result.profile["name"] == "cli", result.profile["reasons"]
+    assert result.profile["reasons"][0].startswith("the top-level package: cli (weight 4): [[bin]] rg in Cargo.toml")
+    assert {m["path"]: m["profile"] for m in result.profile["members"]} == {
+        "crates/cli": "library", "crates/globset": "library", "crates/grep": "library"}
+    _no_service_rules(result)
+    assert _outcomes(result)["DOC-012"] is Outcome.FAIL, "a tool others install needs a LICENSE"
+
+
+GO_MOD = ("module github.com/CircleCI-Public/circleci-cli\n\ngo 1.24\n\nrequire (\n\tgithub.com/go-chi/chi/v5 v5.3.1\n"
+          "\tgithub.com/spf13/cobra v1.10.2\n)\n")
+TEST_SERVER = ('package httpcl\n\nimport (\n\t"net/http/httptest"\n\t"testing"\n\n\t"github.com/go-chi/chi/v5"\n)\n\n'
+               'func TestClient(t *testing.T) {\n\tr := chi.NewRouter()\n\tr.Get("/status", nil)\n'
+               '\t_ = httptest.NewServer(r)\n}\n')
+CIRCLECI_CLI = {"go.mod": GO_MOD,
+                "cmd/circleci/main.go": 'package main\n\nimport "github.com/spf13/cobra"\n\nfunc main() { _ = cobra.Command{} }\n',
+                "internal/httpcl/client.go": "package httpcl\n\ntype Client struct{}\n",
+                "internal/httpcl/client_test.go": TEST_SERVER,
+                ".goreleaser.yml": "builds:\n  - main: ./cmd/circleci\n    binary: circleci\n"}
+
+
+def test_a_go_cli_whose_tests_start_an_http_server_is_a_cli(tmp_path):
+    """circleci-cli was a 'service' because of a `/status` route in a `_test.go` HTTP test server, and
+    chi in go.mod is required by the tests only."""
+    result = _scan(tmp_path / "repo", CIRCLECI_CLI)
+    assert result.profile["name"] == "cli", result.profile["reasons"]
+    reasons = " ".join(result.profile["reasons"])
+    assert "package main in cmd/circleci/main.go with github.com/spf13/cobra" in reasons
+    assert "client_test.go" not in reasons and "go-chi" not in reasons
+    _no_service_rules(result)
+    assert _outcomes(result)["MON-007"] is Outcome.NOT_APPLICABLE
+
+
+def test_a_go_service_importing_its_router_outside_tests_is_a_service(tmp_path):
+    files = {**CIRCLECI_CLI, "internal/server/server.go": 'package server\n\nimport "github.com/go-chi/chi/v5"\n\n'
+                                                           "var R = chi.NewRouter()\n"}
+    files.pop(".goreleaser.yml")
+    facts = facts_for(tmp_path / "repo", files)
+    assert facts.profile == "service", facts.profile_reasons
+    assert "web framework github.com/go-chi/chi imported by internal/server/server.go" in facts.profile_reasons[0]
+
+
+NANOGPT = {"train.py": "import os\nimport numpy as np\nimport torch\n\nprint('training')\n",
+           "model.py": "import torch\nimport torch.nn as nn\n", "sample.py": "import torch\n",
+           "scaling_laws.ipynb": '{"cells": [], "nbformat": 4}\n', "README.md": "# nanoGPT\n",
+           "config/train_shakespeare_char.py": "batch_size = 64\n"}
+
+
+def test_research_code_with_notebooks_and_no_package_or_ci_is_research(tmp_path):
+    """nanoGPT was judged as a service by default: 'no alert rules' (P0), 'no deploy pipeline' (P0)."""
+    result = _scan(tmp_path / "repo", NANOGPT)
+    assert result.profile["name"] == "research", result.profile["reasons"]
+    assert result.profile["reasons"][0].startswith("research (weight 5): 1 notebook (scaling_laws.ipynb) (+2); "
+                                                   "scientific imports (numpy, torch) (+1)")
+    _no_service_rules(result)
+    outcome = _outcomes(result)
+    assert outcome["DEP-005"] is Outcome.NOT_APPLICABLE, "research code releases nothing"
+    assert outcome["BLD-003"] is Outcome.FAIL, "CI is still asked of every repository"
+
+
+def test_a_go_cli_with_a_release_docker_image_and_a_docs_site_member_is_a_cli(tmp_path):
+    """goreleaser: a Dockerfile for the CLI's image and a Hugo site in www/ with its own go.mod and a
+    vercel.json; the site is a member of its own (docs), not evidence that the repository is deployed."""
+    files = {"go.mod": "module github.com/goreleaser/goreleaser/v2\n\nrequire github.com/spf13/cobra v1.9.1\n",
+             "main.go": 'package main\n\nimport "github.com/spf13/cobra"\n\nfunc main() { _ = cobra.Command{} }\n',
+             "internal/pipe/pipe.go": "package pipe\n", ".goreleaser.yaml": "builds:\n  - env: [CGO_ENABLED=0]\n",
+             "Dockerfile": "FROM alpine:3.21\nCOPY goreleaser /usr/bin/goreleaser\nENTRYPOINT [\"goreleaser\"]\n",
+             "www/go.mod": "module github.com/goreleaser/goreleaser/www\n", "www/hugo.yaml": "title: GoReleaser\n",
+             "www/vercel.json": "{}\n", **{f"www/content/page{i}.md": f"# Page {i}\n" for i in range(6)}}
+    result = _scan(tmp_path / "repo", files)
+    assert result.profile["name"] == "cli", result.profile["reasons"]
+    assert [(m["path"], m["profile"]) for m in result.profile["members"]] == [("www", "docs")]
+    assert "vercel" not in result.profile["reasons"][0]
+    _no_service_rules(result)
+
+
+ARGO_APP = ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: guestbook\nspec:\n"
+            "  source:\n    path: guestbook\n  destination:\n    namespace: default\n")
+
+
+def test_a_gitops_configuration_repository_is_gitops(tmp_path):
+    """argocd-example-apps: Kubernetes manifests and Argo CD Applications, no application code."""
+    files = {"apps/guestbook.yaml": ARGO_APP, "guestbook/guestbook-ui-deployment.yaml": DEPLOYMENT,
+             "kustomize-guestbook/kustomization.yaml": "resources:\n  - ../guestbook/guestbook-ui-deployment.yaml\n",
+             "README.md": "# Argo CD examples\n"}
+    result = _scan(tmp_path / "repo", files)
+    assert result.profile["name"] == "gitops", result.profile["reasons"]
+    assert "Argo CD Application in apps/guestbook.yaml" in result.profile["reasons"][0]
+    outcome = _outcomes(result)
+    assert outcome["DEP-002"] is Outcome.NOT_APPLICABLE, "a configuration repository is reconciled, not deployed by CI"
+    assert outcome["MON-007"] is Outcome.NOT_APPLICABLE
+    assert outcome["IAC-012"] is not Outcome.NOT_APPLICABLE, "its Kubernetes manifests are still judged"
+
+
+def test_a_docs_site_is_docs_and_its_hosting_is_not_a_service(tmp_path):
+    files = {"package.json": '{"name": "acme-docs", "private": true, "dependencies": {"@docusaurus/core": "3.7.0"}}\n',
+             "docusaurus.config.js": "module.exports = {};\n", "src/pages/index.js": "export default () => null;\n",
+             "vercel.json": "{}\n", **{f"docs/guide{i}.md": f"# Guide {i}\n" for i in range(5)}}
+    result = _scan(tmp_path / "repo", files)
+    assert result.profile["name"] == "docs", result.profile["reasons"]
+    _no_service_rules(result)
+    assert _outcomes(result)["DOC-016"] is not Outcome.NOT_APPLICABLE
+
+
+def test_a_docs_folder_deployed_to_vercel_is_a_member_not_the_repository(tmp_path):
+    files = {**LIBRARY, "docs/package.json": '{"name": "docs", "private": true, '
+                                             '"dependencies": {"@docusaurus/core": "3.7.0"}}\n',
+             "docs/vercel.json": "{}\n", "docs/docusaurus.config.js": "module.exports = {};\n"}
+    result = _scan(tmp_path / "repo", files)
+    assert result.profile["name"] == "library", result.profile["reasons"]
+    assert [(m["path"], m["profile"]) for m in result.profile["members"]] == [("docs", "docs")]
+    _no_service_rules(result)
+
+
+def test_a_monorepo_gets_service_rules_through_its_service_member_named_in_the_message(tmp_path):
+    result = _scan(tmp_path / "repo", MONOREPO)
+    assert result.profile["name"] == "monorepo"
+    assert {m["path"]: m["profile"] for m in result.profile["members"]} == {
+        "apps/api": "service", "apps/web": "web-app", "packages/ui": "library"}
+    alerts = result.finding("MON-007")
+    assert alerts.outcome is Outcome.FAIL
+    assert alerts.message.endswith("(applies because member apps/api is a service)")
+    assert result.finding("DOC-011").message.endswith("(applies because member apps/api is a service)")
+
+
+def test_a_workspace_of_libraries_is_a_library_and_gets_no_service_rules(tmp_path):
+    files = {"pnpm-workspace.yaml": "packages: ['packages/*']\n",
+             "package.json": '{"name": "root", "private": true}\n',
+             **{f"packages/{n}/package.json": f'{{"name": "@acme/{n}", "main": "index.js"}}\n' for n in ("a", "b", "c")}}
+    result = _scan(tmp_path / "repo", files)
+    assert result.profile["name"] == "library", result.profile["reasons"]
+    assert result.profile["reasons"][0].startswith("a workspace whose members are all library")
+    _no_service_rules(result)
+    assert "its members are library" in result.finding("MON-007").message
+
+
+def test_an_unknown_repository_gets_no_service_rule_and_is_told_how_to_set_a_profile(tmp_path):
+    result = _scan(tmp_path / "repo", {"README.md": "# notes\n", "notes.txt": "x\n"})
+    assert result.profile["name"] == "unknown"
+    _no_service_rules(result)
+    assert "set `profile:` in configuration" in result.finding("MON-007").message
+    assert result.finding("SEC-001").outcome is not Outcome.NOT_APPLICABLE, "every repository gets the generic rules"
+
+
+def test_the_scan_json_with_members_validates_against_the_result_schema(tmp_path):
+    import json
+
+    import jsonschema
+
+    from vana_audit.render.json_out import render_json
+
+    result = _scan(tmp_path / "repo", MONOREPO)
+    schema = json.loads((Path(scan_module.__file__).parent / "schemas/result.schema.json").read_text())
+    jsonschema.validate(json.loads(render_json(result)), schema)
+
+
+def test_the_schemas_enumerate_every_profile():
+    import json
+
+    from vana_audit.collectors.profile import PROFILES
+    from vana_audit.model import ALL_PROFILES
+
+    assert PROFILES == ALL_PROFILES
+    schemas = Path(scan_module.__file__).parent / "schemas"
+    rule = json.loads((schemas / "rule.schema.json").read_text())
+    assert rule["$defs"]["rule"]["properties"]["profiles"]["items"]["enum"] == list(ALL_PROFILES)
+    assert rule["$defs"]["expr"]["oneOf"][4]["properties"]["profile"]["items"]["enum"] == list(ALL_PROFILES)
+    config = json.loads((schemas / "config.schema.json").read_text())
+    assert config["properties"]["profile"]["enum"] == list(ALL_PROFILES)
+
+
+def test_rules_show_prints_the_profiles_a_rule_applies_to():
+    from click.testing import CliRunner
+
+    from vana_audit.cli import main
+
+    out = CliRunner().invoke(main, ["rules", "show", "MON-007"])
+    assert out.exit_code == 0, out.output
+    assert "applies to: service, web-app" in out.output
+    generic = CliRunner().invoke(main, ["rules", "show", "SEC-003"])
+    assert "applies to: every profile" in generic.output

@@ -50,9 +50,11 @@ CASES = [
     # BLD-008 commit SHA stamped
     case("BLD-008", "pass", {"Dockerfile": "FROM python:3.12\nARG COMMIT_SHA=unknown\n"}, "Dockerfile", 2),
     case("BLD-008", "fail", {"Dockerfile": "FROM python:3.12\nCMD [\"app\"]\n"}),
+    case("BLD-008", "na", {"Dockerfile": "FROM python:3.12\nCMD [\"app\"]\n"}, profile="research"),  # nothing released
     # BLD-009 artefacts published
     case("BLD-009", "pass", ci("- uses: actions/upload-artifact@v4\n  with:\n    path: dist/"), CI, "upload-artifact"),
     case("BLD-009", "fail", PYTEST_ONLY),
+    case("BLD-009", "na", PYTEST_ONLY, profile="docs"),
     # BLD-010 matrix
     case("BLD-010", "pass", ci("- run: pytest", extra="    strategy:\n      matrix:\n        py: ['3.12']\n"), CI,
          "runs-on"),

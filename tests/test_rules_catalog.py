@@ -9,12 +9,13 @@ import pytest
 from tests import test_rules_build, test_rules_containers, test_rules_deploy, test_rules_security, test_rules_test
 from tests.rulekit import facts_for
 from vana_audit.engine import DeclarativeRule, load_rules
+from vana_audit.model import ALL_PROFILES as MODEL_PROFILES
 from vana_audit.model import Category, RuleDocs
 from vana_audit.signal_defs.stack import detect_stack, detect_stacks
 
 MY_CATEGORIES = (Category.BUILD, Category.TEST, Category.DEPLOY, Category.SECURITY)
 STACKS = ("python-uv", "node-npm", "go")
-ALL_PROFILES = {"service", "library", "infrastructure", "monorepo"}
+ALL_PROFILES = set(MODEL_PROFILES)
 TABLES = (test_rules_build.CASES, test_rules_test.CASES, test_rules_deploy.CASES, test_rules_security.CASES,
           test_rules_containers.CASES)
 

@@ -55,6 +55,7 @@ CASES = [
     # DEP-005 release automation
     case("DEP-005", "pass", {".releaserc.json": "{}\n"}, ".releaserc.json"),
     case("DEP-005", "fail", README),
+    case("DEP-005", "na", README, profile="gitops"),  # a configuration repository releases nothing
     # DEP-006 OIDC instead of static keys
     case("DEP-006", "pass", deploy_wf(deploy_job(), top="permissions:\n  contents: read\n  id-token: write\n"), DEPLOY,
          **SERVICE),

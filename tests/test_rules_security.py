@@ -94,6 +94,7 @@ CASES = [
     # SEC-012 SBOM, signing, provenance
     case("SEC-012", "pass", ci("- run: syft app:1 -o cyclonedx-json > sbom.json"), CI, "syft"),
     case("SEC-012", "fail", PYTEST_CI),
+    case("SEC-012", "na", PYTEST_CI, profile="research"),
     # SEC-013 privileged workflows do not run PR code
     case("SEC-013", "pass", ci("- uses: actions/labeler@v5", on=PR_TARGET)),
     case("SEC-013", "fail", ci(f"- uses: actions/checkout@{SHA}\n  with:\n    ref: ${{{{ github.event.pull_request.head.sha }}}}"

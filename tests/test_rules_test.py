@@ -70,8 +70,10 @@ CASES = [
     case("TST-010", "fail", {**UNIT, **PYTEST_CI}),
     case("TST-010", "na", UNIT),
     # TST-011 performance tests in CI
-    case("TST-011", "pass", ci("- run: k6 run tests/load.js"), CI, "k6 run"),
-    case("TST-011", "fail", {**UNIT, "locustfile.py": "from locust import HttpUser\n"}, "locustfile.py"),
+    case("TST-011", "pass", ci("- run: k6 run tests/load.js"), CI, "k6 run", profile="service"),
+    case("TST-011", "fail", {**UNIT, "locustfile.py": "from locust import HttpUser\n"}, "locustfile.py",
+         profile="service"),
+    case("TST-011", "na", {**UNIT, "locustfile.py": "from locust import HttpUser\n"}, profile="infrastructure"),
     # TST-012 flaky tests retried
     case("TST-012", "pass", {**UNIT, **pytest_opts("--reruns 2")}, "pyproject.toml", 5),
     case("TST-012", "pass", {**PLAYWRIGHT, "playwright.config.ts": "export default {\n  retries: 2,\n};\n"},
@@ -89,8 +91,9 @@ CASES = [
     case("TST-014", "fail", UNIT),
     case("TST-014", "na", README),
     # TST-015 contract tests
-    case("TST-015", "pass", {**UNIT, "tests/test_contract.py": "import schemathesis\n"}, "tests/test_contract.py"),
-    case("TST-015", "fail", UNIT),
+    case("TST-015", "pass", {**UNIT, "tests/test_contract.py": "import schemathesis\n"}, "tests/test_contract.py",
+         profile="service"),
+    case("TST-015", "fail", UNIT, profile="service"),
     case("TST-015", "na", UNIT, profile="library"),
     # TST-016 parallel tests
     case("TST-016", "pass", {**UNIT, **pytest_opts("-n auto")}),

@@ -17,7 +17,7 @@ import yaml
 
 from . import parse_cache
 from .facts import Facts
-from .model import Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity
+from .model import ALL_PROFILES, Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
 
 ENTRY_POINT_GROUP = "vana_audit.rules"
@@ -47,7 +47,8 @@ class Rule(Protocol):
 Expr = dict[str, Any]
 
 
-def evaluate_expr(expr: Expr, signals: Signals, profile: str) -> tuple[bool, list[Evidence]]:
+def evaluate_expr(expr: Expr, signals: Signals, profile: str | Iterable[str]) -> tuple[bool, list[Evidence]]:
+    """`profile` is the repository's profile, or every profile it holds (its own and its members')."""
     if "all" in expr:
         evidence: list[Evidence] = []
         for sub in expr["all"]:
@@ -64,7 +65,8 @@ def evaluate_expr(expr: Expr, signals: Signals, profile: str) -> tuple[bool, lis
         ok, _ = evaluate_expr(expr["not"], signals, profile)
         return not ok, []
     if "profile" in expr:
-        return profile in expr["profile"], []
+        held = {profile} if isinstance(profile, str) else set(profile)
+        return bool(held & set(expr["profile"])), []
     sig = signals[expr["signal"]]
     if "min" in expr or "max" in expr:
         value = sig.value if isinstance(sig.value, (int, float)) else len(sig.value or ())
@@ -93,15 +95,46 @@ def _dedupe(evidence: Iterable[Evidence], limit: int = 8) -> tuple[Evidence, ...
     return tuple(list(seen.values())[:limit])
 
 
+def held_profiles(facts: Facts) -> tuple[str, ...]:
+    """The repository's profile, then its members' (a workspace holds the kinds of its members)."""
+    held = [facts.profile] + [m.profile for m in facts.profile_members]
+    return tuple(dict.fromkeys(p for p in held if p))
+
+
+def applies_to(meta: RuleMeta, facts: Facts) -> tuple[bool, str]:
+    """Whether a rule applies to the repository, and, when it applies only through a member, a note
+    naming that member ("member apps/api is a service"); when it does not apply, why not."""
+    if facts.profile in meta.profiles:
+        return True, ""
+    member = next((m for m in facts.profile_members if m.profile in meta.profiles), None)
+    if member is not None:
+        where = "the top level" if member.path == "." else f"member {member.path}"
+        return True, f"applies because {where} is a {member.profile}"
+    if facts.profile == "unknown":
+        return False, ("does not apply: nothing says what kind of repository this is "
+                       "(set `profile:` in configuration to judge it as a " + meta.profiles[0] + ")")
+    kinds = sorted({m.profile for m in facts.profile_members} - {"unknown"})
+    return False, (f"does not apply to a {facts.profile} repository"
+                   + (f" (its members are {', '.join(kinds)})" if kinds else ""))
+
+
 @dataclass(frozen=True)
 class DeclarativeRule:
     meta: RuleMeta
     spec: dict[str, Any]
 
     def evaluate(self, facts: Facts, signals: Signals) -> RuleResult:
-        spec, profile = self.spec, facts.profile
-        if profile not in self.meta.profiles:
-            return RuleResult(Outcome.NOT_APPLICABLE, f"does not apply to a {profile} repository")
+        result = self._evaluate(facts, signals)
+        applies, note = applies_to(self.meta, facts)
+        if note and applies and result.outcome is not Outcome.NOT_APPLICABLE:
+            return RuleResult(result.outcome, f"{result.message} ({note})", result.evidence)
+        return result
+
+    def _evaluate(self, facts: Facts, signals: Signals) -> RuleResult:
+        spec, profile = self.spec, held_profiles(facts)
+        applies, why_not = applies_to(self.meta, facts)
+        if not applies:
+            return RuleResult(Outcome.NOT_APPLICABLE, why_not)
         if "applies_if" in spec:
             applies, _ = evaluate_expr(spec["applies_if"], signals, profile)
             if not applies:
@@ -164,7 +197,7 @@ def meta_from_spec(spec: dict[str, Any], source: str) -> RuleMeta:
         docs=RuleDocs(docs["what"].strip(), docs["why"].strip(), docs["how"].strip(), docs["example"].rstrip(),
                       tuple(docs["references"]),
                       tuple((stack, text.rstrip()) for stack, text in sorted(docs.get("examples", {}).items()))),
-        profiles=tuple(spec.get("profiles", ("service", "library", "infrastructure", "monorepo"))),
+        profiles=tuple(spec.get("profiles", ALL_PROFILES)),
         tags=tuple(spec.get("tags", ())), files_to_create=tuple(spec.get("files_to_create", ())),
         impact=spec.get("impact", ""), source=source,
     )

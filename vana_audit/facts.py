@@ -92,6 +92,18 @@ class ComposeFile:
 
 
 @dataclass(frozen=True)
+class ProfileMember:
+    """A member of a workspace or monorepo (a directory with its own manifest), with its own profile."""
+
+    path: str
+    profile: str
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "profile": self.profile, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
 class K8sObject:
     path: str
     line: int
@@ -200,8 +212,9 @@ class Facts:
     secrets: list[SecretHit] = field(default_factory=list)
     gitignore: list[TextLine] = field(default_factory=list)
     history: Any = None  # history.HistoryFacts when git history is available
-    profile: str = "service"
+    profile: str = "unknown"
     profile_reasons: list[str] = field(default_factory=list)
+    profile_members: list[ProfileMember] = field(default_factory=list)  # workspace members, each profiled
     config_texts: dict[str, str] = field(default_factory=dict)  # path -> text of small config files rules read
     suppressions: tuple[Any, ...] = ()  # config.Suppression entries, so a rule can judge them
     scan_date: str | None = None  # YYYY-MM-DD the scan judges expiry dates against

@@ -48,6 +48,12 @@ CATEGORY_SHORT_NAMES: dict[str, str] = {
 }
 
 
+# Every repository profile (collectors/profile.py decides which one a repository is). A rule that
+# names no profiles applies to all of them; "unknown" gets only such rules.
+ALL_PROFILES: tuple[str, ...] = ("service", "web-app", "library", "cli", "infrastructure", "gitops", "docs",
+                                 "research", "monorepo", "unknown")
+
+
 class Outcome(str, enum.Enum):
     PASS = "pass"
     FAIL = "fail"
@@ -132,7 +138,7 @@ class RuleMeta:
     effort_days: tuple[float, float]
     remediation: str
     docs: RuleDocs
-    profiles: tuple[str, ...] = ("service", "library", "infrastructure", "monorepo")
+    profiles: tuple[str, ...] = ALL_PROFILES  # the profiles the rule applies to (see collectors/profile.py)
     tags: tuple[str, ...] = ()
     files_to_create: tuple[str, ...] = ()
     impact: str = ""

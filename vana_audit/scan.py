@@ -105,6 +105,7 @@ def scan(
         profile={
             "name": facts.profile,
             "reasons": facts.profile_reasons,
+            "members": [m.to_dict() for m in facts.profile_members],
             "excluded_patterns": list(excludes),
             "excluded_files": len(facts.all_files) - len(facts.files),
             "excluded": exclusion_summary(facts.all_files, facts.files, excludes),

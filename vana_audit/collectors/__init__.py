@@ -20,17 +20,45 @@ THIRD_PARTY = (
     "vendor/**", "**/vendor/**", "third_party/**", "**/third_party/**", "third-party/**", "**/third-party/**",
     ".venv/**", "venv/**", "**/.venv/**", "**/site-packages/**", "**/.tox/**", "**/.terraform/**",
 )
-DEFAULT_EXCLUDES = (
-    # third-party and generated code
-    *THIRD_PARTY,
-    "dist/**", "build/**", "!build/package/**", "!build/ci/**", "!build/docker/**",
-    # test data: fixtures, golden files, snapshots, infrastructure code that tests read
+BUILD_OUTPUT = ("dist/**", "build/**", "!build/package/**", "!build/ci/**", "!build/docker/**")
+TEST_DATA = (
     "**/testdata/**", "**/test_data/**", "**/test-data/**", "**/fixtures/**", "**/__fixtures__/**",
     "tests/data/**", "test/data/**", "**/src/test/resources/**", "**/__snapshots__/**",
     "**/tests/**/*.tf", "**/test/**/*.tf", "**/tests/**/*.tfstate", "**/test/**/*.tfstate",
-    # examples and samples: how others could use the project, not how it is built or run
-    "examples/**", "**/examples/**", "samples/**", "**/samples/**",
 )
+EXAMPLES = ("examples/**", "**/examples/**", "samples/**", "**/samples/**")
+DEFAULT_EXCLUDES = (*THIRD_PARTY, *BUILD_OUTPUT, *TEST_DATA, *EXAMPLES)
+# Why a default pattern excludes what it does, for the report.
+EXCLUDE_REASONS = {
+    **{p: "third-party code" for p in THIRD_PARTY}, **{p: "build output" for p in BUILD_OUTPUT},
+    **{p: "test data" for p in TEST_DATA}, **{p: "examples and samples" for p in EXAMPLES},
+}
+# Directory roles (examples/, samples/, fixtures/) name what a folder holds only outside a source tree.
+# Inside one, a folder of that name is a package: `src/main/java/org/springframework/samples/` is the
+# application, `internal/examples/` in Go or `src/Acme/Samples/` in .NET is code the product builds.
+# So these patterns leave alone every file under a JVM source root (src/main/<lang>/, src/test/<lang>/)
+# and the source files (not data files) under `src/`, Go's `internal/` and `pkg/`. Test data
+# conventions (testdata/, __fixtures__/, src/test/resources/) are not guarded: they are data wherever.
+ROLE_PATTERNS = frozenset({"examples/**", "**/examples/**", "samples/**", "**/samples/**", "**/fixtures/**"})
+_ROLE_DIR = re.compile(r"(^|/)(examples?|samples?|fixtures|demos?)/")
+_JVM_SOURCE_ROOT = re.compile(r"(^|/)src/(main|test|it|integrationTest|testFixtures)/"
+                              r"(java|kotlin|scala|groovy|clojure|resources)/")
+_SOURCE_ROOT = re.compile(r"(^|/)(src|internal|pkg)/")
+SOURCE_SUFFIXES = (".java", ".kt", ".kts", ".scala", ".groovy", ".clj", ".go", ".cs", ".fs", ".vb", ".py", ".rs",
+                   ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".rb", ".php", ".swift", ".c", ".h", ".cc",
+                   ".cpp", ".hpp", ".m", ".ex", ".exs", ".dart", ".vue", ".svelte")
+
+
+def in_source_tree(path: str) -> bool:
+    """The role folder (examples/, samples/, fixtures/) of `path` is a package inside a source tree."""
+    role = _ROLE_DIR.search(path)
+    if role is None:
+        return False
+    above = path[:role.start() + 1]
+    if _JVM_SOURCE_ROOT.search(above):
+        return True
+    return bool(_SOURCE_ROOT.search(above)) and path.endswith(SOURCE_SUFFIXES) \
+        and not path.rsplit("/", 1)[-1].startswith(".")
 
 
 def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -43,12 +71,14 @@ def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
 
 
 class ExcludeMatcher:
-    """Exclude patterns (fnmatch, `**/x` also matching at the top) with `!pattern` re-includes."""
+    """Exclude patterns (fnmatch, `**/x` also matching at the top) with `!pattern` re-includes; the
+    role patterns (ROLE_PATTERNS) do not reach into a source tree (see `in_source_tree`)."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
         patterns = tuple(patterns)
         out = [p for p in patterns if not p.startswith("!")]
-        self._out = _compile(out)
+        self._out = _compile(p for p in out if p not in ROLE_PATTERNS)
+        self._role = _compile(p for p in out if p in ROLE_PATTERNS)
         self._back = _compile(p[1:] for p in patterns if p.startswith("!"))
         # Every match of a glob contains its longest literal run: one search for any of those
         # literals rules out most paths before the (much slower) alternation of translated globs.
@@ -58,7 +88,9 @@ class ExcludeMatcher:
     def excluded(self, path: str) -> bool:
         if self._hint is not None and not self._hint.search(path):
             return False
-        return bool(self._out.match(path)) and not self._back.match(path)
+        if self._back.match(path):
+            return False
+        return bool(self._out.match(path)) or (bool(self._role.match(path)) and not in_source_tree(path))
 
 
 def apply_excludes(files: list[str], patterns: Iterable[str]) -> list[str]:
@@ -68,10 +100,15 @@ def apply_excludes(files: list[str], patterns: Iterable[str]) -> list[str]:
 
 def exclusion_summary(all_files: list[str], files: list[str], patterns: Iterable[str],
                       limit: int = 10) -> list[dict[str, object]]:
-    """The excluded directories (the shortest prefix a pattern excludes), with file counts, largest first."""
+    """The excluded directories (the shortest prefix a pattern excludes), with file counts, largest
+    first, the pattern that excluded them and why (third-party code, build output, test data,
+    examples and samples, or `exclude:` in configuration)."""
+    patterns = tuple(patterns)
     matcher = ExcludeMatcher(patterns)
+    singles = [(p, ExcludeMatcher([p])) for p in patterns if not p.startswith("!")]
     kept = set(files)
     counts: dict[str, int] = {}
+    first: dict[str, str] = {}
     for path in all_files:
         if path in kept:
             continue
@@ -79,8 +116,14 @@ def exclusion_summary(all_files: list[str], files: list[str], patterns: Iterable
         where = next(("/".join(parts[:i]) for i in range(1, len(parts))
                       if matcher.excluded("/".join(parts[:i]) + "/.probe")), "/".join(parts[:-1]) or path)
         counts[where] = counts.get(where, 0) + 1
+        first.setdefault(where, path)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [{"path": path, "files": count} for path, count in ranked[:limit]]
+    out: list[dict[str, object]] = []
+    for where, count in ranked[:limit]:
+        pattern = next((p for p, single in singles if single.excluded(first[where])), "")
+        out.append({"path": where, "files": count, "pattern": pattern,
+                    "reason": EXCLUDE_REASONS.get(pattern, "exclude: in configuration" if pattern else "excluded")})
+    return out
 
 
 def classify_test_files(files: list[str]) -> dict[str, list[str]]:
@@ -145,5 +188,6 @@ def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     facts.config_texts = texts.collect_config_texts(source, facts)
     if scan_secrets:
         facts.secrets = read_secrets(source)
-    facts.profile, facts.profile_reasons = infer_profile(facts, profile_override)
+    facts.profile, facts.profile_reasons, facts.profile_members = infer_profile(
+        facts, profile_override, source.read_text)
     return facts

@@ -76,11 +76,16 @@ def rules_show(rule_id: str) -> None:
     if meta is None:
         click.echo(f"Error: no rule {rule_id!r} (see `vana-audit rules list`)", err=True)
         sys.exit(EXIT_USAGE)
+    from ..model import ALL_PROFILES
+
     d = meta.docs
+    applies = ("every profile" if set(meta.profiles) >= set(ALL_PROFILES)
+               else ", ".join(meta.profiles) + " (and a workspace with a member of these profiles)")
     click.echo(
         f"{meta.id}: {meta.title}\n"
         f"category {meta.category.value} · level {meta.level} · {meta.priority.value} · "
-        f"severity {meta.severity.value} · effort {meta.effort_text} · profiles {', '.join(meta.profiles)}\n"
+        f"severity {meta.severity.value} · effort {meta.effort_text}\n"
+        f"applies to: {applies}\n"
     )
     for heading, body in (
         ("What it checks", d.what),

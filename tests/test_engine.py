@@ -111,3 +111,20 @@ def test_the_shipped_catalog_is_valid_against_the_schema():
     from vana_audit.engine import builtin_rules_dir, load_rule_dir
 
     assert len(load_rule_dir(builtin_rules_dir(), validate=True)) >= 120
+
+
+def test_an_alias_graph_in_a_rule_file_is_refused_before_the_cache_expands_it(tmp_path: Path):
+    """2**60 leaves in 60 nodes: the parse cache's json.dumps would expand it without end."""
+    path = tmp_path / "bomb.yaml"
+    lines = ["rules:", "  - &a0 [x, x]"] + [f"  - &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 60)]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(RuleLoadError, match="bomb.yaml: YAML refused"):
+        load_rule_file(path)
+
+
+def test_a_value_that_does_not_fit_its_tag_is_a_load_error_without_the_value(tmp_path: Path):
+    path = tmp_path / "team.yaml"
+    path.write_text(VALID.replace("weight: 1", "weight: !!float SECRET-VALUE"))
+    with pytest.raises(RuleLoadError) as err:
+        load_rule_file(path)
+    assert "team.yaml" in str(err.value) and "SECRET" not in str(err.value)

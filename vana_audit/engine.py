@@ -13,12 +13,11 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
-from . import parse_cache
+from . import parse_cache, safe_yaml
 from .facts import Facts
 from .model import Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
+from .userfiles import UnreadableFile, read_regular_bytes
 
 ENTRY_POINT_GROUP = "vana_audit.rules"
 RULE_TIME_BUDGET_S = 2.0
@@ -125,9 +124,6 @@ class DeclarativeRule:
 
 # -- loading ----------------------------------------------------------------------------------------------
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster on the catalog
-
-
 @functools.lru_cache(maxsize=1)
 def _rule_validator() -> Any:
     import jsonschema  # only custom rule files are validated at scan time: a scan of the catalog skips the import
@@ -171,20 +167,20 @@ def meta_from_spec(spec: dict[str, Any], source: str) -> RuleMeta:
 
 
 def _parse_yaml(raw: bytes) -> Any:
-    return yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
+    return safe_yaml.load(raw.decode("utf-8"))  # bounded before anything is built (the cache json.dumps it)
 
 
 def load_rule_file(path: Path, validate: bool = True) -> list[DeclarativeRule]:
     """Rules of one YAML file. `validate=False` is only for the shipped catalog, which the test
     suite validates against the schema; a team's own rules are always validated."""
     try:
-        data = parse_cache.parsed(path.read_bytes(), _parse_yaml)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleLoadError(f"{path}: cannot read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise RuleLoadError(f"{path}:{where} invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+        data = parse_cache.parsed(read_regular_bytes(path), _parse_yaml)
+    except UnreadableFile as exc:
+        raise RuleLoadError(str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise RuleLoadError(f"{path}: not UTF-8 text") from exc
+    except Exception as exc:  # yaml.YAMLError, YamlTooComplex, a value that does not fit its tag
+        raise RuleLoadError(f"{path}: {safe_yaml.describe_error(exc)}") from exc
     errors = list(_rule_validator().iter_errors(data)) if validate else []
     if errors:
         error = max(errors, key=lambda e: len(list(e.absolute_path)))

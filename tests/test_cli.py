@@ -126,3 +126,14 @@ def test_configured_targets_reach_the_report(tmp_path):
     out = tmp_path / "audit.md"
     assert run("scan", str(repo), "--no-history", "-o", str(out), "-q").exit_code == 0
     assert "3.5/5" in out.read_text() and "4.0/5 (80%)" not in out.read_text()
+
+
+def test_a_config_error_names_the_path_and_the_check_never_the_value(tmp_path):
+    for text, where in (("max_file_bytes: secret-1\n", "$.max_file_bytes: must be of type integer"),
+                        ("profile: secret-1\n", "$.profile: must be one of service"),
+                        ("suppressions: [{rule: X, reason: secret-1, expires: secret-2}]\n",
+                         "$.suppressions[0].expires: must match the pattern")):
+        repo = make_repo(tmp_path / str(len(text)), {"README.md": "# x\n", ".vana-audit.yml": text})
+        result = run("scan", str(repo), "--no-history")
+        assert result.exit_code == 2
+        assert where in result.output and "secret" not in result.output, result.output

@@ -128,3 +128,21 @@ def test_a_value_that_does_not_fit_its_tag_is_a_load_error_without_the_value(tmp
     with pytest.raises(RuleLoadError) as err:
         load_rule_file(path)
     assert "team.yaml" in str(err.value) and "SECRET" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (("title: Team has a Makefile", "title: [secret-1, secret-2]"), "$.rules[0].title: must be of type string"),
+        (("level: 2", "level: secret-1"), "$.rules[0].level: must be of type integer"),
+        (("severity: low", "severity: secret-1"), "$.rules[0].severity: must be one of critical"),
+        (("    pass_message: ok", "    secret one: x\n    pass_message: ok"), "$.rules[0].<key>: unknown key"),
+        (("    pass_message: ok", "    context: [secret-1]\n    pass_message: ok"), "$.rules[0].context[0]: must match"),
+    ],
+)
+def test_a_schema_error_names_the_path_and_the_check_never_the_value(tmp_path: Path, change, where):
+    path = tmp_path / "team.yaml"
+    path.write_text(VALID.replace(*change))
+    with pytest.raises(RuleLoadError) as err:
+        load_rule_file(path)
+    assert where in str(err.value) and "secret" not in str(err.value), str(err.value)

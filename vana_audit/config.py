@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import safe_yaml
+from . import safe_yaml, schema_errors
 from .model import Category
 
 CONFIG_FILE_NAMES = (".vana-audit.yml", ".vana-audit.yaml")
@@ -53,12 +53,9 @@ def parse_config(data: Any, origin: str) -> Config:
         data = {}
     import jsonschema  # here, not at the top: most scans have no configuration file (0.1 s of imports)
 
-    validator = jsonschema.Draft202012Validator(_schema())
-    errors = list(validator.iter_errors(data))
-    if errors:
-        error = max(errors, key=lambda e: len(list(e.absolute_path)))
-        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise ConfigError(f"{origin}: {path}: {error.message}")
+    error = schema_errors.first_error(jsonschema.Draft202012Validator(_schema()), data)
+    if error:
+        raise ConfigError(f"{origin}: {error}")
     targets = data.get("targets") or {}
     dora = data.get("dora") or {}
     return Config(

@@ -13,7 +13,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import parse_cache, safe_yaml
+from . import parse_cache, safe_yaml, schema_errors
 from .facts import Facts
 from .model import Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
@@ -143,13 +143,6 @@ def builtin_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def _json_path(path: Iterable[Any]) -> str:
-    out = "$"
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
 def meta_from_spec(spec: dict[str, Any], source: str) -> RuleMeta:
     docs = spec["docs"]
     return RuleMeta(
@@ -181,10 +174,9 @@ def load_rule_file(path: Path, validate: bool = True) -> list[DeclarativeRule]:
         raise RuleLoadError(f"{path}: not UTF-8 text") from exc
     except Exception as exc:  # yaml.YAMLError, YamlTooComplex, a value that does not fit its tag
         raise RuleLoadError(f"{path}: {safe_yaml.describe_error(exc)}") from exc
-    errors = list(_rule_validator().iter_errors(data)) if validate else []
-    if errors:
-        error = max(errors, key=lambda e: len(list(e.absolute_path)))
-        raise RuleLoadError(f"{path}: {_json_path(error.absolute_path)}: {error.message}")
+    error = schema_errors.first_error(_rule_validator(), data) if validate else None
+    if error:
+        raise RuleLoadError(f"{path}: {error}")
     rules = []
     for index, spec in enumerate(data["rules"]):
         for name in signals_in({k: v for k, v in spec.items()

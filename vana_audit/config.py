@@ -10,6 +10,7 @@ from typing import Any
 
 from . import safe_yaml, schema_errors
 from .model import Category
+from .userfiles import UnreadableFile, read_regular_text
 
 CONFIG_FILE_NAMES = (".vana-audit.yml", ".vana-audit.yaml")
 
@@ -91,12 +92,19 @@ def find_config(explicit: Path | None, read_repo_file: Any) -> Config:
     """`--config FILE` wins; else the repository's own `.vana-audit.yml` (read through the Source)."""
     if explicit is not None:
         try:
-            text = explicit.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{explicit}: cannot read configuration: {exc}") from exc
+            text = read_regular_text(explicit)
+        except UnreadableFile as exc:
+            raise ConfigError(f"cannot read configuration: {exc}") from exc
         return load_config_text(text, str(explicit))
     for name in CONFIG_FILE_NAMES:
         text = read_repo_file(name)
         if text is not None:
             return load_config_text(text, name)
     return Config()
+
+
+def rule_dirs(config: Config, root: Path) -> list[Path]:
+    """The configured rule folders; a relative one is relative to the scanned repository, also in a
+    `--config FILE` (whose folders the person running the tool chose, so they may be anywhere; the
+    folders of the repository's own configuration must be in it: see engine.load_rule_dir)."""
+    return [Path(d) if Path(d).is_absolute() else root / d for d in config.rules_dirs]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import threading
 import time
@@ -190,13 +191,26 @@ def load_rule_file(path: Path, validate: bool = True) -> list[DeclarativeRule]:
     return rules
 
 
-def load_rule_dir(directory: Path, validate: bool = True) -> list[DeclarativeRule]:
+def load_rule_dir(directory: Path, validate: bool = True, inside: Path | None = None) -> list[DeclarativeRule]:
+    """Rules of every `*.yaml`/`*.yml` file in the folder. With `inside` (the scanned repository, for
+    folders its own configuration names), the folder and each file must really be in it."""
+    if inside is not None:
+        directory = _really_inside(directory, inside)
     if not directory.is_dir():
         raise RuleLoadError(f"{directory}: not a directory")
     rules: list[DeclarativeRule] = []
     for path in sorted(directory.glob("*.y*ml")):
-        rules.extend(load_rule_file(path, validate))
+        rules.extend(load_rule_file(_really_inside(path, inside) if inside is not None else path, validate))
     return rules
+
+
+def _really_inside(path: Path, root: Path) -> Path:
+    """The real path of `path` (symlinks followed, `..` resolved), which must lie in `root`."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(os.path.realpath(root)):
+        raise RuleLoadError(f"{path}: outside the repository, not followed (rule folders the repository's "
+                            "configuration names must be in the repository)")
+    return real
 
 
 def load_plugin_rules() -> list[Rule]:
@@ -215,12 +229,14 @@ def load_plugin_rules() -> list[Rule]:
     return rules
 
 
-def load_rules(extra_dirs: Iterable[Path] = (), plugins: bool = True) -> list[Rule]:
+def load_rules(extra_dirs: Iterable[Path] = (), plugins: bool = True, inside: Path | None = None) -> list[Rule]:
+    """The catalog, the Python rules, the rules of `extra_dirs` (each confined to `inside` when given,
+    see `load_rule_dir`) and the plugins' rules."""
     from .checks import builtin_python_rules
 
     rules: list[Rule] = [*load_rule_dir(builtin_rules_dir(), validate=False), *builtin_python_rules()]
     for directory in extra_dirs:
-        rules.extend(load_rule_dir(directory))
+        rules.extend(load_rule_dir(directory, inside=inside))
     if plugins:
         rules.extend(load_plugin_rules())
     seen: dict[str, str] = {}

@@ -146,3 +146,17 @@ def test_a_schema_error_names_the_path_and_the_check_never_the_value(tmp_path: P
     with pytest.raises(RuleLoadError) as err:
         load_rule_file(path)
     assert where in str(err.value) and "secret" not in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    (("weight: 1", "weight: .nan"), "$.rules[0].weight: must be a finite number"),
+    (("effort_days: [0.5, 0.5]", "effort_days: [0.5, .inf]"), "$.rules[0].effort_days[1]: must be a finite number"),
+    (("effort_days: [0.5, 0.5]", "effort_days: [0.5, 1.0e+300]"), "$.rules[0].effort_days[1]: must be at most 60"),
+    (("build.scripted}", "build.scripted, min: .nan}"), "$.rules[0].pass_if.min: must be a finite number"),
+])
+def test_rule_numbers_are_finite_and_bounded(tmp_path: Path, change, where):
+    path = tmp_path / "team.yaml"
+    path.write_text(VALID.replace(*change))
+    with pytest.raises(RuleLoadError) as err:
+        load_rule_file(path)
+    assert where in str(err.value), str(err.value)

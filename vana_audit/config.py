@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -54,7 +55,7 @@ def parse_config(data: Any, origin: str) -> Config:
         data = {}
     import jsonschema  # here, not at the top: most scans have no configuration file (0.1 s of imports)
 
-    error = schema_errors.first_error(jsonschema.Draft202012Validator(_schema()), data)
+    error = schema_errors.first_error(jsonschema.Draft202012Validator(_schema()), data) or _bad_date(data)
     if error:
         raise ConfigError(f"{origin}: {error}")
     targets = data.get("targets") or {}
@@ -67,7 +68,7 @@ def parse_config(data: Any, origin: str) -> Config:
         default_excludes=data.get("default_excludes", True),
         profile=data.get("profile"),
         rules_dirs=tuple(data.get("rules_dirs") or ()),
-        max_file_bytes=data.get("max_file_bytes"),
+        max_file_bytes=int(data["max_file_bytes"]) if "max_file_bytes" in data else None,  # 1.0e+6 is an integer
         target_overall=float(targets.get("overall", 4.0)),
         target_categories={k: float(v) for k, v in (targets.get("categories") or {}).items()},
         capacity_days_per_week=float(data.get("capacity_days_per_week", 5.0)),
@@ -78,6 +79,16 @@ def parse_config(data: Any, origin: str) -> Config:
             for s in data.get("suppressions") or ()
         ),
     )
+
+
+def _bad_date(data: dict[str, Any]) -> str | None:
+    """The schema checks the shape of a date only (2024-02-30 passes)."""
+    for index, entry in enumerate(data.get("suppressions") or ()):
+        try:
+            dt.date.fromisoformat(entry.get("expires") or "2000-01-01")
+        except ValueError:
+            return f"$.suppressions[{index}].expires: not a real date"
+    return None
 
 
 def load_config_text(text: str, origin: str) -> Config:

@@ -6,6 +6,7 @@ repository's file could put anything there, so the line names only the schema's 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -28,12 +29,27 @@ def json_path(parts: Iterable[Any]) -> str:
 
 
 def first_error(validator: Any, data: Any) -> str | None:
-    """The deepest schema error as `path: reason`, or None when the data is valid."""
+    """The first non-finite number, else the deepest schema error, as `path: reason`; None when valid."""
+    where = _non_finite(data, [])
+    if where is not None:
+        return f"{json_path(where)}: must be a finite number"
     errors = list(validator.iter_errors(data))
     if not errors:
         return None
     error = max(errors, key=lambda e: len(list(e.absolute_path)))
     return describe(error)
+
+
+def _non_finite(node: Any, path: list[Any]) -> list[Any] | None:
+    """Where the first NaN or infinity is: `minimum`/`maximum` let NaN through (every comparison is false)."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return path
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        found = _non_finite(value, [*path, key])
+        if found is not None:
+            return found
+    return None
 
 
 def describe(error: Any) -> str:

@@ -7,6 +7,7 @@ import sys
 from importlib import resources
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from tests.fixtures.gitrepo import make_repo
@@ -138,3 +139,46 @@ def test_a_closed_pipe_ends_the_output_quietly():
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0
     assert err == b""
+
+
+def test_a_config_error_names_the_path_and_the_check_never_the_value(tmp_path):
+    for text, where in (("max_file_bytes: secret-1\n", "$.max_file_bytes: must be of type integer"),
+                        ("profile: secret-1\n", "$.profile: must be one of service"),
+                        ("suppressions: [{rule: X, reason: secret-1, expires: secret-2}]\n",
+                         "$.suppressions[0].expires: must match the pattern")):
+        repo = make_repo(tmp_path / str(len(text)), {"README.md": "# x\n", ".vana-audit.yml": text})
+        result = run("scan", str(repo), "--no-history")
+        assert result.exit_code == 2
+        assert where in result.output and "secret" not in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("max_file_bytes: 1.0e+12\n", "$.max_file_bytes: must be at most 67108864"),
+        ("capacity_days_per_week: 1.0e-300\n", "$.capacity_days_per_week: must be at least 0.5"),
+        ("weights: {docs: .inf}\n", "$.weights.docs: must be a finite number"),
+        ("weights: {docs: .nan}\n", "$.weights.docs: must be a finite number"),
+        ("weights: {docs: 1000}\n", "$.weights.docs: must be at most 100"),
+        ("targets: {overall: .nan}\n", "$.targets.overall: must be a finite number"),
+        ("targets: {categories: {docs: -.inf}}\n", "$.targets.categories.docs: must be a finite number"),
+        ("dora: {window_days: 100000}\n", "$.dora.window_days: must be at most 3650"),
+        ("suppressions: [{rule: DOC-001, reason: later, expires: 2024-02-30}]\n",
+         "$.suppressions[0].expires: not a real date"),
+        ("suppressions: [{rule: DOC-001, reason: later, expires: \"2024-02-2\\u0669\"}]\n",
+         "$.suppressions[0].expires: must match"),
+    ],
+)
+def test_config_numbers_and_dates_out_of_range_are_one_line_with_their_path(tmp_path, text, where):
+    repo = make_repo(tmp_path / "r", {"README.md": "# x\n", ".vana-audit.yml": text})
+    result = run("scan", str(repo), "--no-history")
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and where in lines[0], result.output
+
+
+def test_config_numbers_within_range_apply(tmp_path):
+    repo = make_repo(tmp_path / "r", {"README.md": "# x\n", ".vana-audit.yml": (
+        "max_file_bytes: 1.0e+6\ncapacity_days_per_week: 0.5\nweights: {docs: 100}\ndora: {window_days: 3650}\n"
+        "suppressions: [{rule: DOC-001, reason: later, expires: 2024-02-29}]\n")})
+    assert run("scan", str(repo), "--no-history", "-q").exit_code == 0

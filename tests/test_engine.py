@@ -111,3 +111,52 @@ def test_the_shipped_catalog_is_valid_against_the_schema():
     from vana_audit.engine import builtin_rules_dir, load_rule_dir
 
     assert len(load_rule_dir(builtin_rules_dir(), validate=True)) >= 120
+
+
+def test_an_alias_graph_in_a_rule_file_is_refused_before_the_cache_expands_it(tmp_path: Path):
+    """2**60 leaves in 60 nodes: the parse cache's json.dumps would expand it without end."""
+    path = tmp_path / "bomb.yaml"
+    lines = ["rules:", "  - &a0 [x, x]"] + [f"  - &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 60)]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(RuleLoadError, match="bomb.yaml: YAML refused"):
+        load_rule_file(path)
+
+
+def test_a_value_that_does_not_fit_its_tag_is_a_load_error_without_the_value(tmp_path: Path):
+    path = tmp_path / "team.yaml"
+    path.write_text(VALID.replace("weight: 1", "weight: !!float SECRET-VALUE"))
+    with pytest.raises(RuleLoadError) as err:
+        load_rule_file(path)
+    assert "team.yaml" in str(err.value) and "SECRET" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (("title: Team has a Makefile", "title: [secret-1, secret-2]"), "$.rules[0].title: must be of type string"),
+        (("level: 2", "level: secret-1"), "$.rules[0].level: must be of type integer"),
+        (("severity: low", "severity: secret-1"), "$.rules[0].severity: must be one of critical"),
+        (("    pass_message: ok", "    secret one: x\n    pass_message: ok"), "$.rules[0].<key>: unknown key"),
+        (("    pass_message: ok", "    context: [secret-1]\n    pass_message: ok"), "$.rules[0].context[0]: must match"),
+    ],
+)
+def test_a_schema_error_names_the_path_and_the_check_never_the_value(tmp_path: Path, change, where):
+    path = tmp_path / "team.yaml"
+    path.write_text(VALID.replace(*change))
+    with pytest.raises(RuleLoadError) as err:
+        load_rule_file(path)
+    assert where in str(err.value) and "secret" not in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    (("weight: 1", "weight: .nan"), "$.rules[0].weight: must be a finite number"),
+    (("effort_days: [0.5, 0.5]", "effort_days: [0.5, .inf]"), "$.rules[0].effort_days[1]: must be a finite number"),
+    (("effort_days: [0.5, 0.5]", "effort_days: [0.5, 1.0e+300]"), "$.rules[0].effort_days[1]: must be at most 60"),
+    (("build.scripted}", "build.scripted, min: .nan}"), "$.rules[0].pass_if.min: must be a finite number"),
+])
+def test_rule_numbers_are_finite_and_bounded(tmp_path: Path, change, where):
+    path = tmp_path / "team.yaml"
+    path.write_text(VALID.replace(*change))
+    with pytest.raises(RuleLoadError) as err:
+        load_rule_file(path)
+    assert where in str(err.value), str(err.value)

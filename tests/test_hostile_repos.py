@@ -164,6 +164,65 @@ def test_yaml_alias_bombs_and_deep_nesting_become_problems(tmp_path: Path) -> No
     assert ".github/workflows/ok.yml" in run.json()["inventory"]["workflows"]
 
 
+# -- rule folders named by the repository's own configuration --------------------------------------------
+
+TEAM_RULE = """rules:
+  - id: OUT-001
+    title: Rule from outside the repository
+    category: build
+    level: 2
+    weight: 1
+    severity: low
+    priority: P2
+    effort_days: [0.5, 0.5]
+    pass_if: {signal: build.scripted}
+    pass_message: ok
+    fail_message: missing
+    remediation: Nothing to remediate here.
+    docs: {what: Not a real rule., why: Not a real rule., how: Not a real rule., example: x, references: [x]}
+"""
+
+
+@pytest.mark.parametrize("how", ["absolute", "dot-dot", "symlinked-folder", "symlinked-file"])
+def test_rule_folders_of_the_repository_config_stay_inside_it(tmp_path: Path, how: str) -> None:
+    outside = tmp_path / "outside"
+    write_files(outside, {"team.yaml": TEAM_RULE, f"{MARKER}.yaml": f"{MARKER}: [\n"})
+    named = {"absolute": str(outside), "dot-dot": "../outside"}.get(how, "ci/rules")
+    repo = make_repo(tmp_path / "repo", {"README.md": "# r\n", ".vana-audit.yml": f"rules_dirs: ['{named}']\n"})
+    if how == "symlinked-folder":
+        (repo / "ci").mkdir()
+        os.symlink(outside, repo / "ci" / "rules")
+    elif how == "symlinked-file":
+        (repo / "ci" / "rules").mkdir(parents=True)
+        os.symlink(outside / "team.yaml", repo / "ci" / "rules" / "team.yaml")
+    run = run_cli(["scan", str(repo), "-q", "--no-history"], tmp_path / "out")
+    assert_no_traceback(run)
+    assert run.exit_code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "outside the repository, not followed" in lines[0], run.stderr
+    assert MARKER not in run.everything and "OUT-001" not in run.everything
+
+
+def test_rule_folders_and_links_that_stay_inside_the_repository_load(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"README.md": "# r\n", ".vana-audit.yml": "rules_dirs: [ci/../ci/rules]\n",
+                                         "shared/team.yaml": TEAM_RULE})
+    (repo / "ci" / "rules").mkdir(parents=True)
+    os.symlink("../../shared/team.yaml", repo / "ci" / "rules" / "team.yaml")
+    run = scan_ok(repo, tmp_path, "--no-history")
+    assert "OUT-001" in {f["rule_id"] for f in run.json()["findings"]}
+
+
+def test_rule_folders_of_a_config_file_given_on_the_command_line_may_be_anywhere(tmp_path: Path) -> None:
+    """The person running the tool chose them; a relative folder is relative to the scanned repository."""
+    write_files(tmp_path / "outside", {"team.yaml": TEAM_RULE})
+    repo = make_repo(tmp_path / "repo", {"README.md": "# r\n"})
+    config = tmp_path / "config.yml"
+    for named in (str(tmp_path / "outside"), "../outside"):
+        config.write_text(f"rules_dirs: ['{named}']\n")
+        run = scan_ok(repo, tmp_path, "--no-history", "--config", str(config))
+        assert "OUT-001" in {f["rule_id"] for f in run.json()["findings"]}
+
+
 # -- broken files where rules look ------------------------------------------------------------------------
 
 LOOKED_AT = (".github/workflows/ci.yml", "Dockerfile", "package.json", "pyproject.toml", "Makefile")
@@ -257,6 +316,24 @@ def test_a_fifo_where_a_file_should_be_does_not_hang_the_scan(tmp_path: Path, as
     assert run.exit_code == 0, run.stderr
     for path in (".github/workflows/ci.yml", "Dockerfile", "package.json", "README.md"):
         assert any("not a regular file" in m for m in problems_for(run, path)), path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+@pytest.mark.parametrize("where", ["rules-folder", "config-option"])
+def test_a_fifo_as_a_rule_file_or_a_config_file_is_one_error_line(tmp_path: Path, where: str) -> None:
+    files = {"README.md": "# r\n"}
+    if where == "rules-folder":
+        files[".vana-audit.yml"] = "rules_dirs: [ci/rules]\n"
+    root = make_repo(tmp_path / "repo", files)
+    (root / "ci" / "rules").mkdir(parents=True)
+    fifo = root / "ci" / "rules" / "team.yaml" if where == "rules-folder" else tmp_path / "config.yml"
+    os.mkfifo(fifo)
+    args = ["scan", str(root), "-q", "--no-history"] + (["--config", str(fifo)] if where == "config-option" else [])
+    run = run_subprocess(args, timeout=60)  # a hang fails here
+    assert_no_traceback(run)
+    assert run.exit_code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not a regular file" in lines[0] and str(fifo) in lines[0], run.stderr
 
 
 # -- file names ---------------------------------------------------------------------------------------

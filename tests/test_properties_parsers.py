@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -410,6 +412,55 @@ def test_safe_yaml_never_yields_an_integer_too_long_to_print(number: str, templa
     """Python refuses str() of an int past 4300 digits; such a number must come back as its text."""
     for node in _walk(safe_yaml.load(template.format(number))):
         str(node)
+
+
+def _nested_dashes(size: int) -> str:
+    return ("- " * 31 + "-\n") * (size // 64)
+
+
+def test_a_long_file_of_nested_dashes_is_refused_while_parsing() -> None:
+    started = time.perf_counter()
+    with pytest.raises(safe_yaml.YamlTooComplex, match="nodes"):
+        safe_yaml.load_all(_nested_dashes(1_900_000))
+    assert time.perf_counter() - started < 5  # about 30 s when the bounds were checked on the built document
+
+
+def _alias_graph(levels: int) -> str:
+    """Each anchor holds two aliases of the one before: 2**levels leaves in 2 * levels nodes."""
+    names = [f"n{i}" for i in range(levels)]
+    return "\n".join(["n0: &n0 [x, x]"] + [f"{b}: &{b} [*{a}, *{a}]" for a, b in zip(names, names[1:])]) + "\n"
+
+
+def test_an_alias_graph_is_refused_before_any_object_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    def build(*_: Any) -> Any:
+        raise AssertionError("a document was built")
+
+    monkeypatch.setattr(safe_yaml._Loader, "construct_document", build)
+    for text in (_alias_graph(40), "a: &a [*a]\n", "- &a {k: [x, *a]}\n"):
+        with pytest.raises(safe_yaml.YamlTooComplex):
+            safe_yaml.load_all(text)
+
+
+def test_an_alias_graph_under_the_limits_loads() -> None:
+    doc = safe_yaml.load(_alias_graph(10))
+    assert len(list(_walk(doc))) > 2 ** 10
+
+
+def test_yaml_errors_never_quote_the_file() -> None:
+    for text in ("a: !!float secret-1\n", "a: !!bool secret-1\n", "a: !!map secret-1\n", "a: *secret-1\n",
+                 "a: !!int [secret-1]\n", "\x00secret-1"):
+        try:
+            safe_yaml.load_all(text)
+        except Exception as exc:  # noqa: BLE001 - every kind must describe itself without the text
+            message = safe_yaml.describe_error(exc)
+            assert "secret" not in message.lower() and "\n" not in message, (text, message)
+        else:
+            raise AssertionError(f"{text!r} loaded")
+
+
+def test_any_unknown_tag_loads_as_its_plain_value() -> None:
+    assert safe_yaml.load("a: !<secret-1> 1\nb: !Ref x\nc: !!python/object:os.system [1]\n") == {
+        "a": "1", "b": "x", "c": [1]}
 
 
 # -- CI pipelines --------------------------------------------------------------------------------------

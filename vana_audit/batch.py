@@ -159,7 +159,7 @@ def rules_for(root: Path) -> list[Any]:
     Loading and validating the rule catalog costs more than scanning a small repository; a
     worker keeps each set it has loaded (the built-in catalog plus the repository's `rules_dirs`).
     """
-    from .config import find_config
+    from .config import find_config, rule_dirs
     from .engine import load_rules
     from .source import open_source
 
@@ -170,9 +170,9 @@ def rules_for(root: Path) -> list[Any]:
         close = getattr(source, "close", None)
         if close is not None:
             close()
-    dirs = tuple(str(Path(d) if Path(d).is_absolute() else root / d) for d in config.rules_dirs)
+    dirs = tuple(str(d) for d in rule_dirs(config, root))
     if dirs not in _RULE_SETS:
-        _RULE_SETS[dirs] = load_rules([Path(d) for d in dirs])
+        _RULE_SETS[dirs] = load_rules([Path(d) for d in dirs], inside=root)
     return _RULE_SETS[dirs]
 
 

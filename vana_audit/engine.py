@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import threading
 import time
@@ -13,12 +14,11 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
-from . import parse_cache
+from . import parse_cache, safe_yaml, schema_errors
 from .facts import Facts
 from .model import ALL_PROFILES, Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
+from .userfiles import UnreadableFile, read_regular_bytes
 
 ENTRY_POINT_GROUP = "vana_audit.rules"
 RULE_TIME_BUDGET_S = 2.0
@@ -158,9 +158,6 @@ class DeclarativeRule:
 
 # -- loading ----------------------------------------------------------------------------------------------
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster on the catalog
-
-
 @functools.lru_cache(maxsize=1)
 def _rule_validator() -> Any:
     import jsonschema  # only custom rule files are validated at scan time: a scan of the catalog skips the import
@@ -180,13 +177,6 @@ def builtin_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def _json_path(path: Iterable[Any]) -> str:
-    out = "$"
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
 def meta_from_spec(spec: dict[str, Any], source: str) -> RuleMeta:
     docs = spec["docs"]
     return RuleMeta(
@@ -204,24 +194,23 @@ def meta_from_spec(spec: dict[str, Any], source: str) -> RuleMeta:
 
 
 def _parse_yaml(raw: bytes) -> Any:
-    return yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
+    return safe_yaml.load(raw.decode("utf-8"))  # bounded before anything is built (the cache json.dumps it)
 
 
 def load_rule_file(path: Path, validate: bool = True) -> list[DeclarativeRule]:
     """Rules of one YAML file. `validate=False` is only for the shipped catalog, which the test
     suite validates against the schema; a team's own rules are always validated."""
     try:
-        data = parse_cache.parsed(path.read_bytes(), _parse_yaml)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleLoadError(f"{path}: cannot read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise RuleLoadError(f"{path}:{where} invalid YAML: {getattr(exc, 'problem', exc)}") from exc
-    errors = list(_rule_validator().iter_errors(data)) if validate else []
-    if errors:
-        error = max(errors, key=lambda e: len(list(e.absolute_path)))
-        raise RuleLoadError(f"{path}: {_json_path(error.absolute_path)}: {error.message}")
+        data = parse_cache.parsed(read_regular_bytes(path), _parse_yaml)
+    except UnreadableFile as exc:
+        raise RuleLoadError(str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise RuleLoadError(f"{path}: not UTF-8 text") from exc
+    except Exception as exc:  # yaml.YAMLError, YamlTooComplex, a value that does not fit its tag
+        raise RuleLoadError(f"{path}: {safe_yaml.describe_error(exc)}") from exc
+    error = schema_errors.first_error(_rule_validator(), data) if validate else None
+    if error:
+        raise RuleLoadError(f"{path}: {error}")
     rules = []
     for index, spec in enumerate(data["rules"]):
         for name in signals_in({k: v for k, v in spec.items()
@@ -235,13 +224,26 @@ def load_rule_file(path: Path, validate: bool = True) -> list[DeclarativeRule]:
     return rules
 
 
-def load_rule_dir(directory: Path, validate: bool = True) -> list[DeclarativeRule]:
+def load_rule_dir(directory: Path, validate: bool = True, inside: Path | None = None) -> list[DeclarativeRule]:
+    """Rules of every `*.yaml`/`*.yml` file in the folder. With `inside` (the scanned repository, for
+    folders its own configuration names), the folder and each file must really be in it."""
+    if inside is not None:
+        directory = _really_inside(directory, inside)
     if not directory.is_dir():
         raise RuleLoadError(f"{directory}: not a directory")
     rules: list[DeclarativeRule] = []
     for path in sorted(directory.glob("*.y*ml")):
-        rules.extend(load_rule_file(path, validate))
+        rules.extend(load_rule_file(_really_inside(path, inside) if inside is not None else path, validate))
     return rules
+
+
+def _really_inside(path: Path, root: Path) -> Path:
+    """The real path of `path` (symlinks followed, `..` resolved), which must lie in `root`."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(os.path.realpath(root)):
+        raise RuleLoadError(f"{path}: outside the repository, not followed (rule folders the repository's "
+                            "configuration names must be in the repository)")
+    return real
 
 
 def load_plugin_rules() -> list[Rule]:
@@ -260,12 +262,14 @@ def load_plugin_rules() -> list[Rule]:
     return rules
 
 
-def load_rules(extra_dirs: Iterable[Path] = (), plugins: bool = True) -> list[Rule]:
+def load_rules(extra_dirs: Iterable[Path] = (), plugins: bool = True, inside: Path | None = None) -> list[Rule]:
+    """The catalog, the Python rules, the rules of `extra_dirs` (each confined to `inside` when given,
+    see `load_rule_dir`) and the plugins' rules."""
     from .checks import builtin_python_rules
 
     rules: list[Rule] = [*load_rule_dir(builtin_rules_dir(), validate=False), *builtin_python_rules()]
     for directory in extra_dirs:
-        rules.extend(load_rule_dir(directory))
+        rules.extend(load_rule_dir(directory, inside=inside))
     if plugins:
         rules.extend(load_plugin_rules())
     seen: dict[str, str] = {}

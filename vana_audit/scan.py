@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .background import Background
 from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary, read_secrets
-from .config import Config, find_config
+from .config import Config, find_config, rule_dirs
 from .engine import Rule, load_rules, run_rules
 from .facts import Facts, SecretHit
 from .gitcmd import time_budget
@@ -21,6 +21,7 @@ from .redaction import redact_result
 from .scoring import score_all
 from .source import DEFAULT_MAX_FILE_BYTES, Source, WorkingTreeSource, open_source
 from .suppressions import apply_suppressions, locate_suppressions, suppression_problems
+from .userfiles import UnreadableFile, read_regular_text
 
 if TYPE_CHECKING:
     from .history import HistoryFacts
@@ -67,7 +68,7 @@ def scan(
         facts.suppressions = locate_suppressions(config, config_text)
         facts.scan_date = today.isoformat()
         if rules is None:
-            rules = load_rules([Path(d) if Path(d).is_absolute() else path / d for d in config.rules_dirs])
+            rules = load_rules(rule_dirs(config, path), inside=None if config_path else path)
         background.fill(facts)
     finally:
         background.cancel()
@@ -177,8 +178,8 @@ def _config_text(config: Config, explicit: Path | None, source: Source) -> str |
     """The configuration's text, to cite the line of a suppression."""
     if explicit is not None:
         try:
-            return explicit.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
+            return read_regular_text(explicit)
+        except UnreadableFile:
             return None
     return source.read_text(config.path) if config.path and source.exists(config.path) else None
 

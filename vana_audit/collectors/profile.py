@@ -87,16 +87,16 @@ _CLI_LIBS = {"clap", "structopt", "argh", "lexopt", "pico-args", "click", "typer
 _TEXT_FRAMEWORKS = {
     "go": re.compile(r"^[ \t]*(?:require\s+)?(github\.com/(?:gin-gonic/gin|labstack/echo|gofiber/fiber|go-chi/chi|"
                      r"gorilla/mux|grpc-ecosystem/grpc-gateway))\S*\s+v\S+[ \t]*$", re.M),  # not `// indirect`
-    "cargo": re.compile(r"^\s*(actix-web|axum|rocket|warp|poem|tide|salvo)\s*=", re.M),
+    "cargo": re.compile(r"^[ \t]*(actix-web|axum|rocket|warp|poem|tide|salvo)[ \t]*=", re.M),
     "maven": re.compile(r"spring-boot-starter-web(flux|mvc)?\b|quarkus-(resteasy|rest)\b|micronaut-http-server|"
                         r"ktor-server|dropwizard-core|javalin"),
-    "bundler": re.compile(r"""^\s*gem\s+["'](rails|sinatra|hanami|roda)["']""", re.M),
+    "bundler": re.compile(r"""^[ \t]*gem[ \t]+["'](rails|sinatra|hanami|roda)["']""", re.M),
     "composer": re.compile(r'"(laravel/framework|symfony/framework-bundle|slim/slim)"'),
 }
 _TEXT_FRAMEWORKS["gradle"] = _TEXT_FRAMEWORKS["maven"]
 _GO_CLI = re.compile(r"github\.com/(spf13/cobra|urfave/cli|alecthomas/kingpin|alecthomas/kong|peterbourgon/ff|"
                      r"jessevdk/go-flags)\b")
-_SCIENCE = re.compile(r"^\s*(?:import|from)\s+(torch|tensorflow|jax|numpy|pandas|sklearn|scipy|matplotlib|"
+_SCIENCE = re.compile(r"^[ \t]*(?:import|from)[ \t]+(torch|tensorflow|jax|numpy|pandas|sklearn|scipy|matplotlib|"
                       r"transformers|keras|xgboost|seaborn|datasets)\b", re.M)
 _GITOPS_KINDS = {"Application", "ApplicationSet", "AppProject", "HelmRelease", "GitRepository", "OCIRepository",
                  "HelmRepository"}

@@ -223,6 +223,29 @@ def test_rule_folders_of_a_config_file_given_on_the_command_line_may_be_anywhere
         assert "OUT-001" in {f["rule_id"] for f in run.json()["findings"]}
 
 
+def test_rule_folders_of_a_scanned_ref_are_read_at_that_ref(tmp_path: Path) -> None:
+    """`--ref` and bare repositories: the configuration comes from the commit, so do its rule folders;
+    the working tree (changed since, or absent) is never read for them."""
+    repo = make_repo(tmp_path / "repo", {"README.md": "# r\n", ".vana-audit.yml": "rules_dirs: [ci/rules]\n",
+                                         "ci/rules/team.yaml": TEAM_RULE})
+    (repo / "ci" / "rules" / "team.yaml").write_text(f"{MARKER}: [\n")  # broken in the working tree only
+    run = scan_ok(repo, tmp_path, "--no-history", "--ref", "HEAD")
+    assert "OUT-001" in {f["rule_id"] for f in run.json()["findings"]}
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    run = scan_ok(bare, tmp_path, "--no-history")
+    assert "OUT-001" in {f["rule_id"] for f in run.json()["findings"]}
+
+
+@pytest.mark.parametrize("named", ["../outside", "/etc"])
+def test_rule_folders_of_a_scanned_ref_stay_inside_it(tmp_path: Path, named: str) -> None:
+    write_files(tmp_path / "outside", {"team.yaml": TEAM_RULE})
+    repo = make_repo(tmp_path / "repo", {"README.md": "# r\n", ".vana-audit.yml": f"rules_dirs: ['{named}']\n"})
+    run = run_cli(["scan", str(repo), "-q", "--no-history", "--ref", "HEAD"])
+    assert run.exit_code == 2
+    assert "outside the repository, not followed" in run.stderr and "OUT-001" not in run.everything
+
+
 # -- broken files where rules look ------------------------------------------------------------------------
 
 LOOKED_AT = (".github/workflows/ci.yml", "Dockerfile", "package.json", "pyproject.toml", "Makefile")

@@ -18,6 +18,7 @@ from . import parse_cache, safe_yaml, schema_errors
 from .facts import Facts
 from .model import ALL_PROFILES, Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
+from .source import Source
 from .userfiles import UnreadableFile, read_regular_bytes
 
 ENTRY_POINT_GROUP = "vana_audit.rules"
@@ -201,9 +202,17 @@ def load_rule_file(path: Path, validate: bool = True) -> list[DeclarativeRule]:
     """Rules of one YAML file. `validate=False` is only for the shipped catalog, which the test
     suite validates against the schema; a team's own rules are always validated."""
     try:
-        data = parse_cache.parsed(read_regular_bytes(path), _parse_yaml)
+        raw = read_regular_bytes(path)
     except UnreadableFile as exc:
         raise RuleLoadError(str(exc)) from exc
+    return rules_from_bytes(raw, str(path), validate)
+
+
+def rules_from_bytes(raw: bytes, origin: str, validate: bool = True) -> list[DeclarativeRule]:
+    """Rules of one YAML document named `origin` in messages (a file path, or a path at a git ref)."""
+    path = Path(origin)
+    try:
+        data = parse_cache.parsed(raw, _parse_yaml)
     except UnicodeDecodeError as exc:
         raise RuleLoadError(f"{path}: not UTF-8 text") from exc
     except Exception as exc:  # yaml.YAMLError, YamlTooComplex, a value that does not fit its tag
@@ -262,14 +271,37 @@ def load_plugin_rules() -> list[Rule]:
     return rules
 
 
-def load_rules(extra_dirs: Iterable[Path] = (), plugins: bool = True, inside: Path | None = None) -> list[Rule]:
+def rules_at_ref(source: Source, folders: Iterable[str]) -> list[DeclarativeRule]:
+    """Rules of the `*.yaml`/`*.yml` files directly in each folder, as committed at the scanned ref
+    (a `--ref` scan or a bare repository): the folders the repository's configuration names are read
+    from the same commit as the configuration, never from a working tree."""
+    rules: list[DeclarativeRule] = []
+    for folder in folders:
+        prefix = folder.strip("/").removeprefix("./")
+        if folder.startswith("/") or ".." in prefix.split("/"):
+            raise RuleLoadError(f"{folder}: outside the repository, not followed (rule folders the repository's "
+                                "configuration names must be in the repository)")
+        names = [p for p in source.files if p.rpartition("/")[0] == prefix and p.endswith((".yaml", ".yml"))]
+        if not names:
+            raise RuleLoadError(f"{folder}: no rule files there at {source.label}")
+        for name in names:
+            raw = source.read_bytes(name)
+            if raw is None:
+                raise RuleLoadError(f"{name}: cannot be read at {source.label}")
+            rules.extend(rules_from_bytes(raw, name))
+    return rules
+
+
+def load_rules(extra_dirs: Iterable[Path] = (), plugins: bool = True, inside: Path | None = None,
+               extra_rules: Iterable[Rule] = ()) -> list[Rule]:
     """The catalog, the Python rules, the rules of `extra_dirs` (each confined to `inside` when given,
-    see `load_rule_dir`) and the plugins' rules."""
+    see `load_rule_dir`), `extra_rules` already loaded (`rules_at_ref`) and the plugins' rules."""
     from .checks import builtin_python_rules
 
     rules: list[Rule] = [*load_rule_dir(builtin_rules_dir(), validate=False), *builtin_python_rules()]
     for directory in extra_dirs:
         rules.extend(load_rule_dir(directory, inside=inside))
+    rules.extend(extra_rules)
     if plugins:
         rules.extend(load_plugin_rules())
     seen: dict[str, str] = {}

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 from .background import Background
 from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary, read_secrets
 from .config import Config, find_config, rule_dirs
-from .engine import Rule, load_rules, run_rules
+from .engine import Rule, load_rules, rules_at_ref, run_rules
 from .facts import Facts, SecretHit
 from .gitcmd import time_budget
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
 from .redaction import redact_result
 from .scoring import score_all
-from .source import DEFAULT_MAX_FILE_BYTES, Source, WorkingTreeSource, open_source
+from .source import DEFAULT_MAX_FILE_BYTES, GitRefSource, Source, WorkingTreeSource, open_source
 from .suppressions import apply_suppressions, locate_suppressions, suppression_problems
 from .userfiles import UnreadableFile, read_regular_text
 
@@ -68,7 +68,7 @@ def scan(
         facts.suppressions = locate_suppressions(config, config_text)
         facts.scan_date = today.isoformat()
         if rules is None:
-            rules = load_rules(rule_dirs(config, path), inside=None if config_path else path)
+            rules = _rules_for(config, config_path, source, path)
         background.fill(facts)
     finally:
         background.cancel()
@@ -172,6 +172,17 @@ class _Background:
 
     def cancel(self) -> None:
         self._job.cancel()
+
+
+def _rules_for(config: Config, config_path: Path | None, source: Source, path: Path) -> list[Rule]:
+    """The rules to run: the built-in ones and the configured folders. Folders named in a `--config
+    FILE` are the user's (anywhere on disk); folders named by the repository's own configuration are
+    read where that configuration was: at the scanned ref, or confined to the working tree."""
+    if config_path is not None:
+        return load_rules(rule_dirs(config, path))
+    if isinstance(source, GitRefSource):
+        return load_rules(extra_rules=rules_at_ref(source, config.rules_dirs))
+    return load_rules(rule_dirs(config, path), inside=path)
 
 
 def _config_text(config: Config, explicit: Path | None, source: Source) -> str | None:

@@ -428,7 +428,7 @@ def test_a_long_file_of_nested_dashes_is_refused_while_parsing() -> None:
 def _alias_graph(levels: int) -> str:
     """Each anchor holds two aliases of the one before: 2**levels leaves in 2 * levels nodes."""
     names = [f"n{i}" for i in range(levels)]
-    return "\n".join(["n0: &n0 [x, x]"] + [f"{b}: &{b} [*{a}, *{a}]" for a, b in zip(names, names[1:])]) + "\n"
+    return "\n".join(["n0: &n0 [x, x]"] + [f"{b}: &{b} [*{a}, *{a}]" for a, b in zip(names, names[1:], strict=False)]) + "\n"
 
 
 def test_an_alias_graph_is_refused_before_any_object_is_built(monkeypatch: pytest.MonkeyPatch) -> None:

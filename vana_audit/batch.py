@@ -34,7 +34,6 @@ from typing import Any
 
 from .model import Category
 
-
 DEFAULT_REPO_TIMEOUT = 300.0
 
 

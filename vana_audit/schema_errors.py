@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
-_BOUNDS = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}
+_BOUNDS = {"minimum": "at least", "maximum": "at most",
+           "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}
 _SIZES = {"minLength": "at least {} characters", "maxLength": "at most {} characters",
           "minItems": "at least {} items", "maxItems": "at most {} items"}
 

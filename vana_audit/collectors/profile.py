@@ -548,7 +548,8 @@ class _Clues:
             return
         if notebooks:
             shown = ", ".join(sorted(notebooks, key=lambda p: (p.count("/"), p))[:2])
-            self.add("research", 2, f"{_plural(len(notebooks), 'notebook')} ({shown}{', …' if len(notebooks) > 2 else ''})")
+            more = ", …" if len(notebooks) > 2 else ""
+            self.add("research", 2, f"{_plural(len(notebooks), 'notebook')} ({shown}{more})")
         if science:
             self.add("research", 1, f"scientific imports ({', '.join(sorted(science)[:4])})")
         packaged = [m.path for m in manifests if _base(m.path) in ("pyproject.toml", "setup.py", "setup.cfg")

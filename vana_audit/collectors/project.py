@@ -83,8 +83,8 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             if loaded is None or not isinstance(loaded[1], dict):
                 continue
             text, data = loaded
-            scripts = {clip(str(k), 200): clip(str(v), MAX_COMMAND_CHARS) for k, v in (data.get("scripts") or {}).items()} \
-                if isinstance(data.get("scripts"), dict) else {}
+            raw_scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
+            scripts = {clip(str(k), 200): clip(str(v), MAX_COMMAND_CHARS) for k, v in raw_scripts.items()}
             deps = _names(data.get("dependencies")) | _names(data.get("devDependencies"))
             manifests.append(PackageManifest(path, "npm", scripts, frozenset(deps), data))
             jest = data.get("jest")

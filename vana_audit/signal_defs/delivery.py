@@ -457,9 +457,8 @@ def test_failures_ignored(s: Signals) -> Signal:
                 test_lines = [doc_line for doc_line in (st.run or "").splitlines() if TEST_CMD.search(doc_line)]
                 if str(raw_step.get("continue-on-error", "")).lower() == "true":
                     hits.append(ev(p.path, st.line, f"{clip(test_lines[0].strip(), 80)} (continue-on-error: true)"))
-                elif any(IGNORED.search(doc_line) for doc_line in test_lines):
-                    hits.append(ev(p.path, st.line,
-                                   clip(next(doc_line for doc_line in test_lines if IGNORED.search(doc_line)).strip(), 120)))
+                elif ignored := next((line for line in test_lines if IGNORED.search(line)), None):
+                    hits.append(ev(p.path, st.line, clip(ignored.strip(), 120)))
     return listing(hits)
 
 

@@ -12,8 +12,9 @@ then matches patterns of the tool whose first word is the command's (base) name:
 
 - `argv`: words equal to the leading positional tokens (options, tokens starting with `-`, are
   skipped; an option listed in the tool's `value_flags` also skips the token after it);
-- `args_any`: at least one later positional token is one of these words (or ends with `:word`,
-  Gradle's `:module:test`, Maven's `plugin:goal`) — for goal/task lists like `mvn clean verify`;
+- `args_any`: at least one later positional token is one of these words — for goal/task lists like
+  `mvn clean verify`; Gradle task paths (`:app:test`) match by their last part when the entry of the
+  `gradle` command says `task_paths: true` (a Maven `plugin:goal` never matches a phase);
 - `requires_flag` / `forbids_flag`: an option that must / must not be present (`--push`, or
   `--push=...`);
 - `python_module`: the pattern only matches after `python -m` (the `build` module, not `./build`);
@@ -66,6 +67,7 @@ class CommandPattern:
     forbids_flag: tuple[str, ...] = ()
     python_module: bool = False
     exact: bool = False
+    task_paths: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +244,7 @@ class Catalog:
                 forbids_flag=tuple(c.get("forbids_flag", ())),
                 python_module=bool(c.get("python_module", False)),
                 exact=bool(c.get("exact", False)),
+                task_paths=bool(entry.get("task_paths", False)) and c["argv"][0] in ("gradle", "gradlew"),
             )
             for c in entry.get("commands", ())
         )
@@ -392,7 +395,8 @@ class Catalog:
             if pattern.exact and len(positional) != n:
                 continue
             if pattern.args_any and not any(
-                    p in pattern.args_any or p.rsplit(":", 1)[-1] in pattern.args_any for p in positional[n:]):
+                    p in pattern.args_any or (pattern.task_paths and p.rsplit(":", 1)[-1] in pattern.args_any)
+                    for p in positional[n:]):
                 continue
             if pattern.requires_flag and not any(_has_flag(args, f) for f in pattern.requires_flag):
                 continue

@@ -351,8 +351,8 @@ class Catalog:
                     parts.pop()
                 args = [parts[-1], *args[rest + 1:]]
                 continue
-            if head == "dotnet" and nxt == "tool" and len(args) > 2 and args[2] == "run":
-                args = args[3:]
+            if head in ("dotnet", "uv") and nxt == "tool" and len(args) > 2 and args[2] == "run":
+                args = ["uvx", *args[3:]] if head == "uv" else args[3:]  # `uv tool run` is `uvx`
                 continue
             sub = (head, nxt)
             if sub in _SUB_WRAPPERS:

@@ -81,6 +81,12 @@ CASES = [
     ("IAC-003", "pass", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
     ("IAC-003", "fail", {"Dockerfile": DOCKERFILE_ROOT}, "Dockerfile", 1, "service"),
     ("IAC-003", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    # dev and test images are not production images: a dev container, Dockerfile.dev, e2e/ and docs/ images
+    ("IAC-003", "na", {".devcontainer/Dockerfile": DOCKERFILE_ROOT, "Dockerfile.dev": DOCKERFILE_ROOT,
+                       "e2e/Dockerfile": DOCKERFILE_ROOT, "docs/Dockerfile": DOCKERFILE_ROOT,
+                       "app/main.py": FASTAPI}, None, None, "service"),
+    ("IAC-003", "pass", {".devcontainer/Dockerfile": DOCKERFILE_ROOT, "Dockerfile": DOCKERFILE_OK}, None, None,
+     "service"),
     # IAC-004 base images pinned
     ("IAC-004", "pass", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
     ("IAC-004", "fail", {"Dockerfile": "FROM python:latest\n"}, "Dockerfile", 1, "service"),

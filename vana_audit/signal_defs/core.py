@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..collectors.containers import is_dev_dockerfile
 from ..facts import Facts
 from ..folded_re import TextPattern
 from ..path_patterns import PathPattern
@@ -177,14 +178,19 @@ def build_commit_sha(s: Signals) -> Signal:
     return found(hits)
 
 
-@signal("build.dockerfile", "the repository has a Dockerfile")
+def _shipped_dockerfiles(f: Facts) -> list:
+    """Dockerfiles of production images: dev containers, `*.dev` and test/e2e/docs images are not judged as such."""
+    return [d for d in f.dockerfiles if not is_dev_dockerfile(d.path)]
+
+
+@signal("build.dockerfile", "the repository has a Dockerfile for a production image (dev and test images aside)")
 def has_dockerfile(s: Signals) -> Signal:
-    return found(ev(d.path) for d in s.facts.dockerfiles)
+    return found(ev(d.path) for d in _shipped_dockerfiles(s.facts))
 
 
-@signal("build.multistage", "every Dockerfile uses a multi-stage build")
+@signal("build.multistage", "every production Dockerfile uses a multi-stage build")
 def multistage(s: Signals) -> Signal:
-    files = s.facts.dockerfiles
+    files = _shipped_dockerfiles(s.facts)
     ok = [d for d in files if len(d.stages) >= 2]
     return Signal(
         bool(files) and len(ok) == len(files),
@@ -925,10 +931,10 @@ ENVIRONMENT_PATHS = PathPattern(
 )
 
 
-@signal("docker.root_user", "Dockerfiles whose final stage runs as root")
+@signal("docker.root_user", "production Dockerfiles whose final stage runs as root")
 def docker_root(s: Signals) -> Signal:
     hits = []
-    for d in s.facts.dockerfiles:
+    for d in _shipped_dockerfiles(s.facts):
         stages = d.stages
         if not stages:
             continue
@@ -945,14 +951,16 @@ def docker_root(s: Signals) -> Signal:
 @signal("docker.healthcheck_missing", "Dockerfiles of services without a HEALTHCHECK")
 def docker_no_healthcheck(s: Signals) -> Signal:
     return listing(
-        ev(d.path, None, "no HEALTHCHECK") for d in s.facts.dockerfiles if not d.of("HEALTHCHECK") and d.stages
+        ev(d.path, None, "no HEALTHCHECK")
+        for d in _shipped_dockerfiles(s.facts)
+        if not d.of("HEALTHCHECK") and d.stages
     )
 
 
 @signal("docker.unpinned_base", "base images without a version tag or digest, or on :latest")
 def docker_unpinned(s: Signals) -> Signal:
     hits = []
-    for d in s.facts.dockerfiles:
+    for d in _shipped_dockerfiles(s.facts):
         stage_names = {i.args.split()[-1].lower() for i in d.stages if " as " in i.args.lower()}
         for i in d.stages:
             image = next((a for a in i.args.split() if not a.startswith("--")), "")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 TRUE, FALSE, UNKNOWN = "rendered", "off by default", "unknown"
-_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+_ACTION = re.compile(r"\{\{([^{}]{0,2000})\}\}")  # an action's text; trim markers and spaces are stripped after
 _PATH = re.compile(r"^\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)$")
 _MISSING = object()
 
@@ -86,7 +86,7 @@ class TemplateGuards:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         stack: list[_Frame] = []
         for match in _ACTION.finditer(text):
-            action = match.group(1).strip()
+            action = match.group(1).strip().removeprefix("-").removesuffix("-").strip()
             if action.startswith("/*"):
                 continue
             word, _, rest = action.partition(" ")

@@ -54,8 +54,9 @@ def is_test_key(hit: SecretHit) -> bool:
 # detector's source or a doc that names the header holds none), and a token's random part must look
 # random (`ghp_xxxx...`, `xoxb-your-token-here` are placeholders).
 _KEY_GAP = r"(?:\s|\\[nr]|[\"'+,|>`])"  # newlines (or escaped ones), quotes, string concatenation
-_KEY_BODY = re.compile(rf"{_KEY_GAP}{{0,40}}(?:[A-Za-z][A-Za-z-]{{0,30}}:[^\n\\]{{0,200}}(?:\n|\\n){_KEY_GAP}{{0,40}}){{0,4}}"
-                       r"[A-Za-z0-9+/]{24}")  # PEM headers (Proc-Type: ...) end at a newline
+# a PEM header (Proc-Type: ...) runs to its newline
+_PEM_HEADER = rf"[A-Za-z][A-Za-z-]{{0,30}}:[^\n\\]{{0,200}}(?:\n|\\n){_KEY_GAP}{{0,40}}"
+_KEY_BODY = re.compile(rf"{_KEY_GAP}{{0,40}}(?:{_PEM_HEADER}){{0,4}}[A-Za-z0-9+/]{{24}}")
 _PLACEHOLDER = re.compile(r"x{5}|X{5}|0{6}|your|example|placeholder|dummy|redacted|changeme|token|secret",
                           re.IGNORECASE)
 _TOKEN_PREFIX = re.compile(r"^(?:AKIA|ASIA|ABIA|ACCA|github_pat_|gh[pousr]_|xox[baprs]-|AIza|[sr]k_live_|"

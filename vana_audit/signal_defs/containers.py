@@ -85,7 +85,7 @@ def missing_healthcheck(s: Signals) -> Signal:
     return listing(hits)
 
 
-@signal("build.dev_dockerfiles", "Dockerfiles of development or test images (dev containers, *.dev, under test/, e2e/, docs/)")
+@signal("build.dev_dockerfiles", "Dockerfiles of dev or test images (dev containers, *.dev, under test/, e2e/, docs/)")
 def dev_dockerfiles(s: Signals) -> Signal:
     return listing(
         ev(d.path, None, f"not a production image: {dev_dockerfile_reason(d.path)}")

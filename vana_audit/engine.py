@@ -99,6 +99,14 @@ class DeclarativeRule:
     spec: dict[str, Any]
 
     def evaluate(self, facts: Facts, signals: Signals) -> RuleResult:
+        result = self._evaluate(facts, signals)
+        if "sample" in self.spec and facts.profile in self.meta.profiles:
+            sample = signals[self.spec["sample"]].evidence
+            if sample:  # the sample a verdict rests on, stated in the message ("40 commits in the last 90 days")
+                return RuleResult(result.outcome, f"{result.message} ({sample[0].snippet})", result.evidence)
+        return result
+
+    def _evaluate(self, facts: Facts, signals: Signals) -> RuleResult:
         spec, profile = self.spec, facts.profile
         if profile not in self.meta.profiles:
             return RuleResult(Outcome.NOT_APPLICABLE, f"does not apply to a {profile} repository")
@@ -195,7 +203,7 @@ def load_rule_file(path: Path, validate: bool = True) -> list[DeclarativeRule]:
                                 if k in ("applies_if", "pass_if", "fail_if", "partial_if")}):
             if name not in REGISTRY:
                 raise RuleLoadError(f"{path}: $.rules[{index}]: unknown signal {name!r}")
-        for name in spec.get("context", []):
+        for name in spec.get("context", []) + ([spec["sample"]] if "sample" in spec else []):
             if name not in REGISTRY:
                 raise RuleLoadError(f"{path}: $.rules[{index}].context: unknown signal {name!r}")
         rules.append(DeclarativeRule(meta_from_spec(spec, str(path.name)), spec))

@@ -43,6 +43,9 @@ class HistoryFacts:
     window_start: str | None = None
     window_end: str | None = None
     tag_counts: TagCounts = field(default_factory=TagCounts)
+    pr_merge_counts: tuple[int, int] = (0, 0)  # (through pull requests, human changes landed) in the window
+    conventional_counts: tuple[int, int] = (0, 0)  # (conventional, human non-merge commits) in the window
+    signed_counts: tuple[int, int] = (0, 0)  # (signed, human commits) in the window
 
 
 @dataclass(frozen=True)

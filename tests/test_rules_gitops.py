@@ -187,7 +187,7 @@ def test_habit_messages_state_their_sample_and_a_small_one_says_why(tmp_path: Pa
     facts.history = HistoryFacts(commit_count=80, pr_merge_share=0.0, pr_merge_counts=(0, 1))
     finding = run_rule(rule("GIT-007"), facts, Signals(facts))
     assert finding.outcome is Outcome.NOT_APPLICABLE
-    assert "1 changes landed on the default branch in the last 90 days; at least 20 are needed" in finding.message
+    assert "(sample: 1 change landed on the default branch in the last 90 days; at least 20 are needed" in finding.message
 
 
 def test_habit_rules_need_the_sample_the_code_states():

@@ -31,12 +31,17 @@ def sample_text(counts: tuple[int, int], noun: str, verb: str, days: int) -> str
     """'12 of 40 changes on the default branch in the last 90 days came through pull requests (30%)'."""
     matching, measured = counts
     share = f" ({matching / measured:.0%})" if measured else ""
-    return f"{matching} of {measured} {noun} in the last {days} days {verb}{share}"
+    return f"{matching} of {measured} {_counted(measured, noun)} in the last {days} days {verb}{share}"
+
+
+def _counted(count: int, noun: str) -> str:
+    """'1 change landed ...', '2 changes landed ...' (nouns are given in the plural)."""
+    return noun.replace("changes", "change", 1).replace("commits", "commit", 1) if count == 1 else noun
 
 
 def sample_size_text(counts: tuple[int, int], noun: str, days: int) -> str:
     measured = counts[1]
-    text = f"sample: {measured} {noun} in the last {days} days"
+    text = f"sample: {measured} {_counted(measured, noun)} in the last {days} days"
     return text if measured >= MIN_HABIT_SAMPLE else f"{text}; at least {MIN_HABIT_SAMPLE} are needed to judge a habit"
 
 

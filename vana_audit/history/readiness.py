@@ -186,9 +186,10 @@ def push_path_filters(pipeline: Pipeline) -> tuple[str, ...]:
     push = on.get("push") if isinstance(on, dict) else None
     if pipeline.provider != "github-actions" or not isinstance(push, dict):
         return ()
-    paths = push.get("paths") if isinstance(push.get("paths"), list) else []
-    ignored = push.get("paths-ignore") if isinstance(push.get("paths-ignore"), list) else []
-    return tuple(str(p) for p in paths) + tuple(f"!{p}" for p in ignored)
+    paths, ignored = push.get("paths"), push.get("paths-ignore")
+    return tuple(str(p) for p in (paths if isinstance(paths, list) else [])) + tuple(
+        f"!{p}" for p in (ignored if isinstance(ignored, list) else [])
+    )
 
 
 def git_pathspecs(filters: tuple[str, ...]) -> list[str]:

@@ -583,3 +583,15 @@ def test_release_tags_too_old_to_date_are_named_not_denied(tmp_path: Path) -> No
     assert dora["estimates"] is None
     assert dora["estimates_reason"].startswith("2 release tags, the newest made 2018-07-03: none on a commit within")
     assert "no deploy or release tags" not in dora["estimates_reason"]
+
+
+def test_a_deploy_job_guarded_for_act_or_on_k3d_is_no_deployment() -> None:
+    from vana_audit.signals import ephemeral_target, job_is_deploy
+
+    act = Job("deploy", 3, environment="production", condition="${{ env.ACT }}",
+              steps=(Step("apply", 5, run="kubectl apply -f k8s/"),))
+    k3d = Job("deploy", 3, steps=(Step("cluster", 4, uses="AbsaOSS/k3d-action@v2"),
+                                  Step("apply", 5, run="helm upgrade --install app ./chart")))
+    real = Job("deploy", 3, steps=(Step("apply", 5, run="helm upgrade --install app ./chart"),))
+    assert ephemeral_target(act) and ephemeral_target(k3d) and not ephemeral_target(real)
+    assert [job_is_deploy(KIND_TEST, job) for job in (act, k3d, real)] == [False, False, True]

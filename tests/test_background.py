@@ -109,7 +109,7 @@ def test_forked_and_inline_scans_give_the_same_result(tmp_path: Path, monkeypatc
     repo = make_repo(tmp_path / "repo", {
         "README.md": "# app\n",
         ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n",
-        "deploy/key.pem": "-----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END " + "PRIVATE KEY-----\n",
+        "deploy/key.pem": "-----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END " + "PRIVATE KEY-----\n",
     })
     (repo / "notes.txt").symlink_to(outside)  # read by the secret scan: a problem, in either process
     for day in range(2, 5):

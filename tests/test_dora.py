@@ -425,7 +425,7 @@ def test_release_tags_and_a_revert_habit_count_as_readiness(reverted: Repo) -> N
     by_metric = {m["metric"]: m for m in readiness["metrics"]}
     # 5 semver tags record deployments and tie them to commits; the revert shows failures are visible;
     # nothing detects or restores an incident.
-    assert by_metric["deployment_frequency"]["evidence"] == ["deploy or release tags: 5 release tags"]
+    assert by_metric["deployment_frequency"]["evidence"] == ["deploy or release tags: 5 release tags, the newest made 2024-03-19"]
     assert by_metric["change_failure_rate"]["evidence"] == ["revert commits: 1 in the window"]
     assert [m["trackable"] for m in readiness["metrics"]] == [True, True, True, False]
     assert readiness["score"] == 3
@@ -489,3 +489,109 @@ def test_summary_says_why_there_is_no_estimate() -> None:
     lines = dora_summary_lines(build_dora(Facts()))
     assert lines[0] == "Deployment frequency: ❌ not trackable · insufficient data (no git history was read)"
     assert len(lines) == 4
+
+
+# -- what counts as a deployment: throwaway clusters, path filters, one tag definition ------------------------
+
+KIND_TEST = Pipeline("github-actions", ".github/workflows/cluster.yml", frozenset({"push"}), branches=("main",),
+                     jobs=(Job("deploy-and-test-cluster", 14, steps=(
+                         Step("Create k8s Kind Cluster", 20, uses="helm/kind-action@v1"),
+                         Step("Deploy application", 23, run="kubectl apply -f k8s/"),
+                     )),))
+
+
+def test_applying_to_a_throwaway_cluster_is_a_test_not_a_deployment(team_repo: Repo) -> None:  # noqa: F811
+    history, _ = analyse(team_repo.info())
+    minikube = Pipeline("github-actions", ".github/workflows/e2e.yml", frozenset({"push"}), branches=("main",),
+                        jobs=(Job("deploy", 5, steps=(Step("start", 7, run="minikube start"),
+                                                      Step("apply", 9, run="helm upgrade --install app ./chart"))),))
+    for pipeline in (KIND_TEST, minikube):
+        dora = build_dora(facts_of(history, pipelines=[pipeline]))
+        assert dora["estimates"] is None, pipeline.path
+        assert dora["estimates_reason"].endswith("no pipeline deploys on pushes to the default branch")
+        assert dora["readiness"]["metrics"][0]["evidence"] == []
+
+
+def path_filtered_repo(tmp_path: Path) -> Repo:
+    """Six commits on main in May 2024, three of them change k8s/ (05-02, 05-04, 05-06)."""
+    repo = Repo(tmp_path / "paths")
+    repo.commit("chore: start", ROOT)
+    for day in range(1, 7):
+        if day % 2 == 0:
+            (repo.path / "k8s").mkdir(exist_ok=True)
+            (repo.path / "k8s" / "app.yaml").write_text(f"replicas: {day}\n")
+        repo.commit(f"change {day}", f"2024-05-0{day}T09:00:00+00:00")
+    return repo
+
+
+def deploy_on_push(paths: dict) -> Pipeline:
+    return Pipeline("github-actions", ".github/workflows/deploy.yml", frozenset({"push"}), branches=("main",),
+                    jobs=(Job("deploy", 8, environment="production",
+                              steps=(Step("Deploy", 12, run="kubectl apply -f k8s/"),)),),
+                    raw={"on": {"push": {"branches": ["main"], **paths}}})
+
+
+def test_a_path_filtered_deploy_counts_only_the_commits_it_runs_for(tmp_path: Path) -> None:
+    repo = path_filtered_repo(tmp_path)
+    history, _ = analyse(repo.info())
+    every_push = build_dora(facts_of(history, pipelines=[deploy_on_push({})]), git=repo.info())
+    assert every_push["estimates"]["deployments"] == 6
+    dora = build_dora(facts_of(history, pipelines=[deploy_on_push({"paths": ["k8s/**"]})]), git=repo.info())
+    assert dora["estimates"]["deployments"] == 3
+    assert "that change k8s/**" in dora["estimates"]["basis_description"]
+    assert dora["estimates"]["basis_evidence"] == [".github/workflows/deploy.yml:8 — job deploy deploys on push "
+                                                   "changing k8s/**"]
+    # every commit writes a fileN.txt; ignoring those leaves the commits that change something else (k8s/)
+    ignoring = build_dora(facts_of(history, pipelines=[deploy_on_push({"paths-ignore": ["**.txt"]})]),
+                          git=repo.info())
+    assert ignoring["estimates"]["deployments"] == 3
+    # without the repository to ask, the filtered commits are unknown: no estimate rather than every push
+    unknown = build_dora(facts_of(history, pipelines=[deploy_on_push({"paths": ["k8s/**"]})]))
+    assert unknown["estimates"] is None
+    assert "runs only for commits changing k8s/**" in unknown["estimates_reason"]
+
+
+def test_component_tags_are_releases_in_readiness_and_estimates_alike(tmp_path: Path) -> None:
+    # guestbook-v0.1 style tags (argocd-example-apps): the same tags are counted by readiness and estimated from
+    repo = Repo(tmp_path / "components")
+    repo.commit("chore: start", ROOT)
+    for day in range(1, 5):
+        repo.commit(f"change {day}", f"2024-05-0{day}T09:00:00+00:00")
+        repo.tag(f"guestbook-v0.{day}", f"2024-05-0{day}T10:00:00+00:00")
+    history, _ = analyse(repo.info())
+    dora = build_dora(facts_of(history))
+    assert dora["readiness"]["metrics"][0]["evidence"] == [
+        "deploy or release tags: 4 release tags, the newest made 2024-05-04"]
+    assert dora["estimates"]["basis"] == "semver-tags"
+    assert dora["estimates"]["components"] == {"guestbook": 4}
+
+
+def test_release_tags_too_old_to_date_are_named_not_denied(tmp_path: Path) -> None:
+    """Tags years before the window: the estimate says which tags there are and why none counts,
+    never 'no release tags' while readiness counts them."""
+    repo = Repo(tmp_path / "old-tags")
+    repo.commit("chore: start", "2018-06-21T09:00:00+00:00")
+    repo.tag("guestbook-v0.1", "2018-06-21T10:00:00+00:00")
+    repo.commit("change", "2018-07-03T09:00:00+00:00")
+    repo.tag("bg-deploy-v0.2", "2018-07-03T10:00:00+00:00")
+    for day in range(1, 5):
+        repo.commit(f"recent {day}", f"2025-09-0{day}T09:00:00+00:00")
+    history, _ = analyse(repo.info())
+    dora = build_dora(facts_of(history))
+    assert dora["readiness"]["metrics"][0]["evidence"] == [
+        "deploy or release tags: 2 release tags, the newest made 2018-07-03"]
+    assert dora["estimates"] is None
+    assert dora["estimates_reason"].startswith("2 release tags, the newest made 2018-07-03: none on a commit within")
+    assert "no deploy or release tags" not in dora["estimates_reason"]
+
+
+def test_a_deploy_job_guarded_for_act_or_on_k3d_is_no_deployment() -> None:
+    from vana_audit.signals import ephemeral_target, job_is_deploy
+
+    act = Job("deploy", 3, environment="production", condition="${{ env.ACT }}",
+              steps=(Step("apply", 5, run="kubectl apply -f k8s/"),))
+    k3d = Job("deploy", 3, steps=(Step("cluster", 4, uses="AbsaOSS/k3d-action@v2"),
+                                  Step("apply", 5, run="helm upgrade --install app ./chart")))
+    real = Job("deploy", 3, steps=(Step("apply", 5, run="helm upgrade --install app ./chart"),))
+    assert ephemeral_target(act) and ephemeral_target(k3d) and not ephemeral_target(real)
+    assert [job_is_deploy(KIND_TEST, job) for job in (act, k3d, real)] == [False, False, True]

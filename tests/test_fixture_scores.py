@@ -20,8 +20,15 @@ def test_default_weights_reproduce_the_seed_average():
     assert round(overall / 5 * 100, 1) == 36.2
 
 
+# Where the seed review judged something this scanner no longer does, with the value checked by hand.
+# IAC: the review counted Dockerfile.local (the compose file's local image: `uvicorn --reload`, the source
+# mounted in) as a production image; as a dev image it is left out, and the production Dockerfile pins uv,
+# installs with --no-cache-dir and copies named files, so CTR-002, CTR-005 and CTR-006 pass (4 -> 7 of 12).
+SEED_DEVIATIONS = {Category.IAC: 2.46}
+
+
 def test_seed_replica_matches_the_seed_table(seed_result):
-    for category, expected in SEED_TABLE.items():
+    for category, expected in (SEED_TABLE | SEED_DEVIATIONS).items():
         got = seed_result.category(category).score
         assert got is not None and abs(got - expected) <= 0.5, f"{category.value}: {got} vs seed {expected}"
     assert abs(seed_result.score.overall - 1.81) <= 0.3

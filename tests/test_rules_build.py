@@ -43,6 +43,7 @@ CASES = [
     case("BLD-006", "pass", {"Dockerfile": "FROM python:3.12\n", **ci("- run: docker build -t app .")}, CI, "docker build"),
     case("BLD-006", "fail", {"Dockerfile": "FROM python:3.12\n", **PYTEST_ONLY}),
     case("BLD-006", "na", PYTEST_ONLY),
+    case("BLD-006", "na", {".devcontainer/Dockerfile": "FROM mcr.microsoft.com/devcontainers/java:17\n", **PYTEST_ONLY}),
     # BLD-007 caching
     case("BLD-007", "pass", ci("- uses: astral-sh/setup-uv@v6\n  with:\n    enable-cache: true"), CI, "setup-uv"),
     case("BLD-007", "fail", PYTEST_ONLY),

@@ -100,3 +100,19 @@ CASES = [
 @pytest.mark.parametrize("rule_id,outcome,files,path,line,options", CASES)
 def test_container_rule(tmp_path, rule_id, outcome, files, path, line, options):
     run_case(tmp_path, rule_id, outcome, files, path, line, options)
+
+
+@pytest.mark.parametrize("path,reason", [
+    (".devcontainer/Dockerfile", "a dev container"),
+    ("Dockerfile.dev", "named as a dev image"),
+    ("docker/dev.Dockerfile", "named as a dev image"),
+    ("test/e2e/Dockerfile", "under test/"),
+    ("e2e/Dockerfile", "under e2e/"),
+    ("docs/Dockerfile", "under docs/"),
+    ("Dockerfile", None),
+    ("services/api/Dockerfile", None),
+    ("deploy/Dockerfile.prod", None),
+])
+def test_dev_dockerfiles_are_named_with_their_reason(path, reason):
+    from vana_audit.collectors.containers import dev_dockerfile_reason
+    assert dev_dockerfile_reason(path) == reason

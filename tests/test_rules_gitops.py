@@ -120,24 +120,34 @@ def test_gitops_rule(tmp_path, rule_id, outcome, files, path, line, profile):
     check(evaluate(tmp_path, files, rule_id, profile=profile), outcome, path, line)
 
 
+def habits(**shares: float) -> HistoryFacts:
+    """A history of 50 commits, 40 of them in the window, with the given shares and their counts."""
+    counts = {f"{name.removesuffix('_share')}_counts": (round(share * 40), 40) for name, share in shares.items()}
+    return HistoryFacts(commit_count=50, **shares, **counts)
+
+
 HISTORY_CASES = [
-    ("GIT-007", "pass", HistoryFacts(commit_count=50, pr_merge_share=0.9)),
-    ("GIT-007", "partial", HistoryFacts(commit_count=50, pr_merge_share=0.3)),
-    ("GIT-007", "fail", HistoryFacts(commit_count=50, pr_merge_share=0.05)),
-    ("GIT-007", "na", HistoryFacts(commit_count=3, pr_merge_share=1.0)),
-    ("GIT-011", "pass", HistoryFacts(commit_count=50, conventional_share=0.95)),
-    ("GIT-011", "partial", HistoryFacts(commit_count=50, conventional_share=0.5)),
-    ("GIT-011", "fail", HistoryFacts(commit_count=50, conventional_share=0.1)),
+    ("GIT-007", "pass", habits(pr_merge_share=0.9)),
+    ("GIT-007", "partial", habits(pr_merge_share=0.3)),
+    ("GIT-007", "fail", habits(pr_merge_share=0.05)),
+    ("GIT-007", "na", HistoryFacts(commit_count=3, pr_merge_share=1.0, pr_merge_counts=(3, 3))),
+    # one direct push in the window is no habit: a long history, a small sample
+    ("GIT-007", "na", HistoryFacts(commit_count=500, pr_merge_share=0.0, pr_merge_counts=(0, 1))),
+    ("GIT-011", "pass", habits(conventional_share=0.95)),
+    ("GIT-011", "partial", habits(conventional_share=0.5)),
+    ("GIT-011", "fail", habits(conventional_share=0.1)),
     ("GIT-011", "na", None),
-    ("GIT-012", "pass", HistoryFacts(commit_count=50, signed_share=1.0)),
-    ("GIT-012", "partial", HistoryFacts(commit_count=50, signed_share=0.4)),
-    ("GIT-012", "fail", HistoryFacts(commit_count=50, signed_share=0.0)),
-    ("GIT-012", "na", HistoryFacts(commit_count=2, signed_share=1.0)),
+    ("GIT-011", "na", HistoryFacts(commit_count=500, conventional_share=0.0, conventional_counts=(0, 19))),
+    ("GIT-012", "pass", habits(signed_share=1.0)),
+    ("GIT-012", "partial", habits(signed_share=0.4)),
+    ("GIT-012", "fail", habits(signed_share=0.0)),
+    ("GIT-012", "na", HistoryFacts(commit_count=2, signed_share=1.0, signed_counts=(2, 2))),
+    ("GIT-012", "na", HistoryFacts(commit_count=500, signed_share=1.0, signed_counts=(1, 1))),  # not "100% signed"
 ]
 
 
 @pytest.mark.parametrize(("rule_id", "outcome", "history"), HISTORY_CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in HISTORY_CASES])
+                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(HISTORY_CASES)])
 def test_history_rule(tmp_path, rule_id, outcome, history):
     facts = facts_for(tmp_path / "repo", {"README.md": "# x\n"})
     facts.history = history
@@ -157,10 +167,45 @@ def test_every_gitops_rule_has_a_passing_and_failing_case():
 
 def test_a_conventional_history_passes_git_011_end_to_end(tmp_path: Path):
     repo = make_repo(tmp_path / "repo", {"README.md": "# x\n"}, date="2025-09-01T10:00:00+00:00", message="chore: initial commit")
-    for day in range(2, 14):
+    for day in range(2, 28):  # 27 commits: above the 20 a habit needs
         kind = ("feat", "fix", "docs")[day % 3]
         commit(repo, {f"src/m{day}.py": f"X = {day}\n"}, f"{kind}(core): change {day}", f"2025-09-{day:02d}T10:00:00+00:00")
     result = scan(repo, rules=[rule("GIT-011")], now="2025-10-01T00:00:00Z")
     finding = result.finding("GIT-011")
     assert finding.outcome is Outcome.PASS, finding.message
     assert finding.evidence[0].path == ".git"
+
+
+def test_habit_messages_state_their_sample_and_a_small_one_says_why(tmp_path: Path):
+    facts = facts_for(tmp_path / "repo", {"README.md": "# x\n"})
+    facts.history = HistoryFacts(commit_count=80, pr_merge_share=0.3, pr_merge_counts=(12, 40))
+    finding = run_rule(rule("GIT-007"), facts, Signals(facts))
+    assert finding.evidence[0].snippet == (
+        "12 of 40 changes landed on the default branch in the last 90 days came through pull requests (30%)")
+    assert "(sample: 40 changes landed on the default branch in the last 90 days)" in finding.message
+    facts = facts_for(tmp_path / "repo2", {"README.md": "# x\n"})
+    facts.history = HistoryFacts(commit_count=80, pr_merge_share=0.0, pr_merge_counts=(0, 1))
+    finding = run_rule(rule("GIT-007"), facts, Signals(facts))
+    assert finding.outcome is Outcome.NOT_APPLICABLE
+    assert "(sample: 1 change landed on the default branch in the last 90 days; at least 20 are needed" in finding.message
+
+
+def test_habit_rules_need_the_sample_the_code_states():
+    from vana_audit.history.habits import MIN_HABIT_SAMPLE
+
+    for rule_id in ("GIT-007", "GIT-011", "GIT-012"):
+        spec = rule(rule_id).spec
+        assert spec["applies_if"]["all"][1] == {"signal": spec["sample"], "min": MIN_HABIT_SAMPLE}
+
+
+def test_one_commit_in_the_window_is_not_judged_end_to_end(tmp_path: Path):
+    """A long-lived repository with one recent direct push: no 'pushed straight to the default branch'."""
+    repo = make_repo(tmp_path / "repo", {"README.md": "# x\n"}, date="2024-01-01T10:00:00+00:00", message="init")
+    for day in range(2, 28):
+        commit(repo, {f"src/m{day}.py": f"X = {day}\n"}, f"change {day}", f"2024-01-{day:02d}T10:00:00+00:00")
+    commit(repo, {"src/late.py": "X = 1\n"}, "late change", "2025-09-20T10:00:00+00:00")
+    result = scan(repo, rules=[rule("GIT-007"), rule("GIT-012")], now="2025-10-01T00:00:00Z")
+    for rule_id in ("GIT-007", "GIT-012"):
+        finding = result.finding(rule_id)
+        assert finding.outcome is Outcome.NOT_APPLICABLE, finding.message
+        assert "sample: 1 " in finding.message

@@ -68,6 +68,13 @@ HELM_DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{
                    "      securityContext: {{- toYaml .Values.podSecurityContext | nindent 8 }}\n      containers:\n"
                    "        - name: api\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n")
 
+# A DaemonSet whose host network is a chart option (a real chart's pattern): off unless values turn it on
+HELM_GUARDED = ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  template:\n    spec:\n"
+                "      {{- if .Values.agent.hostNetwork }}\n      hostNetwork: true\n      {{- end }}\n"
+                "      {{- if and .Values.agent.debug .Values.agent.enabled }}\n      containers:\n"
+                "        - name: debug\n          securityContext:\n            privileged: true\n      {{- end }}\n")
+
+
 CASES = [
     # IAC-001 containerised
     ("IAC-001", "pass", {"Dockerfile": DOCKERFILE_OK}, "Dockerfile", None, "service"),
@@ -81,6 +88,12 @@ CASES = [
     ("IAC-003", "pass", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
     ("IAC-003", "fail", {"Dockerfile": DOCKERFILE_ROOT}, "Dockerfile", 1, "service"),
     ("IAC-003", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    # dev and test images are not production images: a dev container, Dockerfile.dev, e2e/ and docs/ images
+    ("IAC-003", "na", {".devcontainer/Dockerfile": DOCKERFILE_ROOT, "Dockerfile.dev": DOCKERFILE_ROOT,
+                       "e2e/Dockerfile": DOCKERFILE_ROOT, "docs/Dockerfile": DOCKERFILE_ROOT,
+                       "app/main.py": FASTAPI}, None, None, "service"),
+    ("IAC-003", "pass", {".devcontainer/Dockerfile": DOCKERFILE_ROOT, "Dockerfile": DOCKERFILE_OK}, None, None,
+     "service"),
     # IAC-004 base images pinned
     ("IAC-004", "pass", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
     ("IAC-004", "fail", {"Dockerfile": "FROM python:latest\n"}, "Dockerfile", 1, "service"),
@@ -143,6 +156,12 @@ CASES = [
     ("IAC-013", "fail", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
                          "chart/values.yaml": "securityContext:\n  privileged: true\n"}, "chart/values.yaml", 2, "service"),
     ("IAC-013", "na", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
+    # Helm: a line behind `{{ if .Values.x }}` renders only when the default values turn it on; a guard too
+    # complex to evaluate (`and ...`) makes no P1 claim
+    ("IAC-013", "pass", {**CHART, "chart/templates/agent.yaml": HELM_GUARDED,
+                         "chart/values.yaml": "agent:\n  hostNetwork: false\n  debug: false\n"}, None, None, "service"),
+    ("IAC-013", "fail", {**CHART, "chart/templates/agent.yaml": HELM_GUARDED,
+                         "chart/values.yaml": "agent:\n  hostNetwork: 1\n"}, "chart/templates/agent.yaml", 9, "service"),
     # IAC-014 non-root pods
     ("IAC-014", "pass", {"k8s/deployment.yaml": deployment(pod=NON_ROOT_POD)}, None, None, "service"),
     ("IAC-014", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", 15, "service"),

@@ -15,6 +15,11 @@ PRE_COMMIT_GITLEAKS = {".pre-commit-config.yaml": "repos:\n  - repo: https://git
                                                   "    rev: v8.24.2\n    hooks:\n      - id: gitleaks\n"}
 FAKE_AWS_KEY = "AKIA" + "Q3EGTRJZ4WXNVB7K"  # built at run time so this file holds no key-shaped literal
 TEST_KEY = "-----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END " + "PRIVATE KEY-----\n"
+# A service account in a Helm chart's CI test values: the marker, with no key (a real chart's dummy account)
+DUMMY_SERVICE_ACCOUNT = ('serviceAccountJson: |\n  {"type": "service_account", "project_id": "test",\n'
+                         '   "private_key_id": "", "private_key": "", "client_email": "x@test.iam.gserviceaccount.com"}\n')
+SERVICE_ACCOUNT = ('{"type": "service_account", "project_id": "prod",\n "private_key_id": "4f1c",\n'
+                   ' "private_key": "' + TEST_KEY.replace("\n", "\\n") + '"}\n')
 
 
 def ci(steps: str, **kw: str) -> dict[str, str]:
@@ -57,6 +62,15 @@ CASES = [
     case("SEC-003", "pass", {"vendor/github.com/x/y/client.go": f"const k = \"{FAKE_AWS_KEY}\"\n",
                              "web/node_modules/lib/index.js": f"var k = '{FAKE_AWS_KEY}';\n"}),
     case("SEC-003", "fail", {"build/config.js": f"var k = '{FAKE_AWS_KEY}';\n"}, "build/config.js", 1),
+    # a marker or a shape is no secret: a service account without a key, a BEGIN line without a body,
+    # a token whose random part is a placeholder
+    case("SEC-003", "pass", {"charts/app/ci/gcs-values.yaml": DUMMY_SERVICE_ACCOUNT,
+                             "deploy/values.yaml": DUMMY_SERVICE_ACCOUNT}),
+    case("SEC-003", "pass", {"src/detect.py": 'if "-----BEGIN ' + 'RSA PRIVATE KEY-----" in text:\n    return True\n',
+                             "README.md": "export GITHUB_TOKEN=ghp_" + "x" * 36 + "\n"}),
+    case("SEC-003", "fail", {"deploy/sa.json": SERVICE_ACCOUNT}, "deploy/sa.json", 3),
+    case("SEC-003", "pass", {"charts/app/ci/gcs-values.yaml": SERVICE_ACCOUNT}),  # a chart's CI test values
+    case("SEC-026", "fail", {"charts/app/ci/gcs-values.yaml": SERVICE_ACCOUNT}, "charts/app/ci/gcs-values.yaml", 3),
     # SEC-026 private keys in test folders are reported apart, as test material to confirm and allowlist
     case("SEC-026", "pass", {"deploy/server.key": TEST_KEY}),
     case("SEC-026", "fail", {"tests/certs/server.key": TEST_KEY}, "tests/certs/server.key", 1),
@@ -191,3 +205,9 @@ def test_secret_values_in_images_are_masked(tmp_path):
     snippets = " ".join(e.snippet for e in finding.evidence)
     assert "abc123def" not in snippets and "hunter2hunter2" not in snippets
     assert "API_KEY=****" in snippets and "POSTGRES_PASSWORD=****" in snippets
+
+
+def test_service_account_key_is_one_secret(tmp_path):
+    """The key inside a service-account file is reported once, as the service account, never as the marker."""
+    finding = evaluate(tmp_path, {"deploy/sa.json": SERVICE_ACCOUNT}, "SEC-003")
+    assert [e.snippet.split(":")[0] for e in finding.evidence] == ["gcp-service-account"]

@@ -127,6 +127,10 @@ class DeclarativeRule:
     def evaluate(self, facts: Facts, signals: Signals) -> RuleResult:
         result = self._evaluate(facts, signals)
         applies, note = applies_to(self.meta, facts)
+        if applies and "sample" in self.spec:
+            sample = signals[self.spec["sample"]].evidence
+            if sample:  # the sample a verdict rests on, stated in the message ("40 commits in the last 90 days")
+                result = RuleResult(result.outcome, f"{result.message} ({sample[0].snippet})", result.evidence)
         if note and applies and result.outcome is not Outcome.NOT_APPLICABLE:
             return RuleResult(result.outcome, f"{result.message} ({note})", result.evidence)
         return result
@@ -226,7 +230,7 @@ def rules_from_bytes(raw: bytes, origin: str, validate: bool = True) -> list[Dec
                                 if k in ("applies_if", "pass_if", "fail_if", "partial_if")}):
             if name not in REGISTRY:
                 raise RuleLoadError(f"{path}: $.rules[{index}]: unknown signal {name!r}")
-        for name in spec.get("context", []):
+        for name in spec.get("context", []) + ([spec["sample"]] if "sample" in spec else []):
             if name not in REGISTRY:
                 raise RuleLoadError(f"{path}: $.rules[{index}].context: unknown signal {name!r}")
         rules.append(DeclarativeRule(meta_from_spec(spec, str(path.name)), spec))

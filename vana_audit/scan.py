@@ -77,7 +77,7 @@ def scan(
     findings = apply_suppressions(findings, facts.suppressions, _reader(source), today)
     from .history.readiness import build_dora
 
-    dora = build_dora(facts, year=dora_year or config.dora_year)
+    dora = build_dora(facts, year=dora_year or config.dora_year, git=source.git)
     categories, overall = score_all(findings, config.weights)
     problems = tuple(source.problems) + tuple(
         suppression_problems(facts.suppressions, findings, [r.meta.id for r in rules], today)

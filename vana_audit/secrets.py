@@ -1,6 +1,7 @@
 """Committed-secret detection (gitleaks-style patterns) and redaction used by every output."""
 from __future__ import annotations
 
+import math
 import re
 
 from .facts import SecretHit
@@ -15,30 +16,70 @@ SECRET_PATTERNS: dict[str, re.Pattern[str]] = {
     "slack-webhook": re.compile(r"(https://hooks\.slack\.com/services/T[0-9A-Za-z_]{8,12}/B[0-9A-Za-z_]{8,12}/[0-9A-Za-z_]{20,32})"),
     "slack-token": re.compile(r"\b(xox[baprs]-[0-9A-Za-z-]{10,72})\b"),
     "gcp-api-key": re.compile(r"\b(AIza[0-9A-Za-z_\-]{35})\b"),
-    "gcp-service-account": re.compile(r"(\"type\"\s*:\s*\"service_account\")"),
+    # A service-account key is its private key: the `"type": "service_account"` marker alone (a dummy
+    # account in test values, `"private_key": ""`) holds no secret.
+    "gcp-service-account": re.compile(
+        r"(\"private_key\"\s*:\s*\"-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----(?:\\n|\s){0,4}[A-Za-z0-9+/=]{24})"
+    ),
     "stripe-secret-key": re.compile(r"\b((?:sk|rk)_live_[0-9A-Za-z]{24,99})\b"),
     "openai-api-key": re.compile(r"\b(sk-(?:proj-)?[A-Za-z0-9_\-]{20}T3BlbkFJ[A-Za-z0-9_\-]{20})\b"),
     "npm-token": re.compile(r"\b(npm_[0-9A-Za-z]{36})\b"),
     "gitlab-token": re.compile(r"\b(glpat-[0-9A-Za-z_\-]{20})\b"),
 }
 _PREFILTER = ("AKIA", "ASIA", "ABIA", "ACCA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "PRIVATE KEY",
-              "hooks.slack.com", "xox", "AIza", "service_account", "_live_", "T3BlbkFJ", "npm_", "glpat-")
+              "hooks.slack.com", "xox", "AIza", "_live_", "T3BlbkFJ", "npm_", "glpat-")
 _PREFILTER_BYTES = re.compile(b"|".join(re.escape(token.encode()) for token in _PREFILTER))  # one pass, not 19
 _ANY_SECRET = re.compile("|".join(f"(?:{p.pattern})" for p in SECRET_PATTERNS.values()))
 MAX_HITS = 200
 
 # Where a private key is normally test material (a certificate for a test TLS server, a signing key
-# for a test): a test folder, or a file named as a test, example or fake. Tokens stay real anywhere.
+# for a test, a Helm chart's CI test values): a test folder, a chart's `ci/` values, or a file named
+# as a test, example or fake. Tokens stay real anywhere.
 _TEST_MATERIAL = re.compile(
     r"(^|/)(tests?|testdata|test[-_]data|testing|fixtures|__fixtures__|__tests__|specs?|e2e)(/|$)|"
-    r"(^|/)(test|example|dummy|fake|sample)[^/]*$",
+    r"(^|/)ci/[^/]*values[^/]*\.ya?ml$|"
+    r"(^|/)(test|example|dummy|fake|sample)[^/]*$|"
+    r"(^|/)[^/]*[-_.](test|example|dummy|fake|sample)s?[-_.][^/]*$",
     re.IGNORECASE,
 )
+KEY_KINDS = ("private-key", "gcp-service-account")
 
 
 def is_test_key(hit: SecretHit) -> bool:
     """A private key that sits where test material lives (reported apart from real leaks: SEC-026)."""
-    return hit.kind == "private-key" and _TEST_MATERIAL.search(hit.path) is not None
+    return hit.kind in KEY_KINDS and _TEST_MATERIAL.search(hit.path) is not None
+
+
+# Secret material, not a marker: a private key's BEGIN line must be followed by a key body (a
+# detector's source or a doc that names the header holds none), and a token's random part must look
+# random (`ghp_xxxx...`, `xoxb-your-token-here` are placeholders).
+_KEY_GAP = r"(?:\s|\\[nr]|[\"'+,|>`])"  # newlines (or escaped ones), quotes, string concatenation
+# a PEM header (Proc-Type: ...) runs to its newline
+_PEM_HEADER = rf"[A-Za-z][A-Za-z-]{{0,30}}:[^\n\\]{{0,200}}(?:\n|\\n){_KEY_GAP}{{0,40}}"
+_KEY_BODY = re.compile(rf"{_KEY_GAP}{{0,40}}(?:{_PEM_HEADER}){{0,4}}[A-Za-z0-9+/]{{24}}")
+_PLACEHOLDER = re.compile(r"x{5}|X{5}|0{6}|your|example|placeholder|dummy|redacted|changeme|token|secret",
+                          re.IGNORECASE)
+_TOKEN_PREFIX = re.compile(r"^(?:AKIA|ASIA|ABIA|ACCA|github_pat_|gh[pousr]_|xox[baprs]-|AIza|[sr]k_live_|"
+                           r"sk-(?:proj-)?|npm_|glpat-)")
+MIN_TOKEN_ENTROPY = 3.0  # bits per character of the random part; random base62 gives about 5
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not text:
+        return 0.0
+    counts = [text.count(c) for c in set(text)]
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts)
+
+
+def is_secret_material(kind: str, value: str, text: str, end: int) -> bool:
+    """Whether a pattern match is a secret rather than its shape: a key with a body, a random token."""
+    if kind == "private-key":
+        return _KEY_BODY.match(text, end) is not None
+    if kind in ("gcp-service-account", "slack-webhook"):
+        return True  # the pattern already requires the key body / the webhook's random path
+    body = _TOKEN_PREFIX.sub("", value)
+    return not _PLACEHOLDER.search(body) and entropy(body) >= MIN_TOKEN_ENTROPY
 
 
 def redact(value: str) -> str:
@@ -98,13 +139,21 @@ def scan_text(path: str, text: str, limit: int = MAX_HITS) -> list[SecretHit]:
             value = match.group(1)
             if kind in ("aws-access-key-id",) and value.endswith("EXAMPLE"):
                 continue  # AWS's documented example key
+            if not is_secret_material(kind, value, text, match.end()):
+                continue
             line += text.count("\n", counted_to, match.start())
             counted_to = match.start()
             shown = "[REDACTED private key]" if kind == "private-key" else redact(value)
             hits.append(SecretHit(path, line, kind, shown))
             if len(hits) >= limit:
-                return hits
-    return hits
+                return _without_service_account_keys(hits)
+    return _without_service_account_keys(hits)
+
+
+def _without_service_account_keys(hits: list[SecretHit]) -> list[SecretHit]:
+    """A service account's private key is one secret: reported once, as the service account."""
+    accounts = {(h.path, h.line) for h in hits if h.kind == "gcp-service-account"}
+    return [h for h in hits if not (h.kind == "private-key" and (h.path, h.line) in accounts)]
 
 
 def collect_secrets(source: Source, files: list[str]) -> list[SecretHit]:

@@ -323,7 +323,32 @@ CLAIM_CI = rx(
 DEPLOY_IN_DEPLOY_JOB = FoldedPattern(r"docker[ -]compose\b[^\n]{0,200}\bup\b|\bfastapi (cloud )?deploy\b")
 
 
+# A throwaway cluster the job creates itself (kind, minikube, k3d, k3s) or a local run under nektos/act:
+# what such a job applies is a test, not a deployment.
+EPHEMERAL_TARGET = rx(
+    r"(\bkind create cluster|helm/kind-action|container-tools/kind-action|engineerd/setup-kind|"
+    r"\bminikube start|medyagh/setup-minikube|manusa/actions-setup-minikube|\bk3d cluster create|"
+    r"AbsaOSS/k3d-action|nolar/setup-k3d-k3s|debianmaster/actions-k3s|\bctlptl create)"
+)
+ACT_ONLY = rx(r"\benv\.ACT\b|github\.actor\s*==\s*'nektos/act'")
+
+
+def ephemeral_target(job: Job) -> str | None:
+    """What makes a job's target throwaway (the step that creates a local cluster), or None."""
+    if ACT_ONLY.search(job.condition or ""):
+        return f"runs only under nektos/act ({job.condition})"
+    for step in job.steps:
+        for text in (step.uses or "", step.run or ""):
+            found = EPHEMERAL_TARGET.search(text)
+            if found:
+                return f"a throwaway cluster ({found.group(0)})"
+    return None
+
+
 def job_is_deploy(pipeline: Pipeline, job: Job) -> bool:
+    """A job that deploys to a lasting target; one applying to a cluster it created itself is a test."""
+    if ephemeral_target(job):
+        return False
     if job.environment:
         return True
     if DEPLOY_WORD.search(job.id) or DEPLOY_WORD.search(job.name or ""):

@@ -17,6 +17,36 @@ def is_dockerfile(path: str) -> bool:
             or lower.endswith(".dockerfile") or lower.startswith("containerfile."))
 
 
+# Images built for development or tests are not shipped: a dev container, `Dockerfile.dev`,
+# `dev.Dockerfile`, a Dockerfile under test/, e2e/ or docs/. Production-image rules leave them out.
+DEV_DOCKERFILE_NAME = re.compile(
+    r"(^|[./_-])(dev|devel|develop|development|local|test|tests|testing|ci|debug|e2e|"
+    r"playwright|cypress|selenium|gitpod|devcontainer)([./_-]|$)",
+    re.I,
+)
+DEV_DOCKERFILE_DIR = re.compile(
+    r"(^|/)(\.devcontainer|\.gitpod|dev|test|tests|testing|testdata|test[-_]data|fixtures|e2e|integration[-_]tests?|"
+    r"docs?)/",
+    re.I,
+)
+
+
+def dev_dockerfile_reason(path: str) -> str | None:
+    """Why a Dockerfile builds a development or test image rather than a shipped one (None: shipped)."""
+    folder = DEV_DOCKERFILE_DIR.search(path)
+    if folder:
+        name = folder.group(2)
+        kind = "a dev container" if name.lower() in (".devcontainer", ".gitpod") else f"under {name}/"
+        return kind
+    name = path.rsplit("/", 1)[-1]
+    match = DEV_DOCKERFILE_NAME.search(name)
+    return f"named as a {match.group(2).lower()} image" if match else None
+
+
+def is_dev_dockerfile(path: str) -> bool:
+    return dev_dockerfile_reason(path) is not None
+
+
 def is_compose_file(path: str) -> bool:
     base = path.rsplit("/", 1)[-1].lower()
     return base.endswith((".yml", ".yaml")) and (

@@ -11,10 +11,11 @@ import subprocess
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from ..gitcmd import GitError, run_git
 from ..model import Problem
 from ..source import GitInfo
 from .deployments import Basis, Deployment, TagCounts, count_tags, push_deployments, tag_deployments
-from .dora import DAY, Window, estimate, insufficient
+from .dora import DAY, Window, estimate, insufficient, iso
 from .gitlog import Refs, TagRef, read_refs, stream_log
 from .graph import BOT, CommitGraph
 from .habits import commit_flags, read_habits
@@ -43,6 +44,20 @@ class HistoryFacts:
     window_start: str | None = None
     window_end: str | None = None
     tag_counts: TagCounts = field(default_factory=TagCounts)
+    pr_merge_counts: tuple[int, int] = (0, 0)  # (through pull requests, human changes landed) in the window
+    conventional_counts: tuple[int, int] = (0, 0)  # (conventional, human non-merge commits) in the window
+    signed_counts: tuple[int, int] = (0, 0)  # (signed, human commits) in the window
+    push_basis: Any = field(default=None, compare=False, repr=False)  # PushBasis, to re-estimate path-filtered pushes
+
+
+@dataclass(frozen=True)
+class PushBasis:
+    """What the first-parent estimate was made from, kept so that a path-filtered deploy can be re-estimated."""
+
+    graph: CommitGraph
+    mainline: list[int]
+    window: Window
+    description: str
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,7 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
         commit_count=log.count,
         estimates=estimates,
         push_estimates=push_estimates,
+        push_basis=PushBasis(graph, mainline, window, _push_description(default_branch)) if push_estimates else None,
         window_start=span["start"],
         window_end=span["end"],
         **asdict(habits),
@@ -153,10 +169,57 @@ def _estimates(
     if basis is not None:
         description = _describe(basis, by_basis[basis], counts)
         return estimate(graph, by_basis[basis], basis, description, window), None
-    reason = "no deploy or release tags (release-*, deploy-*, prod*, or semantic versions such as v1.2.3)"
-    description = f"first-parent commits of {default_branch or 'the checked-out branch'}, one deployment per push"
+    reason = _no_tag_reason(counts, by_basis)
     pushes = push_deployments(graph, mainline)
+    description = _push_description(default_branch)
     return insufficient(reason, window), estimate(graph, pushes, Basis.FIRST_PARENT, description, window)
+
+
+def _push_description(default_branch: str | None) -> str:
+    return f"first-parent commits of {default_branch or 'the checked-out branch'}, one deployment per push"
+
+
+def _no_tag_reason(counts: TagCounts, by_basis: dict[Basis, list[Deployment]]) -> str:
+    """Why tags give no estimate, in the words readiness counts them with (one release-tag definition)."""
+    counted = counts.deploy + counts.semver
+    if not counted:
+        return ("no deploy or release tags (release-*, deploy-*, prod*, or semantic versions such as v1.2.3, "
+                "name-v1.2, pkg@1.2.3)")
+    newest = f", the newest made {iso(counts.newest)[:10]}" if counts.newest else ""
+    return (f"{_tag_kinds(counts)}{newest}: none on a commit within the window and the {LOOKBACK_DAYS}-day "
+            "lookback before it, so no deployment can be dated against the history read")
+
+
+def _tag_kinds(counts: TagCounts) -> str:
+    kinds = ((counts.deploy, "deploy-style"), (counts.semver, "release"))
+    return " and ".join(f"{n} {kind} tags" for n, kind in kinds if n)
+
+
+def push_estimates_touching(git: GitInfo, history: HistoryFacts, pathspecs: list[list[str]], shown: str,
+                            problems: list[Problem] | None = None) -> dict[str, Any]:
+    """First-parent estimates counting only the commits a path-filtered deploy workflow runs for.
+
+    `pathspecs` holds one list of git pathspecs per workflow; a commit counts when it changes a path one
+    of them selects (git decides, commit by commit against its first parent).
+    """
+    basis: PushBasis = history.push_basis
+    graph = basis.graph
+    tip = graph.shas[basis.mainline[0]] if basis.mainline else None
+    if tip is None:
+        return insufficient("no commits on the default branch", basis.window)
+    touched: set[str] = set()
+    for specs in pathspecs:
+        try:
+            out = run_git(git.git_dir, "log", "--first-parent", "--format=%H", tip, "--", *specs, timeout=60)
+        except (GitError, OSError, subprocess.SubprocessError) as exc:
+            if problems is not None:
+                problems.append(Problem(".git", f"the commits changing {shown} could not be read ({exc})"))
+            return insufficient(f"the commits changing {shown} could not be read", basis.window)
+        touched.update(out.decode("ascii", "replace").split())
+    mainline = [node for node in basis.mainline if graph.shas[node] in touched]
+    branch = basis.description.removesuffix(", one deployment per push")
+    description = f"{branch} that change {shown}, one deployment per push"
+    return estimate(graph, push_deployments(graph, mainline), Basis.FIRST_PARENT, description, basis.window)
 
 
 def _choose_basis(by_basis: dict[Basis, list[Deployment]], window: Window) -> Basis | None:

@@ -57,6 +57,7 @@ class TagCounts:
     semver: int = 0
     hotfix: int = 0
     prerelease: int = 0
+    newest: int = 0  # unix seconds of the newest deploy or release tag, 0 when none
 
 
 def classify_tag(name: str) -> tuple[Basis | None, str]:
@@ -71,14 +72,17 @@ def classify_tag(name: str) -> tuple[Basis | None, str]:
 
 
 def count_tags(tags: Iterable[TagRef]) -> TagCounts:
-    deploy = semver = hotfix = prerelease = 0
+    """Tags by kind, by `classify_tag`: the one release-tag definition readiness and estimates share."""
+    deploy = semver = hotfix = prerelease = newest = 0
     for tag in tags:
         basis, _ = classify_tag(tag.name)
         deploy += basis is Basis.DEPLOY_TAGS
         semver += basis is Basis.SEMVER_TAGS
         hotfix += basis is not None and bool(HOTFIX_WORD.search(tag.name))
         prerelease += basis is None and bool(SEMVER_TAG.match(tag.name))
-    return TagCounts(deploy, semver, hotfix, prerelease)
+        if basis is not None:
+            newest = max(newest, tag.created)
+    return TagCounts(deploy, semver, hotfix, prerelease, newest)
 
 
 def tag_deployments(tags: Iterable[TagRef], graph: CommitGraph) -> dict[Basis, list[Deployment]]:

@@ -24,6 +24,27 @@ HOTFIX_SUBJECT = re.compile(
 SHORT_LIVED = 86_400  # seconds from a branch's first commit to its merge
 
 
+MIN_HABIT_SAMPLE = 20  # below this many commits in the window, a habit is not judged (rules say so)
+
+
+def sample_text(counts: tuple[int, int], noun: str, verb: str, days: int) -> str:
+    """'12 of 40 changes on the default branch in the last 90 days came through pull requests (30%)'."""
+    matching, measured = counts
+    share = f" ({matching / measured:.0%})" if measured else ""
+    return f"{matching} of {measured} {_counted(measured, noun)} in the last {days} days {verb}{share}"
+
+
+def _counted(count: int, noun: str) -> str:
+    """'1 change landed ...', '2 changes landed ...' (nouns are given in the plural)."""
+    return noun.replace("changes", "change", 1).replace("commits", "commit", 1) if count == 1 else noun
+
+
+def sample_size_text(counts: tuple[int, int], noun: str, days: int) -> str:
+    measured = counts[1]
+    text = f"sample: {measured} {_counted(measured, noun)} in the last {days} days"
+    return text if measured >= MIN_HABIT_SAMPLE else f"{text}; at least {MIN_HABIT_SAMPLE} are needed to judge a habit"
+
+
 @dataclass(frozen=True)
 class Habits:
     commits_in_window: int
@@ -35,6 +56,10 @@ class Habits:
     contributors_in_window: int
     reverts_in_window: int
     hotfix_commits_in_window: int
+    # the samples behind the shares: (matching, measured) in the window
+    pr_merge_counts: tuple[int, int] = (0, 0)
+    conventional_counts: tuple[int, int] = (0, 0)
+    signed_counts: tuple[int, int] = (0, 0)
 
 
 def commit_flags(commit: LogCommit) -> int:
@@ -71,7 +96,14 @@ def read_habits(graph: CommitGraph, mainline: list[int], start: int, end: int, l
         contributors_in_window=sum(start < when <= end for when in last_active.values()),
         reverts_in_window=sum(start < times[n] <= end for n in graph.reverts),
         hotfix_commits_in_window=sum(bool(flags[n] & HOTFIX) for n in window),
+        pr_merge_counts=_counts(landed, PULL_REQUEST, flags),
+        conventional_counts=_counts(changes, CONVENTIONAL, flags),
+        signed_counts=_counts(window, SIGNED, flags),
     )
+
+
+def _counts(nodes: list[int], flag: int, flags: bytearray) -> tuple[int, int]:
+    return sum(bool(flags[n] & flag) for n in nodes), len(nodes)
 
 
 def _share(nodes: list[int], flag: int, flags: bytearray) -> float | None:

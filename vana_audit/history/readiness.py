@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Any
 
-from ..facts import Facts
+from ..facts import Facts, Job, Pipeline
 from ..model import Evidence
 from ..signals import Signals, deploy_jobs, ev
 from .clusters import bands_dict, bands_for
 from .deployments import TagCounts
-from .dora import ESTIMATED, METRICS
+from .dora import ESTIMATED, METRICS, iso
 
 KEYS = METRICS[:4]
 NAMES = {
@@ -67,8 +67,9 @@ def _met(group: tuple[Criterion, ...]) -> bool:
     return any(c.evidence for c in group)
 
 
-def build_dora(facts: Facts, year: int = 2024) -> dict[str, Any]:
-    """Readiness n/4, estimates classified against `year`'s clusters, and the bands used."""
+def build_dora(facts: Facts, year: int = 2024, git: Any = None) -> dict[str, Any]:
+    """Readiness n/4, estimates classified against `year`'s clusters, and the bands used; `git` (the
+    scanned repository's GitInfo) lets a path-filtered deploy count only the commits it runs for."""
     bands = bands_for(year)
     history = facts.history
     library = facts.profile == "library"
@@ -78,7 +79,7 @@ def build_dora(facts: Facts, year: int = 2024) -> dict[str, Any]:
     checks = readiness_checks(facts, signals, pushes)
     recorded = checks[0].met
     metrics = [check.to_dict(names[check.metric], recorded) for check in checks]
-    raw, reason = _chosen_estimates(facts, pushes, library)
+    raw, reason = _chosen_estimates(facts, pushes, library, git)
     return {
         "year": year,
         "readiness": {"score": sum(m["trackable"] for m in metrics), "max": len(KEYS), "metrics": metrics},
@@ -145,14 +146,15 @@ def _tag_text(tags: TagCounts | None) -> tuple[str, ...]:
         if tags
         else []
     )
-    return (" and ".join(kinds),) if kinds else ()
+    newest = f", the newest made {iso(tags.newest)[:10]}" if tags and tags.newest else ""
+    return (" and ".join(kinds) + newest,) if kinds else ()
 
 
 def _texts(evidence: list[Evidence] | tuple[Evidence, ...]) -> tuple[str, ...]:
     return tuple(e.location() + (f" — {e.snippet}" if e.snippet else "") for e in evidence[:MAX_EVIDENCE])
 
 
-def push_deploy_evidence(facts: Facts, default_branch: str | None) -> list[Evidence]:
+def push_deploy_jobs(facts: Facts, default_branch: str | None) -> list[tuple[Pipeline, Job]]:
     """Deploy jobs that run, ungated, on pushes to the default branch."""
     branches = (default_branch,) if default_branch else DEFAULT_BRANCHES
     hits = []
@@ -163,17 +165,76 @@ def push_deploy_evidence(facts: Facts, default_branch: str | None) -> list[Evide
             continue  # pushes of tags only
         if pipeline.branches and not any(fnmatch(b, pattern) for b in branches for pattern in pipeline.branches):
             continue
-        hits.append(ev(pipeline.path, job.line, f"job {job.id} deploys on push"))
+        hits.append((pipeline, job))
     return hits
 
 
-def _chosen_estimates(facts: Facts, pushes: list[Evidence], library: bool) -> tuple[dict[str, Any] | None, str | None]:
+def push_deploy_evidence(facts: Facts, default_branch: str | None) -> list[Evidence]:
+    """Deploy jobs that run, ungated, on pushes to the default branch (with the paths they are limited to)."""
+    hits = []
+    for pipeline, job in push_deploy_jobs(facts, default_branch):
+        paths = push_path_filters(pipeline)
+        only = f" changing {', '.join(paths)}" if paths else ""
+        hits.append(ev(pipeline.path, job.line, f"job {job.id} deploys on push{only}"))
+    return hits
+
+
+def push_path_filters(pipeline: Pipeline) -> tuple[str, ...]:
+    """A GitHub workflow's `on: push: paths` / `paths-ignore` filters, as written ('!' marks an ignored path)."""
+    raw = pipeline.raw if isinstance(pipeline.raw, dict) else {}
+    on = raw.get("on", raw.get(True))  # YAML 1.1 reads a bare `on` key as true
+    push = on.get("push") if isinstance(on, dict) else None
+    if pipeline.provider != "github-actions" or not isinstance(push, dict):
+        return ()
+    paths, ignored = push.get("paths"), push.get("paths-ignore")
+    return tuple(str(p) for p in (paths if isinstance(paths, list) else [])) + tuple(
+        f"!{p}" for p in (ignored if isinstance(ignored, list) else [])
+    )
+
+
+def git_pathspecs(filters: tuple[str, ...]) -> list[str]:
+    """GitHub path filters as git pathspecs ('!x' excluded; `**.py` anywhere, as GitHub reads it)."""
+    specs = []
+    for item in filters:
+        exclude = item.startswith("!")
+        pattern = item[1:] if exclude else item
+        if pattern.startswith("**") and not pattern.startswith("**/"):
+            pattern = "**/*" + pattern[2:]
+        specs.append(f":({'exclude,' if exclude else ''}glob){pattern}")
+    if specs and all(spec.startswith(":(exclude") for spec in specs):
+        specs.insert(0, ":(glob)**")
+    return specs
+
+
+def _path_filtered_estimates(facts: Facts, jobs: list[tuple[Pipeline, Job]], git: Any) -> dict[str, Any] | None:
+    """Push estimates counting only the commits the deploy workflows run for, when every one is path-filtered.
+
+    None when a deploy runs on every push (every first-parent commit counts)."""
+    filters = [push_path_filters(p) for p, _ in jobs]
+    if not jobs or not all(filters):
+        return None
+    shown = "; ".join(dict.fromkeys(", ".join(f) for f in filters))
+    history = facts.history
+    if git is None or getattr(history, "push_basis", None) is None:
+        return {"status": "insufficient data", "basis": None,
+                "reason": f"the deploy workflow runs only for commits changing {shown}, and which commits those are "
+                          "was not read"}
+    from . import push_estimates_touching
+
+    return push_estimates_touching(git, history, [git_pathspecs(f) for f in filters], shown)
+
+
+def _chosen_estimates(
+    facts: Facts, pushes: list[Evidence], library: bool, git: Any = None
+) -> tuple[dict[str, Any] | None, str | None]:
     history = facts.history
     if history is None:
         return None, "no git history was read"
     raw = history.estimates
     if raw.get("basis") is None and history.push_estimates and pushes and not library:
-        raw = history.push_estimates | {"basis_evidence": list(_texts(pushes))}
+        jobs = push_deploy_jobs(facts, getattr(history, "default_branch", None))
+        filtered = _path_filtered_estimates(facts, jobs, git)
+        raw = (filtered if filtered is not None else history.push_estimates) | {"basis_evidence": list(_texts(pushes))}
     elif raw.get("basis") is None and history.push_estimates:
         why = "a library is released by tags" if library else "no pipeline deploys on pushes to the default branch"
         return None, f"{raw.get('reason')}; {why}"

@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..collectors.containers import dev_dockerfile_reason, is_dev_dockerfile
 from ..facts import ComposeFile, ComposeService, Dockerfile, Instruction
 from ..secrets import clip
 from ..signals import Signal, Signals, ev, found, listing, rx, signal
 from .workflow_security import PIPE_TO_SHELL
 
-# Images built for development or tests are not shipped; size and layering rules skip them.
-DEV_DOCKERFILE = re.compile(
-    r"(^|[./_-])(dev|devel|develop|development|local|test|tests|testing|ci|debug|e2e|"
-    r"playwright|cypress|selenium)([./_-]|$)",
-    re.I,
-)
 DEV_COMPOSE = re.compile(r"(^|[./_-])(dev|development|local|test|tests|ci|override|debug)([./_-]|$)", re.I)
 SECRET_NAME = re.compile(
     r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|"
@@ -37,9 +32,9 @@ SECRET_FILE = re.compile(
 DANGEROUS_CAPS = {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH"}
 
 
-def is_dev_dockerfile(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return bool(DEV_DOCKERFILE.search(name)) or bool(re.search(r"(^|/)(dev|\.devcontainer|test|tests)/", path))
+def production_dockerfiles(facts: Any) -> list[Dockerfile]:
+    """Dockerfiles of shipped images: dev containers, `*.dev` and test/e2e/docs images left out."""
+    return [d for d in facts.dockerfiles if not is_dev_dockerfile(d.path)]
 
 
 def _final_stage(d: Dockerfile) -> list[Instruction]:
@@ -91,6 +86,15 @@ def missing_healthcheck(s: Signals) -> Signal:
     return listing(hits)
 
 
+@signal("build.dev_dockerfiles", "Dockerfiles of dev or test images (dev containers, *.dev, under test/, e2e/, docs/)")
+def dev_dockerfiles(s: Signals) -> Signal:
+    return listing(
+        ev(d.path, None, f"not a production image: {dev_dockerfile_reason(d.path)}")
+        for d in s.facts.dockerfiles
+        if is_dev_dockerfile(d.path)
+    )
+
+
 @signal("docker.runtime_dockerfiles", "Dockerfiles that build a shipped image (not dev or test images)")
 def runtime_dockerfiles(s: Signals) -> Signal:
     return found(ev(d.path) for d in s.facts.dockerfiles if d.stages and not is_dev_dockerfile(d.path))
@@ -110,7 +114,7 @@ def _sources(instruction: Instruction) -> list[str]:
 def no_dockerignore(s: Signals) -> Signal:
     ignores = set(s.facts.dockerignore)
     hits = []
-    for d in s.facts.dockerfiles:
+    for d in production_dockerfiles(s.facts):
         own = f"{d.path}.dockerignore"
         candidates = {own} | {
             f"{directory}/.dockerignore" if directory else ".dockerignore" for directory in _directories(d.path)
@@ -154,7 +158,7 @@ def single_stage(s: Signals) -> Signal:
 @signal("docker.add_instead_of_copy", "ADD used where COPY would do (local files or unverified URLs)")
 def add_instead_of_copy(s: Signals) -> Signal:
     hits = []
-    for d in s.facts.dockerfiles:
+    for d in production_dockerfiles(s.facts):
         for i in d.of("ADD"):
             args = [a for a in i.args.split() if not a.startswith("--")]
             if "--checksum" in i.args or len(args) < 2:
@@ -199,7 +203,7 @@ def _unpinned_in(run: str) -> list[str]:
 @signal("docker.unpinned_installs", "RUN lines that install unpinned packages or pipe a download into a shell")
 def unpinned_installs(s: Signals) -> Signal:
     hits = []
-    for d in s.facts.dockerfiles:
+    for d in production_dockerfiles(s.facts):
         for i in d.of("RUN"):
             unpinned = _unpinned_in(i.args)
             if unpinned:
@@ -212,7 +216,7 @@ def unpinned_installs(s: Signals) -> Signal:
 @signal("docker.uncleaned_caches", "RUN lines that leave package manager caches in the image")
 def uncleaned_caches(s: Signals) -> Signal:
     hits = []
-    for d in s.facts.dockerfiles:
+    for d in production_dockerfiles(s.facts):
         no_pip_cache = any(
             i.cmd in ("ENV", "ARG")
             and re.search(r"PIP_NO_CACHE_DIR\s*[= ]\s*[\"']?(1|true|on|yes|off|0)", i.args, re.I)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ..collectors.containers import is_dev_dockerfile
 from ..facts import Facts
 from ..folded_re import TextPattern
+from ..history.habits import sample_size_text, sample_text
 from ..path_patterns import PathPattern
 from ..secrets import clip, is_test_key
 from ..signals import (
@@ -177,14 +179,19 @@ def build_commit_sha(s: Signals) -> Signal:
     return found(hits)
 
 
-@signal("build.dockerfile", "the repository has a Dockerfile")
+def _shipped_dockerfiles(f: Facts) -> list:
+    """Dockerfiles of production images: dev containers, `*.dev` and test/e2e/docs images are not judged as such."""
+    return [d for d in f.dockerfiles if not is_dev_dockerfile(d.path)]
+
+
+@signal("build.dockerfile", "the repository has a Dockerfile for a production image (dev and test images aside)")
 def has_dockerfile(s: Signals) -> Signal:
-    return found(ev(d.path) for d in s.facts.dockerfiles)
+    return found(ev(d.path) for d in _shipped_dockerfiles(s.facts))
 
 
-@signal("build.multistage", "every Dockerfile uses a multi-stage build")
+@signal("build.multistage", "every production Dockerfile uses a multi-stage build")
 def multistage(s: Signals) -> Signal:
-    files = s.facts.dockerfiles
+    files = _shipped_dockerfiles(s.facts)
     ok = [d for d in files if len(d.stages) >= 2]
     return Signal(
         bool(files) and len(ok) == len(files),
@@ -925,10 +932,10 @@ ENVIRONMENT_PATHS = PathPattern(
 )
 
 
-@signal("docker.root_user", "Dockerfiles whose final stage runs as root")
+@signal("docker.root_user", "production Dockerfiles whose final stage runs as root")
 def docker_root(s: Signals) -> Signal:
     hits = []
-    for d in s.facts.dockerfiles:
+    for d in _shipped_dockerfiles(s.facts):
         stages = d.stages
         if not stages:
             continue
@@ -945,14 +952,16 @@ def docker_root(s: Signals) -> Signal:
 @signal("docker.healthcheck_missing", "Dockerfiles of services without a HEALTHCHECK")
 def docker_no_healthcheck(s: Signals) -> Signal:
     return listing(
-        ev(d.path, None, "no HEALTHCHECK") for d in s.facts.dockerfiles if not d.of("HEALTHCHECK") and d.stages
+        ev(d.path, None, "no HEALTHCHECK")
+        for d in _shipped_dockerfiles(s.facts)
+        if not d.of("HEALTHCHECK") and d.stages
     )
 
 
 @signal("docker.unpinned_base", "base images without a version tag or digest, or on :latest")
 def docker_unpinned(s: Signals) -> Signal:
     hits = []
-    for d in s.facts.dockerfiles:
+    for d in _shipped_dockerfiles(s.facts):
         stage_names = {i.args.split()[-1].lower() for i in d.stages if " as " in i.args.lower()}
         for i in d.stages:
             image = next((a for a in i.args.split() if not a.startswith("--")), "")
@@ -1044,24 +1053,58 @@ def history_available(s: Signals) -> Signal:
     return Signal(bool(h and getattr(h, "commit_count", 0) >= 10))
 
 
+def _habit(s: Signals, share: str, counts: str, noun: str, verb: str) -> Signal:
+    """A habit's share (0-100) with the sample behind it in the evidence ('12 of 40 ...')."""
+    h = s.facts.history
+    value = getattr(h, share, None) if h else None
+    sample = getattr(h, counts, (0, 0)) if h else (0, 0)
+    if value is None:
+        return Signal(0)
+    return Signal(round(value * 100, 1), (ev(".git", None, sample_text(sample, noun, verb, h.window_days)),))
+
+
+def _habit_sample(s: Signals, counts: str, noun: str) -> Signal:
+    """How many commits a habit is measured on, with the minimum a rule needs to judge it."""
+    h = s.facts.history
+    if h is None:
+        return Signal(0)
+    sample = getattr(h, counts, (0, 0))
+    return Signal(sample[1], (ev(".git", None, sample_size_text(sample, noun, h.window_days)),))
+
+
+PR_NOUN = "changes landed on the default branch"
+CONVENTIONAL_NOUN = "human commits (merges aside)"
+SIGNED_NOUN = "human commits"
+
+
 @signal("history.pr_merge_share", "share of changes merged through pull requests (0-100)")
 def pr_share(s: Signals) -> Signal:
-    h = s.facts.history
-    share = getattr(h, "pr_merge_share", None) if h else None
-    if share is None:
-        return Signal(0)
-    return Signal(
-        round(share * 100, 1), (ev(".git", None, f"{share:.0%} of changes on the default branch came through PRs"),)
-    )
+    return _habit(s, "pr_merge_share", "pr_merge_counts", PR_NOUN, "came through pull requests")
+
+
+@signal("history.pr_sample", "changes that landed on the default branch in the history window")
+def pr_sample(s: Signals) -> Signal:
+    return _habit_sample(s, "pr_merge_counts", PR_NOUN)
 
 
 @signal("history.conventional_share", "share of commits following Conventional Commits (0-100)")
 def conv_share(s: Signals) -> Signal:
-    h = s.facts.history
-    share = getattr(h, "conventional_share", None) if h else None
-    if share is None:
-        return Signal(0)
-    return Signal(round(share * 100, 1), (ev(".git", None, f"{share:.0%} of commits follow Conventional Commits"),))
+    return _habit(s, "conventional_share", "conventional_counts", CONVENTIONAL_NOUN, "follow Conventional Commits")
+
+
+@signal("history.conventional_sample", "human non-merge commits in the history window")
+def conv_sample(s: Signals) -> Signal:
+    return _habit_sample(s, "conventional_counts", CONVENTIONAL_NOUN)
+
+
+@signal("history.signed_share", "share of commits with a signature (0-100)")
+def signed_share(s: Signals) -> Signal:
+    return _habit(s, "signed_share", "signed_counts", SIGNED_NOUN, "are signed")
+
+
+@signal("history.signed_sample", "human commits in the history window")
+def signed_sample(s: Signals) -> Signal:
+    return _habit_sample(s, "signed_counts", SIGNED_NOUN)
 
 
 # -- documentation --------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from .. import safe_yaml
 from ..collectors.profile import terraform_module
 from ..facts import Facts, K8sObject, TerraformFile
 from ..folded_re import TextPattern
+from ..helm_guards import TRUE as RENDERED
+from ..helm_guards import UNKNOWN, TemplateGuards
 from ..model import Evidence
 from ..signals import Signal, Signals, ci_matching, ev, found, listing, rx, signal
 
@@ -91,13 +93,45 @@ class HelmChart:
     def has(self, pattern: TextPattern) -> bool:
         return any(pattern.search(_uncommented(text)) for _, text in self.texts())
 
+    def default_values(self) -> Any:
+        """The chart's default values.yaml, parsed (None when absent or unreadable: guards are then unknown)."""
+        text = dict(self.values).get(self.directory + "values.yaml")
+        if text is None:
+            return None
+        try:
+            values = safe_yaml.load(text)
+        except Exception:
+            return None
+        return values if isinstance(values, dict) else ({} if values is None else None)
+
     def matches(self, pattern: TextPattern) -> list[Evidence]:
-        hits = []
+        """Lines matching `pattern` that render with the default values: a template line behind a guard
+        that is off by default is left out, and so is one behind a guard too complex to evaluate
+        (those are in `conditional_matches`)."""
+        return self._matches(pattern)[0]
+
+    def conditional_matches(self, pattern: TextPattern) -> list[Evidence]:
+        """Template lines matching `pattern` behind a guard that could not be evaluated."""
+        return self._matches(pattern)[1]
+
+    def _matches(self, pattern: TextPattern) -> tuple[list[Evidence], list[Evidence]]:
+        hits, unknown = [], []
+        templates = {t.path for t in self.templates}
+        values = self.default_values() if templates else None
         for path, text in self.texts():
+            guards = TemplateGuards(text, values) if path in templates else None
             for number, line in enumerate(text.splitlines(), 1):
-                if not line.lstrip().startswith("#") and pattern.search(line):
+                if line.lstrip().startswith("#"):
+                    continue
+                found_at = pattern.search(line)
+                if not found_at:
+                    continue
+                guard = guards.line(number, found_at.start()) if guards else None
+                if guard is None or guard.state == RENDERED:
                     hits.append(ev(path, number, line))
-        return hits
+                elif guard.state == UNKNOWN:
+                    unknown.append(ev(path, number, f"{line.strip()} (only if {guard.condition}: not evaluated)"))
+        return hits, unknown
 
     def workloads(self, kinds: frozenset[str] = WORKLOAD_KINDS) -> list[K8sObject]:
         return [t for t in self.templates if t.kind in kinds]

@@ -84,15 +84,6 @@ def issue_templates(s: Signals) -> Signal:
     )
 
 
-@signal("history.signed_share", "share of commits with a signature (0-100)")
-def signed_share(s: Signals) -> Signal:
-    h = s.facts.history
-    share = getattr(h, "signed_share", None) if h else None
-    if share is None:
-        return Signal(0)
-    return Signal(round(share * 100, 1), (ev(".git", None, f"{share:.0%} of commits are signed"),))
-
-
 # -- CODEOWNERS coverage ----------------------------------------------------------------------------------
 
 

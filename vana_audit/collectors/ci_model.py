@@ -62,7 +62,11 @@ class Ctx:
     notes: list[str] = field(default_factory=list)
 
     def full(self) -> bool:
-        return len(self.out) >= MAX_INVOCATIONS_PER_JOB
+        if len(self.out) < MAX_INVOCATIONS_PER_JOB:
+            return False
+        if not any(note.startswith("more than") for note in self.notes[-3:]):
+            self.notes.append(f"more than {MAX_INVOCATIONS_PER_JOB} invocations; the rest were not listed")
+        return True
 
 
 def _link(path: str, line: int | None, text: str) -> Link:
@@ -384,8 +388,6 @@ class Resolver:
     def emit(self, ctx: Ctx, kind: InvocationKind, value: str, frame: Frame, argv: tuple[str, ...] = (),
              can_fail: bool = True, /, **extra: Any) -> None:
         if ctx.full() or self.total >= MAX_INVOCATIONS:
-            if not ctx.notes or not ctx.notes[-1].startswith("more than"):
-                ctx.notes.append(f"more than {MAX_INVOCATIONS_PER_JOB} invocations; the rest were not listed")
             return
         self.total += 1
         ctx.out.append(Invocation(kind, value[:500], argv[:100], frame.chain, frame.can_fail and can_fail,
@@ -711,7 +713,7 @@ class Resolver:
         if found is None:
             return
         path, task_name, spec = found
-        line = getattr(spec, "line", None) or self.line_of(path, 1, f"{task_name}:")
+        line = self.line_of(path, max(getattr(spec, "line", 1) - 1, 1), f"{task_name}:")
         inner = self.enter(ctx, frame, ("task", path, task_name), _link(path, line, f"task {task_name}"))
         if inner is None:
             return
@@ -992,7 +994,7 @@ class Resolver:
             return
         chosen = [s for s in db["sessions"] if _nox_selected(s, sessions, tags, db["defaults"])]
         queue = list(chosen)
-        for session in queue[:100]:
+        for session in itertools.islice(_growing(queue), 100):
             inner = self.enter(ctx, frame, ("nox", path, session["name"]),  # type: ignore[arg-type]
                                _link(path, session["line"], f"nox session {session['name']}"))
             if inner is None:
@@ -1725,6 +1727,14 @@ def _parse_noxfile(text: str) -> dict[str, Any]:
     return {"sessions": sessions, "defaults": defaults}
 
 
+def _growing(items: list[Any]) -> Iterator[Any]:
+    """Every item of a list that grows while it is read (nox `session.notify`)."""
+    index = 0
+    while index < len(items):
+        yield items[index]
+        index += 1
+
+
 def _nox_selected(session: dict[str, Any], names: list[str], tags: list[str], defaults: list[str] | None) -> bool:
     if names:
         return session["name"] in names
@@ -2123,7 +2133,7 @@ def _circleci_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, C
             declared = {str(k): v.get("default") for k, v in (job.get("parameters") or {}).items()
                         if isinstance(v, dict)} if isinstance(job.get("parameters"), dict) else {}
             values = {**pipeline_params, **declared, **params}
-            job_frame = replace(frame, chain=(_link(path, _line_of(job), f"job {name}"),),
+            job_frame = replace(frame, chain=(*frame.chain, _link(path, _line_of(job), f"job {name}")),
                                 env=_literal_env(job.get("environment")))
             _circle_executor(res, ctx, job_frame, path, job, doc, orbs)
             _circle_steps(res, ctx, job_frame, path, [*_as_list(spec.get("pre-steps")), *_as_list(job.get("steps")),
@@ -2337,7 +2347,8 @@ def build_ci_model(source: Source, pipelines: Iterable[Pipeline]) -> CiModel:
         try:
             for job, ctx in builder(res, pipeline):
                 jobs.append(job)
-                notes += [f"{job.path} job {job.job_id}: {n}" for n in ctx.notes[:20]]
+                kept = [n for n in ctx.notes if n.startswith("more than")] + ctx.notes[:20]
+                notes += [f"{job.path} job {job.job_id}: {n}" for n in dict.fromkeys(kept)]
                 if len(jobs) >= MAX_JOBS:
                     notes.append(f"more than {MAX_JOBS} jobs; the rest were not modelled")
                     break

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import configparser
 import fnmatch
+import functools
 import itertools
 import json
 import posixpath
@@ -100,6 +101,10 @@ def _literal_env(mapping: Any) -> dict[str, str]:
         if text is not None:
             out[str(key)] = text
     return out
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -619,7 +624,7 @@ class Resolver:
         candidates = [file] if file else ["justfile", "Justfile", ".justfile", "JUSTFILE"]
         path = next((p for p in (_join(cwd, c) for c in candidates) if p and self.exists(p)), None)
         db = self._cached("just", path, _parse_justfile) if path else None
-        if not db:
+        if not db or path is None:
             return
         recipes = words[:1] or ([db["default"]] if db["default"] else [])
         if recipes and recipes[0] in db["recipes"] and not db["recipes"][recipes[0]]["params"]:
@@ -865,7 +870,7 @@ class Resolver:
         if found is None:
             return
         path, data = found
-        scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
+        scripts = _dict(data.get("scripts"))
         program = _program(argv[0])
         for word in argv[1:]:
             if word.startswith("-"):
@@ -962,7 +967,7 @@ class Resolver:
             path = _join(cwd, candidate) if candidate else None
             if path is None or not self.exists(path):
                 continue
-            db = self._cached("tox", path, lambda text, path=path: _parse_tox(path, text))
+            db = self._cached("tox", path, functools.partial(_parse_tox, path))
             if db:
                 return db
         return None
@@ -989,8 +994,8 @@ class Resolver:
             elif mode == "f":
                 file, mode = word, ""
         path = _join(frame.cwd, file)
-        db = self._cached("nox", path, lambda text: _parse_noxfile(text)) if path else None
-        if not db:
+        db = self._cached("nox", path, _parse_noxfile) if path else None
+        if not db or path is None:
             return
         chosen = [s for s in db["sessions"] if _nox_selected(s, sessions, tags, db["defaults"])]
         queue = list(chosen)
@@ -1361,7 +1366,7 @@ def _parse_pom(text: str) -> dict[str, Any] | None:
                                    "goals": [(g.text or "").strip() for g in execution.findall("goals/goal")]})
             out.append({"group": child_text(plugin, "groupId") or "org.apache.maven.plugins",
                         "artifact": child_text(plugin, "artifactId") or "?", "executions": executions,
-                        "goals": sorted({g for e in executions for g in e["goals"]}), "profile": profile,
+                        "goals": sorted({g for e in executions for g in e["goals"] or []}), "profile": profile,
                         "active": active})
         return out
 
@@ -1387,7 +1392,7 @@ _GRADLE_CORE = {"java", "java-library", "application", "jacoco", "checkstyle", "
 def _gradle_plugins(text: str, catalog: dict[str, Any]) -> list[tuple[str, int]]:
     text = text[:MAX_DEFINITION_CHARS]
     found: list[tuple[str, int]] = []
-    aliases = catalog.get("plugins") if isinstance(catalog.get("plugins"), dict) else {}
+    aliases = _dict(catalog.get("plugins"))
     in_block = False
     depth = 0
     for number, line in enumerate(text.splitlines(), 1):
@@ -1615,14 +1620,14 @@ def _parse_tox_ini(path: str, ini_text: str, file_text: str) -> dict[str, Any] |
     for section in parser.sections():
         if section == base or section.startswith("testenv:"):
             name = section.partition(":")[2]
-            line = next((i for i, t in enumerate(file_text.splitlines(), 1) if t.strip() == f"[{section}]"), None)
-            envs[name] = {"section": section, "line": line}
+            at = next((i for i, t in enumerate(file_text.splitlines(), 1) if t.strip() == f"[{section}]"), None)
+            envs[name] = {"section": section, "line": at}
 
     def lookup(section: str, key: str) -> str | None:
         return parser.get(section, key, fallback=None) if parser.has_section(section) else None
 
     def commands(env: str, posargs: list[str]) -> list[tuple[str, bool]]:
-        sections = [f"testenv:{env}"] + [f"testenv:{p}" for p in ([] if env in envs else [])] + [base]
+        sections = [f"testenv:{env}", base]
         if env not in envs:  # a generated env takes its settings from [testenv] (factor conditions apply)
             sections = [base]
         raw = next((parser.get(s, "commands") for s in sections if parser.has_option(s, "commands")), "")
@@ -1647,8 +1652,8 @@ def _parse_tox_ini(path: str, ini_text: str, file_text: str) -> dict[str, Any] |
 
 
 def _parse_tox_toml(path: str, tox: dict[str, Any], text: str) -> dict[str, Any] | None:
-    envs_table = tox.get("env") if isinstance(tox.get("env"), dict) else {}
-    base = tox.get("env_run_base") if isinstance(tox.get("env_run_base"), dict) else {}
+    envs_table = _dict(tox.get("env"))
+    base = _dict(tox.get("env_run_base"))
     labels = {str(k): _strings(v) for k, v in (tox.get("labels") or {}).items()} \
         if isinstance(tox.get("labels"), dict) else {}
 
@@ -1664,7 +1669,7 @@ def _parse_tox_toml(path: str, tox: dict[str, Any], text: str) -> dict[str, Any]
         return " ".join(words) if words else None
 
     def commands(env: str, posargs: list[str]) -> list[tuple[str, bool]]:
-        spec = envs_table.get(env) if isinstance(envs_table.get(env), dict) else {}
+        spec = _dict(envs_table.get(env))
         raw = spec.get("commands", base.get("commands"))
         ignore = bool(spec.get("ignore_errors", base.get("ignore_errors")))
         return [(t, ignore) for t in (argv_text(c, posargs) for c in _as_list(raw)[:200]) if t]
@@ -1796,8 +1801,8 @@ def _github_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx
         if not isinstance(job, dict):
             continue
         ctx, frame = _job_ctx_frame()
-        res.github_job(ctx, frame, pipeline.path, str(job_id), job, doc)
-        condition = job.get("if") if isinstance(job.get("if"), str) else ""
+        _github_job(res, ctx, frame, pipeline.path, str(job_id), job, doc)
+        condition = str(job.get("if") or "")
         yield CiJob("github-actions", pipeline.path, str(job_id), str(job.get("name") or job_id), _line_of(job),
                     frozenset(_restrict_by_condition(set(triggers), condition)), gha_matrix_size(job.get("strategy")),
                     tuple(ctx.out)), ctx
@@ -1825,30 +1830,30 @@ def _github_job(self: Resolver, ctx: Ctx, frame: Frame, path: str, job_id: str, 
     uses = job.get("uses")
     if isinstance(uses, str):
         link = _link(path, self.line_of(path, _line_of(job), "uses:"), f"uses: {uses}")
-        with_ = job.get("with") if isinstance(job.get("with"), dict) else {}
+        with_ = _dict(job.get("with"))
         if uses.startswith("./"):
             target = _join("", uses)
             called = self.yaml(target) if target else None
             inner = self.enter(ctx, frame, ("workflow", target or uses), link) if isinstance(called, dict) else None
-            if inner is not None and isinstance(called, dict) and isinstance(called.get("jobs"), dict):
+            if inner is not None and target and isinstance(called, dict) and isinstance(called.get("jobs"), dict):
                 inputs = _workflow_inputs(called.get("on", called.get(True)), with_)
                 inner = replace(inner, env={**{f"inputs.{k}": v for k, v in inputs.items()}})
                 for sub_id, sub in list(called["jobs"].items())[:100]:
                     if isinstance(sub, dict):
                         sub_frame = replace(inner, chain=(*inner.chain, _link(target, _line_of(sub), f"job {sub_id}")))
-                        self.github_job(ctx, sub_frame, target, str(sub_id), sub, called)  # type: ignore[arg-type]
+                        _github_job(self, ctx, sub_frame, target, str(sub_id), sub, called)  # type: ignore[arg-type]
         else:
-            self._action(ctx, replace(frame, chain=(*frame.chain, link)), uses, with_)
+            _action(self, ctx, replace(frame, chain=(*frame.chain, link)), uses, with_)
         return
     defaults = ((job.get("defaults") or {}).get("run") if isinstance(job.get("defaults"), dict) else None) or \
         ((doc.get("defaults") or {}).get("run") if isinstance(doc.get("defaults"), dict) else None) or {}
-    self.github_steps(ctx, frame, path, job.get("steps"), defaults if isinstance(defaults, dict) else {})
+    _github_steps(self, ctx, frame, path, job.get("steps"), defaults if isinstance(defaults, dict) else {})
 
 
 def _workflow_inputs(on: Any, with_: dict[str, Any]) -> dict[str, str]:
     spec = on.get("workflow_call") if isinstance(on, dict) else None
-    declared = spec.get("inputs") if isinstance(spec, dict) and isinstance(spec.get("inputs"), dict) else {}
-    values = {str(k): v.get("default") for k, v in declared.items() if isinstance(v, dict)}
+    declared = _dict(spec.get("inputs") if isinstance(spec, dict) else None)
+    values: dict[str, Any] = {str(k): v.get("default") for k, v in declared.items() if isinstance(v, dict)}
     values.update({str(k): v for k, v in with_.items()})
     return {k: text for k, v in values.items() if (text := literal(v)) is not None}
 
@@ -1862,10 +1867,10 @@ def _github_steps(self: Resolver, ctx: Ctx, frame: Frame, path: str, steps: Any,
         here = replace(frame, env=env, can_fail=frame.can_fail and step.get("continue-on-error") is not True)
         _emit_env(self, ctx, here, path, step.get("env"), line)
         uses, run = step.get("uses"), step.get("run")
-        with_ = step.get("with") if isinstance(step.get("with"), dict) else {}
+        with_ = _dict(step.get("with"))
         if isinstance(uses, str):
             link = _link(path, self.line_of(path, line, "uses:"), f"uses: {uses}")
-            self._action(ctx, replace(here, chain=(*here.chain, link)), uses, with_)
+            _action(self, ctx, replace(here, chain=(*here.chain, link)), uses, with_)
         elif run is not None:
             shell = str(step.get("shell") or defaults.get("shell") or "")
             folder = step.get("working-directory") or defaults.get("working-directory")
@@ -1894,11 +1899,11 @@ def _action(self: Resolver, ctx: Ctx, frame: Frame, uses: str, with_: dict[str, 
         inner = self.enter(ctx, frame, ("action", action_path), frame.chain[-1])
         if inner is None:
             return
-        declared = action.get("inputs") if isinstance(action.get("inputs"), dict) else {}  # type: ignore[union-attr]
+        declared = _dict(action.get("inputs"))  # type: ignore[union-attr]
         values = {str(k): v.get("default") for k, v in declared.items() if isinstance(v, dict)}
         values.update(with_)
         env = {**frame.env, **{f"inputs.{k}": t for k, v in values.items() if (t := literal(v)) is not None}}
-        self.github_steps(ctx, replace(inner, chain=frame.chain, env=env), action_path, runs.get("steps"), {})
+        _github_steps(self, ctx, replace(inner, chain=frame.chain, env=env), action_path, runs.get("steps"), {})
         return
     name, _, ref = uses.partition("@")
     self.emit(ctx, "action", name, frame, inputs=inputs, ref=ref)
@@ -1907,9 +1912,6 @@ def _action(self: Resolver, ctx: Ctx, frame: Frame, uses: str, with_: dict[str, 
         self._run_pre_commit(ctx, frame, ["pre-commit", "run", *extra], {})
 
 
-Resolver.github_job = _github_job  # type: ignore[attr-defined]
-Resolver.github_steps = _github_steps  # type: ignore[attr-defined]
-Resolver._action = _action  # type: ignore[attr-defined]
 
 
 # GitLab CI
@@ -2014,11 +2016,11 @@ def _gitlab_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx
     if not isinstance(doc, dict):
         return
     res.notes.extend(f"{pipeline.path}: {n}" for n in notes)
-    workflow = doc.get("workflow") if isinstance(doc.get("workflow"), dict) else {}
+    workflow = _dict(doc.get("workflow"))
     base = {"push", "tag"}
     if workflow.get("rules"):
         base = _gitlab_rule_triggers(workflow["rules"], base) or base
-    default = doc.get("default") if isinstance(doc.get("default"), dict) else {}
+    default = _dict(doc.get("default"))
     global_vars = _literal_env(doc.get("variables"))
     for name in list(doc)[:MAX_JOBS]:
         if not isinstance(doc.get(name), dict) or str(name) in GITLAB_RESERVED or str(name).startswith("."):
@@ -2026,7 +2028,7 @@ def _gitlab_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx
         job = _gitlab_deref(doc, _gitlab_extends(doc, name))
         if not isinstance(job, dict) or not any(k in job for k in ("script", "trigger", "run")):
             continue
-        inherit = job.get("inherit") if isinstance(job.get("inherit"), dict) else {}
+        inherit = _dict(job.get("inherit"))
         inherit_default = inherit.get("default", True)
         for key in ("image", "before_script", "after_script", "services"):
             if key in job:
@@ -2099,7 +2101,7 @@ def _circleci_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, C
             for k, v in (doc.get("orbs") or {}).items()} if isinstance(doc.get("orbs"), dict) else {}
     pipeline_params = {str(k): v.get("default") for k, v in (doc.get("parameters") or {}).items()
                        if isinstance(v, dict)} if isinstance(doc.get("parameters"), dict) else {}
-    jobs = doc.get("jobs") if isinstance(doc.get("jobs"), dict) else {}
+    jobs = _dict(doc.get("jobs"))
     workflows = {k: v for k, v in (doc.get("workflows") or {}).items() if isinstance(v, dict)} \
         if isinstance(doc.get("workflows"), dict) else {}
     refs: list[tuple[str, dict[str, Any], int, set[str]]] = []
@@ -2149,9 +2151,9 @@ def _circleci_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, C
 
 
 def _circle_filters(spec: dict[str, Any], triggers: set[str]) -> set[str]:
-    filters = spec.get("filters") if isinstance(spec.get("filters"), dict) else {}
-    branches = filters.get("branches") if isinstance(filters.get("branches"), dict) else {}
-    tags = filters.get("tags") if isinstance(filters.get("tags"), dict) else {}
+    filters = _dict(spec.get("filters"))
+    branches = _dict(filters.get("branches"))
+    tags = _dict(filters.get("tags"))
     out = set(triggers)
     if "only" in branches:
         only = [b.strip("/") for b in _strings(branches["only"])]
@@ -2181,7 +2183,7 @@ def _circle_executor(res: Resolver, ctx: Ctx, frame: Frame, path: str, job: dict
     name = executor.get("name") if isinstance(executor, dict) else executor
     if isinstance(name, str):
         prefix, sep, rest = name.partition("/")
-        executors = doc.get("executors") if isinstance(doc.get("executors"), dict) else {}
+        executors = _dict(doc.get("executors"))
         if sep and prefix in orbs:
             res.emit(ctx, "orb", orbs[prefix], frame, (name,), executor=rest)
             return
@@ -2198,7 +2200,7 @@ def _circle_executor(res: Resolver, ctx: Ctx, frame: Frame, path: str, job: dict
 
 def _circle_steps(res: Resolver, ctx: Ctx, frame: Frame, path: str, steps: list[Any], doc: dict[str, Any],
                   orbs: dict[str, str], params: dict[str, Any]) -> None:
-    commands = doc.get("commands") if isinstance(doc.get("commands"), dict) else {}
+    commands = _dict(doc.get("commands"))
 
     def substitute(text: str) -> str:
         return _CIRCLE_PARAM.sub(lambda m: str(params.get(m.group(2), m.group(0))), text)
@@ -2207,7 +2209,7 @@ def _circle_steps(res: Resolver, ctx: Ctx, frame: Frame, path: str, steps: list[
         if ctx.full():
             return
         if isinstance(step, str):
-            key, value = step, {}
+            key, value = step, None
         elif isinstance(step, dict) and step:
             key, value = next(iter(step.items()))
         else:
@@ -2286,7 +2288,7 @@ def _azure_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx]
             link = _link(job_path, _line_of(job), f"container: {image}")
             res.emit(ctx, "image", image, replace(frame, chain=(link,)))
         step_lists = [job.get("steps")]
-        strategy = job.get("strategy") if isinstance(job.get("strategy"), dict) else {}
+        strategy = _dict(job.get("strategy"))
         for phase in strategy.values():
             if isinstance(phase, dict):
                 step_lists += [hook.get("steps") for hook in phase.values() if isinstance(hook, dict)]
@@ -2300,7 +2302,7 @@ def _azure_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx]
                     if isinstance(step.get(key), str):
                         res.script(ctx, here, step[key], step_path, _line_of(step))
                 if isinstance(step.get("task"), str):
-                    inputs = step.get("inputs") if isinstance(step.get("inputs"), dict) else {}
+                    inputs = _dict(step.get("inputs"))
                     res.emit(ctx, "action", step["task"], replace(here, chain=(_link(
                         step_path, _line_of(step), f"task: {step['task']}"),)),
                              inputs={str(k): str(v)[:200] for k, v in list(inputs.items())[:50]})

@@ -88,6 +88,9 @@ def _register() -> None:
     from .commands.merge_cmd import merge
 
     main.add_command(merge)  # noqa: E702
+    from .commands.ci_cmd import ci
+
+    main.add_command(ci)  # noqa: E702
     main.add_command(rules)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from .model import Evidence
 
@@ -55,6 +55,58 @@ class Pipeline:
 
     def commands(self) -> list[tuple[Job, Step, str]]:
         return [(job, step, step.run) for job, step in self.steps() if step.run]
+
+
+InvocationKind = Literal["command", "action", "hook", "orb", "image", "env", "maven-plugin", "gradle-plugin"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One hop of an indirection: a line of a file that leads to the next hop (or is the end)."""
+
+    path: str
+    line: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Something a CI job really runs, found by following task runners, includes and templates.
+
+    `value` identifies the tool: for a command its argv joined, for an action `owner/repo[/path]`,
+    for a hook its id, for an orb `namespace/orb`, for an image its reference, for env the
+    variable name, for a plugin `groupId:artifactId` (Maven) or the plugin id (Gradle). `chain`
+    runs from the CI file's line down to the final definition."""
+
+    kind: InvocationKind
+    value: str
+    argv: tuple[str, ...] = ()
+    chain: tuple[Link, ...] = ()
+    can_fail: bool = True  # False under continue-on-error, allow_failure, `|| true`, `set +e`
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class CiJob:
+    provider: str
+    path: str
+    job_id: str
+    name: str
+    line: int
+    triggers: frozenset[str]  # push, push-branches, pull_request, tag, schedule, manual, workflow_call, ...
+    matrix_size: int = 1  # 1 without a matrix; 0 when the matrix is not literal
+    invocations: tuple[Invocation, ...] = ()
+
+
+@dataclass(frozen=True)
+class CiModel:
+    """Every CI job with what it effectively runs (collectors/ci_model.py)."""
+
+    jobs: tuple[CiJob, ...] = ()
+    notes: tuple[str, ...] = ()  # bounds reached, cycles cut, files that would not parse
+
+    def invocations(self) -> list[tuple[CiJob, Invocation]]:
+        return [(job, inv) for job in self.jobs for inv in job.invocations]
 
 
 @dataclass(frozen=True)
@@ -187,6 +239,7 @@ class Facts:
     all_files: list[str] = field(default_factory=list)  # before exclusions
     excluded_patterns: tuple[str, ...] = ()
     pipelines: list[Pipeline] = field(default_factory=list)
+    ci_model: CiModel = field(default_factory=CiModel)  # what each CI job effectively runs
     ci_placeholders: list[str] = field(default_factory=list)  # e.g. .github/workflows/.gitkeep
     dockerfiles: list[Dockerfile] = field(default_factory=list)
     dockerignore: list[str] = field(default_factory=list)

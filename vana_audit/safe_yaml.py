@@ -41,6 +41,17 @@ class LineList(list):
         self.line = line
 
 
+class TaggedList(LineList):
+    """A sequence under an unknown tag (GitLab's `!reference [.job, script]`): still a list, and
+    the tag is kept so a reader can tell a reference from a plain list."""
+
+    __slots__ = ("tag",)
+
+    def __init__(self, *args: Any, line: int = 0, tag: str = "") -> None:
+        super().__init__(*args, line=line)
+        self.tag = tag
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     pass
 
@@ -93,7 +104,7 @@ def _construct_unknown(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     if isinstance(node, yaml.MappingNode):
         return LineDict(loader.construct_mapping(node), line=node.start_mark.line + 1)
     if isinstance(node, yaml.SequenceNode):
-        return LineList(loader.construct_sequence(node), line=node.start_mark.line + 1)
+        return TaggedList(loader.construct_sequence(node), line=node.start_mark.line + 1, tag=str(node.tag))
     return loader.construct_scalar(node)
 
 

@@ -9,6 +9,7 @@ from ..facts import Facts, SecretHit
 from ..secrets import collect_secrets
 from ..source import Source
 from . import ci, containers, iac, meta, project, texts
+from .ci_model import build_ci_model
 from .profile import infer_profile
 
 # Test data, examples and third-party code are not the repository's own practice. A pattern with a
@@ -170,6 +171,7 @@ def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     files = apply_excludes(all_files, excludes)
     facts = Facts(files=files, all_files=all_files, excluded_patterns=excludes)
     facts.pipelines, facts.ci_placeholders = ci.collect_pipelines(source, files)
+    facts.ci_model = build_ci_model(source, facts.pipelines)
     facts.dockerfiles = containers.collect_dockerfiles(source, files)
     facts.compose_files = containers.collect_compose(source, files)
     facts.iac_tools = iac.detect_iac_tools(files)

@@ -1,0 +1,393 @@
+"""The CI model: what each CI job effectively runs, through task runners, includes and templates."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.fixtures.gitrepo import write_files
+from vana_audit.cli import main
+from vana_audit.collectors import ci
+from vana_audit.collectors.ci_model import build_ci_model
+from vana_audit.collectors.shell import split_script
+from vana_audit.facts import CiJob, CiModel
+from vana_audit.source import WorkingTreeSource
+
+
+def model_of(root: Path, files: dict[str, str]) -> CiModel:
+    write_files(root, files)
+    source = WorkingTreeSource(root)
+    pipelines, _ = ci.collect_pipelines(source, source.files)
+    return build_ci_model(source, pipelines)
+
+
+def job(model: CiModel, job_id: str) -> CiJob:
+    return next(j for j in model.jobs if j.job_id == job_id)
+
+
+def values(found: CiJob, kind: str = "command") -> list[str]:
+    return [i.value for i in found.invocations if i.kind == kind]
+
+
+def chain(found: CiJob, value: str) -> list[str]:
+    invocation = next(i for i in found.invocations if i.value == value)
+    return [f"{link.path}:{link.line} {link.text}" for link in invocation.chain]
+
+
+def gha(steps: str, extra: str = "") -> str:
+    return ("on:\n  push:\n    branches: [main]\n  pull_request:\n" + extra
+            + "jobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n" + steps)
+
+
+# -- shell splitting -----------------------------------------------------------------------
+
+def test_shell_split_operators_quotes_and_failure_masks() -> None:
+    commands = split_script("set -e\nFOO=1 npm test && npm run lint || true\n(cd sub && go test -race ./...)\n"
+                            "flaky || exit 0\nreal || exit 1\nset +e\nlater\n'unbalanced", {"X": "x"})
+    got = [(c.argv, c.can_fail) for c in commands]
+    assert (("npm", "test"), False) in got and (("npm", "run", "lint"), False) in got
+    assert (("go", "test", "-race", "./..."), True) in got
+    assert (("flaky",), False) in got and (("real",), True) in got
+    assert (("later",), False) in got
+    assert commands[1].assigns == {"FOO": "1"}
+    assert got[-1][0] == ("'unbalanced",)  # a plain split when quotes do not balance
+
+
+def test_shell_github_expression_is_one_token_and_env_literal_resolves() -> None:
+    commands = split_script("${{ env.CARGO }} test --workspace\n${{ matrix.tool }} run", {"CARGO": "cargo"})
+    assert commands[0].argv == ("cargo", "test", "--workspace")
+    assert commands[1].argv == ("${{ matrix.tool }}", "run")
+
+
+# -- one fixture per indirection the audit found missed ----------------------------------------
+
+def test_taskfile_namespaced_include(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".circleci/config.yml": "version: 2.1\njobs:\n  check:\n    docker:\n      - image: cimg/go:1.22\n"
+                                "    steps:\n      - checkout\n      - run: task ci:test\n"
+                                "workflows:\n  main:\n    jobs:\n      - check\n",
+        "Taskfile.yml": "version: '3'\nincludes:\n  ci: ./build/ci\ntasks:\n  default:\n    cmds: [echo hi]\n",
+        "build/ci/Taskfile.yml": "version: '3'\ntasks:\n  test:\n    deps: [lint]\n    cmds:\n"
+                                 "      - go test -race ./...\n  lint:\n    cmds:\n      - golangci-lint run\n",
+    })
+    check = job(model, "check")
+    assert "go test -race ./..." in values(check) and "golangci-lint run" in values(check)
+    assert values(check, "image") == ["cimg/go:1.22"]
+    assert chain(check, "go test -race ./...") == [  # the workflow's job, its definition, the step, the task's line
+        ".circleci/config.yml:12 check", ".circleci/config.yml:4 job check", ".circleci/config.yml:8 task ci:test",
+        "build/ci/Taskfile.yml:6 go test -race ./..."]
+    assert chain(check, "golangci-lint run") == [
+        ".circleci/config.yml:12 check", ".circleci/config.yml:4 job check", ".circleci/config.yml:8 task ci:test",
+        "build/ci/Taskfile.yml:3 task test", "build/ci/Taskfile.yml:9 golangci-lint run"]
+
+
+def test_prek_runs_pre_commit_hooks(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/lint.yml": gha("      - uses: actions/checkout@v4\n      - run: uv run prek run --all-files\n"),
+        ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.6.0\n"
+                                   "    hooks:\n      - id: ruff\n  - repo: https://github.com/pre-commit/mirrors-mypy\n"
+                                   "    rev: v1.11.0\n    hooks:\n      - id: mypy\n"
+                                   "  - repo: https://github.com/zizmorcore/zizmor-pre-commit\n    rev: v1.0.0\n"
+                                   "    hooks:\n      - id: zizmor\n      - id: manual-only\n        stages: [manual]\n",
+    })
+    ci_job = job(model, "ci")
+    assert values(ci_job, "hook") == ["ruff", "mypy", "zizmor"]  # the manual-stage hook does not run
+    mypy = next(i for i in ci_job.invocations if i.value == "mypy")
+    assert mypy.extra["repo"] == "https://github.com/pre-commit/mirrors-mypy"
+    assert chain(ci_job, "ruff") == [".github/workflows/lint.yml:10 uv run prek run --all-files",
+                                     ".pre-commit-config.yaml:5 ruff (https://github.com/astral-sh/ruff-pre-commit)"]
+    assert "actions/checkout" in values(ci_job, "action")
+    assert ci_job.triggers == {"push", "pull_request"}
+
+
+def test_tox_factor_selection(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": gha("      - run: tox run -f lint\n"),
+        "tox.ini": "[tox]\nenvlist = py{311,312}-test, lint\n\n[testenv]\ncommands =\n    test: pytest {posargs:tests}\n"
+                   "\n[testenv:lint]\ncommands =\n    ruff check .\n    - mypy src\n",
+    })
+    ci_job = job(model, "ci")
+    assert "ruff check ." in values(ci_job) and "mypy src" in values(ci_job)
+    assert not any(v.startswith("pytest") for v in values(ci_job))
+    assert next(i for i in ci_job.invocations if i.value == "mypy src").can_fail is False  # `- cmd` in tox
+
+
+def test_nox_sessions_by_ast(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": gha("      - run: nox -s tests\n"),
+        "noxfile.py": "import nox\n\n@nox.session(python=['3.12'])\ndef tests(session):\n"
+                      "    session.install('.')\n    session.run('pytest', '--cov', *session.posargs)\n"
+                      "    session.notify('lint')\n\n@nox.session\ndef lint(s):\n    s.run('ruff', 'check')\n"
+                      "raise SystemExit('never imported')\n",
+    })
+    ci_job = job(model, "ci")
+    assert values(ci_job)[1:] == ["pytest --cov", "ruff check"]
+
+
+def test_maven_plugins_and_phases(tmp_path: Path) -> None:
+    pom = """<project xmlns="http://maven.apache.org/POM/4.0.0"><build><plugins>
+<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-checkstyle-plugin</artifactId>
+<executions><execution><phase>validate</phase><goals><goal>check</goal></goals></execution></executions></plugin>
+<plugin><artifactId>maven-surefire-plugin</artifactId></plugin>
+<plugin><groupId>org.owasp</groupId><artifactId>dependency-check-maven</artifactId></plugin>
+<plugin><groupId>com.x</groupId><artifactId>deploy-only-plugin</artifactId>
+<executions><execution><phase>deploy</phase><goals><goal>go</goal></goals></execution></executions></plugin>
+</plugins></build></project>"""
+    model = model_of(tmp_path, {".github/workflows/ci.yml": gha("      - run: ./mvnw -B verify\n"), "pom.xml": pom})
+    plugins = {i.value: i.extra for i in job(model, "ci").invocations if i.kind == "maven-plugin"}
+    assert plugins["org.apache.maven.plugins:maven-checkstyle-plugin"]["reaches"] is True
+    assert plugins["org.apache.maven.plugins:maven-checkstyle-plugin"]["phase"] == "validate"
+    assert plugins["org.apache.maven.plugins:maven-surefire-plugin"]["reaches"] is True
+    assert plugins["org.owasp:dependency-check-maven"]["reaches"] is False  # declared, never bound
+    assert plugins["com.x:deploy-only-plugin"]["reaches"] is False
+
+
+def test_gradle_build_plugins(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": gha("      - run: ./gradlew build --no-daemon\n      - run: ./gradlew publish\n"),
+        "build.gradle.kts": 'plugins {\n    `java-library`\n    id("com.diffplug.spotless") version "6.0"\n'
+                            '    kotlin("jvm")\n    alias(libs.plugins.detekt)\n}\n',
+        "gradle/libs.versions.toml": '[plugins]\ndetekt = { id = "io.gitlab.arturbosch.detekt", version = "1" }\n',
+    })
+    assert values(job(model, "ci"), "gradle-plugin") == [
+        "java-library", "com.diffplug.spotless", "org.jetbrains.kotlin.jvm", "io.gitlab.arturbosch.detekt"]
+
+
+def test_env_literal_resolves_cargo(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {".github/workflows/ci.yml": gha("      - run: ${{ env.CARGO }} test --workspace\n",
+                                                                 extra="env:\n  CARGO: cargo\n")})
+    ci_job = job(model, "ci")
+    assert "cargo test --workspace" in values(ci_job)
+    assert values(ci_job, "env") == ["CARGO"]
+
+
+def test_composite_action_and_reusable_workflow(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": "on: [push]\njobs:\n  build:\n    runs-on: x\n    steps:\n"
+                                    "      - uses: ./.github/actions/setup\n        with:\n          tool: golangci-lint\n"
+                                    "  call:\n    uses: ./.github/workflows/reusable.yml\n    with:\n      target: check\n",
+        ".github/actions/setup/action.yml": "inputs:\n  tool:\n    default: none\nruns:\n  using: composite\n"
+                                            "  steps:\n    - run: ${{ inputs.tool }} run\n      shell: bash\n"
+                                            "    - uses: actions/setup-go@v5\n",
+        ".github/workflows/reusable.yml": "on:\n  workflow_call:\n    inputs:\n      target:\n        type: string\n"
+                                          "jobs:\n  inner:\n    runs-on: x\n    steps:\n"
+                                          "      - run: make ${{ inputs.target }}\n",
+        "Makefile": "check:\n\tgo vet ./...\n",
+    })
+    build = job(model, "build")
+    assert values(build) == ["golangci-lint run"] and values(build, "action") == ["actions/setup-go"]
+    assert chain(build, "golangci-lint run") == [
+        ".github/workflows/ci.yml:6 uses: ./.github/actions/setup",
+        ".github/actions/setup/action.yml:7 ${{ inputs.tool }} run"]
+    call = job(model, "call")
+    assert values(call) == ["make check", "go vet ./..."]
+    assert chain(call, "go vet ./...") == [
+        ".github/workflows/ci.yml:10 uses: ./.github/workflows/reusable.yml", ".github/workflows/reusable.yml:8 job inner",
+        ".github/workflows/reusable.yml:10 make ${{ inputs.target }}", "Makefile:2 go vet ./..."]
+    assert job(model, "inner").triggers == {"workflow_call"}
+
+
+def test_circleci_commands_orbs_matrix_context(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {".circleci/config.yml": """version: 2.1
+orbs:
+  node: circleci/node@5.2
+commands:
+  lint:
+    parameters:
+      tool: {type: string, default: eslint}
+    steps:
+      - run: npx << parameters.tool >> .
+jobs:
+  test:
+    docker:
+      - image: cimg/node:20.0
+    steps:
+      - checkout
+      - lint:
+          tool: biome
+      - node/install-packages
+workflows:
+  ci:
+    jobs:
+      - test:
+          context: [org-secrets]
+          matrix:
+            parameters:
+              a: [1, 2, 3]
+              b: [x, y]
+      - node/test:
+          filters:
+            branches:
+              only: main
+      - deploy-tag:
+          filters:
+            branches:
+              ignore: /.*/
+            tags:
+              only: /^v.*/
+"""})
+    test = job(model, "test")
+    assert test.matrix_size == 6
+    assert "biome ." in values(test)
+    assert values(test, "orb") == ["circleci/node"]
+    assert values(test, "env") == ["context:org-secrets"]
+    orb_job = job(model, "node/test")
+    assert values(orb_job, "orb") == ["circleci/node"] and orb_job.triggers == {"push"}
+    assert job(model, "deploy-tag").triggers == {"tag"}
+
+
+def test_gitlab_include_extends_reference(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".gitlab-ci.yml": "include:\n  - local: ci/templates.yml\n  - 'ci/more.yml'\n"
+                          "default:\n  image: python:3.12\n"
+                          "test:\n  extends: .python\n  script:\n    - !reference [.setup, script]\n    - pytest -q\n"
+                          "  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n"
+                          "    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n",
+        "ci/templates.yml": ".python:\n  before_script:\n    - pip install tox\n  allow_failure: true\n"
+                            ".setup:\n  script:\n    - ruff check .\n",
+        "ci/more.yml": "lint:\n  image: node:20\n  script: [npm run lint]\n  parallel:\n    matrix:\n"
+                       "      - A: [1, 2]\n        B: [x, y, z]\n",
+    })
+    test = job(model, "test")
+    assert values(test) == ["pip install tox", "ruff check .", "pytest -q"]
+    assert values(test, "image") == ["python:3.12"]
+    assert all(not i.can_fail for i in test.invocations)  # allow_failure through extends
+    assert chain(test, "ruff check .") == ["ci/templates.yml:7 ruff check ."]
+    assert test.triggers == {"pull_request", "push"}
+    lint = job(model, "lint")
+    assert lint.matrix_size == 6 and values(lint, "image") == ["node:20"]
+
+
+def test_npm_placeholder_test_runs_nothing(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": gha("      - run: npm ci\n      - run: npm test\n"),
+        "package.json": json.dumps({"scripts": {"test": 'echo "Error: no test specified" && exit 1',
+                                                "prepare": "husky"}}),
+    })
+    assert values(job(model, "ci")) == ["npm ci", "husky", "npm test"]
+
+
+def test_npm_pre_post_and_run_all(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": gha("      - run: npm run check\n"),
+        "package.json": json.dumps({"scripts": {"precheck": "tsc --noEmit", "check": "run-s lint:*",
+                                                "lint:js": "eslint .", "lint:css": "stylelint '**/*.css'"}}),
+    })
+    assert values(job(model, "ci")) == ["npm run check", "tsc --noEmit", "run-s lint:*", "eslint .",
+                                        "stylelint **/*.css"]
+
+
+def test_makefile_prerequisites_and_make_variable(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": gha("      - run: make test\n"),
+        "Makefile": "GO ?= go\n\nlint:\n\tgolangci-lint run\n\ntest: lint\n\t$(GO) test ./...\n\t$(MAKE) e2e\n"
+                    "e2e:\n\t-./e2e.sh\n",
+    })
+    ci_job = job(model, "ci")
+    assert values(ci_job) == ["make test", "golangci-lint run", "go test ./...", "make e2e", "./e2e.sh"]
+    assert chain(ci_job, "golangci-lint run") == [".github/workflows/ci.yml:9 make test", "Makefile:6 test: lint",
+                                                  "Makefile:4 golangci-lint run"]
+    assert next(i for i in ci_job.invocations if i.value == "./e2e.sh").can_fail is False  # `-` in make
+
+
+def test_or_true_and_continue_on_error(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {".github/workflows/ci.yml": gha(
+        "      - run: pytest || true\n      - run: mypy .\n        continue-on-error: true\n      - run: ruff check\n")})
+    fails = {i.value: i.can_fail for i in job(model, "ci").invocations}
+    assert fails == {"pytest": False, "mypy .": False, "ruff check": True}
+
+
+def test_triggers_and_matrix(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {".github/workflows/ci.yml": """on:
+  push:
+    tags: ['v*']
+  schedule: [{cron: '0 0 * * *'}]
+  workflow_dispatch:
+jobs:
+  a:
+    runs-on: x
+    strategy:
+      matrix:
+        os: [ubuntu, macos]
+        py: ['3.11', '3.12', '3.13']
+        exclude: [{os: macos, py: '3.11'}]
+    steps: [{run: pytest}]
+  b:
+    runs-on: x
+    if: github.event_name == 'schedule'
+    strategy: {matrix: {os: '${{ fromJSON(inputs.os) }}'}}
+    steps: [{run: pytest}]
+"""})
+    assert job(model, "a").triggers == {"tag", "schedule", "manual"} and job(model, "a").matrix_size == 5
+    assert job(model, "b").triggers == {"schedule"} and job(model, "b").matrix_size == 0
+
+
+def test_azure_step_template(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        "azure-pipelines.yml": "trigger: [main]\njobs:\n  - job: build\n    steps:\n"
+                               "      - template: ci/steps.yml\n      - task: Maven@4\n",
+        "ci/steps.yml": "steps:\n  - script: make lint\n",
+        "Makefile": "lint:\n\tshellcheck *.sh\n",
+    })
+    build = job(model, "build")
+    assert values(build) == ["make lint", "shellcheck *.sh"] and values(build, "action") == ["Maven@4"]
+
+
+def test_justfile_and_hatch(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": gha("      - run: just ci\n      - run: hatch run lint:all\n"),
+        "justfile": "ci: fmt\n    cargo test\n\nfmt:\n    cargo fmt --check\n",
+        "pyproject.toml": "[tool.hatch.envs.lint.scripts]\nall = ['style', 'mypy src']\nstyle = 'ruff check'\n",
+    })
+    assert values(job(model, "ci")) == ["just ci", "cargo fmt --check", "cargo test", "hatch run lint:all",
+                                        "ruff check", "mypy src"]
+
+
+# -- hostile repositories: each ends quickly with bounded output --------------------------------
+
+def test_make_target_calling_itself(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {".github/workflows/ci.yml": gha("      - run: make loop\n"),
+                                "Makefile": "loop: loop\n\t$(MAKE) loop\n\techo x\n"})
+    assert values(job(model, "ci")) == ["make loop", "make loop"]
+
+
+def test_taskfile_cycle(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {".github/workflows/ci.yml": gha("      - run: task a\n"),
+                                "Taskfile.yml": "version: '3'\ntasks:\n  a:\n    deps: [b]\n    cmds: [{task: b}, lint-a]\n"
+                                                "  b:\n    cmds: [{task: a}, lint-b]\n"})
+    assert values(job(model, "ci")) == ["task a", "lint-b", "lint-a"]
+
+
+def test_ten_thousand_scripts_are_bounded(tmp_path: Path) -> None:
+    scripts = {f"s{i}": f"npm run s{i + 1} && tool{i}" for i in range(10_000)}
+    scripts["all"] = "run-p s*"
+    started = time.monotonic()
+    model = model_of(tmp_path, {".github/workflows/ci.yml": gha("      - run: npm run all\n"),
+                                "package.json": json.dumps({"scripts": scripts})})
+    assert time.monotonic() - started < 20
+    assert len(job(model, "ci").invocations) <= 1000
+    assert any("invocations" in note for note in model.notes)
+
+
+def test_megabyte_run_block_is_bounded(tmp_path: Path) -> None:
+    block = "\n".join(f"          tool{i} --flag && make t{i}" for i in range(40_000))  # > 1 MB
+    started = time.monotonic()
+    model = model_of(tmp_path, {".github/workflows/ci.yml": gha("      - run: |\n" + block + "\n"),
+                                "Makefile": "".join(f"t{i}:\n\tgo test ./{i}\n" for i in range(500))})
+    assert time.monotonic() - started < 20
+    assert 0 < len(job(model, "ci").invocations) <= 1000
+
+
+# -- the command --------------------------------------------------------------------------------
+
+def test_ci_explain_text_and_json(tmp_path: Path) -> None:
+    write_files(tmp_path, {".github/workflows/ci.yml": gha('      - run: make test\n      - run: "tput \\e[31mred"\n'),
+                           "Makefile": "test:\n\tpytest -q \x1b]0;title\x07\n"})
+    result = CliRunner().invoke(main, ["ci", "explain", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "github-actions .github/workflows/ci.yml:7 ci" in result.output
+    assert "Makefile:2" in result.output and "\x1b" not in result.output
+    data = json.loads(CliRunner().invoke(main, ["ci", "explain", str(tmp_path), "--format", "json"]).output)
+    assert data["jobs"][0]["invocations"][1]["chain"][-1]["path"] == "Makefile"

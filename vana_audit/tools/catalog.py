@@ -336,7 +336,7 @@ class Catalog:
                     continue
                 return args, module  # a script or `-c` code: the project's own program
             if head == "go" and nxt in ("run", "tool"):
-                rest = _skip_options(args, 2, frozenset({"-C", "-mod", "-tags", "-exec", "-o"}))
+                rest = _skip_options(args, 2, frozenset({"-C", "-mod", "-modfile", "-tags", "-exec", "-o"}))
                 if rest >= len(args):
                     return args, module
                 target = args[rest]

@@ -110,6 +110,16 @@ class CiModel:
 
 
 @dataclass(frozen=True)
+class ToolUse:
+    """A tool a CI job runs (an invocation of the CI model recognised by the tool catalog)."""
+
+    tool_id: str
+    capability: str | None  # None: the tool is there, what it does depends on its arguments
+    job: CiJob
+    invocation: Invocation
+
+
+@dataclass(frozen=True)
 class Instruction:
     cmd: str
     args: str
@@ -240,6 +250,7 @@ class Facts:
     excluded_patterns: tuple[str, ...] = ()
     pipelines: list[Pipeline] = field(default_factory=list)
     ci_model: CiModel = field(default_factory=CiModel)  # what each CI job effectively runs
+    tool_uses: tuple[ToolUse, ...] = ()  # the tools in it, from the tool catalog
     ci_placeholders: list[str] = field(default_factory=list)  # e.g. .github/workflows/.gitkeep
     dockerfiles: list[Dockerfile] = field(default_factory=list)
     dockerignore: list[str] = field(default_factory=list)

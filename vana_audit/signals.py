@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .facts import Facts, Job, Pipeline, Step
+from .facts import Facts, Job, Link, Pipeline, Step
 from .folded_re import FoldedPattern, TextPattern
 from .model import Evidence
 from .path_patterns import PathPattern, matching
@@ -142,6 +142,51 @@ def ci_matching(
     return hits
 
 
+PR_TRIGGERS = frozenset({"pull_request", "pull_request_target", "merge_request"})
+
+
+def tool_uses(facts: Facts, capabilities: Iterable[str], *, on_pr: bool = False) -> list[Evidence]:
+    """Where CI runs a tool with one of `capabilities`, from the CI model and the tool catalog: one
+    piece of evidence per job and tool, its snippet the chain from the CI file to the command
+    (`task ci:check → Taskfile.yml:41 golangci-lint run`). `on_pr`: jobs pull requests trigger."""
+    wanted = frozenset(capabilities)
+    hits: dict[tuple[str, str, str], Evidence] = {}
+    for use in facts.tool_uses:
+        if use.capability not in wanted or (on_pr and not use.job.triggers & PR_TRIGGERS):
+            continue
+        key = (use.job.path, use.job.job_id, use.tool_id)
+        if key not in hits:
+            hits[key] = _chain_evidence(use.job.path, use.invocation.chain)
+    return list(hits.values())
+
+
+def _chain_evidence(ci_path: str, chain: tuple[Link, ...]) -> Evidence:
+    """The last hop in the CI file itself, then every hop in another file after it."""
+    at = max((i for i, link in enumerate(chain) if link.path == ci_path), default=0)
+    if not chain:
+        return ev(ci_path)
+    start = chain[at]
+    later = [f"{link.path}:{link.line} {link.text}" if link.line else f"{link.path} {link.text}"
+             for link in chain[at + 1:]]
+    return ev(start.path, start.line, " → ".join([start.text, *later]))
+
+
+def unmodelled_pipelines(facts: Facts) -> list[Pipeline]:
+    """Pipelines the CI model has no job for (a provider read only as text): their text is all there is."""
+    modelled = {job.path for job in facts.ci_model.jobs}
+    return [p for p in facts.pipelines if p.path not in modelled]
+
+
+def ci_capability(facts: Facts, capabilities: Iterable[str], text_fallback: TextPattern, *,
+                  on_pr: bool = False) -> list[Evidence]:
+    """`tool_uses`, and for pipelines the model does not cover, the old search of their text."""
+    pipelines = unmodelled_pipelines(facts)
+    if on_pr:
+        pipelines = [p for p in pipelines if p.triggers & PR_TRIGGERS]
+    text_hits = ci_matching(facts, text_fallback, pipelines=pipelines) if pipelines else []
+    return tool_uses(facts, capabilities, on_pr=on_pr) + text_hits
+
+
 @dataclass(frozen=True)
 class _StepText:
     pipeline: Pipeline
@@ -194,7 +239,7 @@ def _matched_line(text: str, match: re.Match[str]) -> str:
 
 
 def pr_pipelines(facts: Facts) -> list[Pipeline]:
-    return [p for p in facts.pipelines if p.triggers & {"pull_request", "pull_request_target", "merge_request"}]
+    return [p for p in facts.pipelines if p.triggers & PR_TRIGGERS]
 
 
 # Gaps between two words are bounded (`[^\n]{0,200}`, not `[^\n]*`): an unbounded gap makes a search

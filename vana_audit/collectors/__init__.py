@@ -11,6 +11,7 @@ from ..source import Source
 from . import ci, containers, iac, meta, project, texts
 from .ci_model import build_ci_model
 from .profile import infer_profile
+from .tool_uses import find_tool_uses
 
 # Test data, examples and third-party code are not the repository's own practice. A pattern with a
 # leading `!` takes files back in (Go's build/package and build/ci hold real packaging and CI).
@@ -133,11 +134,16 @@ def classify_test_files(files: list[str]) -> dict[str, list[str]]:
     for path in files:
         lower = path.lower()
         base = lower.rsplit("/", 1)[-1]
-        is_test = (base.startswith("test_") and base.endswith(".py")) \
-            or base.endswith(("_test.py", "_test.go", "_spec.rb")) \
+        is_test = (base.startswith("test_") and base.endswith((".py", ".rb"))) \
+            or base.endswith(("_test.py", "_test.go", "_spec.rb", "_test.rb", "_test.exs", ".bats")) \
             or re.search(r"\.(test|spec)\.[cm]?[jt]sx?$", base) is not None \
-            or (base.endswith((".java", ".kt")) and "/test/" in lower
-                and base.endswith(("test.java", "tests.java", "test.kt")))
+            or (base.endswith((".java", ".kt", ".scala", ".groovy")) and "/test/" in lower
+                and base.endswith(("test.java", "tests.java", "test.kt", "tests.kt", "spec.scala", "test.scala",
+                                   "spec.groovy"))) \
+            or (base.endswith(("tests.cs", "test.cs", "test.php", "tests.swift", "test.fs"))
+                and "test" in lower[:-len(base)]) \
+            or (base.endswith(".rs") and re.search(r"(^|/)tests/", lower) is not None) \
+            or (base.endswith("_test.yaml") and "/tests/" in lower and "charts/" in f"/{lower}")
         if not is_test:
             if ("k6" in lower or "locust" in lower or "/load" in lower) and base.endswith((".js", ".py", ".ts")):
                 levels["performance"].append(path)
@@ -172,6 +178,7 @@ def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     facts = Facts(files=files, all_files=all_files, excluded_patterns=excludes)
     facts.pipelines, facts.ci_placeholders = ci.collect_pipelines(source, files)
     facts.ci_model = build_ci_model(source, facts.pipelines)
+    facts.tool_uses = find_tool_uses(facts.ci_model)
     facts.dockerfiles = containers.collect_dockerfiles(source, files)
     facts.compose_files = containers.collect_compose(source, files)
     facts.iac_tools = iac.detect_iac_tools(files)

@@ -603,6 +603,29 @@ class Resolver:
             self.script(ctx, inner, quiet, path, line, can_fail=not ignore, search=False)
 
     # -- just -------------------------------------------------------------------------------
+    def _run_circleci(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
+        """`circleci testsuite NAME`: the `run:` command of that suite in `.circleci/test-suites.yml`
+        (every suite when the name is a template the model cannot evaluate)."""
+        words = [w for w in argv[1:] if not w.startswith("-")]
+        if words[:1] != ["testsuite"]:
+            return
+        path = _join(frame.cwd, ".circleci/test-suites.yml")
+        suites = self._cached("yaml-all", path, safe_yaml.load_all) if path and self.exists(path) else None
+        if not suites or path is None:
+            return
+        name = words[1] if len(words) > 1 else None
+        templated = name is None or "{{" in name or "<<" in name
+        for suite in suites[:50]:
+            if not isinstance(suite, dict) or not isinstance(suite.get("run"), str):
+                continue
+            if not templated and str(suite.get("name")) != name:
+                continue
+            line = getattr(suite, "line", None)
+            inner = self.enter(ctx, frame, ("circleci-testsuite", path, str(suite.get("name"))),
+                               _link(path, line, f"test suite {suite.get('name')}"))
+            if inner is not None:
+                self.script(ctx, replace(inner, chain=frame.chain), suite["run"], path, line)
+
     def _run_just(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
         cwd, file, words = frame.cwd, None, []
         args = argv[1:]
@@ -943,7 +966,9 @@ class Resolver:
         if labels:
             envs += [e for label in labels for e in db["labels"].get(label, [])]
         if factors:
-            envs += [e for e in known if set(factors) <= set(e.split("-"))]
+            envs += _tox_matching(known, factors)
+        if any("$" in env for env in envs):  # `-e ${PYTHON}-mypy`: a matrix value, known only at run time
+            envs = [e for e in envs if "$" not in e] + _tox_matching(known, [e for e in envs if "$" in e])
         if not envs and not factors and not labels:
             envs = db["envlist"] or ["py"]
         if "ALL" in envs:
@@ -1378,9 +1403,9 @@ def _parse_pom(text: str) -> dict[str, Any] | None:
             "modules": [(m.text or "").strip() for m in root.findall("modules/module") if m.text]}
 
 
-_GRADLE_ID = re.compile(r"""\bid\s*\(?\s*["']([\w.\-]+)["']""")
+_GRADLE_ID = re.compile(r"""\bid\s*(?:\(\s*)?["']([\w.\-]+)["']""")
 _GRADLE_KOTLIN = re.compile(r"""\bkotlin\s*\(\s*["']([\w.\-]+)["']\s*\)""")
-_GRADLE_APPLY = re.compile(r"""\bapply\s*\(?\s*plugin\s*[:=]\s*["']([\w.\-]+)["']""")
+_GRADLE_APPLY = re.compile(r"""\bapply\s*(?:\(\s*)?plugin\s*[:=]\s*["']([\w.\-]+)["']""")
 _GRADLE_ALIAS = re.compile(r"""\balias\s*\(\s*libs\.plugins\.([\w.]+)\s*\)""")
 _GRADLE_BARE = re.compile(r"""^\s*`?([a-z][\w\-]*)`?\s*$""")
 _GRADLE_CORE = {"java", "java-library", "application", "jacoco", "checkstyle", "pmd", "codenarc", "groovy", "scala",
@@ -1426,7 +1451,8 @@ def _gradle_plugins(text: str, catalog: dict[str, Any]) -> list[tuple[str, int]]
 # -- definition file parsers --------------------------------------------------------------------
 
 _MAKE_VAR = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:\?|:|::|\+|!)?=\s*(.*)$")
-_MAKE_RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)\s*(.*)$")
+# The target list never ends in blanks, so there is one way to split it from the blanks before `:`.
+_MAKE_RULE = re.compile(r"^([^\s:=#](?:[^\s:=#]|[ \t]+(?=[^\s:=#]))*)[ \t]*::?(?!=)[ \t]*(.*)$")
 _MAKE_REF = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_.-]*)[)}]")
 
 
@@ -1508,7 +1534,7 @@ def _make_expand(text: str, variables: dict[str, str], target: str) -> str:
     return text.replace("$$", "$")
 
 
-_JUST_RECIPE = re.compile(r"^@?([A-Za-z_][\w-]*)((?:\s+[^:=]*?)?)\s*:(?!=)\s*(.*)$")
+_JUST_RECIPE = re.compile(r"^@?([A-Za-z_][\w-]*)((?:[ \t]+[^\s:=]+)*)[ \t]*:(?!=)[ \t]*(.*)$")
 _JUST_VAR = re.compile(r"^(?:export\s+)?([A-Za-z_][\w-]*)\s*:=\s*(['\"])(.*)\2\s*$")
 _JUST_ALIAS = re.compile(r"^alias\s+([\w-]+)\s*:=\s*([\w-]+)")
 
@@ -1586,6 +1612,13 @@ def _tox_substitute(text: str, posargs: list[str], lookup: Callable[[str, str], 
         return match.group(0)
 
     return re.sub(r"\{([^{}]*)\}", sub, text).replace("/python ", "python ").lstrip("/")
+
+
+def _tox_matching(known: list[str], factors: list[str]) -> list[str]:
+    """The environments holding every literal factor of `factors` (`py312-tests` is two factors);
+    a factor with an unresolved variable (`${PYTHON}`) matches anything."""
+    wanted = {part for factor in factors for part in factor.split("-") if part and "$" not in part}
+    return [env for env in known if wanted <= set(env.split("-"))] if wanted else []
 
 
 def _parse_tox(path: str, text: str) -> dict[str, Any] | None:
@@ -1751,6 +1784,7 @@ def _nox_selected(session: dict[str, Any], names: list[str], tags: list[str], de
 RUNNERS: dict[str, Callable[[Resolver, Ctx, Frame, list[str], dict[str, str]], None]] = {
     "make": Resolver._run_make, "gmake": Resolver._run_make,
     "just": Resolver._run_just,
+    "circleci": Resolver._run_circleci,
     "task": Resolver._run_task, "go-task": Resolver._run_task,
     "npm": Resolver._run_npm, "pnpm": Resolver._run_npm, "yarn": Resolver._run_npm, "bun": Resolver._run_npm,
     "npm-run-all": Resolver._run_npm_run_all, "npm-run-all2": Resolver._run_npm_run_all,

@@ -37,16 +37,19 @@ from ..signals import (
     TYPE_CMD,
     Signal,
     Signals,
+    ci_capability,
     ci_matching,
     deploy_jobs,
     ev,
     files_matching,
     found,
     listing,
-    pr_pipelines,
     rx,
     signal,
 )
+from ..tools import catalog
+
+TEST_CAPABILITIES = ("test-runner", "e2e")  # end-to-end tests are tests too; performance runs are not
 
 
 def _paths(paths: list[str], limit: int = 5) -> list:
@@ -99,17 +102,17 @@ def ci_push_and_pr(s: Signals) -> Signal:
 
 @signal("ci.lint", "a linter runs in CI")
 def ci_lint(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, LINT_CMD))
+    return found(ci_capability(s.facts, ("lint", "format-check"), LINT_CMD))
 
 
 @signal("ci.typecheck", "a type checker runs in CI")
 def ci_typecheck(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, TYPE_CMD))
+    return found(ci_capability(s.facts, ("type-check",), TYPE_CMD))
 
 
 @signal("ci.container_build", "a container image is built in CI")
 def ci_container_build(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, CONTAINER_BUILD))
+    return found(ci_capability(s.facts, ("container-build",), CONTAINER_BUILD))
 
 
 @signal("ci.cache", "CI caches dependencies or layers")
@@ -214,12 +217,12 @@ def tests_present(s: Signals) -> Signal:
 
 @signal("ci.tests", "tests run in CI")
 def ci_tests(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, TEST_CMD))
+    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD))
 
 
 @signal("ci.tests_on_pr", "tests run in CI on pull/merge requests")
 def ci_tests_on_pr(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, TEST_CMD, pipelines=pr_pipelines(s.facts)))
+    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD, on_pr=True))
 
 
 @signal("tests.coverage_threshold", "a coverage threshold is configured")
@@ -284,7 +287,7 @@ def e2e_present(s: Signals) -> Signal:
 
 @signal("ci.e2e", "end-to-end tests run in CI")
 def ci_e2e(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, E2E_CMD))
+    return found(ci_capability(s.facts, ("e2e",), E2E_CMD))
 
 
 @signal("js.tests_present", "a JavaScript/TypeScript test runner is configured")
@@ -318,7 +321,7 @@ def pyramid(s: Signals) -> Signal:
 
 @signal("ci.performance", "performance tests or budgets run in CI")
 def ci_performance(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, PERF_CMD))
+    return found(ci_capability(s.facts, ("perf", "benchmark"), PERF_CMD))
 
 
 @signal("tests.performance_present", "performance tests or budgets exist")
@@ -560,11 +563,12 @@ def env_committed(s: Signals) -> Signal:
 
 @signal("secrets.scanning", "secret scanning runs in CI or a pre-commit hook")
 def secret_scanning(s: Signals) -> Signal:
-    hits = ci_matching(s.facts, SECRET_SCAN)
+    hits = ci_capability(s.facts, ("secret-scan",), SECRET_SCAN)
+    tools = catalog()
     hits += [
         ev(".pre-commit-config.yaml", None, h)
         for h in s.facts.pre_commit_hooks.get("pre-commit", [])
-        if SECRET_SCAN.search(h)
+        if any(use.capability == "secret-scan" for use in tools.from_hook(h)) or SECRET_SCAN.search(h)
     ]
     hits += _config(s.facts, "gitleaks", "secrets-baseline")
     return found(hits)
@@ -572,27 +576,27 @@ def secret_scanning(s: Signals) -> Signal:
 
 @signal("ci.sast", "static analysis for security (SAST) runs in CI")
 def sast(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, SAST))
+    return found(ci_capability(s.facts, ("sast",), SAST))
 
 
 @signal("ci.dependency_scan", "dependency vulnerability scanning runs in CI")
 def dep_scan(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, DEP_SCAN))
+    return found(ci_capability(s.facts, ("dependency-scan",), DEP_SCAN))
 
 
 @signal("ci.container_scan", "container images are scanned in CI")
 def container_scan(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, CONTAINER_SCAN))
+    return found(ci_capability(s.facts, ("container-scan",), CONTAINER_SCAN))
 
 
 @signal("ci.iac_scan", "infrastructure code is scanned in CI")
 def iac_scan(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, IAC_SCAN))
+    return found(ci_capability(s.facts, ("iac-scan",), IAC_SCAN))
 
 
 @signal("ci.sbom_signing", "CI produces an SBOM, signs artifacts or attests provenance")
 def sbom(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, SBOM_SIGN))
+    return found(ci_capability(s.facts, ("sbom", "sign", "provenance"), SBOM_SIGN))
 
 
 @signal("docs.security_policy", "a security policy (SECURITY.md) exists")

@@ -81,6 +81,29 @@ SUPER_LINTER_GITLEAKS = {
 }
 
 
+PSAKE_BUILD = {
+    "test/App.Tests/AppTests.cs": "public class AppTests { [Fact] public void Works() {} }\n",
+    CI: workflow("run: ./Build.ps1\n        shell: pwsh"),
+    "Build.ps1": ("<#\n.SYNOPSIS\nRuns a scriptblock and checks $lastexitcode\n#>\nfunction Exec {\n"
+                  "    param([scriptblock]$cmd)\n    & $cmd\n    if ($lastexitcode -ne 0) { throw }\n}\n"
+                  "exec { & dotnet build -c Release }\nexec { & dotnet test -c Release --no-build }\n"),
+}
+CHART_TESTING = {
+    "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+    "charts/app/tests/deployment_test.yaml": "suite: deployment\ntests: []\n",
+    ".github/linters/ct.yaml": "additional-commands:\n  - helm unittest --strict {{ .Path }}\n",
+    CI: workflow("uses: helm/chart-testing-action@v2", "run: ct lint --config .github/linters/ct.yaml"),
+}
+SCRIPT_IN_COMPOSE = {
+    "backend/tests/test_api.py": "def test_api():\n    assert True\n",
+    "backend/scripts/test.sh": "#!/usr/bin/env bash\nset -e\ncoverage run -m pytest tests/\ncoverage report\n",
+    "frontend/tests/login.spec.ts": "test('login', async () => {});\n",
+    "frontend/playwright.config.ts": "export default {};\n",
+    CI: workflow("run: bash scripts/test.sh\n        working-directory: backend",
+                 "run: docker compose run --rm playwright bunx playwright test"),
+}
+
+
 @pytest.mark.parametrize(("files", "rule_id", "outcome", "cited"), [
     pytest.param(CIRCLECI_TASKFILE, "TST-002", "pass", ".circleci/config.yml", id="taskfile-tests"),
     pytest.param(CIRCLECI_TASKFILE, "BLD-005", "partial", ".circleci/config.yml", id="taskfile-lint"),
@@ -94,6 +117,10 @@ SUPER_LINTER_GITLEAKS = {
     pytest.param(NPM_PLACEHOLDER, "TST-002", "fail", "package.json", id="npm-placeholder-test-script"),
     pytest.param(BEARER_HEADER, "SEC-005", "fail", None, id="authorization-bearer-is-no-sast"),
     pytest.param(SUPER_LINTER_GITLEAKS, "SEC-002", "pass", CI, id="super-linter-gitleaks"),
+    pytest.param(PSAKE_BUILD, "TST-002", "pass", CI, id="powershell-psake-dotnet-test"),
+    pytest.param(CHART_TESTING, "TST-002", "pass", CI, id="ct-lint-runs-helm-unittest"),
+    pytest.param(SCRIPT_IN_COMPOSE, "TST-002", "pass", CI, id="coverage-run-pytest-in-a-script"),
+    pytest.param(SCRIPT_IN_COMPOSE, "TST-007", "pass", CI, id="playwright-in-docker-compose-run"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)

@@ -509,27 +509,48 @@ class Resolver:
     # -- shell scripts of the repository ---------------------------------------------------
     def _is_script_file(self, cwd: str, argv: list[str]) -> bool:
         first = argv[0]
-        if first in ("bash", "sh", "zsh", "dash", "source", ".") and len(argv) > 1:
+        if first in ("pwsh", "powershell") and len(argv) > 1:
+            first = next((w for w in argv[1:] if w.lower().endswith(".ps1")), "")
+        elif first in ("bash", "sh", "zsh", "dash", "source", ".") and len(argv) > 1:
             first = argv[1]
-            if first in ("-c", "-e", "-x", "-ex", "-eu", "-euo") or first.startswith("-"):
-                return first == "-c" and len(argv) > 2
-        if "/" not in first and not first.endswith((".sh", ".bash")):
+            if first.startswith("-"):
+                return _runs_string(first) and len(argv) > 2
+        if "/" not in first and not first.lower().endswith((".sh", ".bash", ".ps1")):
             return False
         path = _join(cwd, first)
         return path is not None and self.exists(path)
 
+    def powershell(self, ctx: Ctx, frame: Frame, text: str, path: str, line: int | None) -> None:
+        """Commands of a PowerShell (or cmd) script, line by line: psake's `exec { & dotnet test }`
+        and the call operator are unwrapped; assignments, blocks and control flow are not commands."""
+        in_comment = False
+        for offset, raw in enumerate(text.splitlines()[:2000]):
+            stripped = raw.strip()
+            if in_comment or stripped.startswith("<#"):
+                in_comment = "#>" not in stripped
+                continue
+            command = _POWERSHELL_WRAPPER.sub("", stripped).rstrip("}").strip()
+            match = _POWERSHELL_COMMAND.match(command)
+            if match and match.group(1).lower() not in _POWERSHELL_KEYWORDS:
+                self.script(ctx, frame, command, path, (line or 1) + offset, search=False)
+
     def _run_script_file(self, ctx: Ctx, frame: Frame, argv: list[str]) -> None:
-        if argv[0] in ("bash", "sh", "zsh", "dash") and argv[1] == "-c":
+        if argv[0] in ("bash", "sh", "zsh", "dash") and _runs_string(argv[1]):
             link = frame.chain[-1]
             inner = self.enter(ctx, frame, ("sh-c", link.path, str(link.line), argv[2][:80]), link)
             if inner is not None:
                 inner = replace(inner, chain=frame.chain)
                 self.script(ctx, inner, argv[2], link.path, link.line, search=False)
             return
-        first = argv[1] if argv[0] in ("bash", "sh", "zsh", "dash", "source", ".") else argv[0]
+        first = argv[1] if argv[0] in ("bash", "sh", "zsh", "dash", "source", ".", "pwsh", "powershell") else argv[0]
         path = _join(frame.cwd, first)
         text = self.text(path) if path else None
         if path is None or text is None or text[:2] == "\x7fE":
+            return
+        if path.lower().endswith(".ps1"):
+            inner = self.enter(ctx, frame, ("script", path), _link(path, 1, path))
+            if inner is not None:
+                self.powershell(ctx, replace(inner, chain=frame.chain), text, path, 1)
             return
         head = text[:200].splitlines()[0] if text.strip() else ""
         if head.startswith("#!") and not re.search(r"\b(ba|z|da|k)?sh\b", head):
@@ -603,6 +624,28 @@ class Resolver:
             self.script(ctx, inner, quiet, path, line, can_fail=not ignore, search=False)
 
     # -- just -------------------------------------------------------------------------------
+    def _run_ct(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
+        """chart-testing: `ct lint` also runs the `additional-commands` of its configuration (on each
+        chart), e.g. `helm unittest {{ .Path }}`."""
+        words = argv[1:]
+        if not words or words[0] not in ("lint", "lint-and-install"):
+            return
+        named = next((words[i + 1] for i, w in enumerate(words[:-1]) if w == "--config"), None)
+        named = named or next((w.split("=", 1)[1] for w in words if w.startswith("--config=")), None)
+        candidates = [named] if named else ["ct.yaml", "ct.yml", ".ct.yaml"]
+        path = next((p for p in (_join(frame.cwd, c) for c in candidates) if p and self.exists(p)), None)
+        config = self.yaml(path) if path else None
+        commands = config.get("additional-commands") if isinstance(config, dict) else None
+        if path is None or not isinstance(commands, list):
+            return
+        at = getattr(commands, "line", None)
+        inner = self.enter(ctx, frame, ("ct", path), _link(path, at, "additional-commands"))
+        if inner is None:
+            return
+        for command in commands[:50]:
+            if isinstance(command, str):
+                self.script(ctx, replace(inner, chain=frame.chain), command, path, at)
+
     def _run_circleci(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
         """`circleci testsuite NAME`: the `run:` command of that suite in `.circleci/test-suites.yml`
         (every suite when the name is a template the model cannot evaluate)."""
@@ -1614,6 +1657,20 @@ def _tox_substitute(text: str, posargs: list[str], lookup: Callable[[str, str], 
     return re.sub(r"\{([^{}]*)\}", sub, text).replace("/python ", "python ").lstrip("/")
 
 
+# `exec { & dotnet test }` (psake), `& ./x.ps1`, `Invoke-Expression`: what is left is the command.
+_POWERSHELL_WRAPPER = re.compile(r"^(?:[Ee]xec\s*\{\s*)?(?:&\s*)?")
+_POWERSHELL_COMMAND = re.compile(r"^([A-Za-z][\w./\\-]*|\.[/\\][\w./\\-]+)(?:[ \t]|$)")  # not `$x = …`, `}`
+_POWERSHELL_KEYWORDS = frozenset({"if", "else", "elseif", "foreach", "for", "while", "do", "until", "switch",
+                                  "function", "param", "try", "catch", "finally", "throw", "return", "break",
+                                  "continue", "trap", "begin", "process", "end", "filter", "exit", "write-host",
+                                  "write-output", "write-error", "write-warning", "set-strictmode", "import-module"})
+
+
+def _runs_string(option: str) -> bool:
+    """`-c`, or flags joined with it (`-ec`, `-xc`): the shell runs the next word as a script."""
+    return option.startswith("-") and not option.startswith("--") and "c" in option[1:]
+
+
 def _tox_matching(known: list[str], factors: list[str]) -> list[str]:
     """The environments holding every literal factor of `factors` (`py312-tests` is two factors);
     a factor with an unresolved variable (`${PYTHON}`) matches anything."""
@@ -1785,6 +1842,7 @@ RUNNERS: dict[str, Callable[[Resolver, Ctx, Frame, list[str], dict[str, str]], N
     "make": Resolver._run_make, "gmake": Resolver._run_make,
     "just": Resolver._run_just,
     "circleci": Resolver._run_circleci,
+    "ct": Resolver._run_ct,
     "task": Resolver._run_task, "go-task": Resolver._run_task,
     "npm": Resolver._run_npm, "pnpm": Resolver._run_npm, "yarn": Resolver._run_npm, "bun": Resolver._run_npm,
     "npm-run-all": Resolver._run_npm_run_all, "npm-run-all2": Resolver._run_npm_run_all,
@@ -1909,11 +1967,11 @@ def _github_steps(self: Resolver, ctx: Ctx, frame: Frame, path: str, steps: Any,
             shell = str(step.get("shell") or defaults.get("shell") or "")
             folder = step.get("working-directory") or defaults.get("working-directory")
             cwd = _join(frame.cwd, str(folder)) if isinstance(folder, str) else frame.cwd
-            if shell and not re.match(r"^(bash|sh)\b", shell):
-                if shell in ("pwsh", "powershell", "cmd", "python"):
-                    continue  # not a POSIX shell: its text is not split into commands
             step_frame = replace(here, cwd=cwd if cwd is not None else frame.cwd, pipefail=shell == "bash")
-            self.script(ctx, step_frame, str(run), path, line)
+            if shell in ("pwsh", "powershell", "cmd"):
+                self.powershell(ctx, step_frame, str(run), path, line)
+            elif not shell or re.match(r"^(bash|sh)\b", shell):
+                self.script(ctx, step_frame, str(run), path, line)
 
 
 def _action(self: Resolver, ctx: Ctx, frame: Frame, uses: str, with_: dict[str, Any]) -> None:

@@ -200,6 +200,30 @@ def _base(token: str) -> str:
     return _RENAMES.get(base, base)
 
 
+# `coverage run` options that take a value; `-m` ends the options (what follows is the module).
+_COVERAGE_RUN_VALUES = frozenset({"--source", "--rcfile", "--include", "--omit", "--context", "--concurrency",
+                                  "--data-file"})
+_COMPOSE_RUN_VALUES = frozenset({"-e", "--env", "-w", "--workdir", "-u", "--user", "--entrypoint", "-v", "--volume",
+                                 "-p", "--publish", "-l", "--label", "--name", "--env-file", "-f", "--file",
+                                 "--project-name", "--profile", "--index"})
+
+
+def _compose_command(args: list[str]) -> list[str] | None:
+    """The command `docker compose run|exec [options] SERVICE COMMAND...` runs in the service, or None."""
+    head = _base(args[0])
+    if head == "docker-compose":
+        at = 1
+    elif head == "docker" and len(args) > 1 and args[1] == "compose":
+        at = 2
+    else:
+        return None
+    at = _skip_options(args, at, _COMPOSE_RUN_VALUES)  # global options: -f FILE, -p NAME
+    if at >= len(args) or args[at] not in ("run", "exec"):
+        return None
+    service = _skip_options(args, at + 1, _COMPOSE_RUN_VALUES)
+    return args[service + 1:] if service + 1 < len(args) else None
+
+
 def _skip_options(argv: Sequence[str], i: int, value_opts: frozenset[str]) -> int:
     while i < len(argv):
         token = argv[i]
@@ -326,6 +350,17 @@ class Catalog:
                 rest = _skip_options(args, 1, frozenset({"-s", "--signal", "-k", "--kill-after"}))
                 args = args[rest + 1:]  # the duration
                 continue
+            if head == "coverage" and nxt == "run":  # `coverage run -m pytest`: pytest under coverage
+                rest = _skip_options(args, 2, _COVERAGE_RUN_VALUES)
+                if rest < len(args) and args[rest - 1] == "-m":
+                    args = args[rest:]
+                    module = True
+                    continue
+                return args, module  # `coverage run script.py`: the project's own program
+            compose = _compose_command(args)
+            if compose is not None:
+                args = compose
+                continue
             if _PYTHON.match(head):
                 j = 1
                 while j < len(args) and args[j].startswith("-") and args[j] not in ("-m", "-c"):
@@ -373,8 +408,14 @@ class Catalog:
         return args, module
 
     def from_command(self, argv: Sequence[str]) -> list[Use]:
-        """Uses of tools by one simple command given as tokens (`["npx", "--yes", "jest", "--ci"]`)."""
+        """Uses of tools by one simple command given as tokens (`["npx", "--yes", "jest", "--ci"]`);
+        a wrapper that is a tool itself (`coverage run -m pytest`) counts as well as what it runs."""
         args, module = self.strip_wrappers(argv)
+        own = self._uses_of(list(argv), False) if args and _base(args[0]) != _base(argv[0]) else []
+        inner = self._uses_of(args, module)
+        return own + [use for use in inner if use not in own]
+
+    def _uses_of(self, args: list[str], module: bool) -> list[Use]:
         if not args:
             return []
         first = _base(args[0])

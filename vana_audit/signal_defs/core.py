@@ -49,6 +49,7 @@ from ..signals import (
 )
 from ..tools import catalog
 
+_TYPE_SECTIONS = {"mypy", "pyright", "basedpyright", "pytype"}
 TEST_CAPABILITIES = ("test-runner", "e2e")  # end-to-end tests are tests too; performance runs are not
 
 
@@ -108,6 +109,24 @@ def ci_lint(s: Signals) -> Signal:
 @signal("ci.typecheck", "a type checker runs in CI")
 def ci_typecheck(s: Signals) -> Signal:
     return found(ci_capability(s.facts, ("type-check",), TYPE_CMD))
+
+
+@signal("typecheck.applies", "the code has a type checker to run (one is configured, or TypeScript is used)")
+def typecheck_applies(s: Signals) -> Signal:
+    """Compiled languages are type-checked by their compiler and dynamic code without a checker has none
+    to run: only where a checker is configured does "type checks run in CI" apply."""
+    tools, f = catalog(), s.facts
+    hits = [ev(path) for path in f.files
+            if any(u.capability == "type-check" for u in tools.from_config_file(path))][:3]
+    for manifest in f.manifests:
+        if manifest.ecosystem == "pip" and _TYPE_SECTIONS & set((manifest.data.get("tool") or {})):
+            hits.append(ev(manifest.path, None, "type checker configured ([tool.mypy] / [tool.pyright])"))
+        named = [d for d in sorted(manifest.dependencies)
+                 if any(u.capability == "type-check" for u in tools.from_package(manifest.ecosystem, d))]
+        if named:
+            hits.append(ev(manifest.path, None, f"type checker dependency: {', '.join(named[:3])}"))
+    hits += _local_commands(f, TYPE_CMD)[:3]
+    return found(hits)
 
 
 @signal("ci.container_build", "a container image is built in CI")

@@ -145,14 +145,18 @@ def ci_matching(
 PR_TRIGGERS = frozenset({"pull_request", "pull_request_target", "merge_request"})
 
 
-def tool_uses(facts: Facts, capabilities: Iterable[str], *, on_pr: bool = False) -> list[Evidence]:
+def tool_uses(facts: Facts, capabilities: Iterable[str], *, on_pr: bool = False,
+              keep: Callable[[str], bool] | None = None) -> list[Evidence]:
     """Where CI runs a tool with one of `capabilities`, from the CI model and the tool catalog: one
     piece of evidence per job and tool, its snippet the chain from the CI file to the command
-    (`task ci:check → Taskfile.yml:41 golangci-lint run`). `on_pr`: jobs pull requests trigger."""
+    (`task ci:check → Taskfile.yml:41 golangci-lint run`). `on_pr`: jobs pull requests trigger;
+    `keep(tool_id)`: only the tools it accepts."""
     wanted = frozenset(capabilities)
     hits: dict[tuple[str, str, str], Evidence] = {}
     for use in facts.tool_uses:
         if use.capability not in wanted or (on_pr and not use.job.triggers & PR_TRIGGERS):
+            continue
+        if keep is not None and not keep(use.tool_id):
             continue
         key = (use.job.path, use.job.job_id, use.tool_id)
         if key not in hits:
@@ -178,13 +182,13 @@ def unmodelled_pipelines(facts: Facts) -> list[Pipeline]:
 
 
 def ci_capability(facts: Facts, capabilities: Iterable[str], text_fallback: TextPattern, *,
-                  on_pr: bool = False) -> list[Evidence]:
+                  on_pr: bool = False, keep: Callable[[str], bool] | None = None) -> list[Evidence]:
     """`tool_uses`, and for pipelines the model does not cover, the old search of their text."""
     pipelines = unmodelled_pipelines(facts)
     if on_pr:
         pipelines = [p for p in pipelines if p.triggers & PR_TRIGGERS]
     text_hits = ci_matching(facts, text_fallback, pipelines=pipelines) if pipelines else []
-    return tool_uses(facts, capabilities, on_pr=on_pr) + text_hits
+    return tool_uses(facts, capabilities, on_pr=on_pr, keep=keep) + text_hits
 
 
 @dataclass(frozen=True)

@@ -101,9 +101,22 @@ def ci_push_and_pr(s: Signals) -> Signal:
     )
 
 
-@signal("ci.lint", "a linter runs in CI")
+# Linters of infrastructure files (helm lint, tflint, hadolint) are the code linters of an infrastructure
+# repository, and IaC validation (IAC-009) elsewhere.
+_INFRASTRUCTURE_ECOSYSTEMS = frozenset({"kubernetes", "iac", "containers", "gitops", "cloud"})
+
+
+@signal("ci.lint", "a linter runs in CI (a format check alone is no linter)")
 def ci_lint(s: Signals) -> Signal:
-    return found(ci_capability(s.facts, ("lint", "format-check"), LINT_CMD))
+    tools = catalog()
+
+    def lints_the_code(tool_id: str) -> bool:
+        if s.facts.profile in ("infrastructure", "gitops"):
+            return True
+        ecosystems = set(tools.tool(tool_id).ecosystems)
+        return not ecosystems or not ecosystems <= _INFRASTRUCTURE_ECOSYSTEMS
+
+    return found(ci_capability(s.facts, ("lint",), LINT_CMD, keep=lints_the_code))
 
 
 @signal("ci.typecheck", "a type checker runs in CI")

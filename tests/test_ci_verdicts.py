@@ -110,6 +110,25 @@ LINT_BUT_MYPY_ONLY_LOCAL = {
 }
 
 
+COMPOSER_ARTISAN = {
+    "tests/Feature/SongTest.php": "<?php class SongTest extends TestCase {}\n",
+    "composer.json": '{"name": "a/b", "scripts": {"test": "@php artisan test --parallel"}}\n',
+    CI: workflow("run: composer test"),
+}
+RAKE_SPECS = {
+    "spec/user_spec.rb": "describe User do\nend\n",
+    "Rakefile": ('require "rspec/core/rake_task"\nrequire "standard/rake"\ntask default: %w[all_specs standard]\n'
+                 'task all_specs: %w[spec:unit]\nnamespace :spec do\n  RSpec::Core::RakeTask.new("unit") do |t|\n'
+                 '  end\nend\n'),
+    CI: workflow("run: bundle exec rake all_specs", "run: bundle exec rake standard"),
+}
+DJANGO_MANAGE = {
+    "app/tests.py": "from django.test import TestCase\n",
+    "tests/test_views.py": "def test_home():\n    assert True\n",
+    CI: workflow("run: uv run ./manage.py test"),
+}
+
+
 @pytest.mark.parametrize(("files", "rule_id", "outcome", "cited"), [
     pytest.param(CIRCLECI_TASKFILE, "TST-002", "pass", ".circleci/config.yml", id="taskfile-tests"),
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
@@ -129,6 +148,10 @@ LINT_BUT_MYPY_ONLY_LOCAL = {
     pytest.param(CHART_TESTING, "TST-002", "pass", CI, id="ct-lint-runs-helm-unittest"),
     pytest.param(SCRIPT_IN_COMPOSE, "TST-002", "pass", CI, id="coverage-run-pytest-in-a-script"),
     pytest.param(SCRIPT_IN_COMPOSE, "TST-007", "pass", CI, id="playwright-in-docker-compose-run"),
+    pytest.param(COMPOSER_ARTISAN, "TST-002", "pass", CI, id="composer-script-artisan-test"),
+    pytest.param(RAKE_SPECS, "TST-002", "pass", CI, id="rake-task-rspec"),
+    pytest.param(RAKE_SPECS, "BLD-005", "pass", CI, id="rake-standard-lint"),
+    pytest.param(DJANGO_MANAGE, "TST-002", "pass", CI, id="django-manage-test"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)

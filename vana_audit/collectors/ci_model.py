@@ -646,6 +646,60 @@ class Resolver:
             if isinstance(command, str):
                 self.script(ctx, replace(inner, chain=frame.chain), command, path, at)
 
+    def _run_composer(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
+        """`composer test`, `composer run[-script] test`: the scripts of composer.json (`@php x` runs
+        `php x`, `@other` another script)."""
+        words = [w for w in argv[1:] if not w.startswith("-")]
+        if words[:1] in (["run"], ["run-script"]):
+            words = words[1:]
+        path = _join(frame.cwd, "composer.json")
+        data = self.json(path) if path and self.exists(path) else None
+        scripts = data.get("scripts") if isinstance(data, dict) else None
+        if not words or path is None or not isinstance(scripts, dict):
+            return
+        self._composer_script(ctx, frame, path, scripts, words[0])
+
+    def _composer_script(self, ctx: Ctx, frame: Frame, path: str, scripts: dict[str, Any], name: str) -> None:
+        body = scripts.get(name)
+        if body is None:
+            return
+        inner = self.enter(ctx, frame, ("composer", path, name), _link(path, self.line_of(path, 1, f'"{name}"'),
+                                                                      f'"{name}"'))
+        if inner is None:
+            return
+        for line in (body if isinstance(body, list) else [body])[:50]:
+            text = str(line)
+            if text.startswith("@php "):
+                text = text[1:]
+            elif text.startswith("@") and text[1:].split(" ")[0] in scripts:
+                self._composer_script(ctx, inner, path, scripts, text[1:].split(" ")[0])
+                continue
+            self.script(ctx, replace(inner, chain=inner.chain[:-1]), text, path,
+                        self.line_of(path, 1, f'"{name}"'))
+
+    def _run_rake(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
+        """`rake NAME`: the Rakefile's task, its prerequisites, and the tasks RSpec, Cucumber and
+        StandardRB define (`RSpec::Core::RakeTask.new(:spec)` runs rspec)."""
+        names = [w for w in argv[1:] if not w.startswith("-") and "=" not in w] or ["default"]
+        path = _join(frame.cwd, "Rakefile")
+        db = self._cached("rake", path, _parse_rakefile) if path and self.exists(path) else None
+        if db is None or path is None:
+            return
+        for name in names[:10]:
+            self._rake_task(ctx, frame, path, db, name)
+
+    def _rake_task(self, ctx: Ctx, frame: Frame, path: str, db: dict[str, Any], name: str) -> None:
+        task = db.get(name)
+        if task is None:
+            return
+        inner = self.enter(ctx, frame, ("rake", path, name), _link(path, task["line"], f"task {name}"))
+        if inner is None:
+            return
+        for dep in task["deps"]:
+            self._rake_task(ctx, inner, path, db, dep)
+        if task["runs"]:
+            self.emit(ctx, "command", " ".join(task["runs"]), replace(inner, chain=inner.chain), tuple(task["runs"]))
+
     def _run_circleci(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
         """`circleci testsuite NAME`: the `run:` command of that suite in `.circleci/test-suites.yml`
         (every suite when the name is a template the model cannot evaluate)."""
@@ -1666,6 +1720,37 @@ _POWERSHELL_KEYWORDS = frozenset({"if", "else", "elseif", "foreach", "for", "whi
                                   "write-output", "write-error", "write-warning", "set-strictmode", "import-module"})
 
 
+_RAKE_TASK = re.compile(r"""^[ \t]*task[ \t(]+:?["']?([\w:.-]+)["']?[ \t]*(?:=>|:)?[ \t]*(.*)$""")
+_RAKE_LIBRARY_TASK = re.compile(r"""(RSpec::Core::RakeTask|Cucumber::Rake::Task)\.new\(?[ \t]*:?["']?([\w:.-]*)""")
+_RAKE_NAMESPACE = re.compile(r"""^[ \t]*namespace[ \t(]+:?["']?([\w.-]+)""")
+_RAKE_RUNS = {"RSpec::Core::RakeTask": ("rspec",), "Cucumber::Rake::Task": ("cucumber",)}
+
+
+def _parse_rakefile(text: str) -> dict[str, Any]:
+    """Tasks of a Rakefile read as text, never run: `task name: %w[a b]` / `task :name => [:a]`
+    prerequisites, tasks made by RSpec and Cucumber, one level of `namespace`, and StandardRB's
+    `standard` task. Anything else a task does is Ruby this model does not follow."""
+    tasks: dict[str, Any] = {}
+    namespace = ""
+    for number, line in enumerate(text.splitlines()[:5000], 1):
+        if found := _RAKE_NAMESPACE.match(line):
+            namespace = found.group(1) + ":"
+        elif line.startswith("end"):
+            namespace = ""
+        if found := _RAKE_LIBRARY_TASK.search(line):
+            name = namespace + (found.group(2) or ("spec" if "RSpec" in found.group(1) else "features"))
+            tasks[name] = {"line": number, "deps": [], "runs": _RAKE_RUNS[found.group(1)]}
+        elif found := _RAKE_TASK.match(line):
+            rest = re.sub(r"(\bdo\b|\{).*$|%w\[|=>|[\[\]'\",()]", " ", found.group(2))
+            deps = re.findall(r"(?<![\w:]):?([A-Za-z_][\w:.-]*)", rest)
+            name = found.group(1).rstrip(":")
+            tasks.setdefault(namespace + name, {"line": number, "deps": [], "runs": ()})["deps"] += [
+                d if ":" in d or not namespace else namespace + d for d in deps[:20]]
+        if "standard/rake" in line:
+            tasks["standard"] = {"line": number, "deps": [], "runs": ("standardrb",)}
+    return tasks
+
+
 def _runs_string(option: str) -> bool:
     """`-c`, or flags joined with it (`-ec`, `-xc`): the shell runs the next word as a script."""
     return option.startswith("-") and not option.startswith("--") and "c" in option[1:]
@@ -1842,6 +1927,8 @@ RUNNERS: dict[str, Callable[[Resolver, Ctx, Frame, list[str], dict[str, str]], N
     "make": Resolver._run_make, "gmake": Resolver._run_make,
     "just": Resolver._run_just,
     "circleci": Resolver._run_circleci,
+    "composer": Resolver._run_composer,
+    "rake": Resolver._run_rake,
     "ct": Resolver._run_ct,
     "task": Resolver._run_task, "go-task": Resolver._run_task,
     "npm": Resolver._run_npm, "pnpm": Resolver._run_npm, "yarn": Resolver._run_npm, "bun": Resolver._run_npm,

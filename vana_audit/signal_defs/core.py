@@ -132,7 +132,7 @@ def typecheck_applies(s: Signals) -> Signal:
     hits = [ev(path) for path in f.files
             if any(u.capability == "type-check" for u in tools.from_config_file(path))][:3]
     for manifest in f.manifests:
-        if manifest.ecosystem == "pip" and _TYPE_SECTIONS & set((manifest.data.get("tool") or {})):
+        if manifest.ecosystem == "pip" and _TYPE_SECTIONS & set(manifest.data.get("tool") or {}):
             hits.append(ev(manifest.path, None, "type checker configured ([tool.mypy] / [tool.pyright])"))
         named = [d for d in sorted(manifest.dependencies)
                  if any(u.capability == "type-check" for u in tools.from_package(manifest.ecosystem, d))]

@@ -148,6 +148,9 @@ def _truthy(value: Any) -> bool:
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^(python|python3|python3\.\d+|py|pypy3?)$")
+_PHP = frozenset({"php"})
+# Scripts every project of a framework has, whose sub-commands the catalog knows (`manage.py test`).
+_SCRIPT_TOOLS = frozenset({"manage.py", "artisan"})
 _RENAMES = {"mvnw": "mvn", "gradlew": "gradle", "python3": "python"}
 # wrapper -> options of that wrapper that take a value (the value is skipped too)
 _SIMPLE_WRAPPERS: dict[str, frozenset[str]] = {
@@ -361,6 +364,9 @@ class Catalog:
             if compose is not None:
                 args = compose
                 continue
+            if head in _PHP and len(args) > 1 and _base(args[1]) in _SCRIPT_TOOLS:
+                args = args[1:]  # `php artisan test`
+                continue
             if _PYTHON.match(head):
                 j = 1
                 while j < len(args) and args[j].startswith("-") and args[j] not in ("-m", "-c"):
@@ -368,6 +374,9 @@ class Catalog:
                 if j + 1 < len(args) and args[j] == "-m":
                     args = args[j + 1:]
                     module = True
+                    continue
+                if j < len(args) and _base(args[j]) in _SCRIPT_TOOLS:
+                    args = args[j:]  # `python manage.py test`: a framework's command line
                     continue
                 return args, module  # a script or `-c` code: the project's own program
             if head == "go" and nxt in ("run", "tool"):

@@ -91,6 +91,9 @@ def _register() -> None:
     from .commands.ci_cmd import ci
 
     main.add_command(ci)  # noqa: E702
+    from .commands.tools_cmd import tools
+
+    main.add_command(tools)  # noqa: E702
     main.add_command(rules)
 
 

@@ -74,6 +74,7 @@ NPM_PLACEHOLDER = {
 }
 BEARER_HEADER = {
     **PY_TESTS,
+    "app/client.py": "import httpx\n",
     CI: workflow('run: curl -fsS -H "Authorization: Bearer $TOKEN" https://api.example.com/ping', "run: pytest"),
 }
 SUPER_LINTER_GITLEAKS = {

@@ -67,6 +67,9 @@ CASES = [
     # DOC-012 LICENSE (libraries and reusable modules)
     ("DOC-012", "pass", {**LIBRARY, "LICENSE": "MIT License\n"}, "LICENSE", None, None),
     ("DOC-012", "pass", {**MODULE, "LICENSE.md": "Apache License\n"}, "LICENSE.md", None, None),
+    # dual licensing, as Rust crates do (anyhow, structlog): one file per licence
+    ("DOC-012", "pass", {**LIBRARY, "LICENSE-MIT": "MIT License\n", "LICENSE-APACHE": "Apache License\n"},
+     "LICENSE-APACHE", None, None),
     ("DOC-012", "fail", LIBRARY, None, None, None),
     ("DOC-012", "na", {"README.md": "# Acme\n"}, None, None, "service"),
     # DOC-013 code of conduct (libraries)

@@ -45,6 +45,8 @@ def dependabot(*ecosystems: str) -> dict[str, str]:
     return {DEPENDABOT: f"version: 2\nupdates:\n{updates}"}
 
 
+APP_CODE = {"app/main.py": "def main():\n    return 1\n"}
+
 CASES = [
     # SEC-001 dependency update bot
     case("SEC-001", "pass", dependabot("pip"), DEPENDABOT),
@@ -80,9 +82,12 @@ CASES = [
     case("SEC-004", "fail", {".env": "API_KEY=x\n"}, ".env"),
     # SEC-005 SAST in CI
     # the analysis is the step that scans (init only prepares the database)
-    case("SEC-005", "pass", ci("- uses: github/codeql-action/init@v3\n- uses: github/codeql-action/analyze@v3"), CI,
-         "codeql-action/analyze"),
-    case("SEC-005", "fail", PYTEST_CI),
+    case("SEC-005", "pass", {**APP_CODE, **ci("- uses: github/codeql-action/init@v3\n"
+                                             "- uses: github/codeql-action/analyze@v3")}, CI, "codeql-action/analyze"),
+    case("SEC-005", "fail", {**APP_CODE, **PYTEST_CI}),
+    # nothing to analyse: manifests, docs and a helper script only (a GitOps or docs repository)
+    case("SEC-005", "na", {**PYTEST_CI, "apps/guestbook.yaml": "kind: Application\n", "docs/conf.py": "x = 1\n",
+                           "scripts/validate.sh": "kubeconform .\n"}),
     # SEC-006 dependency scanning in CI
     case("SEC-006", "pass", ci("- run: uvx pip-audit"), CI, "pip-audit"),
     case("SEC-006", "fail", PYTEST_CI),

@@ -43,7 +43,7 @@ def classify_doc(path: str) -> list[str]:
         kinds.append("changelog")
     if top and stem in ("code_of_conduct", "code-of-conduct"):
         kinds.append("code-of-conduct")
-    if "/" not in path and stem in ("license", "licence", "copying"):
+    if "/" not in path and re.split(r"[-_]", stem)[0] in ("license", "licence", "copying"):  # LICENSE-MIT too
         kinds.append("license")
     if base.endswith((".md", ".rst", ".adoc", ".txt")):
         if "runbook" in lower or "playbook" in lower and "docs" in lower:

@@ -606,6 +606,19 @@ def secret_scanning(s: Signals) -> Signal:
     return found(hits)
 
 
+_SOURCE_EXTENSIONS = (".py", ".js", ".ts", ".tsx", ".jsx", ".mjs", ".go", ".java", ".kt", ".rb", ".rs", ".cs", ".php",
+                      ".scala", ".swift", ".c", ".cc", ".cpp", ".h")
+_NOT_PRODUCT_CODE = re.compile(
+    r"(^|/)(tests?|spec|__tests__|e2e|examples?|samples?|docs?|_static|_tools|tools|scripts|hack|\.github)/"
+    r"|(^|/)(conf\.py|setup\.py|noxfile\.py|[^/]*\.config\.[cm]?[jt]s)$", re.IGNORECASE)
+
+
+@signal("code.present", "the repository holds product source code (not only tests, docs, scripts or manifests)")
+def code_present(s: Signals) -> Signal:
+    code = (p for p in s.facts.files if p.endswith(_SOURCE_EXTENSIONS) and not _NOT_PRODUCT_CODE.search(p))
+    return found(ev(p) for _, p in zip(range(3), code, strict=False))
+
+
 @signal("ci.sast", "static analysis for security (SAST) runs in CI")
 def sast(s: Signals) -> Signal:
     return found(ci_capability(s.facts, ("sast",), SAST))

@@ -20,6 +20,10 @@ PYTEST_ONLY = ci("- run: pytest")
 NODE_APP = {"package.json": '{"name": "web", "scripts": {"build": "vite build"}}', "Makefile": "dist:\n\tnpm run build\n"}
 GITLAB = {".gitlab-ci.yml": "test:\n  script:\n    - pytest\n"}
 
+JAVA_TEST = {"src/test/java/org/example/AppTest.java": "class AppTest {}\n"}
+POM = ("<project><dependencies><dependency><groupId>org.x</groupId><artifactId>y</artifactId>"
+       "<version>{version}</version></dependency></dependencies></project>\n")
+
 CASES = [
     # BLD-001 build and test steps are scripted
     case("BLD-001", "pass", {"Makefile": "test:\n\tpytest\n"}, "Makefile", 1),
@@ -29,6 +33,15 @@ CASES = [
          "package-lock.json"),
     case("BLD-002", "fail", {"package.json": '{"name": "a", "scripts": {"build": "tsc"}}'}),
     case("BLD-002", "na", README),
+    # Maven and Gradle resolve exact versions the same way every time: no lockfile convention there
+    case("BLD-002", "pass", {**JAVA_TEST, "pom.xml": POM.format(version="3.2.1")}, "pom.xml"),
+    case("BLD-002", "fail", {**JAVA_TEST, "pom.xml": POM.format(version="[3.0,4.0)")}),
+    case("BLD-002", "pass", {**JAVA_TEST, "build.gradle": 'dependencies { implementation "org.x:y:1.2.3" }\n'},
+         "build.gradle"),
+    case("BLD-002", "fail", {**JAVA_TEST, "build.gradle": 'dependencies { implementation "org.x:y:1.+" }\n'}),
+    # a library's lockfile would reach no user: its ranges are its contract
+    case("BLD-002", "na", {"pyproject.toml": '[project]\nname = "lib"\nversion = "1"\n',
+                           "tests/test_lib.py": "def test():\n    pass\n"}, profile="library"),
     # BLD-003 a CI pipeline exists
     case("BLD-003", "pass", PYTEST_ONLY, CI, 1),
     case("BLD-003", "fail", {".github/workflows/.gitkeep": ""}, ".github/workflows/.gitkeep"),

@@ -149,9 +149,9 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
         elif base == "Cargo.toml":
             manifests.append(PackageManifest(path, "cargo"))
         elif base == "pom.xml":
-            manifests.append(PackageManifest(path, "maven"))
+            manifests.append(PackageManifest(path, "maven", data=_jvm_versions(source, path, _MAVEN_DYNAMIC)))
         elif base in ("build.gradle", "build.gradle.kts"):
-            manifests.append(PackageManifest(path, "gradle"))
+            manifests.append(PackageManifest(path, "gradle", data=_jvm_versions(source, path, _GRADLE_DYNAMIC)))
         elif base == "Gemfile":
             manifests.append(PackageManifest(path, "bundler"))
         elif base == "composer.json":
@@ -160,6 +160,18 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             manifests.append(PackageManifest(path, "pip"))
         tests.extend(_js_test_config(source, path, base))
     return manifests, lockfiles, tests
+
+
+# Versions that resolve differently over time: Maven ranges and LATEST/RELEASE, Gradle `1.+` and latest.*.
+_MAVEN_DYNAMIC = re.compile(r"<version>\s*(?:[\[(]|LATEST\b|RELEASE\b)")
+_GRADLE_DYNAMIC = re.compile(r"""[:"']\d*\.?\+["']|latest\.(?:release|integration)""")
+
+
+def _jvm_versions(source: Source, path: str, dynamic: re.Pattern[str]) -> dict[str, Any]:
+    """Whether a Maven or Gradle build declares a version that is not exact (exact ones make a
+    lockfile unnecessary: the JVM build tools resolve them the same way every time)."""
+    text = source.read_text(path)
+    return {"dynamic_versions": bool(text and dynamic.search(text))} if text is not None else {}
 
 
 def _cov(text: str) -> float | None:

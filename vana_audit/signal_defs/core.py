@@ -179,9 +179,12 @@ def build_scripted(s: Signals) -> Signal:
     return found(_local_commands(s.facts, BUILD_WORDS)[:6])
 
 
-@signal("build.lockfile", "dependency versions are locked")
+@signal("build.lockfile", "dependency versions are locked (a lockfile, or a JVM build with exact versions only)")
 def build_lockfile(s: Signals) -> Signal:
-    return found(_paths(s.facts.lockfiles))
+    jvm = [m for m in s.facts.manifests if m.ecosystem in ("maven", "gradle")]
+    exact = jvm and not any(m.data.get("dynamic_versions", True) for m in jvm)
+    pinned = [ev(m.path, None, f"{m.ecosystem}: every dependency version is exact") for m in jvm[:2]] if exact else []
+    return found(_paths(s.facts.lockfiles) + pinned)
 
 
 @signal("build.local_quality_gates", "lint, type check or tests are scripted locally")

@@ -130,6 +130,13 @@ DJANGO_MANAGE = {
 }
 
 
+PYTHON_PACKAGE_BUILD = {
+    **PY_TESTS,
+    "pyproject.toml": '[project]\nname = "lib"\nversion = "1"\n\n[build-system]\nrequires = ["hatchling"]\n',
+    CI: workflow("run: python -m build", "run: pytest"),
+}
+
+
 @pytest.mark.parametrize(("files", "rule_id", "outcome", "cited"), [
     pytest.param(CIRCLECI_TASKFILE, "TST-002", "pass", ".circleci/config.yml", id="taskfile-tests"),
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
@@ -153,6 +160,9 @@ DJANGO_MANAGE = {
     pytest.param(RAKE_SPECS, "TST-002", "pass", CI, id="rake-task-rspec"),
     pytest.param(RAKE_SPECS, "BLD-005", "pass", CI, id="rake-standard-lint"),
     pytest.param(DJANGO_MANAGE, "TST-002", "pass", CI, id="django-manage-test"),
+    # compiling is building: cargo test builds the crate (anyhow's CI)
+    pytest.param(CARGO_ENV, "BLD-013", "pass", CI, id="cargo-test-builds-the-crate"),
+    pytest.param(PYTHON_PACKAGE_BUILD, "BLD-013", "pass", CI, id="python-m-build"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)

@@ -19,6 +19,7 @@ from ..signals import (
     TEST_CMD,
     Signal,
     Signals,
+    ci_capability,
     ci_matching,
     deploy_jobs,
     ev,
@@ -27,7 +28,10 @@ from ..signals import (
     listing,
     rx,
     signal,
+    tool_uses,
+    unmodelled_pipelines,
 )
+from ..tools import catalog
 
 # -- helpers ----------------------------------------------------------------------------------------
 
@@ -248,9 +252,17 @@ BUILD_CMD = rx(
 )
 
 
+# Running the tests of a compiled language builds the code (`cargo test`, `go test`, `mvn verify`).
+_COMPILED_ECOSYSTEMS = frozenset({"go", "rust", "jvm", "dotnet", "cpp"})
+
+
 @signal("ci.builds_app", "CI builds the application or package, not only its tests")
 def ci_builds_app(s: Signals) -> Signal:
-    return found(ci_or_scripts(s.facts, BUILD_CMD) + ci_matching(s.facts, CONTAINER_BUILD))
+    tools = catalog()
+    built = ci_capability(s.facts, ("build", "package", "container-build", "release"), BUILD_CMD)
+    compiled = tool_uses(s.facts, ("test-runner",),
+                         keep=lambda tool_id: bool(set(tools.tool(tool_id).ecosystems) & _COMPILED_ECOSYSTEMS))
+    return found(built + compiled + ci_matching(s.facts, CONTAINER_BUILD, pipelines=unmodelled_pipelines(s.facts)))
 
 
 INSTALL = rx(

@@ -137,6 +137,31 @@ PYTHON_PACKAGE_BUILD = {
 }
 
 
+GOLANGCI_GOSEC = {
+    **GO_TESTS,
+    "cmd/app/main.go": "package main\n\nfunc main() {}\n",
+    ".golangci.yml": 'version: "2"\nlinters:\n  exclusions:\n    rules:\n      - linters:\n          - gosec\n'
+                     '        path: _test\\.go\n  enable:\n    - misspell\n    - gosec\n',
+    CI: workflow("run: go tool -modfile tools/go.mod golangci-lint run ./..."),
+}
+DEVSKIM = {
+    "app/main.py": "x = 1\n",
+    CI: workflow("uses: microsoft/DevSkim-Action@v1"),
+}
+
+
+TURBO_WORKSPACES = {
+    "package.json": '{"name": "root", "private": true, "scripts": {"lint": "turbo run lint --continue",'
+                    ' "typecheck": "turbo run typecheck"}}\n',
+    "pnpm-workspace.yaml": "packages:\n  - packages/*\n",
+    "packages/api/package.json": '{"name": "@acme/api", "scripts": {"lint": "eslint .",'
+                                 ' "typecheck": "tsc --noEmit"}, "devDependencies": {"typescript": "5.6.0"}}\n',
+    "packages/api/src/index.ts": "export const x = 1;\n",
+    "packages/api/tsconfig.json": "{}\n",
+    CI: workflow("run: pnpm lint", "run: pnpm typecheck"),
+}
+
+
 @pytest.mark.parametrize(("files", "rule_id", "outcome", "cited"), [
     pytest.param(CIRCLECI_TASKFILE, "TST-002", "pass", ".circleci/config.yml", id="taskfile-tests"),
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
@@ -163,10 +188,18 @@ PYTHON_PACKAGE_BUILD = {
     # compiling is building: cargo test builds the crate (anyhow's CI)
     pytest.param(CARGO_ENV, "BLD-013", "pass", CI, id="cargo-test-builds-the-crate"),
     pytest.param(PYTHON_PACKAGE_BUILD, "BLD-013", "pass", CI, id="python-m-build"),
+    pytest.param(GOLANGCI_GOSEC, "SEC-005", "pass", CI, id="gosec-enabled-in-golangci-lint"),
+    pytest.param(DEVSKIM, "SEC-005", "pass", CI, id="devskim-action"),
+    pytest.param(TURBO_WORKSPACES, "BLD-005", "pass", CI, id="turbo-runs-each-workspace-lint-and-typecheck"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)
     check(finding, outcome, cited)
+
+
+def test_gosec_is_cited_where_golangci_lint_enables_it_not_where_it_is_excluded(tmp_path: Path) -> None:
+    finding = evaluate(tmp_path, GOLANGCI_GOSEC, "SEC-005")
+    assert any(".golangci.yml:10 gosec" in e.snippet for e in finding.evidence), finding.evidence
 
 
 def test_the_evidence_shows_the_chain_from_ci_to_the_command(tmp_path: Path) -> None:

@@ -463,6 +463,11 @@ class Resolver:
         if program == "timeout":
             rest = [w for w in rest if not w.startswith("-")]
             return rest[1:]
+        if program == "go" and rest[:1] == ["tool"]:  # `go tool -modfile tools/go.mod golangci-lint run`
+            rest = rest[1:]
+            while rest and rest[0].startswith("-"):
+                rest = rest[2:] if rest[0] in ("-modfile", "-C") else rest[1:]
+            return rest
         if program in ("npx", "bunx", "pnpx", "uvx"):
             skip_next = False
             out = []
@@ -700,6 +705,28 @@ class Resolver:
         if task["runs"]:
             self.emit(ctx, "command", " ".join(task["runs"]), replace(inner, chain=inner.chain), tuple(task["runs"]))
 
+    def _run_golangci(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
+        """`golangci-lint run`: the analysers its configuration enables run too (gosec is SAST)."""
+        if "run" in argv[1:2] or len(argv) == 1:
+            self.golangci_config(ctx, frame)
+
+    def golangci_config(self, ctx: Ctx, frame: Frame) -> None:
+        path = next((p for p in (_join(frame.cwd, n) for n in GOLANGCI_CONFIGS) if p and self.exists(p)), None)
+        config = self.yaml(path) if path else None
+        linters = config.get("linters") if isinstance(config, dict) else None
+        if path is None or not isinstance(linters, dict):
+            return
+        enabled = [str(x) for x in linters.get("enable") or [] if isinstance(x, str)]
+        disabled = {str(x) for x in linters.get("disable") or [] if isinstance(x, str)}
+        if linters.get("enable-all") is True or linters.get("default") == "all":
+            enabled += [name for name in GOLANGCI_ANALYSERS if name not in enabled]
+        listed_from = getattr(linters.get("enable"), "line", None) or getattr(linters, "line", None) or 1
+        for name in enabled[:100]:
+            if name in GOLANGCI_ANALYSERS and name not in disabled:
+                link = _link(path, self.line_of(path, listed_from, f"- {name}") or listed_from,
+                             f"{name} (enabled in golangci-lint)")
+                self.emit(ctx, "command", name, replace(frame, chain=(*frame.chain, link)), (name,))
+
     def _run_circleci(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
         """`circleci testsuite NAME`: the `run:` command of that suite in `.circleci/test-suites.yml`
         (every suite when the name is a template the model cannot evaluate)."""
@@ -895,6 +922,32 @@ class Resolver:
                 if len(found) >= 200:
                     break
         return found
+
+    def _run_turbo(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
+        """`turbo run lint typecheck` (or `turbo lint`): each workspace package's script of that name."""
+        words, index = argv[1:], 0
+        tasks: list[str] = []
+        while index < len(words):
+            word = words[index]
+            if word == "--":
+                break
+            if word in ("-F", "--filter", "--concurrency", "--cache-dir", "--output-logs", "--log-order"):
+                index += 1
+            elif not word.startswith("-") and "=" not in word:
+                tasks.append(word)
+            index += 1
+        if tasks[:1] == ["run"]:
+            tasks = tasks[1:]
+        if not tasks or tasks[0] in ("watch", "prune", "gen", "login", "link", "unlink", "daemon", "ls", "query"):
+            return
+        for path, data in self._workspace_packages():
+            scripts = data.get("scripts")
+            folder = posixpath.dirname(path)
+            if not folder or not isinstance(scripts, dict):
+                continue
+            for task in tasks[:10]:
+                if task in scripts:
+                    self._run_npm(ctx, replace(frame, cwd=folder), ["npm", "run", task], {})
 
     def _run_npm(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
         program = _program(argv[0])
@@ -1751,6 +1804,11 @@ def _parse_rakefile(text: str) -> dict[str, Any]:
     return tasks
 
 
+GOLANGCI_CONFIGS = (".golangci.yml", ".golangci.yaml")
+# Analysers golangci-lint runs that the tool catalog knows as tools of their own.
+GOLANGCI_ANALYSERS = ("gosec", "staticcheck", "errcheck", "revive")
+
+
 def _runs_string(option: str) -> bool:
     """`-c`, or flags joined with it (`-ec`, `-xc`): the shell runs the next word as a script."""
     return option.startswith("-") and not option.startswith("--") and "c" in option[1:]
@@ -1930,6 +1988,8 @@ RUNNERS: dict[str, Callable[[Resolver, Ctx, Frame, list[str], dict[str, str]], N
     "composer": Resolver._run_composer,
     "rake": Resolver._run_rake,
     "ct": Resolver._run_ct,
+    "turbo": Resolver._run_turbo,
+    "golangci-lint": Resolver._run_golangci,
     "task": Resolver._run_task, "go-task": Resolver._run_task,
     "npm": Resolver._run_npm, "pnpm": Resolver._run_npm, "yarn": Resolver._run_npm, "bun": Resolver._run_npm,
     "npm-run-all": Resolver._run_npm_run_all, "npm-run-all2": Resolver._run_npm_run_all,
@@ -2086,6 +2146,8 @@ def _action(self: Resolver, ctx: Ctx, frame: Frame, uses: str, with_: dict[str, 
         return
     name, _, ref = uses.partition("@")
     self.emit(ctx, "action", name, frame, inputs=inputs, ref=ref)
+    if name == "golangci/golangci-lint-action":
+        self.golangci_config(ctx, frame)
     if name.lower() in KNOWN_ACTIONS_RUNNING_PRE_COMMIT:
         extra = str(with_.get("extra_args") or with_.get("extra-args") or "--all-files").split()
         self._run_pre_commit(ctx, frame, ["pre-commit", "run", *extra], {})

@@ -162,6 +162,16 @@ TURBO_WORKSPACES = {
 }
 
 
+FLUX_SCHEMA = {
+    "clusters/staging/apps.yaml": ("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+                                   "metadata:\n  name: apps\nspec:\n  path: ./apps/staging\n"),
+    "apps/base/deployment.yaml": ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+                                  "  template:\n    spec:\n      containers:\n        - name: web\n"
+                                  "          image: nginx:1.27\n"),
+    CI: workflow("uses: fluxcd/flux-schema/actions/validate@main"),
+}
+
+
 @pytest.mark.parametrize(("files", "rule_id", "outcome", "cited"), [
     pytest.param(CIRCLECI_TASKFILE, "TST-002", "pass", ".circleci/config.yml", id="taskfile-tests"),
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
@@ -191,6 +201,8 @@ TURBO_WORKSPACES = {
     pytest.param(GOLANGCI_GOSEC, "SEC-005", "pass", CI, id="gosec-enabled-in-golangci-lint"),
     pytest.param(DEVSKIM, "SEC-005", "pass", CI, id="devskim-action"),
     pytest.param(TURBO_WORKSPACES, "BLD-005", "pass", CI, id="turbo-runs-each-workspace-lint-and-typecheck"),
+    pytest.param(FLUX_SCHEMA, "IAC-009", "pass", CI, id="flux-schema-validates-manifests"),
+    pytest.param(CHART_TESTING, "IAC-009", "pass", CI, id="ct-lint-validates-charts"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)

@@ -46,6 +46,7 @@ from ..signals import (
     listing,
     rx,
     signal,
+    tool_uses,
 )
 from ..tools import catalog
 
@@ -937,7 +938,15 @@ def tf_lock(s: Signals) -> Signal:
 
 @signal("iac.validated_in_ci", "infrastructure code is formatted, validated or planned in CI")
 def iac_validated(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, TF_VALIDATE))
+    tools = catalog()
+
+    def infrastructure_tool(tool_id: str) -> bool:
+        return bool(set(tools.tool(tool_id).ecosystems) & (_INFRASTRUCTURE_ECOSYSTEMS - {"containers"}))
+
+    checks = ci_capability(s.facts, ("lint", "format-check", "iac-scan", "policy"), TF_VALIDATE,
+                           keep=infrastructure_tool)
+    tests = tool_uses(s.facts, ("test-runner",), keep=infrastructure_tool)  # helm unittest, ct install
+    return found(checks + tests)
 
 
 @signal("k8s.workloads", "Kubernetes workloads are defined")

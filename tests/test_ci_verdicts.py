@@ -218,3 +218,18 @@ def test_the_evidence_shows_the_chain_from_ci_to_the_command(tmp_path: Path) -> 
     finding = evaluate(tmp_path, CIRCLECI_TASKFILE, "TST-002")
     snippets = [e.snippet for e in finding.evidence]
     assert any("task ci:test" in s and "Taskfile.yml:" in s and "go test -race" in s for s in snippets), snippets
+
+
+def test_the_report_shows_the_example_for_the_detected_stack(tmp_path: Path) -> None:
+    """A Go repository without CI is shown the Go pipeline, not the Python one (profile.stack)."""
+    from tests.fixtures.gitrepo import make_repo
+    from vana_audit.render import OutputFormat, renderer_for
+    from vana_audit.scan import scan
+
+    repo = make_repo(tmp_path / "cli", {**GO_TESTS, "main.go": "package main\n\nfunc main() {}\n"})
+    result = scan(repo, with_history=False, now="2025-10-20T12:00:00Z")
+    assert result.profile["stack"] == "go"
+    markdown = str(renderer_for(OutputFormat.MARKDOWN)(result))
+    start = markdown.index("BLD-003: ")  # the finding, not the summary that names it
+    section = markdown[start:markdown.index("\n#### ", start)]
+    assert "go test -race" in section and "actions/setup-go" in section and "uv run" not in section

@@ -19,6 +19,7 @@ from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
 from .redaction import redact_result
 from .scoring import score_all
+from .signal_defs.stack import detect_stack
 from .source import DEFAULT_MAX_FILE_BYTES, GitRefSource, Source, WorkingTreeSource, open_source
 from .suppressions import apply_suppressions, locate_suppressions, suppression_problems
 from .userfiles import UnreadableFile, read_regular_text
@@ -105,6 +106,7 @@ def scan(
         problems=_unique(problems),
         profile={
             "name": facts.profile,
+            "stack": detect_stack(facts),  # which example of each rule the report shows
             "reasons": facts.profile_reasons,
             "members": [m.to_dict() for m in facts.profile_members],
             "excluded_patterns": list(excludes),

@@ -391,3 +391,13 @@ def test_ci_explain_text_and_json(tmp_path: Path) -> None:
     assert "Makefile:2" in result.output and "\x1b" not in result.output
     data = json.loads(CliRunner().invoke(main, ["ci", "explain", str(tmp_path), "--format", "json"]).output)
     assert data["jobs"][0]["invocations"][1]["chain"][-1]["path"] == "Makefile"
+
+
+def test_ci_explain_redacts_secrets_in_text_and_json(tmp_path: Path) -> None:
+    token = "ghp_" + "k3Y9" * 9  # built here: the repository never holds a token-shaped literal
+    write_files(tmp_path, {".github/workflows/ci.yml": gha(
+        f"      - run: \"curl -H 'Authorization: token {token}' https://api.example.com\"\n")})
+    for fmt in ("text", "json"):
+        result = CliRunner().invoke(main, ["ci", "explain", str(tmp_path), "--format", fmt])
+        assert result.exit_code == 0
+        assert "curl" in result.output and token[4:20] not in result.output, fmt

@@ -28,6 +28,12 @@ def redact_result(result: ScanResult) -> ScanResult:
     return _redacted(result, {})
 
 
+def redact_value(value: T) -> T:
+    """`redact_text` applied to every string of plain data (dicts, lists, tuples), for an output
+    built from repository text outside a ScanResult (`ci explain --format json`)."""
+    return _redacted(value, {})
+
+
 def _redacted(value: T, seen: dict[int, Any]) -> T:
     if type(value) is str:
         return redact_text(value)  # type: ignore[return-value]  # the same object when nothing matched

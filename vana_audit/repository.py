@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .gitcmd import GitError, GitOwnershipError, git_env, run_git
+from .userfiles import UnreadableFile, read_regular_bytes
 
 MAX_GITFILE_BYTES = 4096
 
@@ -45,9 +46,10 @@ def _gitfile_target(root: Path) -> Path | None:
         return dotgit.resolve()
     if stat.S_ISDIR(st.st_mode):
         return None
-    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_GITFILE_BYTES:
+    try:
+        text = read_regular_bytes(dotgit, MAX_GITFILE_BYTES).decode("utf-8", "replace").strip()
+    except UnreadableFile:
         return Path("/")  # nothing git should follow: treated as pointing outside
-    text = dotgit.read_bytes().decode("utf-8", "replace").strip()
     if not text.startswith("gitdir:"):
         return Path("/")
     return (root / text.removeprefix("gitdir:").strip()).resolve()
@@ -56,13 +58,13 @@ def _gitfile_target(root: Path) -> Path | None:
 def _alternates_problem(git_dir: Path) -> str | None:
     """An alternates file git would block on (a FIFO, a device), or naming something not a folder."""
     alternates = git_dir / "objects" / "info" / "alternates"
-    try:
-        st = os.lstat(alternates)
-    except OSError:
+    if not os.path.lexists(alternates):
         return None
-    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_GITFILE_BYTES:
+    try:
+        text = read_regular_bytes(alternates, MAX_GITFILE_BYTES).decode("utf-8", "replace")
+    except UnreadableFile:
         return "objects/info/alternates is not a small regular file"
-    for line in alternates.read_bytes().decode("utf-8", "replace").splitlines():
+    for line in text.splitlines():
         line = line.strip()
         folder = git_dir / "objects" / line
         if line and not line.startswith("#") and os.path.lexists(folder) and not folder.is_dir():

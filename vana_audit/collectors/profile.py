@@ -59,7 +59,9 @@ _NOT_EVIDENCE = re.compile(r"(^|/)(tests?|spec|specs|__tests__|e2e|testdata|test
                            r"(^|/)src/(test|it|integrationTest|testFixtures)/", re.I)
 _ROLE_DIRS = re.compile(r"(^|/)(examples?|samples?|demos?|fixtures)/", re.I)
 _DOCS_DIR = re.compile(r"(^|/)(docs?|website|www|site|documentation)/", re.I)
-_TOOLING_DIR = re.compile(r"(^|/)(scripts|hack|tools|bin|\.github|ci|\.circleci|\.gitlab)/")
+_TOOLING_DIR = re.compile(r"(^|/)(scripts|hack|tools|_tools|_static|bin|\.github|ci|\.circleci|\.gitlab)/")
+# Configuration written in a programming language is not the product: Sphinx's conf.py, vite.config.ts.
+_CONFIG_CODE = re.compile(r"(^|/)(conf\.py|[^/]{1,200}\.config\.[cm]?[jt]s)$")
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]{0,200}|[^/]{0,200}_test\.\w{1,10}|[^/]{0,200}\.(test|spec)\.\w{1,10}|"
                         r"conftest\.py|setup\.py|noxfile\.py)$")
 _DEV_FILE = re.compile(r"(^|/)(\.devcontainer|tests?|e2e|docs?|ci|\.github)/|(\.|-)(dev|test|ci|local)(\.ya?ml)?$",
@@ -166,7 +168,13 @@ class _Scope:
 
     def app_code(self) -> list[str]:
         return [f for f in self.files if f.endswith(_APP_CODE) and self.product(f)
-                and not _TOOLING_DIR.search(self.rel(f)) and not _DOCS_DIR.search(self.rel(f))]
+                and not _TOOLING_DIR.search(self.rel(f)) and not _DOCS_DIR.search(self.rel(f))
+                and not _CONFIG_CODE.search(self.rel(f))]
+
+
+def product_code(files: list[str]) -> list[str]:
+    """The product's source files: not tests, fixtures, examples, tooling, docs or configuration."""
+    return _Scope("", files).app_code()
 
 
 def _split_scopes(files: list[str], members: list[str]) -> tuple[_Scope, dict[str, _Scope]]:

@@ -60,8 +60,10 @@ def explain(path: Path, ref: str | None, fmt: str, job_filter: str | None, no_ch
             close()
     jobs = [j for j in model.jobs if not job_filter or job_filter in j.job_id]
     if fmt == "json":
-        click.echo(json.dumps({"jobs": [_job_json(j) for j in jobs], "notes": list(model.notes)}, indent=2,
-                              default=str))
+        from ..redaction import redact_value
+
+        model_json = {"jobs": [_job_json(j) for j in jobs], "notes": list(model.notes)}
+        click.echo(json.dumps(redact_value(model_json), indent=2, default=str))
         return
     from ..render.text import plain
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from ..collectors.containers import is_dev_dockerfile
+from ..collectors.profile import product_code
+from ..collectors.shell import split_script
 from ..facts import Facts
 from ..folded_re import TextPattern
 from ..history.habits import sample_size_text, sample_text
@@ -50,7 +52,6 @@ from ..signals import (
 )
 from ..tools import catalog
 
-_TYPE_SECTIONS = {"mypy", "pyright", "basedpyright", "pytype"}
 TEST_CAPABILITIES = ("test-runner", "e2e")  # end-to-end tests are tests too; performance runs are not
 
 
@@ -130,17 +131,33 @@ def typecheck_applies(s: Signals) -> Signal:
     """Compiled languages are type-checked by their compiler and dynamic code without a checker has none
     to run: only where a checker is configured does "type checks run in CI" apply."""
     tools, f = catalog(), s.facts
-    hits = [ev(path) for path in f.files
-            if any(u.capability == "type-check" for u in tools.from_config_file(path))][:3]
+
+    def checks_types(uses: list) -> bool:  # type: ignore[type-arg]
+        return any(u.capability == "type-check" for u in uses)
+
+    hits = [ev(path) for path in f.files if checks_types(tools.from_config_file(path))][:3]
     for manifest in f.manifests:
-        if manifest.ecosystem == "pip" and _TYPE_SECTIONS & set(manifest.data.get("tool") or {}):
-            hits.append(ev(manifest.path, None, "type checker configured ([tool.mypy] / [tool.pyright])"))
-        named = [d for d in sorted(manifest.dependencies)
-                 if any(u.capability == "type-check" for u in tools.from_package(manifest.ecosystem, d))]
+        # a `[tool.mypy]` section configures the tool of that name: the catalog knows which are checkers
+        sections = [t for t in sorted(manifest.data.get("tool") or {}) if manifest.ecosystem == "pip"
+                    and checks_types(tools.from_package("pip", str(t)))]
+        if sections:
+            hits.append(ev(manifest.path, None, f"type checker configured: [tool.{sections[0]}]"))
+        named = [d for d in sorted(manifest.dependencies) if checks_types(tools.from_package(manifest.ecosystem, d))]
         if named:
             hits.append(ev(manifest.path, None, f"type checker dependency: {', '.join(named[:3])}"))
-    hits += _local_commands(f, TYPE_CMD)[:3]
+    hits += _local_tool_commands(f, "type-check")[:3]
     return found(hits)
+
+
+def _local_tool_commands(facts: Facts, capability: str) -> list:
+    """Make targets and package scripts that run a tool with `capability` (by the catalog): gates a
+    person runs by hand."""
+    tools = catalog()
+    scripts = [(t.path, t.line, t.name, line) for t in facts.make_targets for line in t.recipe]
+    scripts += [(m.path, None, name, cmd) for m in facts.manifests for name, cmd in m.scripts.items()]
+    return [ev(path, line, f"{name}: {clip(text, 100)}") for path, line, name, text in scripts
+            if any(u.capability == capability for c in split_script(text, max_commands=20)
+                   for u in tools.from_command(c.argv))]
 
 
 @signal("ci.container_build", "a container image is built in CI")
@@ -610,17 +627,9 @@ def secret_scanning(s: Signals) -> Signal:
     return found(hits)
 
 
-_SOURCE_EXTENSIONS = (".py", ".js", ".ts", ".tsx", ".jsx", ".mjs", ".go", ".java", ".kt", ".rb", ".rs", ".cs", ".php",
-                      ".scala", ".swift", ".c", ".cc", ".cpp", ".h")
-_NOT_PRODUCT_CODE = re.compile(
-    r"(^|/)(tests?|spec|__tests__|e2e|examples?|samples?|docs?|_static|_tools|tools|scripts|hack|\.github)/"
-    r"|(^|/)(conf\.py|setup\.py|noxfile\.py|[^/]*\.config\.[cm]?[jt]s)$", re.IGNORECASE)
-
-
 @signal("code.present", "the repository holds product source code (not only tests, docs, scripts or manifests)")
 def code_present(s: Signals) -> Signal:
-    code = (p for p in s.facts.files if p.endswith(_SOURCE_EXTENSIONS) and not _NOT_PRODUCT_CODE.search(p))
-    return found(ev(p) for _, p in zip(range(3), code, strict=False))
+    return found(ev(p) for p in product_code(s.facts.files)[:3])
 
 
 @signal("ci.sast", "static analysis for security (SAST) runs in CI")

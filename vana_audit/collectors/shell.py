@@ -223,6 +223,10 @@ def _tokens(text: str, exprs: list[str]) -> list[str]:
     return [_PLACEHOLDER.sub(lambda m: exprs[int(m.group(1))], w) for w in words[:MAX_TOKENS]]
 
 
+# A redirection word (`2>`, `>>log`, `&>`); `(?<!\d)` keeps a search from retrying inside a digit run.
+_REDIRECTION = re.compile(r"(?<!\d)\d*(?:>>?|<<?<?|&>>?|>&|<&)")
+
+
 def _strip_redirections(words: list[str]) -> list[str]:
     out: list[str] = []
     skip = False
@@ -230,8 +234,9 @@ def _strip_redirections(words: list[str]) -> list[str]:
         if skip:
             skip = False
             continue
-        if re.fullmatch(r"\d*(?:>>?|<<?<?|&>>?|>&|<&)(?:\S*)", word):
-            if re.fullmatch(r"\d*(?:>>?|<<?<?|&>>?|>&|<&)", word):
+        operator = _REDIRECTION.match(word)
+        if operator and not any(c.isspace() for c in word):
+            if _REDIRECTION.fullmatch(word):
                 skip = True  # the target is the next word
             continue
         out.append(word)

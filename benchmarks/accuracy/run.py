@@ -114,12 +114,14 @@ def compare(label: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
 
     scanned = {c["id"]: c["score"] for c in result["categories"]}
     errors: dict[str, float] = {}
+    deltas: dict[str, float] = {}
     applicability: list[str] = []
     for category in CATEGORIES:
         mine = (label.get("scores") or {}).get(category)
         theirs = scanned.get(category)
         if mine is not None and theirs is not None:
-            errors[category] = round(abs(float(mine) - float(theirs)), 2)
+            deltas[category] = round(float(theirs) - float(mine), 2)
+            errors[category] = abs(deltas[category])
         elif (mine is None) != (theirs is None):
             applicability.append(f"{category}: label {mine}, scanner {theirs}")
 
@@ -139,6 +141,7 @@ def compare(label: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
         "weaknesses_without_rule": ruleless,
         "recall": ratio(len(found), len(found) + len(missed)),
         "score_errors": errors,
+        "score_deltas": deltas,
         "mae": round(sum(errors.values()) / len(errors), 2) if errors else None,
         "applicability": applicability,
         "overall_score": result["score"]["overall"],
@@ -184,7 +187,9 @@ def overall(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for category in CATEGORIES:
         values = [r["score_errors"][category] for r in done if category in r["score_errors"]]
         if values:
-            per_category[category] = {"mae": round(sum(values) / len(values), 2), "n": len(values)}
+            signed = [r["score_deltas"][category] for r in done if category in r["score_deltas"]]
+            per_category[category] = {"mae": round(sum(values) / len(values), 2), "n": len(values),
+                                      "bias": round(sum(signed) / len(signed), 2)}
     false_by_rule: dict[str, list[str]] = {}
     for r in done:
         for rule in r["false"]:
@@ -246,6 +251,8 @@ def render(rows: list[dict[str, Any]], total: dict[str, Any], header: dict[str, 
         "weaknesses no rule covers)",
         f"- score MAE: {t['mae']} (by category: "
         + ", ".join(f"{c} {v['mae']} (n={v['n']})" for c, v in t["mae_by_category"].items()) + ")",
+        "- score bias, scanner minus label (negative: the scanner scores lower): "
+        + ", ".join(f"{c} {v['bias']:+}" for c, v in t["mae_by_category"].items()),
         f"- profile right: {t['profiles_right']} of {t['scanned']}",
     ]
     if t["false_by_rule"]:

@@ -401,3 +401,16 @@ def test_ci_explain_redacts_secrets_in_text_and_json(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["ci", "explain", str(tmp_path), "--format", fmt])
         assert result.exit_code == 0
         assert "curl" in result.output and token[4:20] not in result.output, fmt
+
+
+def test_make_pattern_rule_catches_a_target(tmp_path: Path) -> None:
+    """Sphinx's generated Makefile sends every target through `%: Makefile` to sphinx-build."""
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": gha("      - run: make html\n"),
+        "Makefile": 'SPHINXBUILD ?= sphinx-build\nBUILDDIR = _build\n\nhelp:\n\t@$(SPHINXBUILD) -M help . x\n\n'
+                    '%: Makefile\n\t@$(SPHINXBUILD) -M $@ "." "$(BUILDDIR)"\n',
+    })
+    ci_job = job(model, "ci")
+    assert values(ci_job) == ["make html", 'sphinx-build -M html . _build']
+    assert chain(ci_job, 'sphinx-build -M html . _build') == [
+        ".github/workflows/ci.yml:9 make html", 'Makefile:8 sphinx-build -M html "." "_build"']

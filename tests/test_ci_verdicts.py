@@ -172,6 +172,22 @@ FLUX_SCHEMA = {
 }
 
 
+NOX_DOCS = {
+    **PY_TESTS,
+    CI: workflow("run: pipx run nox -s docs"),
+    "noxfile.py": ("import nox\n\n\n@nox.session\ndef docs(session):\n    session.install('sphinx')\n"
+                   "    session.run('sphinx-build', '-W', '-b', 'html', 'docs', 'docs/_build')\n"),
+    "docs/index.rst": "Title\n=====\n",
+}
+READTHEDOCS = {**PY_TESTS, CI: workflow("run: pytest"), ".readthedocs.yaml": "version: 2\nsphinx:\n  configuration: docs/conf.py\n"}
+SPHINX_MAKE = {
+    **PY_TESTS,
+    CI: workflow("run: make html"),
+    "Makefile": "SPHINXBUILD ?= sphinx-build\n\n%: Makefile\n\t@$(SPHINXBUILD) -M $@ . _build\n",
+}
+NO_DOCS_CHECK = {**PY_TESTS, CI: workflow("run: pytest"), "docs/index.md": "# Docs\n"}
+
+
 @pytest.mark.parametrize(("files", "rule_id", "outcome", "cited"), [
     pytest.param(CIRCLECI_TASKFILE, "TST-002", "pass", ".circleci/config.yml", id="taskfile-tests"),
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
@@ -203,6 +219,11 @@ FLUX_SCHEMA = {
     pytest.param(TURBO_WORKSPACES, "BLD-005", "pass", CI, id="turbo-runs-each-workspace-lint-and-typecheck"),
     pytest.param(FLUX_SCHEMA, "IAC-009", "pass", CI, id="flux-schema-validates-manifests"),
     pytest.param(CHART_TESTING, "IAC-009", "pass", CI, id="ct-lint-validates-charts"),
+    # docs built in CI through a nox session or a Sphinx Makefile's catch-all rule, or by Read the Docs
+    pytest.param(NOX_DOCS, "DOC-014", "pass", CI, id="nox-session-builds-docs"),
+    pytest.param(SPHINX_MAKE, "DOC-014", "pass", CI, id="sphinx-makefile-pattern-rule"),
+    pytest.param(READTHEDOCS, "DOC-014", "pass", ".readthedocs.yaml", id="read-the-docs-builds-docs"),
+    pytest.param(NO_DOCS_CHECK, "DOC-014", "fail", None, id="docs-never-built"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)

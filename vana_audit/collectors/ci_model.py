@@ -609,7 +609,7 @@ class Resolver:
 
     def _make_target(self, ctx: Ctx, frame: Frame, path: str, db: dict[str, Any], target: str, cwd: str,
                      overrides: dict[str, str]) -> None:
-        rule = db["targets"].get(target)
+        rule = db["targets"].get(target) or _pattern_rule(db, target)
         if rule is None:
             return
         inner = self.enter(ctx, frame, ("make", path, target), _link(path, rule["line"], f"{target}:"))
@@ -1664,6 +1664,17 @@ def _parse_makefile(text: str, path: str, resolver: Resolver, depth: int = 0) ->
             if db["default"] is None and not name.startswith(".") and "%" not in name:
                 db["default"] = name
     return db
+
+
+def _pattern_rule(db: dict[str, Any], target: str) -> dict[str, Any] | None:
+    """The first pattern rule (`%:`, `docs-%:`) whose pattern matches the target, as make picks it."""
+    for name, rule in db["targets"].items():
+        if name.count("%") != 1:
+            continue
+        prefix, suffix = name.split("%")
+        if target.startswith(prefix) and target.endswith(suffix) and len(target) > len(prefix) + len(suffix):
+            return rule
+    return None
 
 
 def _assignment_first(line: str) -> bool:

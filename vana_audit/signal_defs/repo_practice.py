@@ -11,7 +11,8 @@ from urllib.parse import unquote
 from ..facts import Facts, TextLine
 from ..model import Evidence
 from ..path_patterns import PathPattern
-from ..signals import Signal, Signals, ci_matching, ev, files_matching, found, listing, rx, signal
+from ..tools.catalog import catalog
+from ..signals import Signal, Signals, ci_capability, ci_matching, ev, files_matching, found, listing, rx, signal
 
 ENVIRONMENTS = r"(dev|development|staging|stage|stg|prod|production|qa|test|uat|preview|sandbox|demo)"
 
@@ -288,9 +289,20 @@ DOCS_CI = rx(
 )
 
 
-@signal("docs.checked_in_ci", "documentation is linted, link-checked or built in CI")
+def _checks_docs(tool_id: str) -> bool:
+    """A docs tool (site builder, link checker) or a linter of prose and Markdown."""
+    tool = catalog().tool(tool_id)
+    return "docs" in tool.capabilities or "docs" in tool.ecosystems
+
+
+@signal("docs.checked_in_ci", "documentation is linted, link-checked or built in CI, or by Read the Docs")
 def docs_checked_in_ci(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, DOCS_CI))
+    hits = ci_capability(s.facts, ("docs", "lint"), DOCS_CI, keep=_checks_docs)
+    # Read the Docs builds every push (and pull requests where enabled) from this file: a broken
+    # docs build is reported like a failed CI job.
+    hits += [ev(p, None, "Read the Docs builds the documentation") for p in s.facts.files
+             if p.rsplit("/", 1)[-1] in (".readthedocs.yaml", ".readthedocs.yml")][:1]
+    return found(hits)
 
 
 def _headings(s: Signals, pattern: str) -> list[Evidence]:

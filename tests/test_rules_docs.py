@@ -35,6 +35,14 @@ CASES = [
     # DOC-003 README setup and tests
     ("DOC-003", "pass", {"README.md": SETUP_README}, "README.md", 3, None),
     ("DOC-003", "fail", {"README.md": "# Acme\n\nA tool.\n"}, None, None, None),
+    # ... how to run the tests may live in the contributing or developer guide, or behind a README link
+    ("DOC-003", "pass", {"README.md": "# Acme\n\n## Installation\n\npip install acme\n",
+                         "docs/development/getting-started.rst": "Running tests\n=============\n\n    nox -s tests\n"},
+     "docs/development/getting-started.rst", 1, None),
+    ("DOC-003", "pass", {"README.md": "# Acme\n\n## Install\n\nSee our [contributing docs](https://acme.dev/contributing/).\n"},
+     "README.md", 5, None),
+    ("DOC-003", "fail", {"README.md": "# Acme\n\n## Install\n\npip install acme\n",
+                         "docs/testing.rst": "Testing your app\n================\n"}, None, None, None),
     # DOC-004 CONTRIBUTING
     ("DOC-004", "pass", {"CONTRIBUTING.md": "# Contributing\n"}, "CONTRIBUTING.md", None, None),
     ("DOC-004", "fail", {"README.md": "# Acme\n"}, None, None, None),

@@ -61,6 +61,8 @@ def classify_doc(path: str) -> list[str]:
             kinds.append("docs")
         if "troubleshoot" in lower:
             kinds.append("troubleshooting")
+        if lower.startswith(("docs/", "doc/")) and re.search(r"develop|contribut|hacking", lower):
+            kinds.append("developer-guide")
         if "disaster" in lower or "backup" in lower or "recovery" in lower:
             kinds.append("disaster-recovery")
     if base in (".env.example", ".env.sample", ".env.template", "env.example", ".env.dist") or \

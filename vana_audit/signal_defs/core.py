@@ -1199,9 +1199,18 @@ def readme_sections(s: Signals) -> Signal:
         for doc_line in lines
         if re.search(r"(install|setup|set up|getting started|quick ?start|usage|run locally)", doc_line.text, re.I)
     ]
-    test = [doc_line for doc_line in lines
-            if re.search(r"(\btest|pytest|npm test|make test|go test)", doc_line.text, re.I)]
+    # How to run the tests is often in the contributing guide, which the README then points to.
+    guides = set(s.facts.docs.get("contributing", []) + s.facts.docs.get("developer-guide", []))
+    test = [doc_line for doc_line in lines + [d for d in s.facts.doc_lines if d.path in guides]
+            if _TEST_INSTRUCTION.search(doc_line.text)]
+    if not test:
+        test = [doc_line for doc_line in lines if _POINTS_TO_CONTRIBUTING.search(doc_line.text)]
     return Signal(bool(setup) and bool(test), tuple(doc_line.evidence() for doc_line in (setup[:1] + test[:1])))
+
+
+_TEST_INSTRUCTION = re.compile(r"(\btest|pytest|npm test|make test|go test)", re.I)
+_POINTS_TO_CONTRIBUTING = re.compile(r"\[[^\]]{0,200}\]\s*(\(|\[)[^)\]]{0,300}contribut|"
+                                     r"contribut[^\n]{0,200}(\]\(|\]\[|https?://|`[^`]+`_)", re.I)
 
 
 @signal("docs.contributing", "CONTRIBUTING guide exists")

@@ -28,6 +28,12 @@ CASES = [
     # BLD-001 build and test steps are scripted
     case("BLD-001", "pass", {"Makefile": "test:\n\tpytest\n"}, "Makefile", 1),
     case("BLD-001", "fail", README),
+    # a standard build lifecycle or a task runner's file is a scripted build; a hook runner is not
+    case("BLD-001", "pass", {"pom.xml": "<project><artifactId>app</artifactId></project>\n"}, "pom.xml"),
+    case("BLD-001", "pass", {"Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\n'}, "Cargo.toml"),
+    case("BLD-001", "pass", {"Taskfile.yml": "version: '3'\ntasks:\n  default:\n    cmds: [echo hi]\n"},
+         "Taskfile.yml"),
+    case("BLD-001", "fail", {**README, ".pre-commit-config.yaml": "repos: []\n"}),
     # BLD-002 lockfile
     case("BLD-002", "pass", {"package.json": '{"name": "a", "scripts": {"build": "tsc"}}', "package-lock.json": "{}"},
          "package-lock.json"),

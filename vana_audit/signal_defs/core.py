@@ -192,9 +192,27 @@ BUILD_WORDS = rx(
 )
 
 
-@signal("build.scripted", "build and test steps are scripted (Makefile, package scripts, task runner)")
+# Ecosystems whose build tool has a standard lifecycle: one conventional command builds and tests.
+STANDARD_LIFECYCLE = {
+    "maven": "the Maven lifecycle builds and tests (mvn verify)",
+    "gradle": "the Gradle build builds and tests (gradle build)",
+    "cargo": "cargo builds and tests the crate (cargo build, cargo test)",
+    "go": "the go tool builds and tests the module (go build ./..., go test ./...)",
+}
+
+
+@signal("build.scripted", "build and test steps are scripted (Makefile, package scripts, task runner, "
+        "or a build tool with a standard lifecycle)")
 def build_scripted(s: Signals) -> Signal:
-    return found(_local_commands(s.facts, BUILD_WORDS)[:6])
+    hits = _local_commands(s.facts, BUILD_WORDS)[:6]
+    tools = catalog()
+    hits += [ev(path, None, f"{use.tool_id} tasks") for path in s.facts.files if path.count("/") <= 1
+             for use in tools.from_config_file(path) if use.capability == "task-runner" and use.tool_id != "make"][:3]  # make: its targets above
+    lifecycles = {}
+    for manifest in s.facts.manifests:
+        if manifest.ecosystem in STANDARD_LIFECYCLE:
+            lifecycles.setdefault(manifest.ecosystem, ev(manifest.path, None, STANDARD_LIFECYCLE[manifest.ecosystem]))
+    return found(hits + list(lifecycles.values()))
 
 
 @signal("build.lockfile", "dependency versions are locked (a lockfile, or a JVM build with exact versions only)")

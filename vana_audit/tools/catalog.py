@@ -40,7 +40,7 @@ CAPABILITIES = (
     "package", "publish", "sign", "sbom", "provenance", "sast", "secret-scan", "dependency-scan",
     "dependency-update", "container-scan", "iac-scan", "workflow-scan", "license-scan", "cache", "deploy",
     "progressive-delivery", "release", "changelog", "monitoring", "error-tracking", "tracing", "logging", "docs",
-    "benchmark", "mutation", "task-runner", "container-build", "gitops", "iac", "policy", "commit-lint",
+    "benchmark", "mutation", "task-runner", "hook-runner", "container-build", "gitops", "iac", "policy", "commit-lint",
 )
 ECOSYSTEMS = ("pip", "npm", "go", "cargo", "maven", "nuget", "gem", "composer")
 ECOSYSTEM_ALIASES = {"gradle": "maven", "pypi": "pip", "python": "pip", "golang": "go", "crates": "cargo",

@@ -172,6 +172,26 @@ FLUX_SCHEMA = {
 }
 
 
+GOLANGCI_FORMATTERS = {
+    **GO_TESTS,
+    CI: workflow("uses: golangci/golangci-lint-action@v8"),
+    ".golangci.yml": "version: '2'\nformatters:\n  enable:\n    - gofumpt\n    - goimports\n",
+}
+LOCAL_FORMAT_HOOK = {
+    **PY_TESTS,
+    CI: workflow("run: uv run prek run --all-files"),
+    ".pre-commit-config.yaml": ("repos:\n  - repo: local\n    hooks:\n      - id: local-ruff-format\n"
+                                "        name: ruff format\n        entry: uv run ruff format --force-exclude\n"
+                                "        language: unsupported\n        types: [python]\n"),
+}
+FORMAT_WITHOUT_CHECK = {**PY_TESTS, CI: workflow("run: uv run ruff format .")}
+TERRAFORM_PRE_COMMIT_ACTION = {
+    "main.tf": 'resource "aws_vpc" "this" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+    CI: workflow("uses: clowdhaus/terraform-composite-actions/pre-commit@v1.14.0"),
+    ".pre-commit-config.yaml": ("repos:\n  - repo: https://github.com/antonbabenko/pre-commit-terraform\n"
+                                "    rev: v1.99.0\n    hooks:\n      - id: terraform_fmt\n"
+                                "      - id: terraform_tflint\n"),
+}
 NOX_DOCS = {
     **PY_TESTS,
     CI: workflow("run: pipx run nox -s docs"),
@@ -224,6 +244,13 @@ NO_DOCS_CHECK = {**PY_TESTS, CI: workflow("run: pytest"), "docs/index.md": "# Do
     pytest.param(SPHINX_MAKE, "DOC-014", "pass", CI, id="sphinx-makefile-pattern-rule"),
     pytest.param(READTHEDOCS, "DOC-014", "pass", ".readthedocs.yaml", id="read-the-docs-builds-docs"),
     pytest.param(NO_DOCS_CHECK, "DOC-014", "fail", None, id="docs-never-built"),
+    # formatting: golangci-lint v2 formatters, a formatter in a hook (a hook that changes files
+    # fails the run), a Terraform composite action running pre-commit; a bare formatter is no check
+    pytest.param(GOLANGCI_FORMATTERS, "BLD-015", "pass", CI, id="golangci-formatters-section"),
+    pytest.param(LOCAL_FORMAT_HOOK, "BLD-015", "pass", CI, id="formatter-in-local-pre-commit-hook"),
+    pytest.param(FORMAT_WITHOUT_CHECK, "BLD-015", "fail", None, id="formatter-without-check-in-ci"),
+    pytest.param(TERRAFORM_PRE_COMMIT_ACTION, "BLD-015", "pass", CI, id="terraform-pre-commit-action-fmt"),
+    pytest.param(TERRAFORM_PRE_COMMIT_ACTION, "BLD-005", "pass", CI, id="terraform-pre-commit-action-tflint"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)

@@ -32,6 +32,7 @@ from typing import Any
 from .. import safe_yaml
 from ..facts import CiJob, CiModel, Invocation, InvocationKind, Link, Pipeline
 from ..source import Source
+from ..tools import catalog
 from .shell import NOISE, Command, literal, split_script
 
 MAX_DEPTH = 6  # runner hops below the CI file
@@ -315,7 +316,6 @@ YARN_BUILTINS = {"install", "add", "remove", "upgrade", "up", "info", "init", "c
 NPM_LIFECYCLE = {"test": "test", "t": "test", "tst": "test", "start": "start", "stop": "stop", "restart": "restart"}
 NPM_INSTALL = {"ci", "install", "i", "clean-install", "install-clean", "isntall", "add"}
 PRE_COMMIT_STAGES = {"commit": "pre-commit", "push": "pre-push", "merge-commit": "pre-merge-commit"}
-KNOWN_ACTIONS_RUNNING_PRE_COMMIT = ("pre-commit/action", "j178/prek-action", "pre-commit-ci/lite-action")
 
 
 def _program(word: str) -> str:
@@ -711,21 +711,29 @@ class Resolver:
             self.golangci_config(ctx, frame)
 
     def golangci_config(self, ctx: Ctx, frame: Frame) -> None:
+        """The linters and formatters `.golangci.yml` enables (v1 `linters.enable`, v2 also
+        `formatters.enable`), as the commands the catalog knows them by."""
         path = next((p for p in (_join(frame.cwd, n) for n in GOLANGCI_CONFIGS) if p and self.exists(p)), None)
         config = self.yaml(path) if path else None
-        linters = config.get("linters") if isinstance(config, dict) else None
-        if path is None or not isinstance(linters, dict):
+        if path is None or not isinstance(config, dict):
             return
-        enabled = [str(x) for x in linters.get("enable") or [] if isinstance(x, str)]
-        disabled = {str(x) for x in linters.get("disable") or [] if isinstance(x, str)}
-        if linters.get("enable-all") is True or linters.get("default") == "all":
-            enabled += [name for name in GOLANGCI_ANALYSERS if name not in enabled]
-        listed_from = getattr(linters.get("enable"), "line", None) or getattr(linters, "line", None) or 1
-        for name in enabled[:100]:
-            if name in GOLANGCI_ANALYSERS and name not in disabled:
+        analysers: dict[str, Any] = catalog().tool("golangci-lint").raw.get("analysers") or {}
+        for section in ("linters", "formatters"):
+            block = config.get(section)
+            if not isinstance(block, dict):
+                continue
+            enabled = [str(x) for x in block.get("enable") or [] if isinstance(x, str)]
+            disabled = {str(x) for x in block.get("disable") or [] if isinstance(x, str)}
+            if section == "linters" and (block.get("enable-all") is True or block.get("default") == "all"):
+                enabled += [name for name in analysers if name not in enabled]
+            listed_from = getattr(block.get("enable"), "line", None) or getattr(block, "line", None) or 1
+            for name in enabled[:100]:
+                if name not in analysers or name in disabled:
+                    continue
                 link = _link(path, self.line_of(path, listed_from, f"- {name}") or listed_from,
                              f"{name} (enabled in golangci-lint)")
-                self.emit(ctx, "command", name, replace(frame, chain=(*frame.chain, link)), (name,))
+                argv = tuple(str(word) for word in analysers[name])
+                self.emit(ctx, "command", " ".join(argv), replace(frame, chain=(*frame.chain, link)), argv)
 
     def _run_circleci(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
         """`circleci testsuite NAME`: the `run:` command of that suite in `.circleci/test-suites.yml`
@@ -1476,10 +1484,10 @@ class Resolver:
                  and (not cwd or p.startswith(cwd + "/"))
                  and (p.rsplit("/", 1)[-1].startswith("build.gradle") or "/buildSrc/" in f"/{p}"
                       or "/build-logic/" in f"/{p}" or "/conventions/" in f"/{p}")][:60]
-        catalog = self.toml(_in(cwd, "gradle/libs.versions.toml")) or {}
+        versions = self.toml(_in(cwd, "gradle/libs.versions.toml")) or {}
         seen: set[str] = set()
         for path in files:
-            plugins = self._cached("gradle", path, lambda text: _gradle_plugins(text, catalog))
+            plugins = self._cached("gradle", path, lambda text: _gradle_plugins(text, versions))
             if not plugins:
                 continue
             inner = self.enter(ctx, frame, ("gradle", path), _link(path, 1, path))
@@ -1564,10 +1572,10 @@ _GRADLE_CORE = {"java", "java-library", "application", "jacoco", "checkstyle", "
                 "java-gradle-plugin"}
 
 
-def _gradle_plugins(text: str, catalog: dict[str, Any]) -> list[tuple[str, int]]:
+def _gradle_plugins(text: str, versions: dict[str, Any]) -> list[tuple[str, int]]:
     text = text[:MAX_DEFINITION_CHARS]
     found: list[tuple[str, int]] = []
-    aliases = _dict(catalog.get("plugins"))
+    aliases = _dict(versions.get("plugins"))
     in_block = False
     depth = 0
     for number, line in enumerate(text.splitlines(), 1):
@@ -1816,8 +1824,6 @@ def _parse_rakefile(text: str) -> dict[str, Any]:
 
 
 GOLANGCI_CONFIGS = (".golangci.yml", ".golangci.yaml")
-# Analysers golangci-lint runs that the tool catalog knows as tools of their own.
-GOLANGCI_ANALYSERS = ("gosec", "staticcheck", "errcheck", "revive")
 
 
 def _runs_string(option: str) -> bool:
@@ -2157,9 +2163,11 @@ def _action(self: Resolver, ctx: Ctx, frame: Frame, uses: str, with_: dict[str, 
         return
     name, _, ref = uses.partition("@")
     self.emit(ctx, "action", name, frame, inputs=inputs, ref=ref)
-    if name == "golangci/golangci-lint-action":
+    # aggregator actions: what they run is in the repository's own configuration
+    tools = {use.tool_id: use.capability for use in catalog().from_action(name)}
+    if "golangci-lint" in tools:
         self.golangci_config(ctx, frame)
-    if name.lower() in KNOWN_ACTIONS_RUNNING_PRE_COMMIT:
+    if "hook-runner" in tools.values():
         extra = str(with_.get("extra_args") or with_.get("extra-args") or "--all-files").split()
         self._run_pre_commit(ctx, frame, ["pre-commit", "run", *extra], {})
 

@@ -16,7 +16,7 @@ def _uses(invocation: Invocation) -> list[Use]:
     tools = catalog()
     kind, value, extra = invocation.kind, invocation.value, invocation.extra
     if kind == "command":
-        return tools.from_command(invocation.argv) if invocation.argv else []
+        return tools.from_command(invocation.argv, changes_fail=_in_hook(invocation)) if invocation.argv else []
     if kind == "action":
         return [] if extra.get("local") else tools.from_action(value)
     if kind == "hook":
@@ -32,6 +32,14 @@ def _uses(invocation: Invocation) -> list[Use]:
     if kind == "gradle-plugin":
         return tools.from_gradle_plugin(value)
     return []
+
+
+def _in_hook(invocation: Invocation) -> bool:
+    """Run by a pre-commit/prek hook: a hook that changes files fails the run."""
+    return any(link.path.rsplit("/", 1)[-1] in PRE_COMMIT_CONFIGS for link in invocation.chain)
+
+
+PRE_COMMIT_CONFIGS = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml"})
 
 
 def find_tool_uses(model: CiModel) -> tuple[ToolUse, ...]:

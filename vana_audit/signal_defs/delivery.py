@@ -337,7 +337,7 @@ FORMAT_CHECK = rx(
 
 @signal("ci.format_check", "CI checks formatting")
 def ci_format_check(s: Signals) -> Signal:
-    return found(ci_or_scripts(s.facts, FORMAT_CHECK))
+    return found(ci_capability(s.facts, ("format-check",), FORMAT_CHECK))
 
 
 @signal("gha.jobs_without_timeout", "GitHub Actions jobs without timeout-minutes (the default is six hours)")

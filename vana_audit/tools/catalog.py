@@ -416,15 +416,17 @@ class Catalog:
             return args, module
         return args, module
 
-    def from_command(self, argv: Sequence[str]) -> list[Use]:
+    def from_command(self, argv: Sequence[str], *, changes_fail: bool = False) -> list[Use]:
         """Uses of tools by one simple command given as tokens (`["npx", "--yes", "jest", "--ci"]`);
-        a wrapper that is a tool itself (`coverage run -m pytest`) counts as well as what it runs."""
+        a wrapper that is a tool itself (`coverage run -m pytest`) counts as well as what it runs.
+        `changes_fail`: the command runs where changed files fail the run (a pre-commit hook), so a
+        formatter is a format check without its `--check` flag."""
         args, module = self.strip_wrappers(argv)
-        own = self._uses_of(list(argv), False) if args and _base(args[0]) != _base(argv[0]) else []
-        inner = self._uses_of(args, module)
+        own = self._uses_of(list(argv), False, changes_fail) if args and _base(args[0]) != _base(argv[0]) else []
+        inner = self._uses_of(args, module, changes_fail)
         return own + [use for use in inner if use not in own]
 
-    def _uses_of(self, args: list[str], module: bool) -> list[Use]:
+    def _uses_of(self, args: list[str], module: bool, changes_fail: bool = False) -> list[Use]:
         if not args:
             return []
         first = _base(args[0])
@@ -450,7 +452,8 @@ class Catalog:
                     p in pattern.args_any or (pattern.task_paths and p.rsplit(":", 1)[-1] in pattern.args_any)
                     for p in positional[n:]):
                 continue
-            if pattern.requires_flag and not any(_has_flag(args, f) for f in pattern.requires_flag):
+            if pattern.requires_flag and not any(_has_flag(args, f) for f in pattern.requires_flag) \
+                    and not (changes_fail and pattern.capabilities == ("format-check",)):
                 continue
             if pattern.forbids_flag and any(_has_flag(args, f) for f in pattern.forbids_flag):
                 continue

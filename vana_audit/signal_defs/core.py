@@ -207,7 +207,8 @@ def build_scripted(s: Signals) -> Signal:
     hits = _local_commands(s.facts, BUILD_WORDS)[:6]
     tools = catalog()
     hits += [ev(path, None, f"{use.tool_id} tasks") for path in s.facts.files if path.count("/") <= 1
-             for use in tools.from_config_file(path) if use.capability == "task-runner" and use.tool_id != "make"][:3]  # make: its targets above
+             for use in tools.from_config_file(path)
+             if use.capability == "task-runner" and use.tool_id != "make"][:3]  # make: its targets are above
     lifecycles = {}
     for manifest in s.facts.manifests:
         if manifest.ecosystem in STANDARD_LIFECYCLE:

@@ -11,8 +11,8 @@ from urllib.parse import unquote
 from ..facts import Facts, TextLine
 from ..model import Evidence
 from ..path_patterns import PathPattern
-from ..tools.catalog import catalog
 from ..signals import Signal, Signals, ci_capability, ci_matching, ev, files_matching, found, listing, rx, signal
+from ..tools.catalog import catalog
 
 ENVIRONMENTS = r"(dev|development|staging|stage|stg|prod|production|qa|test|uat|preview|sandbox|demo)"
 

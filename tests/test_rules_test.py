@@ -38,11 +38,16 @@ CASES = [
     case("TST-003", "pass", {**UNIT, "pyproject.toml": "[tool.coverage.report]\nfail_under = 85\n"}, "pyproject.toml", 2),
     case("TST-003", "fail", UNIT),
     case("TST-003", "na", README),
+    # ... or given to the CI command that fails under it (a threshold only CI knows is still configured)
+    case("TST-003", "pass", {**UNIT, **ci("- run: coverage report --fail-under=100")}, CI, "--fail-under"),
     # TST-004 coverage gate enforced in CI
     case("TST-004", "pass", {**UNIT, **ci("- run: pytest --cov=app --cov-fail-under=85")}, CI, "--cov-fail-under"),
     case("TST-004", "pass", {**UNIT, **pytest_opts("--cov=app --cov-fail-under=85"), **PYTEST_CI}, CI, "- run: pytest"),
     case("TST-004", "fail", {**UNIT, **pytest_opts("--cov=app --cov-fail-under=85")}, "pyproject.toml", 5),
     case("TST-004", "na", README),
+    # codecov's fail_ci_if_error fails CI when the upload fails, not when coverage drops
+    case("TST-004", "fail", {**UNIT, **ci("- run: pytest --cov=app\n- uses: codecov/codecov-action@v5\n"
+                                          "  with:\n    fail_ci_if_error: true")}),
     # TST-005 tests on pull requests
     case("TST-005", "pass", {**UNIT, **PYTEST_CI}, CI, "- run: pytest"),
     case("TST-005", "fail", {**UNIT, **ci("- run: pytest", on="push:\n    branches: [main]")}),

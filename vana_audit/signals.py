@@ -283,7 +283,7 @@ ARTIFACT = rx(
 )
 COVERAGE_FLAG = rx(
     r"(--cov-fail-under|coverage report[^\n]{0,200}--fail-under|--coverage\.thresholds|--coverageThreshold|"
-    r"check-coverage|coverage:\s*minimum|fail_ci_if_error|--min-coverage|covr|diff-cover[^\n]{0,200}--fail-under|"
+    r"check-coverage|coverage:\s*minimum|--min-coverage|covr|diff-cover[^\n]{0,200}--fail-under|"
     r"go-test-coverage)"
 )
 TEST_REPORT = rx(

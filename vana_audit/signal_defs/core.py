@@ -297,18 +297,21 @@ def ci_tests_on_pr(s: Signals) -> Signal:
     return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD, on_pr=True))
 
 
-@signal("tests.coverage_threshold", "a coverage threshold is configured")
+@signal("tests.coverage_threshold", "a coverage threshold is configured (in a test configuration or on a CI command)")
 def coverage_threshold(s: Signals) -> Signal:
-    return found(
-        ev(c.path, c.line, f"{c.tool}: fail under {c.coverage_threshold:g}%")
-        for c in s.facts.test_configs
-        if c.coverage_threshold
-    )
+    configured = [ev(c.path, c.line, f"{c.tool}: fail under {c.coverage_threshold:g}%")
+                  for c in s.facts.test_configs if c.coverage_threshold]
+    return found(configured or _ci_coverage_gates(s.facts))
+
+
+def _ci_coverage_gates(facts: Facts) -> list:
+    """CI commands that fail under a coverage threshold (`coverage report --fail-under=90`)."""
+    return ci_capability(facts, ("coverage-gate",), COVERAGE_FLAG)
 
 
 @signal("ci.coverage_gate", "CI fails the build when coverage drops under a threshold")
 def ci_coverage_gate(s: Signals) -> Signal:
-    explicit = ci_matching(s.facts, COVERAGE_FLAG)
+    explicit = _ci_coverage_gates(s.facts)
     if explicit:
         return found(explicit)
     tests_in_ci = s["ci.tests"]

@@ -17,8 +17,9 @@ def is_dockerfile(path: str) -> bool:
             or lower.endswith(".dockerfile") or lower.startswith("containerfile."))
 
 
-# Images built for development or tests are not shipped: a dev container, `Dockerfile.dev`,
-# `dev.Dockerfile`, a Dockerfile under test/, e2e/ or docs/. Production-image rules leave them out.
+# Images built for development, tests or CI are not shipped: a dev container, `Dockerfile.dev`,
+# `dev.Dockerfile`, a Dockerfile under test/, e2e/, docs/, or a CI folder (build-environment images,
+# container actions). Production-image rules leave them out.
 DEV_DOCKERFILE_NAME = re.compile(
     r"(^|[./_-])(dev|devel|develop|development|local|test|tests|testing|ci|debug|e2e|"
     r"playwright|cypress|selenium|gitpod|devcontainer)([./_-]|$)",
@@ -26,9 +27,10 @@ DEV_DOCKERFILE_NAME = re.compile(
 )
 DEV_DOCKERFILE_DIR = re.compile(
     r"(^|/)(\.devcontainer|\.gitpod|dev|test|tests|testing|testdata|test[-_]data|fixtures|e2e|integration[-_]tests?|"
-    r"docs?)/",
+    r"docs?|ci|\.ci|\.github|\.gitlab|\.circleci|\.buildkite|\.woodpecker)/",
     re.I,
 )
+CI_FOLDERS = frozenset({"ci", ".ci", ".github", ".gitlab", ".circleci", ".buildkite", ".woodpecker"})
 
 
 def dev_dockerfile_reason(path: str) -> str | None:
@@ -36,8 +38,11 @@ def dev_dockerfile_reason(path: str) -> str | None:
     folder = DEV_DOCKERFILE_DIR.search(path)
     if folder:
         name = folder.group(2)
-        kind = "a dev container" if name.lower() in (".devcontainer", ".gitpod") else f"under {name}/"
-        return kind
+        if name.lower() in (".devcontainer", ".gitpod"):
+            return "a dev container"
+        if name.lower() in CI_FOLDERS:
+            return f"a CI build image under {name}/"
+        return f"under {name}/"
     name = path.rsplit("/", 1)[-1]
     match = DEV_DOCKERFILE_NAME.search(name)
     return f"named as a {match.group(2).lower()} image" if match else None

@@ -631,9 +631,17 @@ def committed_test_keys(s: Signals) -> Signal:
     return listing(ev(h.path, h.line, f"{h.kind}: {h.redacted}") for h in s.facts.secrets if is_test_key(h))
 
 
-@signal("env.committed", ".env files with real values are tracked")
+# Test fixtures: a `.env` there is input to tests of dotenv loading, judged by what it holds.
+_TEST_FIXTURE_DIR = re.compile(r"(^|/)(tests?|spec|specs|__tests__|testdata|test_data|test-data|fixtures|"
+                               r"__fixtures__|e2e)/", re.I)
+
+
+@signal("env.committed", ".env files are tracked (in test fixture folders only when they hold secret material)")
 def env_committed(s: Signals) -> Signal:
-    return listing(_paths(s.facts.config_files.get("env-file", []), 10))
+    with_secrets = {hit.path for hit in s.facts.secrets}
+    tracked = [p for p in s.facts.config_files.get("env-file", [])
+               if not _TEST_FIXTURE_DIR.search(p) or p in with_secrets]
+    return listing(_paths(tracked, 10))
 
 
 @signal("secrets.scanning", "secret scanning runs in CI or a pre-commit hook")

@@ -41,6 +41,9 @@ CASES = [
     # GIT-002 .gitignore keeps secrets out
     ("GIT-002", "pass", {".gitignore": "node_modules/\n.env\n"}, ".gitignore", 2, None),
     ("GIT-002", "fail", {".gitignore": "node_modules/\n"}, None, None, None),
+    # a Terraform repository's secret-bearing files are its variables and state
+    ("GIT-002", "pass", {".gitignore": ".terraform/\n*.tfstate\n*.tfvars\n"}, ".gitignore", 2, None),
+    ("GIT-002", "fail", {".gitignore": "# keep .env out\n*.log\n"}, None, None, None),
     # GIT-003 CODEOWNERS
     ("GIT-003", "pass", {".github/CODEOWNERS": "* @acme/team\n"}, ".github/CODEOWNERS", None, None),
     ("GIT-003", "fail", {"README.md": "# x\n"}, None, None, None),

@@ -1090,9 +1090,15 @@ def gitignore_env(s: Signals) -> Signal:
             doc_line.evidence()
             for doc_line in s.facts.gitignore
             if not doc_line.text.lstrip().startswith("#")
-            and re.search(r"(^|/)\.env|\*\.pem|\*\.key|secret", doc_line.text)
+            and _SECRET_BEARING.search(doc_line.text)
         ][:3]
     )
+
+
+# Files that hold secrets in one ecosystem or another: dotenv files, keys and keystores, Terraform
+# variables and state, credentials files, kubeconfigs.
+_SECRET_BEARING = re.compile(r"(^|/)\.env|\*\.pem|\*\.key\b|secret|\.tfvars|\.tfstate|\*\.p12|\*\.pfx|"
+                             r"\*\.jks|\*\.keystore|credentials|(^|/)id_rsa|\.netrc|\.pypirc|kubeconfig", re.I)
 
 
 @signal("gitops.codeowners", "CODEOWNERS assigns reviewers")

@@ -47,10 +47,15 @@ def dependabot(*ecosystems: str) -> dict[str, str]:
 
 APP_CODE = {"app/main.py": "def main():\n    return 1\n"}
 
+CARGO = '[package]\nname = "x"\nversion = "0.1.0"\n'
+
 CASES = [
     # SEC-001 dependency update bot
     case("SEC-001", "pass", dependabot("pip"), DEPENDABOT),
     case("SEC-001", "fail", README),
+    # a CI check that fails when a dependency falls behind is automated; a report-only run is not
+    case("SEC-001", "pass", {"Cargo.toml": CARGO, **ci("- run: cargo outdated --workspace --exit-code 1")}, CI),
+    case("SEC-001", "fail", {"Cargo.toml": CARGO, **ci("- run: cargo outdated --workspace")}),
     # SEC-002 secret scanning in CI or pre-commit
     case("SEC-002", "pass", PRE_COMMIT_GITLEAKS, ".pre-commit-config.yaml"),
     case("SEC-002", "fail", README),

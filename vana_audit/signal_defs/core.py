@@ -583,8 +583,14 @@ def release_automation(s: Signals) -> Signal:
 # -- security -----------------------------------------------------------------------------------------
 
 
-@signal("deps.update_bot", "Dependabot or Renovate is configured")
+@signal("deps.update_bot", "Dependabot or Renovate is configured, or CI runs a dependency updater or a check "
+        "that fails when a dependency falls behind")
 def update_bot(s: Signals) -> Signal:
+    return found(list(s["deps.bot_config"].evidence) + tool_uses(s.facts, ("dependency-update",)))
+
+
+@signal("deps.bot_config", "a Dependabot or Renovate configuration exists")
+def update_bot_config(s: Signals) -> Signal:
     return found(ev(path, None, tool) for tool, path in s.facts.dependency_update_paths.items())
 
 

@@ -192,6 +192,13 @@ TERRAFORM_PRE_COMMIT_ACTION = {
                                 "    rev: v1.99.0\n    hooks:\n      - id: terraform_fmt\n"
                                 "      - id: terraform_tflint\n"),
 }
+K8S_DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+                  "      containers:\n        - name: web\n          image: example/web:1.0\n")
+KIND_APPLY = {
+    "k8s/deployment.yaml": K8S_DEPLOYMENT,
+    CI: workflow("uses: helm/kind-action@v1", "run: kubectl apply -f k8s/",
+                 "run: kubectl wait --for=condition=ready pod -l app=web --timeout=180s"),
+}
 NOX_DOCS = {
     **PY_TESTS,
     CI: workflow("run: pipx run nox -s docs"),
@@ -239,6 +246,10 @@ NO_DOCS_CHECK = {**PY_TESTS, CI: workflow("run: pytest"), "docs/index.md": "# Do
     pytest.param(TURBO_WORKSPACES, "BLD-005", "pass", CI, id="turbo-runs-each-workspace-lint-and-typecheck"),
     pytest.param(FLUX_SCHEMA, "IAC-009", "pass", CI, id="flux-schema-validates-manifests"),
     pytest.param(CHART_TESTING, "IAC-009", "pass", CI, id="ct-lint-validates-charts"),
+    # applying the manifests to a kind cluster the job creates validates them (spring-petclinic's CI)
+    pytest.param(KIND_APPLY, "IAC-009", "pass", CI, id="manifests-applied-to-kind"),
+    pytest.param({"k8s/deployment.yaml": K8S_DEPLOYMENT, CI: workflow("run: echo build")}, "IAC-009", "fail", None,
+                 id="manifests-never-validated"),
     # docs built in CI through a nox session or a Sphinx Makefile's catch-all rule, or by Read the Docs
     pytest.param(NOX_DOCS, "DOC-014", "pass", CI, id="nox-session-builds-docs"),
     pytest.param(SPHINX_MAKE, "DOC-014", "pass", CI, id="sphinx-makefile-pattern-rule"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..collectors.containers import is_dev_dockerfile
 from ..collectors.profile import product_code
@@ -10,6 +11,7 @@ from ..collectors.shell import split_script
 from ..facts import Facts
 from ..folded_re import TextPattern
 from ..history.habits import sample_size_text, sample_text
+from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..secrets import clip, is_test_key
 from ..signals import (
@@ -42,6 +44,7 @@ from ..signals import (
     ci_capability,
     ci_matching,
     deploy_jobs,
+    ephemeral_target,
     ev,
     files_matching,
     found,
@@ -991,7 +994,21 @@ def iac_validated(s: Signals) -> Signal:
     checks = ci_capability(s.facts, ("lint", "format-check", "iac-scan", "policy"), TF_VALIDATE,
                            keep=infrastructure_tool)
     tests = tool_uses(s.facts, ("test-runner",), keep=infrastructure_tool)  # helm unittest, ct install
-    return found(checks + tests)
+    return found(checks + tests + _applied_to_throwaway_cluster(s.facts, infrastructure_tool))
+
+
+def _applied_to_throwaway_cluster(facts: Facts, keep: Callable[[str], bool]) -> list:
+    """Manifests or charts a CI job applies to a cluster it created itself (kind, minikube, k3d): the
+    API server validates them, and the job fails when they do not apply."""
+    throwaway = {(p.path, j.id): target for p in facts.pipelines for j in p.jobs if (target := ephemeral_target(j))}
+    hits: dict[tuple[str, str], Evidence] = {}
+    for use in facts.tool_uses:
+        key = (use.job.path, use.job.job_id)
+        if use.capability == "deploy" and key in throwaway and key not in hits and keep(use.tool_id):
+            link = next((link for link in reversed(use.invocation.chain) if link.path == use.job.path), None)
+            hits[key] = ev(use.job.path, link.line if link else use.job.line,
+                           f"{use.invocation.value} on {throwaway[key]}")
+    return list(hits.values())
 
 
 @signal("k8s.workloads", "Kubernetes workloads are defined")

@@ -145,17 +145,28 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
                 if "pytest" in commands:
                     tests.append(TestConfig("tox", path, _line_of(text, "commands"), _cov(commands), commands))
         elif base == "go.mod":
-            manifests.append(PackageManifest(path, "go"))
+            text = source.read_text(path) or ""
+            manifests.append(PackageManifest(path, "go", dependencies=frozenset(_go_requires(text))))
         elif base == "Cargo.toml":
-            manifests.append(PackageManifest(path, "cargo"))
+            loaded = _toml(source, path)
+            manifests.append(PackageManifest(path, "cargo", dependencies=frozenset(_cargo_deps(loaded[1]) if loaded
+                                                                                  else ())))
         elif base == "pom.xml":
-            manifests.append(PackageManifest(path, "maven", data=_jvm_versions(source, path, _MAVEN_DYNAMIC)))
+            text = source.read_text(path) or ""
+            manifests.append(PackageManifest(path, "maven", dependencies=frozenset(_maven_deps(text)),
+                                             data=_jvm_versions(text, _MAVEN_DYNAMIC)))
         elif base in ("build.gradle", "build.gradle.kts"):
-            manifests.append(PackageManifest(path, "gradle", data=_jvm_versions(source, path, _GRADLE_DYNAMIC)))
+            text = source.read_text(path) or ""
+            manifests.append(PackageManifest(path, "gradle", dependencies=frozenset(_gradle_deps(text)),
+                                             data=_jvm_versions(text, _GRADLE_DYNAMIC)))
         elif base == "Gemfile":
-            manifests.append(PackageManifest(path, "bundler"))
+            text = source.read_text(path) or ""
+            manifests.append(PackageManifest(path, "bundler", dependencies=frozenset(_GEM.findall(text))))
         elif base == "composer.json":
-            manifests.append(PackageManifest(path, "composer"))
+            loaded = _json(source, path)
+            data = loaded[1] if loaded and isinstance(loaded[1], dict) else {}
+            manifests.append(PackageManifest(path, "composer", dependencies=frozenset(
+                _names(data.get("require")) | _names(data.get("require-dev")))))
         elif base == "Pipfile":
             manifests.append(PackageManifest(path, "pip"))
         tests.extend(_js_test_config(source, path, base))
@@ -167,11 +178,42 @@ _MAVEN_DYNAMIC = re.compile(r"<version>\s*(?:[\[(]|LATEST\b|RELEASE\b)")
 _GRADLE_DYNAMIC = re.compile(r"""[:"']\d*\.?\+["']|latest\.(?:release|integration)""")
 
 
-def _jvm_versions(source: Source, path: str, dynamic: re.Pattern[str]) -> dict[str, Any]:
+def _jvm_versions(text: str, dynamic: re.Pattern[str]) -> dict[str, Any]:
     """Whether a Maven or Gradle build declares a version that is not exact (exact ones make a
     lockfile unnecessary: the JVM build tools resolve them the same way every time)."""
-    text = source.read_text(path)
-    return {"dynamic_versions": bool(text and dynamic.search(text))} if text is not None else {}
+    return {"dynamic_versions": bool(dynamic.search(text))} if text else {}
+
+
+# Declared dependencies of the manifests read as text, by name as each ecosystem spells it
+# (`github.com/org/mod`, `group:artifact`, a gem or crate name): what the tool catalog's packages match.
+# a go.mod require line that is not `// indirect`
+_GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?([a-z0-9.-]+\.[a-z]{2,}/\S+)[ \t]+v\S+[ \t]*$", re.M)
+_MAVEN_DEPENDENCY = re.compile(r"<dependency>\s*<groupId>\s*([\w.-]+)\s*</groupId>\s*"
+                               r"<artifactId>\s*([\w.-]+)\s*</artifactId>", re.S)
+_GRADLE_DEPENDENCY = re.compile(r"""\b\w*(?:[Ii]mplementation|[Aa]pi|[Cc]ompileOnly|[Rr]untimeOnly|"""
+                                r"""[Aa]nnotationProcessor|classpath)\s*\(?\s*(?:platform\(\s*)?["']([\w.-]+):([\w.-]+)""")
+_GEM = re.compile(r"""^[ \t]*gem[ \t]+["']([\w.-]+)["']""", re.M)
+
+
+def _go_requires(text: str) -> set[str]:
+    return {m.group(1).lower() for m in _GO_REQUIRE.finditer(text[:500_000])}
+
+
+def _cargo_deps(data: dict[str, Any]) -> set[str]:
+    names: set[str] = set()
+    tables = [data, data.get("workspace") if isinstance(data.get("workspace"), dict) else {}]
+    for table in tables:
+        for key in ("dependencies", "dev-dependencies", "build-dependencies"):
+            names |= _names(table.get(key))
+    return names
+
+
+def _maven_deps(text: str) -> set[str]:
+    return {f"{m.group(1)}:{m.group(2)}".lower() for m in _MAVEN_DEPENDENCY.finditer(text[:2_000_000])}
+
+
+def _gradle_deps(text: str) -> set[str]:
+    return {f"{m.group(1)}:{m.group(2)}".lower() for m in _GRADLE_DEPENDENCY.finditer(text[:2_000_000])}
 
 
 def _cov(text: str) -> float | None:

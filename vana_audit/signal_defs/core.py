@@ -800,20 +800,13 @@ def mon_health(s: Signals) -> Signal:
 def mon_metrics(s: Signals) -> Signal:
     hits = _code(s, "prometheus", "datadog", "new-relic") + _config(s.facts, "prometheus")
     hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind in ("ServiceMonitor", "PodMonitor")]
-    hits += [
-        ev(m.path, None, "metrics library")
-        for m in s.facts.manifests
-        if m.dependencies
-        & {
-            "prometheus-client",
-            "prometheus_client",
-            "prom-client",
-            "opentelemetry-sdk",
-            "ddtrace",
-            "prometheus-fastapi-instrumentator",
-            "micrometer-registry-prometheus",
-        }
-    ]
+    tools = catalog()
+    for m in s.facts.manifests:
+        libraries = sorted({use.tool_id for name in sorted(m.dependencies)[:500]
+                            for use in tools.from_package(m.ecosystem, name)
+                            if use.capability in ("monitoring", "tracing")})
+        if libraries:
+            hits.append(ev(m.path, None, f"metrics library: {', '.join(libraries[:3])}"))
     return found(hits)
 
 

@@ -190,8 +190,10 @@ def _jvm_versions(text: str, dynamic: re.Pattern[str]) -> dict[str, Any]:
 _GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?([a-z0-9.-]+\.[a-z]{2,}/\S+)[ \t]+v\S+[ \t]*$", re.M)
 _MAVEN_DEPENDENCY = re.compile(r"<dependency>\s*<groupId>\s*([\w.-]+)\s*</groupId>\s*"
                                r"<artifactId>\s*([\w.-]+)\s*</artifactId>", re.S)
-_GRADLE_DEPENDENCY = re.compile(r"""\b(?:[a-z]{1,20}(?:Implementation|Api|CompileOnly|RuntimeOnly)|implementation|api|"""
-                                r"""compileOnly|runtimeOnly|annotationProcessor|classpath|kapt|ksp)\s*\(?\s*(?:platform\(\s*)?["']([\w.-]+):([\w.-]+)""")
+_GRADLE_DEPENDENCY = re.compile(
+    r"""\b(?:[a-z]{1,20}(?:Implementation|Api|CompileOnly|RuntimeOnly)|implementation|api|compileOnly|"""
+    r"""runtimeOnly|annotationProcessor|classpath|kapt|ksp)(?:[ \t]*\([ \t]*|[ \t]+)(?:platform\([ \t]*)?"""
+    r"""["']([\w.-]+):([\w.-]+)""")
 _GEM = re.compile(r"""^[ \t]*gem[ \t]+["']([\w.-]+)["']""", re.M)
 
 

@@ -199,6 +199,22 @@ KIND_APPLY = {
     CI: workflow("uses: helm/kind-action@v1", "run: kubectl apply -f k8s/",
                  "run: kubectl wait --for=condition=ready pod -l app=web --timeout=180s"),
 }
+GO_ACCEPTANCE = {
+    **GO_TESTS,
+    "acceptance/api_test.go": "package acceptance\n\nfunc TestAPI(t *testing.T) {}\n",
+    CI: workflow("run: go test -race ./..."),
+}
+RSPEC_ACCEPTANCE = {
+    "Gemfile": "gem 'rspec'\n",
+    "spec/models/user_spec.rb": "describe User do\nend\n",
+    "spec/acceptance/build_spec.rb": "describe 'build' do\nend\n",
+    CI: workflow("run: bundle exec rspec"),
+}
+PYTEST_SKIPS_E2E = {
+    **PY_TESTS,
+    "tests/e2e/test_flow.py": "def test_flow():\n    assert True\n",
+    CI: workflow("run: pytest --ignore=tests/e2e"),
+}
 NOX_DOCS = {
     **PY_TESTS,
     CI: workflow("run: pipx run nox -s docs"),
@@ -252,6 +268,10 @@ NO_DOCS_CHECK = {**PY_TESTS, CI: workflow("run: pytest"), "docs/index.md": "# Do
                  id="manifests-never-validated"),
     # docs built in CI through a nox session or a Sphinx Makefile's catch-all rule, or by Read the Docs
     pytest.param(NOX_DOCS, "DOC-014", "pass", CI, id="nox-session-builds-docs"),
+    # end-to-end tests written as ordinary tests run with the rest (circleci-cli, factory_bot)
+    pytest.param(GO_ACCEPTANCE, "TST-007", "pass", CI, id="go-acceptance-package-collected"),
+    pytest.param(RSPEC_ACCEPTANCE, "TST-007", "pass", CI, id="rspec-acceptance-specs-collected"),
+    pytest.param(PYTEST_SKIPS_E2E, "TST-007", "fail", None, id="pytest-ignores-the-e2e-folder"),
     pytest.param(SPHINX_MAKE, "DOC-014", "pass", CI, id="sphinx-makefile-pattern-rule"),
     pytest.param(READTHEDOCS, "DOC-014", "pass", ".readthedocs.yaml", id="read-the-docs-builds-docs"),
     pytest.param(NO_DOCS_CHECK, "DOC-014", "fail", None, id="docs-never-built"),

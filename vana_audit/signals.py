@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .facts import Facts, Job, Link, Pipeline, Step
+from .facts import Facts, Job, Link, Pipeline, Step, ToolUse
 from .folded_re import FoldedPattern, TextPattern
 from .model import Evidence
 from .path_patterns import PathPattern, matching
@@ -162,6 +162,11 @@ def tool_uses(facts: Facts, capabilities: Iterable[str], *, on_pr: bool = False,
         if key not in hits:
             hits[key] = _chain_evidence(use.job.path, use.invocation.chain)
     return list(hits.values())
+
+
+def use_evidence(use: ToolUse) -> Evidence:
+    """Where CI reaches one tool use: the chain from the CI file to the command."""
+    return _chain_evidence(use.job.path, use.invocation.chain)
 
 
 def _chain_evidence(ci_path: str, chain: tuple[Link, ...]) -> Evidence:

@@ -52,6 +52,7 @@ from ..signals import (
     rx,
     signal,
     tool_uses,
+    use_evidence,
 )
 from ..tools import catalog
 
@@ -363,9 +364,45 @@ def e2e_present(s: Signals) -> Signal:
     return found(hits)
 
 
-@signal("ci.e2e", "end-to-end tests run in CI")
+@signal("ci.e2e", "end-to-end tests run in CI (an e2e runner, or the test runner that collects the e2e test files)")
 def ci_e2e(s: Signals) -> Signal:
-    return found(ci_capability(s.facts, ("e2e",), E2E_CMD))
+    return found(ci_capability(s.facts, ("e2e",), E2E_CMD) or _e2e_files_collected(s.facts))
+
+
+# The language of a test file, as the tool catalog names ecosystems: a runner of that ecosystem
+# collects it (`go test ./...` every package's _test.go, rspec every spec/**/*_spec.rb).
+_TEST_LANGUAGE = {".go": "go", ".rb": "ruby", ".py": "python", ".js": "js", ".ts": "js", ".mjs": "js", ".tsx": "js",
+                  ".java": "jvm", ".kt": "jvm", ".groovy": "jvm", ".cs": "dotnet", ".php": "php", ".rs": "rust"}
+
+
+# Options that choose a subset of the tests: with one, the e2e files may be the ones left out.
+_SELECTING_FLAGS = frozenset({"-m", "-k", "--ignore", "--ignore-glob", "--deselect", "--exclude", "--tag", "-t",
+                              "-run", "-skip", "--testPathIgnorePatterns", "--grep-invert", "--filter"})
+
+
+def _e2e_files_collected(facts: Facts) -> list:
+    """End-to-end test files written as ordinary tests (an acceptance/ package, spec/acceptance/) that
+    the test runner CI runs collects with the rest."""
+    languages: dict[str, list[str]] = {}
+    for path in facts.test_files.get("e2e", []):
+        language = _TEST_LANGUAGE.get("." + path.rsplit(".", 1)[-1].lower()) if "." in path else None
+        if language:
+            languages.setdefault(language, []).append(path)
+    if not languages:
+        return []
+    tools = catalog()
+    hits = []
+    for use in facts.tool_uses:
+        language = next((e for e in tools.tool(use.tool_id).ecosystems if e in languages), None)
+        selects = any(word.split("=", 1)[0] in _SELECTING_FLAGS for word in use.invocation.argv)
+        if use.capability == "test-runner" and language and use.job.triggers and not selects:
+            files = languages.pop(language)
+            chain = use_evidence(use)
+            hits.append(ev(chain.path, chain.line,
+                           f"{chain.snippet} (collects {len(files)} e2e test file(s), e.g. {files[0]})"))
+            if not languages:
+                break
+    return hits
 
 
 @signal("js.tests_present", "a JavaScript/TypeScript test runner is configured")

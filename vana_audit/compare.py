@@ -199,7 +199,8 @@ def render_diff_markdown(diff: ScanDiff, max_findings: int = 25) -> str:
         ]
     if regressions:
         lines += ["", "**Regressions**", ""] + [f"- {md_inline(reason)}" for reason in regressions]
-    lines += _finding_section(f"❌ New findings in head ({len(diff.new)})", diff.new, max_findings, fix=True)
+    lines += _finding_section(f"❌ New findings in head ({len(diff.new)})", diff.new, max_findings, fix=True,
+                              stack=head.stack)
     lines += _finding_section(f"✅ Fixed findings ({len(diff.fixed)})", diff.fixed, max_findings, fix=False)
     if diff.changed:
         lines += ["", f"### ⚠️ Findings with changed evidence ({len(diff.changed)})", ""]
@@ -220,7 +221,9 @@ def render_diff_markdown(diff: ScanDiff, max_findings: int = 25) -> str:
     return "\n".join(lines)
 
 
-def _finding_section(title: str, findings: tuple[Finding, ...], limit: int, fix: bool) -> list[str]:
+def _finding_section(title: str, findings: tuple[Finding, ...], limit: int, fix: bool,
+                     stack: str | None = None) -> list[str]:
+    """`stack`: the head's main stack, which chooses each fix (`RuleMeta.remediation_for`)."""
     from .render.text import md_code, md_inline
 
     if not findings:
@@ -233,8 +236,9 @@ def _finding_section(title: str, findings: tuple[Finding, ...], limit: int, fix:
         )
         for e in f.evidence[:3]:
             lines.append(f"  - {md_code(e.location())}")
-        if fix and f.rule.remediation:
-            lines.append(f"  - **Fix:** {md_inline(f.rule.remediation)}")
+        remediation = f.rule.remediation_for(stack) if fix else ""
+        if remediation:
+            lines.append(f"  - **Fix:** {md_inline(remediation)}")
     if len(findings) > limit:
         lines.append(f"- … and {len(findings) - limit} more (see the JSON output)")
     return lines

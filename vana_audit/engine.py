@@ -191,10 +191,13 @@ def meta_from_spec(spec: dict[str, Any], source: str) -> RuleMeta:
         remediation=spec["remediation"].strip(),
         docs=RuleDocs(docs["what"].strip(), docs["why"].strip(), docs["how"].strip(), docs["example"].rstrip(),
                       tuple(docs["references"]),
-                      tuple((stack, text.rstrip()) for stack, text in sorted(docs.get("examples", {}).items()))),
+                      tuple((stack, text.rstrip()) for stack, text in sorted(docs.get("examples", {}).items())),
+                      docs.get("example_stack", "")),
         profiles=tuple(spec.get("profiles", ALL_PROFILES)),
         tags=tuple(spec.get("tags", ())), files_to_create=tuple(spec.get("files_to_create", ())),
         impact=spec.get("impact", ""), source=source,
+        remediations=tuple((stack, text.strip()) for stack, text in sorted(spec.get("remediations", {}).items())),
+        ecosystem=spec.get("ecosystem", ""),
     )
 
 

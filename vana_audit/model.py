@@ -104,6 +104,35 @@ class Problem:
         return {"path": self.path, "message": self.message}
 
 
+# The language families whose stacks differ only in the package manager: a text written for "python"
+# (or for one Python stack) is the fallback for every Python stack. Other stacks stand alone (Maven
+# commands do not fit a Gradle build).
+STACK_FAMILIES: tuple[str, ...] = ("python", "node")
+
+
+def stack_family(stack: str) -> str:
+    """The family of a stack id: "python" for python-uv, "node" for node-pnpm, the id itself otherwise."""
+    family = stack.split("-", 1)[0]
+    return family if family in STACK_FAMILIES else stack
+
+
+def fits_stack(key: str, stack: str) -> bool:
+    """Whether a text keyed `key` (a stack id or a family) is written for `stack`."""
+    return key == stack or key == stack_family(stack)
+
+
+def for_stack(variants: tuple[tuple[str, str], ...], stack: str | None) -> str | None:
+    """The variant for a stack: its own, then its family's ("python"), then another stack of the
+    family (python-uv's for python-poetry); None when no variant fits."""
+    if not stack:
+        return None
+    tailored = dict(variants)
+    for key in (stack, stack_family(stack)):
+        if key in tailored:
+            return tailored[key]
+    return next((text for key, text in variants if stack_family(key) == stack_family(stack)), None)
+
+
 @dataclass(frozen=True)
 class RuleDocs:
     what: str
@@ -113,15 +142,19 @@ class RuleDocs:
     references: tuple[str, ...]
     # Stack-specific complete files, (stack, text) pairs such as ("python-uv", ...); see signal_defs.stack.
     examples: tuple[tuple[str, str], ...] = ()
+    # The stack or family ("python") the default `example` is written for; "" when it fits every stack.
+    example_stack: str = ""
 
     def example_for(self, stack: str | None) -> str:
-        """The example tailored to a detected stack: exact match, then same language, then the default."""
-        tailored = dict(self.examples)
-        if stack and stack in tailored:
-            return tailored[stack]
-        language = (stack or "").split("-", 1)[0]
-        same_language = [text for key, text in self.examples if language and key.split("-", 1)[0] == language]
-        return same_language[0] if same_language else self.example
+        """The example tailored to a detected stack (see `for_stack`), else the default example when it
+        is stack-neutral or written for this stack, else "" (nothing fits: show no example). Without a
+        stack (the catalog, not a repository) the default example."""
+        if not stack:
+            return self.example
+        tailored = for_stack(self.examples, stack)
+        if tailored is not None:
+            return tailored
+        return self.example if not self.example_stack or fits_stack(self.example_stack, stack) else ""
 
 
 @dataclass(frozen=True)
@@ -136,13 +169,23 @@ class RuleMeta:
     severity: Severity
     priority: Priority
     effort_days: tuple[float, float]
-    remediation: str
+    remediation: str  # stack-neutral: shown when no variant in `remediations` fits the repository
     docs: RuleDocs
     profiles: tuple[str, ...] = ALL_PROFILES  # the profiles the rule applies to (see collectors/profile.py)
     tags: tuple[str, ...] = ()
     files_to_create: tuple[str, ...] = ()
     impact: str = ""
     source: str = "builtin"
+    # Per-stack fixes, (stack or family, text) pairs like `RuleDocs.examples`.
+    remediations: tuple[tuple[str, str], ...] = ()
+    # The family or stack the rule is about ("node" for a rule that applies only where JavaScript tests
+    # are present): its texts may name that ecosystem's tools whatever the repository's main stack.
+    ecosystem: str = ""
+
+    def remediation_for(self, stack: str | None) -> str:
+        """The fix for a repository of this stack: its variant (see `for_stack`), else the neutral text."""
+        tailored = for_stack(self.remediations, stack)
+        return self.remediation if tailored is None else tailored
 
     @property
     def effort_text(self) -> str:
@@ -233,3 +276,12 @@ class ScanResult:
 
     def finding(self, rule_id: str) -> Finding | None:
         return next((f for f in self.findings if f.rule.id == rule_id), None)
+
+    @property
+    def stack(self) -> str | None:
+        """The repository's main stack (`profile.stack`, written by the scan), which chooses the fix and
+        example each rule shows; None for results recorded before the scan wrote it."""
+        stack = self.profile.get("stack") or self.inventory.get("stack")
+        if isinstance(stack, (list, tuple)):
+            stack = stack[0] if stack else None
+        return str(stack) if stack else None

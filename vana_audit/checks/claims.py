@@ -54,6 +54,46 @@ jobs:
       - run: uv sync --frozen
       - run: uv run pytest --cov --cov-fail-under=85
 """,
+        example_stack="python",  # other stacks get their own workflow below, or none
+        examples=(
+            ("go", """name: CI
+on:
+  push:
+    branches: [main]
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683  # v4.2.2
+      - uses: actions/setup-go@d35c59abb061a4a6fb18e82ac0862c26744d6ab5  # v5.5.0
+        with:
+          go-version-file: go.mod
+      - run: go vet ./...
+      - run: go test -race ./...
+"""),
+            ("node-npm", """name: CI
+on:
+  push:
+    branches: [main]
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683  # v4.2.2
+      - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020  # v4.4.0
+        with:
+          node-version-file: .nvmrc
+          cache: npm
+      - run: npm ci
+      - run: npm test
+"""),
+        ),
         references=(
             "https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions",
             "seed review: 'CLAIMED BUT NOT IMPLEMENTED'",

@@ -13,6 +13,7 @@ SCHEMA_VERSION = "1.0"
 
 
 def result_to_dict(result: ScanResult) -> dict[str, Any]:
+    stack = result.stack  # each finding's remediation is the one for the repository's stack
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "vana-audit", "version": __version__},
@@ -56,7 +57,7 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
                 "title": f.rule.title,
                 "message": f.message,
                 "evidence": [{"path": e.path, "line": e.line, "snippet": e.snippet} for e in f.evidence],
-                "remediation": f.rule.remediation,
+                "remediation": f.rule.remediation_for(stack),
                 "effort": f.rule.effort_text,
                 "fingerprint": f.fingerprint,
                 "suppressed": f.suppressed_by,

@@ -40,33 +40,37 @@ def _rule_name(title: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", title)) or "Rule"
 
 
-def _help(rule: RuleMeta) -> dict[str, str]:
+def _help(rule: RuleMeta, stack: str | None = None) -> dict[str, str]:
+    """Help is per rule, but one SARIF file is one scan: the fix and example are the ones for the
+    scanned repository's stack (`stack`), like in the other reports."""
     docs = rule.docs
     example_file = rule.files_to_create[0] if rule.files_to_create else ""
+    remediation = rule.remediation_for(stack)
+    example = docs.example_for(stack).rstrip()
     text = [
         f"What it checks: {docs.what}",
         f"Why it matters: {docs.why}",
         f"How to fix: {docs.how}",
-        f"Remediation: {rule.remediation}",
+        f"Remediation: {remediation}",
     ]
     markdown = [
         f"**What it checks:** {docs.what}",
         "",
         f"**Why it matters:** {docs.why}",
         "",
-        f"**How to fix:** {docs.how} {rule.remediation}",
+        f"**How to fix:** {docs.how} {remediation}",
         "",
     ]
-    if docs.example:
+    if example:
         fence = "```"
-        while fence in docs.example:
+        while fence in example:
             fence += "`"
-        text.append("Example" + (f" ({example_file})" if example_file else "") + ":\n" + docs.example.rstrip())
+        text.append("Example" + (f" ({example_file})" if example_file else "") + ":\n" + example)
         markdown += [
             "**Example**" + (f" (`{example_file}`)" if example_file else "") + ":",
             "",
             fence,
-            docs.example.rstrip(),
+            example,
             fence,
             "",
         ]
@@ -76,7 +80,7 @@ def _help(rule: RuleMeta) -> dict[str, str]:
     return {"text": "\n".join(text), "markdown": "\n".join(markdown).rstrip()}
 
 
-def _descriptor(rule: RuleMeta) -> dict[str, Any]:
+def _descriptor(rule: RuleMeta, stack: str | None = None) -> dict[str, Any]:
     level = LEVELS[rule.severity]
     tags = ["ci-cd", rule.category.value, rule.priority.value, f"level-{rule.level}", *rule.tags]
     properties: dict[str, Any] = {
@@ -96,7 +100,7 @@ def _descriptor(rule: RuleMeta) -> dict[str, Any]:
         "name": _rule_name(rule.title),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.docs.what or rule.title},
-        "help": _help(rule),
+        "help": _help(rule, stack),
         "defaultConfiguration": {"level": level},
         "properties": properties,
     }
@@ -143,7 +147,7 @@ def _result(finding: Finding, index: int, result: ScanResult) -> dict[str, Any]:
         "ruleIndex": index,
         "level": LEVELS[rule.severity],
         "kind": "fail",
-        "message": {"text": f"{finding.message}. Fix: {rule.remediation}"},
+        "message": {"text": f"{finding.message}. Fix: {rule.remediation_for(result.stack)}"},
         "locations": [primary],
         "partialFingerprints": {"vanaAuditFingerprint/v1": finding.fingerprint},
         "properties": {
@@ -177,7 +181,7 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
                 "name": "vana-audit",
                 "semanticVersion": __version__,
                 "version": __version__,
-                "rules": [_descriptor(r) for r in rules],
+                "rules": [_descriptor(r, result.stack) for r in rules],
             }
         },
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the scanned repository."}}},

@@ -32,14 +32,14 @@ def build_report(
     settings = settings or settings_from_result(result)
     categories = tuple(_category_row(result, c, settings) for c in result.categories)
     dora = build_dora_section(result.dora)
-    missing = build_work_items(result.findings)
+    stack = result.stack  # chooses each rule's fix and example
+    missing = build_work_items(result.findings, stack)
     roadmap = schedule(missing, settings.capacity_days_per_week)
     blockers = tuple(
-        finding_item(f)
+        finding_item(f, stack)
         for f in sorted((f for f in result.findings if f.failing and f.rule.priority is Priority.P0), key=blocker_order)
     )
     by_id = {c.id: c for c in categories}
-    stack = _stack(result)
     groups = tuple(
         FindingGroup(
             by_id[c.value],
@@ -86,18 +86,11 @@ def build_report(
         actions=_actions(roadmap),
         metrics=build_metrics(result, categories, dora, settings, len(blockers)),
         trend=_trend(trend, result),
-        suppressed=tuple(finding_item(f) for f in result.findings if f.suppressed_by),
-        errors=tuple(finding_item(f) for f in result.findings if f.outcome is Outcome.ERROR),
+        suppressed=tuple(finding_item(f, stack) for f in result.findings if f.suppressed_by),
+        errors=tuple(finding_item(f, stack) for f in result.findings if f.outcome is Outcome.ERROR),
         problems=result.problems,
         method=_method(settings, roadmap),
     )
-
-
-def _stack(result: ScanResult) -> str | None:
-    stack = result.profile.get("stack") or result.inventory.get("stack")
-    if isinstance(stack, (list, tuple)):
-        stack = stack[0] if stack else None
-    return str(stack) if stack else None
 
 
 def settings_from_result(result: ScanResult) -> ReportSettings:

@@ -11,7 +11,7 @@ import math
 from dataclasses import replace
 
 from ..model import Category, Finding, Outcome
-from .findings import first_sentence, headline
+from .findings import first_sentence, headline, remediation_text
 from .model import WorkItem
 
 
@@ -47,7 +47,8 @@ def group_by_shared_files(findings: list[Finding]) -> list[list[Finding]]:
     return [sorted(group, key=_order) for group in groups if group]
 
 
-def build_work_items(findings: tuple[Finding, ...]) -> tuple[WorkItem, ...]:
+def build_work_items(findings: tuple[Finding, ...], stack: str | None = None) -> tuple[WorkItem, ...]:
+    """`stack`: the repository's main stack, which chooses each item's action (`RuleMeta.remediation_for`)."""
     failing = sorted((f for f in findings if f.failing), key=_order)
     items = []
     for group in sorted(group_by_shared_files(failing), key=lambda g: _order(g[0])):
@@ -59,7 +60,7 @@ def build_work_items(findings: tuple[Finding, ...]) -> tuple[WorkItem, ...]:
             WorkItem(
                 number=0,
                 title=lead.rule.title,
-                action=first_sentence(lead.rule.remediation),
+                action=first_sentence(remediation_text(lead.rule, stack)),
                 problem=headline(lead.message),
                 priority=min(f.rule.priority.value for f in group),
                 severity=min((f.rule.severity for f in group), key=lambda s: s.rank).value,

@@ -31,9 +31,16 @@ def headline(message: str) -> str:
 
 
 def example_text(rule, stack: str | None) -> str:
-    """The rule's example file, tailored to the repository's stack when the rule has one for it."""
+    """The rule's example file for the repository's stack: its own, else the default when that fits
+    every stack (or this one), else "" (see `RuleDocs.example_for`)."""
     tailored = getattr(rule.docs, "example_for", None)
     return (tailored(stack) if tailored and stack else rule.docs.example).rstrip("\n")
+
+
+def remediation_text(rule, stack: str | None) -> str:
+    """The rule's fix for the repository's stack (see `RuleMeta.remediation_for`)."""
+    tailored = getattr(rule, "remediation_for", None)
+    return tailored(stack) if tailored else rule.remediation
 
 
 def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
@@ -50,7 +57,7 @@ def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
         outcome=finding.outcome.value,
         message=capitalised(finding.message),
         evidence=evidence,
-        remediation=rule.remediation,
+        remediation=remediation_text(rule, stack),
         effort_text=rule.effort_text,
         example=example_text(rule, stack),
         example_file=rule.files_to_create[0] if rule.files_to_create else "",

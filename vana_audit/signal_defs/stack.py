@@ -1,5 +1,5 @@
 """Which language stack and package manager a repository uses, so a report can show the example
-file written for it (`RuleDocs.example_for(stack)`).
+file and the fix written for it (`RuleDocs.example_for(stack)`, `RuleMeta.remediation_for(stack)`).
 
     from vana_audit.signal_defs.stack import detect_stack, detect_stacks
     detect_stack(facts)   # "python-uv"
@@ -17,6 +17,11 @@ from ..facts import Facts
 from ..signals import Signal, Signals, ev, signal
 
 GENERIC = "generic"
+# Every stack id detect_stack returns besides GENERIC: the keys of a rule's `examples:` and `remediations:`
+# (with the families of model.STACK_FAMILIES).
+STACKS: tuple[str, ...] = ("python-uv", "python-poetry", "python-pdm", "python-pipenv", "python-pip",
+                           "node-npm", "node-yarn", "node-pnpm", "node-bun",
+                           "go", "rust", "java-maven", "java-gradle", "ruby", "php")
 _SIMPLE = {
     "go": "go",
     "cargo": "rust",

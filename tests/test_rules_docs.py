@@ -56,8 +56,12 @@ CASES = [
     ("DOC-006", "fail", {"README.md": "# Acme\n"}, None, None, "service"),
     ("DOC-006", "na", {"README.md": "# Acme\n"}, None, None, "library"),
     # DOC-007 architecture
-    ("DOC-007", "pass", {"docs/adr/0001-use-postgres.md": "# 1. Use Postgres\n"}, "docs/adr/0001-use-postgres.md", None, None),
-    ("DOC-007", "fail", {"README.md": "# Acme\n"}, None, None, None),
+    ("DOC-007", "pass", {"docs/adr/0001-use-postgres.md": "# 1. Use Postgres\n"}, "docs/adr/0001-use-postgres.md", None,
+     "service"),
+    ("DOC-007", "fail", {"README.md": "# Acme\n"}, None, None, "service"),
+    # an architecture document is expected of a system of components, not of a library or a CLI
+    ("DOC-007", "na", {"README.md": "# Acme\n"}, None, None, "library"),
+    ("DOC-007", "na", {"README.md": "# Acme\n"}, None, None, "cli"),
     # DOC-008 runbooks
     ("DOC-008", "pass", {"docs/runbooks/high-error-rate.md": "# Runbook\n"}, "docs/runbooks/high-error-rate.md", None, "service"),
     ("DOC-008", "fail", {"README.md": "# Acme\n"}, None, None, "service"),

@@ -117,6 +117,16 @@ def test_a_terraform_module_is_judged_as_a_module(tmp_path):
     assert all(outcome[r.meta.id] is Outcome.NOT_APPLICABLE for r in rules_by_id().values() if r.meta.id.startswith("MON-"))
 
 
+def test_a_chart_repository_is_judged_as_reusable_modules(tmp_path):
+    """prometheus-community/helm-charts: charts (one shipping CRDs) that users install with their own values."""
+    crd = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+           "  name: alertmanagers.monitoring.coreos.com\n")
+    result = _scan(tmp_path / "repo", {**HELM_REPO, "charts/api/crds/crd-alertmanagers.yaml": crd})
+    assert result.profile["name"] == "infrastructure", result.profile["reasons"]
+    for rule_id in ("IAC-010", "GIT-014", "DOC-005"):
+        assert result.finding(rule_id).outcome is Outcome.NOT_APPLICABLE, rule_id
+
+
 def test_the_scan_result_shows_the_profile_its_reasons_and_the_exclusions(tmp_path):
     result = _scan(tmp_path / "repo", {**LIBRARY, "tests/fixtures/infra/main.tf": 'resource "x" "y" {}\n'})
     profile = result.profile

@@ -75,6 +75,7 @@ def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]]) -
             break
         in_chart = any(path.startswith(d + "templates/") or (d == "" and path.startswith("templates/"))
                        for d in chart_dirs)
+        chart_crd = any(path.startswith(d + "crds/") for d in chart_dirs)  # plain YAML the chart installs
         text = source.read_text(path)
         if text is None or "kind:" not in text or "apiVersion" not in text:
             continue
@@ -94,7 +95,7 @@ def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]]) -
                 if doc["kind"] in K8S_KINDS or "." in str(doc.get("apiVersion")):
                     meta = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}
                     objects.append(K8sObject(path, getattr(doc, "line", 1), doc["kind"],
-                                             str(meta.get("name") or ""), doc))
+                                             str(meta.get("name") or ""), doc, in_helm_chart=chart_crd))
     if objects:
         tools.setdefault("kubernetes", sorted({o.path for o in objects if not o.in_helm_chart}) or
                          sorted({o.path for o in objects}))

@@ -694,3 +694,18 @@ def iac_tested(s: Signals) -> Signal:
     hits += [ev(p, None, "chart-testing") for p in f.files if p.rsplit("/", 1)[-1] in ("ct.yaml", "ct.yml")][:1]
     hits += ci_matching(f, IAC_TEST)
     return found(hits)
+
+
+@signal("iac.reusable_module",
+        "an infrastructure repository of reusable modules others call: a Terraform module, or Helm charts with no "
+        "environment configuration (the callers have the environments)")
+def reusable_module(s: Signals) -> Signal:
+    module = s["tf.module_only"]
+    if module.truthy:
+        return module
+    f = s.facts
+    charts = [p for p in f.iac_tools.get("helm", []) if p.rsplit("/", 1)[-1] == "Chart.yaml"]
+    if f.profile != "infrastructure" or not charts or not all(o.in_helm_chart for o in f.k8s_objects):
+        return Signal(False)
+    return Signal(True, tuple(ev(p, None, "Helm chart (installed by its users with their own values)")
+                              for p in sorted(charts)[:3]))

@@ -300,7 +300,6 @@ def _patterns_compiled_by_a_scan(repo) -> dict[str, re.Pattern[str]]:  # type: i
 
 # Patterns compiled inside signal functions (signal catalogue) that run away, with the fix.
 KNOWN_LOCAL_RUNAWAY = {
-    r"#+\s*.*deploy": r"docs.deployment (doc lines are cut at 500 chars, so bounded today); use `#+[^\S\n]*[^\n]{0,200}deploy`",
     r"""PIP_NO_CACHE_DIR\s*[= ]\s*[\"']?(1|true|on|yes|off|0)""": r"containers signal; `\s*[= ]\s*` splits a run of spaces n^2 ways: use `PIP_NO_CACHE_DIR(?:\s*=\s*|[ \t]+)[\"']?(…)`",
 }
 

@@ -50,6 +50,14 @@ CASES = [
     ("DOC-005", "pass", {"docs/deployment.md": "# Deployment\n"}, "docs/deployment.md", None, "service"),
     ("DOC-005", "fail", {"README.md": "# Acme\n"}, None, None, "service"),
     ("DOC-005", "na", {"README.md": "# Acme\n"}, None, None, "library"),
+    # an install, bootstrap or self-hosting section that names where it runs documents deployment ...
+    ("DOC-005", "pass", {"README.md": "# Fleet\n\n## Bootstrap with Flux CLI\n\n    flux bootstrap github --owner=me\n"},
+     "README.md", 3, "gitops"),
+    ("DOC-005", "pass", {"docs/guide/getting-started.md": "# Getting Started\n\n## Installation\n\n"
+                         "### Using Docker\n\nRun the official image.\n"}, "docs/guide/getting-started.md", 3, "service"),
+    # ... a developer's local installation does not
+    ("DOC-005", "fail", {"README.md": "# Acme\n\n## Installation\n\n    pip install -r requirements.txt\n"
+                         "    uvicorn app:app --reload\n\n## Usage\n\nDeploy it with docker.\n"}, None, None, "service"),
     ("DOC-005", "na", MODULE, None, None, None),
     # DOC-006 environment variables documented
     ("DOC-006", "pass", {".env.example": "DATABASE_URL=\n"}, ".env.example", None, "service"),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..collectors.containers import is_dev_dockerfile
 from ..collectors.profile import product_code
 from ..collectors.shell import split_script
-from ..facts import Facts
+from ..facts import Facts, TextLine
 from ..folded_re import TextPattern
 from ..history.habits import sample_size_text, sample_text
 from ..model import Evidence
@@ -1307,12 +1307,43 @@ def contributing(s: Signals) -> Signal:
     return found(_paths(s.facts.docs.get("contributing", [])))
 
 
-@signal("docs.deployment", "deployment is documented")
+@signal("docs.deployment", "deployment is documented (a deployment document, or an install, bootstrap or "
+        "self-hosting section that names where and how it runs)")
 def deployment_docs(s: Signals) -> Signal:
     hits = _paths(s.facts.docs.get("deployment", []))
-    hits += [doc_line.evidence() for doc_line in _readme_lines(s)
-             if re.match(r"#+\s*.*deploy", doc_line.text, re.I)][:1]
-    return found(hits)
+    return found(hits + _deployment_sections(s.facts.doc_lines)[:2])
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]")
+_DEPLOY_HEADING = re.compile(r"^#{1,6}[ \t][^\n]{0,200}?(deploy|install|bootstrap|self-host|hosting|production|"
+                             r"running in|upgrad)", re.I)
+# What a section about running the software somewhere names: a cluster or GitOps tool, containers,
+# a service manager or web server, a hosting platform, or a release binary to download.
+_DEPLOY_TARGET = re.compile(r"\b(helm|flux|argocd|kubectl|kustomize|terraform|docker|compose|podman|systemd|"
+                            r"systemctl|nginx|caddy|frankenphp|apache|kamal|fly\.io|flyctl|heroku|railway|render\.com|"
+                            r"vercel|netlify|cloud run|app engine|lambda|binary|binaries|pre-compiled|release archive)\b",
+                            re.I)
+
+
+def _deployment_sections(lines: list[TextLine]) -> list[Evidence]:
+    """Headings about deploying, installing or bootstrapping whose section names a target."""
+    hits: list[Evidence] = []
+    open_section: tuple[TextLine, int] | None = None  # the heading and its level
+    for doc_line in lines:
+        heading = _HEADING.match(doc_line.text)
+        if open_section and (doc_line.path != open_section[0].path or
+                             heading and len(heading.group(1)) <= open_section[1]):
+            open_section = None
+        if heading and _DEPLOY_HEADING.match(doc_line.text):
+            open_section = (doc_line, len(heading.group(1)))
+            if _DEPLOY_TARGET.search(doc_line.text):
+                hits.append(doc_line.evidence())
+                open_section = None
+            continue
+        if open_section and _DEPLOY_TARGET.search(doc_line.text):
+            hits.append(open_section[0].evidence())
+            open_section = None
+    return hits
 
 
 @signal("docs.env_example", "environment variables are documented (.env.example or similar)")

@@ -1321,7 +1321,8 @@ _DEPLOY_HEADING = re.compile(r"^#{1,6}[ \t][^\n]{0,200}?(deploy|install|bootstra
 # a service manager or web server, a hosting platform, or a release binary to download.
 _DEPLOY_TARGET = re.compile(r"\b(helm|flux|argocd|kubectl|kustomize|terraform|docker|compose|podman|systemd|"
                             r"systemctl|nginx|caddy|frankenphp|apache|kamal|fly\.io|flyctl|heroku|railway|render\.com|"
-                            r"vercel|netlify|cloud run|app engine|lambda|binary|binaries|pre-compiled|release archive)\b",
+                            r"vercel|netlify|cloud run|app engine|lambda|binary|binaries|pre-compiled|"
+                            r"release archive)\b",
                             re.I)
 
 

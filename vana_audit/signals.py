@@ -2,10 +2,18 @@
 
 A signal is a value (bool, number or list) with the evidence behind it. Signals are computed on
 first use and cached, so a scan pays only for what its rules ask.
+
+Every signal has a confidence. High: it was read from parsed structure (the CI model and the tool
+catalog, manifests, Kubernetes objects). Low: a text pattern decided it, a regex over CI text where
+nothing parsed says so. A signal registered with `confidence="low"` is a text pattern throughout;
+any other is high unless what it rests on is low: when true, all of its evidence is low (a text
+match, see `ci_matching`); when false, it searched CI text (`note_text_search`) and found nothing.
 """
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -13,7 +21,7 @@ from typing import Any, TypeVar
 
 from .facts import Facts, Job, Link, Pipeline, Step
 from .folded_re import FoldedPattern, TextPattern
-from .model import Evidence
+from .model import Confidence, Evidence
 from .path_patterns import PathPattern, matching
 from .secrets import clip
 
@@ -22,6 +30,7 @@ from .secrets import clip
 class Signal:
     value: Any
     evidence: tuple[Evidence, ...] = ()
+    confidence: Confidence = Confidence.HIGH  # set by Signals from how the signal was computed
 
     @property
     def truthy(self) -> bool:
@@ -35,14 +44,40 @@ class Signal:
 T = TypeVar("T")
 SignalFn = Callable[["Signals"], Signal]
 REGISTRY: dict[str, tuple[SignalFn, str]] = {}
+TEXT_PATTERN_SIGNALS: set[str] = set()  # registered with confidence="low"
 
 
-def signal(name: str, description: str) -> Callable[[SignalFn], SignalFn]:
+def signal(name: str, description: str, confidence: str = "high") -> Callable[[SignalFn], SignalFn]:
+    """Register a signal; `confidence="low"` marks one that a text pattern decides."""
     def register(fn: SignalFn) -> SignalFn:
         REGISTRY[name] = (fn, description)
+        if Confidence(confidence) is Confidence.LOW:
+            TEXT_PATTERN_SIGNALS.add(name)
         return fn
 
     return register
+
+
+# While a signal is computed: whether it searched CI text with a pattern (see note_text_search).
+_TEXT_SEARCHED: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar("text_searched", default=None)
+
+
+def note_text_search() -> None:
+    """The signal being computed decides something with a text pattern over CI text, or over CI the
+    model cannot see into: finding nothing there proves little."""
+    box = _TEXT_SEARCHED.get()
+    if box is not None:
+        box[0] = True
+
+
+def _with_confidence(name: str, sig: Signal, searched: bool) -> Signal:
+    if name in TEXT_PATTERN_SIGNALS:
+        low = tuple(dataclasses.replace(e, confidence=Confidence.LOW) for e in sig.evidence)
+        return dataclasses.replace(sig, evidence=low, confidence=Confidence.LOW)
+    if sig.truthy and sig.evidence:
+        high = any(e.confidence is Confidence.HIGH for e in sig.evidence)
+        return dataclasses.replace(sig, confidence=Confidence.HIGH if high else Confidence.LOW)
+    return dataclasses.replace(sig, confidence=Confidence.LOW if searched else sig.confidence)
 
 
 class UnknownSignal(KeyError):
@@ -59,13 +94,25 @@ class Signals:
         if name not in self._cache:
             if name not in REGISTRY:
                 raise UnknownSignal(name)
-            self._cache[name] = REGISTRY[name][0](self)
+            token = _TEXT_SEARCHED.set([False])
+            try:
+                computed = REGISTRY[name][0](self)
+                searched = bool(_TEXT_SEARCHED.get()[0])  # type: ignore[index]
+            finally:
+                _TEXT_SEARCHED.reset(token)
+            self._cache[name] = _with_confidence(name, computed, searched)
         return self._cache[name]
 
 
-def ev(path: str, line: int | None = None, snippet: str = "") -> Evidence:
+def ev(path: str, line: int | None = None, snippet: str = "", confidence: Confidence = Confidence.HIGH) -> Evidence:
     snippet = clip(" ".join(snippet.split()), 160)
-    return Evidence(path, line, snippet)
+    return Evidence(path, line, snippet, confidence)
+
+
+def text_ev(path: str, line: int | None = None, snippet: str = "") -> Evidence:
+    """Evidence of a text-pattern match (low confidence); the signal notes that it searched text."""
+    note_text_search()
+    return ev(path, line, snippet, Confidence.LOW)
 
 
 def found(items: Iterable[Evidence]) -> Signal:
@@ -118,9 +165,12 @@ def ci_matching(
     facts: Facts, pattern: TextPattern, *, include_uses: bool = True, pipelines: Iterable[Pipeline] | None = None
 ) -> list[Evidence]:
     """CI steps whose command (or action) matches, directly or through the Makefile target or
-    package script they call: `make lint` counts as linting when its recipe runs ruff."""
+    package script they call: `make lint` counts as linting when its recipe runs ruff. A text
+    pattern: the evidence is low confidence, and so is a signal that finds nothing this way."""
     hits = []
     wanted = None if pipelines is None else {id(p) for p in pipelines}
+    if wanted is None and facts.pipelines or wanted:
+        note_text_search()
     # Workflows repeat steps (checkout, setup, install): each distinct text is searched once.
     searched: dict[str, re.Match[str] | None] = {}
     for step_text in _step_texts(facts):
@@ -131,13 +181,13 @@ def ci_matching(
             searched[text] = pattern.search(text)
         match = searched[text]
         if match:
-            hits.append(ev(step_text.pipeline.path, step_text.step.line, _matched_line(text, match)))
+            hits.append(ev(step_text.pipeline.path, step_text.step.line, _matched_line(text, match), Confidence.LOW))
             continue
         for label, command in step_text.called:
             if command not in searched:
                 searched[command] = pattern.search(command)
             if searched[command]:
-                hits.append(ev(step_text.pipeline.path, step_text.step.line, f"{label}: {command}"))
+                hits.append(ev(step_text.pipeline.path, step_text.step.line, f"{label}: {command}", Confidence.LOW))
                 break
     return hits
 

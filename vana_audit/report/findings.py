@@ -46,7 +46,7 @@ def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
         category_title=rule.category.title,
         level=rule.level,
         severity=rule.severity.value,
-        priority=rule.priority.value,
+        priority=finding.priority.value,
         outcome=finding.outcome.value,
         message=capitalised(finding.message),
         evidence=evidence,
@@ -58,6 +58,7 @@ def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
         references=tuple(rule.docs.references),
         fingerprint=finding.fingerprint,
         suppressed_by=finding.suppressed_by,
+        confidence=finding.confidence.value,
     )
 
 
@@ -65,7 +66,7 @@ def finding_order(finding: Finding) -> tuple:
     """Failing first, then by priority, severity, level and id."""
     return (
         not finding.failing,
-        finding.rule.priority.value,
+        finding.priority.value,
         finding.rule.severity.rank,
         finding.rule.level,
         finding.rule.id,

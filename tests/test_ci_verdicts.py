@@ -465,3 +465,15 @@ def test_reports_show_the_confidence(tmp_path: Path) -> None:
     sarif = json.loads(str(renderer_for(OutputFormat.SARIF)(result)))
     props = next(r["properties"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "TST-002")
     assert props["confidence"] == "low" and props["priority"] == "P1"
+
+
+def test_an_absence_behind_a_step_the_model_cannot_see_into_is_low_confidence(tmp_path: Path) -> None:
+    """A Jenkinsfile of shared-library steps (`buildPlugin()` runs mvn verify out of sight): no test
+    found is no proof of none, so the P0 is reported as a P1."""
+    from vana_audit.model import Confidence, Priority
+
+    files = {"src/test/java/AppTest.java": "class AppTest { @Test void works() {} }\n",
+             "Jenkinsfile": "buildPlugin(\n  forkCount: '1C',\n  useContainerAgent: false,\n)\n"}
+    finding = evaluate(tmp_path, files, "TST-002", profile="library")
+    assert finding.outcome.value == "fail" and finding.confidence is Confidence.LOW
+    assert finding.priority is Priority.P1

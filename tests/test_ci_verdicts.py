@@ -312,3 +312,247 @@ def test_the_report_shows_the_example_for_the_detected_stack(tmp_path: Path) -> 
     start = markdown.index("BLD-003: ")  # the finding, not the summary that names it
     section = markdown[start:markdown.index("\n#### ", start)]
     assert "go test -race" in section and "actions/setup-go" in section and "uv run" not in section
+
+
+# -- deploy, publish, release, cache and progressive delivery: from the CI model, not from CI text ------------
+
+DEPLOY_WF = ".github/workflows/deploy.yml"
+
+
+def deploy_workflow(*steps: str, job_id: str = "deploy", on: str = "push:\n    branches: [main]",
+                    extra: str = "") -> str:
+    body = "".join(f"      - {step}\n" for step in steps)
+    return (f"name: Deploy\non:\n  {on}\npermissions:\n  contents: read\njobs:\n  {job_id}:\n"
+            f"    runs-on: ubuntu-latest\n{extra}    steps:\n      - uses: actions/checkout@v4\n" + body)
+
+
+SERVICE_APP = {"app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n", "Dockerfile": "FROM python:3.12\n"}
+SETUP_HELM_ONLY = {
+    **SERVICE_APP,
+    CI: workflow("uses: azure/setup-helm@v4", "run: helm lint charts/app", "run: helm template app charts/app"),
+}
+GHCR_PULL_ONLY = {
+    **SERVICE_APP,
+    CI: ("name: CI\non: [push, pull_request]\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+         "    container: ghcr.io/acme/build-image:1.4\n    steps:\n      - uses: actions/checkout@v4\n"
+         "      - run: docker pull ghcr.io/acme/builder:2\n      - run: docker login ghcr.io -u x --password-stdin\n"
+         "      - run: make check\n"),
+}
+SKAFFOLD_RUN = {
+    **SERVICE_APP,
+    "skaffold.yaml": "apiVersion: skaffold/v4beta11\nkind: Config\n",
+    DEPLOY_WF: deploy_workflow("uses: google-github-actions/get-gke-credentials@v2",
+                               "run: skaffold run -p production --default-repo=gcr.io/acme --tag=${{ github.sha }}",
+                               extra="    environment: production\n"),
+}
+PR_NUMBER_UPLOAD = {
+    **PY_TESTS,
+    CI: workflow("run: pytest", "run: mkdir -p .pr && echo ${{ github.event.number }} > .pr/pr_number.txt",
+                 "uses: actions/upload-artifact@v4\n        with:\n          name: pr_number\n"
+                 "          path: .pr/pr_number.txt"),
+}
+GORELEASER_RELEASE = {
+    **GO_TESTS,
+    ".goreleaser.yaml": "version: 2\nbuilds:\n  - main: .\n",
+    ".github/workflows/release.yml": (
+        "name: release\non:\n  push:\n    tags: ['v*']\njobs:\n  goreleaser:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@v4\n      - uses: goreleaser/goreleaser-action@v6\n"
+        "        with:\n          args: release --clean\n"),
+}
+GORELEASER_CHECK_ONLY = {
+    **GO_TESTS,
+    CI: workflow("uses: goreleaser/goreleaser-action@v6\n        with:\n          args: check"),
+}
+NPM_PUBLISH = {
+    "package.json": '{"name": "@acme/lib", "version": "1.0.0"}\n',
+    "src/index.js": "export const x = 1;\n",
+    ".github/workflows/publish.yml": deploy_workflow("run: npm ci", "run: npm publish --provenance --access public",
+                                                     job_id="publish", on="release:\n    types: [published]"),
+}
+HELM_TO_GKE = {
+    **SERVICE_APP,
+    DEPLOY_WF: deploy_workflow("uses: google-github-actions/auth@v2\n        with:\n"
+                               "          workload_identity_provider: ${{ vars.WIF }}",
+                               "uses: google-github-actions/get-gke-credentials@v2",
+                               "run: helm upgrade --install app charts/app -n prod --atomic --wait",
+                               extra="    environment: production\n"),
+}
+HELM_ON_KIND = {
+    **SERVICE_APP,
+    DEPLOY_WF: deploy_workflow("uses: helm/kind-action@v1", "run: make e2e"),
+    "Makefile": "e2e:\n\thelm upgrade --install app charts/app --wait\n",
+}
+ARGO_ROLLOUTS = {
+    **SERVICE_APP,
+    DEPLOY_WF: deploy_workflow("run: kubectl apply -f k8s/", "run: kubectl argo rollouts promote app -n prod",
+                               extra="    environment: production\n"),
+}
+FLAGGER_CANARY = {
+    **SERVICE_APP,
+    DEPLOY_WF: deploy_workflow("run: kubectl apply -k k8s/", extra="    environment: production\n"),
+    "k8s/canary.yaml": ("apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata:\n  name: app\nspec:\n"
+                        "  targetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: app\n"),
+}
+ACTIONS_CACHE = {**PY_TESTS, CI: workflow("uses: actions/cache@v4\n        with:\n          path: ~/.cache/pip\n"
+                                          "          key: pip-${{ hashFiles('requirements.txt') }}", "run: pytest")}
+SETUP_NODE_CACHE = {
+    "package.json": '{"name": "app", "scripts": {"test": "vitest run"}}\n',
+    CI: workflow("uses: actions/setup-node@v4\n        with:\n          node-version: 22\n          cache: npm",
+                 "run: npm ci", "run: npm test"),
+}
+SETUP_PYTHON_NO_CACHE = {
+    **PY_TESTS,
+    CI: workflow("uses: actions/setup-python@v5\n        with:\n          python-version: '3.12'", "run: pytest"),
+}
+FASTAPI_CLOUD_AND_COMPOSE = {
+    **SERVICE_APP,
+    DEPLOY_WF: deploy_workflow("run: uv run fastapi deploy"),
+    ".github/workflows/deploy-compose.yml": deploy_workflow(
+        "run: docker compose -f compose.yml -f compose.deploy.yml up -d", on="workflow_dispatch:"),
+}
+COMPOSE_UP_IN_TESTS = {
+    **SERVICE_APP,
+    CI: workflow("run: docker compose up -d", "run: docker compose exec -T backend pytest"),
+}
+CLEANUP_WITH_ENVIRONMENT = {
+    **SERVICE_APP,
+    ".github/workflows/cleanup.yml": (
+        "name: cleanup\non:\n  pull_request_target:\n    types: [closed]\njobs:\n  cleanup-namespace:\n"
+        "    runs-on: ubuntu-latest\n    environment: staging\n    steps:\n"
+        "      - run: kubectl delete namespace pr${{ github.event.number }} --ignore-not-found\n"),
+}
+
+
+@pytest.mark.parametrize(("files", "rule_id", "outcome", "cited", "profile"), [
+    # the false verdicts of the text search
+    pytest.param(SETUP_HELM_ONLY, "DEP-006", "na", None, "service", id="setup-helm-is-no-azure-deploy"),
+    pytest.param(SETUP_HELM_ONLY, "DEP-002", "fail", None, "service", id="setup-helm-deploys-nothing"),
+    pytest.param(GHCR_PULL_ONLY, "BLD-009", "fail", None, "service", id="pulling-from-ghcr-publishes-nothing"),
+    pytest.param(GHCR_PULL_ONLY, "DEP-005", "fail", None, "library", id="pulling-from-ghcr-releases-nothing"),
+    pytest.param(SKAFFOLD_RUN, "DEP-002", "pass", DEPLOY_WF, "service", id="skaffold-run-deploys"),
+    pytest.param(SKAFFOLD_RUN, "DEP-009", "fail", None, "service", id="skaffold-run-is-not-progressive"),
+    pytest.param(PR_NUMBER_UPLOAD, "BLD-009", "fail", None, "service", id="pr-number-upload-is-no-artefact"),
+    pytest.param(GORELEASER_CHECK_ONLY, "DEP-005", "fail", None, "cli", id="goreleaser-check-releases-nothing"),
+    pytest.param(HELM_ON_KIND, "DEP-002", "fail", None, "service", id="helm-into-a-kind-cluster-is-a-test"),
+    pytest.param(COMPOSE_UP_IN_TESTS, "DEP-002", "fail", None, "service", id="compose-up-in-a-test-job"),
+    pytest.param(CLEANUP_WITH_ENVIRONMENT, "DEP-002", "fail", None, "service", id="teardown-job-is-no-deploy"),
+    # what does deploy, publish, release, cache and shift traffic
+    pytest.param(GORELEASER_RELEASE, "DEP-005", "pass", ".github/workflows/release.yml", "cli",
+                 id="goreleaser-release"),
+    pytest.param(GORELEASER_RELEASE, "BLD-009", "pass", ".github/workflows/release.yml", "cli",
+                 id="goreleaser-publishes"),
+    pytest.param(NPM_PUBLISH, "BLD-009", "pass", ".github/workflows/publish.yml", "library", id="npm-publish"),
+    pytest.param(NPM_PUBLISH, "DEP-005", "pass", ".github/workflows/publish.yml", "library",
+                 id="npm-publish-on-release"),
+    pytest.param(HELM_TO_GKE, "DEP-002", "pass", DEPLOY_WF, "service", id="helm-upgrade-to-gke"),
+    pytest.param(HELM_TO_GKE, "DEP-006", "pass", DEPLOY_WF, "service", id="gke-through-workload-identity"),
+    pytest.param(ARGO_ROLLOUTS, "DEP-009", "pass", DEPLOY_WF, "service", id="argo-rollouts-promote"),
+    pytest.param(FLAGGER_CANARY, "DEP-009", "pass", "k8s/canary.yaml", "service", id="flagger-canary"),
+    pytest.param(ACTIONS_CACHE, "BLD-007", "pass", CI, "service", id="actions-cache"),
+    pytest.param(SETUP_NODE_CACHE, "BLD-007", "pass", CI, "service", id="setup-node-cache-input"),
+    pytest.param(SETUP_PYTHON_NO_CACHE, "BLD-007", "fail", None, "service", id="setup-python-without-cache"),
+    pytest.param(FASTAPI_CLOUD_AND_COMPOSE, "DEP-001", "pass", DEPLOY_WF, "service", id="ci-deploy-is-scripted"),
+    pytest.param(FASTAPI_CLOUD_AND_COMPOSE, "DEP-002", "pass", DEPLOY_WF, "service", id="fastapi-cloud-deploy"),
+])
+def test_delivery_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None,
+                          profile: str) -> None:
+    finding = evaluate(tmp_path, files, rule_id, profile=profile)
+    check(finding, outcome, cited)
+
+
+def test_compose_up_deploys_in_a_job_that_says_it_deploys(tmp_path: Path) -> None:
+    finding = evaluate(tmp_path, FASTAPI_CLOUD_AND_COMPOSE, "DEP-002", profile="service")
+    assert {e.path for e in finding.evidence} == {DEPLOY_WF, ".github/workflows/deploy-compose.yml"}
+
+
+def test_the_skaffold_deploy_is_no_traffic_split(tmp_path: Path) -> None:
+    from tests.rulekit import facts_for
+    from vana_audit.signals import Signals
+
+    signals = Signals(facts_for(tmp_path / "repo", SKAFFOLD_RUN))
+    assert signals["ci.deploy"].truthy and not signals["deploy.progressive"].truthy
+    assert not signals["ci.artifacts"].truthy or all("skaffold" not in e.snippet for e in signals["ci.artifacts"].evidence)
+
+
+# -- confidence: parsed structure is high, a text match is low, and low never makes a P0 ------------------------
+
+BROKEN_WORKFLOW = {
+    **PY_TESTS,
+    CI: "name: CI\non: [push\njobs:\n  test:\n    steps:\n      - run: echo hello\n",
+}
+
+
+def test_a_verdict_from_text_is_low_confidence_and_never_a_p0(tmp_path: Path) -> None:
+    """The workflow does not parse: only its text is searched for tests. The failing P0 rule says so and
+    is reported as a P1."""
+    from vana_audit.model import Confidence, Priority
+
+    finding = evaluate(tmp_path, BROKEN_WORKFLOW, "TST-002", profile="service")
+    assert finding.outcome.value == "fail"
+    assert finding.rule.priority is Priority.P0
+    assert finding.confidence is Confidence.LOW
+    assert finding.priority is Priority.P1
+
+
+def test_a_verdict_from_the_ci_model_is_high_confidence(tmp_path: Path) -> None:
+    from vana_audit.model import Confidence, Priority
+
+    finding = evaluate(tmp_path, {**PY_TESTS, CI: workflow("run: echo hello")}, "TST-002", profile="service")
+    assert finding.outcome.value == "fail" and finding.confidence is Confidence.HIGH
+    assert finding.priority is Priority.P0
+    passing = evaluate(tmp_path / "ok", {**PY_TESTS, CI: workflow("run: pytest")}, "TST-002", profile="service")
+    assert passing.confidence is Confidence.HIGH and all(e.confidence is Confidence.HIGH for e in passing.evidence)
+
+
+def test_free_text_smoke_checks_are_low_confidence(tmp_path: Path) -> None:
+    from vana_audit.model import Confidence
+
+    files = {**SERVICE_APP, DEPLOY_WF: deploy_workflow(
+        "run: gcloud run deploy app --image gcr.io/acme/app:${{ github.sha }}",
+        "name: Smoke test\n        run: curl --fail https://app.example.com/health",
+        extra="    environment: production\n")}
+    finding = evaluate(tmp_path, files, "DEP-007", profile="service")
+    assert finding.outcome.value == "pass" and finding.confidence is Confidence.LOW
+    assert all(e.confidence is Confidence.LOW for e in finding.evidence)
+
+
+def test_reports_show_the_confidence(tmp_path: Path) -> None:
+    """JSON (validated against the schema) carries it per finding and per piece of evidence; Markdown and
+    HTML mark a low-confidence finding; SARIF puts it in the result's properties."""
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    from tests.fixtures.gitrepo import make_repo
+    from vana_audit.render import OutputFormat, renderer_for
+    from vana_audit.scan import scan
+
+    repo = make_repo(tmp_path / "app", {**BROKEN_WORKFLOW, **SERVICE_APP, ".vana-audit.yml": "profile: service\n"})
+    result = scan(repo, with_history=False, now="2025-10-20T12:00:00Z")
+    data = json.loads(str(renderer_for(OutputFormat.JSON)(result)))
+    schema = json.loads(resources.files("vana_audit").joinpath("schemas/result.schema.json").read_text("utf-8"))
+    jsonschema.validate(data, schema)
+    tst = next(f for f in data["findings"] if f["rule_id"] == "TST-002")
+    assert (tst["confidence"], tst["priority"], tst["rule_priority"]) == ("low", "P1", "P0")
+    assert all(f["confidence"] in ("high", "low") for f in data["findings"])
+    markdown = str(renderer_for(OutputFormat.MARKDOWN)(result))
+    start = markdown.index("TST-002: ")
+    assert "low confidence" in markdown[start:markdown.index("\n#### ", start)]
+    html = str(renderer_for(OutputFormat.HTML)(result))
+    assert "chip-low" in html[html.index('id="rule-TST-002"'):][:3000]
+    sarif = json.loads(str(renderer_for(OutputFormat.SARIF)(result)))
+    props = next(r["properties"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "TST-002")
+    assert props["confidence"] == "low" and props["priority"] == "P1"
+
+
+def test_an_absence_behind_a_step_the_model_cannot_see_into_is_low_confidence(tmp_path: Path) -> None:
+    """A Jenkinsfile of shared-library steps (`buildPlugin()` runs mvn verify out of sight): no test
+    found is no proof of none, so the P0 is reported as a P1."""
+    from vana_audit.model import Confidence, Priority
+
+    files = {"src/test/java/AppTest.java": "class AppTest { @Test void works() {} }\n",
+             "Jenkinsfile": "buildPlugin(\n  forkCount: '1C',\n  useContainerAgent: false,\n)\n"}
+    finding = evaluate(tmp_path, files, "TST-002", profile="library")
+    assert finding.outcome.value == "fail" and finding.confidence is Confidence.LOW
+    assert finding.priority is Priority.P1

@@ -160,3 +160,38 @@ def test_rule_numbers_are_finite_and_bounded(tmp_path: Path, change, where):
     with pytest.raises(RuleLoadError) as err:
         load_rule_file(path)
     assert where in str(err.value), str(err.value)
+
+
+def test_the_confidence_of_a_verdict_is_that_of_the_signals_that_decided_it():
+    from vana_audit.engine import judge
+    from vana_audit.model import Confidence
+    from vana_audit.signals import Signal
+
+    high, low = Confidence.HIGH, Confidence.LOW
+    signals = {"yes-sure": Signal(True, (), high), "yes-text": Signal(True, (), low),
+               "no-sure": Signal(False, (), high), "no-text": Signal(False, (), low)}
+
+    def conf(expr):
+        return judge(expr, signals, "service")[2]  # type: ignore[arg-type]
+
+    assert conf({"signal": "yes-text"}) is low and conf({"signal": "no-sure"}) is high
+    assert conf({"any": [{"signal": "yes-sure"}, {"signal": "yes-text"}]}) is high  # the surest true branch
+    assert conf({"any": [{"signal": "no-sure"}, {"signal": "no-text"}]}) is low  # a false branch was a guess
+    assert conf({"all": [{"signal": "yes-sure"}, {"signal": "yes-text"}]}) is low  # the least sure part
+    assert conf({"all": [{"signal": "no-sure"}, {"signal": "yes-text"}]}) is high  # the part that failed
+    assert conf({"not": {"signal": "yes-text"}}) is low
+    assert conf({"profile": ["service"]}) is high
+
+
+def test_a_low_confidence_failure_is_never_a_p0():
+    from dataclasses import replace
+
+    from vana_audit.model import Confidence, Finding, Outcome, Priority
+
+    p0 = next(r.meta for r in load_rules(plugins=False) if r.meta.priority is Priority.P0)
+    p1 = replace(p0, priority=Priority.P1)
+    assert Finding(p0, Outcome.FAIL, "", confidence=Confidence.LOW).priority is Priority.P1
+    assert Finding(p0, Outcome.PARTIAL, "", confidence=Confidence.LOW).priority is Priority.P1
+    assert Finding(p0, Outcome.FAIL, "").priority is Priority.P0
+    assert Finding(p0, Outcome.PASS, "", confidence=Confidence.LOW).priority is Priority.P0  # not a finding to fix
+    assert Finding(p1, Outcome.FAIL, "", confidence=Confidence.LOW).priority is Priority.P1

@@ -46,7 +46,7 @@ CASES = [
     case("DEP-002", "na", MANUAL_DOCS, **LIBRARY),
     # DEP-003 deploy jobs target environments
     case("DEP-003", "pass", PROD, DEPLOY, "runs-on", **SERVICE),
-    case("DEP-003", "fail", deploy_wf(deploy_job(env=None)), **SERVICE),
+    case("DEP-003", "fail", deploy_wf(deploy_job(env=None)), DEPLOY, "runs-on", **SERVICE),  # cites the job
     case("DEP-003", "na", PROD, **LIBRARY),
     # DEP-004 production deploys gated
     case("DEP-004", "pass", PROD, DEPLOY, "runs-on", **SERVICE),

@@ -88,7 +88,7 @@ def _recognise(example: dict) -> list[Use]:
     if "command" in example:
         return CAT.from_command(shlex.split(example["command"]))
     if "action" in example:
-        return CAT.from_action(example["action"])
+        return CAT.from_action(example["action"], example.get("with"))
     if "orb" in example:
         return CAT.from_orb(example["orb"])
     if "image" in example:

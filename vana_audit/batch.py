@@ -245,7 +245,7 @@ def audit_one(
                 {
                     "rule_id": f.rule.id,
                     "title": f.rule.title,
-                    "priority": f.rule.priority.value,
+                    "priority": f.priority.value,
                     "category": f.rule.category.value,
                 }
                 for f in result.findings

@@ -75,10 +75,10 @@ class ScanDiff:
             if delta.dropped:
                 reasons.append(f"{category.title} dropped {delta.base:.2f} → {delta.head:.2f}")
         for finding in self.new:
-            if finding.rule.priority is Priority.P0:
+            if finding.priority is Priority.P0:
                 reasons.append(f"new P0 finding {finding.rule.id}: {finding.rule.title}")
         for change in self.changed:
-            if change.head.rule.priority is Priority.P0 and change.added_paths:
+            if change.head.priority is Priority.P0 and change.added_paths:
                 reasons.append(
                     f"P0 finding {change.head.rule.id} has new evidence: {', '.join(change.added_paths[:3])}"
                 )
@@ -132,7 +132,7 @@ def compare(base: ScanResult, head: ScanResult) -> ScanDiff:
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (f.rule.priority.value, f.rule.severity.rank, f.rule.id))
+    return sorted(findings, key=lambda f: (f.priority.value, f.rule.severity.rank, f.rule.id))
 
 
 # -- rendering -------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def render_diff_markdown(diff: ScanDiff, max_findings: int = 25) -> str:
             if change.removed_paths:
                 parts.append("no longer " + ", ".join(md_code(p) for p in change.removed_paths[:5]))
             lines.append(
-                f"- **{f.rule.priority.value}** **{md_inline(f.rule.id)}** {md_inline(f.rule.title)} — "
+                f"- **{f.priority.value}** **{md_inline(f.rule.id)}** {md_inline(f.rule.title)} — "
                 + "; ".join(parts)
             )
     if not (diff.new or diff.fixed or diff.changed):
@@ -231,7 +231,7 @@ def _finding_section(title: str, findings: tuple[Finding, ...], limit: int, fix:
     lines = ["", f"### {title}", ""]
     for f in findings[:limit]:
         lines.append(
-            f"- **{f.rule.priority.value}** **{md_inline(f.rule.id)}** {md_inline(f.rule.title)} — "
+            f"- **{f.priority.value}** **{md_inline(f.rule.id)}** {md_inline(f.rule.title)} — "
             f"{md_inline(f.message)}"
         )
         for e in f.evidence[:3]:
@@ -249,7 +249,7 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
         "rule_id": f.rule.id,
         "title": f.rule.title,
         "category": f.rule.category.value,
-        "priority": f.rule.priority.value,
+        "priority": f.priority.value,
         "severity": f.rule.severity.value,
         "outcome": f.outcome.value,
         "message": f.message,

@@ -9,14 +9,25 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Protocol
 
 from . import parse_cache, safe_yaml, schema_errors
 from .facts import Facts
-from .model import ALL_PROFILES, Category, Evidence, Finding, Outcome, Priority, RuleDocs, RuleMeta, Severity
+from .model import (
+    ALL_PROFILES,
+    Category,
+    Confidence,
+    Evidence,
+    Finding,
+    Outcome,
+    Priority,
+    RuleDocs,
+    RuleMeta,
+    Severity,
+)
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
 from .source import Source
 from .userfiles import UnreadableFile, read_regular_bytes
@@ -34,6 +45,7 @@ class RuleResult:
     outcome: Outcome
     message: str
     evidence: tuple[Evidence, ...] = ()
+    confidence: Confidence = Confidence.HIGH  # of what decided the outcome (see `judge`)
 
 
 class Rule(Protocol):
@@ -50,31 +62,49 @@ Expr = dict[str, Any]
 
 def evaluate_expr(expr: Expr, signals: Signals, profile: str | Iterable[str]) -> tuple[bool, list[Evidence]]:
     """`profile` is the repository's profile, or every profile it holds (its own and its members')."""
+    ok, evidence, _ = judge(expr, signals, profile)
+    return ok, evidence
+
+
+def judge(expr: Expr, signals: Signals, profile: str | Iterable[str]) -> tuple[bool, list[Evidence], Confidence]:
+    """`evaluate_expr` with the confidence of the result: that of the signals that decided it. A true
+    `any` is as sure as its surest true branch, a false one as its least sure branch; a true `all` as
+    its least sure part, a false one as the part that failed; `not` as what it negates."""
     if "all" in expr:
         evidence: list[Evidence] = []
+        confidence = Confidence.HIGH
         for sub in expr["all"]:
-            ok, sub_evidence = evaluate_expr(sub, signals, profile)
+            ok, sub_evidence, sub_confidence = judge(sub, signals, profile)
             if not ok:
-                return False, []
+                return False, [], sub_confidence
             evidence += sub_evidence
-        return True, evidence
+            confidence = _least(confidence, sub_confidence)
+        return True, evidence, confidence
     if "any" in expr:
-        results = [evaluate_expr(sub, signals, profile) for sub in expr["any"]]
-        evidence = [e for ok, ev in results if ok for e in ev]
-        return any(ok for ok, _ in results), evidence
+        results = [judge(sub, signals, profile) for sub in expr["any"]]
+        evidence = [e for ok, ev, _ in results if ok for e in ev]
+        if any(ok for ok, _, _ in results):
+            sure = any(c is Confidence.HIGH for ok, _, c in results if ok)
+            return True, evidence, Confidence.HIGH if sure else Confidence.LOW
+        unsure = any(c is Confidence.LOW for _, _, c in results)
+        return False, evidence, Confidence.LOW if unsure else Confidence.HIGH
     if "not" in expr:
-        ok, _ = evaluate_expr(expr["not"], signals, profile)
-        return not ok, []
+        ok, _, confidence = judge(expr["not"], signals, profile)
+        return not ok, [], confidence
     if "profile" in expr:
         held = {profile} if isinstance(profile, str) else set(profile)
-        return bool(held & set(expr["profile"])), []
+        return bool(held & set(expr["profile"])), [], Confidence.HIGH
     sig = signals[expr["signal"]]
     if "min" in expr or "max" in expr:
         value = sig.value if isinstance(sig.value, (int, float)) else len(sig.value or ())
         ok = value >= expr.get("min", float("-inf")) and value <= expr.get("max", float("inf"))
     else:
         ok = sig.truthy
-    return ok, list(sig.evidence) if ok else []
+    return ok, list(sig.evidence) if ok else [], sig.confidence
+
+
+def _least(*confidences: Confidence) -> Confidence:
+    return Confidence.LOW if Confidence.LOW in confidences else Confidence.HIGH
 
 
 def signals_in(expr: Any) -> Iterable[str]:
@@ -130,35 +160,41 @@ class DeclarativeRule:
         if applies and "sample" in self.spec:
             sample = signals[self.spec["sample"]].evidence
             if sample:  # the sample a verdict rests on, stated in the message ("40 commits in the last 90 days")
-                result = RuleResult(result.outcome, f"{result.message} ({sample[0].snippet})", result.evidence)
+                result = replace(result, message=f"{result.message} ({sample[0].snippet})")
         if note and applies and result.outcome is not Outcome.NOT_APPLICABLE:
-            return RuleResult(result.outcome, f"{result.message} ({note})", result.evidence)
+            return replace(result, message=f"{result.message} ({note})")
         return result
 
     def _evaluate(self, facts: Facts, signals: Signals) -> RuleResult:
+        """The outcome, and its confidence: that of the expressions that decided it (`applies_if`, then
+        `fail_if`, or `pass_if` and `partial_if`); `context` only adds evidence."""
         spec, profile = self.spec, held_profiles(facts)
         applies, why_not = applies_to(self.meta, facts)
         if not applies:
             return RuleResult(Outcome.NOT_APPLICABLE, why_not)
+        applies_confidence = Confidence.HIGH
         if "applies_if" in spec:
-            applies, _ = evaluate_expr(spec["applies_if"], signals, profile)
+            applies, _, applies_confidence = judge(spec["applies_if"], signals, profile)
             if not applies:
-                return RuleResult(Outcome.NOT_APPLICABLE, spec.get("na_message", "nothing this rule checks is present"))
+                return RuleResult(Outcome.NOT_APPLICABLE, spec.get("na_message", "nothing this rule checks is present"),
+                                  confidence=applies_confidence)
         context: list[Evidence] = [e for name in spec.get("context", []) for e in signals[name].evidence]
         if "fail_if" in spec:
-            failing, evidence = evaluate_expr(spec["fail_if"], signals, profile)
+            failing, evidence, confidence = judge(spec["fail_if"], signals, profile)
+            confidence = _least(applies_confidence, confidence)
             if failing:
-                return RuleResult(Outcome.FAIL, spec["fail_message"], _dedupe(evidence + context))
-            return RuleResult(Outcome.PASS, spec["pass_message"], _dedupe(context))
-        passing, evidence = evaluate_expr(spec["pass_if"], signals, profile)
+                return RuleResult(Outcome.FAIL, spec["fail_message"], _dedupe(evidence + context), confidence)
+            return RuleResult(Outcome.PASS, spec["pass_message"], _dedupe(context), confidence)
+        passing, evidence, confidence = judge(spec["pass_if"], signals, profile)
+        confidence = _least(applies_confidence, confidence)
         if passing:
-            return RuleResult(Outcome.PASS, spec["pass_message"], _dedupe(evidence))
+            return RuleResult(Outcome.PASS, spec["pass_message"], _dedupe(evidence), confidence)
         if "partial_if" in spec:
-            partial, partial_evidence = evaluate_expr(spec["partial_if"], signals, profile)
+            partial, partial_evidence, partial_confidence = judge(spec["partial_if"], signals, profile)
             if partial:
                 return RuleResult(Outcome.PARTIAL, spec.get("partial_message", spec["fail_message"]),
-                                  _dedupe(partial_evidence + context))
-        return RuleResult(Outcome.FAIL, spec["fail_message"], _dedupe(context))
+                                  _dedupe(partial_evidence + context), _least(confidence, partial_confidence))
+        return RuleResult(Outcome.FAIL, spec["fail_message"], _dedupe(context), confidence)
 
 
 # -- loading ----------------------------------------------------------------------------------------------
@@ -409,7 +445,8 @@ def run_rule(rule: Rule, facts: Facts, signals: Signals, budget_s: float = RULE_
     elapsed = time.perf_counter() - started
     if elapsed > budget_s and result.outcome is not Outcome.ERROR:
         result = RuleResult(Outcome.ERROR, f"rule {rule.meta.id} took {elapsed:.1f}s, over its {budget_s:g}s budget")
-    return Finding(rule.meta, result.outcome, result.message, result.evidence)
+    return Finding(rule.meta, result.outcome, result.message, result.evidence,
+                   confidence=getattr(result, "confidence", Confidence.HIGH))
 
 
 def run_rules(rules: Iterable[Rule], facts: Facts, disabled: Iterable[str] = (),

@@ -80,17 +80,25 @@ class Priority(str, enum.Enum):
     P2 = "P2"
 
 
+class Confidence(str, enum.Enum):
+    """How a verdict was reached: from parsed structure (high) or from a text pattern (low)."""
+
+    HIGH = "high"
+    LOW = "low"
+
+
 @dataclass(frozen=True)
 class Evidence:
     path: str
     line: int | None = None
     snippet: str = ""
+    confidence: Confidence = Confidence.HIGH  # LOW: a text pattern matched, nothing parsed says so
 
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "snippet": self.snippet}
+        return {"path": self.path, "line": self.line, "snippet": self.snippet, "confidence": self.confidence.value}
 
 
 @dataclass(frozen=True)
@@ -203,10 +211,19 @@ class Finding:
     message: str
     evidence: tuple[Evidence, ...] = ()
     suppressed_by: str | None = None
+    confidence: Confidence = Confidence.HIGH  # what the verdict rests on (engine.py: the deciding signals)
 
     @property
     def rule_id(self) -> str:
         return self.rule.id
+
+    @property
+    def priority(self) -> Priority:
+        """The rule's priority, except that a failing verdict resting on a text match is never a P0."""
+        if self.rule.priority is Priority.P0 and self.confidence is Confidence.LOW and self.outcome in (
+                Outcome.FAIL, Outcome.PARTIAL):
+            return Priority.P1
+        return self.rule.priority
 
     @property
     def failing(self) -> bool:

@@ -133,7 +133,7 @@ def score_all(
 ) -> tuple[list[CategoryScore], OverallScore]:
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     categories = [score_category(c, findings, weights[c]) for c in Category]
-    blockers = sum(1 for f in findings if f.failing and f.rule.priority.value == "P0")
+    blockers = sum(1 for f in findings if f.failing and f.priority.value == "P0")
     return categories, overall_score(categories, blockers)
 
 

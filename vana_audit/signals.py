@@ -2,18 +2,26 @@
 
 A signal is a value (bool, number or list) with the evidence behind it. Signals are computed on
 first use and cached, so a scan pays only for what its rules ask.
+
+Every signal has a confidence. High: it was read from parsed structure (the CI model and the tool
+catalog, manifests, Kubernetes objects). Low: a text pattern decided it, a regex over CI text where
+nothing parsed says so. A signal registered with `confidence="low"` is a text pattern throughout;
+any other is high unless what it rests on is low: when true, all of its evidence is low (a text
+match, see `ci_matching`); when false, it searched CI text (`note_text_search`) and found nothing.
 """
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .facts import Facts, Job, Link, Pipeline, Step, ToolUse
+from .facts import CiJob, Facts, Job, Link, Pipeline, Step, ToolUse
 from .folded_re import FoldedPattern, TextPattern
-from .model import Evidence
+from .model import Confidence, Evidence
 from .path_patterns import PathPattern, matching
 from .secrets import clip
 
@@ -22,6 +30,7 @@ from .secrets import clip
 class Signal:
     value: Any
     evidence: tuple[Evidence, ...] = ()
+    confidence: Confidence = Confidence.HIGH  # set by Signals from how the signal was computed
 
     @property
     def truthy(self) -> bool:
@@ -35,14 +44,53 @@ class Signal:
 T = TypeVar("T")
 SignalFn = Callable[["Signals"], Signal]
 REGISTRY: dict[str, tuple[SignalFn, str]] = {}
+TEXT_PATTERN_SIGNALS: set[str] = set()  # registered with confidence="low"
 
 
-def signal(name: str, description: str) -> Callable[[SignalFn], SignalFn]:
+def signal(name: str, description: str, confidence: str = "high") -> Callable[[SignalFn], SignalFn]:
+    """Register a signal; `confidence="low"` marks one that a text pattern decides."""
     def register(fn: SignalFn) -> SignalFn:
         REGISTRY[name] = (fn, description)
+        if Confidence(confidence) is Confidence.LOW:
+            TEXT_PATTERN_SIGNALS.add(name)
         return fn
 
     return register
+
+
+# While a signal is computed: whether it searched CI text with a pattern (see note_text_search).
+_TEXT_SEARCHED: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar("text_searched", default=None)
+
+
+def note_text_search() -> None:
+    """The signal being computed decides something with a text pattern over CI text, or over CI the
+    model cannot see into: finding nothing there proves little."""
+    box = _TEXT_SEARCHED.get()
+    if box is not None:
+        box[0] = True
+
+
+def opaque_jobs(facts: Facts) -> list[CiJob]:
+    """CI jobs in which the model sees nothing run though something does: a Jenkins pipeline made of
+    shared-library steps (`buildPlugin()`), a GitLab job that triggers a child pipeline. (A CircleCI
+    no-op or approval job runs nothing by design.)"""
+    def build() -> list[CiJob]:
+        triggers = {(p.path, j.id) for p in facts.pipelines if p.provider == "gitlab-ci" for j in p.jobs
+                    if isinstance(j.raw, dict) and j.raw.get("trigger")}
+        return [job for job in facts.ci_model.jobs if not any(inv.kind != "env" for inv in job.invocations)
+                and (job.provider == "jenkins" or (job.path, job.job_id) in triggers)]
+
+    return per_scan(facts, "opaque_jobs", build)
+
+
+def _with_confidence(name: str, sig: Signal, searched: bool) -> Signal:
+    if name in TEXT_PATTERN_SIGNALS:
+        low = tuple(dataclasses.replace(e, confidence=Confidence.LOW) for e in sig.evidence)
+        return dataclasses.replace(sig, evidence=low, confidence=Confidence.LOW)
+    if sig.truthy and sig.evidence:
+        high = any(e.confidence is Confidence.HIGH for e in sig.evidence)
+        return dataclasses.replace(sig, confidence=Confidence.HIGH if high else Confidence.LOW)
+    return dataclasses.replace(sig, confidence=Confidence.LOW if searched else sig.confidence)
 
 
 class UnknownSignal(KeyError):
@@ -59,13 +107,25 @@ class Signals:
         if name not in self._cache:
             if name not in REGISTRY:
                 raise UnknownSignal(name)
-            self._cache[name] = REGISTRY[name][0](self)
+            token = _TEXT_SEARCHED.set([False])
+            try:
+                computed = REGISTRY[name][0](self)
+                searched = bool(_TEXT_SEARCHED.get()[0])  # type: ignore[index]
+            finally:
+                _TEXT_SEARCHED.reset(token)
+            self._cache[name] = _with_confidence(name, computed, searched)
         return self._cache[name]
 
 
-def ev(path: str, line: int | None = None, snippet: str = "") -> Evidence:
+def ev(path: str, line: int | None = None, snippet: str = "", confidence: Confidence = Confidence.HIGH) -> Evidence:
     snippet = clip(" ".join(snippet.split()), 160)
-    return Evidence(path, line, snippet)
+    return Evidence(path, line, snippet, confidence)
+
+
+def text_ev(path: str, line: int | None = None, snippet: str = "") -> Evidence:
+    """Evidence of a text-pattern match (low confidence); the signal notes that it searched text."""
+    note_text_search()
+    return ev(path, line, snippet, Confidence.LOW)
 
 
 def found(items: Iterable[Evidence]) -> Signal:
@@ -118,9 +178,12 @@ def ci_matching(
     facts: Facts, pattern: TextPattern, *, include_uses: bool = True, pipelines: Iterable[Pipeline] | None = None
 ) -> list[Evidence]:
     """CI steps whose command (or action) matches, directly or through the Makefile target or
-    package script they call: `make lint` counts as linting when its recipe runs ruff."""
+    package script they call: `make lint` counts as linting when its recipe runs ruff. A text
+    pattern: the evidence is low confidence, and so is a signal that finds nothing this way."""
     hits = []
     wanted = None if pipelines is None else {id(p) for p in pipelines}
+    if wanted is None and facts.pipelines or wanted:
+        note_text_search()
     # Workflows repeat steps (checkout, setup, install): each distinct text is searched once.
     searched: dict[str, re.Match[str] | None] = {}
     for step_text in _step_texts(facts):
@@ -131,13 +194,13 @@ def ci_matching(
             searched[text] = pattern.search(text)
         match = searched[text]
         if match:
-            hits.append(ev(step_text.pipeline.path, step_text.step.line, _matched_line(text, match)))
+            hits.append(ev(step_text.pipeline.path, step_text.step.line, _matched_line(text, match), Confidence.LOW))
             continue
         for label, command in step_text.called:
             if command not in searched:
                 searched[command] = pattern.search(command)
             if searched[command]:
-                hits.append(ev(step_text.pipeline.path, step_text.step.line, f"{label}: {command}"))
+                hits.append(ev(step_text.pipeline.path, step_text.step.line, f"{label}: {command}", Confidence.LOW))
                 break
     return hits
 
@@ -146,17 +209,22 @@ PR_TRIGGERS = frozenset({"pull_request", "pull_request_target", "merge_request"}
 
 
 def tool_uses(facts: Facts, capabilities: Iterable[str], *, on_pr: bool = False,
-              keep: Callable[[str], bool] | None = None) -> list[Evidence]:
+              keep: Callable[[str], bool] | None = None,
+              keep_job: Callable[[CiJob], bool] | None = None) -> list[Evidence]:
     """Where CI runs a tool with one of `capabilities`, from the CI model and the tool catalog: one
     piece of evidence per job and tool, its snippet the chain from the CI file to the command
     (`task ci:check → Taskfile.yml:41 golangci-lint run`). `on_pr`: jobs pull requests trigger;
-    `keep(tool_id)`: only the tools it accepts."""
+    `keep(tool_id)`: only the tools it accepts; `keep_job(job)`: only the jobs it accepts."""
     wanted = frozenset(capabilities)
+    if opaque_jobs(facts):
+        note_text_search()  # a job the model cannot see into may run what was not found
     hits: dict[tuple[str, str, str], Evidence] = {}
     for use in facts.tool_uses:
         if use.capability not in wanted or (on_pr and not use.job.triggers & PR_TRIGGERS):
             continue
         if keep is not None and not keep(use.tool_id):
+            continue
+        if keep_job is not None and not keep_job(use.job):
             continue
         key = (use.job.path, use.job.job_id, use.tool_id)
         if key not in hits:
@@ -325,9 +393,10 @@ SMOKE_CMD = rx(
     r"verify[- ]deploy|"
     r"synthetic|--smoke)"
 )
+# Free text ("abort" alone named `--abort-on-container-exit`, "undo" alone anything): low confidence.
 ROLLBACK = rx(
     r"(rollback|roll back|rollout undo|helm rollback|--atomic|--to-revisions|update-traffic|revert-deploy|"
-    r"auto-rollback|abort|undo)"
+    r"auto-rollback)"
 )
 PROGRESSIVE = rx(
     r"(canary|blue[-_/ ]?green|--to-revisions|update-traffic|--no-traffic|traffic[-_ ]split|"
@@ -373,12 +442,27 @@ CLAIM_CI = rx(
 )
 
 
+# -- deploy jobs, from the CI model ---------------------------------------------------------------
+# A job deploys when it runs a tool the catalog says deploys (kubectl apply, helm upgrade, gcloud run
+# deploy, fly deploy...), to a target that outlives the job. A job that says it deploys (its name, or
+# an environment) also deploys by publishing or releasing, by a transport that deploys only there
+# (docker compose up, git push, rsync/scp/ssh, a deploy-named script or target), or by calling a
+# reusable workflow the model cannot see into. A job that applies to a cluster it creates itself
+# (kind, minikube, k3d) or that says it tests the deployment (no environment, named *-tests, e2e) is
+# a test. Pipelines the model does not cover are read as text, at low confidence.
+
+SHIP_CAPABILITIES = frozenset({"publish", "release"})
 # Commands that deploy only when the job says it deploys (a compose `up` in a test job starts services).
 DEPLOY_IN_DEPLOY_JOB = FoldedPattern(r"docker[ -]compose\b[^\n]{0,200}\bup\b|\bfastapi (cloud )?deploy\b")
+DEPLOY_TRANSPORT_ACTIONS = frozenset({"appleboy/ssh-action", "appleboy/scp-action", "easingthemes/ssh-deploy",
+                                      "burnett01/rsync-deployments", "samkirkland/ftp-deploy-action"})
+DEPLOY_SCRIPT = re.compile(r"^(deploy|release|publish|rollout|ship)", re.I)
+TEST_JOB = re.compile(r"(?<![a-z])(e2e|tests|testing)(?![a-z])", re.I)
 
 
 # A throwaway cluster the job creates itself (kind, minikube, k3d, k3s) or a local run under nektos/act:
-# what such a job applies is a test, not a deployment.
+# what such a job applies is a test, not a deployment. (The CI model reads these from the catalog's
+# `local-cluster` tools; this pattern is for the steps of a job the model does not cover.)
 EPHEMERAL_TARGET = rx(
     r"(\bkind create cluster|helm/kind-action|container-tools/kind-action|engineerd/setup-kind|"
     r"\bminikube start|medyagh/setup-minikube|manusa/actions-setup-minikube|\bk3d cluster create|"
@@ -387,10 +471,31 @@ EPHEMERAL_TARGET = rx(
 ACT_ONLY = rx(r"\benv\.ACT\b|github\.actor\s*==\s*'nektos/act'")
 
 
-def ephemeral_target(job: Job) -> str | None:
-    """What makes a job's target throwaway (the step that creates a local cluster), or None."""
+def model_job(facts: Facts, pipeline: Pipeline, job: Job) -> CiJob | None:
+    """The CI model's job for a pipeline job, or None when the model does not cover it."""
+    jobs = per_scan(facts, "model_jobs", lambda: {(j.path, j.job_id): j for j in facts.ci_model.jobs})
+    return jobs.get((pipeline.path, job.id))
+
+
+def job_tool_uses(facts: Facts, pipeline: Pipeline, job: Job) -> list[ToolUse] | None:
+    """The tool uses of a pipeline job (from the CI model), or None when the model does not cover it."""
+    def build() -> dict[tuple[str, str], list[ToolUse]]:
+        grouped: dict[tuple[str, str], list[ToolUse]] = {(j.path, j.job_id): [] for j in facts.ci_model.jobs}
+        for use in facts.tool_uses:
+            grouped.setdefault((use.job.path, use.job.job_id), []).append(use)
+        return grouped
+
+    return per_scan(facts, "job_tool_uses", build).get((pipeline.path, job.id))
+
+
+def ephemeral_target(job: Job, uses: Iterable[ToolUse] | None = None) -> str | None:
+    """What makes a job's target throwaway (the step that creates a local cluster), or None. With
+    `uses` (the job's tool uses) the catalog decides; without, the job's step text."""
     if ACT_ONLY.search(job.condition or ""):
         return f"runs only under nektos/act ({job.condition})"
+    if uses is not None:
+        cluster = next((u for u in uses if u.capability == "local-cluster"), None)
+        return f"a throwaway cluster ({clip(cluster.invocation.value, 60)})" if cluster else None
     for step in job.steps:
         for text in (step.uses or "", step.run or ""):
             found = EPHEMERAL_TARGET.search(text)
@@ -399,13 +504,37 @@ def ephemeral_target(job: Job) -> str | None:
     return None
 
 
-def job_is_deploy(pipeline: Pipeline, job: Job) -> bool:
-    """A job that deploys to a lasting target; one applying to a cluster it created itself is a test."""
-    if ephemeral_target(job):
-        return False
+def _says_deploy(job: Job) -> bool:
+    return bool(DEPLOY_WORD.search(job.id) or DEPLOY_WORD.search(job.name or ""))
+
+
+def _deploy_transport(cijob: CiJob, job: Job) -> str | None:
+    """A command or action that deploys when the job says it deploys: `docker compose up`, rsync/scp/ssh,
+    an SSH deploy action, a deploy-named script or target, and `git push` (to the branch a platform
+    deploys from) in a job named for deploying."""
+    pushes = bool(re.search("deploy", f"{job.id} {job.name}", re.I))
+    for inv in cijob.invocations:
+        if inv.kind == "action" and inv.value.lower() in DEPLOY_TRANSPORT_ACTIONS:
+            return inv.value
+        if inv.kind != "command" or not inv.argv:
+            continue
+        words = [w for w in inv.argv if not w.startswith("-")]
+        program = words[0].rsplit("/", 1)[-1] if words else ""
+        if program in ("rsync", "scp", "ssh") or (pushes and words[:2] == ["git", "push"]) or (
+                "up" in words[1:] and (program == "docker-compose" or words[:2] == ["docker", "compose"])):
+            return inv.value
+        if DEPLOY_SCRIPT.match(program) or (len(words) > 1 and program in (
+                "make", "just", "task", "npm", "pnpm", "yarn", "bun", "bash", "sh") and any(
+                DEPLOY_SCRIPT.match(w.rsplit("/", 1)[-1]) for w in words[1:3] if w != "run")):
+            return inv.value
+    return None
+
+
+def _text_job_is_deploy(job: Job) -> bool:
+    """The pre-model reading of a job's step text, for pipelines the CI model does not cover."""
     if job.environment:
         return True
-    if DEPLOY_WORD.search(job.id) or DEPLOY_WORD.search(job.name or ""):
+    if _says_deploy(job):
         return any(
             DEPLOY_CMD.search(s.run or "")
             or DEPLOY_IN_DEPLOY_JOB.search(s.run or "")
@@ -416,9 +545,53 @@ def job_is_deploy(pipeline: Pipeline, job: Job) -> bool:
     return any(DEPLOY_CMD.search(s.run or "") or DEPLOY_CMD.search(s.uses or "") for s in job.steps)
 
 
+def job_is_deploy(pipeline: Pipeline, job: Job, facts: Facts | None = None) -> bool:
+    """A job that deploys to a lasting target (see above). Without `facts`, or for a job the CI model
+    does not cover, its step text decides."""
+    uses = job_tool_uses(facts, pipeline, job) if facts is not None else None
+    if ephemeral_target(job, uses):
+        return False
+    if uses is None:
+        return _text_job_is_deploy(job)
+    capabilities = {u.capability for u in uses}
+    named = _says_deploy(job)
+    if not job.environment and (TEST_JOB.search(job.id) or TEST_JOB.search(job.name or "")):
+        return False  # a deployment test (deploys into a CI cluster to check that it deploys)
+    if "deploy" in capabilities or (job.environment and named):
+        return True
+    if job.environment or named:
+        cijob = model_job(facts, pipeline, job) if facts is not None else None
+        return bool(capabilities & SHIP_CAPABILITIES) or bool(job.uses) or bool(
+            cijob and _deploy_transport(cijob, job))
+    return False
+
+
 def deploy_jobs(facts: Facts) -> list[tuple[Pipeline, Job]]:
+    """Every deploy job. A signal built on them searched text when a pipeline the CI model does not
+    cover has jobs: its confidence is low."""
+    if any(p.jobs for p in unmodelled_pipelines(facts)):
+        note_text_search()
     return list(per_scan(facts, "deploy_jobs",
-                         lambda: [(p, j) for p in facts.pipelines for j in p.jobs if job_is_deploy(p, j)]))
+                         lambda: [(p, j) for p in facts.pipelines for j in p.jobs if job_is_deploy(p, j, facts)]))
+
+
+def job_evidence(facts: Facts, pipeline: Pipeline, job: Job, snippet: str) -> Evidence:
+    """Evidence citing a job: low confidence when the CI model does not cover it (its text decided)."""
+    modelled = model_job(facts, pipeline, job) is not None
+    return ev(pipeline.path, job.line, snippet, Confidence.HIGH if modelled else Confidence.LOW)
+
+
+def job_runs_deploy_tool(facts: Facts, pipeline: Pipeline, job: Job) -> bool:
+    """The job rolls something out, not only publishes or releases: it runs a tool that deploys (the
+    catalog), or, when it says it deploys, a deploy transport (`docker compose up`, `git push` to a
+    platform's branch, rsync/ssh). For a job the CI model does not cover, a deploy command in its text."""
+    uses = job_tool_uses(facts, pipeline, job)
+    if uses is None:
+        return any(DEPLOY_CMD.search(st.run or "") or DEPLOY_CMD.search(st.uses or "") for st in job.steps)
+    if any(u.capability == "deploy" for u in uses):
+        return True
+    cijob = model_job(facts, pipeline, job)
+    return bool(cijob and (job.environment or _says_deploy(job)) and _deploy_transport(cijob, job))
 
 
 from . import signal_defs  # noqa: E402,F401  (registers the signal catalogue)

@@ -194,7 +194,7 @@ def record(db: Path, result: ScanResult, repo_key: str, origin: str = "scan") ->
 
     result, repo_key = redact_result(result), redact_text(repo_key)
     readiness = (result.dora or {}).get("readiness") or {}
-    p0 = sum(1 for f in result.findings if f.failing and f.rule.priority.value == "P0")
+    p0 = sum(1 for f in result.findings if f.failing and f.priority.value == "P0")
     payload = json.dumps(result_to_dict(result), ensure_ascii=False, default=str, separators=(",", ":"))
     from . import __version__
 

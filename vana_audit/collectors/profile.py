@@ -454,12 +454,12 @@ class _Clues:
     def _ci(self) -> None:
         """Deploy jobs belong to the member they name (the top level when they name none); publishing is
         evidence about the top level."""
-        from ..signals import DEPLOY_CMD, deploy_jobs  # signals import collectors' facts; import late
+        from ..signals import deploy_jobs, job_runs_deploy_tool  # signals import collectors' facts; import late
 
         facts = self.facts
         for pipeline, job in deploy_jobs(facts):
             texts = [f"{s.run or ''} {s.uses or ''} {' '.join(map(str, s.with_.values()))}" for s in job.steps]
-            if not any(DEPLOY_CMD.search(t) for t in texts):
+            if not job_runs_deploy_tool(facts, pipeline, job):
                 continue
             named = [m for m in self.members if any(m.rstrip("/") in t for t in texts)]
             if (self.top and named) or (not self.top and self.scope.root not in named):

@@ -18,7 +18,10 @@ def _uses(invocation: Invocation) -> list[Use]:
     if kind == "command":
         return tools.from_command(invocation.argv, changes_fail=_in_hook(invocation)) if invocation.argv else []
     if kind == "action":
-        return [] if extra.get("local") else tools.from_action(value)
+        if extra.get("local"):
+            return []
+        ref = extra.get("ref")
+        return tools.from_action(f"{value}@{ref}" if ref else value, extra.get("inputs"))
     if kind == "hook":
         return tools.from_hook(value, extra.get("repo"))
     if kind == "orb":

@@ -36,7 +36,8 @@ def _failing_block(f: FindingItem) -> list[str]:
         f"#### {mark(f)} {md_inline(f.rule_id)}: {md_prose(f.title)}",
         "",
         f"**{f.priority}** · {f.severity} · level {f.level} · effort {f.effort_text}"
-        + (" · partial" if f.outcome == "partial" else ""),
+        + (" · partial" if f.outcome == "partial" else "")
+        + (" · _(low confidence: a text pattern decided it)_" if f.low_confidence else ""),
         "",
         md_inline(f.message),
         "",

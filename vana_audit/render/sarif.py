@@ -152,7 +152,8 @@ def _result(finding: Finding, index: int, result: ScanResult) -> dict[str, Any]:
         "partialFingerprints": {"vanaAuditFingerprint/v1": finding.fingerprint},
         "properties": {
             "outcome": finding.outcome.value,
-            "priority": rule.priority.value,
+            "priority": finding.priority.value,
+            "confidence": finding.confidence.value,
             "category": rule.category.value,
             "effort": rule.effort_text,
         },

@@ -30,7 +30,7 @@ def render_terminal(source: ScanResult | Report) -> str:
         for c in result.categories
     ]
     lines.append(tabulate(rows, headers=["Category", "Score", "Level", "Status"], tablefmt="github"))
-    blockers = [f for f in result.findings if f.failing and f.rule.priority is Priority.P0]
+    blockers = [f for f in result.findings if f.failing and f.priority is Priority.P0]
     lines += ["", f"P0 findings ({len(blockers)}):" if blockers else "No P0 findings."]
     for finding in blockers:
         lines.append(f"  ❌ {finding.rule.id} {plain(finding.rule.title)}")

@@ -37,7 +37,7 @@ def build_report(
     roadmap = schedule(missing, settings.capacity_days_per_week)
     blockers = tuple(
         finding_item(f, stack)
-        for f in sorted((f for f in result.findings if f.failing and f.rule.priority is Priority.P0), key=blocker_order)
+        for f in sorted((f for f in result.findings if f.failing and f.priority is Priority.P0), key=blocker_order)
     )
     by_id = {c.id: c for c in categories}
     groups = tuple(
@@ -52,7 +52,7 @@ def build_report(
         if c.value in by_id
     )
     verdict = _verdict(blockers, result, settings, roadmap)
-    failing = {p.value: sum(1 for f in result.findings if f.failing and f.rule.priority is p) for p in Priority}
+    failing = {p.value: sum(1 for f in result.findings if f.failing and f.priority is p) for p in Priority}
     summary = ExecutiveSummary(
         overall=result.score.overall,
         percent=result.score.percent,
@@ -162,7 +162,7 @@ def _key_points(result, categories, dora_score, dora_max, failing, roadmap: Road
             f"target {settings.target_overall:.1f}/5."
         )
     ]
-    blockers = [f for f in sorted(result.findings, key=blocker_order) if f.failing and f.rule.priority is Priority.P0]
+    blockers = [f for f in sorted(result.findings, key=blocker_order) if f.failing and f.priority is Priority.P0]
     if blockers:
         where = list(dict.fromkeys(f.rule.category.title for f in blockers))
         points.append(

@@ -23,7 +23,7 @@ def plan_days(effort: tuple[float, float]) -> float:
 
 def _order(finding: Finding) -> tuple:
     rule = finding.rule
-    return (rule.priority.value, rule.level, rule.severity.rank, list(Category).index(rule.category), rule.id)
+    return (finding.priority.value, rule.level, rule.severity.rank, list(Category).index(rule.category), rule.id)
 
 
 def group_by_shared_files(findings: list[Finding]) -> list[list[Finding]]:
@@ -62,7 +62,7 @@ def build_work_items(findings: tuple[Finding, ...], stack: str | None = None) ->
                 title=lead.rule.title,
                 action=first_sentence(remediation_text(lead.rule, stack)),
                 problem=headline(lead.message),
-                priority=min(f.rule.priority.value for f in group),
+                priority=min(f.priority.value for f in group),
                 severity=min((f.rule.severity for f in group), key=lambda s: s.rank).value,
                 category=lead.rule.category.value,
                 category_title=lead.rule.category.title,

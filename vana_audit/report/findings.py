@@ -53,7 +53,7 @@ def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
         category_title=rule.category.title,
         level=rule.level,
         severity=rule.severity.value,
-        priority=rule.priority.value,
+        priority=finding.priority.value,
         outcome=finding.outcome.value,
         message=capitalised(finding.message),
         evidence=evidence,
@@ -65,6 +65,7 @@ def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
         references=tuple(rule.docs.references),
         fingerprint=finding.fingerprint,
         suppressed_by=finding.suppressed_by,
+        confidence=finding.confidence.value,
     )
 
 
@@ -72,7 +73,7 @@ def finding_order(finding: Finding) -> tuple:
     """Failing first, then by priority, severity, level and id."""
     return (
         not finding.failing,
-        finding.rule.priority.value,
+        finding.priority.value,
         finding.rule.severity.rank,
         finding.rule.level,
         finding.rule.id,

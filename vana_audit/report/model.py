@@ -61,10 +61,15 @@ class FindingItem:
     references: tuple[str, ...]
     fingerprint: str
     suppressed_by: str | None = None
+    confidence: str = "high"  # low: a text pattern decided the verdict (a failing P0 becomes P1)
 
     @property
     def failing(self) -> bool:
         return self.outcome in ("fail", "partial") and self.suppressed_by is None
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.confidence == "low"
 
 
 @dataclass(frozen=True)

@@ -48,10 +48,14 @@ from ..signals import (
     ev,
     files_matching,
     found,
+    job_evidence,
     listing,
+    model_job,
     rx,
     signal,
+    text_ev,
     tool_uses,
+    unmodelled_pipelines,
     use_evidence,
 )
 from ..tools import catalog
@@ -171,16 +175,75 @@ def ci_container_build(s: Signals) -> Signal:
 
 @signal("ci.cache", "CI caches dependencies or layers")
 def ci_cache(s: Signals) -> Signal:
-    hits = ci_matching(s.facts, CACHE)
-    hits += [
-        ev(p.path, None, "cache:") for p in s.facts.pipelines if p.provider == "gitlab-ci" and "\ncache:" in p.text
-    ]
+    """Cache tools and the setup actions' cache inputs (the catalog), and the providers' own cache
+    keywords (GitLab `cache:`, CircleCI save/restore_cache, the Azure Cache task)."""
+    hits = ci_capability(s.facts, ("cache",), CACHE)
+    for p in s.facts.pipelines:
+        if p.provider == "gitlab-ci" and isinstance(p.raw, dict):
+            default = p.raw.get("default") if isinstance(p.raw.get("default"), dict) else {}
+            if p.raw.get("cache") or default.get("cache"):
+                hits.append(ev(p.path, getattr(p.raw.get("cache") or default.get("cache"), "line", None), "cache:"))
+            hits += [ev(p.path, j.line, f"job {j.id}: cache:") for j in p.jobs
+                     if isinstance(j.raw, dict) and j.raw.get("cache")][:2]
+        hits += [ev(p.path, st.line, st.uses or "") for j in p.jobs for st in j.steps
+                 if (p.provider == "circleci" and st.uses in ("restore_cache", "save_cache"))
+                 or (p.provider == "azure-pipelines" and re.match(r"(Cache|CacheBeta)@\d", st.uses or ""))][:2]
+        if p.provider in ("bitbucket-pipelines", "travis") and re.search(r"^\s*caches?:", p.text, re.M):
+            hits.append(text_ev(p.path, None, "cache:"))
     return found(hits)
+
+
+BUILD_OUTPUT = re.compile(
+    r"(^|/)(dist|build|target|out|bin|release|releases|artifacts?|packages?|wheelhouse|publish|_site|site)(/|$)|"
+    r"\.(whl|tar\.gz|tgz|zip|jar|war|ear|deb|rpm|apk|aab|ipa|exe|msi|dmg|nupkg|gem|appimage|snap|vsix|iso)$",
+    re.I)
+NOT_AN_ARTIFACT = re.compile(
+    r"(coverage|report|junit|test[-_]?results?|\.sarif$|(^|/)logs?(/|$)|\.log$|screenshots?|videos?|"
+    r"playwright|cypress|pr[-_]?number|event\.json|lcov|htmlcov|traces?(/|$)|benchmark)", re.I)
+BUILDS = frozenset({"build", "package", "container-build", "release"})
+UPLOAD_ACTIONS = ("actions/upload-artifact", "actions/upload-pages-artifact")
+
+
+def _kept_artifacts(facts: Facts) -> list:
+    """Build outputs a job keeps (upload-artifact, GitLab `artifacts: paths`, CircleCI store_artifacts,
+    Azure Publish*Artifact): a path that looks built, or any path of a job that builds. Reports, logs and
+    metadata (coverage, test results, a file holding the PR number) are no artefacts."""
+    building = {id(u.job) for u in facts.tool_uses if u.capability in BUILDS}
+    hits = []
+    for job in facts.ci_model.jobs:
+        for inv in job.invocations:
+            if inv.kind != "action" or inv.value.lower() not in UPLOAD_ACTIONS:
+                continue
+            paths = [line.strip() for line in str((inv.extra.get("inputs") or {}).get("path", "")).splitlines()
+                     if line.strip() and not line.strip().startswith("!")]
+            if any(NOT_AN_ARTIFACT.search(p) for p in paths):
+                continue
+            if any(BUILD_OUTPUT.search(p.rstrip("/")) for p in paths) or id(job) in building:
+                link = inv.chain[-1] if inv.chain else None
+                hits.append(ev(link.path if link else job.path, link.line if link else job.line,
+                               f"{inv.value} path={', '.join(paths)[:80]}"))
+    for p in facts.pipelines:
+        for j in p.jobs:
+            artifacts = j.raw.get("artifacts") if p.provider == "gitlab-ci" and isinstance(j.raw, dict) else None
+            paths = artifacts.get("paths") if isinstance(artifacts, dict) else None
+            kept = [str(x) for x in paths] if isinstance(paths, list) else []
+            if kept and not all(NOT_AN_ARTIFACT.search(x) for x in kept):
+                hits.append(ev(p.path, getattr(artifacts, "line", j.line), f"job {j.id}: artifacts: {', '.join(kept)}"))
+            if p.provider == "azure-pipelines":
+                hits += [ev(p.path, st.line, st.uses or "") for st in j.steps
+                         if re.match(r"Publish(Pipeline|Build)Artifacts?@", st.uses or "")]
+            if p.provider == "circleci" and any(st.uses == "store_artifacts" for st in j.steps):
+                cijob = model_job(facts, p, j)
+                if cijob is not None and id(cijob) in building:
+                    hits.append(ev(p.path, j.line, f"job {j.id}: store_artifacts"))
+    return hits
 
 
 @signal("ci.artifacts", "CI publishes build artifacts, images or packages")
 def ci_artifacts(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, ARTIFACT))
+    """Publishing and releasing tools (the catalog: `docker push`, `npm publish`, goreleaser, a release
+    action), and build outputs a job keeps. Pulling an image or uploading a report publishes nothing."""
+    return found(ci_capability(s.facts, ("publish", "release"), ARTIFACT) + _kept_artifacts(s.facts))
 
 
 @signal("ci.matrix", "a CI job runs over a matrix of versions or platforms")
@@ -474,6 +537,8 @@ def deploy_scripted(s: Signals) -> Signal:
     hits += [ev(p.path, p.line) for p in f.pipelines if p.provider == "cloud-build"]
     for tool in ("skaffold", "serverless", "helm", "kustomize"):
         hits += _paths(f.iac_tools.get(tool, []), 1)
+    # a CI job that deploys is a scripted deployment
+    hits += [job_evidence(f, p, j, f"CI job {j.id}") for p, j in deploy_jobs(f)][:3]
     return found(hits)
 
 
@@ -511,24 +576,35 @@ def deploy_commented(s: Signals) -> Signal:
 @signal("ci.deploy", "a CI job deploys")
 def ci_deploy(s: Signals) -> Signal:
     return found(
-        ev(p.path, j.line, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
+        job_evidence(s.facts, p, j, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
         for p, j in deploy_jobs(s.facts)
     )
 
 
+# Providers where a job can name its environment; a Cloud Build or Jenkins deploy has nowhere to name one.
+ENVIRONMENT_PROVIDERS = frozenset({"github-actions", "gitlab-ci", "azure-pipelines", "bitbucket-pipelines", "travis"})
+
+
 @signal("ci.deploy_environments", "every deploy job targets a named environment")
 def ci_deploy_envs(s: Signals) -> Signal:
-    jobs = deploy_jobs(s.facts)
+    jobs = [(p, j) for p, j in deploy_jobs(s.facts) if p.provider in ENVIRONMENT_PROVIDERS]
     ok = [(p, j) for p, j in jobs if j.environment]
     return Signal(
-        bool(jobs) and len(ok) == len(jobs), tuple(ev(p.path, j.line, f"environment: {j.environment}") for p, j in ok)
+        bool(jobs) and len(ok) == len(jobs),
+        tuple(job_evidence(s.facts, p, j, f"environment: {j.environment}") for p, j in ok)
     )
+
+
+@signal("ci.deploy_without_environment", "deploy jobs that name no environment (where their CI could)")
+def ci_deploy_without_environment(s: Signals) -> Signal:
+    return listing(job_evidence(s.facts, p, j, f"job {j.id}: no environment") for p, j in deploy_jobs(s.facts)
+                   if p.provider in ENVIRONMENT_PROVIDERS and not j.environment)
 
 
 @signal("ci.deploy_gated", "production deploys wait for an approval or protected environment")
 def ci_deploy_gated(s: Signals) -> Signal:
     return found(
-        ev(p.path, j.line, f"job {j.id}: " + ("manual gate" if j.manual else f"environment {j.environment}"))
+        job_evidence(s.facts, p, j, f"job {j.id}: " + ("manual gate" if j.manual else f"environment {j.environment}"))
         for p, j in deploy_jobs(s.facts)
         if j.manual or (j.environment and re.search(r"prod", j.environment, re.I))
     )
@@ -557,21 +633,33 @@ def static_keys(s: Signals) -> Signal:
     return listing(hits[:10])
 
 
+CLOUD_TEXT = rx(r"(gcloud|aws |aws-actions|google-github-actions|azure/|az |eksctl|gke|ecs|cloudrun|lambda)")
+
+
 @signal("ci.cloud_deploy", "CI deploys to a cloud provider")
 def cloud_deploy(s: Signals) -> Signal:
-    return found(
-        ci_matching(
-            s.facts,
-            rx(
-                r"(gcloud|aws |aws-actions|google-github-actions|azure/|az |eksctl|gke|ecs|"
-                r"cloudrun|lambda)"
-            ),
-        )
-    )
+    """CI runs a tool of a cloud provider (the catalog's `cloud:`: gcloud, the AWS and Azure CLIs and
+    their auth and deploy actions). `azure/setup-helm` installs Helm: it reaches no Azure."""
+    tools = catalog()
+    hits: dict[tuple[str, str, str], object] = {}
+    for use in s.facts.tool_uses:
+        cloud = tools.tool(use.tool_id).cloud
+        if cloud and (use.job.path, use.job.job_id, cloud) not in hits:
+            link = use.invocation.chain[-1] if use.invocation.chain else None
+            hits[(use.job.path, use.job.job_id, cloud)] = ev(
+                link.path if link else use.job.path, link.line if link else use.job.line,
+                f"{cloud}: {link.text if link else use.invocation.value}")
+    text = ci_matching(s.facts, CLOUD_TEXT, pipelines=unmodelled_pipelines(s.facts))
+    return found([*hits.values(), *text])
 
 
-@signal("ci.smoke_tests", "deploys are followed by a smoke test or health check")
+SMOKE_JOB = re.compile(r"(?<![a-z])(smoke(?![a-z])|smoke[-_ ]?tests?|post[-_]?deploy|health[-_ ]?check|synthetic)",
+                       re.I)
+
+
+@signal("ci.smoke_tests", "deploys are followed by a smoke test or health check", confidence="low")
 def smoke(s: Signals) -> Signal:
+    """Free text: a deploy job's step named or running a smoke test or health probe, or a job so named."""
     jobs = deploy_jobs(s.facts)
     hits = []
     for p, j in jobs:
@@ -581,12 +669,13 @@ def smoke(s: Signals) -> Signal:
             if SMOKE_CMD.search(f"{st.name}\n{st.run or ''}\n{st.uses or ''}")
         ]
     for p in s.facts.pipelines:
-        hits += [ev(p.path, j.line, f"job {j.id}") for j in p.jobs if SMOKE_CMD.search(j.id + " " + j.name)]
+        hits += [ev(p.path, j.line, f"job {j.id}") for j in p.jobs if SMOKE_JOB.search(j.id + " " + j.name)]
     return found(hits)
 
 
 @signal("deploy.rollback", "rollback is automated")
 def rollback(s: Signals) -> Signal:
+    """Free text over CI (rollback commands and words), rollback jobs and targets, Argo Rollouts."""
     hits = ci_matching(s.facts, ROLLBACK)
     hits += [
         ev(p.path, j.line, f"job {j.id}")
@@ -601,7 +690,10 @@ def rollback(s: Signals) -> Signal:
 
 @signal("deploy.progressive", "progressive delivery: canary, blue/green or traffic splitting")
 def progressive(s: Signals) -> Signal:
-    hits = ci_matching(s.facts, PROGRESSIVE)
+    """Progressive-delivery tools in CI (the catalog: Argo Rollouts, Cloud Run traffic splits, App Service
+    slot swaps, ECS blue/green), Rollout and Canary objects, Jenkins manual promotion. `skaffold run`
+    deploys everything at once."""
+    hits = ci_capability(s.facts, ("progressive-delivery",), PROGRESSIVE)
     hits += [ev(o.path, o.line, f"kind: {o.kind}") for o in s.facts.k8s_objects if o.kind in ("Rollout", "Canary")]
     hits += [
         ev(p.path, j.line, f"job {j.id}: manual gate")
@@ -616,7 +708,13 @@ def progressive(s: Signals) -> Signal:
 def release_automation(s: Signals) -> Signal:
     hits = _config(s.facts, "release-please", "semantic-release", "goreleaser", "changesets")
     hits += [ev(p.path, p.line, "runs on tags/releases") for p in s.facts.pipelines if p.triggers & {"release", "tag"}]
-    hits += ci_matching(s.facts, PUBLISH_CMD)
+    # A release tool anywhere; a publish from a job that ships (a deploy or release job, or one run on
+    # tags): `docker push` of the CI's own builder image releases nothing.
+    shipping = {(p.path, j.id) for p, j in deploy_jobs(s.facts)}
+    hits += tool_uses(s.facts, ("release",))
+    hits += tool_uses(s.facts, ("publish",), keep_job=lambda job: (job.path, job.job_id) in shipping
+                      or bool(job.triggers & {"tag", "release"}))
+    hits += ci_matching(s.facts, PUBLISH_CMD, pipelines=unmodelled_pipelines(s.facts))
     return found(hits)
 
 

@@ -14,7 +14,6 @@ from ..path_patterns import PathPattern
 from ..secrets import clip
 from ..signals import (
     CONTAINER_BUILD,
-    DEPLOY_CMD,
     DEPLOY_WORD,
     TEST_CMD,
     Signal,
@@ -25,6 +24,8 @@ from ..signals import (
     ev,
     files_matching,
     found,
+    job_evidence,
+    job_runs_deploy_tool,
     listing,
     rx,
     signal,
@@ -703,7 +704,7 @@ def service_deploy_jobs(facts: Facts) -> list[tuple[Pipeline, Job]]:
     for p, j in deploy_jobs(facts):
         if PREVIEW_ENV.search(_env_of(j)) or PUBLISH_ENV.match(_env_of(j)):
             continue
-        if j.environment or any(DEPLOY_CMD.search(st.run or "") or DEPLOY_CMD.search(st.uses or "") for st in j.steps):
+        if j.environment or job_runs_deploy_tool(facts, p, j):
             result.append((p, j))
     return result
 
@@ -711,7 +712,7 @@ def service_deploy_jobs(facts: Facts) -> list[tuple[Pipeline, Job]]:
 @signal("ci.service_deploy", "a CI job deploys a running service (not only a package or release publish)")
 def ci_service_deploy(s: Signals) -> Signal:
     return found(
-        ev(p.path, j.line, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
+        job_evidence(s.facts, p, j, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
         for p, j in service_deploy_jobs(s.facts)
     )
 
@@ -728,7 +729,7 @@ def _staging_jobs(facts: Facts) -> list[tuple[Pipeline, Job]]:
 @signal("ci.staging_deploy", "a staging (pre-production) environment is deployed by CI")
 def staging_deploy(s: Signals) -> Signal:
     return found(
-        ev(p.path, j.line, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
+        job_evidence(s.facts, p, j, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
         for p, j in _staging_jobs(s.facts)
     )
 
@@ -747,7 +748,7 @@ def production_skips_staging(s: Signals) -> Signal:
         ):
             continue
         if any(sp.path == p.path for sp, _ in staging) and not any((p, u) in staging for u in _upstream(p, j)):
-            hits.append(ev(p.path, j.line, f"job {j.id} deploys production without waiting for staging"))
+            hits.append(job_evidence(s.facts, p, j, f"job {j.id} deploys production without waiting for staging"))
     return listing(hits)
 
 
@@ -818,7 +819,7 @@ def deploy_unrestricted(s: Signals) -> Signal:
             else None
         )
         if reason:
-            hits.append(ev(p.path, j.line, f"job {j.id}: {reason}"))
+            hits.append(job_evidence(s.facts, p, j, f"job {j.id}: {reason}"))
     return listing(hits)
 
 
@@ -832,13 +833,13 @@ def deploys_without_concurrency(s: Signals) -> Signal:
         if p.provider == "github-actions":
             if _concurrency(p.raw) or _concurrency(j.raw):
                 continue
-            hits.append(ev(p.path, j.line, f"job {j.id}: no concurrency group"))
+            hits.append(job_evidence(s.facts, p, j, f"job {j.id}: no concurrency group"))
         elif p.provider == "gitlab-ci":
             if isinstance(j.raw, dict) and j.raw.get("resource_group"):
                 continue
-            hits.append(ev(p.path, j.line, f"job {j.id}: no resource_group"))
+            hits.append(job_evidence(s.facts, p, j, f"job {j.id}: no resource_group"))
         elif p.provider == "jenkins" and "disableConcurrentBuilds" not in p.text and "lock(" not in p.text:
-            hits.append(ev(p.path, j.line, f"stage {j.id}: no disableConcurrentBuilds() or lock()"))
+            hits.append(job_evidence(s.facts, p, j, f"stage {j.id}: no disableConcurrentBuilds() or lock()"))
     return listing(hits)
 
 
@@ -896,7 +897,7 @@ def deploys_without_tests(s: Signals) -> Signal:
             continue
         if any(TEST_CMD.search(st.run or "") for st in j.steps):
             continue
-        hits.append(ev(p.path, j.line, f"job {j.id}: no test job runs before it"))
+        hits.append(job_evidence(s.facts, p, j, f"job {j.id}: no test job runs before it"))
     return listing(hits)
 
 

@@ -21,6 +21,14 @@ then matches patterns of the tool whose first word is the command's (base) name:
 - `exact`: no positional token may follow `argv` (`semantic-release` alone, not `semantic-release version`);
 - `capabilities`: what this invocation does, when it is narrower than the tool's.
 
+Actions: a recogniser may depend on the step's `with:` inputs and on the action's major version:
+`requires_input` / `forbids_input` map an input to `true` (a truthy value), `false` (a falsy one), `"*"`
+(any non-empty value) or a value or list of values (compared case-insensitively); `min_major` is the
+first major version that behaves so (`actions/setup-go` caches by default since v4; a ref that is no
+version, such as a commit SHA, is taken to hold). An action that runs a command line given in an input
+(`goreleaser/goreleaser-action` with `args: release --clean`) names that `command` and its `args_input`
+(with `default_args` when the input is absent): what it does is what that command does.
+
 A command that runs a project script (`npm test`, `make test`, `hatch run test:cov`) is not a
 tool: resolving the script is the caller's job, and it comes back here with the script's commands.
 """
@@ -28,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -41,7 +50,9 @@ CAPABILITIES = (
     "dependency-update", "container-scan", "iac-scan", "workflow-scan", "license-scan", "cache", "deploy",
     "progressive-delivery", "release", "changelog", "monitoring", "error-tracking", "tracing", "logging", "docs",
     "benchmark", "mutation", "task-runner", "hook-runner", "container-build", "gitops", "iac", "policy", "commit-lint",
+    "local-cluster",
 )
+CLOUDS = ("gcp", "aws", "azure")
 ECOSYSTEMS = ("pip", "npm", "go", "cargo", "maven", "nuget", "gem", "composer")
 ECOSYSTEM_ALIASES = {"gradle": "maven", "pypi": "pip", "python": "pip", "golang": "go", "crates": "cargo",
                      "rubygems": "gem", "bundler": "gem", "yarn": "npm", "pnpm": "npm"}
@@ -79,7 +90,49 @@ class Tool:
     ecosystems: tuple[str, ...] = ()
     commands: tuple[CommandPattern, ...] = ()
     value_flags: frozenset[str] = frozenset()
+    cloud: str | None = None  # the cloud provider whose API the tool reaches (gcp, aws, azure)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecogniser:
+    """One way an action path is recognised: the capabilities it proves, when its inputs and version say so."""
+
+    tool_id: str
+    capabilities: tuple[str, ...]
+    requires_input: tuple[tuple[str, Any], ...] = ()
+    forbids_input: tuple[tuple[str, Any], ...] = ()
+    min_major: int | None = None
+    command: str | None = None
+    args_input: str | None = None
+    default_args: str = ""
+
+    def holds(self, inputs: Mapping[str, Any], ref: str) -> bool:
+        if self.min_major is not None:
+            major = _MAJOR.match(ref.strip())
+            if major and int(major.group(1)) < self.min_major:
+                return False
+        lowered = {str(k).lower(): v for k, v in inputs.items()}
+        return all(_input_is(lowered, k, v) for k, v in self.requires_input) and not any(
+            _input_is(lowered, k, v) for k, v in self.forbids_input)
+
+
+_MAJOR = re.compile(r"^v?(\d+)(?:[.\-]|$)")
+
+
+def _input_is(inputs: Mapping[str, Any], name: str, wanted: Any) -> bool:
+    if name.lower() not in inputs:
+        return False
+    value = inputs[name.lower()]
+    text = str(value).strip().strip("'\"")
+    if wanted is True:
+        return _truthy(value)
+    if wanted is False:
+        return not _truthy(value) and text.lower() in ("false", "0", "no", "off", "n")
+    if wanted == "*":
+        return bool(text) and text.lower() not in ("false", "0", "no", "off", "n")
+    options = wanted if isinstance(wanted, list) else [wanted]
+    return text.lower() in {str(o).lower() for o in options}
 
 
 def _caps(item: Any, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -246,7 +299,7 @@ class Catalog:
     def __init__(self, entries: Iterable[Mapping[str, Any]]):
         self.tools: dict[str, Tool] = {}
         self._by_first: dict[str, list[tuple[Tool, CommandPattern]]] = {}
-        self._actions: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._actions: dict[str, list[ActionRecogniser]] = {}
         self._orbs: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._images: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._image_commands: dict[str, str] = {}
@@ -279,7 +332,7 @@ class Catalog:
         )
         tool = Tool(id=entry["id"], name=entry["name"], capabilities=default, docs=entry["docs"],
                     ecosystems=tuple(entry.get("ecosystems", ())), commands=patterns,
-                    value_flags=frozenset(entry.get("value_flags", ())), raw=entry)
+                    value_flags=frozenset(entry.get("value_flags", ())), cloud=entry.get("cloud"), raw=entry)
         self.tools[tool.id] = tool
         for capability in default:
             self._by_capability.setdefault(capability, []).append(tool)
@@ -287,7 +340,11 @@ class Catalog:
             self._by_first.setdefault(pattern.argv[0], []).append((tool, pattern))
         for item in entry.get("actions", ()):
             key = item["uses"] if isinstance(item, dict) else item
-            self._actions.setdefault(_norm_action(key), []).append((tool.id, _caps(item, default)))
+            spec = item if isinstance(item, dict) else {}
+            self._actions.setdefault(_norm_action(key), []).append(ActionRecogniser(
+                tool.id, _caps(item, default),
+                tuple((spec.get("requires_input") or {}).items()), tuple((spec.get("forbids_input") or {}).items()),
+                spec.get("min_major"), spec.get("command"), spec.get("args_input"), spec.get("default_args", "")))
         for item in entry.get("orbs", ()):
             key = item["orb"] if isinstance(item, dict) else item
             self._orbs.setdefault(_norm_action(key), []).append((tool.id, _caps(item, default)))
@@ -494,21 +551,42 @@ class Catalog:
                 uses.append(Use(tool_id, None, via))
         return uses
 
-    def from_action(self, uses: str) -> list[Use]:
-        """A GitHub Actions `uses:` value; the longest known `owner/repo[/path]` prefix wins."""
+    def from_action(self, uses: str, inputs: Mapping[str, Any] | None = None) -> list[Use]:
+        """A GitHub Actions `uses:` value (with its `@ref`) and the step's `with:` inputs; the longest
+        known `owner/repo[/path]` prefix wins."""
         text = uses.strip()
         if text.lower().startswith("docker://"):
             return self.from_image(text)
         if text.startswith("./") or text.startswith(".\\"):
             return []
         key = _norm_action(text)
+        ref = text.partition("@")[2]
         while True:
             claims = self._actions.get(key)
             if claims:
-                return self._uses(claims, "action:" + key)
+                return self._action_uses(claims, "action:" + key, inputs or {}, ref)
             if key.count("/") <= 1:
                 return []
             key = key.rsplit("/", 1)[0]
+
+    def _action_uses(self, claims: list[ActionRecogniser], via: str, inputs: Mapping[str, Any],
+                     ref: str) -> list[Use]:
+        uses: list[Use] = []
+        for claim in claims:
+            if not claim.holds(inputs, ref):
+                continue
+            if claim.command:
+                args = str(inputs.get(claim.args_input or "") or claim.default_args)
+                try:
+                    words = shlex.split(args)
+                except ValueError:
+                    words = args.split()
+                ran = [Use(u.tool_id, u.capability, via) for u in self.from_command([claim.command, *words])
+                       if u.tool_id == claim.tool_id]
+                uses += ran or [Use(claim.tool_id, None, via)]
+            else:
+                uses += self._uses([(claim.tool_id, claim.capabilities)], via)
+        return _dedupe(uses)
 
     def from_orb(self, orb: str) -> list[Use]:
         key = _norm_action(orb)

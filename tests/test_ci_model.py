@@ -144,6 +144,71 @@ def test_maven_plugins_and_phases(tmp_path: Path) -> None:
     assert plugins["com.x:deploy-only-plugin"]["reaches"] is False
 
 
+JENKINS_PLUGIN_POM = ("<project><modelVersion>4.0.0</modelVersion>\n<parent>\n<groupId>org.jenkins-ci.plugins</groupId>"
+                      "<artifactId>plugin</artifactId><version>5.9</version><relativePath/></parent>\n"
+                      "<artifactId>x</artifactId><packaging>hpi</packaging>\n</project>\n")
+
+
+def test_jenkins_library_step_runs_its_command_and_the_parent_pom_binds_plugins(tmp_path: Path) -> None:
+    """`buildPlugin(...)` (jenkins-infra/pipeline-library) is the Maven build the catalog says it is; the
+    Jenkins plugin parent POM binds SpotBugs at verify (and JaCoCo under its enable-jacoco profile)."""
+    model = model_of(tmp_path, {
+        "Jenkinsfile": "// buildPluginWithGradle() is not called\n/* buildPlugin(old: true)\n */\nbuildPlugin(\n"
+                       "  forkCount: '1C', // https://example.com/x\n  configurations: [[platform: 'linux', jdk: 21]],\n)\n",
+        "pom.xml": JENKINS_PLUGIN_POM,
+        ".github/workflows/ci.yml": gha("      - run: mvn -B verify\n"),
+    })
+    pipeline = job(model, "pipeline")
+    assert values(pipeline, "step") == ["buildPlugin"]
+    assert values(pipeline) == ["mvn -B -ntp -Penable-jacoco clean install"]
+    plugins = {i.value: i.extra for i in pipeline.invocations if i.kind == "maven-plugin"}
+    assert plugins["com.github.spotbugs:spotbugs-maven-plugin"]["reaches"] is True
+    assert plugins["com.github.spotbugs:spotbugs-maven-plugin"]["phase"] == "verify"
+    assert plugins["org.jacoco:jacoco-maven-plugin"]["reaches"] is True
+    assert plugins["org.apache.maven.plugins:maven-surefire-plugin"]["reaches"] is True
+    assert chain(pipeline, "com.github.spotbugs:spotbugs-maven-plugin") == [
+        "Jenkinsfile:4 buildPlugin(...) runs mvn -B -ntp -Penable-jacoco clean install",
+        "pom.xml:2 com.github.spotbugs:spotbugs-maven-plugin (bound by the parent org.jenkins-ci.plugins:plugin)"]
+    assert pipeline.triggers == {"push", "pull_request"}  # a multibranch pipeline builds branches and PRs
+    # the parent binds the same plugins whoever runs Maven; JaCoCo only under its profile
+    gha_plugins = values(job(model, "ci"), "maven-plugin")
+    assert "com.github.spotbugs:spotbugs-maven-plugin" in gha_plugins
+    assert "org.jacoco:jacoco-maven-plugin" not in gha_plugins
+
+
+def test_jenkins_stage_when_narrows_the_triggers(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {"Jenkinsfile": """pipeline {
+  agent any
+  stages {
+    stage('Test') { steps { sh 'mvn -B verify' } }
+    stage('PR only') {
+      when { changeRequest() }
+      steps { sh 'mvn -B spotbugs:check' }
+    }
+    stage('Deploy') {
+      when { branch 'main' }
+      steps { sh './deploy.sh' }
+    }
+    stage('Release') {
+      when { buildingTag() }
+      steps { sh 'mvn -B deploy' }
+    }
+    stage('Branches') {
+      when { not { changeRequest() } }
+      steps { sh 'echo branch build' }
+    }
+    stage('Either') {
+      when { anyOf { branch 'main'; changeRequest() } }
+      steps { sh 'echo either' }
+    }
+  }
+}
+"""})
+    triggers = {j.job_id: j.triggers for j in model.jobs}
+    assert triggers == {"Test": {"push", "pull_request"}, "PR only": {"pull_request"}, "Deploy": {"push"},
+                        "Release": {"tag"}, "Branches": {"push"}, "Either": {"push", "pull_request"}}
+
+
 def test_gradle_build_plugins(tmp_path: Path) -> None:
     model = model_of(tmp_path, {
         ".github/workflows/ci.yml": gha("      - run: ./gradlew build --no-daemon\n      - run: ./gradlew publish\n"),

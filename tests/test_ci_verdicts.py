@@ -208,6 +208,24 @@ SPHINX_MAKE = {
 NO_DOCS_CHECK = {**PY_TESTS, CI: workflow("run: pytest"), "docs/index.md": "# Docs\n"}
 
 
+JENKINS_BUILD_PLUGIN = {  # jenkinsci/git-plugin: ci.jenkins.io runs the Jenkinsfile's buildPlugin() on branches and PRs
+    "Jenkinsfile": "buildPlugin(\n  useContainerAgent: true,\n  configurations: [[platform: 'linux', jdk: 21]],\n)\n",
+    "pom.xml": ("<project><modelVersion>4.0.0</modelVersion><parent><groupId>org.jenkins-ci.plugins</groupId>"
+                "<artifactId>plugin</artifactId><version>5.9</version><relativePath/></parent>"
+                "<artifactId>x</artifactId><packaging>hpi</packaging></project>\n"),
+    "src/main/java/org/example/XPlugin.java": "class XPlugin {}\n",
+    "src/test/java/org/example/XPluginTest.java": "class XPluginTest { @Test void works() {} }\n",
+}
+JENKINS_SECURITY_SCAN = {
+    **JENKINS_BUILD_PLUGIN,
+    ".github/workflows/jenkins-security-scan.yml": (
+        "name: Jenkins Security Scan\non:\n  push:\n    branches: [master]\n  pull_request:\n"
+        "permissions:\n  security-events: write\n  contents: read\njobs:\n  security-scan:\n"
+        "    uses: jenkins-infra/jenkins-security-scan/.github/workflows/jenkins-security-scan.yaml@v2\n"
+        "    with:\n      java-cache: maven\n"),
+}
+
+
 @pytest.mark.parametrize(("files", "rule_id", "outcome", "cited"), [
     pytest.param(CIRCLECI_TASKFILE, "TST-002", "pass", ".circleci/config.yml", id="taskfile-tests"),
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
@@ -251,6 +269,15 @@ NO_DOCS_CHECK = {**PY_TESTS, CI: workflow("run: pytest"), "docs/index.md": "# Do
     pytest.param(FORMAT_WITHOUT_CHECK, "BLD-015", "fail", None, id="formatter-without-check-in-ci"),
     pytest.param(TERRAFORM_PRE_COMMIT_ACTION, "BLD-015", "pass", CI, id="terraform-pre-commit-action-fmt"),
     pytest.param(TERRAFORM_PRE_COMMIT_ACTION, "BLD-005", "pass", CI, id="terraform-pre-commit-action-tflint"),
+    # a Jenkins shared-library step is the build it runs (buildPlugin: mvn install, SpotBugs from the parent
+    # POM); SpotBugs is a bug-pattern linter, not SAST: the Jenkins Security Scan workflow (CodeQL) is
+    pytest.param(JENKINS_BUILD_PLUGIN, "TST-002", "pass", "Jenkinsfile", id="jenkins-buildplugin-tests"),
+    pytest.param(JENKINS_BUILD_PLUGIN, "TST-005", "pass", "Jenkinsfile", id="jenkins-multibranch-builds-prs"),
+    pytest.param(JENKINS_BUILD_PLUGIN, "BLD-005", "pass", "Jenkinsfile", id="jenkins-plugin-pom-spotbugs"),
+    pytest.param(JENKINS_BUILD_PLUGIN, "BLD-013", "pass", "Jenkinsfile", id="jenkins-buildplugin-builds"),
+    pytest.param(JENKINS_BUILD_PLUGIN, "SEC-005", "fail", None, id="spotbugs-is-no-sast"),
+    pytest.param(JENKINS_SECURITY_SCAN, "SEC-005", "pass", ".github/workflows/jenkins-security-scan.yml",
+                 id="jenkins-security-scan-reusable-workflow"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)

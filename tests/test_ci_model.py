@@ -325,6 +325,35 @@ def test_gitlab_include_extends_reference(tmp_path: Path) -> None:
     assert lint.matrix_size == 6 and values(lint, "image") == ["node:20"]
 
 
+def test_gitlab_workflow_rules_and_job_rules_name_pipeline_sources(tmp_path: Path) -> None:
+    """workflow:rules decide which pipelines exist (`=~ /^(push|merge_request_event|schedule)$/`); a job
+    without rules runs in all of them; a job's rules name the source (a merge request rule that compares
+    the target branch with the default one is no push), also from a template of an included file."""
+    model = model_of(tmp_path, {
+        ".gitlab-ci.yml": (
+            "include:\n  - local: /ci/rules.yml\n"
+            "workflow:\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"push\" && $CI_OPEN_MERGE_REQUESTS'\n"
+            "      when: never\n    - if: '$CI_PIPELINE_SOURCE =~ /^(push|merge_request_event|schedule)$/'\n"
+            "      when: always\n    - when: never\n"
+            "build:\n  extends: .rules\n  script: [make]\n"
+            "lint:\n  script: [make lint]\n"
+            "dco:\n  script: [check-dco]\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"merge_request_event\" && "
+            "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME == $CI_DEFAULT_BRANCH'\n"
+            "release:\n  script: [make release]\n  rules:\n    - if: $CI_COMMIT_TAG\n"
+            "nightly:\n  script: [make nightly]\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"schedule\" && "
+            "$CI_COMMIT_REF_NAME == $CI_DEFAULT_BRANCH'\n"
+            "feature:\n  script: [make preview]\n  rules:\n    - if: '$CI_COMMIT_BRANCH && $CI_COMMIT_BRANCH != "
+            "$CI_DEFAULT_BRANCH'\n"),
+        "ci/rules.yml": (".rules:\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == "
+                         "$CI_DEFAULT_BRANCH'\n    - if: '$CI_PIPELINE_SOURCE == \"merge_request_event\"'\n"
+                         "    - if: '$CI_PIPELINE_SOURCE =~ /^(web|api)$/'\n      when: manual\n"),
+    })
+    triggers = {j.job_id: j.triggers for j in model.jobs}
+    assert triggers == {"build": {"push", "pull_request", "manual"}, "lint": {"push", "pull_request", "schedule"},
+                        "dco": {"pull_request"}, "release": {"tag"}, "nightly": {"schedule"},
+                        "feature": {"push-branches"}}
+
+
 def test_npm_placeholder_test_runs_nothing(tmp_path: Path) -> None:
     model = model_of(tmp_path, {
         ".github/workflows/ci.yml": gha("      - run: npm ci\n      - run: npm test\n"),

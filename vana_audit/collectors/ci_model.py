@@ -198,7 +198,61 @@ def _restrict_by_condition(triggers: set[str], condition: str) -> set[str]:
     return triggers
 
 
+# GitLab: `$CI_PIPELINE_SOURCE` values as the model's triggers
+GITLAB_SOURCES = {"push": "push", "merge_request_event": "pull_request", "external_pull_request_event": "pull_request",
+                  "schedule": "schedule", "web": "manual", "api": "manual", "trigger": "manual", "chat": "manual"}
+_GL_OPERAND = r"""(\$CI_DEFAULT_BRANCH\b|"[^"\n]*"|'[^'\n]*'|/[^/\n]*/)"""
+_GL_SOURCE = re.compile(r"\$CI_PIPELINE_SOURCE\s*(==|!=|=~|!~)\s*" + _GL_OPERAND)
+_GL_BRANCH = re.compile(r"\$CI_COMMIT_(?:BRANCH|REF_NAME)\b(?:\s*(==|!=|=~|!~)\s*" + _GL_OPERAND + ")?")
+_GL_TAG = re.compile(r"(?<!!)\$CI_COMMIT_TAG\b(?!\s*==\s*(?:null|\"\"))")
+_GL_MR = re.compile(r"\$CI_(?:MERGE_REQUEST|EXTERNAL_PULL_REQUEST)_\w+")
+
+
+def _gitlab_branch_kind(clause: str) -> str | None:
+    """push (any branch, or the default one), push-branches (only others), or None: no branch condition."""
+    kinds = []
+    for op, operand in _GL_BRANCH.findall(clause):
+        if not op or operand == "$CI_DEFAULT_BRANCH" and op in ("==", "=~"):
+            kinds.append("push")  # `$CI_COMMIT_BRANCH` alone: a branch pipeline, whichever branch
+        elif op in ("==", "=~"):
+            names = set(re.findall(r"[\w.-]+", operand))
+            kinds.append("push" if names & set(DEFAULT_BRANCHES) else "push-branches")
+        else:
+            kinds.append("push-branches")
+    if not kinds:
+        return None
+    return "push-branches" if "push-branches" in kinds else "push"
+
+
+def _gitlab_clause_triggers(clause: str, default: set[str]) -> set[str]:
+    """The pipelines one `&&` clause of a rule's `if` matches: the pipeline sources it names (`==`, `=~`,
+    `!=`), narrowed by branch and tag conditions; without a source, what the variables it tests imply
+    (`$CI_MERGE_REQUEST_*`: merge requests; `$CI_COMMIT_BRANCH`: branches; `$CI_COMMIT_TAG`: tags);
+    with neither (`$RUN_DEBUG`), `default`."""
+    sources: set[str] | None = None
+    for op, operand in _GL_SOURCE.findall(clause):
+        named = {GITLAB_SOURCES[w] for w in re.findall(r"[a-z_]+", operand) if w in GITLAB_SOURCES}
+        if op in ("==", "=~"):
+            sources = named if sources is None else sources & named
+        else:
+            sources = (set(GITLAB_SOURCES.values()) if sources is None else sources) - named
+    tag = bool(_GL_TAG.search(clause))
+    branch = _gitlab_branch_kind(clause)
+    if sources is None:
+        found = {"pull_request"} if _GL_MR.search(clause) else set()
+        found |= {"tag"} if tag else set()
+        found |= {branch} if branch else set()
+        return found or set(default)
+    found = sources - {"push"}
+    if "push" in sources:  # a push pipeline is a branch or a tag pipeline
+        found.add("tag" if tag else branch or "push")
+    return found
+
+
 def _gitlab_rule_triggers(rules: Any, default: set[str]) -> set[str]:
+    """The pipelines a `rules:` list (a job's or the workflow's) lets a job (a pipeline) run in: every rule
+    that is not `when: never`, its `if` read clause by clause (`||`); a rule without `if` matches every
+    pipeline (`default`); `when: manual` is a manual run."""
     out: set[str] = set()
     for rule in _as_list(rules)[:100]:
         if not isinstance(rule, dict):
@@ -207,24 +261,21 @@ def _gitlab_rule_triggers(rules: Any, default: set[str]) -> set[str]:
         if when == "never":
             continue
         cond = str(rule.get("if") or "")
-        found = set()
-        if "merge_request_event" in cond or "CI_MERGE_REQUEST" in cond:
-            found.add("pull_request")
-        if re.search(r"\$CI_COMMIT_TAG(?!\s*==\s*null)(?!\s*==\s*\"\")", cond) and "!$CI_COMMIT_TAG" not in cond:
-            found.add("tag")
-        if "schedule" in cond:
-            found.add("schedule")
-        if '"web"' in cond or "'web'" in cond:
-            found.add("manual")
-        if re.search(r"CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_DEFAULT_BRANCH|\"push\"", cond):
-            found.add("push" if re.search(r"DEFAULT_BRANCH|\b(main|master)\b", cond) or "==" not in cond
-                      else "push-branches")
-        if not cond:
-            found |= default
+        found = set().union(*(_gitlab_clause_triggers(part, default) for part in cond.split("||")[:20])) \
+            if cond else set(default)
         if when == "manual":
             found = {"manual"}
         out |= found or default
     return out
+
+
+def _gitlab_workflow_allows(base: set[str]) -> set[str]:
+    """The job triggers pipelines of `base` (what workflow:rules create) can hold: push is branches and
+    tags; a manual job may sit in any of them."""
+    allowed = set(base) | {"manual"}
+    if "push" in base:
+        allowed |= {"push-branches", "tag"}
+    return allowed
 
 
 def _gitlab_only_triggers(only: Any) -> set[str]:
@@ -2351,7 +2402,10 @@ def _gitlab_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx
             triggers = _gitlab_only_triggers(job["only"]) - (_gitlab_only_triggers(job["except"])
                                                             if job.get("except") else set())
         else:
-            triggers = set(base)
+            triggers = set(base)  # no rules: every pipeline the workflow creates (without one: branches, tags)
+        if workflow.get("rules"):
+            # workflow:rules decide which pipelines exist; where the two readings share nothing, the job's stands
+            triggers = triggers & _gitlab_workflow_allows(base) or triggers
         parallel = job.get("parallel")
         size = parallel if isinstance(parallel, int) and not isinstance(parallel, bool) else 1
         if isinstance(parallel, dict):
@@ -2711,6 +2765,21 @@ PROVIDERS: dict[str, Callable[[Resolver, Pipeline], Iterator[tuple[CiJob, Ctx]]]
     "azure-pipelines": _azure_jobs,
     "jenkins": _jenkins_jobs,
 }
+
+
+PIPELINE_TRIGGERS = ("push", "pull_request", "tag", "schedule")  # the vocabulary of ci.py's pipeline triggers
+
+
+def with_model_triggers(pipelines: list[Pipeline], model: CiModel) -> list[Pipeline]:
+    """GitLab pipelines with the triggers their jobs run on added. ci.py reads a GitLab pipeline's triggers
+    from the text of the root file; its jobs, with `include:` files, templates and workflow:rules read,
+    may run on more (merge requests, schedules)."""
+    found: dict[str, set[str]] = {}
+    for job in model.jobs:
+        if job.provider == "gitlab-ci":
+            found.setdefault(job.path, set()).update(t for t in job.triggers if t in PIPELINE_TRIGGERS)
+    return [replace(p, triggers=p.triggers | found[p.path]) if found.get(p.path, set()) - p.triggers else p
+            for p in pipelines]
 
 
 def build_ci_model(source: Source, pipelines: Iterable[Pipeline]) -> CiModel:

@@ -226,6 +226,31 @@ JENKINS_SECURITY_SCAN = {
 }
 
 
+GITLAB_INCLUDED_RULES = {  # libvirt/libvirt-python: lcitool-generated includes hold workflow and job rules
+    **PY_TESTS,
+    ".gitlab-ci.yml": (
+        "stages: [builds, sanity_checks]\n\n.native_build_job:\n  extends: .gitlab_native_build_job\n"
+        "  script:\n    - python -m build\n    - python -m pytest tests\n\ninclude: '/ci/gitlab.yml'\n\n"
+        "api_coverage_job:\n  extends: .gitlab_native_build_job\n  stage: sanity_checks\n  script:\n"
+        "    - API_COVERAGE=1 python -m pytest tests\n  allow_failure: true\n"),
+    "ci/gitlab.yml": (
+        "workflow:\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"push\" && $CI_OPEN_MERGE_REQUESTS'\n      when: never\n"
+        "    - if: '$CI_PIPELINE_SOURCE =~ /^(push|merge_request_event|api|web|schedule)$/'\n      when: always\n"
+        "    - when: never\n\ninclude:\n  - local: '/ci/gitlab/build-templates.yml'\n"
+        "  - local: '/ci/gitlab/builds.yml'\n"),
+    "ci/gitlab/build-templates.yml": (
+        ".gitlab_native_build_job:\n  image: $IMAGE\n  stage: builds\n  rules:\n"
+        "    - if: '$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'\n      when: on_success\n"
+        "    - if: '$CI_PIPELINE_SOURCE == \"merge_request_event\" && $CI_MERGE_REQUEST_TARGET_BRANCH_NAME == "
+        "$CI_DEFAULT_BRANCH'\n      when: on_success\n    - when: never\n"),
+    "ci/gitlab/builds.yml": ("x86_64-fedora-41:\n  extends: .native_build_job\n  allow_failure: false\n"
+                             "  variables:\n    IMAGE: registry.example.com/ci-fedora-41:latest\n"),
+}
+# a suite whose failures are ignored is no re-run of one that fails the pipeline
+IGNORED_INTEGRATION_SUITE = {**PY_TESTS, CI: workflow("run: pytest tests/unit", "run: pytest tests/integration || true")}
+OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: pytest --cov tests || true")}
+
+
 @pytest.mark.parametrize(("files", "rule_id", "outcome", "cited"), [
     pytest.param(CIRCLECI_TASKFILE, "TST-002", "pass", ".circleci/config.yml", id="taskfile-tests"),
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
@@ -278,6 +303,13 @@ JENKINS_SECURITY_SCAN = {
     pytest.param(JENKINS_BUILD_PLUGIN, "SEC-005", "fail", None, id="spotbugs-is-no-sast"),
     pytest.param(JENKINS_SECURITY_SCAN, "SEC-005", "pass", ".github/workflows/jenkins-security-scan.yml",
                  id="jenkins-security-scan-reusable-workflow"),
+    # GitLab: merge request and default-branch pipelines named by included rules and workflow:rules; only
+    # an optional re-run of the gating pytest suite may fail
+    pytest.param(GITLAB_INCLUDED_RULES, "BLD-004", "pass", ".gitlab-ci.yml", id="gitlab-included-rules-push-and-mr"),
+    pytest.param(GITLAB_INCLUDED_RULES, "TST-005", "pass", ".gitlab-ci.yml", id="gitlab-included-rules-tests-on-mr"),
+    pytest.param(GITLAB_INCLUDED_RULES, "TST-020", "pass", None, id="gitlab-optional-coverage-job-may-fail"),
+    pytest.param(OPTIONAL_COVERAGE_RERUN, "TST-020", "pass", None, id="optional-rerun-of-a-gating-suite"),
+    pytest.param(IGNORED_INTEGRATION_SUITE, "TST-020", "fail", CI, id="ignored-suite-that-gates-nowhere"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)

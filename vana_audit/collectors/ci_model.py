@@ -3,11 +3,12 @@
 Reading CI as text misses every tool run through a task runner. This module follows the
 indirections, never executing anything: a job's steps (GitHub composite actions and reusable
 workflows, GitLab includes, `extends` and `!reference`, CircleCI commands, orbs and executors,
-Azure templates) give scripts; `shell.split_script` turns a script into commands; a command that
-names a task runner (make, just, task, npm/pnpm/yarn/bun, tox, nox, hatch, pdm, poe, pre-commit /
-prek, Maven, Gradle, a shell script of the repository) is looked up in the repository's files and
-its definition followed, depth-limited (`MAX_DEPTH`) and cycle-safe. Every invocation keeps the
-chain of `Link`s from the CI line down to the line that defines it.
+Azure templates, Jenkins shared-library steps the catalog knows) give scripts; `shell.split_script`
+turns a script into commands; a command that names a task runner (make, just, task,
+npm/pnpm/yarn/bun, tox, nox, hatch, pdm, poe, pre-commit / prek, Maven, Gradle, a shell script of
+the repository) is looked up in the repository's files and its definition followed, depth-limited
+(`MAX_DEPTH`) and cycle-safe. Every invocation keeps the chain of `Link`s from the CI line down to
+the line that defines it.
 
 Adding a task runner: write `_run_<name>(self, argv, frame, ctx)` returning invocations and add the
 program name to `RUNNERS`. Adding a CI provider: write `_<provider>_jobs(self, pipeline)` yielding

@@ -144,6 +144,71 @@ def test_maven_plugins_and_phases(tmp_path: Path) -> None:
     assert plugins["com.x:deploy-only-plugin"]["reaches"] is False
 
 
+JENKINS_PLUGIN_POM = ("<project><modelVersion>4.0.0</modelVersion>\n<parent>\n<groupId>org.jenkins-ci.plugins</groupId>"
+                      "<artifactId>plugin</artifactId><version>5.9</version><relativePath/></parent>\n"
+                      "<artifactId>x</artifactId><packaging>hpi</packaging>\n</project>\n")
+
+
+def test_jenkins_library_step_runs_its_command_and_the_parent_pom_binds_plugins(tmp_path: Path) -> None:
+    """`buildPlugin(...)` (jenkins-infra/pipeline-library) is the Maven build the catalog says it is; the
+    Jenkins plugin parent POM binds SpotBugs at verify (and JaCoCo under its enable-jacoco profile)."""
+    model = model_of(tmp_path, {
+        "Jenkinsfile": "// buildPluginWithGradle() is not called\n/* buildPlugin(old: true)\n */\nbuildPlugin(\n"
+                       "  forkCount: '1C', // https://example.com/x\n  configurations: [[platform: 'linux', jdk: 21]],\n)\n",
+        "pom.xml": JENKINS_PLUGIN_POM,
+        ".github/workflows/ci.yml": gha("      - run: mvn -B verify\n"),
+    })
+    pipeline = job(model, "pipeline")
+    assert values(pipeline, "step") == ["buildPlugin"]
+    assert values(pipeline) == ["mvn -B -ntp -Penable-jacoco clean install"]
+    plugins = {i.value: i.extra for i in pipeline.invocations if i.kind == "maven-plugin"}
+    assert plugins["com.github.spotbugs:spotbugs-maven-plugin"]["reaches"] is True
+    assert plugins["com.github.spotbugs:spotbugs-maven-plugin"]["phase"] == "verify"
+    assert plugins["org.jacoco:jacoco-maven-plugin"]["reaches"] is True
+    assert plugins["org.apache.maven.plugins:maven-surefire-plugin"]["reaches"] is True
+    assert chain(pipeline, "com.github.spotbugs:spotbugs-maven-plugin") == [
+        "Jenkinsfile:4 buildPlugin(...) runs mvn -B -ntp -Penable-jacoco clean install",
+        "pom.xml:2 com.github.spotbugs:spotbugs-maven-plugin (bound by the parent org.jenkins-ci.plugins:plugin)"]
+    assert pipeline.triggers == {"push", "pull_request"}  # a multibranch pipeline builds branches and PRs
+    # the parent binds the same plugins whoever runs Maven; JaCoCo only under its profile
+    gha_plugins = values(job(model, "ci"), "maven-plugin")
+    assert "com.github.spotbugs:spotbugs-maven-plugin" in gha_plugins
+    assert "org.jacoco:jacoco-maven-plugin" not in gha_plugins
+
+
+def test_jenkins_stage_when_narrows_the_triggers(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {"Jenkinsfile": """pipeline {
+  agent any
+  stages {
+    stage('Test') { steps { sh 'mvn -B verify' } }
+    stage('PR only') {
+      when { changeRequest() }
+      steps { sh 'mvn -B spotbugs:check' }
+    }
+    stage('Deploy') {
+      when { branch 'main' }
+      steps { sh './deploy.sh' }
+    }
+    stage('Release') {
+      when { buildingTag() }
+      steps { sh 'mvn -B deploy' }
+    }
+    stage('Branches') {
+      when { not { changeRequest() } }
+      steps { sh 'echo branch build' }
+    }
+    stage('Either') {
+      when { anyOf { branch 'main'; changeRequest() } }
+      steps { sh 'echo either' }
+    }
+  }
+}
+"""})
+    triggers = {j.job_id: j.triggers for j in model.jobs}
+    assert triggers == {"Test": {"push", "pull_request"}, "PR only": {"pull_request"}, "Deploy": {"push"},
+                        "Release": {"tag"}, "Branches": {"push"}, "Either": {"push", "pull_request"}}
+
+
 def test_gradle_build_plugins(tmp_path: Path) -> None:
     model = model_of(tmp_path, {
         ".github/workflows/ci.yml": gha("      - run: ./gradlew build --no-daemon\n      - run: ./gradlew publish\n"),
@@ -258,6 +323,35 @@ def test_gitlab_include_extends_reference(tmp_path: Path) -> None:
     assert test.triggers == {"pull_request", "push"}
     lint = job(model, "lint")
     assert lint.matrix_size == 6 and values(lint, "image") == ["node:20"]
+
+
+def test_gitlab_workflow_rules_and_job_rules_name_pipeline_sources(tmp_path: Path) -> None:
+    """workflow:rules decide which pipelines exist (`=~ /^(push|merge_request_event|schedule)$/`); a job
+    without rules runs in all of them; a job's rules name the source (a merge request rule that compares
+    the target branch with the default one is no push), also from a template of an included file."""
+    model = model_of(tmp_path, {
+        ".gitlab-ci.yml": (
+            "include:\n  - local: /ci/rules.yml\n"
+            "workflow:\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"push\" && $CI_OPEN_MERGE_REQUESTS'\n"
+            "      when: never\n    - if: '$CI_PIPELINE_SOURCE =~ /^(push|merge_request_event|schedule)$/'\n"
+            "      when: always\n    - when: never\n"
+            "build:\n  extends: .rules\n  script: [make]\n"
+            "lint:\n  script: [make lint]\n"
+            "dco:\n  script: [check-dco]\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"merge_request_event\" && "
+            "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME == $CI_DEFAULT_BRANCH'\n"
+            "release:\n  script: [make release]\n  rules:\n    - if: $CI_COMMIT_TAG\n"
+            "nightly:\n  script: [make nightly]\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"schedule\" && "
+            "$CI_COMMIT_REF_NAME == $CI_DEFAULT_BRANCH'\n"
+            "feature:\n  script: [make preview]\n  rules:\n    - if: '$CI_COMMIT_BRANCH && $CI_COMMIT_BRANCH != "
+            "$CI_DEFAULT_BRANCH'\n"),
+        "ci/rules.yml": (".rules:\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == "
+                         "$CI_DEFAULT_BRANCH'\n    - if: '$CI_PIPELINE_SOURCE == \"merge_request_event\"'\n"
+                         "    - if: '$CI_PIPELINE_SOURCE =~ /^(web|api)$/'\n      when: manual\n"),
+    })
+    triggers = {j.job_id: j.triggers for j in model.jobs}
+    assert triggers == {"build": {"push", "pull_request", "manual"}, "lint": {"push", "pull_request", "schedule"},
+                        "dco": {"pull_request"}, "release": {"tag"}, "nightly": {"schedule"},
+                        "feature": {"push-branches"}}
 
 
 def test_npm_placeholder_test_runs_nothing(tmp_path: Path) -> None:

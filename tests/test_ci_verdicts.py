@@ -231,6 +231,49 @@ SPHINX_MAKE = {
 NO_DOCS_CHECK = {**PY_TESTS, CI: workflow("run: pytest"), "docs/index.md": "# Docs\n"}
 
 
+JENKINS_BUILD_PLUGIN = {  # jenkinsci/git-plugin: ci.jenkins.io runs the Jenkinsfile's buildPlugin() on branches and PRs
+    "Jenkinsfile": "buildPlugin(\n  useContainerAgent: true,\n  configurations: [[platform: 'linux', jdk: 21]],\n)\n",
+    "pom.xml": ("<project><modelVersion>4.0.0</modelVersion><parent><groupId>org.jenkins-ci.plugins</groupId>"
+                "<artifactId>plugin</artifactId><version>5.9</version><relativePath/></parent>"
+                "<artifactId>x</artifactId><packaging>hpi</packaging></project>\n"),
+    "src/main/java/org/example/XPlugin.java": "class XPlugin {}\n",
+    "src/test/java/org/example/XPluginTest.java": "class XPluginTest { @Test void works() {} }\n",
+}
+JENKINS_SECURITY_SCAN = {
+    **JENKINS_BUILD_PLUGIN,
+    ".github/workflows/jenkins-security-scan.yml": (
+        "name: Jenkins Security Scan\non:\n  push:\n    branches: [master]\n  pull_request:\n"
+        "permissions:\n  security-events: write\n  contents: read\njobs:\n  security-scan:\n"
+        "    uses: jenkins-infra/jenkins-security-scan/.github/workflows/jenkins-security-scan.yaml@v2\n"
+        "    with:\n      java-cache: maven\n"),
+}
+
+
+GITLAB_INCLUDED_RULES = {  # libvirt/libvirt-python: lcitool-generated includes hold workflow and job rules
+    **PY_TESTS,
+    ".gitlab-ci.yml": (
+        "stages: [builds, sanity_checks]\n\n.native_build_job:\n  extends: .gitlab_native_build_job\n"
+        "  script:\n    - python -m build\n    - python -m pytest tests\n\ninclude: '/ci/gitlab.yml'\n\n"
+        "api_coverage_job:\n  extends: .gitlab_native_build_job\n  stage: sanity_checks\n  script:\n"
+        "    - API_COVERAGE=1 python -m pytest tests\n  allow_failure: true\n"),
+    "ci/gitlab.yml": (
+        "workflow:\n  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"push\" && $CI_OPEN_MERGE_REQUESTS'\n      when: never\n"
+        "    - if: '$CI_PIPELINE_SOURCE =~ /^(push|merge_request_event|api|web|schedule)$/'\n      when: always\n"
+        "    - when: never\n\ninclude:\n  - local: '/ci/gitlab/build-templates.yml'\n"
+        "  - local: '/ci/gitlab/builds.yml'\n"),
+    "ci/gitlab/build-templates.yml": (
+        ".gitlab_native_build_job:\n  image: $IMAGE\n  stage: builds\n  rules:\n"
+        "    - if: '$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'\n      when: on_success\n"
+        "    - if: '$CI_PIPELINE_SOURCE == \"merge_request_event\" && $CI_MERGE_REQUEST_TARGET_BRANCH_NAME == "
+        "$CI_DEFAULT_BRANCH'\n      when: on_success\n    - when: never\n"),
+    "ci/gitlab/builds.yml": ("x86_64-fedora-41:\n  extends: .native_build_job\n  allow_failure: false\n"
+                             "  variables:\n    IMAGE: registry.example.com/ci-fedora-41:latest\n"),
+}
+# a suite whose failures are ignored is no re-run of one that fails the pipeline
+IGNORED_INTEGRATION_SUITE = {**PY_TESTS, CI: workflow("run: pytest tests/unit", "run: pytest tests/integration || true")}
+OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: pytest --cov tests || true")}
+
+
 @pytest.mark.parametrize(("files", "rule_id", "outcome", "cited"), [
     pytest.param(CIRCLECI_TASKFILE, "TST-002", "pass", ".circleci/config.yml", id="taskfile-tests"),
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
@@ -282,6 +325,22 @@ NO_DOCS_CHECK = {**PY_TESTS, CI: workflow("run: pytest"), "docs/index.md": "# Do
     pytest.param(FORMAT_WITHOUT_CHECK, "BLD-015", "fail", None, id="formatter-without-check-in-ci"),
     pytest.param(TERRAFORM_PRE_COMMIT_ACTION, "BLD-015", "pass", CI, id="terraform-pre-commit-action-fmt"),
     pytest.param(TERRAFORM_PRE_COMMIT_ACTION, "BLD-005", "pass", CI, id="terraform-pre-commit-action-tflint"),
+    # a Jenkins shared-library step is the build it runs (buildPlugin: mvn install, SpotBugs from the parent
+    # POM); SpotBugs is a bug-pattern linter, not SAST: the Jenkins Security Scan workflow (CodeQL) is
+    pytest.param(JENKINS_BUILD_PLUGIN, "TST-002", "pass", "Jenkinsfile", id="jenkins-buildplugin-tests"),
+    pytest.param(JENKINS_BUILD_PLUGIN, "TST-005", "pass", "Jenkinsfile", id="jenkins-multibranch-builds-prs"),
+    pytest.param(JENKINS_BUILD_PLUGIN, "BLD-005", "pass", "Jenkinsfile", id="jenkins-plugin-pom-spotbugs"),
+    pytest.param(JENKINS_BUILD_PLUGIN, "BLD-013", "pass", "Jenkinsfile", id="jenkins-buildplugin-builds"),
+    pytest.param(JENKINS_BUILD_PLUGIN, "SEC-005", "fail", None, id="spotbugs-is-no-sast"),
+    pytest.param(JENKINS_SECURITY_SCAN, "SEC-005", "pass", ".github/workflows/jenkins-security-scan.yml",
+                 id="jenkins-security-scan-reusable-workflow"),
+    # GitLab: merge request and default-branch pipelines named by included rules and workflow:rules; only
+    # an optional re-run of the gating pytest suite may fail
+    pytest.param(GITLAB_INCLUDED_RULES, "BLD-004", "pass", ".gitlab-ci.yml", id="gitlab-included-rules-push-and-mr"),
+    pytest.param(GITLAB_INCLUDED_RULES, "TST-005", "pass", ".gitlab-ci.yml", id="gitlab-included-rules-tests-on-mr"),
+    pytest.param(GITLAB_INCLUDED_RULES, "TST-020", "pass", None, id="gitlab-optional-coverage-job-may-fail"),
+    pytest.param(OPTIONAL_COVERAGE_RERUN, "TST-020", "pass", None, id="optional-rerun-of-a-gating-suite"),
+    pytest.param(IGNORED_INTEGRATION_SUITE, "TST-020", "fail", CI, id="ignored-suite-that-gates-nowhere"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)
@@ -547,12 +606,12 @@ def test_reports_show_the_confidence(tmp_path: Path) -> None:
 
 
 def test_an_absence_behind_a_step_the_model_cannot_see_into_is_low_confidence(tmp_path: Path) -> None:
-    """A Jenkinsfile of shared-library steps (`buildPlugin()` runs mvn verify out of sight): no test
-    found is no proof of none, so the P0 is reported as a P1."""
+    """A Jenkinsfile of an organisation's own shared-library step the catalog does not know (what it
+    runs is out of sight): no test found is no proof of none, so the P0 is reported as a P1."""
     from vana_audit.model import Confidence, Priority
 
     files = {"src/test/java/AppTest.java": "class AppTest { @Test void works() {} }\n",
-             "Jenkinsfile": "buildPlugin(\n  forkCount: '1C',\n  useContainerAgent: false,\n)\n"}
+             "Jenkinsfile": "@Library('acme-pipelines') _\nacmeStandardBuild(\n  jdk: 21,\n)\n"}
     finding = evaluate(tmp_path, files, "TST-002", profile="library")
     assert finding.outcome.value == "fail" and finding.confidence is Confidence.LOW
     assert finding.priority is Priority.P1

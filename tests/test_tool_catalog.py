@@ -57,7 +57,8 @@ def _claims() -> dict[str, list[tuple[str, str | None]]]:
 
     for e in ENTRIES:
         for kind, field in (("action", "uses"), ("orb", "orb"), ("image", "image"), ("config_file", "path"),
-                            ("maven_plugin", "plugin"), ("gradle_plugin", "plugin"), ("env", "name")):
+                            ("maven_plugin", "plugin"), ("gradle_plugin", "plugin"), ("env", "name"),
+                            ("maven_parent", "parent"), ("jenkins_step", "step")):
             for item in e.get(kind + "s" if kind != "env" else "env", ()):
                 key = item[field] if isinstance(item, dict) else item
                 add(kind, normalise_image(key) if kind == "image" else key.lower() if kind == "action" else key, e["id"])
@@ -104,6 +105,12 @@ def _recognise(example: dict) -> list[Use]:
         return CAT.from_maven_plugin(example["maven_plugin"])
     if "gradle_plugin" in example:
         return CAT.from_gradle_plugin(example["gradle_plugin"])
+    if "maven_parent" in example:  # the parent, and the tools of the plugins it binds
+        coord = example["maven_parent"]
+        return CAT.from_maven_parent(coord) + [u for b in CAT.maven_parent(coord) for u in CAT.from_maven_plugin(b.plugin)]
+    if "jenkins_step" in example:  # the library, and the tools of the command the step runs
+        step = example["jenkins_step"]
+        return CAT.from_jenkins_step(step) + CAT.from_command(shlex.split(CAT.jenkins_steps()[step]))
     if "env" in example:
         name, value = example["env"].split("=", 1)
         return CAT.from_env(name, value)

@@ -57,7 +57,8 @@ class Pipeline:
         return [(job, step, step.run) for job, step in self.steps() if step.run]
 
 
-InvocationKind = Literal["command", "action", "hook", "orb", "image", "env", "maven-plugin", "gradle-plugin"]
+InvocationKind = Literal["command", "action", "hook", "orb", "image", "env", "maven-plugin", "gradle-plugin",
+                         "step"]  # step: a Jenkins shared-library step (`buildPlugin`)
 
 
 @dataclass(frozen=True)

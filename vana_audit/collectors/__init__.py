@@ -9,7 +9,7 @@ from ..facts import Facts, SecretHit
 from ..secrets import collect_secrets
 from ..source import Source
 from . import ci, containers, iac, meta, project, texts
-from .ci_model import build_ci_model
+from .ci_model import build_ci_model, with_model_triggers
 from .profile import infer_profile
 from .tool_uses import find_tool_uses
 
@@ -178,6 +178,7 @@ def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     facts = Facts(files=files, all_files=all_files, excluded_patterns=excludes)
     facts.pipelines, facts.ci_placeholders = ci.collect_pipelines(source, files)
     facts.ci_model = build_ci_model(source, facts.pipelines)
+    facts.pipelines = with_model_triggers(facts.pipelines, facts.ci_model)
     facts.tool_uses = find_tool_uses(facts.ci_model)
     facts.dockerfiles = containers.collect_dockerfiles(source, files)
     facts.compose_files = containers.collect_compose(source, files)

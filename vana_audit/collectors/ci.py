@@ -302,6 +302,8 @@ def parse_generic(provider: str) -> Callable[[str, str, Any], Pipeline]:
 
 _STAGE = re.compile(r"""\bstage\s*\(\s*['"]([^'"\n]+)['"]""")
 _INPUT = re.compile(r"\binput\b\s*[({]")
+_WHEN = re.compile(r"\bwhen\s*\{")
+MAX_WHEN_CHARS = 2000
 # `\s*(?:\(\s*)?`, not `\s*\(?\s*`: two adjacent `\s*` split a long run of spaces in n^2 ways.
 _SH = re.compile(r"""\b(?:sh|bat|powershell)\s*(?:\(\s*)?(?:script\s*:\s*)?"""
                  r"""(?:'''(.*?)'''|\"\"\"(.*?)\"\"\"|'([^'\n]*)'|"([^"\n]*)")""", re.S)
@@ -317,6 +319,21 @@ class LineIndex:
         return bisect.bisect_right(self._starts, offset) + 1
 
 
+def _when_block(text: str, start: int, end: int) -> str:
+    """A declarative stage's `when { ... }` directive (braces balanced, bounded), or ""."""
+    found = _WHEN.search(text, start, end)
+    if found is None:
+        return ""
+    depth, index, stop = 0, found.end() - 1, min(end, found.end() + MAX_WHEN_CHARS)
+    while index < stop:
+        char = text[index]
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return text[found.start():index + 1]
+        index += 1
+    return ""
+
+
 def parse_jenkinsfile(path: str, text: str) -> Pipeline:
     """Declarative and scripted pipelines, by pattern, so a file that would not parse still counts."""
     lines = LineIndex(text)
@@ -329,7 +346,7 @@ def parse_jenkinsfile(path: str, text: str) -> Pipeline:
             command = next(g for g in m.groups() if g is not None)
             steps.append(Step(name="sh", line=lines.line(m.start()), run=command))
         jobs.append(Job(id=name, line=line, name=name, steps=tuple(steps), stage=name,
-                        manual=bool(_INPUT.search(text, start, end)),
+                        manual=bool(_INPUT.search(text, start, end)), condition=_when_block(text, start, end),
                         environment="production" if re.search(r"prod", name, re.I) else None))
     if not jobs:
         pipeline_steps = tuple(Step(name="sh", line=lines.line(m.start()),

@@ -3,11 +3,12 @@
 Reading CI as text misses every tool run through a task runner. This module follows the
 indirections, never executing anything: a job's steps (GitHub composite actions and reusable
 workflows, GitLab includes, `extends` and `!reference`, CircleCI commands, orbs and executors,
-Azure templates) give scripts; `shell.split_script` turns a script into commands; a command that
-names a task runner (make, just, task, npm/pnpm/yarn/bun, tox, nox, hatch, pdm, poe, pre-commit /
-prek, Maven, Gradle, a shell script of the repository) is looked up in the repository's files and
-its definition followed, depth-limited (`MAX_DEPTH`) and cycle-safe. Every invocation keeps the
-chain of `Link`s from the CI line down to the line that defines it.
+Azure templates, Jenkins shared-library steps the catalog knows) give scripts; `shell.split_script`
+turns a script into commands; a command that names a task runner (make, just, task,
+npm/pnpm/yarn/bun, tox, nox, hatch, pdm, poe, pre-commit / prek, Maven, Gradle, a shell script of
+the repository) is looked up in the repository's files and its definition followed, depth-limited
+(`MAX_DEPTH`) and cycle-safe. Every invocation keeps the chain of `Link`s from the CI line down to
+the line that defines it.
 
 Adding a task runner: write `_run_<name>(self, argv, frame, ctx)` returning invocations and add the
 program name to `RUNNERS`. Adding a CI provider: write `_<provider>_jobs(self, pipeline)` yielding
@@ -30,9 +31,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import safe_yaml
-from ..facts import CiJob, CiModel, Invocation, InvocationKind, Link, Pipeline
+from ..facts import CiJob, CiModel, Invocation, InvocationKind, Job, Link, Pipeline
 from ..source import Source
 from ..tools import catalog
+from .ci import LineIndex
 from .shell import NOISE, Command, literal, split_script
 
 MAX_DEPTH = 6  # runner hops below the CI file
@@ -197,7 +199,61 @@ def _restrict_by_condition(triggers: set[str], condition: str) -> set[str]:
     return triggers
 
 
+# GitLab: `$CI_PIPELINE_SOURCE` values as the model's triggers
+GITLAB_SOURCES = {"push": "push", "merge_request_event": "pull_request", "external_pull_request_event": "pull_request",
+                  "schedule": "schedule", "web": "manual", "api": "manual", "trigger": "manual", "chat": "manual"}
+_GL_OPERAND = r"""(\$CI_DEFAULT_BRANCH\b|"[^"\n]*"|'[^'\n]*'|/[^/\n]*/)"""
+_GL_SOURCE = re.compile(r"\$CI_PIPELINE_SOURCE\s*(==|!=|=~|!~)\s*" + _GL_OPERAND)
+_GL_BRANCH = re.compile(r"\$CI_COMMIT_(?:BRANCH|REF_NAME)\b(?:\s*(==|!=|=~|!~)\s*" + _GL_OPERAND + ")?")
+_GL_TAG = re.compile(r"(?<!!)\$CI_COMMIT_TAG\b(?!\s*==\s*(?:null|\"\"))")
+_GL_MR = re.compile(r"\$CI_(?:MERGE_REQUEST|EXTERNAL_PULL_REQUEST)_\w+")
+
+
+def _gitlab_branch_kind(clause: str) -> str | None:
+    """push (any branch, or the default one), push-branches (only others), or None: no branch condition."""
+    kinds = []
+    for op, operand in _GL_BRANCH.findall(clause):
+        if not op or operand == "$CI_DEFAULT_BRANCH" and op in ("==", "=~"):
+            kinds.append("push")  # `$CI_COMMIT_BRANCH` alone: a branch pipeline, whichever branch
+        elif op in ("==", "=~"):
+            names = set(re.findall(r"[\w.-]+", operand))
+            kinds.append("push" if names & set(DEFAULT_BRANCHES) else "push-branches")
+        else:
+            kinds.append("push-branches")
+    if not kinds:
+        return None
+    return "push-branches" if "push-branches" in kinds else "push"
+
+
+def _gitlab_clause_triggers(clause: str, default: set[str]) -> set[str]:
+    """The pipelines one `&&` clause of a rule's `if` matches: the pipeline sources it names (`==`, `=~`,
+    `!=`), narrowed by branch and tag conditions; without a source, what the variables it tests imply
+    (`$CI_MERGE_REQUEST_*`: merge requests; `$CI_COMMIT_BRANCH`: branches; `$CI_COMMIT_TAG`: tags);
+    with neither (`$RUN_DEBUG`), `default`."""
+    sources: set[str] | None = None
+    for op, operand in _GL_SOURCE.findall(clause):
+        named = {GITLAB_SOURCES[w] for w in re.findall(r"[a-z_]+", operand) if w in GITLAB_SOURCES}
+        if op in ("==", "=~"):
+            sources = named if sources is None else sources & named
+        else:
+            sources = (set(GITLAB_SOURCES.values()) if sources is None else sources) - named
+    tag = bool(_GL_TAG.search(clause))
+    branch = _gitlab_branch_kind(clause)
+    if sources is None:
+        found = {"pull_request"} if _GL_MR.search(clause) else set()
+        found |= {"tag"} if tag else set()
+        found |= {branch} if branch else set()
+        return found or set(default)
+    found = sources - {"push"}
+    if "push" in sources:  # a push pipeline is a branch or a tag pipeline
+        found.add("tag" if tag else branch or "push")
+    return found
+
+
 def _gitlab_rule_triggers(rules: Any, default: set[str]) -> set[str]:
+    """The pipelines a `rules:` list (a job's or the workflow's) lets a job (a pipeline) run in: every rule
+    that is not `when: never`, its `if` read clause by clause (`||`); a rule without `if` matches every
+    pipeline (`default`); `when: manual` is a manual run."""
     out: set[str] = set()
     for rule in _as_list(rules)[:100]:
         if not isinstance(rule, dict):
@@ -206,24 +262,21 @@ def _gitlab_rule_triggers(rules: Any, default: set[str]) -> set[str]:
         if when == "never":
             continue
         cond = str(rule.get("if") or "")
-        found = set()
-        if "merge_request_event" in cond or "CI_MERGE_REQUEST" in cond:
-            found.add("pull_request")
-        if re.search(r"\$CI_COMMIT_TAG(?!\s*==\s*null)(?!\s*==\s*\"\")", cond) and "!$CI_COMMIT_TAG" not in cond:
-            found.add("tag")
-        if "schedule" in cond:
-            found.add("schedule")
-        if '"web"' in cond or "'web'" in cond:
-            found.add("manual")
-        if re.search(r"CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_DEFAULT_BRANCH|\"push\"", cond):
-            found.add("push" if re.search(r"DEFAULT_BRANCH|\b(main|master)\b", cond) or "==" not in cond
-                      else "push-branches")
-        if not cond:
-            found |= default
+        found = set().union(*(_gitlab_clause_triggers(part, default) for part in cond.split("||")[:20])) \
+            if cond else set(default)
         if when == "manual":
             found = {"manual"}
         out |= found or default
     return out
+
+
+def _gitlab_workflow_allows(base: set[str]) -> set[str]:
+    """The job triggers pipelines of `base` (what workflow:rules create) can hold: push is branches and
+    tags; a manual job may sit in any of them."""
+    allowed = set(base) | {"manual"}
+    if "push" in base:
+        allowed |= {"push-branches", "tag"}
+    return allowed
 
 
 def _gitlab_only_triggers(only: Any) -> set[str]:
@@ -1413,8 +1466,9 @@ class Resolver:
             if inner is None:
                 continue
             inner = replace(inner, chain=frame.chain)
-            declared = {p["artifact"] for p in pom["plugins"]}
-            for plugin in pom["plugins"]:
+            plugins = _maven_inherited(pom)
+            declared = {p["artifact"] for p in plugins}
+            for plugin in plugins:
                 if plugin["profile"] and plugin["profile"] not in profiles and not plugin["active"]:
                     continue
                 bound = _maven_bound_phase(plugin)
@@ -1425,8 +1479,13 @@ class Resolver:
                 if bound is None and not explicit and requested is not None:
                     reaches = False if not plugin["executions"] else None
                 value = f"{plugin['group']}:{plugin['artifact']}"
-                line = self.line_of(pom_path, 1, f"<artifactId>{plugin['artifact']}</artifactId>")
-                here = replace(inner, chain=(*frame.chain, _link(pom_path, line, value)))
+                if plugin.get("parent"):  # bound by the parent POM, not written in this one
+                    line = self.line_of(pom_path, 1, "<parent>")
+                    link = _link(pom_path, line, f"{value} (bound by the parent {plugin['parent']})")
+                else:
+                    line = self.line_of(pom_path, 1, f"<artifactId>{plugin['artifact']}</artifactId>")
+                    link = _link(pom_path, line, value)
+                here = replace(inner, chain=(*frame.chain, link))
                 self.emit(ctx, "maven-plugin", value, here, (), phase=bound, requested=requested or ",".join(goals),
                           reaches=reaches, goals=plugin["goals"], profile=plugin["profile"])
                 seen.add(plugin["artifact"])
@@ -1557,8 +1616,30 @@ def _parse_pom(text: str) -> dict[str, Any] | None:
     for profile in root.findall("profiles/profile")[:50]:
         active = (child_text(profile.find("activation"), "activeByDefault") or "") == "true"
         plugins += plugins_of(profile.find("build"), child_text(profile, "id") or "?", active)
-    return {"packaging": child_text(root, "packaging") or "jar", "plugins": plugins,
+    parent = root.find("parent")
+    parent_coord = f"{child_text(parent, 'groupId')}:{child_text(parent, 'artifactId')}" if parent is not None else None
+    return {"packaging": child_text(root, "packaging") or "jar", "plugins": plugins, "parent": parent_coord,
             "modules": [(m.text or "").strip() for m in root.findall("modules/module") if m.text]}
+
+
+def _maven_inherited(pom: dict[str, Any]) -> list[dict[str, Any]]:
+    """The pom's plugins with what a parent POM the catalog knows binds (`org.jenkins-ci.plugins:plugin`
+    binds SpotBugs at verify): a plugin the pom declares too gains the parent's executions."""
+    binds = catalog().maven_parent(pom["parent"]) if pom.get("parent") else ()
+    if not binds:
+        return list(pom["plugins"])
+    plugins = [dict(p, executions=list(p["executions"])) for p in pom["plugins"]]
+    for bind in binds:
+        group, artifact = bind.plugin.split(":", 1)
+        execution = {"phase": bind.phase, "goals": [bind.goal]}
+        same = next((p for p in plugins if p["artifact"] == artifact and p["profile"] == bind.profile), None)
+        if same is None:
+            same = {"group": group, "artifact": artifact, "executions": [], "goals": [], "profile": bind.profile,
+                    "active": bind.profile is None, "parent": pom["parent"]}
+            plugins.append(same)
+        same["executions"].append(execution)
+        same["goals"] = sorted({*same["goals"], bind.goal})
+    return plugins
 
 
 _GRADLE_ID = re.compile(r"""\bid\s*(?:\(\s*)?["']([\w.\-]+)["']""")
@@ -2322,7 +2403,10 @@ def _gitlab_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx
             triggers = _gitlab_only_triggers(job["only"]) - (_gitlab_only_triggers(job["except"])
                                                             if job.get("except") else set())
         else:
-            triggers = set(base)
+            triggers = set(base)  # no rules: every pipeline the workflow creates (without one: branches, tags)
+        if workflow.get("rules"):
+            # workflow:rules decide which pipelines exist; where the two readings share nothing, the job's stands
+            triggers = triggers & _gitlab_workflow_allows(base) or triggers
         parallel = job.get("parallel")
         size = parallel if isinstance(parallel, int) and not isinstance(parallel, bool) else 1
         if isinstance(parallel, dict):
@@ -2575,6 +2659,92 @@ def _azure_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx]
                     pipeline.triggers, size, tuple(ctx.out)), ctx
 
 
+# Jenkins
+
+# Comments are blanked before steps are looked for (a commented-out `buildPlugin()` runs nothing).
+_GROOVY_LINE_COMMENT = re.compile(r"(^|[\s;{}(,])//[^\n]*", re.M)
+
+
+def _groovy_code(text: str) -> str:
+    """`text` with comments replaced by spaces, newlines kept, so offsets and lines still hold."""
+    parts, at = [], 0
+    while (start := text.find("/*", at)) >= 0:  # a scan, not a regex: an unclosed `/*` is linear
+        end = text.find("*/", start + 2)
+        if end < 0:
+            break
+        parts += [text[at:start], re.sub(r"[^\n]", " ", text[start:end + 2])]
+        at = end + 2
+    code = "".join(parts) + text[at:]
+    return _GROOVY_LINE_COMMENT.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), code)
+
+
+def jenkins_when_triggers(triggers: set[str], when: str) -> set[str]:
+    """What a declarative stage's `when` leaves of the pipeline's triggers. A multibranch pipeline builds
+    branches and pull requests; `branch 'main'` is a branch build (a pull request builds as `PR-n`),
+    `changeRequest()` a pull request build, `not { changeRequest() }` a branch build, `buildingTag()` /
+    `tag 'v*'` a tag build. Several conditions narrow together (`allOf`, the default) or widen (`anyOf`);
+    any other condition (`expression`, `environment`) is not read and leaves the triggers as they are."""
+    if not when:
+        return triggers
+    code = re.sub(r"\bnot\s*\{\s*changeRequest\b[^}]*\}", " NOT_CHANGE_REQUEST ", when)
+    found: list[set[str]] = []
+    if "NOT_CHANGE_REQUEST" in code:
+        found.append(triggers - {"pull_request"})
+    if re.search(r"\bchangeRequest\b", code):
+        found.append({"pull_request"})
+    branches = re.findall(r"\bbranch\s*(?:\(\s*)?(?:pattern\s*:\s*)?['\"]([^'\"\n]+)['\"]", code)
+    if branches:
+        found.append({"push" if _branch_filter_hits_default(branches) else "push-branches"})
+    if re.search(r"\b(buildingTag\s*\(|tag\s*(?:\(\s*)?(?:pattern\s*:\s*)?['\"])", code):
+        found.append({"tag"})
+    if not found:
+        return triggers
+    if re.search(r"\banyOf\b", code):
+        return set().union(*found)
+    narrowed = set(found[0])
+    for more in found[1:]:
+        narrowed &= more
+    return narrowed
+
+
+def _jenkins_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx]]:
+    """The `sh`/`bat` steps ci.py found, and the calls of shared-library steps the catalog knows
+    (`buildPlugin(...)`), each expanded into the command it runs, which is then followed like any
+    other (Maven's lifecycle, the parent POM's bindings). A call belongs to the stage whose text holds it."""
+    steps = catalog().jenkins_steps()
+    calls: list[tuple[int, str]] = []
+    if steps:
+        code = _groovy_code(pipeline.text)
+        names = "|".join(re.escape(name) for name in sorted(steps, key=len, reverse=True))
+        call = re.compile(rf"(?<![\w.$])({names})(?:\s*\(|[ \t]+[A-Za-z_]\w*\s*:)")
+        lines = LineIndex(code)
+        for match in itertools.islice(call.finditer(code), 100):
+            if not re.search(r"\b(def|void)\s*$", code[max(0, match.start() - 20):match.start()]):
+                calls.append((lines.line(match.start()), match.group(1)))
+    stages = sorted((job.line, job.id) for job in pipeline.jobs if job.stage)
+    owned: dict[str, list[tuple[int, str]]] = {}
+    for line, name in calls:
+        owner = next((job_id for start, job_id in reversed(stages) if start <= line), None)
+        owned.setdefault(owner or "pipeline", []).append((line, name))
+    jobs = list(pipeline.jobs[:MAX_JOBS])
+    if "pipeline" in owned and not any(job.id == "pipeline" for job in jobs):
+        jobs.insert(0, Job(id="pipeline", line=1))
+    for job in jobs:
+        ctx, frame = _job_ctx_frame(_literal_env(job.env))
+        for step in job.steps:
+            if step.run:
+                res.script(ctx, frame, step.run, pipeline.path, step.line)
+        for line, name in owned.get(job.id, []):
+            command = steps[name]
+            here = replace(frame, chain=(_link(pipeline.path, line, f"{name}(...) runs {command}"),))
+            res.emit(ctx, "step", name, here, (), command=command)
+            for part in split_script(command, frame.env):
+                res.command(ctx, here, part)
+        triggers = jenkins_when_triggers(set(pipeline.triggers), job.condition)
+        yield CiJob(pipeline.provider, pipeline.path, job.id, job.name or job.id, job.line, frozenset(triggers),
+                    0 if job.matrix else 1, tuple(ctx.out)), ctx
+
+
 # every other provider: the steps ci.py found
 
 def _generic_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx]]:
@@ -2594,7 +2764,23 @@ PROVIDERS: dict[str, Callable[[Resolver, Pipeline], Iterator[tuple[CiJob, Ctx]]]
     "gitlab-ci": _gitlab_jobs,
     "circleci": _circleci_jobs,
     "azure-pipelines": _azure_jobs,
+    "jenkins": _jenkins_jobs,
 }
+
+
+PIPELINE_TRIGGERS = ("push", "pull_request", "tag", "schedule")  # the vocabulary of ci.py's pipeline triggers
+
+
+def with_model_triggers(pipelines: list[Pipeline], model: CiModel) -> list[Pipeline]:
+    """GitLab pipelines with the triggers their jobs run on added. ci.py reads a GitLab pipeline's triggers
+    from the text of the root file; its jobs, with `include:` files, templates and workflow:rules read,
+    may run on more (merge requests, schedules)."""
+    found: dict[str, set[str]] = {}
+    for job in model.jobs:
+        if job.provider == "gitlab-ci":
+            found.setdefault(job.path, set()).update(t for t in job.triggers if t in PIPELINE_TRIGGERS)
+    return [replace(p, triggers=p.triggers | found[p.path]) if found.get(p.path, set()) - p.triggers else p
+            for p in pipelines]
 
 
 def build_ci_model(source: Source, pipelines: Iterable[Pipeline]) -> CiModel:

@@ -34,6 +34,8 @@ def _uses(invocation: Invocation) -> list[Use]:
         return [] if extra.get("reaches") is False else tools.from_maven_plugin(value)
     if kind == "gradle-plugin":
         return tools.from_gradle_plugin(value)
+    if kind == "step":
+        return tools.from_jenkins_step(value)
     return []
 
 

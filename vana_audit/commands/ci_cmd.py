@@ -32,7 +32,8 @@ def explain(path: Path, ref: str | None, fmt: str, job_filter: str | None, no_ch
     Task runners are followed through the repository's files (make, just, task, npm/pnpm/yarn/bun
     scripts, tox, nox, hatch, pdm, poe, pre-commit/prek, Maven, Gradle, shell scripts), as are
     GitHub composite actions and reusable workflows, GitLab include/extends/!reference, CircleCI
-    commands and orbs, and Azure templates. Nothing is executed. Each invocation is printed with
+    commands and orbs, Azure templates, and Jenkins shared-library steps the catalog knows (buildPlugin).
+    Nothing is executed. Each invocation is printed with
     its chain, from the CI file's line down to the line that defines it:
 
     \b

@@ -55,7 +55,7 @@ def tools_show(tool_id: str) -> None:
     click.echo(f"ecosystems: {', '.join(found.ecosystems)}")
     click.echo(f"docs: {found.docs}")
     for key in ("commands", "actions", "orbs", "images", "hooks", "config_files", "packages", "maven_plugins",
-                "gradle_plugins", "env", "examples"):
+                "gradle_plugins", "env", "maven_parents", "jenkins_steps", "examples"):
         value = found.raw.get(key)
         if value:
             click.echo(f"{key}:")

@@ -29,6 +29,10 @@ version, such as a commit SHA, is taken to hold). An action that runs a command 
 (`goreleaser/goreleaser-action` with `args: release --clean`) names that `command` and its `args_input`
 (with `default_args` when the input is absent): what it does is what that command does.
 
+Two entries feed the CI model rather than recognise a tool by themselves: `maven_parents` (the plugin
+goals a known parent POM binds into every child's lifecycle, `maven_parent`) and `jenkins_steps` (the
+command a Jenkins shared-library step runs, `jenkins_steps`); their recognisers prove presence only.
+
 A command that runs a project script (`npm test`, `make test`, `hatch run test:cov`) is not a
 tool: resolving the script is the caller's job, and it comes back here with the script's commands.
 """
@@ -67,6 +71,17 @@ class Use:
     tool_id: str
     capability: str | None
     via: str
+
+
+@dataclass(frozen=True, slots=True)
+class MavenBinding:
+    """A plugin goal a parent POM binds into the build of every child (`spotbugs-maven-plugin:check`
+    at `verify`); `phase` None: the goal's own default phase; `profile`: only when that profile is on."""
+
+    plugin: str  # groupId:artifactId
+    goal: str
+    phase: str | None = None
+    profile: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +326,8 @@ class Catalog:
         self._maven_plugins: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._gradle_plugins: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._env: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._maven_parents: dict[str, tuple[str, tuple[MavenBinding, ...]]] = {}
+        self._jenkins_steps: dict[str, tuple[str, str]] = {}
         self._by_capability: dict[str, list[Tool]] = {}
         for entry in entries:
             self._add(entry)
@@ -380,6 +397,11 @@ class Catalog:
         for item in entry.get("env", ()):
             key = item["name"] if isinstance(item, dict) else item
             self._env.setdefault(key, []).append((tool.id, _caps(item, default)))
+        for item in entry.get("maven_parents", ()):
+            binds = tuple(MavenBinding(b["plugin"], b["goal"], b.get("phase"), b.get("profile")) for b in item["binds"])
+            self._maven_parents[item["parent"]] = (tool.id, binds)
+        for item in entry.get("jenkins_steps", ()):
+            self._jenkins_steps[item["step"]] = (tool.id, item["command"])
 
     # -- commands ----------------------------------------------------------------------------------
 
@@ -644,6 +666,26 @@ class Catalog:
     def from_gradle_plugin(self, plugin_id: str) -> list[Use]:
         key = plugin_id.strip()
         return self._uses(self._gradle_plugins.get(key), "gradle_plugin:" + key)
+
+    def maven_parent(self, coord: str) -> tuple[MavenBinding, ...]:
+        """What a known parent POM (`groupId:artifactId[:version]`) binds into every child's build."""
+        found = self._maven_parents.get(":".join(coord.strip().split(":")[:2]))
+        return found[1] if found else ()
+
+    def from_maven_parent(self, coord: str) -> list[Use]:
+        """A known parent POM: present only; what it does is the plugins it binds (`maven_parent`)."""
+        key = ":".join(coord.strip().split(":")[:2])
+        found = self._maven_parents.get(key)
+        return [Use(found[0], None, "maven_parent:" + key)] if found else []
+
+    def jenkins_steps(self) -> dict[str, str]:
+        """Known Jenkins shared-library steps → the command each runs (`buildPlugin` → `mvn … install`)."""
+        return {step: command for step, (_, command) in self._jenkins_steps.items()}
+
+    def from_jenkins_step(self, step: str) -> list[Use]:
+        """A Jenkins shared-library step: present only; what it does is the command it runs."""
+        found = self._jenkins_steps.get(step.strip())
+        return [Use(found[0], None, "jenkins_step:" + step.strip())] if found else []
 
     def from_env(self, name: str, value: Any) -> list[Use]:
         """An environment switch (`VALIDATE_GITLEAKS: true`); only a truthy value counts."""

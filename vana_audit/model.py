@@ -207,6 +207,13 @@ class Target:
     head_sha: str | None
     is_git: bool
     is_shallow: bool
+    # How reports name the repository: owner/name from the origin remote, else the folder's name
+    # (vana_audit.identity); `path` is where it was scanned, shown only as detail.
+    name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.path
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from .config import Config, find_config, rule_dirs
 from .engine import Rule, load_rules, rules_at_ref, run_rules
 from .facts import Facts, SecretHit
 from .gitcmd import time_budget
+from .identity import repository_name
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
 from .redaction import redact_result
@@ -90,6 +91,7 @@ def scan(
         head_sha=git.head_sha if git else None,
         is_git=git is not None,
         is_shallow=bool(git and git.is_shallow),
+        name=repository_name(path, git.git_dir if git else None),
     )
     if hasattr(source, "close"):
         source.close()  # type: ignore[attr-defined]

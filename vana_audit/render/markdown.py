@@ -49,11 +49,13 @@ def render_markdown(source: ScanResult | Report) -> str:
 
 def _header(report: Report) -> list[str]:
     s, verdict = report.summary, report.summary.verdict
-    where = md_code(report.repository) + (f" @ {md_code(report.ref)}" if report.ref else "")
+    where = f"**{md_inline(report.repository)}**" + (f" @ {md_code(report.ref)}" if report.ref else "")
     if report.head_sha:
         where += f" ({md_code(report.head_sha[:12])})"
+    if report.repository_path and report.repository_path != report.repository:
+        where += f" · scanned at {md_code(report.repository_path)}"
     lines = [
-        f"# {report.title}",
+        f"# {report.title} — {md_inline(report.repository)}",
         f"**Repository:** {where}",
         "",
         f"**Date:** {report.generated_at[:10]}  ",

@@ -12,7 +12,7 @@ from .text import plain
 def render_terminal(source: ScanResult | Report) -> str:
     result = source.result if isinstance(source, Report) else source
     lines = [
-        f"vana-audit — {plain(result.target.path)}" + (f" @ {plain(result.target.ref)}" if result.target.ref else ""),
+        _heading(result),
         (
             f"Overall CI/CD maturity: {result.score.overall:.2f} / 5.0 ({result.score.percent:.1f}%) — "
             f"{result.score.level} {result.score.status_mark} {result.score.status}"
@@ -51,6 +51,12 @@ def render_terminal(source: ScanResult | Report) -> str:
     if tail:
         lines += ["", "; ".join(tail)]
     return "\n".join(lines) + "\n"
+
+
+def _heading(result: ScanResult) -> str:
+    target = result.target
+    line = f"vana-audit — {plain(target.display_name)}" + (f" @ {plain(target.ref)}" if target.ref else "")
+    return line + (f"  ({plain(target.path)})" if target.path != target.display_name else "")
 
 
 def _dora_lines(result: ScanResult) -> list[str]:

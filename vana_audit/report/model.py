@@ -312,7 +312,8 @@ class Report:
     result: ScanResult
     settings: ReportSettings
     title: str
-    repository: str
+    repository: str  # the display name (owner/name, else the folder's name): vana_audit.identity
+    repository_path: str  # where it was scanned: detail only
     ref: str | None
     head_sha: str | None
     generated_at: str

@@ -231,6 +231,9 @@ class ScanResult:
     profile: dict[str, Any] = field(default_factory=dict)
     rules: tuple[RuleMeta, ...] = ()
     report_targets: dict[str, Any] = field(default_factory=dict)  # success-metric targets from configuration
+    # Which of the paths the result names (evidence, problems, documentation files) are files of the
+    # scanned tree: a code-scanning location must never name a file that is not there. None: unknown.
+    present_paths: frozenset[str] | None = None
 
     def category(self, category: Category) -> CategoryScore:
         return next(c for c in self.categories if c.category is category)

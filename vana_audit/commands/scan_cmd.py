@@ -123,6 +123,10 @@ def scan(
                 f"cannot tell the format of {output.name!r}: use .json, .md, .html, .pdf, .sarif, .sarif.json or .txt"
             )
         formats.append((output, out_fmt))
+    if any(out_fmt is OutputFormat.PDF for _, out_fmt in formats):
+        from ..render import pdf_renderer
+
+        pdf_renderer()  # a missing WeasyPrint is said before the scan, not after it
     from ..remote import scan_target
 
     result, url = scan_target(

@@ -189,6 +189,7 @@ class CategoryScore:
     rules_applicable: int
     level_fractions: dict[int, float | None] = field(default_factory=dict)
     next_steps: tuple[str, ...] = ()
+    status_full: str = ""  # the whole message `status_text` was cut from ("" when nothing was cut from one)
 
 
 @dataclass(frozen=True)

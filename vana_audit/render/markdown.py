@@ -120,7 +120,8 @@ def _summary(report: Report) -> list[str]:
             detail = (
                 row.evidence[0]
                 if row.trackable and row.evidence
-                else ("missing: " + "; ".join(row.missing[:2]) if row.missing else "")
+                else ("missing: " + "; ".join(row.missing[:2]) + ("; …" if len(row.missing) > 2 else "")
+                      if row.missing else "")
             )
             lines.append(f"- **{md_inline(row.name)}:** {'✅' if row.trackable else '❌'} {md_inline(detail)}")
         lines += ["", f"**Compliance Score:** **{dora.score} / {dora.max}** DORA metrics trackable", ""]

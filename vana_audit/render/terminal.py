@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tabulate import tabulate
-
 from ..model import Priority, ScanResult
 from ..report.model import Report
+from .table import github_table
 from .text import plain
 
 
@@ -29,13 +28,15 @@ def render_terminal(source: ScanResult | Report) -> str:
         ]
         for c in result.categories
     ]
-    lines.append(tabulate(rows, headers=["Category", "Score", "Level", "Status"], tablefmt="github"))
+    lines.append(github_table(["Category", "Score", "Level", "Status"], rows))
     blockers = [f for f in result.findings if f.failing and f.rule.priority is Priority.P0]
     lines += ["", f"P0 findings ({len(blockers)}):" if blockers else "No P0 findings."]
     for finding in blockers:
         lines.append(f"  ❌ {finding.rule.id} {plain(finding.rule.title)}")
         for item in finding.evidence[:3]:
             lines.append(f"       {plain(item.location())}" + (f"  {plain(item.snippet)}" if item.snippet else ""))
+        if len(finding.evidence) > 3:
+            lines.append(f"       … {len(finding.evidence) - 3} more (see the report)")
     dora_lines = _dora_lines(result)
     if dora_lines:
         lines += ["", "DORA:"] + [f"  {plain(line)}" for line in dora_lines]

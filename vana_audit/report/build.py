@@ -126,6 +126,7 @@ def _category_row(result: ScanResult, c, settings: ReportSettings) -> CategoryRo
         failing,
         settings.target_for(c.category.value),
         tuple(c.next_steps),
+        c.status_full,
     )
 
 

@@ -35,6 +35,7 @@ class EvidenceItem:
     path: str
     line: int | None
     snippet: str  # redacted and shortened
+    full_snippet: str = ""  # the snippet before it was shortened (capped), "" when nothing was cut
 
     @property
     def location(self) -> str:
@@ -81,6 +82,7 @@ class CategoryRow:
     failing: int
     target: float
     next_steps: tuple[str, ...]
+    status_full: str = ""  # the finding's whole message, for a tooltip where the status is cut
 
     @property
     def score_text(self) -> str:

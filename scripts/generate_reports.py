@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Regenerate the example reports in reports/ (Markdown, HTML, PDF, JSON, SARIF).
 
-    python scripts/generate_reports.py            # writes reports/
-    python scripts/generate_reports.py --out DIR  # writes elsewhere
+    python scripts/generate_reports.py              # writes reports/
+    python scripts/generate_reports.py --out DIR    # writes elsewhere
+    python scripts/generate_reports.py --repos DIR  # also keeps the example repositories in DIR
 
 Each example repository (the seed review's Vana replica and the mature fixture, both from
-tests/fixtures/repos.py) is built with dated commits in a temporary directory, scanned with a fixed
-clock, and rendered with a fixed repository label, so the same code produces the same files.
+tests/fixtures/repos.py) is built with dated commits (in a temporary directory unless --repos is
+given), scanned with a fixed clock, and labelled as scanned from the folder that holds it
+(`vana-audit scan vana-seed-replica`), so the same code produces the same files wherever it runs.
 The Markdown and JSON examples are checked by tests/test_report_examples.py.
 """
 from __future__ import annotations
@@ -40,7 +42,7 @@ EXTENSIONS = {OutputFormat.MARKDOWN: "md", OutputFormat.JSON: "json", OutputForm
 def example_result(name: str, workdir: Path) -> ScanResult:
     repo = EXAMPLES[name](workdir / name)
     result = scan(repo, now=FIXED_NOW)
-    return replace(result, target=replace(result.target, path=f"examples/{name}"))
+    return replace(result, target=replace(result.target, path=name, name=name))
 
 
 def example_reports(workdir: Path, formats: tuple[OutputFormat, ...] = tuple(EXTENSIONS)
@@ -57,16 +59,28 @@ def example_reports(workdir: Path, formats: tuple[OutputFormat, ...] = tuple(EXT
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "reports", help="directory to write (default: reports/)")
+    parser.add_argument("--repos", type=Path, help="keep the example repositories in this (new or empty) directory")
+    every = [f.value for f in EXTENSIONS]
+    parser.add_argument("--formats", nargs="+", choices=every, default=every, help="formats to write (default: all)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    formats = tuple(OutputFormat(f) for f in args.formats)
     with tempfile.TemporaryDirectory(prefix="vana-audit-examples-") as tmp:
-        for filename, content in example_reports(Path(tmp)).items():
+        workdir = Path(tmp)
+        if args.repos is not None:
+            if args.repos.exists() and any(args.repos.iterdir()):
+                parser.error(f"--repos {args.repos} is not empty")
+            args.repos.mkdir(parents=True, exist_ok=True)
+            workdir = args.repos
+        for filename, content in example_reports(workdir, formats).items():
             path = args.out / filename
             if isinstance(content, bytes):
                 path.write_bytes(content)
             else:
                 path.write_text(content, encoding="utf-8")
             print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    if args.repos is not None:
+        print(f"example repositories in {args.repos}: " + ", ".join(EXAMPLES))
     return 0
 
 

@@ -55,7 +55,8 @@ def test_batch_audits_everything_and_survives_failures(org_batch):
     ranked = [r for r in board["repositories"] if r["rank"]]
     assert [r["rank"] for r in ranked] == [1, 2, 3, 4]
     assert [r["overall"] for r in ranked] == sorted((r["overall"] for r in ranked), reverse=True)
-    assert ranked[-1]["name"] == "repos/<b>notes</b>", "a README-only repository ranks last"
+    assert ranked[-1]["entry"] == "repos/<b>notes</b>", "a README-only repository ranks last"
+    assert ranked[-1]["name"] == "b>", "named by its folder (the list's line is the entry)"
     failed = {r["entry"]: r["error"] for r in board["repositories"] if r["rank"] is None}
     assert failed["repos/gone"] == "path does not exist: repos/gone"
     assert "cannot clone https://127.0.0.1:9/acme/private.git" in failed["https://127.0.0.1:9/acme/private.git"]
@@ -64,10 +65,11 @@ def test_batch_audits_everything_and_survives_failures(org_batch):
 def test_a_git_url_is_cloned_and_scanned_like_the_path(org_batch):
     out, _ = org_batch
     board = json.loads((out / "leaderboard.json").read_text())
-    by_name = {r["name"]: r for r in board["repositories"]}
-    cloned = next(r for name, r in by_name.items() if name.endswith("repos/acme-api") and name.startswith("/"))
-    assert cloned["overall"] == by_name["repos/acme-api"]["overall"]
-    assert cloned["head_sha"] == by_name["repos/acme-api"]["head_sha"]
+    by_entry = {r["entry"]: r for r in board["repositories"]}
+    cloned = next(r for entry, r in by_entry.items() if entry.startswith("file://") and entry.endswith("repos/acme-api"))
+    assert cloned["overall"] == by_entry["repos/acme-api"]["overall"]
+    assert cloned["head_sha"] == by_entry["repos/acme-api"]["head_sha"]
+    assert cloned["name"] == by_entry["repos/acme-api"]["name"] == "acme-api", "both named by the repository"
 
 
 def test_each_repository_gets_its_reports(org_batch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -61,3 +62,24 @@ def test_json_and_markdown_do_not_import_the_html_and_pdf_stack(seed_repo):
             "print(sorted(m for m in ('weasyprint', 'jinja2') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_pdf_without_weasyprint_is_one_helpful_line_before_the_scan(seed_repo, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
+    monkeypatch.delitem(sys.modules, "vana_audit.render.pdf", raising=False)
+    monkeypatch.setattr("vana_audit.remote.scan_target", lambda *a, **k: pytest.fail("scanned before saying so"))
+    outcome = CliRunner().invoke(main, ["scan", str(seed_repo), "-q", "-o", str(tmp_path / "a.html"),
+                                        "-o", str(tmp_path / "a.pdf")])
+    assert outcome.exit_code == 2
+    (line,) = outcome.stderr.strip().splitlines()
+    assert line.startswith("Error: PDF reports need WeasyPrint") and "[pdf]" in line
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_weasyprint_is_an_extra_not_a_dependency():
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text("utf-8"))["project"]
+    assert not any(d.lower().startswith("weasyprint") for d in project["dependencies"])
+    assert any(d.lower().startswith("weasyprint") for d in project["optional-dependencies"]["pdf"])
+    assert "vana-audit[pdf]" in project["optional-dependencies"]["test"], "the README's test command installs it"

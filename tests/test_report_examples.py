@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vana_audit.render import OutputFormat
+from vana_audit.render import OutputFormat, renderer_for
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
@@ -43,3 +43,26 @@ def test_examples_are_reproducible(regenerated):
     # Fixed clock, dated commits and a fixed repository label: nothing depends on where or when they are built.
     for name, content in regenerated.items():
         assert "2025-10-20T12:00:00Z" in content and "/tmp" not in content.replace('mountPath: /tmp', ''), name
+
+
+def test_the_readme_example_is_a_real_scan_of_a_real_path(tmp_path_factory):
+    """The README's `What a scan says` block: its commands name paths that exist after them, and every
+    output line it shows (lines it abbreviates with "…" by their start) is in the example's terminal output."""
+    generator = _generator()
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split("## What a scan says", 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0].splitlines()
+    commands = [line for line in block if line.startswith("$ ")]
+    assert commands[0].startswith("$ python scripts/generate_reports.py --repos ")
+    repos = commands[0].split("--repos ", 1)[1].split()[0]
+    assert commands[1] == f"$ cd {repos} && vana-audit scan vana-seed-replica"
+    assert "vana-seed-replica" in generator.EXAMPLES
+    result = generator.example_result("vana-seed-replica", tmp_path_factory.mktemp("readme"))
+    assert result.target.path == "vana-seed-replica", "labelled as scanned from the folder that holds it"
+    shown = renderer_for(OutputFormat.TERMINAL)(result).splitlines()
+    for line in block:
+        if line.startswith("$ ") or not line.strip() or line.strip() == "…":
+            continue
+        if line.endswith("…)"):
+            assert any(s.startswith(line[:-2]) for s in shown), line
+        else:
+            assert line in shown, f"README shows a line the scan does not print: {line!r}"

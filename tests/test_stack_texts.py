@@ -346,7 +346,7 @@ def test_a_python_uv_repository_gets_its_python_fix(uv_result):
 def test_sarif_help_and_results_use_the_scanned_stack(go_result):
     from vana_audit.render.sarif import render_sarif
 
-    run = json.loads(render_sarif(go_result))["runs"][0]
+    run = json.loads(render_sarif(go_result, repo_level=True))["runs"][0]
     helps = {rule["id"]: rule["help"]["text"] for rule in run["tool"]["driver"]["rules"]}
     assert "Remediation: Add a CI workflow that runs `go vet` and `go test ./...`" in helps["BLD-003"]
     assert "uv run" not in helps["BLD-003"] and "pytest" not in helps["BLD-003"]

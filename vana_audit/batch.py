@@ -51,7 +51,7 @@ class RepoOutcome:
 
     index: int  # position in the list, counted from 0 over the whole list (not the shard)
     entry: str  # the line of the list, credentials removed
-    name: str
+    name: str  # the repository's display name (vana_audit.identity); the entry's own name when it failed
     slug: str
     overall: float | None = None
     percent: float | None = None
@@ -233,7 +233,7 @@ def audit_one(
         outcome = RepoOutcome(
             index=index,
             entry=shown,
-            name=base.name,
+            name=result.target.display_name,  # owner/name from the origin remote, else the folder's name
             slug=base.slug,
             overall=result.score.overall,
             percent=result.score.percent,

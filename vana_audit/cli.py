@@ -26,6 +26,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         from .config import ConfigError
         from .engine import RuleLoadError
         from .gitcmd import GitError
+        from .render import RendererUnavailable
         from .source import TargetError
 
         try:
@@ -34,7 +35,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return result
         except BrokenPipeError:
             _stdout_closed()
-        except (TargetError, ConfigError, RuleLoadError, GitError) as exc:
+        except (TargetError, ConfigError, RuleLoadError, GitError, RendererUnavailable) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
         except OSError as exc:

@@ -167,7 +167,8 @@ def render_diff_markdown(diff: ScanDiff, max_findings: int = 25) -> str:
     verdict = "❌ regression" if regressions else "✅ no regression"
     lines = [
         COMMENT_MARKER,
-        f"## vana-audit scorecard: **{head.score.overall:.2f} / 5.0** ({_arrow(diff.overall.delta)}) · {verdict}",
+        f"## vana-audit scorecard for {md_inline(head.target.display_name)}: **{head.score.overall:.2f} / 5.0** "
+        f"({_arrow(diff.overall.delta)}) · {verdict}",
         "",
         (
             f"Base {md_code(_ref_label(base))} → head {md_code(_ref_label(head))} · "
@@ -264,7 +265,8 @@ def _delta_dict(delta: ScoreDelta) -> dict[str, Any]:
 
 def diff_to_dict(diff: ScanDiff) -> dict[str, Any]:
     def target(result: ScanResult) -> dict[str, Any]:
-        return {"path": result.target.path, "ref": result.target.ref, "head_sha": result.target.head_sha}
+        return {"name": result.target.display_name, "path": result.target.path, "ref": result.target.ref,
+                "head_sha": result.target.head_sha}
 
     return {
         "schema_version": DIFF_SCHEMA_VERSION,

@@ -161,6 +161,17 @@ def _weak(item: dict[str, Any], escape: Any) -> str:
     return f"{escape(item['name'])} ({_fmt(item['score'], 1)})"
 
 
+def _md_entry(repo: dict[str, Any], code: Any) -> str:
+    """The list's line after the repository's name, when it says more (a path, a URL)."""
+    return f" · {code(repo['entry'])}" if repo.get("entry") and repo["entry"] != repo["name"] else ""
+
+
+def _html_entry(repo: dict[str, Any], escape: Any) -> str:
+    if not repo.get("entry") or repo["entry"] == repo["name"]:
+        return ""
+    return f'<br><small class="entry"><code>{escape(repo["entry"])}</code></small>'
+
+
 def _headline(board: dict[str, Any]) -> str:
     s = board["summary"]
     parts = [f"{s['audited']} repositor{'y' if s['audited'] == 1 else 'ies'} audited"]
@@ -220,7 +231,8 @@ def render_leaderboard_markdown(board: dict[str, Any]) -> str:
         report = r["reports"].get("md")
         link = f"[md]({report})" if report else ""
         lines.append(
-            f"| {r['rank']} | {md_inline(r['name'])} | **{_fmt(r['overall'])}** | {md_inline(r['level'] or '')} | "
+            f"| {r['rank']} | {md_inline(r['name'])}{_md_entry(r, md_code)} | **{_fmt(r['overall'])}** | "
+            f"{md_inline(r['level'] or '')} | "
             + " | ".join(_fmt(r["categories"].get(c), 1) for c in cats)
             + f" | {'' if r['dora_readiness'] is None else str(r['dora_readiness']) + '/4'} | "
             f"{sum(1 for f in r['failing'] if f.get('priority') == 'P0')} | {link} |"
@@ -332,7 +344,7 @@ def render_leaderboard_html(board: dict[str, Any]) -> str:
         )
         p0 = sum(1 for f in r["failing"] if f.get("priority") == "P0")
         out.append(
-            f'<tr><td class="n">{r["rank"]}</td><td>{e(r["name"])}</td>{cell(r["overall"])}'
+            f'<tr><td class="n">{r["rank"]}</td><td>{e(r["name"])}{_html_entry(r, e)}</td>{cell(r["overall"])}'
             f"<td>{e(r['level'] or '')}</td>"
             + "".join(cell(r["categories"].get(c), 1) for c in cats)
             + f'<td class="n">{"" if r["dora_readiness"] is None else e(str(r["dora_readiness"])) + "/4"}</td>'

@@ -249,6 +249,7 @@ class CategoryScore:
     rules_applicable: int
     level_fractions: dict[int, float | None] = field(default_factory=dict)
     next_steps: tuple[str, ...] = ()
+    status_full: str = ""  # the whole message `status_text` was cut from ("" when nothing was cut from one)
 
 
 @dataclass(frozen=True)
@@ -267,6 +268,13 @@ class Target:
     head_sha: str | None
     is_git: bool
     is_shallow: bool
+    # How reports name the repository: owner/name from the origin remote, else the folder's name
+    # (vana_audit.identity); `path` is where it was scanned, shown only as detail.
+    name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.path
 
 
 @dataclass(frozen=True)
@@ -284,6 +292,9 @@ class ScanResult:
     profile: dict[str, Any] = field(default_factory=dict)
     rules: tuple[RuleMeta, ...] = ()
     report_targets: dict[str, Any] = field(default_factory=dict)  # success-metric targets from configuration
+    # Which of the paths the result names (evidence, problems, documentation files) are files of the
+    # scanned tree: a code-scanning location must never name a file that is not there. None: unknown.
+    present_paths: frozenset[str] | None = None
 
     def category(self, category: Category) -> CategoryScore:
         return next(c for c in self.categories if c.category is category)

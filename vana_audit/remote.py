@@ -167,7 +167,10 @@ def scan_target(
             if rules_provider is not None:
                 scan_options["rules"] = rules_provider(root)
             result = scan(root, **scan_options)
-        return replace(result, target=replace(result.target, path=display_url(target))), target
+        from .identity import name_from_url
+
+        named = name_from_url(target) or result.target.name
+        return replace(result, target=replace(result.target, path=display_url(target), name=named)), target
     if rules_provider is not None:
         scan_options["rules"] = rules_provider(Path(target))
     return scan(Path(target), **scan_options), None

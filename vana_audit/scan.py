@@ -15,6 +15,7 @@ from .config import Config, find_config, rule_dirs
 from .engine import Rule, load_rules, rules_at_ref, run_rules
 from .facts import Facts, SecretHit
 from .gitcmd import time_budget
+from .identity import repository_name
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
 from .redaction import redact_result
@@ -90,7 +91,10 @@ def scan(
         head_sha=git.head_sha if git else None,
         is_git=git is not None,
         is_shallow=bool(git and git.is_shallow),
+        name=repository_name(path, git.git_dir if git else None),
     )
+    inventory = build_inventory(facts)
+    present = _present_paths(source, findings, problems, inventory)
     if hasattr(source, "close"):
         source.close()  # type: ignore[attr-defined]
     # Secrets are hidden here, once, in every string of the result (names and refs too), so nothing
@@ -101,7 +105,7 @@ def scan(
         score=overall,
         categories=tuple(categories),
         findings=tuple(sorted(findings, key=_finding_order)),
-        inventory=build_inventory(facts),
+        inventory=inventory,
         dora=dora,
         problems=_unique(problems),
         profile={
@@ -119,7 +123,18 @@ def scan(
             "categories": config.target_categories,
             "capacity_days_per_week": config.capacity_days_per_week,
         },
+        present_paths=present,
     ))
+
+
+def _present_paths(source: Source, findings: list[Finding], problems: tuple[Problem, ...],
+                   inventory: dict) -> frozenset[str]:
+    """The files named by the result that are in the scanned tree (and, for a working tree, on disk:
+    a tracked file deleted since is listed by git but not there)."""
+    named = {e.path for f in findings for e in f.evidence} | {p.path for p in problems}
+    named |= {p for p in inventory.get("docs") or () if isinstance(p, str)}
+    root = source.root if isinstance(source, WorkingTreeSource) else None
+    return frozenset(p for p in named if source.exists(p) and (root is None or (root / p).is_file()))
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from .model import Category, CategoryScore, Finding, Outcome, OverallScore
+from .textcut import clip
 
 DEFAULT_WEIGHTS: dict[Category, float] = {
     Category.BUILD: 1.0,
@@ -23,6 +24,7 @@ DEFAULT_WEIGHTS: dict[Category, float] = {
     Category.DOCS: 0.75,
 }
 LEVELS = (2, 3, 4, 5)
+STATUS_CHARS = 60  # the status column: the first clause of the first gap's message, cut at a word
 CREDIT = {Outcome.PASS: 1.0, Outcome.PARTIAL: 0.5, Outcome.FAIL: 0.0}
 
 # (lower bound, name): the seed's vocabulary.
@@ -58,6 +60,7 @@ def score_category(category: Category, findings: Iterable[Finding], weight: floa
         key=lambda f: (f.rule.level, f.rule.priority.value, -f.rule.weight, f.rule.id),
     )
     status_text = _short(failing[0].message) if failing else "all applicable rules pass"
+    status_full = failing[0].message if failing else ""
     if failing and score >= 3.5:  # a good score with a gap left: say it is the next step, not the status
         status_text = "Next: " + _lower_first(status_text)
     next_level = next((lv for lv in LEVELS if (fractions[lv] or 0) < 1.0 and fractions[lv] is not None), None)
@@ -73,6 +76,7 @@ def score_category(category: Category, findings: Iterable[Finding], weight: floa
         len(scored),
         fractions,
         next_steps,
+        status_full,
     )
 
 
@@ -106,7 +110,7 @@ def _short(message: str) -> str:
     """The first clause of a finding's message, for the status column."""
     for separator in (";", " (", ", so", ": "):
         message = message.split(separator, 1)[0]
-    return message[:1].upper() + message[1:60]
+    return clip(message[:1].upper() + message[1:], STATUS_CHARS)
 
 
 def overall_score(categories: Iterable[CategoryScore], blockers: int) -> OverallScore:

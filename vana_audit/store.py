@@ -304,22 +304,19 @@ def normalise_url(url: str) -> str:
 def repo_key_for(path: Path, url: str | None = None) -> str:
     """A stable name for a repository across runs and checkouts.
 
-    The URL it was cloned from when known, else its `origin` remote, else its absolute path.
-    Credentials in URLs are dropped so no token reaches the database.
+    The URL it was cloned from when known, else its `origin` remote (read from the repository's
+    configuration file as data, as the reports' name is: vana_audit.identity), else its absolute
+    path. Credentials in URLs are dropped so no token reaches the database.
     """
     if url:
         return redact_text(normalise_url(url))
-    from .gitcmd import GitError, run_git
+    from .identity import origin_url
     from .repository import find_git_dir
 
     git_dir, _ = find_git_dir(path)
-    if git_dir is not None:
-        try:
-            origin = run_git(git_dir, "config", "--get", "remote.origin.url", check=False).decode().strip()
-        except GitError:
-            origin = ""
-        if origin:
-            return redact_text(normalise_url(origin))  # userinfo is dropped; a token in the path is redacted
+    origin = origin_url(git_dir)
+    if origin:
+        return redact_text(normalise_url(origin))  # userinfo is dropped; a token in the path is redacted
     return redact_text(str(path.resolve()))
 
 

@@ -1,4 +1,4 @@
-"""`vana-audit rules list|show|validate`."""
+"""`vana-audit rules list|show|docs|validate`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..cli import EXIT_USAGE, handle_errors
 
 @click.group()
 def rules() -> None:
-    """List, show and validate rules."""
+    """List, show, document and validate rules."""
 
 
 @rules.command("list")
@@ -95,6 +95,29 @@ def rules_show(rule_id: str) -> None:
         ("References", "\n".join(f"- {r}" for r in d.references)),
     ):
         click.echo(f"## {heading}\n{body}\n")
+
+
+@rules.command("docs")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@handle_errors
+def rules_docs(fmt: str, output: Path | None) -> None:
+    """Every rule's documentation as one static page, each rule at the anchor #RULE-ID.
+
+    Publish it and pass its URL to `scan --rules-docs-url` (or VANA_AUDIT_RULES_DOCS_URL): the SARIF
+    report's helpUri for each rule then points at the rule's section.
+    """
+    from ..engine import load_rules
+    from ..render.rules_page import render_rules_html, render_rules_markdown
+
+    metas = [r.meta for r in load_rules()]
+    page = render_rules_html(metas) if fmt == "html" else render_rules_markdown(metas)
+    if output is None:
+        click.echo(page, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {output} ({len(metas)} rules)", err=True)
 
 
 @rules.command("validate")

@@ -38,6 +38,19 @@ from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
     show_default=True,
     help="When PATH is a git URL: give up cloning after this long.",
 )
+@click.option(
+    "--sarif-repo-level",
+    is_flag=True,
+    help="SARIF: also include findings about the repository as a whole (placed at the README's first line); "
+    "by default only findings tied to a file of the repository are results.",
+)
+@click.option(
+    "--rules-docs-url",
+    metavar="URL",
+    envvar="VANA_AUDIT_RULES_DOCS_URL",
+    help="SARIF: the published rule documentation page (`vana-audit rules docs`); each rule's helpUri is "
+    "URL#RULE-ID (env VANA_AUDIT_RULES_DOCS_URL).",
+)
 @click.option("--ref", help="Scan this git ref from the object database instead of the working tree.")
 @click.option(
     "--config",
@@ -78,6 +91,8 @@ def scan(
     db: Path | None = None,
     repo_key: str | None = None,
     clone_timeout: float = 300.0,
+    sarif_repo_level: bool = False,
+    rules_docs_url: str | None = None,
 ) -> None:
     """Scan the repository at PATH (default: the current directory).
 
@@ -88,6 +103,18 @@ def scan(
     """
     from ..render import OutputFormat, renderer_for
 
+    if rules_docs_url and not rules_docs_url.startswith(("https://", "http://")):
+        raise click.BadParameter("must be an http(s) URL", param_hint="--rules-docs-url")
+
+    def render(out_fmt: OutputFormat) -> Any:
+        if out_fmt is OutputFormat.SARIF:
+            from functools import partial
+
+            from ..render.sarif import render_sarif
+
+            return partial(render_sarif, repo_level=sarif_repo_level, docs_url=rules_docs_url or "")
+        return renderer_for(out_fmt)
+
     formats = []
     for output in outputs:
         out_fmt = OutputFormat.from_extension(output.name)
@@ -96,6 +123,10 @@ def scan(
                 f"cannot tell the format of {output.name!r}: use .json, .md, .html, .pdf, .sarif, .sarif.json or .txt"
             )
         formats.append((output, out_fmt))
+    if any(out_fmt is OutputFormat.PDF for _, out_fmt in formats):
+        from ..render import pdf_renderer
+
+        pdf_renderer()  # a missing WeasyPrint is said before the scan, not after it
     from ..remote import scan_target
 
     result, url = scan_target(
@@ -125,7 +156,7 @@ def scan(
 
             source = build_report(result, trend=earlier)
     for output, out_fmt in formats:
-        content = renderer_for(out_fmt)(source)
+        content = render(out_fmt)(source)
         output.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             output.write_bytes(content)
@@ -133,7 +164,7 @@ def scan(
             output.write_text(content, encoding="utf-8")
         if not quiet:
             click.echo(f"wrote {output}", err=True)
-    click.echo(renderer_for(OutputFormat(fmt))(source), nl=False)
+    click.echo(render(OutputFormat(fmt))(source), nl=False)
     if record:
         try:
             store.record(database, result, key)

@@ -48,6 +48,23 @@ EXTENSIONS = {
 
 Renderer = Callable[[Union[ScanResult, "Report"]], str | bytes]
 
+PDF_MISSING = ("PDF reports need WeasyPrint, which is not installed or cannot load its system libraries: "
+               "install vana-audit with its pdf extra (`pip install '.[pdf]'` in a checkout, or "
+               "`pip install weasyprint`), or write HTML instead (-o report.html)")
+
+
+class RendererUnavailable(Exception):
+    """A format whose optional dependency is missing; the message is one line saying what to install."""
+
+
+def pdf_renderer() -> Renderer:
+    """The PDF renderer, or RendererUnavailable when WeasyPrint cannot be imported."""
+    try:
+        from .pdf import render_pdf
+    except (ImportError, OSError) as exc:  # OSError: WeasyPrint is there but Pango is not
+        raise RendererUnavailable(PDF_MISSING) from exc
+    return render_pdf
+
 
 def renderer_for(fmt: OutputFormat) -> Renderer:
     """Exhaustive: adding a format without a renderer fails the test that walks every member.
@@ -69,9 +86,7 @@ def renderer_for(fmt: OutputFormat) -> Renderer:
 
         return render_html
     if fmt is OutputFormat.PDF:
-        from .pdf import render_pdf
-
-        return render_pdf
+        return pdf_renderer()
     if fmt is OutputFormat.SARIF:
         from .sarif import render_sarif
 

@@ -10,6 +10,7 @@ from html import escape
 
 from ..model import CATEGORY_SHORT_NAMES
 from ..report.model import CategoryRow, DoraMetricBands, DoraSection, Roadmap, TrendPoint
+from ..textcut import clip
 
 FONT = "font-family=\"Helvetica, Arial, 'Liberation Sans', sans-serif\""
 INK, MUTED, GRID, TARGET = "#1f2937", "#6b7280", "#e5e7eb", "#111827"
@@ -62,7 +63,7 @@ def _text(
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return clip(text, limit)
 
 
 def score_gauge(overall: float, target: float, level: str) -> str:

@@ -19,6 +19,7 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
         "tool": {"name": "vana-audit", "version": __version__},
         "generated_at": result.generated_at,
         "target": {
+            "name": result.target.display_name,
             "path": result.target.path,
             "ref": result.target.ref,
             "head_sha": result.target.head_sha,

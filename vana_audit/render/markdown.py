@@ -49,11 +49,13 @@ def render_markdown(source: ScanResult | Report) -> str:
 
 def _header(report: Report) -> list[str]:
     s, verdict = report.summary, report.summary.verdict
-    where = md_code(report.repository) + (f" @ {md_code(report.ref)}" if report.ref else "")
+    where = f"**{md_inline(report.repository)}**" + (f" @ {md_code(report.ref)}" if report.ref else "")
     if report.head_sha:
         where += f" ({md_code(report.head_sha[:12])})"
+    if report.repository_path and report.repository_path != report.repository:
+        where += f" · scanned at {md_code(report.repository_path)}"
     lines = [
-        f"# {report.title}",
+        f"# {report.title} — {md_inline(report.repository)}",
         f"**Repository:** {where}",
         "",
         f"**Date:** {report.generated_at[:10]}  ",
@@ -118,7 +120,8 @@ def _summary(report: Report) -> list[str]:
             detail = (
                 row.evidence[0]
                 if row.trackable and row.evidence
-                else ("missing: " + "; ".join(row.missing[:2]) if row.missing else "")
+                else ("missing: " + "; ".join(row.missing[:2]) + ("; …" if len(row.missing) > 2 else "")
+                      if row.missing else "")
             )
             lines.append(f"- **{md_inline(row.name)}:** {'✅' if row.trackable else '❌'} {md_inline(detail)}")
         lines += ["", f"**Compliance Score:** **{dora.score} / {dora.max}** DORA metrics trackable", ""]

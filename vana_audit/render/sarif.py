@@ -1,12 +1,19 @@
-"""SARIF 2.1.0 for GitHub code scanning: every rule described, every failing finding a located result.
+"""SARIF 2.1.0 for GitHub code scanning: every rule described, every located failing finding a result.
 
-GitHub rejects a whole file when one result has no physical location, so a finding without
-evidence is placed at the file its fix creates (or the README, or the repository root).
+A result sits at the file its evidence cites, at the cited line (line 1 when the evidence names a
+whole file), and only at files that are in the scanned tree. A finding with no such evidence is about
+the repository as a whole ("no Dependabot configuration"): code scanning would show it as an alert
+on some unrelated file, so it is left out unless asked for (`repo_level=True`, the CLI's
+`--sarif-repo-level`), when it is placed at the README's first line. Which findings were left out is
+in the run's properties. Each rule's `helpUri` is its section of the rule documentation page
+(`vana-audit rules docs`) at a base URL the user configures; without one there is no `helpUri`
+(the full documentation is in `help` either way).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 from urllib.parse import quote
@@ -34,6 +41,8 @@ SECURITY_SEVERITY = {
     Severity.INFO: "1.0",
 }
 MAX_RELATED = 10
+DOCS_URL_ENV = "VANA_AUDIT_RULES_DOCS_URL"
+REPO_LEVEL = "repository-level finding: about the repository as a whole, not a line of this file"
 
 
 def _rule_name(title: str) -> str:
@@ -80,7 +89,14 @@ def _help(rule: RuleMeta, stack: str | None = None) -> dict[str, str]:
     return {"text": "\n".join(text), "markdown": "\n".join(markdown).rstrip()}
 
 
-def _descriptor(rule: RuleMeta, stack: str | None = None) -> dict[str, Any]:
+def help_uri(rule_id: str, docs_url: str | None) -> str | None:
+    """The rule's section of the documentation page: `<docs_url>#<RULE-ID>` (an earlier fragment replaced)."""
+    if not docs_url:
+        return None
+    return f"{docs_url.split('#', 1)[0]}#{quote(rule_id, safe='-_.')}"
+
+
+def _descriptor(rule: RuleMeta, docs_url: str | None, stack: str | None = None) -> dict[str, Any]:
     level = LEVELS[rule.severity]
     tags = ["ci-cd", rule.category.value, rule.priority.value, f"level-{rule.level}", *rule.tags]
     properties: dict[str, Any] = {
@@ -104,9 +120,9 @@ def _descriptor(rule: RuleMeta, stack: str | None = None) -> dict[str, Any]:
         "defaultConfiguration": {"level": level},
         "properties": properties,
     }
-    web = [ref for ref in rule.docs.references if ref.startswith(("https://", "http://"))]
-    if web:
-        descriptor["helpUri"] = web[0]
+    uri = help_uri(rule.id, docs_url)
+    if uri:
+        descriptor["helpUri"] = uri
     return descriptor
 
 
@@ -115,7 +131,7 @@ def _uri(path: str) -> str:
 
 
 def _location(path: str, line: int | None, snippet: str = "", message: str = "") -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path) or ".", "uriBaseId": SRCROOT}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path), "uriBaseId": SRCROOT}}
     if line:
         physical["region"] = {"startLine": int(line)}
         if snippet:
@@ -126,29 +142,47 @@ def _location(path: str, line: int | None, snippet: str = "", message: str = "")
     return location
 
 
-def _fallback_path(finding: Finding, result: ScanResult) -> tuple[str, str]:
-    if finding.rule.files_to_create:
-        return finding.rule.files_to_create[0], "the file the fix creates"
+class _Tree:
+    """Which paths are files of the scanned tree (ScanResult.present_paths; when a result does not
+    say, any named file but the root)."""
+
+    def __init__(self, result: ScanResult) -> None:
+        self._present = result.present_paths
+
+    def __contains__(self, path: str) -> bool:
+        if self._present is not None:
+            return path in self._present
+        return bool(path.strip("/.")) and not path.endswith("/")
+
+
+def _evidence_locations(finding: Finding, tree: _Tree) -> list[dict[str, Any]]:
+    """One location per cited file in the tree: the cited line, else line 1 of the file it names."""
+    out = []
+    for item in finding.evidence:
+        if item.path not in tree:
+            continue
+        if item.line:
+            out.append(_location(item.path, item.line, item.snippet))
+        else:
+            out.append(_location(item.path, 1, message="the finding is about this file as a whole"))
+    return out
+
+
+def _readme(result: ScanResult, tree: _Tree) -> str | None:
     docs = result.inventory.get("docs") or []
-    readme = next((p for p in docs if isinstance(p, str) and p.lower().startswith("readme")), None)
-    return (readme, "repository-level finding") if readme else (".", "repository-level finding")
+    readmes = [p for p in docs if isinstance(p, str) and p.lower().startswith("readme") and p in tree]
+    return readmes[0] if readmes else None
 
 
-def _result(finding: Finding, index: int, result: ScanResult) -> dict[str, Any]:
+def _result(finding: Finding, index: int, locations: list[dict[str, Any]], stack: str | None) -> dict[str, Any]:
     rule = finding.rule
-    if finding.evidence:
-        first = finding.evidence[0]
-        primary = _location(first.path, first.line, first.snippet)
-    else:
-        path, why = _fallback_path(finding, result)
-        primary = _location(path, None, message=why)
     out: dict[str, Any] = {
         "ruleId": rule.id,
         "ruleIndex": index,
         "level": LEVELS[rule.severity],
         "kind": "fail",
-        "message": {"text": f"{finding.message}. Fix: {rule.remediation_for(result.stack)}"},
-        "locations": [primary],
+        "message": {"text": f"{finding.message}. Fix: {rule.remediation_for(stack)}"},
+        "locations": locations[:1],
         "partialFingerprints": {"vanaAuditFingerprint/v1": finding.fingerprint},
         "properties": {
             "outcome": finding.outcome.value,
@@ -158,21 +192,34 @@ def _result(finding: Finding, index: int, result: ScanResult) -> dict[str, Any]:
             "effort": rule.effort_text,
         },
     }
-    related = [
-        dict(_location(e.path, e.line, e.snippet), id=n) for n, e in enumerate(finding.evidence[1 : MAX_RELATED + 1], 1)
-    ]
+    related = [dict(loc, id=n) for n, loc in enumerate(locations[1 : MAX_RELATED + 1], 1)]
     if related:
         out["relatedLocations"] = related
     return out
 
 
-def sarif_log(result: ScanResult) -> dict[str, Any]:
+def sarif_log(result: ScanResult, *, repo_level: bool = False, docs_url: str | None = None) -> dict[str, Any]:
+    """The SARIF log; `repo_level` includes findings about the whole repository (at the README's
+    first line), `docs_url` is the rule documentation page each `helpUri` points into."""
     rules = list({r.id: r for r in (*result.rules, *(f.rule for f in result.findings))}.values())
     index = {r.id: n for n, r in enumerate(rules)}
-    notifications = [
-        {"level": "warning", "message": {"text": p.message}, "locations": [_location(p.path, None)]}
-        for p in result.problems
-    ]
+    tree = _Tree(result)
+    readme = _readme(result, tree) if repo_level else None
+    results, left_out = [], []
+    for finding in (f for f in result.findings if f.failing):
+        locations = _evidence_locations(finding, tree)
+        if not locations and readme is not None:
+            locations = [_location(readme, 1, message=REPO_LEVEL)]
+        if locations:
+            results.append(_result(finding, index[finding.rule.id], locations, result.stack))
+        else:
+            left_out.append(finding.rule.id)
+    notifications = []
+    for problem in result.problems:
+        notification: dict[str, Any] = {"level": "warning", "message": {"text": f"{problem.path}: {problem.message}"}}
+        if problem.path in tree:
+            notification["locations"] = [_location(problem.path, None)]
+        notifications.append(notification)
     invocation: dict[str, Any] = {"executionSuccessful": True, "endTimeUtc": result.generated_at}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -182,12 +229,12 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
                 "name": "vana-audit",
                 "semanticVersion": __version__,
                 "version": __version__,
-                "rules": [_descriptor(r, result.stack) for r in rules],
+                "rules": [_descriptor(r, docs_url, result.stack) for r in rules],
             }
         },
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the scanned repository."}}},
         "invocations": [invocation],
-        "results": [_result(f, index[f.rule.id], result) for f in result.findings if f.failing],
+        "results": results,
         "columnKind": "unicodeCodePoints",
         "properties": {
             "overall": result.score.overall,
@@ -196,11 +243,20 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
             "status": result.score.status,
         },
     }
+    if left_out:
+        run["properties"]["repositoryLevelFindings"] = {
+            "leftOut": left_out,
+            "why": "not tied to a file of the repository; include them with --sarif-repo-level"
+            if not repo_level else "the repository has no README to place them at",
+        }
     if result.target.head_sha or result.target.ref:
         run["properties"]["revision"] = {"ref": result.target.ref, "sha": result.target.head_sha}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render_sarif(source: ScanResult | Report) -> str:
+def render_sarif(source: ScanResult | Report, *, repo_level: bool = False, docs_url: str | None = None) -> str:
+    """SARIF text; `docs_url` defaults to the VANA_AUDIT_RULES_DOCS_URL environment variable."""
     result = source.result if isinstance(source, Report) else source
-    return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"
+    if docs_url is None:
+        docs_url = os.environ.get(DOCS_URL_ENV) or None
+    return json.dumps(sarif_log(result, repo_level=repo_level, docs_url=docs_url), indent=2, ensure_ascii=False) + "\n"

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from tabulate import tabulate
-
 from ..model import Priority, ScanResult
 from ..report.model import Report
+from .table import github_table
 from .text import plain
 
 
 def render_terminal(source: ScanResult | Report) -> str:
     result = source.result if isinstance(source, Report) else source
     lines = [
-        f"vana-audit — {plain(result.target.path)}" + (f" @ {plain(result.target.ref)}" if result.target.ref else ""),
+        _heading(result),
         (
             f"Overall CI/CD maturity: {result.score.overall:.2f} / 5.0 ({result.score.percent:.1f}%) — "
             f"{result.score.level} {result.score.status_mark} {result.score.status}"
@@ -29,13 +28,15 @@ def render_terminal(source: ScanResult | Report) -> str:
         ]
         for c in result.categories
     ]
-    lines.append(tabulate(rows, headers=["Category", "Score", "Level", "Status"], tablefmt="github"))
+    lines.append(github_table(["Category", "Score", "Level", "Status"], rows))
     blockers = [f for f in result.findings if f.failing and f.priority is Priority.P0]
     lines += ["", f"P0 findings ({len(blockers)}):" if blockers else "No P0 findings."]
     for finding in blockers:
         lines.append(f"  ❌ {finding.rule.id} {plain(finding.rule.title)}")
         for item in finding.evidence[:3]:
             lines.append(f"       {plain(item.location())}" + (f"  {plain(item.snippet)}" if item.snippet else ""))
+        if len(finding.evidence) > 3:
+            lines.append(f"       … {len(finding.evidence) - 3} more (see the report)")
     dora_lines = _dora_lines(result)
     if dora_lines:
         lines += ["", "DORA:"] + [f"  {plain(line)}" for line in dora_lines]
@@ -51,6 +52,12 @@ def render_terminal(source: ScanResult | Report) -> str:
     if tail:
         lines += ["", "; ".join(tail)]
     return "\n".join(lines) + "\n"
+
+
+def _heading(result: ScanResult) -> str:
+    target = result.target
+    line = f"vana-audit — {plain(target.display_name)}" + (f" @ {plain(target.ref)}" if target.ref else "")
+    return line + (f"  ({plain(target.path)})" if target.path != target.display_name else "")
 
 
 def _dora_lines(result: ScanResult) -> list[str]:

@@ -69,7 +69,8 @@ def build_report(
         result=result,
         settings=settings,
         title="CI/CD & DevOps Maturity Review",
-        repository=result.target.path,
+        repository=result.target.display_name,
+        repository_path=result.target.path,
         ref=result.target.ref,
         head_sha=result.target.head_sha,
         generated_at=result.generated_at,
@@ -118,6 +119,7 @@ def _category_row(result: ScanResult, c, settings: ReportSettings) -> CategoryRo
         failing,
         settings.target_for(c.category.value),
         tuple(c.next_steps),
+        c.status_full,
     )
 
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 import re
 
 from ..model import Category, Finding, Outcome, Severity
+from ..textcut import clip
 from .model import EvidenceItem, FindingItem
 
 SNIPPET_CHARS = 160
+FULL_SNIPPET_CHARS = 2000  # what a tooltip shows of a long snippet
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
 
 
 def shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """One line of at most `limit` characters, cut at a word boundary with "…"."""
+    return clip(" ".join(str(text).split()), limit)
+
+
+def _evidence_item(path: str, line: int | None, snippet: str) -> EvidenceItem:
+    short = shorten(snippet)
+    whole = " ".join(str(snippet).split())
+    return EvidenceItem(path, line, short, clip(whole, FULL_SNIPPET_CHARS) if short != whole else "")
 
 
 def first_sentence(text: str) -> str:
@@ -45,7 +53,7 @@ def remediation_text(rule, stack: str | None) -> str:
 
 def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
     rule = finding.rule
-    evidence = tuple(EvidenceItem(e.path, e.line, shorten(e.snippet)) for e in finding.evidence)
+    evidence = tuple(_evidence_item(e.path, e.line, e.snippet) for e in finding.evidence)
     return FindingItem(
         rule_id=rule.id,
         title=rule.title,

@@ -35,6 +35,7 @@ class EvidenceItem:
     path: str
     line: int | None
     snippet: str  # redacted and shortened
+    full_snippet: str = ""  # the snippet before it was shortened (capped), "" when nothing was cut
 
     @property
     def location(self) -> str:
@@ -86,6 +87,7 @@ class CategoryRow:
     failing: int
     target: float
     next_steps: tuple[str, ...]
+    status_full: str = ""  # the finding's whole message, for a tooltip where the status is cut
 
     @property
     def score_text(self) -> str:
@@ -317,7 +319,8 @@ class Report:
     result: ScanResult
     settings: ReportSettings
     title: str
-    repository: str
+    repository: str  # the display name (owner/name, else the folder's name): vana_audit.identity
+    repository_path: str  # where it was scanned: detail only
     ref: str | None
     head_sha: str | None
     generated_at: str

@@ -307,6 +307,15 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     pytest.param(CHART_TESTING, "IAC-009", "pass", CI, id="ct-lint-validates-charts"),
     # applying the manifests to a kind cluster the job creates validates them (spring-petclinic's CI)
     pytest.param(KIND_APPLY, "IAC-009", "pass", CI, id="manifests-applied-to-kind"),
+    # ... which is a test of the configuration too (flux2-kustomize-helm-example's e2e workflow)
+    pytest.param(KIND_APPLY, "TST-001", "pass", CI, id="config-applied-to-kind-is-a-test"),
+    pytest.param(KIND_APPLY, "TST-002", "pass", CI, id="config-applied-to-kind-runs-in-ci"),
+    pytest.param({"k8s/deployment.yaml": K8S_DEPLOYMENT, CI: workflow("run: kubectl apply -f k8s/")}, "TST-001",
+                 "fail", None, id="config-applied-to-a-real-cluster-is-no-test"),
+    pytest.param({"clusters/staging/apps.yaml": K8S_DEPLOYMENT,
+                  CI: workflow("uses: helm/kind-action@v1", "run: flux install",
+                               "run: flux create kustomization apps --source=flux-system --path=./clusters/staging")},
+                 "TST-001", "pass", CI, id="flux-kustomization-on-kind"),
     pytest.param({"k8s/deployment.yaml": K8S_DEPLOYMENT, CI: workflow("run: echo build")}, "IAC-009", "fail", None,
                  id="manifests-never-validated"),
     # docs built in CI through a nox session or a Sphinx Makefile's catch-all rule, or by Read the Docs
@@ -587,7 +596,8 @@ def test_reports_show_the_confidence(tmp_path: Path) -> None:
     from vana_audit.render import OutputFormat, renderer_for
     from vana_audit.scan import scan
 
-    repo = make_repo(tmp_path / "app", {**BROKEN_WORKFLOW, **SERVICE_APP, ".vana-audit.yml": "profile: service\n"})
+    repo = make_repo(tmp_path / "app", {**BROKEN_WORKFLOW, **SERVICE_APP, ".vana-audit.yml": "profile: service\n",
+                                        "README.md": "# App\n"})
     result = scan(repo, with_history=False, now="2025-10-20T12:00:00Z")
     data = json.loads(str(renderer_for(OutputFormat.JSON)(result)))
     schema = json.loads(resources.files("vana_audit").joinpath("schemas/result.schema.json").read_text("utf-8"))
@@ -600,7 +610,9 @@ def test_reports_show_the_confidence(tmp_path: Path) -> None:
     assert "low confidence" in markdown[start:markdown.index("\n#### ", start)]
     html = str(renderer_for(OutputFormat.HTML)(result))
     assert "chip-low" in html[html.index('id="rule-TST-002"'):][:3000]
-    sarif = json.loads(str(renderer_for(OutputFormat.SARIF)(result)))
+    from vana_audit.render.sarif import render_sarif
+
+    sarif = json.loads(render_sarif(result, repo_level=True))  # TST-002 is about the repository as a whole
     props = next(r["properties"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "TST-002")
     assert props["confidence"] == "low" and props["priority"] == "P1"
 

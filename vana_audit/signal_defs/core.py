@@ -28,6 +28,7 @@ from ..signals import (
     LINT_CMD,
     NOTIFY,
     PERF_CMD,
+    PR_TRIGGERS,
     PROGRESSIVE,
     PUBLISH_CMD,
     ROLLBACK,
@@ -351,17 +352,18 @@ def tests_present(s: Signals) -> Signal:
     for level in ("unit", "integration", "e2e"):
         if f.test_files.get(level):
             hits.append(ev(f.test_files[level][0], None, f"{len(f.test_files[level])} {level} test file(s)"))
-    return found(hits)
+    return found(hits or _applied_to_throwaway_cluster(f))
 
 
-@signal("ci.tests", "tests run in CI")
+@signal("ci.tests", "tests run in CI (a test runner, or the configuration applied to a throwaway cluster)")
 def ci_tests(s: Signals) -> Signal:
-    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD))
+    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD) or _applied_to_throwaway_cluster(s.facts))
 
 
 @signal("ci.tests_on_pr", "tests run in CI on pull/merge requests")
 def ci_tests_on_pr(s: Signals) -> Signal:
-    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD, on_pr=True))
+    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD, on_pr=True)
+                 or _applied_to_throwaway_cluster(s.facts, on_pr=True))
 
 
 @signal("tests.coverage_threshold", "a coverage threshold is configured (in a test configuration or on a CI command)")
@@ -1125,13 +1127,17 @@ def iac_validated(s: Signals) -> Signal:
     return found(checks + tests + _applied_to_throwaway_cluster(s.facts, infrastructure_tool))
 
 
-def _applied_to_throwaway_cluster(facts: Facts, keep: Callable[[str], bool]) -> list:
+def _applied_to_throwaway_cluster(facts: Facts, keep: Callable[[str], bool] = lambda tool_id: True, *,
+                                  on_pr: bool = False) -> list:
     """Manifests or charts a CI job applies to a cluster it created itself (kind, minikube, k3d): the
-    API server validates them, and the job fails when they do not apply."""
+    API server validates them, and the job fails when they do not apply; an end-to-end test of the
+    configuration. `on_pr`: jobs pull requests trigger."""
     throwaway = {(p.path, j.id): target for p in facts.pipelines for j in p.jobs if (target := ephemeral_target(j))}
     hits: dict[tuple[str, str], Evidence] = {}
     for use in facts.tool_uses:
         key = (use.job.path, use.job.job_id)
+        if on_pr and not use.job.triggers & PR_TRIGGERS:
+            continue
         if use.capability == "deploy" and key in throwaway and key not in hits and keep(use.tool_id):
             link = next((link for link in reversed(use.invocation.chain) if link.path == use.job.path), None)
             hits[key] = ev(use.job.path, link.line if link else use.job.line,

@@ -130,6 +130,12 @@ CASES = [
     ("IAC-010", "pass", {"terraform/environments/production/main.tf": PROVIDER, "terraform/environments/staging/main.tf": PROVIDER},
      "terraform/environments/production/main.tf", None, "service"),
     ("IAC-010", "fail", {"terraform/main.tf": PROVIDER}, None, None, "service"),
+    # a GitOps repository separates environments by cluster folder (flux2-kustomize-helm-example)
+    ("IAC-010", "pass", {"clusters/staging/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+                                                       "metadata:\n  name: apps\n",
+                         "clusters/production/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+                                                          "metadata:\n  name: apps\n"},
+     "clusters/production/apps.yaml", None, "gitops"),
     ("IAC-010", "na", MODULE, None, None, None),
     # IAC-011 IaC scanned
     ("IAC-011", "pass", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": SCAN_WORKFLOW}, ".github/workflows/ci.yml", 7, "service"),

@@ -1178,7 +1178,9 @@ def k8s_gaps(s: Signals) -> Signal:
 
 @signal("iac.environments", "environments are separated (per-environment directories, overlays or var files)")
 def environments(s: Signals) -> Signal:
-    return found(_paths(files_matching(s.facts, ENVIRONMENT_PATHS), 6))
+    # Kubernetes environments count too: Kustomize overlays, per-environment values, GitOps clusters/<env>
+    paths = _paths(files_matching(s.facts, ENVIRONMENT_PATHS), 6)
+    return found(paths or list(s["gitops.environment_overlays"].evidence))
 
 
 ENVIRONMENT_PATHS = PathPattern(

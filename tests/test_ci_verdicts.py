@@ -215,6 +215,13 @@ PYTEST_SKIPS_E2E = {
     "tests/e2e/test_flow.py": "def test_flow():\n    assert True\n",
     CI: workflow("run: pytest --ignore=tests/e2e"),
 }
+VITE_PLUS = {
+    "package.json": ('{"name": "app", "private": true, "scripts": {"test": "vp test"},'
+                     ' "devDependencies": {"vite-plus": "^0.1.24", "vitest": "^3"}}'),
+    "src/app.test.ts": "import { test } from 'vitest'\ntest('x', () => {})\n",
+    ".vite-hooks/pre-commit": "vp staged\n",
+    CI: workflow("run: pnpm exec vp test --run"),
+}
 NOX_DOCS = {
     **PY_TESTS,
     CI: workflow("run: pipx run nox -s docs"),
@@ -320,6 +327,9 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
                  id="manifests-never-validated"),
     # docs built in CI through a nox session or a Sphinx Makefile's catch-all rule, or by Read the Docs
     pytest.param(NOX_DOCS, "DOC-014", "pass", CI, id="nox-session-builds-docs"),
+    # Vite+ (koel): `vp test` runs Vitest, .vite-hooks/ holds the git hooks `vp config` installs
+    pytest.param(VITE_PLUS, "TST-019", "pass", CI, id="vite-plus-vp-test"),
+    pytest.param(VITE_PLUS, "GIT-005", "pass", ".vite-hooks/pre-commit", id="vite-plus-hooks"),
     # end-to-end tests written as ordinary tests run with the rest (circleci-cli, factory_bot)
     pytest.param(GO_ACCEPTANCE, "TST-007", "pass", CI, id="go-acceptance-package-collected"),
     pytest.param(RSPEC_ACCEPTANCE, "TST-007", "pass", CI, id="rspec-acceptance-specs-collected"),

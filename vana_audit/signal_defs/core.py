@@ -1283,7 +1283,12 @@ def commit_convention(s: Signals) -> Signal:
 
 @signal("gitops.pre_commit", "pre-commit hooks are configured (pre-commit, husky, lefthook)")
 def pre_commit(s: Signals) -> Signal:
-    return found(_config(s.facts, "pre-commit", "lefthook") + _paths(s.facts.pre_commit_hooks.get("husky", []), 2))
+    hits = _config(s.facts, "pre-commit", "lefthook") + _paths(s.facts.pre_commit_hooks.get("husky", []), 2)
+    tools = catalog()
+    seen = {e.path for e in hits}
+    hits += [ev(path, None, use.tool_id) for path in s.facts.files[:20000] if path.startswith(".") and path not in seen
+             for use in tools.from_config_file(path) if use.capability == "hook-runner"][:2]
+    return found(hits)
 
 
 @signal("gitops.branch_protection", "branch protection or rulesets are kept as code")

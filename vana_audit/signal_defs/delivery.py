@@ -432,7 +432,9 @@ JS_TEST_CMD = rx(
 
 @signal("ci.js_tests", "JavaScript/TypeScript unit tests run in CI")
 def ci_js_tests(s: Signals) -> Signal:
-    return found(ci_or_scripts(s.facts, JS_TEST_CMD))
+    tools = catalog()
+    return found(ci_capability(s.facts, ("test-runner",), JS_TEST_CMD,
+                               keep=lambda tool_id: "js" in tools.tool(tool_id).ecosystems))
 
 
 IGNORED = re.compile(r"(\|\|\s*(true|:|exit 0|echo\b)|;\s*exit 0\s*$|set \+e)", re.M)

@@ -83,9 +83,15 @@ def _local_commands(facts: Facts, pattern: TextPattern) -> list:
         hits += [
             ev(manifest.path, None, f'"{name}": "{cmd}"')
             for name, cmd in manifest.scripts.items()
-            if pattern.search(name) or pattern.search(cmd)
+            if (pattern.search(name) or pattern.search(cmd)) and not _placeholder(cmd)
         ]
     return hits
+
+
+def _placeholder(script: str) -> bool:
+    """A script that only prints and exits: npm's `echo "Error: no test specified" && exit 1`."""
+    commands = split_script(script, max_commands=10)
+    return bool(commands) and all(c.argv and c.argv[0] in ("echo", "exit", "true", ":") for c in commands)
 
 
 # -- CI presence --------------------------------------------------------------------------------
@@ -144,8 +150,13 @@ def typecheck_applies(s: Signals) -> Signal:
     def checks_types(uses: list) -> bool:  # type: ignore[type-arg]
         return any(u.capability == "type-check" for u in uses)
 
-    hits = [ev(path) for path in f.files if checks_types(tools.from_config_file(path))][:3]
+    # a documentation site's member (a VitePress or Docusaurus site) has no product code to type-check
+    docs_sites = tuple(m.path.rstrip("/") + "/" for m in f.profile_members if m.profile == "docs")
+    hits = [ev(path) for path in f.files
+            if not path.startswith(docs_sites) and checks_types(tools.from_config_file(path))][:3]
     for manifest in f.manifests:
+        if manifest.path.startswith(docs_sites):
+            continue
         # a `[tool.mypy]` section configures the tool of that name: the catalog knows which are checkers
         sections = [t for t in sorted(manifest.data.get("tool") or {}) if manifest.ecosystem == "pip"
                     and checks_types(tools.from_package("pip", str(t)))]
@@ -154,7 +165,7 @@ def typecheck_applies(s: Signals) -> Signal:
         named = [d for d in sorted(manifest.dependencies) if checks_types(tools.from_package(manifest.ecosystem, d))]
         if named:
             hits.append(ev(manifest.path, None, f"type checker dependency: {', '.join(named[:3])}"))
-    hits += _local_tool_commands(f, "type-check")[:3]
+    hits += [e for e in _local_tool_commands(f, "type-check") if not e.path.startswith(docs_sites)][:3]
     return found(hits)
 
 

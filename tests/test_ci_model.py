@@ -508,3 +508,16 @@ def test_make_pattern_rule_catches_a_target(tmp_path: Path) -> None:
     assert values(ci_job) == ["make html", 'sphinx-build -M html . _build']
     assert chain(ci_job, 'sphinx-build -M html . _build') == [
         ".github/workflows/ci.yml:9 make html", 'Makefile:8 sphinx-build -M html "." "_build"']
+
+
+def test_goreleaser_runs_what_its_configuration_sections_name(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        ".github/workflows/ci.yml": gha("      - run: goreleaser release --clean\n"),
+        ".goreleaser.yaml": "version: 2\nbuilds:\n  - main: .\ndockers_v2:\n  - images: [ghcr.io/acme/app]\n",
+    })
+    ci_job = job(model, "ci")
+    assert values(ci_job) == ["goreleaser release --clean", "docker buildx build"]
+    assert chain(ci_job, "docker buildx build")[-1] == ".goreleaser.yaml:4 dockers_v2: (run by goreleaser)"
+    check = model_of(tmp_path / "check", {".github/workflows/ci.yml": gha("      - run: goreleaser check\n"),
+                                          ".goreleaser.yaml": "dockers_v2:\n  - images: [x]\n"})
+    assert values(job(check, "ci")) == ["goreleaser check"]

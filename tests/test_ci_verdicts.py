@@ -231,6 +231,16 @@ GO_WITH_DOCS_SITE = {
     "website/.vitepress/config.ts": "export default {}\n",
     "website/docs/index.md": "# Task\n",
 }
+GORELEASER_DOCKERS = {
+    **GO_TESTS,
+    "main.go": "package main\n\nfunc main() {}\n",
+    "Dockerfile": "FROM scratch\nCOPY app /app\nUSER 65534\nENTRYPOINT [\"/app\"]\n",
+    ".goreleaser.yaml": ("version: 2\nbuilds:\n  - main: .\ndockers_v2:\n  - images: [ghcr.io/acme/app]\n"
+                        "    tags: ['{{ .Version }}']\nsigns:\n  - artifacts: checksum\n"),
+    CI: ("name: release\non:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n"
+         "    steps:\n      - uses: actions/checkout@v4\n      - uses: goreleaser/goreleaser-action@v6\n"
+         "        with:\n          args: release --clean\n"),
+}
 NOX_DOCS = {
     **PY_TESTS,
     CI: workflow("run: pipx run nox -s docs"),
@@ -336,6 +346,8 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
                  id="manifests-never-validated"),
     # docs built in CI through a nox session or a Sphinx Makefile's catch-all rule, or by Read the Docs
     pytest.param(NOX_DOCS, "DOC-014", "pass", CI, id="nox-session-builds-docs"),
+    # goreleaser builds the images its dockers_v2 section names (goreleaser/goreleaser)
+    pytest.param(GORELEASER_DOCKERS, "BLD-006", "pass", CI, id="goreleaser-dockers-v2-builds-the-image"),
     # a VitePress docs site's tsconfig asks for no type checking of the Go product (go-task/task)
     pytest.param(GO_WITH_DOCS_SITE, "BLD-005", "pass", CI, id="docs-site-member-needs-no-type-check"),
     # Vite+ (koel): `vp test` runs Vitest, .vite-hooks/ holds the git hooks `vp config` installs

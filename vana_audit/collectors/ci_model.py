@@ -758,6 +758,31 @@ class Resolver:
         if task["runs"]:
             self.emit(ctx, "command", " ".join(task["runs"]), replace(inner, chain=inner.chain), tuple(task["runs"]))
 
+    def _run_goreleaser(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
+        """`goreleaser release|build`: the sections of its configuration say what else it runs (a
+        `dockers_v2` section builds images, `signs` signs artefacts)."""
+        words = [w for w in argv[1:] if not w.startswith("-")]
+        if not words or words[0] in ("release", "build"):
+            self.config_sections(ctx, frame, "goreleaser")
+
+    def config_sections(self, ctx: Ctx, frame: Frame, tool_id: str) -> None:
+        """The commands a tool runs for the top-level sections of its configuration file, as the
+        catalog's `config_sections` names them."""
+        tool = catalog().tool(tool_id)
+        sections: dict[str, Any] = tool.raw.get("config_sections") or {}
+        names = [c["path"] if isinstance(c, dict) else str(c) for c in tool.raw.get("config_files", ())]
+        path = next((p for p in (_join(frame.cwd, n) for n in names) if p and self.exists(p)), None)
+        config = self.yaml(path) if path else None
+        if path is None or not isinstance(config, dict):
+            return
+        for section, command in sections.items():
+            if not config.get(section):
+                continue
+            line = self.find(path, 1, f"{section}:") or getattr(config.get(section), "line", None)
+            link = _link(path, line, f"{section}: (run by {tool_id})")
+            argv = tuple(str(word) for word in command)
+            self.emit(ctx, "command", " ".join(argv), replace(frame, chain=(*frame.chain, link)), argv)
+
     def _run_golangci(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
         """`golangci-lint run`: the analysers its configuration enables run too (gosec is SAST)."""
         if "run" in argv[1:2] or len(argv) == 1:
@@ -2088,6 +2113,7 @@ RUNNERS: dict[str, Callable[[Resolver, Ctx, Frame, list[str], dict[str, str]], N
     "ct": Resolver._run_ct,
     "turbo": Resolver._run_turbo,
     "golangci-lint": Resolver._run_golangci,
+    "goreleaser": Resolver._run_goreleaser,
     "task": Resolver._run_task, "go-task": Resolver._run_task,
     "npm": Resolver._run_npm, "pnpm": Resolver._run_npm, "yarn": Resolver._run_npm, "bun": Resolver._run_npm,
     "npm-run-all": Resolver._run_npm_run_all, "npm-run-all2": Resolver._run_npm_run_all,
@@ -2248,6 +2274,8 @@ def _action(self: Resolver, ctx: Ctx, frame: Frame, uses: str, with_: dict[str, 
     tools = {use.tool_id: use.capability for use in catalog().from_action(name)}
     if "golangci-lint" in tools:
         self.golangci_config(ctx, frame)
+    if "goreleaser" in tools:
+        self._run_goreleaser(ctx, frame, ["goreleaser", *str(with_.get("args") or "release").split()], {})
     if "hook-runner" in tools.values():
         extra = str(with_.get("extra_args") or with_.get("extra-args") or "--all-files").split()
         self._run_pre_commit(ctx, frame, ["pre-commit", "run", *extra], {})

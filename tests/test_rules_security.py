@@ -164,6 +164,10 @@ CASES = [
     case("SEC-019", "pass", {**PYPROJECT, **PYTEST_CI, **dependabot("pip", "github-actions")}, DEPENDABOT),
     case("SEC-019", "fail", {**PYPROJECT, **PYTEST_CI, **DOCKERFILE, **dependabot("pip")}, DEPENDABOT),
     case("SEC-019", "na", {**PYPROJECT, **PYTEST_CI}),
+    # Dependabot's bun ecosystem updates the npm manifests of a bun workspace (full-stack-fastapi-template)
+    case("SEC-019", "pass", {"package.json": '{"name": "app", "workspaces": ["packages/*"]}',
+                             "packages/mail/package.json": '{"name": "mail", "dependencies": {"react": "^19"}}',
+                             **PYTEST_CI, **dependabot("bun", "github-actions")}, DEPENDABOT),
     # SEC-020 secret scanning before commit and in CI
     case("SEC-020", "pass", {**PRE_COMMIT_GITLEAKS, **ci("- uses: gitleaks/gitleaks-action@v2")}, CI, "gitleaks-action"),
     case("SEC-020", "partial", PRE_COMMIT_GITLEAKS, ".pre-commit-config.yaml"),

@@ -774,8 +774,12 @@ def uncovered(s: Signals) -> Signal:
     return listing(
         ev(path, None, f"no '{eco}' updates (found {where})")
         for eco, where in sorted(needed.items())
-        if eco not in covered and not (eco == "pip" and "uv" in covered)
+        if eco not in covered and not (covered & _COVERED_ALSO_BY.get(eco, set()))
     )
+
+
+# Dependabot ecosystems that update another's manifests: `uv` updates pip projects, `bun` npm ones.
+_COVERED_ALSO_BY = {"pip": {"uv"}, "npm": {"bun"}}
 
 
 @signal("secrets.committed", "secrets committed in tracked files (private keys in test folders aside)")

@@ -241,6 +241,15 @@ GORELEASER_DOCKERS = {
          "    steps:\n      - uses: actions/checkout@v4\n      - uses: goreleaser/goreleaser-action@v6\n"
          "        with:\n          args: release --clean\n"),
 }
+NOX_COVERAGE = {
+    **PY_TESTS,
+    "pyproject.toml": "[project]\nname = 'pkg'\n\n[tool.coverage.report]\nfail_under = 100\n",
+    CI: workflow("run: pipx run nox -s tests"),
+    "noxfile.py": ("import nox\n\n\n@nox.session\ndef tests(session):\n"
+                   "    coverage = ['python', '-m', 'coverage']\n"
+                   "    session.run(*coverage, 'run', '-m', 'pytest')\n    session.run(*coverage, 'report')\n"),
+}
+COVERAGE_RUN_ONLY = {**NOX_COVERAGE, "noxfile.py": NOX_COVERAGE["noxfile.py"].replace("    session.run(*coverage, 'report')\n", "")}
 NOX_DOCS = {
     **PY_TESTS,
     CI: workflow("run: pipx run nox -s docs"),
@@ -346,6 +355,9 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
                  id="manifests-never-validated"),
     # docs built in CI through a nox session or a Sphinx Makefile's catch-all rule, or by Read the Docs
     pytest.param(NOX_DOCS, "DOC-014", "pass", CI, id="nox-session-builds-docs"),
+    # coverage.py's fail_under is checked by `coverage report`, reached through a nox session's list (packaging)
+    pytest.param(NOX_COVERAGE, "TST-004", "pass", CI, id="nox-coverage-report-enforces-fail-under"),
+    pytest.param(COVERAGE_RUN_ONLY, "TST-004", "fail", "pyproject.toml", id="coverage-run-alone-enforces-nothing"),
     # goreleaser builds the images its dockers_v2 section names (goreleaser/goreleaser)
     pytest.param(GORELEASER_DOCKERS, "BLD-006", "pass", CI, id="goreleaser-dockers-v2-builds-the-image"),
     # a VitePress docs site's tsconfig asks for no type checking of the Go product (go-task/task)

@@ -2063,6 +2063,7 @@ def _parse_noxfile(text: str) -> dict[str, Any]:
                 if keyword.arg == "tags" and isinstance(keyword.value, (ast.List, ast.Tuple)):
                     tags = [str(e.value) for e in keyword.value.elts if isinstance(e, ast.Constant)]
         param = node.args.args[0].arg if node.args.args else "session"
+        lists = _literal_lists(node)
         calls: list[tuple[int, list[str], str]] = []
         for sub in ast.walk(node):
             if not (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute)
@@ -2075,7 +2076,9 @@ def _parse_noxfile(text: str) -> dict[str, Any]:
             for arg in sub.args:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     words.append(arg.value)
-                elif isinstance(arg, ast.Starred):
+                elif isinstance(arg, ast.Starred):  # `*coverage`, a list of words assigned in the session
+                    if isinstance(arg.value, ast.Name) and arg.value.id in lists:
+                        words += lists[arg.value.id]
                     continue
                 else:
                     words.append("<?>")
@@ -2086,6 +2089,20 @@ def _parse_noxfile(text: str) -> dict[str, Any]:
         calls.sort(key=lambda c: c[0])
         sessions.append({"name": name, "line": node.lineno, "tags": tags, "calls": calls})
     return {"sessions": sessions, "defaults": defaults}
+
+
+def _literal_lists(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[str]]:
+    """Names a session assigns a list or tuple of string constants to (`coverage = ["python", "-m",
+    "coverage"]`), for `session.run(*coverage, "report")`; a name assigned twice is left out."""
+    found: dict[str, list[str] | None] = {}
+    for sub in ast.walk(function):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name):
+            name, value = sub.targets[0].id, sub.value
+            words = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)] \
+                if isinstance(value, (ast.List, ast.Tuple)) else []
+            complete = isinstance(value, (ast.List, ast.Tuple)) and len(words) == len(value.elts)
+            found[name] = words if complete and name not in found else None
+    return {name: words for name, words in found.items() if words}
 
 
 def _growing(items: list[Any]) -> Iterator[Any]:

@@ -398,8 +398,15 @@ def ci_coverage_gate(s: Signals) -> Signal:
     threshold = s["tests.coverage_threshold"]
     if not (tests_in_ci.truthy and threshold.truthy):
         return Signal(False)
-    # A configured threshold is enforced when CI runs the runner that reads it with coverage on.
+    # A configured threshold is enforced when CI runs the tool that reads it: the CI model says so
+    # where it reaches the command; the text of CI is searched for pipelines it cannot read.
     runners = {c.tool for c in s.facts.test_configs if c.coverage_threshold}
+    readers = dict(_THRESHOLD_READER.get(tool, (tool, frozenset())) for tool in runners)
+    modelled = [use_evidence(use) for use in s.facts.tool_uses
+                if use.capability in ("test-runner", "coverage") and use.tool_id in readers
+                and (not readers[use.tool_id] or readers[use.tool_id] & set(use.invocation.argv))]
+    if modelled:
+        return found(modelled[:3] + list(threshold.evidence))
     pattern = rx(
         "|".join(
             {
@@ -412,8 +419,15 @@ def ci_coverage_gate(s: Signals) -> Signal:
             for tool in runners
         )
     )
-    hits = ci_matching(s.facts, pattern)
+    unmodelled = unmodelled_pipelines(s.facts)
+    hits = ci_matching(s.facts, pattern, pipelines=unmodelled) if unmodelled else []
     return found(hits + list(threshold.evidence)) if hits else Signal(False)
+
+
+# The catalog tool that reads a test configuration's coverage threshold where its id differs, and the
+# subcommands that check it: coverage.py's `fail_under` fails `coverage report` (and the other
+# reports), never `coverage run`.
+_THRESHOLD_READER = {"coverage": ("coverage-py", frozenset({"report", "html", "xml", "json", "lcov"}))}
 
 
 @signal("ci.test_reports", "CI publishes test or coverage reports")

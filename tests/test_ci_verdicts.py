@@ -243,6 +243,7 @@ GORELEASER_DOCKERS = {
 }
 NOX_COVERAGE = {
     **PY_TESTS,
+    "src/pkg/__init__.py": "VERSION = 1\n",
     "pyproject.toml": "[project]\nname = 'pkg'\n\n[tool.coverage.report]\nfail_under = 100\n",
     CI: workflow("run: pipx run nox -s tests"),
     "noxfile.py": ("import nox\n\n\n@nox.session\ndef tests(session):\n"

@@ -8,6 +8,8 @@ from tests.rulekit import case, job, run_case, workflow
 CI = ".github/workflows/ci.yml"
 README = {"README.md": "# Notes\n"}
 UNIT = {"tests/test_app.py": "def test_app():\n    assert True\n"}
+# coverage rules ask for product code to cover
+CODE = {**UNIT, "app/main.py": "def main():\n    return 1\n"}
 PYTEST_CFG = '[project]\nname = "app"\nversion = "1.0"\n\n[tool.pytest.ini_options]\naddopts = "{opts}"\n'
 
 
@@ -35,18 +37,19 @@ CASES = [
     case("TST-002", "fail", {**UNIT, "Makefile": "test:\n\tpytest\n"}, "Makefile", 1),
     case("TST-002", "na", README),
     # TST-003 coverage threshold configured
-    case("TST-003", "pass", {**UNIT, "pyproject.toml": "[tool.coverage.report]\nfail_under = 85\n"}, "pyproject.toml", 2),
-    case("TST-003", "fail", UNIT),
+    case("TST-003", "pass", {**CODE, "pyproject.toml": "[tool.coverage.report]\nfail_under = 85\n"}, "pyproject.toml", 2),
+    case("TST-003", "fail", CODE),
     case("TST-003", "na", README),
+    case("TST-003", "na", UNIT),  # tests without product code (a chart's unit tests, a config's e2e): nothing to cover
     # ... or given to the CI command that fails under it (a threshold only CI knows is still configured)
-    case("TST-003", "pass", {**UNIT, **ci("- run: coverage report --fail-under=100")}, CI, "--fail-under"),
+    case("TST-003", "pass", {**CODE, **ci("- run: coverage report --fail-under=100")}, CI, "--fail-under"),
     # TST-004 coverage gate enforced in CI
-    case("TST-004", "pass", {**UNIT, **ci("- run: pytest --cov=app --cov-fail-under=85")}, CI, "--cov-fail-under"),
-    case("TST-004", "pass", {**UNIT, **pytest_opts("--cov=app --cov-fail-under=85"), **PYTEST_CI}, CI, "- run: pytest"),
-    case("TST-004", "fail", {**UNIT, **pytest_opts("--cov=app --cov-fail-under=85")}, "pyproject.toml", 5),
+    case("TST-004", "pass", {**CODE, **ci("- run: pytest --cov=app --cov-fail-under=85")}, CI, "--cov-fail-under"),
+    case("TST-004", "pass", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85"), **PYTEST_CI}, CI, "- run: pytest"),
+    case("TST-004", "fail", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85")}, "pyproject.toml", 5),
     case("TST-004", "na", README),
     # codecov's fail_ci_if_error fails CI when the upload fails, not when coverage drops
-    case("TST-004", "fail", {**UNIT, **ci("- run: pytest --cov=app\n- uses: codecov/codecov-action@v5\n"
+    case("TST-004", "fail", {**CODE, **ci("- run: pytest --cov=app\n- uses: codecov/codecov-action@v5\n"
                                           "  with:\n    fail_ci_if_error: true")}),
     # TST-005 tests on pull requests
     case("TST-005", "pass", {**UNIT, **PYTEST_CI}, CI, "- run: pytest"),

@@ -53,10 +53,13 @@ GRADLE = "dependencies {\n    implementation 'com.squareup.okhttp3:okhttp:4.12.0
     ("Gemfile", "source 'https://rubygems.org'\ngem 'rails', '~> 7.1'\n  gem \"sentry-ruby\"\n", {"rails", "sentry-ruby"}),
     ("composer.json", '{"require": {"laravel/framework": "^11"}, "require-dev": {"phpunit/phpunit": "^11"}}',
      {"laravel/framework", "phpunit/phpunit"}),
+    ("src/App/App.csproj", '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n'
+     '    <PackageReference Include="Serilog" Version="3.1.1" />\n  </ItemGroup>\n</Project>\n', {"serilog"}),
     ("Cargo.toml", '[package]\nname = "x"\n\n[dependencies]\nclap = "4"\n\n[dev-dependencies]\ncriterion = "0.5"\n',
      {"clap", "criterion"}),
 ])
 def test_manifest_dependencies(tmp_path: Path, path: str, text: str, expected: set[str]) -> None:
+    (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / path).write_text(text)
     manifests, _, _ = collect_manifests(open_source(tmp_path), [path])
     assert set(manifests[0].dependencies) == expected

@@ -56,6 +56,19 @@ MONOREPO = {"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
     (HELM_REPO, "infrastructure", "Helm chart(s): charts/api/Chart.yaml"),
     (MONOREPO, "monorepo", "3 members (pnpm-workspace.yaml): apps/api (service), apps/web (web-app), packages/ui (library)"),
     ({"README.md": "# notes\n"}, "unknown", "no evidence that says what this repository is"),
+    # .NET projects by SDK and output type; JVM plugins and libraries by packaging and Gradle plugin
+    ({"src/Mediator/Mediator.csproj": '<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n'
+      '    <TargetFrameworks>net8.0</TargetFrameworks>\n  </PropertyGroup>\n</Project>\n',
+      "src/Mediator/Mediator.cs": "namespace Mediator;\npublic class Mediator {}\n"},
+     "library", "a .NET class library packed for NuGet (src/Mediator/Mediator.csproj)"),
+    ({"src/Api/Api.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web">\n</Project>\n',
+      "src/Api/Program.cs": "var app = WebApplication.Create();\n"},
+     "service", "an ASP.NET Core project (Sdk Microsoft.NET.Sdk.Web in src/Api/Api.csproj)"),
+    ({"pom.xml": "<project><artifactId>git</artifactId><packaging>hpi</packaging></project>\n",
+      "src/main/java/hudson/plugins/git/GitSCM.java": "class GitSCM {}\n"},
+     "library", "a plugin others install (packaging hpi in pom.xml)"),
+    ({"build.gradle": "plugins {\n  id 'java-library'\n}\n", "src/main/java/acme/Client.java": "class Client {}\n"},
+     "library", "the java-library plugin (build.gradle)"),
 ])
 def test_the_profile_is_inferred_with_a_reason_naming_its_evidence(tmp_path, files, profile, reason):
     facts = facts_for(tmp_path / "repo", files)

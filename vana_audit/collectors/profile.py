@@ -96,6 +96,12 @@ _TEXT_FRAMEWORKS = {
     "composer": re.compile(r'"(laravel/framework|symfony/framework-bundle|slim/slim)"'),
 }
 _TEXT_FRAMEWORKS["gradle"] = _TEXT_FRAMEWORKS["maven"]
+_MAVEN_PACKAGING = re.compile(r"<packaging>\s*([\w-]+)\s*</packaging>")
+_PLUGIN_PACKAGING = ("hpi", "jpi", "maven-plugin", "bundle", "aar")  # Jenkins, Maven, OSGi plugins, Android libs
+_GRADLE_LIBRARY = re.compile(r"""(?m)^[ \t]*(?:id[ \t(]*["']java-library["']|`java-library`|"""
+                             r"""apply plugin:[ \t]*["']java-library)""")
+_GRADLE_APPLICATION = re.compile(r"""(?m)^[ \t]*(?:id[ \t(]*["']application["']|\bapplication\b[ \t]*$|"""
+                                 r"""apply plugin:[ \t]*["']application)""")
 _GO_CLI = re.compile(r"github\.com/(spf13/cobra|urfave/cli|alecthomas/kingpin|alecthomas/kong|peterbourgon/ff|"
                      r"jessevdk/go-flags)\b")
 _SCIENCE = re.compile(r"^[ \t]*(?:import|from)[ \t]+(torch|tensorflow|jax|numpy|pandas|sklearn|scipy|matplotlib|"
@@ -365,6 +371,29 @@ class _Clues:
                     self.add("library", 1, f"a {m.ecosystem} build with no web framework ({rel})")
             if m.ecosystem == "composer" and '"library"' in self.read(m.path):
                 self.add("library", 2, f"a composer library ({rel})")
+            if m.ecosystem == "nuget":
+                self._dotnet(m)
+            if m.ecosystem == "maven":
+                packaging = _MAVEN_PACKAGING.search(self.read(m.path))
+                if packaging and packaging.group(1) in _PLUGIN_PACKAGING:
+                    self.add("library", 2, f"a plugin others install (packaging {packaging.group(1)} in {rel})")
+            if m.ecosystem == "gradle":
+                text = self.read(m.path)
+                if _GRADLE_LIBRARY.search(text):
+                    self.add("library", 2, f"the java-library plugin ({rel})")
+                elif _GRADLE_APPLICATION.search(text):
+                    self.add("cli", 2, f"the application plugin ({rel})")
+
+    def _dotnet(self, m: PackageManifest) -> None:
+        rel, data = m.path, m.data
+        if str(data.get("istestproject", "")).lower() == "true":
+            return
+        if str(data.get("sdk", "")).lower().startswith("microsoft.net.sdk.web"):
+            self.add("service", 3, f"an ASP.NET Core project (Sdk {data['sdk']} in {rel})")
+        elif str(data.get("outputtype", "")).lower() in ("exe", "winexe"):
+            self.add("cli", 2, f"a .NET executable (OutputType {data['outputtype']} in {rel})")
+        elif str(data.get("ispackable", "true")).lower() != "false":
+            self.add("library", 2, f"a .NET class library packed for NuGet ({rel})")
         for path in self.scope.files:
             base = _base(path)
             if base.endswith(".gemspec") and self.scope.product(path):

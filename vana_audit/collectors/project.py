@@ -159,6 +159,10 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             text = source.read_text(path) or ""
             manifests.append(PackageManifest(path, "gradle", dependencies=frozenset(_gradle_deps(text)),
                                              data=_jvm_versions(text, _GRADLE_DYNAMIC)))
+        elif base.endswith((".csproj", ".fsproj", ".vbproj")):
+            text = source.read_text(path) or ""
+            manifests.append(PackageManifest(path, "nuget", dependencies=frozenset(
+                m.group(1).lower() for m in _PACKAGE_REFERENCE.finditer(text[:2_000_000])), data=_dotnet_project(text)))
         elif base == "Gemfile":
             text = source.read_text(path) or ""
             manifests.append(PackageManifest(path, "bundler", dependencies=frozenset(_GEM.findall(text))))
@@ -195,6 +199,21 @@ _GRADLE_DEPENDENCY = re.compile(
     r"""runtimeOnly|annotationProcessor|classpath|kapt|ksp)(?:[ \t]*\([ \t]*|[ \t]+)(?:platform\([ \t]*)?"""
     r"""["']([\w.-]+):([\w.-]+)""")
 _GEM = re.compile(r"""^[ \t]*gem[ \t]+["']([\w.-]+)["']""", re.M)
+
+
+_PACKAGE_REFERENCE = re.compile(r"""<PackageReference\s+Include\s*=\s*["']([\w.-]+)["']""", re.I)
+_DOTNET_SDK = re.compile(r"""<Project\s+Sdk\s*=\s*["']([\w./-]+)["']""", re.I)
+_DOTNET_PROPERTY = re.compile(r"<(OutputType|IsPackable|IsTestProject|PackageId)>\s*([^<]{1,200})</", re.I)
+
+
+def _dotnet_project(text: str) -> dict[str, Any]:
+    """What a .NET project builds: its SDK (`Microsoft.NET.Sdk.Web` serves requests), output type
+    (Exe or a library) and whether it is packed for NuGet or is a test project."""
+    sdk = _DOTNET_SDK.search(text[:20_000])
+    data: dict[str, Any] = {"sdk": sdk.group(1) if sdk else ""}
+    for match in _DOTNET_PROPERTY.finditer(text[:200_000]):
+        data.setdefault(match.group(1).lower(), match.group(2).strip())
+    return data
 
 
 def _go_requires(text: str) -> set[str]:

@@ -768,6 +768,7 @@ ECOSYSTEM_OF = {
     "gradle": "gradle",
     "bundler": "bundler",
     "composer": "composer",
+    "nuget": "nuget",
 }
 
 

@@ -55,6 +55,12 @@ MONOREPO = {"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
      "infrastructure", "infrastructure code (2 terraform file(s)) and no application code"),
     (HELM_REPO, "infrastructure", "Helm chart(s): charts/api/Chart.yaml"),
     (MONOREPO, "monorepo", "3 members (pnpm-workspace.yaml): apps/api (service), apps/web (web-app), packages/ui (library)"),
+    # create-t3-turbo: front ends (Next.js, Expo) and the private packages they import
+    ({"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
+      "apps/nextjs/package.json": '{"name": "nextjs", "private": true, "dependencies": {"next": "15.0.0"}}\n',
+      "apps/expo/package.json": '{"name": "expo", "private": true, "dependencies": {"expo": "~54.0.0"}}\n',
+      "packages/api/package.json": '{"name": "@acme/api", "private": true, "exports": {".": "./src/index.ts"}}\n'},
+     "monorepo", "3 members (pnpm-workspace.yaml): apps/expo (web-app), apps/nextjs (web-app), packages/api (library)"),
     ({"README.md": "# notes\n"}, "unknown", "no evidence that says what this repository is"),
     # .NET projects by SDK and output type; JVM plugins and libraries by packaging and Gradle plugin
     ({"src/Mediator/Mediator.csproj": '<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n'

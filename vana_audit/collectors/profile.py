@@ -79,7 +79,8 @@ WEB_FRAMEWORKS = frozenset({  # a backend that serves requests
 })
 FRONTEND_FRAMEWORKS = frozenset({  # a front end (or full-stack web app) that is built and deployed
     "next", "nuxt", "@sveltejs/kit", "@remix-run/react", "@remix-run/node", "react-scripts", "@angular/core",
-    "gatsby", "@vue/cli-service", "ember-source",
+    "gatsby", "@vue/cli-service", "ember-source", "astro", "@tanstack/react-start", "@tanstack/start",
+    "@solidjs/start", "expo", "react-native",  # a mobile app is a front end that is built and shipped too
 })
 DOCS_GENERATORS = frozenset({"@docusaurus/core", "vitepress", "vuepress", "nextra", "@astrojs/starlight", "mkdocs",
                              "mkdocs-material", "sphinx", "docsify-cli"})
@@ -310,6 +311,8 @@ class _Clues:
                     self.add("cli", 3, f"`bin` ({', '.join(names[:3])}) in {rel}")
                 if _npm_library(m):
                     self.add("library", 2, f"a publishable package manifest ({rel})")
+                elif not self.top and m.data.get("private") and any(k in m.data for k in ("main", "exports", "module")):
+                    self.add("library", 2, f"an internal package the other members import ({rel})")
                 docs = sorted(m.dependencies & DOCS_GENERATORS)
                 if docs:
                     self.add("docs", 4, f"documentation generator {docs[0]} in {rel}")

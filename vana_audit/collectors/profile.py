@@ -387,16 +387,6 @@ class _Clues:
                 elif _GRADLE_APPLICATION.search(text):
                     self.add("cli", 2, f"the application plugin ({rel})")
 
-    def _dotnet(self, m: PackageManifest) -> None:
-        rel, data = m.path, m.data
-        if str(data.get("istestproject", "")).lower() == "true":
-            return
-        if str(data.get("sdk", "")).lower().startswith("microsoft.net.sdk.web"):
-            self.add("service", 3, f"an ASP.NET Core project (Sdk {data['sdk']} in {rel})")
-        elif str(data.get("outputtype", "")).lower() in ("exe", "winexe"):
-            self.add("cli", 2, f"a .NET executable (OutputType {data['outputtype']} in {rel})")
-        elif str(data.get("ispackable", "true")).lower() != "false":
-            self.add("library", 2, f"a .NET class library packed for NuGet ({rel})")
         for path in self.scope.files:
             base = _base(path)
             if base.endswith(".gemspec") and self.scope.product(path):
@@ -407,6 +397,17 @@ class _Clues:
                     self.add("cli", 2, f"console_scripts in {path}")
                 if "setup(" in text or "[metadata]" in text:
                     self.add("library", 2, f"a publishable package manifest ({path})")
+
+    def _dotnet(self, m: PackageManifest) -> None:
+        rel, data = m.path, m.data
+        if str(data.get("istestproject", "")).lower() == "true":
+            return
+        if str(data.get("sdk", "")).lower().startswith("microsoft.net.sdk.web"):
+            self.add("service", 3, f"an ASP.NET Core project (Sdk {data['sdk']} in {rel})")
+        elif str(data.get("outputtype", "")).lower() in ("exe", "winexe"):
+            self.add("cli", 2, f"a .NET executable (OutputType {data['outputtype']} in {rel})")
+        elif str(data.get("ispackable", "true")).lower() != "false":
+            self.add("library", 2, f"a .NET class library packed for NuGet ({rel})")
 
     def _go_importer(self, module: str) -> str | None:
         """The first product (non-test) Go file importing `module`; reads at most 300 files."""

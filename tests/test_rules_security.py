@@ -87,7 +87,7 @@ CASES = [
     case("SEC-004", "fail", {".env": "API_KEY=x\n"}, ".env"),
     # a test fixture for dotenv loading is not a leaked environment, unless it holds secret material
     case("SEC-004", "pass", {"tests/test_apps/.env": "FOO=env\nSPAM=1\n"}),
-    case("SEC-004", "fail", {"tests/.env": "GITHUB_TOKEN=ghp_R8x2Kq9LmZ4vT7wY1nB5cH3jF6pD0sA2eU8g\n"}, "tests/.env"),
+    case("SEC-004", "fail", {"tests/.env": f"AWS_ACCESS_KEY_ID={FAKE_AWS_KEY}\n"}, "tests/.env"),
     # SEC-005 SAST in CI
     # the analysis is the step that scans (init only prepares the database)
     case("SEC-005", "pass", {**APP_CODE, **ci("- uses: github/codeql-action/init@v3\n"

@@ -251,6 +251,13 @@ NOX_COVERAGE = {
                    "    session.run(*coverage, 'run', '-m', 'pytest')\n    session.run(*coverage, 'report')\n"),
 }
 COVERAGE_RUN_ONLY = {**NOX_COVERAGE, "noxfile.py": NOX_COVERAGE["noxfile.py"].replace("    session.run(*coverage, 'report')\n", "")}
+CLOUD_BUILD_BY_HAND = {
+    **GO_TESTS,
+    "cloudbuild.yaml": ("# Example invocation:\n# gcloud builds submit --config=cloudbuild.yaml .\nsteps:\n"
+                        "- id: deploy\n  name: gcr.io/k8s-skaffold/skaffold:v2.16.1\n  entrypoint: bash\n"
+                        "  args:\n  - '-c'\n  - >\n    gcloud container clusters get-credentials $_CLUSTER;\n"
+                        "    skaffold run -f=skaffold.yaml --default-repo=gcr.io/$PROJECT_ID;\n"),
+}
 NOX_DOCS = {
     **PY_TESTS,
     CI: workflow("run: pipx run nox -s docs"),
@@ -673,3 +680,12 @@ def test_an_absence_behind_a_step_the_model_cannot_see_into_is_low_confidence(tm
     finding = evaluate(tmp_path, files, "TST-002", profile="library")
     assert finding.outcome.value == "fail" and finding.confidence is Confidence.LOW
     assert finding.priority is Priority.P1
+
+
+def test_a_cloud_build_file_states_no_trigger_so_its_deploy_is_not_judged_as_automatic(tmp_path: Path) -> None:
+    """microservices-demo: cloudbuild.yaml is run with `gcloud builds submit`; its triggers, if any, live
+    in the Google Cloud project. DEP-012 judges deploys an automatic trigger starts."""
+    check(evaluate(tmp_path, CLOUD_BUILD_BY_HAND, "DEP-012", profile="service"), "pass", "cloudbuild.yaml")
+    pushed = {**GO_TESTS, CI: "name: deploy\non: [push]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+                              "    environment: production\n    steps:\n      - run: skaffold run\n"}
+    check(evaluate(tmp_path / "pushed", pushed, "DEP-012", profile="service"), "fail", CI)

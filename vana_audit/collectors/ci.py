@@ -271,10 +271,16 @@ def parse_cloud_build(path: str, text: str, doc: Any) -> Pipeline:
     steps = []
     for raw in _items(doc.get("steps")) if isinstance(doc, dict) else []:
         if isinstance(raw, dict):
-            command = " ".join(str(x) for x in [raw.get("entrypoint") or "", *_items(raw.get("args"))] if x)
+            args = [str(x) for x in _items(raw.get("args"))]
+            if str(raw.get("entrypoint") or "") in ("bash", "sh", "/bin/bash", "/bin/sh") and args[:1] == ["-c"]:
+                command = " ".join(args[1:2])  # the script `bash -c` runs, not the words of the call
+            else:
+                command = " ".join(str(x) for x in [raw.get("entrypoint") or "", *args] if x)
             steps.append(Step(name=str(raw.get("id") or raw.get("name") or "step"), line=_line(raw),
                               run=command or None, uses=str(raw.get("name") or "") or None))
-    return Pipeline("cloud-build", path, frozenset({"push"}), (Job(id="build", line=1, steps=tuple(steps)),),
+    # Cloud Build triggers live in the Google Cloud project (or `gcloud builds submit` runs the file by
+    # hand): the file itself says nothing of when it runs.
+    return Pipeline("cloud-build", path, frozenset({"external"}), (Job(id="build", line=1, steps=tuple(steps)),),
                     text=text, parsed=isinstance(doc, dict))
 
 

@@ -912,15 +912,20 @@ def deploy_mutable_tags(s: Signals) -> Signal:
     return listing(hits)
 
 
-@signal("ci.deploys_without_tests", "deploy jobs that do not wait for the tests to pass")
+# Triggers that start no run by themselves: a person (workflow_dispatch), another workflow that calls
+# this one, or a trigger defined outside the repository (Cloud Build).
+NOT_AUTOMATIC = frozenset({"manual", "workflow_dispatch", "workflow_call", "external"})
+
+
+@signal("ci.deploys_without_tests", "deploy jobs that an automatic trigger starts without waiting for the tests")
 def deploys_without_tests(s: Signals) -> Signal:
     hits = []
     gated_by_run = {
         p.path for p in s.facts.pipelines if p.provider == "github-actions" and "workflow_run" in p.triggers
     }
     for p, j in deploy_jobs(s.facts):
-        if j.uses or p.path in gated_by_run:
-            continue
+        if j.uses or p.path in gated_by_run or not p.triggers - NOT_AUTOMATIC:
+            continue  # a deploy run by hand or by a trigger kept outside the repository is not judged here
         if any(_runs_tests(u) for u in _upstream(p, j)):
             continue
         if any(TEST_CMD.search(st.run or "") for st in j.steps):

@@ -87,6 +87,8 @@ CASES = [
     # DOC-012 LICENSE (libraries and reusable modules)
     ("DOC-012", "pass", {**LIBRARY, "LICENSE": "MIT License\n"}, "LICENSE", None, None),
     ("DOC-012", "pass", {**MODULE, "LICENSE.md": "Apache License\n"}, "LICENSE.md", None, None),
+    ("DOC-012", "pass", {**LIBRARY, "MIT-LICENSE.txt": "MIT License\n"}, "MIT-LICENSE.txt", None, None),
+    ("DOC-012", "fail", {**LIBRARY, "check-license.sh": "reuse lint\n"}, None, None, None),
     # dual licensing, as Rust crates do (anyhow, structlog): one file per licence
     ("DOC-012", "pass", {**LIBRARY, "LICENSE-MIT": "MIT License\n", "LICENSE-APACHE": "Apache License\n"},
      "LICENSE-APACHE", None, None),

@@ -23,6 +23,11 @@ def _lower(path: str) -> str:
     return path.lower()
 
 
+# LICENSE, LICENSE-MIT, COPYING.LESSER; and MIT-LICENSE, APACHE_LICENCE in capitals (check-license.sh is a script)
+_LICENSE_NAME = re.compile(r"^(license|licence|copying)([-_.][\w.-]{0,40})?$")
+_NAMED_LICENSE = re.compile(r"^[A-Z0-9.]{1,20}[-_](LICENSE|LICENCE)$")
+
+
 def classify_doc(path: str) -> list[str]:
     """Documentation kinds a path is evidence of (README, runbook, ADR, ...)."""
     lower = _lower(path)
@@ -43,7 +48,7 @@ def classify_doc(path: str) -> list[str]:
         kinds.append("changelog")
     if top and stem in ("code_of_conduct", "code-of-conduct"):
         kinds.append("code-of-conduct")
-    if "/" not in path and re.split(r"[-_]", stem)[0] in ("license", "licence", "copying"):  # LICENSE-MIT too
+    if "/" not in path and (_LICENSE_NAME.match(stem) or _NAMED_LICENSE.match(path.rsplit(".", 1)[0])):
         kinds.append("license")
     if base.endswith((".md", ".rst", ".adoc", ".txt")):
         if "runbook" in lower or "playbook" in lower and "docs" in lower:

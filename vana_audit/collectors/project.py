@@ -13,7 +13,8 @@ from ..source import Source
 
 LOCKFILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", "uv.lock",
              "poetry.lock", "Pipfile.lock", "pdm.lock", "go.sum", "Cargo.lock", "Gemfile.lock",
-             "composer.lock", "gradle.lockfile", "requirements.lock", "conda-lock.yml"}
+             "composer.lock", "gradle.lockfile", "requirements.lock", "conda-lock.yml", "Chart.lock",
+             "packages.lock.json"}
 
 
 def _base(path: str) -> str:

@@ -92,6 +92,19 @@ def rules_of(weakness: dict[str, Any]) -> list[str]:
     return [rule] if isinstance(rule, str) else list(rule)
 
 
+NOT_SERVICES = ("library", "cli", "docs", "research")
+
+
+def rule_profiles() -> dict[str, set[str]]:
+    """Each rule's declared profiles (rules without a `profiles:` list apply to every kind)."""
+    profiles: dict[str, set[str]] = {}
+    for path in sorted((PROJECT / "rules").glob("*.yaml")):
+        for rule in (yaml.safe_load(path.read_text("utf-8")) or {}).get("rules") or []:
+            if rule.get("profiles"):
+                profiles[rule["id"]] = set(rule["profiles"])
+    return profiles
+
+
 def compare(label: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     findings = [f for f in result["findings"] if not f.get("suppressed")]
     outcome = {f["rule_id"]: f["outcome"] for f in findings}
@@ -127,9 +140,15 @@ def compare(label: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
 
     expected = label.get("profile")
     accepted = [expected] if isinstance(expected, str) else list(expected or [])
+    # rules declared for other kinds (service-only rules) that fired on a library, CLI, docs site or research code
+    kind = accepted[0] if accepted else None
+    declared = rule_profiles()
+    misapplied = sorted({f["rule_id"] for f in findings if f["outcome"] in EMITTED and kind in NOT_SERVICES
+                         and f["rule_id"] in declared and kind not in declared[f["rule_id"]]})
     got = result["profile"]["name"]
     return {
         "profile": {"expected": accepted, "scanned": got, "right": got in accepted},
+        "misapplied": misapplied,
         "emitted": len(emitted),
         "true": judged["true"],
         "false": judged["false"],
@@ -211,6 +230,7 @@ def overall(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "mae": round(sum(errors) / len(errors), 2) if errors else None,
         "mae_by_category": per_category,
         "profiles_right": sum(1 for r in done if r["profile"]["right"]),
+        "misapplied": {r["repo"]: r["misapplied"] for r in done if r["misapplied"]},
         "false_by_rule": dict(sorted(false_by_rule.items(), key=lambda kv: (-len(kv[1]), kv[0]))),
     }
 
@@ -254,6 +274,8 @@ def render(rows: list[dict[str, Any]], total: dict[str, Any], header: dict[str, 
         "- score bias, scanner minus label (negative: the scanner scores lower): "
         + ", ".join(f"{c} {v['bias']:+}" for c, v in t["mae_by_category"].items()),
         f"- profile right: {t['profiles_right']} of {t['scanned']}",
+        "- rules declared for other kinds that fired on a library, CLI, docs site or research repository: "
+        + (", ".join(f"{repo}: {' '.join(ids)}" for repo, ids in t["misapplied"].items()) or "none"),
     ]
     if t["false_by_rule"]:
         out += ["", "False P0/P1 findings by rule:"]

@@ -1,0 +1,83 @@
+"""Tool knowledge lives in the tool catalog (vana_audit/tools/tools.yaml). This test finds literal
+tool lists elsewhere — a set, list, tuple or dict holding three or more names the catalog knows as
+tools or commands — and holds each module to the count it has today, with the reason it still has
+them. A new list fails the test: add the tools to the catalog and ask it instead. Lower a count
+when you move a list into the catalog.
+"""
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from pathlib import Path
+
+from vana_audit.tools import catalog
+
+PACKAGE = Path(__file__).resolve().parents[1] / "vana_audit"
+# Manifest ecosystems and runner names are not tool lists: an ecosystem map says how a manifest is
+# read, and the CI model needs one resolver per task runner it follows.
+NOT_TOOLS = frozenset({"npm", "pip", "go", "cargo", "maven", "gradle", "bundler", "composer", "nuget", "node"})
+
+# Module -> (lists allowed today, why they are still there).
+ALLOWED: dict[str, tuple[int, str]] = {
+    "collectors/ci_model.py": (3, "runner resolvers (make, just, task, tox, nox, …) and install-command words: "
+                                  "each runner has its own parsing code"),
+    "collectors/meta.py": (6, "configuration-file kinds classified while collecting (vercel.json, prometheus.yml, …); "
+                              "to move into the catalog's config_files"),
+    "collectors/profile.py": (3, "frameworks and IaC tools that decide a profile; to move into catalog capabilities"),
+    "collectors/texts.py": (1, "configuration texts kept for signals to read"),
+    "inventory.py": (1, "configuration kinds the collectors classify (prometheus, alertmanager, sentry)"),
+    "signal_defs/core.py": (3, "deploy-tool and IaC-tool sets of signals not yet on the catalog"),
+    "signal_defs/delivery.py": (4, "test-report and test-runner names of signals not yet on the catalog"),
+    "signals.py": (1, "the task runners whose recipes the text fallback follows for pipelines the model cannot read"),
+}
+
+
+def _names() -> frozenset[str]:
+    tools = catalog()
+    names = set(tools.tools)
+    for tool in tools.tools.values():
+        names.update(pattern.argv[0] for pattern in tool.commands)
+    return frozenset(names - NOT_TOOLS)
+
+
+def _tool_lists(path: Path, names: frozenset[str]) -> list[tuple[int, list[str]]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, (ast.Set, ast.List, ast.Tuple)):
+            items = node.elts
+        elif isinstance(node, ast.Dict):
+            items = [key for key in node.keys if key is not None]
+        else:
+            continue
+        hits = [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str) and i.value in names]
+        if len(hits) >= 3:
+            found.append((node.lineno, hits))
+    return found
+
+
+def test_no_module_grows_a_tool_list_outside_the_catalog() -> None:
+    names = _names()
+    counts: Counter[str] = Counter()
+    where: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = path.relative_to(PACKAGE).as_posix()
+        if module.startswith("tools/"):
+            continue
+        for line, hits in _tool_lists(path, names):
+            counts[module] += 1
+            where.setdefault(module, []).append(f"{module}:{line} {', '.join(hits[:5])}")
+    over = {m: n for m, n in counts.items() if n > ALLOWED.get(m, (0, ""))[0]}
+    assert not over, "tool lists outside the catalog:\n" + "\n".join(line for m in over for line in where[m])
+    fewer = {m: (counts[m], allowed) for m, (allowed, _) in ALLOWED.items() if counts[m] < allowed}
+    assert not fewer, f"lists were moved into the catalog: lower ALLOWED to the counts found {fewer}"
+
+
+def test_the_detector_finds_a_tool_list() -> None:
+    """The check itself works: a set of three scanners is a tool list, a set of ecosystems is not."""
+    names = _names()
+    sample = Path(__file__).with_name("_tool_list_sample.py")
+    try:
+        sample.write_text('SCANNERS = {"trivy", "grype", "gitleaks"}\nECOSYSTEMS = ("npm", "go", "cargo")\n')
+        assert [hits for _, hits in _tool_lists(sample, names)] == [["trivy", "grype", "gitleaks"]]
+    finally:
+        sample.unlink()

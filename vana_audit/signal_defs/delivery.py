@@ -92,11 +92,12 @@ def _scripts(facts: Facts, pattern: TextPattern) -> list:
     ]
 
 
-def _configs(facts: Facts, tools: Iterable[str], pattern: TextPattern) -> list:
-    tools = set(tools)
+def _configs(facts: Facts, tools: Iterable[str] | None, pattern: TextPattern) -> list:
+    """Test configurations (of `tools`; None: of every test runner) whose options match."""
+    wanted = set(tools) if tools is not None else {c.tool for c in facts.test_configs} - {"coverage"}
     hits = []
     for c in facts.test_configs:
-        if c.tool in tools and c.options:
+        if c.tool in wanted and c.options:
             match = pattern.search(c.options)
             if match:
                 line = (
@@ -516,7 +517,7 @@ def tests_retries(s: Signals) -> Signal:
     hits = _deps(
         f, ["pytest-rerunfailures", "flaky", "pytest-retry", "jest-circus-retry", "@jest/retry", "mocha-retry"]
     )
-    hits += _configs(f, ["pytest", "tox", "jest", "vitest", "playwright", "cypress", "mocha"], RETRY)
+    hits += _configs(f, None, RETRY)
     hits += ci_or_scripts(f, RETRY)
     return found(hits)
 
@@ -531,7 +532,7 @@ TIMEOUT = rx(
 def tests_timeouts(s: Signals) -> Signal:
     f = s.facts
     hits = _deps(f, ["pytest-timeout"])
-    hits += _configs(f, ["pytest", "tox", "jest", "vitest", "playwright", "cypress", "mocha"], TIMEOUT)
+    hits += _configs(f, None, TIMEOUT)
     hits += ci_or_scripts(f, TIMEOUT)
     for p in f.pipelines:
         for job in p.jobs:
@@ -568,7 +569,7 @@ SERIAL = rx(
 def tests_parallel(s: Signals) -> Signal:
     f = s.facts
     hits = _deps(f, ["pytest-xdist", "pytest-parallel"])
-    hits += _configs(f, ["pytest", "tox", "playwright", "jest", "vitest"], PARALLEL)
+    hits += _configs(f, None, PARALLEL)
     hits += ci_or_scripts(f, PARALLEL)
     hits += [
         ev(p.path, j.line, f"job {j.id}: parallel")

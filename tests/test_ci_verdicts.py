@@ -368,6 +368,11 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     pytest.param(COVERAGE_RUN_ONLY, "TST-004", "fail", "pyproject.toml", id="coverage-run-alone-enforces-nothing"),
     # goreleaser builds the images its dockers_v2 section names (goreleaser/goreleaser)
     pytest.param(GORELEASER_DOCKERS, "BLD-006", "pass", CI, id="goreleaser-dockers-v2-builds-the-image"),
+    # ... stamps the commit with its default ldflags, and writes the changelog into the release notes
+    pytest.param(GORELEASER_DOCKERS, "BLD-008", "pass", CI, id="goreleaser-stamps-the-commit"),
+    pytest.param(GORELEASER_DOCKERS, "DOC-009", "pass", CI, id="goreleaser-writes-release-notes"),
+    pytest.param({**PY_TESTS, ".github/release-drafter.yml": "template: $CHANGES\n"}, "DOC-009", "pass",
+                 ".github/release-drafter.yml", id="release-drafter-configured"),
     # a VitePress docs site's tsconfig asks for no type checking of the Go product (go-task/task)
     pytest.param(GO_WITH_DOCS_SITE, "BLD-005", "pass", CI, id="docs-site-member-needs-no-type-check"),
     # Vite+ (koel): `vp test` runs Vitest, .vite-hooks/ holds the git hooks `vp config` installs

@@ -71,6 +71,7 @@ CASES = [
     case("BLD-008", "pass", {"Dockerfile": "FROM python:3.12\nARG COMMIT_SHA=unknown\n"}, "Dockerfile", 2),
     case("BLD-008", "fail", {"Dockerfile": "FROM python:3.12\nCMD [\"app\"]\n"}),
     case("BLD-008", "na", {"Dockerfile": "FROM python:3.12\nCMD [\"app\"]\n"}, profile="research"),  # nothing released
+    case("BLD-008", "na", {"pyproject.toml": "[project]\nname = 'lib'\n"}, profile="library"),  # traced by its version
     # BLD-009 artefacts published
     case("BLD-009", "pass", ci("- uses: actions/upload-artifact@v4\n  with:\n    path: dist/"), CI, "upload-artifact"),
     case("BLD-009", "fail", PYTEST_ONLY),

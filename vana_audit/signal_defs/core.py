@@ -330,6 +330,7 @@ def build_commit_sha(s: Signals) -> Signal:
             r"org\.opencontainers\.image\.revision)"
         ),
     )
+    hits += tool_uses(s.facts, ("version-stamp",))  # GoReleaser's default ldflags, docker/metadata-action labels
     return found(hits)
 
 
@@ -1518,9 +1519,15 @@ def adrs(s: Signals) -> Signal:
     return found(_paths(s.facts.docs.get("adr", [])))
 
 
-@signal("docs.changelog", "a CHANGELOG is kept")
+@signal("docs.changelog", "a CHANGELOG is kept, or a changelog tool writes the release notes")
 def changelog(s: Signals) -> Signal:
-    return found(_paths(s.facts.docs.get("changelog", [])))
+    hits = _paths(s.facts.docs.get("changelog", []))
+    if not hits:  # release notes written per release by a tool (release-drafter, git-cliff, GoReleaser, …)
+        tools = catalog()
+        hits = [ev(path, None, use.tool_id) for path in s.facts.files
+                for use in tools.from_config_file(path) if use.capability == "changelog"][:2]
+        hits += tool_uses(s.facts, ("changelog",))[:2]
+    return found(hits)
 
 
 @signal("docs.api_spec", "the API is described by a machine-readable spec (OpenAPI, protobuf, GraphQL)")

@@ -54,7 +54,7 @@ CAPABILITIES = (
     "dependency-update", "container-scan", "iac-scan", "workflow-scan", "license-scan", "cache", "deploy",
     "progressive-delivery", "release", "changelog", "monitoring", "error-tracking", "tracing", "logging", "docs",
     "benchmark", "mutation", "task-runner", "hook-runner", "container-build", "gitops", "iac", "policy", "commit-lint",
-    "local-cluster",
+    "local-cluster", "version-stamp",
 )
 CLOUDS = ("gcp", "aws", "azure")
 ECOSYSTEMS = ("pip", "npm", "go", "cargo", "maven", "nuget", "gem", "composer")

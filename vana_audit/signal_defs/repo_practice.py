@@ -492,3 +492,22 @@ def _parents(path: str) -> Iterator[str]:
     while "/" in path:
         path = path.rsplit("/", 1)[0]
         yield path
+
+
+# What a README says a repository is when it is a sample, demo, example or template of an application:
+# its title, or a sentence near the top. Operating it in production is left to whoever runs a copy.
+_SAMPLE_TITLE = re.compile(r"^#\s.*(\b(template|starter|boilerplate|sample|demo)\b|[-\s]examples?([-\s]|$))", re.I)
+_SAMPLE_SENTENCE = re.compile(
+    r"\b(sample|demo|demonstration|example|reference)\s+(application|app|apps|project|repository|repo|site|"
+    r"implementation)s?\b|(?<!not )\b(is|as)\s+an?\s+(\w+\s+)?(template|starter|boilerplate)\b|"
+    r"\bshowcases?\s+(best practices|how)", re.I)
+_BADGE_OR_MARKUP = ("[![", "![", "<", "|", "..", ">")
+
+
+@signal("repo.sample_app", "the README presents the repository as a sample, demo, example or template application")
+def sample_app(s: Signals) -> Signal:
+    readme = [line for line in s.facts.doc_lines if "/" not in line.path and line.path.lower().startswith("readme")
+              and not line.text.strip().startswith(_BADGE_OR_MARKUP)][:12]
+    hit = next((line for line in readme if _SAMPLE_TITLE.search(line.text) or _SAMPLE_SENTENCE.search(line.text)),
+               None)
+    return found([hit.evidence()] if hit else [])

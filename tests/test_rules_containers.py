@@ -112,6 +112,7 @@ def test_container_rule(tmp_path, rule_id, outcome, files, path, line, options):
     ("ci/containers/debian-12.Dockerfile", "a CI build image under ci/"),
     (".github/actions/lint/Dockerfile", "a CI build image under .github/"),
     (".gitlab/images/Dockerfile", "a CI build image under .gitlab/"),
+    (".gitlab-ci/Dockerfile", "a CI build image under .gitlab-ci/"),  # GNOME's convention (pygobject)
     ("Dockerfile", None),
     ("services/api/Dockerfile", None),
     ("deploy/Dockerfile.prod", None),

@@ -27,10 +27,12 @@ DEV_DOCKERFILE_NAME = re.compile(
 )
 DEV_DOCKERFILE_DIR = re.compile(
     r"(^|/)(\.devcontainer|\.gitpod|dev|test|tests|testing|testdata|test[-_]data|fixtures|e2e|integration[-_]tests?|"
-    r"docs?|ci|\.ci|\.github|\.gitlab|\.circleci|\.buildkite|\.woodpecker)/",
+    r"docs?|ci|\.ci|\.github|\.gitlab|\.gitlab-ci|\.circleci|\.buildkite|\.woodpecker|\.gitea|\.forgejo|"
+    r"\.azure-pipelines|\.tekton)/",
     re.I,
 )
-CI_FOLDERS = frozenset({"ci", ".ci", ".github", ".gitlab", ".circleci", ".buildkite", ".woodpecker"})
+CI_FOLDERS = frozenset({"ci", ".ci", ".github", ".gitlab", ".gitlab-ci", ".circleci", ".buildkite", ".woodpecker",
+                        ".gitea", ".forgejo", ".azure-pipelines", ".tekton"})
 
 
 def dev_dockerfile_reason(path: str) -> str | None:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from .. import safe_yaml
 from ..facts import ProfileMember
 from ..model import ALL_PROFILES
+from .containers import is_dev_dockerfile
 
 if TYPE_CHECKING:
     from ..facts import Facts, PackageManifest
@@ -465,7 +466,7 @@ class _Clues:
     def _containers(self) -> None:
         facts, scope = self.facts, self.scope
         runtime = [d.path for d in facts.dockerfiles if d.path in self.in_scope and scope.product(d.path)
-                   and not _DEV_FILE.search(scope.rel(d.path))]
+                   and not _DEV_FILE.search(scope.rel(d.path)) and not is_dev_dockerfile(d.path)]
         if runtime:
             self.add("service", 2, f"a runtime Dockerfile ({runtime[0]})")
         built = [(c.path, s.name) for c in facts.compose_files if c.path in self.in_scope and scope.product(c.path)

@@ -694,3 +694,16 @@ def test_a_cloud_build_file_states_no_trigger_so_its_deploy_is_not_judged_as_aut
     pushed = {**GO_TESTS, CI: "name: deploy\non: [push]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
                               "    environment: production\n    steps:\n      - run: skaffold run\n"}
     check(evaluate(tmp_path / "pushed", pushed, "DEP-012", profile="service"), "fail", CI)
+
+
+GITLAB_SPEC_HEADER = {
+    **PY_TESTS,
+    ".gitlab-ci.yml": ("spec:\n  inputs:\n    python:\n      default: '3.12'\n---\n"
+                       "stages: [test]\ntest:\n  stage: test\n  image: python:3.12\n  script:\n    - pytest\n"),
+}
+
+
+@pytest.mark.parametrize("rule_id", ["BLD-003", "TST-002"])
+def test_a_gitlab_file_with_a_spec_header_is_read_after_it(tmp_path: Path, rule_id: str) -> None:
+    """pygobject: a CI/CD component `spec:` header document, `---`, then the pipeline."""
+    check(evaluate(tmp_path, GITLAB_SPEC_HEADER, rule_id), "pass", ".gitlab-ci.yml")

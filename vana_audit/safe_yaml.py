@@ -181,6 +181,15 @@ def load(text: str) -> Any:
     return docs[0] if docs else None
 
 
+def load_config(text: str) -> Any:
+    """The configuration document of a file: the first, or the one after a header document that holds
+    only `spec:` (a GitLab CI/CD component's `spec: inputs:` header, then `---`, then the pipeline)."""
+    docs = load_all(text)
+    if len(docs) > 1 and isinstance(docs[0], dict) and set(docs[0]) == {"spec"}:
+        return docs[1]
+    return docs[0] if docs else None
+
+
 def describe_error(exc: Exception) -> str:
     """One line naming what went wrong and where, for a problem entry; never the file's content.
 

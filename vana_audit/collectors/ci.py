@@ -42,7 +42,7 @@ def _load(source: Source, path: str) -> tuple[str, Any] | None:
         source.problem(path, "empty file")
         return text, None
     try:
-        return text, safe_yaml.load(text)
+        return text, safe_yaml.load_config(text)
     except Exception as exc:  # yaml.YAMLError, YamlTooComplex, ValueError from odd scalars
         source.problem(path, safe_yaml.describe_error(exc))
         return text, None

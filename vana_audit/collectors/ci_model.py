@@ -414,7 +414,7 @@ class Resolver:
         return self._cache[key]
 
     def yaml(self, path: str) -> Any:
-        return self._cached("yaml", path, safe_yaml.load)
+        return self._cached("yaml", path, safe_yaml.load_config)
 
     def toml(self, path: str) -> dict[str, Any] | None:
         return self._cached("toml", path, tomllib.loads)

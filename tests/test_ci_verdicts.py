@@ -707,3 +707,22 @@ GITLAB_SPEC_HEADER = {
 def test_a_gitlab_file_with_a_spec_header_is_read_after_it(tmp_path: Path, rule_id: str) -> None:
     """pygobject: a CI/CD component `spec:` header document, `---`, then the pipeline."""
     check(evaluate(tmp_path, GITLAB_SPEC_HEADER, rule_id), "pass", ".gitlab-ci.yml")
+
+
+TRIVY_REPO = {"Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\n', "Cargo.lock": "version = 3\n",
+              "Dockerfile": "FROM rust:1.80 AS build\nFROM debian:12-slim\nUSER 1000\n",
+              CI: workflow("uses: aquasecurity/trivy-action@0.28.0\n        with:\n          scan-type: repo")}
+
+
+def test_trivy_action_scans_what_its_inputs_say(tmp_path: Path) -> None:
+    """vaultwarden: `scan-type: repo` scans Cargo.lock (dependencies), no image."""
+    check(evaluate(tmp_path / "a", TRIVY_REPO, "SEC-006", profile="service"), "pass", CI)
+    check(evaluate(tmp_path / "b", TRIVY_REPO, "SEC-008", profile="service"), "fail", None)
+
+
+def test_base_images_built_from_args_or_stages_are_not_floating(tmp_path: Path) -> None:
+    """vaultwarden: `FROM build_${TARGETARCH}` names an earlier stage; a Dockerfile.j2 is a template."""
+    files = {"docker/Dockerfile": ("FROM rust:1.80 AS build_amd64\nARG TARGETARCH\n"
+                                   "FROM --platform=$BUILDPLATFORM build_${TARGETARCH}\nUSER 1000\n"),
+             "docker/Dockerfile.j2": "FROM {{ base_image }}\n", "app.py": "print(1)\n"}
+    check(evaluate(tmp_path, files, "IAC-004", profile="service"), "pass", None)

@@ -253,7 +253,7 @@ def test_image_names_are_normalised():
 def test_action_matching_is_by_path_prefix_without_ref():
     assert _caps(CAT.from_action("github/codeql-action/analyze@v3")) == {"sast"}
     assert not [u for u in CAT.from_action("github/codeql-action/upload-sarif@v3") if u.capability]
-    assert _caps(CAT.from_action("Aquasecurity/Trivy-Action@0.28.0")) == {"container-scan"}
+    assert _caps(CAT.from_action("Aquasecurity/Trivy-Action@0.28.0", {"image-ref": "app:ci"})) - {None} == {"container-scan"}
     assert CAT.from_action("./.github/actions/deploy") == []
     assert CAT.from_action("aquasecurity/trivy-action-fork@v1") == []
 

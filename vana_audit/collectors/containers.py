@@ -13,8 +13,13 @@ from ..source import Source
 def is_dockerfile(path: str) -> bool:
     base = path.rsplit("/", 1)[-1]
     lower = base.lower()
+    if lower.endswith(_TEMPLATE_SUFFIXES):  # Dockerfile.j2: rendered into a Dockerfile, not one itself
+        return False
     return (lower in ("dockerfile", "containerfile") or lower.startswith("dockerfile.")
             or lower.endswith(".dockerfile") or lower.startswith("containerfile."))
+
+
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".in", ".erb", ".mustache")
 
 
 # Images built for development, tests or CI are not shipped: a dev container, `Dockerfile.dev`,

@@ -1265,8 +1265,8 @@ def docker_unpinned(s: Signals) -> Signal:
         stage_names = {i.args.split()[-1].lower() for i in d.stages if " as " in i.args.lower()}
         for i in d.stages:
             image = next((a for a in i.args.split() if not a.startswith("--")), "")
-            if image.lower() in stage_names or image == "scratch" or image.startswith("$"):
-                continue
+            if image.lower() in stage_names or image == "scratch" or "$" in image:
+                continue  # a stage, or a reference built from ARGs (`build_${TARGETARCH}`, `library/$BASE`)
             if "@sha256:" in image:
                 continue
             tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""

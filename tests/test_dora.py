@@ -67,7 +67,8 @@ def test_weekly_releases(weekly: Repo) -> None:
     # so v0.1.0 (2023-06-01) is outside and v1.0.0..v1.7.0 are the 8 deployments inside.
     assert estimates["basis"] == "semver-tags"
     assert estimates["window"] == {"days": 90, "start": "2023-11-25T09:00:00Z", "end": "2024-02-23T09:00:00Z",
-                                   "effective_days": 90.0}
+                                   "effective_days": 90.0, "requested_days": 90, "widened": False,
+                                   "widened_because": None}
     assert estimates["deployments"] == 8
 
     # 8 deploy days in 90 days: 8 / (90 / 7) = 0.62 per week, 8 / (90 / 30) = 2.67 per month;
@@ -221,13 +222,33 @@ def test_an_unshipped_revert_leaves_the_failure_unremedied(reverted: Repo) -> No
     reverted.run("tag", "-d", "v1.1.1")
     reverted.run("tag", "-d", "v1.2.0")
     history, _ = analyse(reverted.info())
-    # Window now ends with the newest commit, C on Mon 03-18; deployments v1.0.0 and v1.1.0 and the
-    # 2023 v0.1.0 are too few (2 inside the window, 3 needed).
+    # Window now ends with the newest commit, C on Mon 03-18. v1.0.0 and v1.1.0 are too few for the
+    # 90-day window (2, 3 needed), and 180 days reach no further back; a year reaches the 2023 v0.1.0.
+    estimates = history.estimates
+    assert estimates["status"] == "estimated" and estimates["deployments"] == 3
+    assert estimates["window"] | {"start": None} == {
+        "days": 365, "start": None, "end": "2024-03-18T09:00:00Z", "effective_days": 291.0,
+        "requested_days": 90, "widened": True,
+        "widened_because": "2 deployments in 90 days, 2 deployments in 180 days"}
+    dora = build_dora(facts_of(history))
+    failure = metric(dora, "change_failure_rate")
+    assert failure["details"]["failures"] == [{"deployment": "v1.1.0", "at": "2024-03-12T09:00:00Z",
+                                               "causes": ["revert"], "remedied_by": None,
+                                               "recovery_hours": None}]
+    assert metric(dora, "recovery_time")["reason"] == "1 failed deployment(s) in the window, none remedied yet"
+
+
+def test_too_few_deployments_even_in_a_year(reverted: Repo) -> None:
+    for tag in ("v1.1.1", "v1.2.0", "v1.0.0"):
+        reverted.run("tag", "-d", tag)
+    history, _ = analyse(reverted.info())
     assert history.estimates["status"] == "insufficient data"
-    assert history.estimates["reason"].startswith("too few deployments: 2 in the 90-day window")
+    assert history.estimates["reason"] == (
+        "too few deployments: 2 in the 365-day window (widened from 90 days), at least 3 needed")
+    assert history.estimates["window"]["widened_because"] == "1 deployment in 90 days, 1 deployment in 180 days"
     dora = build_dora(facts_of(history))
     assert dora["estimates"] is None
-    assert dora["estimates_reason"].startswith("semver tags: too few deployments")
+    assert dora["estimates_reason"].startswith("semver tags: too few deployments: 2 in the 365-day window")
 
 
 # -- hotfix tags and a rollback ---------------------------------------------------------------------------

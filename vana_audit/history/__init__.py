@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from ..gitcmd import GitError, run_git
 from ..model import Problem
 from ..source import GitInfo
 from .deployments import Basis, Deployment, TagCounts, count_tags, push_deployments, tag_deployments
-from .dora import DAY, Window, estimate, insufficient, iso
+from .dora import DAY, Window, estimate, insufficient, iso, widening
 from .gitlog import Refs, TagRef, read_refs, stream_log
 from .graph import BOT, CommitGraph
 from .habits import commit_flags, read_habits
@@ -165,14 +166,21 @@ def _estimates(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if git.is_shallow:
         return insufficient(SHALLOW_REASON, window), None
-    basis = _choose_basis(by_basis, window)
-    if basis is not None:
-        description = _describe(basis, by_basis[basis], counts)
-        return estimate(graph, by_basis[basis], basis, description, window), None
+    if _choose_basis(by_basis, window) is not None:
+        return widening(partial(_tag_estimate, graph, by_basis, counts), window), None
     reason = _no_tag_reason(counts, by_basis)
     pushes = push_deployments(graph, mainline)
     description = _push_description(default_branch)
-    return insufficient(reason, window), estimate(graph, pushes, Basis.FIRST_PARENT, description, window)
+    return insufficient(reason, window), widening(
+        partial(estimate, graph, pushes, Basis.FIRST_PARENT, description), window)
+
+
+def _tag_estimate(graph: CommitGraph, by_basis: dict[Basis, list[Deployment]], counts: TagCounts,
+                  window: Window) -> dict[str, Any]:
+    """The estimate from the tags of the basis `_choose_basis` picks for `window`."""
+    basis = _choose_basis(by_basis, window)
+    assert basis is not None  # some tag is a deployment: there is a basis whatever the window
+    return estimate(graph, by_basis[basis], basis, _describe(basis, by_basis[basis], counts), window)
 
 
 def _push_description(default_branch: str | None) -> str:
@@ -219,7 +227,8 @@ def push_estimates_touching(git: GitInfo, history: HistoryFacts, pathspecs: list
     mainline = [node for node in basis.mainline if graph.shas[node] in touched]
     branch = basis.description.removesuffix(", one deployment per push")
     description = f"{branch} that change {shown}, one deployment per push"
-    return estimate(graph, push_deployments(graph, mainline), Basis.FIRST_PARENT, description, basis.window)
+    deployments = push_deployments(graph, mainline)
+    return widening(partial(estimate, graph, deployments, Basis.FIRST_PARENT, description), basis.window)
 
 
 def _choose_basis(by_basis: dict[Basis, list[Deployment]], window: Window) -> Basis | None:

@@ -25,9 +25,15 @@ def stamp(day: dt.date, hour: int, offset: str = "+00:00") -> str:
     return f"{day.isoformat()}T{hour:02d}:00:00{offset}"
 
 
-def facts_of(history: HistoryFacts, *, profile: str = "service", pipelines: list[Pipeline] | None = None) -> Facts:
+def facts_of(history: HistoryFacts, *, profile: str = "service", pipelines: list[Pipeline] | None = None,
+             tracked: bool = False) -> Facts:
+    """Facts holding only the history; `tracked` adds alert rules and an incident-response guide, so that
+    failures and recovery are trackable (readiness) and their estimates get a band."""
     facts = Facts(profile=profile, pipelines=pipelines or [])
     facts.history = history
+    if tracked:
+        facts.docs = {"incident-response": ["docs/incident-response.md"]}
+        facts.config_files = {"alertmanager": ["monitoring/alertmanager.yml"]}
     return facts
 
 
@@ -90,9 +96,15 @@ def test_weekly_releases(weekly: Repo) -> None:
     assert lead["details"]["dropped_non_positive"] == 0
     assert lead["cluster"] == "High"
 
-    # No revert, rollback or hotfix: 0 of 8 failed (Elite); nothing to recover from.
+    # No revert, rollback or hotfix: 0 of 8 failed. Nothing here could record a failure (no rollback job,
+    # incident template, revert or hotfix), so the rate is not trackable and 0% earns no band...
     failure = metric(dora, "change_failure_rate")
-    assert (failure["value"], failure["details"]["failed"], failure["cluster"]) == (0.0, 0, "Elite")
+    assert (failure["value"], failure["details"]["failed"], failure["cluster"]) == (0.0, 0, None)
+    assert failure["cluster_withheld"].startswith("no band: change failure rate is not trackable (missing ")
+    assert metric(dora, "rework_rate")["cluster_withheld"] == failure["cluster_withheld"]
+    # ... while with an incident-response guide it is trackable: Elite.
+    tracked = metric(build_dora(facts_of(history, tracked=True)), "change_failure_rate")
+    assert (tracked["cluster"], tracked["cluster_withheld"]) == ("Elite", None)
     recovery = metric(dora, "recovery_time")
     assert recovery["status"] == "insufficient data"
     assert recovery["reason"] == "no failed deployment in the window"
@@ -185,7 +197,7 @@ def test_revert_after_a_release_and_its_fix_release(reverted: Repo) -> None:
     history, problems = analyse(reverted.info())
     assert problems == []
     assert history.reverts_in_window == 1
-    dora = build_dora(facts_of(history))
+    dora = build_dora(facts_of(history, tracked=True))
     # Window ends Tue 03-19 09:00: deployments v1.0.0, v1.1.0, v1.1.1, v1.2.0 (v0.1.0 is from 2023).
     assert dora["estimates"]["deployments"] == 4
     # 4 deploy days / (90 / 7) = 0.31 a week
@@ -205,7 +217,7 @@ def test_revert_after_a_release_and_its_fix_release(reverted: Repo) -> None:
     # within a week: Medium in 2023.
     recovery = metric(dora, "recovery_time")
     assert (recovery["value"], recovery["cluster"]) == (72.0, "Low")
-    assert metric(build_dora(facts_of(history), year=2023), "recovery_time")["cluster"] == "Medium"
+    assert metric(build_dora(facts_of(history, tracked=True), year=2023), "recovery_time")["cluster"] == "Medium"
 
     # v1.1.1 was the unplanned deployment: rework 1 of 4.
     assert metric(dora, "rework_rate")["value"] == 0.25
@@ -286,7 +298,7 @@ def test_hotfix_tags_and_a_rollback(hotfixed: Repo) -> None:
     # release-2023-06-01, release-2024-04-01, hotfix-2024-04-02, release-2024-04-08, deploy-2024-04-08,
     # release-2024-04-10, release-2024-04-11 (the staging tag is not production)
     assert (history.tag_counts.deploy, history.tag_counts.hotfix) == (7, 1)
-    dora = build_dora(facts_of(history))
+    dora = build_dora(facts_of(history, tracked=True))
     estimates = dora["estimates"]
     assert estimates["basis"] == "deploy-tags"
     # deploy-2024-04-08 names the commit release-2024-04-08 just shipped: one deployment, so the window
@@ -502,7 +514,8 @@ def test_summary_has_one_line_per_key(reverted: Repo) -> None:
         "Deployment frequency: ✅ trackable · 0.3 deploy days/week, 1.3/month (Medium, 2024 bands) · basis: semver tags",
         "Lead time for changes: ✅ trackable · median 24.0 h, p90 2.0 d (Elite, 2024 bands) · basis: semver tags",
         "Change failure rate: ✅ trackable · 25% (1 of 4) (Low, 2024 bands) · basis: semver tags",
-        "Failed deployment recovery time: ❌ not trackable · median 3.0 d (Low, 2024 bands) · basis: semver tags",
+        "Failed deployment recovery time: ❌ not trackable · median 3.0 d (no band: not trackable) · basis: semver tags",
+        "Estimated over 90 days (2023-12-20 to 2024-03-19)",
     ]
 
 

@@ -95,8 +95,9 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
     tips = list(dict.fromkeys(([tip] if tip else []) + ([] if as_of_head else [tag.commit for tag in tags])))
     default_branch = _default_branch(git, refs)
     log = _read_log(git, tips, window_days, problems) if tips else None
+    anchor = _anchor(log, tip if as_of_head else None) if log is not None else 0
     if as_of_head and log is not None:
-        tags = _tags_as_of(tags, tip, log)
+        tags = _tags_as_of(tags, tip, log, anchor)
     counts = count_tags(tags)
     base = HistoryFacts(
         is_shallow=git.is_shallow, window_days=window_days, tag_counts=counts, default_branch=default_branch
@@ -107,7 +108,7 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
         )
     graph = log.graph
     by_basis = tag_deployments(tags, graph)
-    end = max([log.newest] + [d.time for items in by_basis.values() for d in items])
+    end = max([anchor] + [d.time for items in by_basis.values() for d in items])
     window = Window(window_days, end - window_days * DAY, end, log.oldest)
     mainline = graph.first_parent_chain(graph.index[tip]) if tip in graph.index else []
     habits = read_habits(graph, mainline, window.start, window.end, log.last_active)
@@ -125,9 +126,17 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
     )
 
 
-def _tags_as_of(tags: tuple[TagRef, ...], tip: str | None, log: LogRead) -> tuple[TagRef, ...]:
-    """Tags on commits the tip reaches, made no later than the tip's own newest tag (or its newest commit)."""
-    cutoff = max([log.newest] + [tag.created for tag in tags if tag.commit == tip])
+def _anchor(log: LogRead, tip: str | None) -> int:
+    """Where the windows end: the scanned commit's committer date for a scan of a ref (so a commit scores
+    the same whenever it is scanned, and a pull request's base and head each by their own history), else
+    the newest commit read. Never the date of the scan."""
+    node = log.graph.index.get(tip) if tip else None
+    return log.graph.commit_time[node] if node is not None and log.graph.known(node) else log.newest
+
+
+def _tags_as_of(tags: tuple[TagRef, ...], tip: str | None, log: LogRead, anchor: int) -> tuple[TagRef, ...]:
+    """Tags on commits the tip reaches, made no later than the tip's own newest tag (or the tip itself)."""
+    cutoff = max([anchor] + [tag.created for tag in tags if tag.commit == tip])
     return tuple(tag for tag in tags if tag.created <= cutoff and tag.commit in log.graph.index)
 
 

@@ -60,6 +60,10 @@ def test_regression_is_reported_and_gates(regressing_repo: Path):
     # The second committed key is new evidence for the P0 secrets rule: a regression, redacted.
     assert "config/b.env.example" in comment and AWS_KEY_B not in comment
     assert "Regression: new P0 finding BLD-003" in result.stderr
+    # Each rule whose outcome moved is named with both outcomes; the CI deletion moved them, not history.
+    by_pr = comment.split("### Changed by this PR")[1].split("###")[0]
+    assert "| **BLD-003** " in by_pr and "| pass → fail | was: " in by_pr
+    assert "Changed by history" not in comment
     assert "P0 finding SEC-003 has new evidence: config/b.env.example" in result.stderr
 
 

@@ -25,9 +25,15 @@ def stamp(day: dt.date, hour: int, offset: str = "+00:00") -> str:
     return f"{day.isoformat()}T{hour:02d}:00:00{offset}"
 
 
-def facts_of(history: HistoryFacts, *, profile: str = "service", pipelines: list[Pipeline] | None = None) -> Facts:
+def facts_of(history: HistoryFacts, *, profile: str = "service", pipelines: list[Pipeline] | None = None,
+             tracked: bool = False) -> Facts:
+    """Facts holding only the history; `tracked` adds alert rules and an incident-response guide, so that
+    failures and recovery are trackable (readiness) and their estimates get a band."""
     facts = Facts(profile=profile, pipelines=pipelines or [])
     facts.history = history
+    if tracked:
+        facts.docs = {"incident-response": ["docs/incident-response.md"]}
+        facts.config_files = {"alertmanager": ["monitoring/alertmanager.yml"]}
     return facts
 
 
@@ -67,7 +73,8 @@ def test_weekly_releases(weekly: Repo) -> None:
     # so v0.1.0 (2023-06-01) is outside and v1.0.0..v1.7.0 are the 8 deployments inside.
     assert estimates["basis"] == "semver-tags"
     assert estimates["window"] == {"days": 90, "start": "2023-11-25T09:00:00Z", "end": "2024-02-23T09:00:00Z",
-                                   "effective_days": 90.0}
+                                   "effective_days": 90.0, "requested_days": 90, "widened": False,
+                                   "widened_because": None}
     assert estimates["deployments"] == 8
 
     # 8 deploy days in 90 days: 8 / (90 / 7) = 0.62 per week, 8 / (90 / 30) = 2.67 per month;
@@ -89,9 +96,15 @@ def test_weekly_releases(weekly: Repo) -> None:
     assert lead["details"]["dropped_non_positive"] == 0
     assert lead["cluster"] == "High"
 
-    # No revert, rollback or hotfix: 0 of 8 failed (Elite); nothing to recover from.
+    # No revert, rollback or hotfix: 0 of 8 failed. Nothing here could record a failure (no rollback job,
+    # incident template, revert or hotfix), so the rate is not trackable and 0% earns no band...
     failure = metric(dora, "change_failure_rate")
-    assert (failure["value"], failure["details"]["failed"], failure["cluster"]) == (0.0, 0, "Elite")
+    assert (failure["value"], failure["details"]["failed"], failure["cluster"]) == (0.0, 0, None)
+    assert failure["cluster_withheld"].startswith("no band: change failure rate is not trackable (missing ")
+    assert metric(dora, "rework_rate")["cluster_withheld"] == failure["cluster_withheld"]
+    # ... while with an incident-response guide it is trackable: Elite.
+    tracked = metric(build_dora(facts_of(history, tracked=True)), "change_failure_rate")
+    assert (tracked["cluster"], tracked["cluster_withheld"]) == ("Elite", None)
     recovery = metric(dora, "recovery_time")
     assert recovery["status"] == "insufficient data"
     assert recovery["reason"] == "no failed deployment in the window"
@@ -184,7 +197,7 @@ def test_revert_after_a_release_and_its_fix_release(reverted: Repo) -> None:
     history, problems = analyse(reverted.info())
     assert problems == []
     assert history.reverts_in_window == 1
-    dora = build_dora(facts_of(history))
+    dora = build_dora(facts_of(history, tracked=True))
     # Window ends Tue 03-19 09:00: deployments v1.0.0, v1.1.0, v1.1.1, v1.2.0 (v0.1.0 is from 2023).
     assert dora["estimates"]["deployments"] == 4
     # 4 deploy days / (90 / 7) = 0.31 a week
@@ -204,7 +217,7 @@ def test_revert_after_a_release_and_its_fix_release(reverted: Repo) -> None:
     # within a week: Medium in 2023.
     recovery = metric(dora, "recovery_time")
     assert (recovery["value"], recovery["cluster"]) == (72.0, "Low")
-    assert metric(build_dora(facts_of(history), year=2023), "recovery_time")["cluster"] == "Medium"
+    assert metric(build_dora(facts_of(history, tracked=True), year=2023), "recovery_time")["cluster"] == "Medium"
 
     # v1.1.1 was the unplanned deployment: rework 1 of 4.
     assert metric(dora, "rework_rate")["value"] == 0.25
@@ -221,13 +234,33 @@ def test_an_unshipped_revert_leaves_the_failure_unremedied(reverted: Repo) -> No
     reverted.run("tag", "-d", "v1.1.1")
     reverted.run("tag", "-d", "v1.2.0")
     history, _ = analyse(reverted.info())
-    # Window now ends with the newest commit, C on Mon 03-18; deployments v1.0.0 and v1.1.0 and the
-    # 2023 v0.1.0 are too few (2 inside the window, 3 needed).
+    # Window now ends with the newest commit, C on Mon 03-18. v1.0.0 and v1.1.0 are too few for the
+    # 90-day window (2, 3 needed), and 180 days reach no further back; a year reaches the 2023 v0.1.0.
+    estimates = history.estimates
+    assert estimates["status"] == "estimated" and estimates["deployments"] == 3
+    assert estimates["window"] | {"start": None} == {
+        "days": 365, "start": None, "end": "2024-03-18T09:00:00Z", "effective_days": 291.0,
+        "requested_days": 90, "widened": True,
+        "widened_because": "2 deployments in 90 days, 2 deployments in 180 days"}
+    dora = build_dora(facts_of(history))
+    failure = metric(dora, "change_failure_rate")
+    assert failure["details"]["failures"] == [{"deployment": "v1.1.0", "at": "2024-03-12T09:00:00Z",
+                                               "causes": ["revert"], "remedied_by": None,
+                                               "recovery_hours": None}]
+    assert metric(dora, "recovery_time")["reason"] == "1 failed deployment(s) in the window, none remedied yet"
+
+
+def test_too_few_deployments_even_in_a_year(reverted: Repo) -> None:
+    for tag in ("v1.1.1", "v1.2.0", "v1.0.0"):
+        reverted.run("tag", "-d", tag)
+    history, _ = analyse(reverted.info())
     assert history.estimates["status"] == "insufficient data"
-    assert history.estimates["reason"].startswith("too few deployments: 2 in the 90-day window")
+    assert history.estimates["reason"] == (
+        "too few deployments: 2 in the 365-day window (widened from 90 days), at least 3 needed")
+    assert history.estimates["window"]["widened_because"] == "1 deployment in 90 days, 1 deployment in 180 days"
     dora = build_dora(facts_of(history))
     assert dora["estimates"] is None
-    assert dora["estimates_reason"].startswith("semver tags: too few deployments")
+    assert dora["estimates_reason"].startswith("semver tags: too few deployments: 2 in the 365-day window")
 
 
 # -- hotfix tags and a rollback ---------------------------------------------------------------------------
@@ -265,7 +298,7 @@ def test_hotfix_tags_and_a_rollback(hotfixed: Repo) -> None:
     # release-2023-06-01, release-2024-04-01, hotfix-2024-04-02, release-2024-04-08, deploy-2024-04-08,
     # release-2024-04-10, release-2024-04-11 (the staging tag is not production)
     assert (history.tag_counts.deploy, history.tag_counts.hotfix) == (7, 1)
-    dora = build_dora(facts_of(history))
+    dora = build_dora(facts_of(history, tracked=True))
     estimates = dora["estimates"]
     assert estimates["basis"] == "deploy-tags"
     # deploy-2024-04-08 names the commit release-2024-04-08 just shipped: one deployment, so the window
@@ -481,7 +514,8 @@ def test_summary_has_one_line_per_key(reverted: Repo) -> None:
         "Deployment frequency: ✅ trackable · 0.3 deploy days/week, 1.3/month (Medium, 2024 bands) · basis: semver tags",
         "Lead time for changes: ✅ trackable · median 24.0 h, p90 2.0 d (Elite, 2024 bands) · basis: semver tags",
         "Change failure rate: ✅ trackable · 25% (1 of 4) (Low, 2024 bands) · basis: semver tags",
-        "Failed deployment recovery time: ❌ not trackable · median 3.0 d (Low, 2024 bands) · basis: semver tags",
+        "Failed deployment recovery time: ❌ not trackable · median 3.0 d (no band: not trackable) · basis: semver tags",
+        "Estimated over 90 days (2023-12-20 to 2024-03-19)",
     ]
 
 

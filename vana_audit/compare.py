@@ -3,6 +3,13 @@
 Findings are matched by fingerprint (rule id + evidence paths). A rule that fails in both scans
 with different evidence paths is *changed*, not new and fixed; evidence paths it gained count
 as new for the regression gate when the rule is P0 (a second committed secret is a new P0).
+
+Every rule whose outcome differs is named with both outcomes and messages, and put on one of two
+sides: *changed by this change* (rules that read files and configuration: the diff moved them) or
+*changed by history* (rules judged from git history, `RuleMeta.reads_history`: each scan reads the
+window ending at its own commit's date, so the window moves between base and head whatever the
+diff holds). The regression gate compares the base with the head's scores as they would be with the
+history rules at the base's outcomes: a pull request is never failed for the calendar.
 Renderers here are pure (`ScanDiff -> str`); the CLI writes the files.
 """
 
@@ -13,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
-from .model import Category, Finding, Priority, ScanResult
+from .model import Category, Finding, Priority, RuleMeta, ScanResult
+from .scoring import score_all
 
 # A hidden line in the PR comment so a re-run edits the same comment instead of adding one.
 COMMENT_MARKER = "<!-- vana-audit:scorecard -->"
@@ -55,6 +63,34 @@ class FindingChange:
 
 
 @dataclass(frozen=True)
+class RuleChange:
+    """A rule whose outcome differs between the scans: both findings (None where the rule did not run)."""
+
+    rule: RuleMeta
+    base: Finding | None
+    head: Finding | None
+
+    @property
+    def by_history(self) -> bool:
+        return self.rule.reads_history
+
+    @property
+    def cause(self) -> str:
+        return "history" if self.by_history else "change"
+
+    @property
+    def transition(self) -> str:
+        """'pass → partial'."""
+        return f"{outcome_label(self.base)} → {outcome_label(self.head)}"
+
+
+def outcome_label(finding: Finding | None) -> str:
+    if finding is None:
+        return "not run"
+    return "suppressed" if finding.suppressed_by else finding.outcome.value
+
+
+@dataclass(frozen=True)
 class ScanDiff:
     base: ScanResult
     head: ScanResult
@@ -64,25 +100,61 @@ class ScanDiff:
     fixed: tuple[Finding, ...]
     changed: tuple[FindingChange, ...]
     dora_readiness: ScoreDelta
+    rule_changes: tuple[RuleChange, ...] = ()
+    # The head scored with every history rule at its base outcome: what the change alone did to the scores.
+    change_overall: ScoreDelta | None = None
+    change_categories: tuple[tuple[Category, ScoreDelta], ...] = ()
+
+    @property
+    def by_change(self) -> tuple[RuleChange, ...]:
+        return tuple(c for c in self.rule_changes if not c.by_history)
+
+    @property
+    def by_history(self) -> tuple[RuleChange, ...]:
+        return tuple(c for c in self.rule_changes if c.by_history)
+
+    @property
+    def gate_overall(self) -> ScoreDelta:
+        return self.change_overall or self.overall
+
+    @property
+    def gate_categories(self) -> tuple[tuple[Category, ScoreDelta], ...]:
+        return self.change_categories or self.categories
 
     @property
     def regressions(self) -> tuple[str, ...]:
-        """Why `--fail-on-regression` fails, one reason a line; empty when nothing regressed."""
+        """Why `--fail-on-regression` fails, one reason a line; empty when nothing regressed.
+
+        Only what the change did counts: scores as they are with history rules held at the base's
+        outcomes, and P0 findings of rules that read files."""
         reasons = []
-        if self.overall.dropped:
-            reasons.append(f"overall score dropped {self.overall.base:.2f} → {self.overall.head:.2f}")
-        for category, delta in self.categories:
+        overall = self.gate_overall
+        if overall.dropped:
+            reasons.append(f"overall score dropped {overall.base:.2f} → {overall.head:.2f}")
+        for category, delta in self.gate_categories:
             if delta.dropped:
                 reasons.append(f"{category.title} dropped {delta.base:.2f} → {delta.head:.2f}")
         for finding in self.new:
-            if finding.priority is Priority.P0:
+            if finding.priority is Priority.P0 and not finding.rule.reads_history:
                 reasons.append(f"new P0 finding {finding.rule.id}: {finding.rule.title}")
         for change in self.changed:
-            if change.head.priority is Priority.P0 and change.added_paths:
+            if change.head.priority is Priority.P0 and change.added_paths and not change.head.rule.reads_history:
                 reasons.append(
                     f"P0 finding {change.head.rule.id} has new evidence: {', '.join(change.added_paths[:3])}"
                 )
         return tuple(reasons)
+
+    @property
+    def history_moves(self) -> tuple[str, ...]:
+        """Score moves the history rules alone made, which the gate does not count."""
+        moves = []
+        pairs = [(self.overall, self.gate_overall)] + [
+            (total, gate) for (_, total), (_, gate) in zip(self.categories, self.gate_categories, strict=True)]
+        for total, gate in pairs:
+            if total.delta is not None and gate.delta is not None and abs(total.delta - gate.delta) > EPSILON:
+                moves.append(f"{total.name} {total.base:.2f} → {total.head:.2f} "
+                              f"({gate.base:.2f} → {gate.head:.2f} by the change alone)")
+        return tuple(moves)
 
 
 def _paths(finding: Finding) -> set[str]:
@@ -114,21 +186,63 @@ def compare(base: ScanResult, head: ScanResult) -> ScanDiff:
         else:
             new.append(finding)
     fixed = [f for remaining in unmatched_base.values() for f in remaining]
-    categories = []
-    for category in Category:
-        b = next((c.score for c in base.categories if c.category is category), None)
-        h = next((c.score for c in head.categories if c.category is category), None)
-        categories.append((category, ScoreDelta(category.title, b, h)))
+    categories = _category_deltas(base, head.categories)
+    rule_changes = _rule_changes(base, head)
+    change_overall: ScoreDelta | None = None
+    change_categories: tuple[tuple[Category, ScoreDelta], ...] = ()
+    if any(c.by_history for c in rule_changes):
+        held = _with_base_history(base, head)
+        weights = {c.category: c.weight for c in head.categories}
+        scores, overall = score_all(held, weights)
+        change_overall = ScoreDelta("Overall", base.score.overall, overall.overall)
+        change_categories = _category_deltas(base, tuple(scores))
     return ScanDiff(
         base=base,
         head=head,
         overall=ScoreDelta("Overall", base.score.overall, head.score.overall),
-        categories=tuple(categories),
+        categories=categories,
         new=tuple(_ordered(new)),
         fixed=tuple(_ordered(fixed)),
         changed=tuple(changed),
         dora_readiness=ScoreDelta("DORA readiness", _readiness(base), _readiness(head)),
+        rule_changes=rule_changes,
+        change_overall=change_overall,
+        change_categories=change_categories,
     )
+
+
+def _category_deltas(base: ScanResult, head_scores: tuple) -> tuple[tuple[Category, ScoreDelta], ...]:
+    deltas = []
+    for category in Category:
+        b = next((c.score for c in base.categories if c.category is category), None)
+        h = next((c.score for c in head_scores if c.category is category), None)
+        deltas.append((category, ScoreDelta(category.title, b, h)))
+    return tuple(deltas)
+
+
+def _by_rule(result: ScanResult) -> dict[str, Finding]:
+    found: dict[str, Finding] = {}
+    for finding in result.findings:
+        found.setdefault(finding.rule.id, finding)
+    return found
+
+
+def _rule_changes(base: ScanResult, head: ScanResult) -> tuple[RuleChange, ...]:
+    """Rules whose outcome (or suppression) differs, in category and rule order."""
+    before, after = _by_rule(base), _by_rule(head)
+    changes = []
+    for rule_id in dict.fromkeys([*after, *before]):
+        b, h = before.get(rule_id), after.get(rule_id)
+        if outcome_label(b) != outcome_label(h):
+            changes.append(RuleChange((h or b).rule, b, h))  # type: ignore[union-attr]
+    order = list(Category)
+    return tuple(sorted(changes, key=lambda c: (order.index(c.rule.category), c.rule.id)))
+
+
+def _with_base_history(base: ScanResult, head: ScanResult) -> list[Finding]:
+    """The head's findings with each history rule's finding taken from the base (where the base ran it)."""
+    before = _by_rule(base)
+    return [before.get(f.rule.id, f) if f.rule.reads_history else f for f in head.findings]
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
@@ -200,12 +314,16 @@ def render_diff_markdown(diff: ScanDiff, max_findings: int = 25) -> str:
         ]
     if regressions:
         lines += ["", "**Regressions**", ""] + [f"- {md_inline(reason)}" for reason in regressions]
-    lines += _finding_section(f"❌ New findings in head ({len(diff.new)})", diff.new, max_findings, fix=True,
+    lines += _rule_change_sections(diff, max_findings)
+    new = tuple(f for f in diff.new if not f.rule.reads_history)  # history rules are listed above, by cause
+    fixed = tuple(f for f in diff.fixed if not f.rule.reads_history)
+    changed = tuple(c for c in diff.changed if not c.head.rule.reads_history)
+    lines += _finding_section(f"❌ New findings in head ({len(new)})", new, max_findings, fix=True,
                               stack=head.stack)
-    lines += _finding_section(f"✅ Fixed findings ({len(diff.fixed)})", diff.fixed, max_findings, fix=False)
-    if diff.changed:
-        lines += ["", f"### ⚠️ Findings with changed evidence ({len(diff.changed)})", ""]
-        for change in diff.changed[:max_findings]:
+    lines += _finding_section(f"✅ Fixed findings ({len(fixed)})", fixed, max_findings, fix=False)
+    if changed:
+        lines += ["", f"### ⚠️ Findings with changed evidence ({len(changed)})", ""]
+        for change in changed[:max_findings]:
             f = change.head
             parts = []
             if change.added_paths:
@@ -216,10 +334,49 @@ def render_diff_markdown(diff: ScanDiff, max_findings: int = 25) -> str:
                 f"- **{f.priority.value}** **{md_inline(f.rule.id)}** {md_inline(f.rule.title)} — "
                 + "; ".join(parts)
             )
-    if not (diff.new or diff.fixed or diff.changed):
+    if not (diff.new or diff.fixed or diff.changed or diff.rule_changes):
         lines += ["", "No finding changed."]
     lines += ["", f"<sub>vana-audit {md_inline(__version__)} · re-runs update this comment</sub>", ""]
     return "\n".join(lines)
+
+
+def _rule_change_sections(diff: ScanDiff, limit: int) -> list[str]:
+    """Each rule whose outcome changed, old → new with the new message: first those the change moved,
+    then those the history window moved (with the windows, and the score moves the gate leaves out)."""
+    from .render.text import md_inline
+
+    def rows(changes: tuple[RuleChange, ...]) -> list[str]:
+        out = ["| Rule | Base → head | Why |", "|------|-------------|-----|"]
+        for c in changes[:limit]:
+            was = f"was: {md_inline(c.base.message)}" if c.base else ""
+            now = f"now: {md_inline(c.head.message)}" if c.head else "the rule no longer runs"
+            out.append(f"| **{md_inline(c.rule.id)}** {md_inline(c.rule.title)} | {md_inline(c.transition)} | "
+                       + "<br>".join(part for part in (was, now) if part) + " |")
+        if len(changes) > limit:
+            out.append(f"| … | | {len(changes) - limit} more (see the JSON output) |")
+        return out
+
+    lines: list[str] = []
+    if diff.by_change:
+        lines += ["", f"### Changed by this PR ({len(diff.by_change)})", ""] + rows(diff.by_change)
+    if diff.by_history:
+        lines += ["", f"### Changed by history ({len(diff.by_history)})", "",
+                  md_inline(_history_note(diff)), ""] + rows(diff.by_history)
+        if diff.history_moves:
+            lines += ["", "Score moves from history alone: " + md_inline("; ".join(diff.history_moves)) + "."]
+    return lines
+
+
+def _history_note(diff: ScanDiff) -> str:
+    """'These rules read the 90 days of history before each commit (base: to 2025-06-02, head: to 2025-06-03);
+    the change did not move them and --fail-on-regression does not count them.'"""
+    windows = [((r.dora or {}).get("history_window") or {}) for r in (diff.base, diff.head)]
+    days = next((w.get("days") for w in windows if w.get("days")), None)
+    span = f"the {days} days of history" if days else "the history"
+    ends = [str(w.get("end") or "")[:10] for w in windows]
+    when = f" (base: to {ends[0]}, head: to {ends[1]})" if all(ends) else ""
+    return (f"These rules read {span} before each scanned commit{when}, not the files: the window moves "
+            "from base to head whatever the change holds, so --fail-on-regression does not count them.")
 
 
 def _finding_section(title: str, findings: tuple[Finding, ...], limit: int, fix: bool,
@@ -256,6 +413,24 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
         "message": f.message,
         "fingerprint": f.fingerprint,
         "evidence": [{"path": e.path, "line": e.line, "snippet": e.snippet} for e in f.evidence],
+        "cause": "history" if f.rule.reads_history else "change",
+    }
+
+
+def _side(finding: Finding | None) -> dict[str, Any] | None:
+    if finding is None:
+        return None
+    return {"outcome": outcome_label(finding), "message": finding.message}
+
+
+def _rule_change_dict(change: RuleChange) -> dict[str, Any]:
+    return {
+        "rule_id": change.rule.id,
+        "title": change.rule.title,
+        "category": change.rule.category.value,
+        "cause": change.cause,
+        "base": _side(change.base),
+        "head": _side(change.head),
     }
 
 
@@ -282,6 +457,14 @@ def diff_to_dict(diff: ScanDiff) -> dict[str, Any]:
             {**_finding_dict(c.head), "added_paths": list(c.added_paths), "removed_paths": list(c.removed_paths)}
             for c in diff.changed
         ],
+        "rule_changes": [_rule_change_dict(c) for c in diff.rule_changes],
+        "gate": {
+            "overall": _delta_dict(diff.gate_overall),
+            "categories": [{"id": c.value, "name": c.title, **_delta_dict(d)} for c, d in diff.gate_categories],
+            "history_moves": list(diff.history_moves),
+        },
+        "history_windows": {"base": (diff.base.dora or {}).get("history_window"),
+                            "head": (diff.head.dora or {}).get("history_window")},
         "regressions": list(diff.regressions),
         "regressed": bool(diff.regressions),
     }

@@ -234,7 +234,17 @@ def meta_from_spec(spec: dict[str, Any], source: str) -> RuleMeta:
         impact=spec.get("impact", ""), source=source,
         remediations=tuple((stack, text.strip()) for stack, text in sorted(spec.get("remediations", {}).items())),
         ecosystem=spec.get("ecosystem", ""),
+        reads_history=any(name.startswith(HISTORY_SIGNALS) for name in _signals_read(spec)),
     )
+
+
+HISTORY_SIGNALS = "history."
+
+
+def _signals_read(spec: dict[str, Any]) -> list[str]:
+    """Every signal a rule's expressions, context and sample name."""
+    names = list(signals_in({k: v for k, v in spec.items() if k in ("applies_if", "pass_if", "fail_if", "partial_if")}))
+    return names + list(spec.get("context", [])) + ([spec["sample"]] if "sample" in spec else [])
 
 
 def _parse_yaml(raw: bytes) -> Any:

@@ -189,6 +189,9 @@ class RuleMeta:
     # The family or stack the rule is about ("node" for a rule that applies only where JavaScript tests
     # are present): its texts may name that ecosystem's tools whatever the repository's main stack.
     ecosystem: str = ""
+    # Judged from git history (a `history.*` signal): over a window ending at the scanned commit's date, so
+    # its outcome can move between two commits that change no file it reads (see compare.py).
+    reads_history: bool = False
 
     def remediation_for(self, stack: str | None) -> str:
         """The fix for a repository of this stack: its variant (see `for_stack`), else the neutral text."""

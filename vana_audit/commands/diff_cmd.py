@@ -34,7 +34,8 @@ from ..cli import EXIT_GATE, handle_errors, progress_printer
 @click.option(
     "--fail-on-regression",
     is_flag=True,
-    help="Exit 1 when the overall or a category score drops, or a new P0 finding appears.",
+    help="Exit 1 when the overall or a category score drops, or a new P0 finding appears. History rules "
+    "(read over the window ending at each commit's date) are reported, and held at the base's outcome here.",
 )
 @click.option(
     "--config",
@@ -63,7 +64,8 @@ def diff(
     """Compare the scores of two refs of the repository at PATH and write a PR comment.
 
     Both refs are scanned straight from the object database: nothing is checked out and the
-    working tree is never touched. When GITHUB_STEP_SUMMARY is set, the Markdown comment is
+    working tree is never touched. History-based rules and DORA read the window ending at each
+    ref's commit date, not today. When GITHUB_STEP_SUMMARY is set, the Markdown comment is
     also appended to that file. Exit codes: 0 ok, 1 regression (with --fail-on-regression),
     2 bad ref or path.
     """

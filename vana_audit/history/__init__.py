@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from ..gitcmd import GitError, run_git
 from ..model import Problem
 from ..source import GitInfo
 from .deployments import Basis, Deployment, TagCounts, count_tags, push_deployments, tag_deployments
-from .dora import DAY, Window, estimate, insufficient, iso
+from .dora import DAY, Window, estimate, insufficient, iso, widening
 from .gitlog import Refs, TagRef, read_refs, stream_log
 from .graph import BOT, CommitGraph
 from .habits import commit_flags, read_habits
@@ -94,8 +95,9 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
     tips = list(dict.fromkeys(([tip] if tip else []) + ([] if as_of_head else [tag.commit for tag in tags])))
     default_branch = _default_branch(git, refs)
     log = _read_log(git, tips, window_days, problems) if tips else None
+    anchor = _anchor(log, tip if as_of_head else None) if log is not None else 0
     if as_of_head and log is not None:
-        tags = _tags_as_of(tags, tip, log)
+        tags = _tags_as_of(tags, tip, log, anchor)
     counts = count_tags(tags)
     base = HistoryFacts(
         is_shallow=git.is_shallow, window_days=window_days, tag_counts=counts, default_branch=default_branch
@@ -106,7 +108,7 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
         )
     graph = log.graph
     by_basis = tag_deployments(tags, graph)
-    end = max([log.newest] + [d.time for items in by_basis.values() for d in items])
+    end = max([anchor] + [d.time for items in by_basis.values() for d in items])
     window = Window(window_days, end - window_days * DAY, end, log.oldest)
     mainline = graph.first_parent_chain(graph.index[tip]) if tip in graph.index else []
     habits = read_habits(graph, mainline, window.start, window.end, log.last_active)
@@ -124,9 +126,17 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
     )
 
 
-def _tags_as_of(tags: tuple[TagRef, ...], tip: str | None, log: LogRead) -> tuple[TagRef, ...]:
-    """Tags on commits the tip reaches, made no later than the tip's own newest tag (or its newest commit)."""
-    cutoff = max([log.newest] + [tag.created for tag in tags if tag.commit == tip])
+def _anchor(log: LogRead, tip: str | None) -> int:
+    """Where the windows end: the scanned commit's committer date for a scan of a ref (so a commit scores
+    the same whenever it is scanned, and a pull request's base and head each by their own history), else
+    the newest commit read. Never the date of the scan."""
+    node = log.graph.index.get(tip) if tip else None
+    return log.graph.commit_time[node] if node is not None and log.graph.known(node) else log.newest
+
+
+def _tags_as_of(tags: tuple[TagRef, ...], tip: str | None, log: LogRead, anchor: int) -> tuple[TagRef, ...]:
+    """Tags on commits the tip reaches, made no later than the tip's own newest tag (or the tip itself)."""
+    cutoff = max([anchor] + [tag.created for tag in tags if tag.commit == tip])
     return tuple(tag for tag in tags if tag.created <= cutoff and tag.commit in log.graph.index)
 
 
@@ -165,14 +175,21 @@ def _estimates(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if git.is_shallow:
         return insufficient(SHALLOW_REASON, window), None
-    basis = _choose_basis(by_basis, window)
-    if basis is not None:
-        description = _describe(basis, by_basis[basis], counts)
-        return estimate(graph, by_basis[basis], basis, description, window), None
+    if _choose_basis(by_basis, window) is not None:
+        return widening(partial(_tag_estimate, graph, by_basis, counts), window), None
     reason = _no_tag_reason(counts, by_basis)
     pushes = push_deployments(graph, mainline)
     description = _push_description(default_branch)
-    return insufficient(reason, window), estimate(graph, pushes, Basis.FIRST_PARENT, description, window)
+    return insufficient(reason, window), widening(
+        partial(estimate, graph, pushes, Basis.FIRST_PARENT, description), window)
+
+
+def _tag_estimate(graph: CommitGraph, by_basis: dict[Basis, list[Deployment]], counts: TagCounts,
+                  window: Window) -> dict[str, Any]:
+    """The estimate from the tags of the basis `_choose_basis` picks for `window`."""
+    basis = _choose_basis(by_basis, window)
+    assert basis is not None  # some tag is a deployment: there is a basis whatever the window
+    return estimate(graph, by_basis[basis], basis, _describe(basis, by_basis[basis], counts), window)
 
 
 def _push_description(default_branch: str | None) -> str:
@@ -219,7 +236,8 @@ def push_estimates_touching(git: GitInfo, history: HistoryFacts, pathspecs: list
     mainline = [node for node in basis.mainline if graph.shas[node] in touched]
     branch = basis.description.removesuffix(", one deployment per push")
     description = f"{branch} that change {shown}, one deployment per push"
-    return estimate(graph, push_deployments(graph, mainline), Basis.FIRST_PARENT, description, basis.window)
+    deployments = push_deployments(graph, mainline)
+    return widening(partial(estimate, graph, deployments, Basis.FIRST_PARENT, description), basis.window)
 
 
 def _choose_basis(by_basis: dict[Basis, list[Deployment]], window: Window) -> Basis | None:

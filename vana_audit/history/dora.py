@@ -10,8 +10,8 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .deployments import Basis, Deployment
@@ -26,6 +26,8 @@ INSUFFICIENT = "insufficient data"
 ESTIMATED = "estimated"
 BASIS_CONFIDENCE = {Basis.DEPLOY_TAGS: "medium", Basis.SEMVER_TAGS: "medium", Basis.FIRST_PARENT: "low"}
 METRICS = ("deployment_frequency", "lead_time", "change_failure_rate", "recovery_time", "rework_rate")
+WIDER_WINDOWS = (180, 365)  # days: a window with too few deployments is widened to these in turn
+MAX_WINDOW_DAYS = WIDER_WINDOWS[-1]  # never more than a year: older practice says little of today's
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Window:
     start: int  # exclusive, unix seconds
     end: int  # inclusive
     first_commit: int  # the window is shorter than `days` when history begins inside it
+    requested_days: int | None = None  # the window asked for, when this one is wider (see `widening`)
+    widened_because: str | None = None  # what the requested window held: "1 deployment in 90 days"
 
     def contains(self, when: int) -> bool:
         return self.start < when <= self.end
@@ -42,13 +46,33 @@ class Window:
     def effective_days(self) -> float:
         return max(1.0, (self.end - max(self.start, self.first_commit)) / DAY)
 
+    @property
+    def widened(self) -> bool:
+        return self.requested_days is not None and self.requested_days != self.days
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "days": self.days,
             "start": iso(self.start),
             "end": iso(self.end),
             "effective_days": round(self.effective_days, 2),
+            "requested_days": self.requested_days or self.days,
+            "widened": self.widened,
+            "widened_because": self.widened_because if self.widened else None,
         }
+
+    def wider(self) -> list[Window]:
+        """Wider windows ending where this one ends, up to a year; none the history does not reach into."""
+        out: list[Window] = []
+        reach = self
+        for days in WIDER_WINDOWS:
+            if days <= reach.days:
+                continue
+            if reach.start < reach.first_commit:  # history begins inside: a wider window holds nothing more
+                break
+            reach = Window(days, self.end - days * DAY, self.end, self.first_commit, self.requested_days or self.days)
+            out.append(reach)
+        return out
 
 
 @dataclass(frozen=True)
@@ -74,6 +98,21 @@ def insufficient(reason: str, window: Window | None = None) -> dict[str, Any]:
         "components": {},
         "metrics": {},
     }
+
+
+def widening(make: Callable[[Window], dict[str, Any]], window: Window) -> dict[str, Any]:
+    """`make(window)`, or, when it has a basis but too few deployments in the window, `make` over the
+    next wider window (180, then 365 days), until one holds enough; the result's window says which was
+    used and why. When none does, the widest window's result (its reason names the windows tried)."""
+    result = make(window)
+    tried: list[str] = []
+    for wider in window.wider():
+        if result["status"] == ESTIMATED or result.get("basis") is None:
+            break
+        count = result.get("deployments", 0)
+        tried.append(f"{count} deployment{'' if count == 1 else 's'} in {result['window']['days']} days")
+        result = make(replace(wider, widened_because=", ".join(tried)))
+    return result
 
 
 def estimate(
@@ -112,7 +151,9 @@ def estimate(
 
 
 def _too_few(deployments: list[Deployment], current: list[int], window: Window) -> str:
-    reason = f"too few deployments: {len(current)} in the {window.days}-day window, at least {MIN_DEPLOYMENTS} needed"
+    widened = f" (widened from {window.requested_days} days)" if window.widened else ""
+    reason = (f"too few deployments: {len(current)} in the {window.days}-day window{widened}, "
+              f"at least {MIN_DEPLOYMENTS} needed")
     earlier = [d for d in deployments if d.time <= window.start]
     if earlier:
         reason += f" (the last one before it was on {iso(earlier[-1].time)[:10]})"

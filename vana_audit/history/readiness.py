@@ -79,14 +79,24 @@ def build_dora(facts: Facts, year: int = 2024, git: Any = None) -> dict[str, Any
     checks = readiness_checks(facts, signals, pushes)
     recorded = checks[0].met
     metrics = [check.to_dict(names[check.metric], recorded) for check in checks]
-    raw, reason = _chosen_estimates(facts, pushes, library, git)
+    raw, reason, window = _chosen_estimates(facts, pushes, library, git)
+    untrackable = {m["metric"]: m for m in metrics if not m["trackable"]}
     return {
         "year": year,
         "readiness": {"score": sum(m["trackable"] for m in metrics), "max": len(KEYS), "metrics": metrics},
-        "estimates": _classified(raw, bands, names, library) if raw else None,
+        "estimates": _classified(raw, bands, names, library, untrackable) if raw else None,
         "estimates_reason": reason,
+        "window": window,
+        "history_window": _history_window(history),
         "bands": bands_dict(year),
     }
+
+
+def _history_window(history: Any) -> dict[str, Any] | None:
+    """The window habits (and readiness's revert and hotfix counts) are read over: the configured days
+    up to the scanned commit's time."""
+    start, end = getattr(history, "window_start", None), getattr(history, "window_end", None)
+    return {"days": history.window_days, "start": start, "end": end} if start and end else None
 
 
 def readiness_checks(facts: Facts, s: Signals, pushes: list[Evidence]) -> list[Readiness]:
@@ -226,10 +236,11 @@ def _path_filtered_estimates(facts: Facts, jobs: list[tuple[Pipeline, Job]], git
 
 def _chosen_estimates(
     facts: Facts, pushes: list[Evidence], library: bool, git: Any = None
-) -> tuple[dict[str, Any] | None, str | None]:
+) -> tuple[dict[str, Any] | None, str | None, dict[str, Any] | None]:
+    """(the estimates, or None and why there are none, and the window they were made over or tried in)."""
     history = facts.history
     if history is None:
-        return None, "no git history was read"
+        return None, "no git history was read", None
     raw = history.estimates
     if raw.get("basis") is None and history.push_estimates and pushes and not library:
         jobs = push_deploy_jobs(facts, getattr(history, "default_branch", None))
@@ -237,14 +248,29 @@ def _chosen_estimates(
         raw = (filtered if filtered is not None else history.push_estimates) | {"basis_evidence": list(_texts(pushes))}
     elif raw.get("basis") is None and history.push_estimates:
         why = "a library is released by tags" if library else "no pipeline deploys on pushes to the default branch"
-        return None, f"{raw.get('reason')}; {why}"
+        return None, f"{raw.get('reason')}; {why}", raw.get("window")
     if raw.get("status") != ESTIMATED:
         basis = f"{raw['basis_label']}: " if raw.get("basis_label") else ""
-        return None, basis + (raw.get("reason") or "no estimate")
-    return raw, None
+        return None, basis + (raw.get("reason") or "no estimate"), raw.get("window")
+    return raw, None, raw.get("window")
 
 
-def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str], library: bool) -> dict[str, Any]:
+# Rework is counted from the failures the change failure rate finds: it is as trackable as that rate.
+READINESS_OF = {"rework_rate": "change_failure_rate"}
+
+
+def _band_withheld(metric: str, untrackable: dict[str, dict[str, Any]]) -> str | None:
+    """Why a measured value gets no band: the metric is not trackable, so a 0% failure rate may only mean
+    that failures leave no trace (readiness says what is missing)."""
+    readiness = untrackable.get(READINESS_OF.get(metric, metric))
+    if readiness is None:
+        return None
+    missing = "; ".join(readiness["missing"][:2])
+    return f"no band: {readiness['name'].lower()} is not trackable" + (f" (missing {missing})" if missing else "")
+
+
+def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str], library: bool,
+                untrackable: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     metrics = []
     for metric in METRICS:
         item = dict(raw["metrics"].get(metric) or {})
@@ -253,6 +279,7 @@ def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str], library
         if library and unit == "deploy days per week":
             unit = "release days per week"
         estimated = status == ESTIMATED and value is not None
+        withheld = _band_withheld(metric, untrackable or {}) if estimated else None
         metrics.append(
             {
                 "metric": metric,
@@ -261,7 +288,8 @@ def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str], library
                 "value": value,
                 "unit": unit,
                 "display": _display(metric, value, item, unit) if estimated else None,
-                "cluster": bands[metric].classify(value) if estimated and metric in bands else None,
+                "cluster": bands[metric].classify(value) if estimated and metric in bands and not withheld else None,
+                "cluster_withheld": withheld,
                 "confidence": confidence,
                 "reason": reason,
                 "details": item,
@@ -292,7 +320,9 @@ def duration(hours: float) -> str:
 
 
 def dora_summary_lines(dora: dict[str, Any]) -> list[str]:
-    """One plain-text line per key for the terminal summary."""
+    """One plain-text line per key for the terminal summary, and the window the estimates read."""
+    from ..report.dora import window_text  # the one wording of a window, for every format
+
     estimates = dora.get("estimates") or {}
     by_metric = {m["metric"]: m for m in estimates.get("metrics", [])}
     lines = []
@@ -301,8 +331,13 @@ def dora_summary_lines(dora: dict[str, Any]) -> list[str]:
         parts = [f"{item['name']}: " + ("✅ trackable" if item["trackable"] else "❌ not trackable")]
         if estimate and estimate["status"] == ESTIMATED:
             cluster = f" ({estimate['cluster']}, {dora['year']} bands)" if estimate["cluster"] else ""
+            if estimate.get("cluster_withheld"):  # a band would vouch for what cannot be tracked
+                cluster = " (no band: not trackable)"
             parts += [f"{estimate['display']}{cluster}", f"basis: {estimates['basis_label']}"]
         else:
             parts.append(f"insufficient data ({(estimate or {}).get('reason') or dora.get('estimates_reason')})")
         lines.append(" · ".join(parts))
+    window = window_text(dora.get("window"))
+    if window:
+        lines.append(("Estimated over " if estimates else "Window read: ") + window)
     return lines

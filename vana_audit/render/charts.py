@@ -209,7 +209,8 @@ def _scale_for(unit: str):
 
 def dora_bands(section: DoraSection) -> str | None:
     """Each measured DORA metric on its cluster bands; None when nothing was measured."""
-    values = {e.metric: (e.value, e.value_text) for e in section.estimates if e.value is not None}
+    values = {e.metric: (e.value, e.value_text) for e in section.estimates
+              if e.value is not None and not e.band_withheld}
     metrics = [m for m in section.bands if m.metric in values and _scale_for(m.unit)]
     if not metrics:
         return None

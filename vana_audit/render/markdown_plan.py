@@ -80,6 +80,10 @@ def metrics_section(report: Report) -> list[str]:
             for m in rows
         ]
         lines.append("")
+        measured = [m for m in rows if m.method]
+        if measured:
+            lines += ["**How these are measured:**", ""]
+            lines += [f"- **{md_inline(m.name)}:** {md_inline(m.method)}" for m in measured] + [""]
     return lines + ["---", ""]
 
 

@@ -31,7 +31,7 @@ VALUE_KEYS = (
     "share",
 )
 CLUSTER_KEYS = ("cluster", "band", "classification", "performance")
-NOTE_KEYS = ("reason", "note", "insufficient_data", "message")
+NOTE_KEYS = ("reason", "note", "insufficient_data", "message", "cluster_withheld")
 SKIP_FACTS = {
     "metrics",
     "readiness",
@@ -58,6 +58,8 @@ def build_dora_section(dora: Any) -> DoraSection:
     estimates, note, facts = _estimates(dora.get("estimates"), units)
     if not estimates and dora.get("estimates_reason"):
         note = f"No estimates: {_text(dora['estimates_reason'])}."
+    if not any(key == "window" for key, _ in facts) and isinstance(dora.get("window"), dict):
+        facts += (("window", _window(dora["window"])),)  # the window tried, when nothing was estimated
     raw_metrics = readiness.get("metrics")
     metrics: list[Any] = raw_metrics if isinstance(raw_metrics, list) else []
     rows = tuple(
@@ -226,13 +228,28 @@ def _estimate_row(metric: str, value: Any, band_unit: str, default_basis: str) -
         "" if basis == default_basis else basis,
         _text(value.get("confidence") or ""),
         note,
+        bool(value.get("cluster_withheld")),
     )
 
 
 def _window(window: dict) -> str:
+    return window_text(window) or _text({k: v for k, v in window.items() if v not in (None, "", False)})
+
+
+def window_text(window: Any) -> str:
+    """'180 days (2025-01-02 to 2025-07-01), widened from 90 days: 1 deployment in 90 days'; '' for no window."""
+    if not isinstance(window, dict):
+        return ""
     days, start, end = window.get("days"), str(window.get("start", ""))[:10], str(window.get("end", ""))[:10]
     text = f"{days:g} days" if isinstance(days, (int, float)) else ""
-    return (text + (f" ({start} to {end})" if start and end else "")).strip() or _text(window)
+    text = (text + (f" ({start} to {end})" if start and end else "")).strip()
+    if text and window.get("widened"):
+        because = f": {_text(window['widened_because'])}" if window.get("widened_because") else ""
+        text += f", widened from {_text(window.get('requested_days'))} days{because}"
+    effective = _number(window.get("effective_days"))
+    if text and effective is not None and isinstance(days, (int, float)) and effective < days - 0.5:
+        text += f"; the history covers {effective:g} of them"
+    return text
 
 
 def format_value(value: float | None, unit: str) -> str:

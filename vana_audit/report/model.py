@@ -148,6 +148,7 @@ class DoraEstimateRow:
     basis: str
     confidence: str
     note: str
+    band_withheld: bool = False  # measured, but the metric is not trackable: no band, not on the band chart
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,7 @@ class SuccessMetric:
     delta: str
     met: bool
     group: str  # "maturity", "delivery", "dora"
+    method: str = ""  # how the number is measured (DORA: what counts as a deployment, from which event to which)
 
 
 @dataclass(frozen=True)

@@ -726,3 +726,12 @@ def test_base_images_built_from_args_or_stages_are_not_floating(tmp_path: Path) 
                                    "FROM --platform=$BUILDPLATFORM build_${TARGETARCH}\nUSER 1000\n"),
              "docker/Dockerfile.j2": "FROM {{ base_image }}\n", "app.py": "print(1)\n"}
     check(evaluate(tmp_path, files, "IAC-004", profile="service"), "pass", None)
+
+
+def test_gitlab_branch_pipelines_test_merge_requests_unless_workflow_rules_say_otherwise(tmp_path: Path) -> None:
+    """pygobject: no `workflow:` rules, so each merge request shows its source branch's pipeline."""
+    check(evaluate(tmp_path / "a", GITLAB_SPEC_HEADER, "TST-005"), "pass", ".gitlab-ci.yml")
+    branches_only = {**PY_TESTS, ".gitlab-ci.yml": (
+        "workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
+        "test:\n  image: python:3.12\n  script:\n    - pytest\n")}
+    check(evaluate(tmp_path / "b", branches_only, "TST-005"), "fail", None)

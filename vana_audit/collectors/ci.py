@@ -137,7 +137,8 @@ def parse_gitlab(path: str, text: str, doc: Any) -> Pipeline:
     if not isinstance(doc, dict):
         return Pipeline("gitlab-ci", path, frozenset(), text=text, parsed=False)
     triggers = {"push"}
-    if "merge_request_event" in text or "merge_requests" in text:
+    # without workflow rules, a merge request's source-branch pipeline is the merge request's pipeline
+    if "merge_request_event" in text or "merge_requests" in text or "workflow" not in doc:
         triggers.add("pull_request")
     if "$CI_COMMIT_TAG" in text or re.search(r"^\s*-\s*tags\s*$", text, re.M):
         triggers.add("tag")

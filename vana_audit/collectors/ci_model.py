@@ -2403,7 +2403,9 @@ def _gitlab_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx
         return
     res.notes.extend(f"{pipeline.path}: {n}" for n in notes)
     workflow = _dict(doc.get("workflow"))
-    base = {"push", "tag"}
+    # Without workflow rules GitLab runs branch pipelines, and a merge request shows (and, with "pipelines
+    # must succeed", waits for) the pipeline of its source branch, in the fork's project for a fork.
+    base = {"push", "tag", "pull_request"}
     if workflow.get("rules"):
         base = _gitlab_rule_triggers(workflow["rules"], base) or base
     default = _dict(doc.get("default"))

@@ -70,3 +70,22 @@ def test_spring_actuator_exports_metrics(tmp_path: Path) -> None:
     files = {"pom.xml": POM, "src/main/java/org/example/App.java": "class App {}\n",
              "src/main/resources/application.properties": "management.endpoints.web.exposure.include=*\n"}
     check(evaluate(tmp_path, files, "MON-002", profile="service"), "pass", "pom.xml")
+
+
+def test_minified_bundles_are_not_read_for_code_signals(tmp_path: Path) -> None:
+    """healthchecks: a word in the vendored zxcvbn.min.js was taken for the app's metrics."""
+    from vana_audit.collectors.meta import collect_code_signals
+
+    (tmp_path / "static/js").mkdir(parents=True)
+    (tmp_path / "static/js/zxcvbn.min.js").write_text('var d="prometheus_client metrics sentry_sdk";\n')
+    (tmp_path / "app.py").write_text("from prometheus_client import Counter\n")
+    hits = collect_code_signals(open_source(tmp_path), ["static/js/zxcvbn.min.js", "app.py"])
+    assert {line.path for lines in hits.values() for line in lines} == {"app.py"}
+
+
+def test_cloud_build_files_named_for_their_purpose_are_pipelines() -> None:
+    from vana_audit.collectors.ci import _provider_for, parse_cloud_build
+
+    assert _provider_for("build/int.cloudbuild.yaml") is parse_cloud_build
+    assert _provider_for("cloudbuild.yaml") is parse_cloud_build
+    assert _provider_for("docs/cloudbuild-notes.md") is None

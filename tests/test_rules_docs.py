@@ -57,7 +57,7 @@ CASES = [
                          "### Using Docker\n\nRun the official image.\n"}, "docs/guide/getting-started.md", 3, "service"),
     # ... a developer's local installation does not
     ("DOC-005", "fail", {"README.md": "# Acme\n\n## Installation\n\n    pip install -r requirements.txt\n"
-                         "    uvicorn app:app --reload\n\n## Usage\n\nDeploy it with docker.\n"}, None, None, "service"),
+                         "    uvicorn app:app --reload\n\n## Contributing\n\nWe test with docker.\n"}, None, None, "service"),
     ("DOC-005", "na", MODULE, None, None, None),
     # DOC-006 environment variables documented
     ("DOC-006", "pass", {".env.example": "DATABASE_URL=\n"}, ".env.example", None, "service"),

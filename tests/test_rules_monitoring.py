@@ -97,6 +97,11 @@ CASES = [
     ("MON-007", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", None, "service"),
     ("MON-007", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
     ("MON-007", "na", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, None, None, "library"),
+    # an alert rule in Terraform is a resource type, not a word (terraform-example-foundation's roles_to_monitor)
+    ("MON-007", "pass", {"app/main.py": FASTAPI, "infra/alerts.tf": 'resource "google_monitoring_alert_policy" "cpu" {\n}\n'},
+     "infra/alerts.tf", None, "service"),
+    ("MON-007", "fail", {"app/main.py": FASTAPI, "infra/variables.tf": 'variable "roles_to_monitor" {\n  type = list(string)\n}\n'},
+     None, None, "service"),
     # MON-008 SLOs
     ("MON-008", "pass", {"monitoring/slo.yaml": SLOTH}, "monitoring/slo.yaml", None, "service"),
     ("MON-008", "fail", {"app/main.py": FASTAPI}, None, None, "service"),

@@ -398,7 +398,7 @@ def _provider_for(path: str) -> Callable[[str, str, Any], Pipeline] | None:
     if path.startswith(".tekton/") and path.endswith((".yml", ".yaml")):
         return parse_generic("tekton")
     base = path.rsplit("/", 1)[-1]
-    if base in ("cloudbuild.yaml", "cloudbuild.yml") or (
+    if base in ("cloudbuild.yaml", "cloudbuild.yml") or base.endswith((".cloudbuild.yaml", ".cloudbuild.yml")) or (
             base.startswith("cloudbuild") and base.endswith((".yaml", ".yml"))):
         return parse_cloud_build
     return None

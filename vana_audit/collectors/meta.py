@@ -305,9 +305,13 @@ def collect_hooks(source: Source, facts: Facts) -> None:
             facts.pre_commit_hooks[tool] = sorted(set(paths))
 
 
+_MINIFIED = re.compile(r"[.-]min\.[cm]?js$|\.bundle\.js$", re.I)
+
+
 def collect_code_signals(source: Source, files: list[str]) -> dict[str, list[TextLine]]:
     """Keyword hits in source code (monitoring libraries, health endpoints); capped in files read."""
-    candidates = [p for p in files if p.endswith(CODE_SUFFIXES)]
+    # a minified bundle is someone else's code shipped as an asset (zxcvbn.min.js), never evidence
+    candidates = [p for p in files if p.endswith(CODE_SUFFIXES) and not _MINIFIED.search(p)]
     # Entry points and monitoring modules first, tests last: they describe the product, tests do not.
     candidates.sort(key=lambda p: (("test" in p.lower()), p.count("/"), p))
     hits: dict[str, list[TextLine]] = {}

@@ -1044,12 +1044,18 @@ def mon_dashboards(s: Signals) -> Signal:
     return found(hits)
 
 
+# Terraform resources that are alert rules (google_monitoring_alert_policy, aws_cloudwatch_metric_alarm,
+# datadog_monitor, azurerm_monitor_metric_alert, grafana_rule_group, ...): a resource type, not a word.
+_TF_ALERT_RESOURCE = re.compile(r'^[ \t]*resource[ \t]+"[a-z0-9_]*(alert_policy|metric_alarm|_monitor|alert_rule|'
+                                r'metric_alert|rule_group)"', re.M)
+
+
 @signal("mon.alerts", "alert rules are kept as code")
 def mon_alerts(s: Signals) -> Signal:
     hits = _config(s.facts, "alert-rules", "alertmanager")
     hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind == "PrometheusRule"]
     hits += _paths(
-        [t.path for t in s.facts.terraform if re.search(r"(alert_policy|metric_alarm|monitor\"|alert_rule)", t.text)]
+        [t.path for t in s.facts.terraform if _TF_ALERT_RESOURCE.search(t.text)]
     )
     return found(hits)
 
@@ -1468,7 +1474,7 @@ def deployment_docs(s: Signals) -> Signal:
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]")
 _DEPLOY_HEADING = re.compile(r"^#{1,6}[ \t][^\n]{0,200}?(deploy|install|bootstrap|self-host|hosting|production|"
-                             r"running in|upgrad)", re.I)
+                             r"running in|upgrad|usage|docker|compose)", re.I)
 # What a section about running the software somewhere names: a cluster or GitOps tool, containers,
 # a service manager or web server, a hosting platform, or a release binary to download.
 _DEPLOY_TARGET = re.compile(r"\b(helm|flux|argocd|kubectl|kustomize|terraform|docker|compose|podman|systemd|"
@@ -1487,7 +1493,7 @@ def _deployment_sections(lines: list[TextLine]) -> list[Evidence]:
         if open_section and (doc_line.path != open_section[0].path or
                              heading and len(heading.group(1)) <= open_section[1]):
             open_section = None
-        if heading and _DEPLOY_HEADING.match(doc_line.text):
+        if heading and _DEPLOY_HEADING.match(doc_line.text) and not open_section:  # a sub-heading is content
             open_section = (doc_line, len(heading.group(1)))
             if _DEPLOY_TARGET.search(doc_line.text):
                 hits.append(doc_line.evidence())

@@ -108,6 +108,7 @@ def test_container_rule(tmp_path, rule_id, outcome, files, path, line, options):
     ("docker/dev.Dockerfile", "named as a dev image"),
     ("test/e2e/Dockerfile", "under test/"),
     ("e2e/Dockerfile", "under e2e/"),
+    ("playwright/compose/warden/Dockerfile", "under playwright/"),  # vaultwarden's browser-test images
     ("docs/Dockerfile", "under docs/"),
     ("ci/containers/debian-12.Dockerfile", "a CI build image under ci/"),
     (".github/actions/lint/Dockerfile", "a CI build image under .github/"),

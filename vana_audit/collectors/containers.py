@@ -32,6 +32,7 @@ DEV_DOCKERFILE_NAME = re.compile(
 )
 DEV_DOCKERFILE_DIR = re.compile(
     r"(^|/)(\.devcontainer|\.gitpod|dev|test|tests|testing|testdata|test[-_]data|fixtures|e2e|integration[-_]tests?|"
+    r"playwright|cypress|selenium|"
     r"docs?|ci|\.ci|\.github|\.gitlab|\.gitlab-ci|\.circleci|\.buildkite|\.woodpecker|\.gitea|\.forgejo|"
     r"\.azure-pipelines|\.tekton)/",
     re.I,

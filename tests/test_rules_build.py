@@ -103,6 +103,12 @@ CASES = [
          "uv sync"),
     case("BLD-014", "fail", {"uv.lock": "version = 1\n", **ci("- run: uv sync\n- run: uv run pytest")}, CI, "uv sync"),
     case("BLD-014", "fail", {"package-lock.json": "{}", **ci("- run: npm install\n- run: npm test")}, CI, "npm install"),
+    # named tools at exact versions are no project install (terraform-example-foundation's commitlint step)
+    case("BLD-014", "pass", {"package-lock.json": "{}", **ci("- run: npm ci\n"
+                                                          "- run: npm install -D @commitlint/cli@20.2.0 commitlint@20.2.0")},
+         CI),
+    case("BLD-014", "fail", {"package-lock.json": "{}", **ci("- run: npm ci\n- run: npm install -D @commitlint/cli")},
+         CI, "npm install"),
     case("BLD-014", "pass", {"uv.lock": "version = 1\n", **ci("- run: uv sync\n- run: uv run pytest",
                                                              top="permissions: {}\nenv:\n  UV_LOCKED: '1'\n")}, CI,
          "uv sync"),

@@ -279,10 +279,23 @@ def ci_dependency_install(s: Signals) -> Signal:
     return found(ci_matching(s.facts, INSTALL, include_uses=False))
 
 
+_EXACT_PACKAGE = re.compile(r"^(@[\w.-]+/)?[\w.-]+@\d[\w.+-]*$")
+
+
+def _pinned_tool_install(line: str) -> bool:
+    """`npm install -D @commitlint/cli@20.2.0 …`: named tools at exact versions, not the project's
+    dependencies from its lockfile."""
+    words = line.split()
+    at = next((i for i, w in enumerate(words) if w in ("install", "i")), len(words))
+    named = [w for w in words[at + 1:] if not w.startswith("-")]
+    return bool(named) and all(_EXACT_PACKAGE.match(w) for w in named)
+
+
 def _unfrozen(command: str, facts: Facts, env_text: str) -> str | None:
     for line in command.splitlines():
         line = line.strip()
-        if re.search(r"\bnpm (install|i)\b", line) and not re.search(r"\s(-g|--global)\b", line):
+        if re.search(r"\bnpm (install|i)\b", line) and not re.search(r"\s(-g|--global)\b", line) \
+                and not _pinned_tool_install(line):
             return "npm install can rewrite package-lock.json; use npm ci"
         if (
             re.search(r"\byarn( install)?\s*($|&&|;)", line)

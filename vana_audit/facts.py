@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .model import Evidence
 
@@ -293,3 +294,14 @@ class Facts:
             cached = set(self.files)
             self._fs = cached
         return cached
+
+
+T = TypeVar("T")
+
+
+def per_scan(facts: Facts, key: str, build: Callable[[], T]) -> T:
+    """A value derived from the facts, built once per scan (kept on the facts like the signal cache)."""
+    memo = facts.__dict__.setdefault("_per_scan", {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]  # type: ignore[no-any-return]

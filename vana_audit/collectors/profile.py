@@ -33,6 +33,7 @@ from .. import safe_yaml
 from ..facts import ProfileMember
 from ..model import ALL_PROFILES
 from .containers import is_dev_dockerfile
+from .deploys import all_deploy_jobs, job_runs_deploy_tool
 
 if TYPE_CHECKING:
     from ..facts import Facts, PackageManifest
@@ -488,10 +489,8 @@ class _Clues:
     def _ci(self) -> None:
         """Deploy jobs belong to the member they name (the top level when they name none); publishing is
         evidence about the top level."""
-        from ..signals import deploy_jobs, job_runs_deploy_tool  # signals import collectors' facts; import late
-
         facts = self.facts
-        for pipeline, job in deploy_jobs(facts):
+        for pipeline, job in all_deploy_jobs(facts):
             texts = [f"{s.run or ''} {s.uses or ''} {' '.join(map(str, s.with_.values()))}" for s in job.steps]
             if not job_runs_deploy_tool(facts, pipeline, job):
                 continue

@@ -28,6 +28,8 @@ ALLOWED: dict[str, tuple[int, str]] = {
     "inventory.py": (1, "configuration kinds the collectors classify (prometheus, alertmanager, sentry)"),
     "signal_defs/core.py": (3, "deploy-tool and IaC-tool sets of signals not yet on the catalog"),
     "signal_defs/delivery.py": (1, "the JavaScript runners whose options say a suite runs serially"),
+    "collectors/deploys.py": (1, "task runners whose deploy-named target or script deploys (make deploy, npm run "
+                                 "deploy)"),
     "signals.py": (1, "the task runners whose recipes the text fallback follows for pipelines the model cannot read"),
 }
 

@@ -30,7 +30,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
     "signal_defs/delivery.py": (1, "the JavaScript runners whose options say a suite runs serially"),
     "collectors/deploys.py": (1, "task runners whose deploy-named target or script deploys (make deploy, npm run "
                                  "deploy)"),
-    "signals.py": (1, "the task runners whose recipes the text fallback follows for pipelines the model cannot read"),
 }
 
 

@@ -342,13 +342,13 @@ def roadmap_gantt(roadmap: Roadmap) -> str | None:
     cap = roadmap.capacity_days_per_week
     x = lambda day: left + chart_w * min(day, weeks * cap) / (weeks * cap)
     body = []
-    step = max(1, math.ceil(weeks * 34 / chart_w))
+    step = max(1, math.ceil(weeks * 36 / chart_w))
     bottom = tops[-1]
     for week in range(weeks + 1):
         wx = left + chart_w * week / weeks
         body.append(f'<line x1="{wx:.1f}" y1="{top - 4}" x2="{wx:.1f}" y2="{bottom}" stroke="{GRID}"/>')
         if week < weeks and week % step == 0:
-            body.append(_text(wx + chart_w / weeks / 2, top - 12, f"W{week + 1}", 13, MUTED, "middle"))
+            body.append(_text(wx + chart_w / weeks / 2, top - 12, f"W{week + 1}", 14, MUTED, "middle"))
     for (kind, row), y in zip(rows, tops[:-1], strict=True):
         if kind == "more":
             body.append(_text(left, y + 18, f"… {row} more P0/P1 work items (listed below)", ROADMAP_LABEL_SIZE,
@@ -378,7 +378,7 @@ def roadmap_gantt(roadmap: Roadmap) -> str | None:
             f"<title>{escape(tip)}</title></rect>"
         )
         body.append(_bar_label(x0, x1, y + 18, text, tip, left, left + chart_w, weight))
-    body.append(_legend(left, h - 8, [("bar", p, c) for p, c in PRIORITY_COLOURS.items()], 13))
+    body.append(_legend(left, h - 8, [("bar", p, c) for p, c in PRIORITY_COLOURS.items()], 15))
     return _svg("chart-roadmap", w, h, "Roadmap: phases and their P0/P1 work items by week", body)
 
 

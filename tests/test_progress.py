@@ -5,6 +5,7 @@ import io
 import re
 
 import click.testing
+import pytest
 from click.testing import CliRunner
 
 from vana_audit.cli import main
@@ -65,3 +66,14 @@ def test_cli_prints_progress_with_counts_on_a_terminal_and_none_with_quiet(seed_
     text = _scan_stderr(seed_repo)
     assert "… listing files in" in text and re.search(r"… rules \d+/\d+", text)
     assert "…" not in _scan_stderr(seed_repo, "-q")
+
+
+def test_a_failed_scan_clears_the_progress_line(seed_repo, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("vana_audit.scan.run_rules", broken)
+    out = FakeTerminal()
+    with pytest.raises(RuntimeError):
+        scan(seed_repo, progress=TerminalProgress(out, interval=0.0))
+    assert "… running" in out.getvalue() and out.getvalue().endswith("\r\x1b[K")

@@ -51,6 +51,28 @@ def scan(
     """Scan a repository. Raises source.TargetError / config.ConfigError / engine.RuleLoadError.
 
     All its git calls share one time budget (gitcmd.time_budget)."""
+    try:
+        return _scan(path, ref=ref, config_path=config_path, rules=rules, with_history=with_history,
+                     progress=progress, now=now, dora_year=dora_year, window_days=window_days)
+    except BaseException:
+        finish = getattr(progress, "finish", None)
+        if finish:
+            finish()  # an error message starts on a clean line
+        raise
+
+
+def _scan(
+    path: Path,
+    *,
+    ref: str | None,
+    config_path: Path | None,
+    rules: list[Rule] | None,
+    with_history: bool,
+    progress: Progress | None,
+    now: str | None,
+    dora_year: int | None,
+    window_days: int | None,
+) -> ScanResult:
     say = progress or (lambda _msg: None)
     source = open_source(path, ref)
     config = find_config(config_path, lambda name: source.read_text(name) if source.exists(name) else None)

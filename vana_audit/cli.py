@@ -66,9 +66,10 @@ def main() -> None:
 
 
 def progress_printer(quiet: bool) -> Callable[[str], None] | None:
-    if quiet or not sys.stderr.isatty():
-        return None
-    return lambda message: click.echo(f"… {message}", err=True)
+    """A one-line progress display with counts on a terminal's standard error; None on a pipe or with -q."""
+    from .progress import progress_for
+
+    return progress_for(quiet)
 
 
 def _register() -> None:

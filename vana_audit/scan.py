@@ -51,6 +51,28 @@ def scan(
     """Scan a repository. Raises source.TargetError / config.ConfigError / engine.RuleLoadError.
 
     All its git calls share one time budget (gitcmd.time_budget)."""
+    try:
+        return _scan(path, ref=ref, config_path=config_path, rules=rules, with_history=with_history,
+                     progress=progress, now=now, dora_year=dora_year, window_days=window_days)
+    except BaseException:
+        finish = getattr(progress, "finish", None)
+        if finish:
+            finish()  # an error message starts on a clean line
+        raise
+
+
+def _scan(
+    path: Path,
+    *,
+    ref: str | None,
+    config_path: Path | None,
+    rules: list[Rule] | None,
+    with_history: bool,
+    progress: Progress | None,
+    now: str | None,
+    dora_year: int | None,
+    window_days: int | None,
+) -> ScanResult:
     say = progress or (lambda _msg: None)
     source = open_source(path, ref)
     config = find_config(config_path, lambda name: source.read_text(name) if source.exists(name) else None)
@@ -59,10 +81,13 @@ def scan(
     excludes = (DEFAULT_EXCLUDES if config.default_excludes else ()) + config.exclude
     say(f"listing files in {source.label}")
     files_listed = len(source.files)  # listed once, before the fork, for both processes
+    count = getattr(progress, "count", None)  # a terminal's progress line also shows counts
     days = window_days or config.dora_window_days
     background = _Background(source, days if with_history else None, ref is not None)
     try:
-        say(f"reading {files_listed} files" + (" and the git history" if with_history and source.git else ""))
+        say(f"reading {files_listed:,} files" + (" and the git history" if with_history and source.git else ""))
+        if count:
+            source.on_read = _counter(count, "reading files")
         facts = collect_facts(source, excludes, config.profile, scan_secrets=not background.secrets_elsewhere)
         generated = now or _now()
         today = dt.date.fromisoformat(generated[:10])
@@ -74,8 +99,10 @@ def scan(
         background.fill(facts)
     finally:
         background.cancel()
+    source.on_read = None
     say(f"running {len(rules)} rules")
-    findings = run_rules(rules, facts, config.disable)
+    findings = run_rules(rules, facts, config.disable,
+                         on_rule=_counter(count, "rules", len(rules)) if count else None)
     findings = apply_suppressions(findings, facts.suppressions, _reader(source), today)
     from .history.readiness import build_dora
 
@@ -97,6 +124,9 @@ def scan(
     present = _present_paths(source, findings, problems, inventory)
     if hasattr(source, "close"):
         source.close()  # type: ignore[attr-defined]
+    finish = getattr(progress, "finish", None)
+    if finish:
+        finish(f"scanned {files_listed:,} files with {len(findings)} rules")
     # Secrets are hidden here, once, in every string of the result (names and refs too), so nothing
     # that reads a result (renderers, history, batch, diff, trend) needs to redact it again.
     return redact_result(ScanResult(
@@ -125,6 +155,17 @@ def scan(
         },
         present_paths=present,
     ))
+
+
+def _counter(count: Callable[..., None], label: str, total: int | None = None) -> Callable[..., None]:
+    """A callback that counts its calls onto the progress line ("label… 1,234" or "label 87/160")."""
+    done = [0]
+
+    def tick(*_args: object) -> None:
+        done[0] += 1
+        count(label, min(done[0], total) if total is not None else done[0], total)
+
+    return tick
 
 
 def _present_paths(source: Source, findings: list[Finding], problems: tuple[Problem, ...],

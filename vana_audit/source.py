@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class Source:
         self._text_cache: dict[str, str | None] = {}
         self._cached_chars = 0
         self._files: list[str] | None = None
+        self.on_read: Callable[[], None] | None = None  # told of each file read (progress counts)
 
     # -- listing -------------------------------------------------------------------------
     @property
@@ -83,6 +85,8 @@ class Source:
         if path in self._text_cache:
             return self._text_cache[path]
         text: str | None = None
+        if self.on_read is not None:
+            self.on_read()
         data = self.read_bytes(path)
         if data is not None:
             if b"\x00" in data[:BINARY_SNIFF_BYTES]:

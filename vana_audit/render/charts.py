@@ -128,7 +128,7 @@ def category_bars(rows: tuple[CategoryRow, ...]) -> str:
     return _svg("chart-categories", w, h, "Category scores against targets", body)
 
 
-def _legend(x: float, y: float, items: list[tuple[str, str, str]]) -> str:
+def _legend(x: float, y: float, items: list[tuple[str, str, str]], size: float = 11) -> str:
     parts = []
     for kind, label, colour in items:
         if kind == "bar":
@@ -143,45 +143,64 @@ def _legend(x: float, y: float, items: list[tuple[str, str, str]]) -> str:
                 f'<line x1="{x + 7:.1f}" y1="{y - 11}" x2="{x + 7:.1f}" y2="{y + 1}" stroke="{colour}" '
                 f'stroke-width="2.5" stroke-dasharray="4 2"/>'
             )
-        parts.append(_text(x + 19, y, label, 11, MUTED))
-        x += 30 + 7 * len(label)
+        parts.append(_text(x + 19, y, label, size, MUTED))
+        x += 30 + size * 0.64 * len(label)
     return "".join(parts)
 
 
 def radar(rows: tuple[CategoryRow, ...]) -> str:
-    """Scores on one spoke per category (1 at the centre... 5 at the rim), the targets dashed."""
-    w, h, cx, cy, r = 420, 380, 210, 192, 135
-    n = max(len(rows), 3)
+    """Scores on one spoke per applicable category (0 at the centre, 5 at the rim), the targets dashed.
 
-    def point(i: int, value: float) -> tuple[float, float]:
+    A category that is not applicable has no spoke (plotting it at 0 would read as no maturity); the
+    chart names those under the legend. Labels are sized to stay about 9 pt when the chart is printed
+    in the report's narrow column."""
+    w, cx, cy, r = 400, 200, 168, 84
+    shown = [row for row in rows if row.score is not None]
+    missing = [CATEGORY_SHORT_NAMES.get(row.id, row.title) for row in rows if row.score is None]
+    h = 330 + (28 if missing else 0)
+    n = max(len(shown), 3)
+
+    def point(i: int, value: float, radius: float = r) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
-        radius = r * max(0.0, min(5.0, value)) / 5
-        return cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        length = radius * max(0.0, min(5.0, value)) / 5
+        return cx + length * math.cos(angle), cy + length * math.sin(angle)
 
     body = []
     for ring in range(1, 6):
         pts = " ".join(f"{px:.1f},{py:.1f}" for px, py in (point(i, ring) for i in range(n)))
         body.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}"/>')
         lx, ly = point(0, ring)
-        body.append(_text(lx + 4, ly + 4, str(ring), 10, MUTED))
-    for i, row in enumerate(rows):
+        body.append(_text(lx + 4, ly + 5, str(ring), 12, MUTED))
+    for i, row in enumerate(shown):
         ex, ey = point(i, 5)
-        body.append(f'<line x1="{cx}" y1="{cy}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="{GRID}"/>')
-        lx, ly = point(i, 5.9)
+        body.append(f'<line x1="{cx}" y1="{cy}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="{GRID}" class="radar-axis"/>')
+        lx, ly = point(i, 5, r + 18)
         anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
-        score = f"{row.score:.1f}" if row.score is not None else "n/a"
-        body.append(_text(lx, ly, CATEGORY_SHORT_NAMES.get(row.id, row.title), 12, INK, anchor, "bold"))
-        body.append(_text(lx, ly + 14, score, 11, score_colour(row.score), anchor, "bold"))
-    target = " ".join(f"{px:.1f},{py:.1f}" for px, py in (point(i, row.target) for i, row in enumerate(rows)))
-    body.append(f'<polygon points="{target}" fill="none" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>')
-    scores = [point(i, row.score if row.score is not None else 0) for i, row in enumerate(rows)]
-    body.append(
-        f'<polygon points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in scores)}" fill="#4263eb" '
-        f'fill-opacity="0.25" stroke="#4263eb" stroke-width="2"/>'
-    )
-    body += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="#4263eb"/>' for px, py in scores]
-    body.append(_legend(130, h - 4, [("bar", "score", "#4263eb"), ("dash", "target", TARGET)]))
-    return _svg("chart-radar", w, h, "Maturity radar: score and target per category", body)
+        if anchor == "middle":
+            ly += -20 if ly < cy else 14  # the two lines sit outside the rim, above or below
+        body.append(_text(lx, ly, CATEGORY_SHORT_NAMES.get(row.id, row.title), 19, INK, anchor, "bold",
+                          ' class="radar-label"'))
+        body.append(_text(lx, ly + 18, f"{row.score:.1f}", 16, score_colour(row.score), anchor, "bold"))
+    if shown:
+        target = " ".join(f"{px:.1f},{py:.1f}" for px, py in (point(i, row.target) for i, row in enumerate(shown)))
+        body.append(
+            f'<polygon points="{target}" fill="none" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>'
+        )
+        scores = [point(i, row.score or 0.0) for i, row in enumerate(shown)]
+        body.append(
+            f'<polygon points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in scores)}" fill="#4263eb" '
+            f'fill-opacity="0.25" stroke="#4263eb" stroke-width="2"/>'
+        )
+        body += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#4263eb"/>' for px, py in scores]
+    legend_y = 322
+    body.append(_legend(110, legend_y, [("bar", "score", "#4263eb"), ("dash", "target", TARGET)], 15))
+    if missing:
+        body.append(_text(cx, legend_y + 26, f"{', '.join(missing)}: not applicable (no spoke)", 15, MUTED, "middle",
+                          extra=' class="radar-na"'))
+    title = "Maturity radar: score and target per category"
+    if missing:
+        title += f"; not applicable: {', '.join(missing)}"
+    return _svg("chart-radar", w, h, title, body)
 
 
 # DORA: a scale per unit, so bands and the estimate sit where a reader expects them.
@@ -293,32 +312,87 @@ def score_trend(points: tuple[TrendPoint, ...], target: float) -> str | None:
     return _svg("chart-trend", w, h, "Overall score over time", body)
 
 
+ROADMAP_MAX_ROWS = 15  # rows of the roadmap chart, the "… N more" row included
+ROADMAP_LABEL_SIZE = 16  # about 9 px on a 390-px phone, 11 pt in print
+
+
 def roadmap_gantt(roadmap: Roadmap) -> str | None:
-    """One bar per work item across the roadmap's weeks, coloured by priority."""
-    items = [s for phase in roadmap.phases for s in phase.items]
-    if not items:
+    """The roadmap by phase across its weeks: a bar per phase, under it the phase's P0/P1 work items
+    (P2 phases as one bar), at most ROADMAP_MAX_ROWS rows with "… N more work items" in the last."""
+    phases = [p for p in roadmap.phases if p.items]
+    if not phases:
         return None
-    label_w, chart_w, row_h, top = 250, 420, 17, 28
+    urgent = [s for p in phases for s in p.items if s.item.priority in ("P0", "P1")]
+    room = ROADMAP_MAX_ROWS - len(phases)
+    shown = {id(s) for s in (urgent if len(urgent) <= room else urgent[: max(room - 1, 0)])}
+    rows: list[tuple[str, object]] = []  # ("phase", phase) | ("item", scheduled) | ("more", count)
+    for phase in phases:
+        rows.append(("phase", phase))
+        for s in phase.items:
+            if id(s) in shown:
+                rows.append(("item", s))
+            elif s.item.priority in ("P0", "P1") and not any(kind == "more" for kind, _ in rows):
+                rows.append(("more", len(urgent) - len(shown)))
+    left, chart_w, row_h, phase_h, top = 10, 540, 27, 44, 34
     weeks = max(roadmap.total_weeks, 1)
-    w, h = label_w + chart_w + 20, top + row_h * len(items) + 26
+    tops = [top]
+    for kind, _ in rows:
+        tops.append(tops[-1] + (phase_h if kind == "phase" else row_h))
+    w, h = left + chart_w + 10, tops[-1] + 34
     cap = roadmap.capacity_days_per_week
-    x = lambda day: label_w + chart_w * day / (weeks * cap)
+    x = lambda day: left + chart_w * min(day, weeks * cap) / (weeks * cap)
     body = []
-    step = max(1, math.ceil(weeks / 16))
+    step = max(1, math.ceil(weeks * 36 / chart_w))
+    bottom = tops[-1]
     for week in range(weeks + 1):
-        wx = label_w + chart_w * week / weeks
-        bottom = top + row_h * len(items)
+        wx = left + chart_w * week / weeks
         body.append(f'<line x1="{wx:.1f}" y1="{top - 4}" x2="{wx:.1f}" y2="{bottom}" stroke="{GRID}"/>')
         if week < weeks and week % step == 0:
-            body.append(_text(wx + chart_w / weeks / 2, top - 10, f"W{week + 1}", 10, MUTED, "middle"))
-    for i, s in enumerate(items):
-        y = top + i * row_h
-        colour = PRIORITY_COLOURS.get(s.item.priority, "#868e96")
-        body.append(_text(label_w - 8, y + 12, f"{s.item.number}. {_clip(s.item.title, 38)}", 10.5, INK, "end"))
+            body.append(_text(wx + chart_w / weeks / 2, top - 12, f"W{week + 1}", 14, MUTED, "middle"))
+    for (kind, row), y in zip(rows, tops[:-1], strict=True):
+        if kind == "more":
+            body.append(_text(left, y + 18, f"… {row} more P0/P1 work items (listed below)", ROADMAP_LABEL_SIZE,
+                              MUTED, extra=' class="roadmap-more"'))
+            continue
+        if kind == "phase":  # the phase's name on a line of its own, its bar under it
+            phase = row  # type: ignore[assignment]
+            start, end = min(s.start for s in phase.items), max(s.end for s in phase.items)
+            colour = PRIORITY_COLOURS.get(phase.priority, "#868e96")
+            text = f"Phase {phase.number}: {phase.title} ({phase.week_span}, {len(phase.items)} items)"
+            x0, x1 = x(start), max(x(end), x(start) + 3.0)
+            body.append(_bar_label(left - 6, left - 6, y + 16, text, text, left, left + chart_w, "bold"))
+            body.append(
+                f'<rect x="{x0:.1f}" y="{y + 23}" width="{x1 - x0:.1f}" height="15" rx="3" fill="{colour}">'
+                f"<title>{escape(text)}</title></rect>"
+            )
+            continue
+        else:
+            s = row  # type: ignore[assignment]
+            start, end = s.start, s.end
+            colour, bar_y, bar_h = PRIORITY_COLOURS.get(s.item.priority, "#868e96"), y + 8, 11
+            text = f"{s.item.number}. {s.item.title}"
+            tip, weight = f"{text} ({s.item.effort_text})", "normal"
+        x0, x1 = x(start), max(x(end), x(start) + 3.0)
         body.append(
-            f'<rect x="{x(s.start):.1f}" y="{y + 3}" width="{max(2.0, x(s.end) - x(s.start)):.1f}" height="11" '
-            f'rx="2" fill="{colour}"><title>{escape(s.item.title)} ({escape(s.item.effort_text)})</title>'
-            "</rect>"
+            f'<rect x="{x0:.1f}" y="{bar_y}" width="{x1 - x0:.1f}" height="{bar_h}" rx="2" fill="{colour}">'
+            f"<title>{escape(tip)}</title></rect>"
         )
-    body.append(_legend(label_w, h - 6, [("bar", p, c) for p, c in PRIORITY_COLOURS.items()]))
-    return _svg("chart-roadmap", w, h, "Roadmap: work items by week", body)
+        body.append(_bar_label(x0, x1, y + 18, text, tip, left, left + chart_w, weight))
+    body.append(_legend(left, h - 8, [("bar", p, c) for p, c in PRIORITY_COLOURS.items()], 15))
+    return _svg("chart-roadmap", w, h, "Roadmap: phases and their P0/P1 work items by week", body)
+
+
+def _bar_label(x0: float, x1: float, y: float, text: str, tip: str, lo: float, hi: float, weight: str) -> str:
+    """A bar's label after the bar, or before it when there is more room there; cut with an ellipsis
+    to the room there is, the whole text in its tooltip."""
+    per_char = ROADMAP_LABEL_SIZE * (0.54 if weight == "bold" else 0.5)
+    after, before = hi - x1 - 6, x0 - lo - 6
+    if after >= len(text) * per_char or after >= before:
+        x, anchor, room = x1 + 6, "start", after
+    else:
+        x, anchor, room = x0 - 6, "end", before
+    shown = _clip(text, max(int(room / per_char), 8))
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{ROADMAP_LABEL_SIZE:g}" fill="{INK}" text-anchor="{anchor}" '
+        f'font-weight="{weight}" class="roadmap-label"><title>{escape(tip)}</title>{escape(shown)}</text>'
+    )

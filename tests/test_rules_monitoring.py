@@ -151,6 +151,9 @@ CASES = [
                                                                     "metadata:\n  name: api\nspec:\n  endpoints: [{port: http}]\n"},
      "k8s/sm.yaml", 1, "service"),
     ("MON-016", "fail", {"app/metrics.py": METRICS}, "app/metrics.py", 1, "service"),
+    # a statsd client pushes the metrics to a statsd server (healthchecks)
+    ("MON-016", "pass", {"app/metrics.py": METRICS, "requirements.txt": "django==5.2\nstatsd==4.0.1\n"},
+     "requirements.txt", None, "service"),
     ("MON-016", "na", {"app/main.py": FASTAPI}, None, None, "service"),
     # MON-017 deploy markers
     ("MON-017", "pass", {".github/workflows/deploy.yml": DEPLOY_WITH_MARKER}, ".github/workflows/deploy.yml", 11, "service"),

@@ -102,6 +102,12 @@ def metrics_collected(s: Signals) -> Signal:
                 "dd-trace",
                 "newrelic",
                 "datadog",
+                # statsd clients push the application's metrics to a statsd server (healthchecks)
+                "statsd",
+                "hot-shots",
+                "node-statsd",
+                "github.com/cactus/go-statsd-client/v5",
+                "github.com/smira/go-statsd",
             }
         ),
         "metrics shipped by an agent/exporter",

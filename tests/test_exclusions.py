@@ -107,6 +107,9 @@ def test_configured_excludes_add_to_the_defaults(tmp_path):
     ("infra/.terraform/modules/vpc/main.tf", True),
     ("build/package/Dockerfile", False),  # Go layout: packaging lives in build/package
     ("build/ci/pipeline.yml", False),
+    ("build/int.cloudbuild.yaml", False),  # a hand-written pipeline at the top of build/
+    ("build/tf-wrapper.sh", False),
+    ("build/lib/pkg/config.yaml", True),
     ("terraform/main.tf", False),
     ("tests/test_scan.py", False),
     ("tests/e2e/docker-compose.yml", False),

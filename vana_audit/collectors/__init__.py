@@ -22,7 +22,10 @@ THIRD_PARTY = (
     "vendor/**", "**/vendor/**", "third_party/**", "**/third_party/**", "third-party/**", "**/third-party/**",
     ".venv/**", "venv/**", "**/.venv/**", "**/site-packages/**", "**/.tox/**", "**/.terraform/**",
 )
-BUILD_OUTPUT = ("dist/**", "build/**", "!build/package/**", "!build/ci/**", "!build/docker/**")
+# Hand-written pipelines and scripts at the top of build/ are not output (terraform-example-foundation's
+# build/int.cloudbuild.yaml, build/tf-wrapper.sh).
+BUILD_OUTPUT = ("dist/**", "build/**", "!build/package/**", "!build/ci/**", "!build/docker/**",
+                "!build/*.yml", "!build/*.yaml", "!build/*.sh")
 TEST_DATA = (
     "**/testdata/**", "**/test_data/**", "**/test-data/**", "**/fixtures/**", "**/__fixtures__/**",
     "tests/data/**", "test/data/**", "**/src/test/resources/**", "**/__snapshots__/**",
@@ -63,10 +66,15 @@ def in_source_tree(path: str) -> bool:
         and not path.rsplit("/", 1)[-1].startswith(".")
 
 
-def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
+def _compile(patterns: Iterable[str], one_level: bool = False) -> re.Pattern[str]:
+    """`one_level`: a lone `*` stays within one folder (re-includes such as `!build/*.yaml` must not
+    take back build/lib/x.yaml); exclude patterns keep fnmatch's `*`, which crosses folders."""
     parts = []
     for pattern in patterns:  # anchored, so a search never rescans from every position
-        parts.append(r"\A" + fnmatch.translate(pattern))
+        translated = fnmatch.translate(pattern)
+        if one_level and "**" not in pattern:
+            translated = translated.replace(".*", "[^/]*")
+        parts.append(r"\A" + translated)
         if pattern.startswith("**/"):  # `**/x` also matches `x` at the top
             parts.append(r"\A" + fnmatch.translate(pattern[3:]))
     return re.compile("|".join(parts) if parts else r"(?!x)x")
@@ -81,7 +89,7 @@ class ExcludeMatcher:
         out = [p for p in patterns if not p.startswith("!")]
         self._out = _compile(p for p in out if p not in ROLE_PATTERNS)
         self._role = _compile(p for p in out if p in ROLE_PATTERNS)
-        self._back = _compile(p[1:] for p in patterns if p.startswith("!"))
+        self._back = _compile((p[1:] for p in patterns if p.startswith("!")), one_level=True)
         # Every match of a glob contains its longest literal run: one search for any of those
         # literals rules out most paths before the (much slower) alternation of translated globs.
         literals = [max(re.split(r"[*?\[\]]", p), key=len).strip("/") for p in out]

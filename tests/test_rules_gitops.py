@@ -82,6 +82,10 @@ CASES = [
                          "chart/values-production.yaml": "replicas: 3\n"}, "chart/values-production.yaml", None, "service"),
     ("GIT-014", "fail", {"k8s/deployment.yaml": DEPLOYMENT}, None, None, "service"),
     ("GIT-014", "na", {"app/main.py": "print('hi')\n"}, None, None, "service"),
+    # an OPA Gatekeeper policy library is no Kubernetes configuration (terraform-example-foundation)
+    ("GIT-014", "na", {"policy-library/templates/gcp_storage.yaml":
+                       "apiVersion: templates.gatekeeper.sh/v1beta1\nkind: ConstraintTemplate\nmetadata:\n  name: gcp-storage\n"},
+     None, None, "infrastructure"),
     # GIT-015 no plain Kubernetes Secrets
     ("GIT-015", "pass", {"k8s/deployment.yaml": DEPLOYMENT,
                          "k8s/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${DB_PASSWORD}\n"},

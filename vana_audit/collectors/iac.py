@@ -61,6 +61,11 @@ def collect_terraform(source: Source, files: list[str]) -> list[TerraformFile]:
     return found
 
 
+# API groups of admission-policy definitions (a policy library checked by `gator` or `gcloud terraform vet`
+# is not Kubernetes configuration with environments; terraform-example-foundation's policy-library/).
+POLICY_GROUPS = frozenset({"templates.gatekeeper.sh", "constraints.gatekeeper.sh"})
+
+
 def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]]) -> list[K8sObject]:
     chart_dirs = tuple(p.rsplit("/", 1)[0] + "/" if "/" in p else "" for p in tools.get("helm", []))
     objects: list[K8sObject] = []
@@ -91,6 +96,8 @@ def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]]) -
             source.problem(path, safe_yaml.describe_error(exc))
             continue
         for doc in docs:
+            if isinstance(doc, dict) and str(doc.get("apiVersion", "")).split("/")[0] in POLICY_GROUPS:
+                continue  # an admission policy (OPA Gatekeeper), not configuration of a workload or cluster
             if isinstance(doc, dict) and isinstance(doc.get("kind"), str) and doc.get("apiVersion"):
                 if doc["kind"] in K8S_KINDS or "." in str(doc.get("apiVersion")):
                     meta = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}

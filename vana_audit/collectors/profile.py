@@ -274,22 +274,29 @@ class _Clues:
         self.facts, self.scope, self._read, self.top, self.members = facts, scope, read, top, members
         self.budget = budget  # files left to read, shared by all scopes
         self.clues: list[Clue] = []
+        self._jvm_build_counted = False
+        self._texts: dict[str, str] = {}
         self.in_scope = set(scope.files)
 
     def add(self, profile: str, weight: int, text: str) -> None:
         self.clues.append(Clue(profile, weight, text))
 
     def read(self, path: str) -> str:
+        """A file's text; each read file costs one unit of the shared budget, a second read nothing."""
+        if path in self._texts:
+            return self._texts[path]
         if self.budget[0] <= 0:
             return ""
         self.budget[0] -= 1
-        return self._read(path) or ""
+        self._texts[path] = self._read(path) or ""
+        return self._texts[path]
 
     def collect(self) -> list[Clue]:
         facts, scope = self.facts, self.scope
         app_code = scope.app_code()
         manifests = [m for m in facts.manifests if m.path in self.in_scope and scope.product(m.path)
                      and not _DOCS_DIR.search(scope.rel(m.path)) and not _TOOLING_DIR.search(scope.rel(m.path))]
+        self._android()  # before the manifests: a multi-module build can spend the read budget
         self._manifests(manifests)
         self._go(manifests)
         self._goreleaser()
@@ -372,7 +379,9 @@ class _Clues:
                 found = pattern.search(text)
                 if found:
                     self.add("service", 3, f"web framework {found.group(0).strip()} in {rel}")
-                elif m.ecosystem in ("maven", "gradle"):
+                elif m.ecosystem in ("maven", "gradle") and not self._jvm_build_counted:
+                    # once per scope: the modules of one multi-module build are not independent evidence
+                    self._jvm_build_counted = True
                     self.add("library", 1, f"a {m.ecosystem} build with no web framework ({rel})")
             if m.ecosystem == "composer" and '"library"' in self.read(m.path):
                 self.add("library", 2, f"a composer library ({rel})")
@@ -463,6 +472,16 @@ class _Clues:
                 else:
                     self.add("service", 3, f"{kind} configuration {path}")
                 break
+
+    def _android(self) -> None:
+        """An Android application: a manifest with a launcher activity (what a user starts)."""
+        manifests = sorted((p for p in self.scope.files if p.endswith("src/main/AndroidManifest.xml")),
+                           key=lambda p: (p.count("/"), len(p)))
+        for path in manifests[:10]:
+            if self.scope.product(path) \
+                    and "android.intent.category.LAUNCHER" in self.read(path):
+                self.add("web-app", 4, f"an Android application with a launcher activity ({path})")
+                return
 
     def _containers(self) -> None:
         facts, scope = self.facts, self.scope

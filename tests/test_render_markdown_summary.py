@@ -76,3 +76,14 @@ def test_cli_summary_and_url_validation(seed_repo, tmp_path):
     assert bad.exit_code == 2
     alone = runner.invoke(main, ["scan", str(seed_repo), "--summary"])
     assert alone.exit_code == 2 and "--summary" in alone.output
+
+
+def test_cli_detail_full_puts_p2_findings_back_in_the_html_body(seed_repo, seed_result, tmp_path):
+    p2 = next(f.rule_id for f in seed_result.findings if f.failing and f.priority.value == "P2")
+    for detail, expected in (("executive", False), ("full", True)):
+        out = tmp_path / f"{detail}.html"
+        done = CliRunner().invoke(main, ["scan", str(seed_repo), "--no-history", "-q", "--detail", detail,
+                                         "-o", str(out), "--format", "json"])
+        assert done.exit_code == 0, done.output
+        html = out.read_text(encoding="utf-8")
+        assert bool(re.search(f'<article class="finding[^"]*" id="rule-{p2}"', html)) is expected

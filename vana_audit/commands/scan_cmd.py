@@ -52,6 +52,14 @@ from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
     "URL#RULE-ID (env VANA_AUDIT_RULES_DOCS_URL).",
 )
 @click.option(
+    "--detail",
+    type=click.Choice(["executive", "full"]),
+    default="executive",
+    show_default=True,
+    help="HTML and PDF: executive keeps the body to P0/P1 findings, the roadmap and the top risks, with P2 "
+    "findings and passing rules listed in the appendix; full shows every finding with its example file.",
+)
+@click.option(
     "--summary",
     is_flag=True,
     help="Markdown: a short summary for a PR comment or an issue, always under 60,000 characters (score, "
@@ -104,6 +112,7 @@ def scan(
     clone_timeout: float = 300.0,
     sarif_repo_level: bool = False,
     rules_docs_url: str | None = None,
+    detail: str = "executive",
     summary: bool = False,
     full_report_url: str | None = None,
 ) -> None:
@@ -136,6 +145,10 @@ def scan(
             from ..render.markdown_summary import render_markdown_summary
 
             return partial(render_markdown_summary, full_report_url=full_report_url or "")
+        if out_fmt in (OutputFormat.HTML, OutputFormat.PDF) and detail != "executive":
+            from functools import partial
+
+            return partial(renderer_for(out_fmt), detail=detail)
         return renderer_for(out_fmt)
 
     formats = []

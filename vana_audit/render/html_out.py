@@ -114,5 +114,7 @@ def render_html(source: ScanResult | Report, detail: str = "executive") -> str:
         status_mark=status_mark,
         full=detail == "full",
         appendix_p2=[f for f in every if f.failing and f.priority == "P2"],
-        appendix_others=[f for f in every if not f.failing],
+        appendix_other_count=sum(not f.failing for f in every),
+        appendix_others=[(group.category.title, passing) for group in report.findings
+                         if (passing := [f for f in group.findings if not f.failing])],
     )

@@ -102,11 +102,19 @@ def test_dora_and_trend_charts_appear_when_there_is_data(seed_result):
     assert "Deployment Frequency" in dora_svg and "Elite" in dora_svg and "1.4 deploy days/week" in dora_svg
 
 
+def articles(html):
+    return set(re.findall(r'<article class="finding[^"]*" id="rule-([^"]+)" data-category="([^"]+)" '
+                          r'data-priority="(P[012])" data-failing="true">', html))
+
+
 def test_findings_carry_what_the_filters_need(seed_result, seed_html):
-    articles = re.findall(r'<article class="finding[^"]*" id="rule-([^"]+)" data-category="([^"]+)" '
-                          r'data-priority="(P[012])" data-failing="true">', seed_html)
     failing = {(f.rule.id, f.rule.category.value, f.rule.priority.value) for f in seed_result.findings if f.failing}
-    assert set(articles) == failing
+    assert articles(render_html(seed_result, detail="full")) == failing
+    # The executive report (the default) carries the P0/P1 findings as cards, the P2 ones in the appendix.
+    assert articles(seed_html) == {f for f in failing if f[2] != "P2"}
+    appendix = seed_html.split('<div id="appendix-findings">', 1)[1]
+    p2 = {f[0] for f in failing if f[2] == "P2"}
+    assert p2 and all(f'id="rule-{rule_id}"' in appendix for rule_id in p2)
     assert 'id="filter-category"' in seed_html and 'name="priority"' in seed_html
     assert 'class="filters js-only"' in seed_html, "the filter bar shows only when the script runs"
 
@@ -235,7 +243,7 @@ def test_the_report_renders_in_chromium_without_touching_the_network(browser, se
 
 def test_the_filters_work_in_chromium(browser, seed_result, tmp_path):
     page = tmp_path / "report.html"
-    page.write_text(render_html(seed_result), encoding="utf-8")
+    page.write_text(render_html(seed_result, detail="full"), encoding="utf-8")  # the P2 filter is in full
     session = browser.open(page.as_uri())
     visible = """(() => {
       const sel = document.getElementById('filter-category'); sel.value = 'security';

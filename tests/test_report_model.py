@@ -139,21 +139,27 @@ def test_the_seed_roadmap_is_consistent_with_its_capacity(seed_report):
     assert all(s.start >= last_p0 for phase in roadmap.phases[1:] for s in phase.items)
 
 
-def test_risks_come_from_p0_and_p1_components(seed_report):
+def test_risks_come_from_p0_and_p1_components_one_per_root_cause(seed_report):
     risks = seed_report.risks
     expected = [w for w in seed_report.missing if w.priority in ("P0", "P1")]
-    assert len(risks) == len(expected)
+    # One risk per root cause (the category): every P0/P1 work item is in exactly one risk.
+    assert len(risks) == len({w.category for w in expected}) < len(expected)
+    assert sorted(r for risk in risks for r in risk.rule_ids) == sorted(r for w in expected for r in w.rule_ids)
     assert [r.id for r in risks] == [f"RISK-{n:03d}" for n in range(1, len(risks) + 1)]
-    items = {w.rule_ids: w for w in expected}
+    by_rule = {w.rule_ids[0]: w for w in expected}
     # The documented rule: HIGH when a P0 control is missing outright, MEDIUM for a partial P0 or a missing P1.
     probability = {("P0", "fail"): "HIGH", ("P0", "partial"): "MEDIUM",
                    ("P1", "fail"): "MEDIUM", ("P1", "partial"): "LOW"}
+    rank = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
     for risk in risks:
-        item = items[risk.rule_ids]
-        assert risk.probability == probability[(item.priority, item.outcome)]
-        assert risk.title == item.problem and risk.severity == item.severity.upper()
+        items = [by_rule[r] for r in risk.rule_ids if r in by_rule]
+        lead = items[0]
+        assert risk.title == lead.problem and risk.severity == lead.severity.upper()
+        assert risk.probability == min((probability[(w.priority, w.outcome)] for w in items), key=rank.get)
+        assert risk.related == tuple(w.problem for w in items[1:])
         assert risk.severity in ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")
-        assert risk.impact and risk.mitigation and risk.deadline.startswith("Week ")
+        assert risk.impact and risk.mitigation and risk.deadline.startswith("Week ") and risk.owner
+        assert len({w.category for w in items}) == 1
     assert risks[0].severity == "CRITICAL" and risks[0].probability == "HIGH"
 
 

@@ -51,6 +51,25 @@ from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
     help="SARIF: the published rule documentation page (`vana-audit rules docs`); each rule's helpUri is "
     "URL#RULE-ID (env VANA_AUDIT_RULES_DOCS_URL).",
 )
+@click.option(
+    "--detail",
+    type=click.Choice(["executive", "full"]),
+    default="executive",
+    show_default=True,
+    help="HTML and PDF: executive keeps the body to P0/P1 findings, the roadmap and the top risks, with P2 "
+    "findings and passing rules listed in the appendix; full shows every finding with its example file.",
+)
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Markdown: a short summary for a PR comment or an issue, always under 60,000 characters (score, "
+    "categories, DORA readiness, P0/P1 findings with one evidence line each) instead of the full review.",
+)
+@click.option(
+    "--full-report-url",
+    metavar="URL",
+    help="With --summary: link the full report here (e.g. the CI artifact holding report.html).",
+)
 @click.option("--ref", help="Scan this git ref from the object database instead of the working tree.")
 @click.option(
     "--config",
@@ -93,6 +112,9 @@ def scan(
     clone_timeout: float = 300.0,
     sarif_repo_level: bool = False,
     rules_docs_url: str | None = None,
+    detail: str = "executive",
+    summary: bool = False,
+    full_report_url: str | None = None,
 ) -> None:
     """Scan the repository at PATH (default: the current directory).
 
@@ -105,6 +127,10 @@ def scan(
 
     if rules_docs_url and not rules_docs_url.startswith(("https://", "http://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--rules-docs-url")
+    if full_report_url and not full_report_url.startswith(("https://", "http://")):
+        raise click.BadParameter("must be an http(s) URL", param_hint="--full-report-url")
+    if full_report_url and not summary:
+        raise click.UsageError("--full-report-url needs --summary")
 
     def render(out_fmt: OutputFormat) -> Any:
         if out_fmt is OutputFormat.SARIF:
@@ -113,6 +139,16 @@ def scan(
             from ..render.sarif import render_sarif
 
             return partial(render_sarif, repo_level=sarif_repo_level, docs_url=rules_docs_url or "")
+        if out_fmt is OutputFormat.MARKDOWN and summary:
+            from functools import partial
+
+            from ..render.markdown_summary import render_markdown_summary
+
+            return partial(render_markdown_summary, full_report_url=full_report_url or "")
+        if out_fmt in (OutputFormat.HTML, OutputFormat.PDF) and detail != "executive":
+            from functools import partial
+
+            return partial(renderer_for(out_fmt), detail=detail)
         return renderer_for(out_fmt)
 
     formats = []
@@ -123,6 +159,8 @@ def scan(
                 f"cannot tell the format of {output.name!r}: use .json, .md, .html, .pdf, .sarif, .sarif.json or .txt"
             )
         formats.append((output, out_fmt))
+    if summary and fmt != "md" and not any(out_fmt is OutputFormat.MARKDOWN for _, out_fmt in formats):
+        raise click.UsageError("--summary shapes Markdown: use --format md or -o FILE.md")
     if any(out_fmt is OutputFormat.PDF for _, out_fmt in formats):
         from ..render import pdf_renderer
 

@@ -92,8 +92,16 @@ def _charts(report: Report) -> dict[str, object]:
     return {name: Markup(svg) if svg else None for name, svg in built.items()}
 
 
-def render_html(source: ScanResult | Report) -> str:
+DETAILS = ("executive", "full")
+
+
+def render_html(source: ScanResult | Report, detail: str = "executive") -> str:
+    """`detail`: "executive" (default) keeps the body to what a reader finishes: P0/P1 findings as cards,
+    P2 findings and passing rules listed compactly in the appendix; "full" shows every finding in place."""
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be one of {DETAILS}, not {detail!r}")
     report = as_report(source)
+    every = [f for group in report.findings for f in group.findings]
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
@@ -104,4 +112,9 @@ def render_html(source: ScanResult | Report) -> str:
         score_colour=charts.score_colour,
         cluster_tone=charts.cluster_tone,
         status_mark=status_mark,
+        full=detail == "full",
+        appendix_p2=[f for f in every if f.failing and f.priority == "P2"],
+        appendix_other_count=sum(not f.failing for f in every),
+        appendix_others=[(group.category.title, passing) for group in report.findings
+                         if (passing := [f for f in group.findings if not f.failing])],
     )

@@ -43,10 +43,16 @@ def risks_section(report: Report) -> list[str]:
     lines = ["## Risk Assessment & Mitigation", ""]
     if not report.risks:
         return lines + ["_No open P0 or P1 finding, so no risk is registered._", "", "---", ""]
-    lines += ["| ID | Risk | Severity | Probability | Deadline |", "|----|------|----------|-------------|----------|"]
     lines += [
-        f"| [{r.id}](#{r.id.lower()}) | {md_inline(r.title)} | {r.severity} | {r.probability} | "
-        f"{md_inline(r.deadline) or '—'} |"
+        "One risk per root cause: the gaps of a category that one piece of work closes.",
+        "",
+        "| ID | Risk | Severity | Probability | Owner | Deadline |",
+        "|----|------|----------|-------------|-------|----------|",
+    ]
+    lines += [
+        f"| [{r.id}](#{r.id.lower()}) | {md_inline(r.title)}"
+        + (f" (+{len(r.related)} related)" if r.related else "")
+        + f" | {r.severity} | {r.probability} | {md_inline(r.owner) or '—'} | {md_inline(r.deadline) or '—'} |"
         for r in report.risks
     ]
     lines += ["", "### Risk Register", ""]
@@ -57,9 +63,12 @@ def risks_section(report: Report) -> list[str]:
             f"**{md_inline(r.title)}** ({md_inline(r.category_title)}; {_rules(r.rule_ids)})",
             f"- **Severity:** {r.severity}",
             f"- **Probability:** {r.probability}",
+            f"- **Owner:** {md_inline(r.owner) or '—'}",
             f"- **Impact:** {md_prose(r.impact)}",
             f"- **Mitigation:** {md_prose(r.mitigation)} ({md_inline(r.effort_text)})",
         ]
+        if r.related:
+            lines.append("- **Related gaps:** " + "; ".join(md_inline(gap) for gap in r.related))
         if r.deadline:
             lines.append(f"- **Deadline:** end of {md_inline(r.deadline).lower()} of the roadmap")
         lines.append("")

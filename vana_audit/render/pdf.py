@@ -51,5 +51,5 @@ def html_to_pdf(html: str, fetcher: DataOnlyURLFetcher | None = None) -> bytes:
         return document.write_pdf()
 
 
-def render_pdf(source: ScanResult | Report) -> bytes:
-    return html_to_pdf(render_html(as_report(source)))
+def render_pdf(source: ScanResult | Report, detail: str = "executive") -> bytes:
+    return html_to_pdf(render_html(as_report(source), detail=detail))

@@ -289,6 +289,8 @@ class Risk:
     rule_ids: tuple[str, ...]
     category_title: str
     deadline: str
+    owner: str = ""  # the role that owns the mitigation ("Platform / DevOps engineer")
+    related: tuple[str, ...] = ()  # the other gaps with the same root cause, folded into this risk
 
 
 @dataclass(frozen=True)

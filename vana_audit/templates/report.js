@@ -17,7 +17,7 @@
     findings.forEach(function (el) {
       var visible = (category.value === "all" || el.getAttribute("data-category") === category.value) &&
         wanted[el.getAttribute("data-priority")] === true &&
-        (!failingOnly.checked || el.getAttribute("data-failing") === "true");
+        (!failingOnly || !failingOnly.checked || el.getAttribute("data-failing") === "true");
       el.hidden = !visible;
       if (visible) { shown += 1; if (el.getAttribute("data-failing") === "true") { failing += 1; } }
     });
@@ -28,7 +28,7 @@
   }
 
   category.addEventListener("change", apply);
-  failingOnly.addEventListener("change", apply);
+  if (failingOnly) { failingOnly.addEventListener("change", apply); }
   priorities.forEach(function (box) { box.addEventListener("change", apply); });
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });

@@ -55,15 +55,12 @@ MONOREPO = {"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
     ({"pyproject.toml": PYPROJECT_LIB, "src/acme_client/__init__.py": "def get():\n    return 1\n",
       ".gitlab-ci/Dockerfile": "FROM fedora:40\nRUN dnf install -y gcc\n"}, "library",
      "a publishable package manifest (pyproject.toml)"),
-    # an Android application of many Gradle modules (nowinandroid): its launcher activity, not the module count
+    # an Android application of many Gradle modules (nowinandroid) is no library: there is no mobile
+    # profile yet, and server rules (deploys, alerts, SLOs) do not fit an app store release, so: unknown
     ({**{f"core/m{i}/build.gradle.kts": "plugins {\n  id(\"nia.android.library\")\n}\n" for i in range(6)},
       "app/build.gradle.kts": "plugins {\n  id(\"nia.android.application\")\n}\n",
-      "app/src/main/AndroidManifest.xml": ('<manifest><application><activity android:name=".MainActivity">'
-                                           '<intent-filter><action android:name="android.intent.action.MAIN" />'
-                                           '<category android:name="android.intent.category.LAUNCHER" />'
-                                           '</intent-filter></activity></application></manifest>\n'),
       "app/src/main/kotlin/MainActivity.kt": "class MainActivity\n"},
-     "web-app", "an Android application with a launcher activity (app/src/main/AndroidManifest.xml)"),
+     "unknown", "too little evidence: library (weight 1): a gradle build with no web framework"),
     (TF_MODULE, "infrastructure", "a reusable Terraform module"),
     ({"environments/production/main.tf": 'provider "google" {}\nterraform {\n  backend "gcs" {}\n}\n',
       "environments/staging/main.tf": 'provider "google" {}\n', "scripts/plan.sh": "terraform plan\n"},

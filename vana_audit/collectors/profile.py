@@ -296,7 +296,6 @@ class _Clues:
         app_code = scope.app_code()
         manifests = [m for m in facts.manifests if m.path in self.in_scope and scope.product(m.path)
                      and not _DOCS_DIR.search(scope.rel(m.path)) and not _TOOLING_DIR.search(scope.rel(m.path))]
-        self._android()  # before the manifests: a multi-module build can spend the read budget
         self._manifests(manifests)
         self._go(manifests)
         self._goreleaser()
@@ -472,16 +471,6 @@ class _Clues:
                 else:
                     self.add("service", 3, f"{kind} configuration {path}")
                 break
-
-    def _android(self) -> None:
-        """An Android application: a manifest with a launcher activity (what a user starts)."""
-        manifests = sorted((p for p in self.scope.files if p.endswith("src/main/AndroidManifest.xml")),
-                           key=lambda p: (p.count("/"), len(p)))
-        for path in manifests[:10]:
-            if self.scope.product(path) \
-                    and "android.intent.category.LAUNCHER" in self.read(path):
-                self.add("web-app", 4, f"an Android application with a launcher activity ({path})")
-                return
 
     def _containers(self) -> None:
         facts, scope = self.facts, self.scope

@@ -39,11 +39,18 @@ CASES = [
     ("GIT-001", "pass", {".github/pull_request_template.md": "## Summary\n"}, ".github/pull_request_template.md", None, None),
     ("GIT-001", "fail", {"README.md": "# x\n"}, None, None, None),
     # GIT-002 .gitignore keeps secrets out
-    ("GIT-002", "pass", {".gitignore": "node_modules/\n.env\n"}, ".gitignore", 2, None),
-    ("GIT-002", "fail", {".gitignore": "node_modules/\n"}, None, None, None),
+    ("GIT-002", "pass", {".gitignore": "node_modules/\n.env\n", ".env.example": "API_KEY=\n"}, ".gitignore", 2, None),
+    ("GIT-002", "fail", {".gitignore": "node_modules/\n", ".env.example": "API_KEY=\n"}, ".env.example", None, None),
+    # only where the project keeps local secrets in files: a library that reads no .env is not asked
+    ("GIT-002", "na", {".gitignore": "node_modules/\n", "pyproject.toml": "[project]\nname = 'lib'\n"},
+     None, None, None),
+    ("GIT-002", "fail", {".gitignore": "*.log\n", "requirements.txt": "python-dotenv==1.0\n"}, "requirements.txt", None,
+     None),
     # a Terraform repository's secret-bearing files are its variables and state
-    ("GIT-002", "pass", {".gitignore": ".terraform/\n*.tfstate\n*.tfvars\n"}, ".gitignore", 2, None),
-    ("GIT-002", "fail", {".gitignore": "# keep .env out\n*.log\n"}, None, None, None),
+    ("GIT-002", "pass", {".gitignore": ".terraform/\n*.tfstate\n*.tfvars\n", "main.tf": 'resource "null_resource" "x" {}\n'},
+     ".gitignore", 2, None),
+    ("GIT-002", "fail", {".gitignore": "# keep .env out\n*.log\n", ".env.example": "API_KEY=\n"}, ".env.example", None,
+     None),
     # GIT-003 CODEOWNERS
     ("GIT-003", "pass", {".github/CODEOWNERS": "* @acme/team\n"}, ".github/CODEOWNERS", None, None),
     ("GIT-003", "fail", {"README.md": "# x\n"}, None, None, None),

@@ -385,6 +385,8 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     pytest.param(SPHINX_MAKE, "DOC-014", "pass", CI, id="sphinx-makefile-pattern-rule"),
     pytest.param(READTHEDOCS, "DOC-014", "pass", ".readthedocs.yaml", id="read-the-docs-builds-docs"),
     pytest.param(NO_DOCS_CHECK, "DOC-014", "fail", None, id="docs-never-built"),
+    pytest.param({**NO_DOCS_CHECK, "vendor-docs/.readthedocs.yaml": "version: 2\n"}, "DOC-014", "fail", None,
+                 id="read-the-docs-reads-its-config-at-the-root-only"),
     # formatting: golangci-lint v2 formatters, a formatter in a hook (a hook that changes files
     # fails the run), a Terraform composite action running pre-commit; a bare formatter is no check
     pytest.param(GOLANGCI_FORMATTERS, "BLD-015", "pass", CI, id="golangci-formatters-section"),

@@ -73,12 +73,8 @@ def test_no_module_grows_a_tool_list_outside_the_catalog() -> None:
     assert not fewer, f"lists were moved into the catalog: lower ALLOWED to the counts found {fewer}"
 
 
-def test_the_detector_finds_a_tool_list() -> None:
+def test_the_detector_finds_a_tool_list(tmp_path: Path) -> None:
     """The check itself works: a set of three scanners is a tool list, a set of ecosystems is not."""
-    names = _names()
-    sample = Path(__file__).with_name("_tool_list_sample.py")
-    try:
-        sample.write_text('SCANNERS = {"trivy", "grype", "gitleaks"}\nECOSYSTEMS = ("npm", "go", "cargo")\n')
-        assert [hits for _, hits in _tool_lists(sample, names)] == [["trivy", "grype", "gitleaks"]]
-    finally:
-        sample.unlink()
+    sample = tmp_path / "sample.py"
+    sample.write_text('SCANNERS = {"trivy", "grype", "gitleaks"}\nECOSYSTEMS = ("npm", "go", "cargo")\n')
+    assert [hits for _, hits in _tool_lists(sample, _names())] == [["trivy", "grype", "gitleaks"]]

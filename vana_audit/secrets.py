@@ -35,14 +35,21 @@ MAX_HITS = 200
 # Where a private key is normally test material (a certificate for a test TLS server, a signing key
 # for a test, a Helm chart's CI test values): a test folder, a chart's `ci/` values, or a file named
 # as a test, example or fake. Tokens stay real anywhere.
+_TEST_FOLDER = r"(^|/)(tests?|testdata|test[-_]data|testing|fixtures|__fixtures__|__tests__|specs?|e2e)(/|$)"
+_IN_TEST_FOLDER = re.compile(_TEST_FOLDER, re.IGNORECASE)
 _TEST_MATERIAL = re.compile(
-    r"(^|/)(tests?|testdata|test[-_]data|testing|fixtures|__fixtures__|__tests__|specs?|e2e)(/|$)|"
+    _TEST_FOLDER + r"|"
     r"(^|/)ci/[^/]*values[^/]*\.ya?ml$|"
     r"(^|/)(test|example|dummy|fake|sample)[^/]*$|"
     r"(^|/)[^/]*[-_.](test|example|dummy|fake|sample)s?[-_.][^/]*$",
     re.IGNORECASE,
 )
 KEY_KINDS = ("private-key", "gcp-service-account")
+
+
+def in_test_folder(path: str) -> bool:
+    """The path lies in a test or fixture folder (tests/, spec/, testdata/, fixtures/, e2e/ ...)."""
+    return _IN_TEST_FOLDER.search(path) is not None
 
 
 def is_test_key(hit: SecretHit) -> bool:

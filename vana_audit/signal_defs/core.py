@@ -13,7 +13,7 @@ from ..folded_re import TextPattern
 from ..history.habits import sample_size_text, sample_text
 from ..model import Evidence
 from ..path_patterns import PathPattern
-from ..secrets import clip, is_test_key
+from ..secrets import clip, in_test_folder, is_test_key
 from ..signals import (
     ARTIFACT,
     CACHE,
@@ -818,16 +818,11 @@ def committed_test_keys(s: Signals) -> Signal:
     return listing(ev(h.path, h.line, f"{h.kind}: {h.redacted}") for h in s.facts.secrets if is_test_key(h))
 
 
-# Test fixtures: a `.env` there is input to tests of dotenv loading, judged by what it holds.
-_TEST_FIXTURE_DIR = re.compile(r"(^|/)(tests?|spec|specs|__tests__|testdata|test_data|test-data|fixtures|"
-                               r"__fixtures__|e2e)/", re.I)
-
-
 @signal("env.committed", ".env files are tracked (in test fixture folders only when they hold secret material)")
 def env_committed(s: Signals) -> Signal:
     with_secrets = {hit.path for hit in s.facts.secrets}
     tracked = [p for p in s.facts.config_files.get("env-file", [])
-               if not _TEST_FIXTURE_DIR.search(p) or p in with_secrets]
+               if not in_test_folder(p) or p in with_secrets]  # a fixture for dotenv tests: judged by what it holds
     return listing(_paths(tracked, 10))
 
 

@@ -301,7 +301,7 @@ def docs_checked_in_ci(s: Signals) -> Signal:
     # Read the Docs builds every push (and pull requests where enabled) from this file: a broken
     # docs build is reported like a failed CI job.
     hits += [ev(p, None, "Read the Docs builds the documentation") for p in s.facts.files
-             if p.rsplit("/", 1)[-1] in (".readthedocs.yaml", ".readthedocs.yml")][:1]
+             if p in (".readthedocs.yaml", ".readthedocs.yml")][:1]  # Read the Docs reads it at the root only
     return found(hits)
 
 

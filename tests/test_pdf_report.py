@@ -106,10 +106,12 @@ def test_report_text_that_tries_to_fetch_gets_nothing(hostile_seed_pdf):
 def test_the_pdf_has_cover_contents_page_numbers_and_the_category_table(seed_result, hostile_seed_pdf):
     pdf, _, _ = hostile_seed_pdf
     pages = pdf_text(pdf)
-    assert len(pages) > 5
+    # The seed replica has 32 failing P0/P1 findings, each a card; the executive report stays short enough
+    # to be read (the 364-file microservices-demo, 17 P0/P1 findings, renders 12 pages).
+    assert 5 < len(pages) <= 13
     assert "CI/CD & DevOps Maturity Review" in pages[0] and "Page" not in pages[0], "an unnumbered cover"
-    assert "Contents" in pages[1] and "Executive summary" in pages[1]
-    assert f"Page 2 of {len(pages)}" in pages[1]
+    assert "Contents" in pages[0] and "Risk register" in pages[0], "the contents share the cover page"
+    assert pages[1].startswith("Executive summary") and f"Page 2 of {len(pages)}" in pages[1]
     table_page = next(p for p in pages if "Maturity by category" in p and "Weighted average" in p)
     for c in seed_result.categories:
         assert c.category.title in table_page

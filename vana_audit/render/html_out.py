@@ -113,7 +113,9 @@ def render_html(source: ScanResult | Report, detail: str = "executive") -> str:
         cluster_tone=charts.cluster_tone,
         status_mark=status_mark,
         full=detail == "full",
-        appendix_p2=[f for f in every if f.failing and f.priority == "P2"],
+        appendix_p2=[(group.category.title, p2) for group in report.findings
+                     if (p2 := [f for f in group.findings if f.failing and f.priority == "P2"])],
+        appendix_p2_count=sum(f.failing and f.priority == "P2" for f in every),
         appendix_other_count=sum(not f.failing for f in every),
         appendix_others=[(group.category.title, passing) for group in report.findings
                          if (passing := [f for f in group.findings if not f.failing])],

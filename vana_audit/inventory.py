@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .facts import Facts
+from .pipeline import build_pipeline
 from .tools import Use, catalog
 
 SECURITY = frozenset({"sast", "secret-scan", "dependency-scan", "container-scan", "iac-scan", "workflow-scan"})
@@ -104,4 +105,5 @@ def build_inventory(facts: Facts) -> dict[str, Any]:
         "make_targets": _sorted(t.name for t in facts.make_targets),
         "test_files": {k: len(v) for k, v in sorted(facts.test_files.items())},
         "file_count": len(facts.files),
+        "pipeline": build_pipeline(facts),
     }

@@ -30,6 +30,7 @@ MARKS = {
 SECTIONS = (
     ("summary", "Executive summary"),
     ("categories", "Maturity by category"),
+    ("pipeline", "CI pipeline"),
     ("dora", "DORA metrics"),
     ("findings", "Findings by category"),
     ("missing", "Missing components"),

@@ -15,6 +15,7 @@ from .text import md_code, md_inline, md_prose
 
 SECTIONS = (
     "Executive Summary",
+    "CI Pipeline as Found",
     "DORA Metrics",
     "Findings by Category",
     "Missing CI/CD Components (Prioritized)",
@@ -35,6 +36,7 @@ def render_markdown(source: ScanResult | Report) -> str:
     blocks = [
         _header(report),
         _summary(report),
+        _pipeline(report),
         _dora(report),
         findings_section(report),
         missing_section(report),
@@ -67,7 +69,8 @@ def _header(report: Report) -> list[str]:
         lines.append(
             f"**Priority:** P0 — {len(verdict.blockers)} production blocker{'s' if len(verdict.blockers) != 1 else ''}"
         )
-    lines += ["", "**Contents:** " + " · ".join(f"[{name}](#{slug(name)})" for name in SECTIONS), "", "---", ""]
+    shown = [name for name in SECTIONS if name != "CI Pipeline as Found" or report.pipeline.present]
+    lines += ["", "**Contents:** " + " · ".join(f"[{name}](#{slug(name)})" for name in shown), "", "---", ""]
     return lines
 
 
@@ -126,6 +129,26 @@ def _summary(report: Report) -> list[str]:
             lines.append(f"- **{md_inline(row.name)}:** {'✅' if row.trackable else '❌'} {md_inline(detail)}")
         lines += ["", f"**Compliance Score:** **{dora.score} / {dora.max}** DORA metrics trackable", ""]
     return lines + ["---", ""]
+
+
+def _pipeline(report: Report) -> list[str]:
+    """Which capability runs at which stage, and by which tool: the CI model as a table."""
+    pipeline = report.pipeline
+    if not pipeline.present:
+        return []
+    lines = ["## CI Pipeline as Found", ""]
+    providers = f" ({', '.join(md_inline(p) for p in pipeline.providers)})" if pipeline.providers else ""
+    jobs = f"{pipeline.jobs_total} CI job{'s' if pipeline.jobs_total != 1 else ''}{providers}"
+    lines += [f"{jobs}, followed through task runners, hooks and templates. A job joins every stage its triggers "
+              "name.", ""]
+    stages = [f"{md_inline(s.title)}{'' if s.id == 'local' else f' ({s.jobs})'}" for s in pipeline.stages]
+    lines += ["| Capability | " + " | ".join(stages) + " |", "|---" * (len(stages) + 1) + "|"]
+    for label in pipeline.labels:
+        cells = [", ".join(md_code(t) for t in tools) if tools else "—" for tools in pipeline.row(label)]
+        lines.append(f"| {md_inline(label)} | " + " | ".join(cells) + " |")
+    if not pipeline.labels:
+        lines.append("| _no tool the catalog knows_ | " + " | ".join("—" for _ in stages) + " |")
+    return lines + ["", "---", ""]
 
 
 def _dora(report: Report) -> list[str]:

@@ -21,6 +21,7 @@ from .model import (
     TrendPoint,
     Verdict,
 )
+from .pipeline import build_pipeline_section
 from .risks import build_risks
 from .roadmap import schedule
 
@@ -80,6 +81,7 @@ def build_report(
         summary=summary,
         categories=categories,
         dora=dora,
+        pipeline=build_pipeline_section(result),
         findings=groups,
         missing=missing,
         roadmap=roadmap,

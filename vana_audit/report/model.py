@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Problem, ScanResult
+from ..pipeline import CAPABILITIES as CAPABILITY_LABELS
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,37 @@ class SuccessMetric:
 
 
 @dataclass(frozen=True)
+class PipelineStage:
+    id: str
+    title: str
+    jobs: int  # CI jobs that run on it (0 for the local hooks)
+    tools: tuple[tuple[str, tuple[str, ...]], ...]  # (capability label, tool ids), in pipeline order
+
+
+@dataclass(frozen=True)
+class PipelineSection:
+    """The CI pipeline as found: the stages a change passes through and what runs at each."""
+
+    stages: tuple[PipelineStage, ...]
+    jobs_total: int
+    providers: tuple[str, ...]
+
+    @property
+    def present(self) -> bool:
+        return bool(self.stages)
+
+    def row(self, label: str) -> tuple[tuple[str, ...] | None, ...]:
+        """Per stage, the tools running `label` there (None where it does not run)."""
+        return tuple(dict(stage.tools).get(label) for stage in self.stages)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The capability labels found at any stage, in pipeline order."""
+        seen = {label for stage in self.stages for label, _ in stage.tools}
+        return tuple(label for _, label in CAPABILITY_LABELS if label in seen)
+
+
+@dataclass(frozen=True)
 class TrendPoint:
     date: str
     overall: float
@@ -334,6 +366,7 @@ class Report:
     summary: ExecutiveSummary
     categories: tuple[CategoryRow, ...]
     dora: DoraSection
+    pipeline: PipelineSection
     findings: tuple[FindingGroup, ...]
     missing: tuple[WorkItem, ...]
     roadmap: Roadmap

@@ -28,7 +28,7 @@ def test_a_path_without_a_hint_is_not_searched() -> None:
 
 def test_files_matching_keeps_the_order_of_the_files() -> None:
     facts = Facts(files=["z/.nvmrc", "a/b/.python-version", "README.md"], all_files=[], excluded_patterns=())
-    from vana_audit.signal_defs.delivery import TOOLCHAIN_FILES
+    from vana_audit.signal_defs.build import TOOLCHAIN_FILES
 
     assert files_matching(facts, TOOLCHAIN_FILES) == ["z/.nvmrc", "a/b/.python-version"]
 

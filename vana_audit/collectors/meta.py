@@ -8,6 +8,7 @@ from .. import safe_yaml
 from ..facts import Facts, TextLine
 from ..secrets import clip
 from ..source import Source
+from ..tools import catalog
 
 MAX_DOC_FILES = 400
 MAX_DOC_LINES = 20_000
@@ -91,42 +92,10 @@ def classify_doc(path: str) -> list[str]:
     return kinds
 
 
-# Named configuration files, by kind. Most kinds are a file name (anywhere) or a path; the rest are
-# predicates on (path, base name, lower-cased path, lower-cased base name). The names and paths are
-# looked up in dicts: the table runs over every file of the repository.
-CONFIG_NAMES: dict[str, tuple[str, ...]] = {
-    "dockerignore": (".dockerignore",),
-    "vercel": ("vercel.json",),
-    "netlify": ("netlify.toml",),
-    "fly": ("fly.toml",),
-    "app-engine": ("app.yaml",),
-    "prometheus": ("prometheus.yml", "prometheus.yaml"),
-    "size-limit": (".size-limit.json", ".size-limit.js", ".size-limit.cjs"),
-    "lefthook": ("lefthook.yml", "lefthook.yaml", ".lefthook.yml"),
-    "release-please": ("release-please-config.json", ".release-please-manifest.json"),
-    "goreleaser": (".goreleaser.yml", ".goreleaser.yaml"),
-    "terraform-lock": (".terraform.lock.hcl",),
-    "gitleaks": (".gitleaks.toml", "gitleaks.toml"),
-    "secrets-baseline": (".secrets.baseline",),
-    "trivy": ("trivy.yaml", ".trivyignore"),
-    "bandit": (".bandit", "bandit.yaml", "bandit.yml"),
-    "hadolint": (".hadolint.yaml", ".hadolint.yml"),
-    "snyk": (".snyk",),
-    "linter": (".eslintrc", ".eslintrc.js", ".eslintrc.json", ".eslintrc.cjs", ".eslintrc.yml",
-               "eslint.config.js", "eslint.config.mjs", "eslint.config.ts", ".flake8", "ruff.toml",
-               ".ruff.toml", ".golangci.yml", ".golangci.yaml", ".rubocop.yml", ".pylintrc", "biome.json"),
-    "typecheck": ("mypy.ini", ".mypy.ini", "tsconfig.json", "pyrightconfig.json"),
-    "tool-versions": (".tool-versions", ".nvmrc", ".python-version", ".node-version", "mise.toml", ".mise.toml"),
-    "makefile": ("Makefile", "makefile", "GNUmakefile", "justfile", "Taskfile.yml"),
-}
-CONFIG_PATHS: dict[str, tuple[str, ...]] = {
-    "gitignore": (".gitignore",),
-    "editorconfig": (".editorconfig",),
-    "pre-commit": (".pre-commit-config.yaml", ".pre-commit-config.yml"),
-    "dependabot": (".github/dependabot.yml", ".github/dependabot.yaml"),
-    "renovate": ("renovate.json", "renovate.json5", ".renovaterc", ".renovaterc.json",
-                 ".github/renovate.json", ".github/renovate.json5", ".gitlab/renovate.json"),
-}
+# Configuration files, by kind. The kinds a file name (anywhere) or a path decides are catalog data
+# (tools.yaml's `config_kinds`: `vercel.json` is `vercel`); the rest are predicates on (path, base name,
+# lower-cased path, lower-cased base name), each a kind the catalog lists without names. The names and
+# paths are looked up in dicts: the table runs over every file of the repository.
 _MONITORING_DIRS = ("/monitoring/", "/observability/", "/telemetry/")
 _WORD_SPLIT = re.compile(r"[/._-]")
 CONFIG_PREDICATES: dict[str, Any] = {
@@ -173,14 +142,6 @@ CONFIG_PREDICATES: dict[str, Any] = {
     "smoke-tests": lambda p, b, lp, lb: "smoke" in lp,
     "monitoring-code": lambda p, b, lp, lb: any(d in f"/{p}" for d in _MONITORING_DIRS) and b.endswith(CODE_SUFFIXES),
 }
-_KINDS_BY_NAME: dict[str, list[str]] = {}
-for _kind, _names in CONFIG_NAMES.items():
-    for _name in _names:
-        _KINDS_BY_NAME.setdefault(_name, []).append(_kind)
-_KINDS_BY_PATH: dict[str, list[str]] = {}
-for _kind, _paths in CONFIG_PATHS.items():
-    for _path in _paths:
-        _KINDS_BY_PATH.setdefault(_path, []).append(_kind)
 
 CODE_KEYWORDS = {
     # signal name -> regex over source code lines
@@ -241,11 +202,13 @@ def collect_docs(source: Source, files: list[str]) -> tuple[dict[str, list[str]]
 def collect_config_files(files: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     predicates = list(CONFIG_PREDICATES.items())
+    tools = catalog()
+    by_name, by_path = tools.config_kind_names(), tools.config_kind_paths()
     for path in files:
         base = _base(path)
-        for kind in _KINDS_BY_NAME.get(base, ()):
+        for kind in by_name.get(base, ()):
             found.setdefault(kind, []).append(path)
-        for kind in _KINDS_BY_PATH.get(path, ()):
+        for kind in by_path.get(path, ()):
             found.setdefault(kind, []).append(path)
         lower_path = path.lower()
         lower_base = _base(lower_path)

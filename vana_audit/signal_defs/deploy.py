@@ -21,6 +21,7 @@ from ..signals import (
     rx,
     signal,
 )
+from ..tools import catalog
 from ._shared import _config, _deps, _files, _paths, ci_or_scripts
 
 # -- deployment ---------------------------------------------------------------------------------------
@@ -44,8 +45,8 @@ def deploy_scripted(s: Signals) -> Signal:
     )
     hits += _config(f, "vercel", "netlify", "fly", "app-engine", "cloud-run", "heroku")
     hits += [ev(p.path, p.line) for p in f.pipelines if p.provider == "cloud-build"]
-    for tool in ("skaffold", "serverless", "helm", "kustomize"):
-        hits += _paths(f.iac_tools.get(tool, []), 1)
+    for kind in catalog().kinds_with("deploy", "iac_tools"):  # skaffold.yaml, serverless.yml, Chart.yaml, ...
+        hits += _paths(f.iac_tools.get(kind, []), 1)
     # a CI job that deploys is a scripted deployment
     hits += [job_evidence(f, p, j, f"CI job {j.id}") for p, j in deploy_jobs(f)][:3]
     return found(hits)

@@ -143,38 +143,6 @@ CONFIG_PREDICATES: dict[str, Any] = {
     "monitoring-code": lambda p, b, lp, lb: any(d in f"/{p}" for d in _MONITORING_DIRS) and b.endswith(CODE_SUFFIXES),
 }
 
-CODE_KEYWORDS = {
-    # signal name -> regex over source code lines
-    "health-endpoint": re.compile(r"""["'](/api)?/(health|healthz|livez|readyz|ready|status|ping)["'/]"""),
-    "prometheus": re.compile(r"prometheus_client|prom-client|promhttp|micrometer|"
-                             r"prometheus-fastapi-instrumentator|/metrics"),
-    "opentelemetry": re.compile(r"opentelemetry|@opentelemetry|go\.opentelemetry\.io"),
-    "sentry": re.compile(r"sentry_sdk|@sentry/|getsentry|sentry\.init|Sentry\.init"),
-    "datadog": re.compile(r"ddtrace|datadog"),
-    "new-relic": re.compile(r"newrelic"),
-    "structured-logging": re.compile(r"structlog|python-json-logger|jsonlogger|pino\b|winston|zerolog|zap\.New|"
-                                     r"logrus|JSONFormatter|json_log", re.I),
-    "cloud-trace": re.compile(r"cloud_trace|CloudTraceSpanExporter|google\.cloud\.logging"),
-    "feature-flags": re.compile(r"launchdarkly|unleash|flagsmith|growthbook|openfeature", re.I),
-}
-
-
-# Literal hints of CODE_KEYWORDS, lower-case: every match contains one (a property test checks it).
-# `in` on a string is a fast C search, while `re` walks an alternation position by position; most
-# code files contain no hint at all and are never searched with the pattern.
-CODE_HINTS: dict[str, tuple[str, ...]] = {
-    "health-endpoint": ("health", "livez", "readyz", "ready", "status", "ping"),
-    "prometheus": ("prom", "micrometer", "/metrics"),
-    "opentelemetry": ("opentelemetry",),
-    "sentry": ("sentry",),
-    "datadog": ("ddtrace", "datadog"),
-    "new-relic": ("newrelic",),
-    "structured-logging": ("structlog", "json-logger", "jsonlogger", "pino", "winston", "zerolog", "zap.new",
-                           "logrus", "jsonformatter", "json_log"),
-    "cloud-trace": ("cloud_trace", "cloudtracespanexporter", "google.cloud.logging"),
-    "feature-flags": ("launchdarkly", "unleash", "flagsmith", "growthbook", "openfeature"),
-}
-
 
 def collect_docs(source: Source, files: list[str]) -> tuple[dict[str, list[str]], list[TextLine]]:
     docs: dict[str, list[str]] = {}
@@ -272,7 +240,9 @@ _MINIFIED = re.compile(r"[.-]min\.[cm]?js$|\.bundle\.js$", re.I)
 
 
 def collect_code_signals(source: Source, files: list[str]) -> dict[str, list[TextLine]]:
-    """Keyword hits in source code (monitoring libraries, health endpoints); capped in files read."""
+    """Keyword hits in source code (monitoring libraries, health endpoints: the catalog's code kinds);
+    capped in files read."""
+    kinds = catalog().code_kinds
     # a minified bundle is someone else's code shipped as an asset (zxcvbn.min.js), never evidence
     candidates = [p for p in files if p.endswith(CODE_SUFFIXES) and not _MINIFIED.search(p)]
     # Entry points and monitoring modules first, tests last: they describe the product, tests do not.
@@ -283,12 +253,14 @@ def collect_code_signals(source: Source, files: list[str]) -> dict[str, list[Tex
         if not text:
             continue
         lowered = text.lower()
-        for name, pattern in CODE_KEYWORDS.items():
+        for name, kind in kinds.items():
             if len(hits.get(name, ())) >= 20:
                 continue
-            if not any(hint in lowered for hint in CODE_HINTS[name]):
+            # `in` on a string is a fast C search, while `re` walks an alternation position by position;
+            # most code files contain no hint at all and are never searched with the pattern.
+            if not any(hint in lowered for hint in kind.hints):
                 continue
-            match = pattern.search(text)
+            match = kind.pattern.search(text)
             if match:
                 number = text.count("\n", 0, match.start()) + 1
                 line_start = text.rfind("\n", 0, match.start()) + 1

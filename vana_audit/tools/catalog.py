@@ -39,7 +39,8 @@ tool each is the configuration of, the file names and paths that are of the kind
 tool's own `config_files`), and what the kind's presence says (`capabilities`, `kubernetes`). A kind
 with no names or paths is classified by code (collectors/meta.py's predicates, collectors/iac.py).
 Collectors, the profile and signals ask `config_kind_names`, `config_kind_paths` and `kinds_with`
-instead of keeping lists of tools.
+instead of keeping lists of tools. Code kinds (`code_kinds`): what product code shows (a monitoring
+library's import, a health endpoint), a pattern with the literal hints every match contains.
 
 A command that runs a project script (`npm test`, `make test`, `hatch run test:cov`) is not a
 tool: resolving the script is the caller's job, and it comes back here with the script's commands.
@@ -131,6 +132,17 @@ class ConfigKind:
     paths: tuple[str, ...] = ()
     capabilities: tuple[str, ...] = ()
     kubernetes: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CodeKind:
+    """What product code shows: lines matching `pattern` are filed under `kind`; a text holding none of
+    the lower-case `hints` cannot match and is not searched."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    hints: tuple[str, ...]
+    tool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +347,8 @@ def _skip_options(argv: Sequence[str], i: int, value_opts: frozenset[str]) -> in
 class Catalog:
     """Read-only lookups from repository evidence to tool uses. Build it with `catalog()`."""
 
-    def __init__(self, entries: Iterable[Mapping[str, Any]], config_kinds: Iterable[Mapping[str, Any]] = ()):
+    def __init__(self, entries: Iterable[Mapping[str, Any]], config_kinds: Iterable[Mapping[str, Any]] = (),
+                 code_kinds: Iterable[Mapping[str, Any]] = ()):
         self.tools: dict[str, Tool] = {}
         self._by_first: dict[str, list[tuple[Tool, CommandPattern]]] = {}
         self._actions: dict[str, list[ActionRecogniser]] = {}
@@ -360,6 +373,14 @@ class Catalog:
         self._kinds_by_path: dict[str, tuple[str, ...]] = {}
         for item in config_kinds:
             self._add_kind(item)
+        self.code_kinds: dict[str, CodeKind] = {}
+        for item in code_kinds:
+            tool = item.get("tool")
+            if tool is not None and tool not in self.tools:
+                raise ValueError(f"code kind {item['kind']!r} names unknown tool {tool!r}")
+            flags = re.I if item.get("ignore_case") else 0
+            self.code_kinds[item["kind"]] = CodeKind(item["kind"], re.compile(item["pattern"], flags),
+                                                     tuple(item["hints"]), tool)
 
     def _add_kind(self, item: Mapping[str, Any]) -> None:
         tool = item.get("tool")
@@ -810,4 +831,4 @@ def load_entries(text: str | None = None) -> list[dict[str, Any]]:
 def catalog() -> Catalog:
     """The packaged catalog, loaded once per process."""
     doc = load_document()
-    return Catalog(doc["tools"], doc.get("config_kinds", ()))
+    return Catalog(doc["tools"], doc.get("config_kinds", ()), doc.get("code_kinds", ()))

@@ -25,7 +25,8 @@ ALLOWED: dict[str, tuple[int, str]] = {
                               "catalog config kind"),
     "collectors/profile.py": (1, "the docs-site generators whose dependency makes a documentation profile"),
     "collectors/texts.py": (1, "configuration texts kept for signals to read"),
-    "signal_defs/ci.py": (1, "test words of signals not yet on the catalog"),
+    "signal_defs/ci.py": (1, "the CI text a coverage-threshold runner shows where the CI model cannot read "
+                             "(keyed by the test-config names, not catalog ids)"),
     "signal_defs/deploy.py": (1, "literal hints of the DEPLOY_CMD pattern (every alternative contains one)"),
     "signal_defs/tests.py": (1, "the JavaScript runners whose options say a suite runs serially"),
     "collectors/deploys.py": (1, "task runners whose deploy-named target or script deploys (make deploy, npm run "

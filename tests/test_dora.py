@@ -15,7 +15,8 @@ from tests.test_history import BOB, DEPENDABOT, Repo, analyse, team_repo  # noqa
 from vana_audit.facts import Facts, Job, Pipeline, Step, TextLine
 from vana_audit.history import HistoryFacts, analyse_history
 from vana_audit.history.clusters import bands_for
-from vana_audit.history.readiness import build_dora, dora_summary_lines
+from vana_audit.history.readiness import dora_summary_lines
+from vana_audit.scan import dora_section
 from vana_audit.source import GitRefSource
 
 ROOT = "2023-06-01T09:00:00+00:00"
@@ -67,7 +68,7 @@ def weekly(tmp_path: Path) -> Repo:
 def test_weekly_releases(weekly: Repo) -> None:
     history, problems = analyse(weekly.info())
     assert problems == []
-    dora = build_dora(facts_of(history))
+    dora = dora_section(facts_of(history))
     estimates = dora["estimates"]
     # The newest event is the last tag, Friday 2024-02-23 09:00; 90 days back is 2023-11-25 09:00,
     # so v0.1.0 (2023-06-01) is outside and v1.0.0..v1.7.0 are the 8 deployments inside.
@@ -103,7 +104,7 @@ def test_weekly_releases(weekly: Repo) -> None:
     assert failure["cluster_withheld"].startswith("no band: change failure rate is not trackable (missing ")
     assert metric(dora, "rework_rate")["cluster_withheld"] == failure["cluster_withheld"]
     # ... while with an incident-response guide it is trackable: Elite.
-    tracked = metric(build_dora(facts_of(history, tracked=True)), "change_failure_rate")
+    tracked = metric(dora_section(facts_of(history, tracked=True)), "change_failure_rate")
     assert (tracked["cluster"], tracked["cluster_withheld"]) == ("Elite", None)
     recovery = metric(dora, "recovery_time")
     assert recovery["status"] == "insufficient data"
@@ -115,11 +116,11 @@ def test_the_same_history_in_other_years_bands(weekly: Repo) -> None:
     history, _ = analyse(weekly.info())
     # 2023 merges Medium and Low (both published as "between once per week and once per month"), and
     # 0.62 deploy days a week falls there; a 72 h median lead time is High in 2023 (1 day .. 1 week).
-    dora_2023 = build_dora(facts_of(history), year=2023)
+    dora_2023 = dora_section(facts_of(history), year=2023)
     assert metric(dora_2023, "deployment_frequency")["cluster"] == "Medium/Low"
     assert metric(dora_2023, "lead_time")["cluster"] == "High"
     # 2021's High runs from monthly (0.23 a week) up to on demand, so 0.62 is High there.
-    dora_2021 = build_dora(facts_of(history), year=2021)
+    dora_2021 = dora_section(facts_of(history), year=2021)
     assert metric(dora_2021, "deployment_frequency")["cluster"] == "High"
     assert dora_2021["year"] == 2021 and dora_2021["bands"]["year"] == 2021
 
@@ -143,7 +144,7 @@ def test_a_trend_point_sees_the_history_as_it_stood_at_its_tag(weekly: Repo) -> 
 
 def test_a_library_reports_release_frequency(weekly: Repo) -> None:
     history, _ = analyse(weekly.info())
-    dora = build_dora(facts_of(history, profile="library"))
+    dora = dora_section(facts_of(history, profile="library"))
     frequency = metric(dora, "deployment_frequency")
     assert frequency["name"] == "Release frequency"
     assert frequency["unit"] == "release days per week"
@@ -197,7 +198,7 @@ def test_revert_after_a_release_and_its_fix_release(reverted: Repo) -> None:
     history, problems = analyse(reverted.info())
     assert problems == []
     assert history.reverts_in_window == 1
-    dora = build_dora(facts_of(history, tracked=True))
+    dora = dora_section(facts_of(history, tracked=True))
     # Window ends Tue 03-19 09:00: deployments v1.0.0, v1.1.0, v1.1.1, v1.2.0 (v0.1.0 is from 2023).
     assert dora["estimates"]["deployments"] == 4
     # 4 deploy days / (90 / 7) = 0.31 a week
@@ -217,7 +218,7 @@ def test_revert_after_a_release_and_its_fix_release(reverted: Repo) -> None:
     # within a week: Medium in 2023.
     recovery = metric(dora, "recovery_time")
     assert (recovery["value"], recovery["cluster"]) == (72.0, "Low")
-    assert metric(build_dora(facts_of(history, tracked=True), year=2023), "recovery_time")["cluster"] == "Medium"
+    assert metric(dora_section(facts_of(history, tracked=True), year=2023), "recovery_time")["cluster"] == "Medium"
 
     # v1.1.1 was the unplanned deployment: rework 1 of 4.
     assert metric(dora, "rework_rate")["value"] == 0.25
@@ -242,7 +243,7 @@ def test_an_unshipped_revert_leaves_the_failure_unremedied(reverted: Repo) -> No
         "days": 365, "start": None, "end": "2024-03-18T09:00:00Z", "effective_days": 291.0,
         "requested_days": 90, "widened": True,
         "widened_because": "2 deployments in 90 days, 2 deployments in 180 days"}
-    dora = build_dora(facts_of(history))
+    dora = dora_section(facts_of(history))
     failure = metric(dora, "change_failure_rate")
     assert failure["details"]["failures"] == [{"deployment": "v1.1.0", "at": "2024-03-12T09:00:00Z",
                                                "causes": ["revert"], "remedied_by": None,
@@ -258,7 +259,7 @@ def test_too_few_deployments_even_in_a_year(reverted: Repo) -> None:
     assert history.estimates["reason"] == (
         "too few deployments: 2 in the 365-day window (widened from 90 days), at least 3 needed")
     assert history.estimates["window"]["widened_because"] == "1 deployment in 90 days, 1 deployment in 180 days"
-    dora = build_dora(facts_of(history))
+    dora = dora_section(facts_of(history))
     assert dora["estimates"] is None
     assert dora["estimates_reason"].startswith("semver tags: too few deployments: 2 in the 365-day window")
 
@@ -298,7 +299,7 @@ def test_hotfix_tags_and_a_rollback(hotfixed: Repo) -> None:
     # release-2023-06-01, release-2024-04-01, hotfix-2024-04-02, release-2024-04-08, deploy-2024-04-08,
     # release-2024-04-10, release-2024-04-11 (the staging tag is not production)
     assert (history.tag_counts.deploy, history.tag_counts.hotfix) == (7, 1)
-    dora = build_dora(facts_of(history, tracked=True))
+    dora = dora_section(facts_of(history, tracked=True))
     estimates = dora["estimates"]
     assert estimates["basis"] == "deploy-tags"
     # deploy-2024-04-08 names the commit release-2024-04-08 just shipped: one deployment, so the window
@@ -395,7 +396,7 @@ PUSH_DEPLOY = Pipeline("github-actions", ".github/workflows/deploy.yml", frozens
 def test_pushes_to_main_are_deployments_when_a_pipeline_deploys_on_push(team_repo: Repo) -> None:  # noqa: F811
     history, _ = analyse(team_repo.info())
     assert history.estimates["status"] == "insufficient data"  # no tags
-    dora = build_dora(facts_of(history, pipelines=[PUSH_DEPLOY]))
+    dora = dora_section(facts_of(history, pipelines=[PUSH_DEPLOY]))
     estimates = dora["estimates"]
     assert estimates["basis"] == "first-parent-merges"
     assert estimates["basis_evidence"] == [".github/workflows/deploy.yml:8 — job deploy deploys on push"]
@@ -412,10 +413,10 @@ def test_pushes_to_main_are_deployments_when_a_pipeline_deploys_on_push(team_rep
 
 def test_pushes_are_no_deployments_without_such_a_pipeline_or_for_a_library(team_repo: Repo) -> None:  # noqa: F811
     history, _ = analyse(team_repo.info())
-    dora = build_dora(facts_of(history))
+    dora = dora_section(facts_of(history))
     assert dora["estimates"] is None
     assert dora["estimates_reason"].endswith("no pipeline deploys on pushes to the default branch")
-    library = build_dora(facts_of(history, profile="library", pipelines=[PUSH_DEPLOY]))
+    library = dora_section(facts_of(history, profile="library", pipelines=[PUSH_DEPLOY]))
     assert library["estimates"] is None
     assert library["estimates_reason"].endswith("a library is released by tags")
 
@@ -423,7 +424,7 @@ def test_pushes_are_no_deployments_without_such_a_pipeline_or_for_a_library(team
 # -- readiness n/4 -----------------------------------------------------------------------------------------------
 
 def test_nothing_in_place_scores_zero_of_four() -> None:
-    dora = build_dora(Facts())
+    dora = dora_section(Facts())
     readiness = dora["readiness"]
     assert (readiness["score"], readiness["max"]) == (0, 4)
     assert [m["metric"] for m in readiness["metrics"]] == ["deployment_frequency", "lead_time",
@@ -439,7 +440,7 @@ def test_nothing_in_place_scores_zero_of_four() -> None:
 def test_deploy_pipeline_monitoring_and_runbooks_make_four_of_four() -> None:
     facts = Facts(pipelines=[PUSH_DEPLOY], docs={"runbook": ["docs/runbook.md"]},
                   source_signals={"sentry": [TextLine("app/main.py", 3, "sentry_sdk.init(dsn=DSN)")]})
-    readiness = build_dora(facts)["readiness"]
+    readiness = dora_section(facts)["readiness"]
     assert readiness["score"] == 4
     by_metric = {m["metric"]: m for m in readiness["metrics"]}
     assert "a deploy pipeline: .github/workflows/deploy.yml:8 — job deploy (environment: production)" in \
@@ -454,7 +455,7 @@ def test_deploy_pipeline_monitoring_and_runbooks_make_four_of_four() -> None:
 
 def test_release_tags_and_a_revert_habit_count_as_readiness(reverted: Repo) -> None:
     history, _ = analyse(reverted.info())
-    readiness = build_dora(facts_of(history))["readiness"]
+    readiness = dora_section(facts_of(history))["readiness"]
     by_metric = {m["metric"]: m for m in readiness["metrics"]}
     # 5 semver tags record deployments and tie them to commits; the revert shows failures are visible;
     # nothing detects or restores an incident.
@@ -495,7 +496,7 @@ def test_bands_do_not_overlap(year: int, metric_name: str, value: float, cluster
 
 
 def test_bands_are_in_the_result_and_unknown_years_are_refused() -> None:
-    bands = build_dora(Facts(), year=2023)["bands"]
+    bands = dora_section(Facts(), year=2023)["bands"]
     assert bands["metrics"]["lead_time"]["bands"] == [
         {"cluster": "Elite", "min": 0.0, "max": 24.0, "published": "Less than one day"},
         {"cluster": "High", "min": 24.0, "max": 168.0, "published": "Between one day and one week"},
@@ -504,12 +505,12 @@ def test_bands_are_in_the_result_and_unknown_years_are_refused() -> None:
     ]
     assert bands["metrics"]["deployment_frequency"]["better"] == "higher"
     with pytest.raises(ValueError, match="2022"):
-        build_dora(Facts(), year=2022)
+        dora_section(Facts(), year=2022)
 
 
 def test_summary_has_one_line_per_key(reverted: Repo) -> None:
     history, _ = analyse(reverted.info())
-    lines = dora_summary_lines(build_dora(facts_of(history)))
+    lines = dora_summary_lines(dora_section(facts_of(history)))
     assert lines == [
         "Deployment frequency: ✅ trackable · 0.3 deploy days/week, 1.3/month (Medium, 2024 bands) · basis: semver tags",
         "Lead time for changes: ✅ trackable · median 24.0 h, p90 2.0 d (Elite, 2024 bands) · basis: semver tags",
@@ -520,7 +521,7 @@ def test_summary_has_one_line_per_key(reverted: Repo) -> None:
 
 
 def test_summary_says_why_there_is_no_estimate() -> None:
-    lines = dora_summary_lines(build_dora(Facts()))
+    lines = dora_summary_lines(dora_section(Facts()))
     assert lines[0] == "Deployment frequency: ❌ not trackable · insufficient data (no git history was read)"
     assert len(lines) == 4
 
@@ -540,7 +541,7 @@ def test_applying_to_a_throwaway_cluster_is_a_test_not_a_deployment(team_repo: R
                         jobs=(Job("deploy", 5, steps=(Step("start", 7, run="minikube start"),
                                                       Step("apply", 9, run="helm upgrade --install app ./chart"))),))
     for pipeline in (KIND_TEST, minikube):
-        dora = build_dora(facts_of(history, pipelines=[pipeline]))
+        dora = dora_section(facts_of(history, pipelines=[pipeline]))
         assert dora["estimates"] is None, pipeline.path
         assert dora["estimates_reason"].endswith("no pipeline deploys on pushes to the default branch")
         assert dora["readiness"]["metrics"][0]["evidence"] == []
@@ -568,19 +569,19 @@ def deploy_on_push(paths: dict) -> Pipeline:
 def test_a_path_filtered_deploy_counts_only_the_commits_it_runs_for(tmp_path: Path) -> None:
     repo = path_filtered_repo(tmp_path)
     history, _ = analyse(repo.info())
-    every_push = build_dora(facts_of(history, pipelines=[deploy_on_push({})]), git=repo.info())
+    every_push = dora_section(facts_of(history, pipelines=[deploy_on_push({})]), git=repo.info())
     assert every_push["estimates"]["deployments"] == 6
-    dora = build_dora(facts_of(history, pipelines=[deploy_on_push({"paths": ["k8s/**"]})]), git=repo.info())
+    dora = dora_section(facts_of(history, pipelines=[deploy_on_push({"paths": ["k8s/**"]})]), git=repo.info())
     assert dora["estimates"]["deployments"] == 3
     assert "that change k8s/**" in dora["estimates"]["basis_description"]
     assert dora["estimates"]["basis_evidence"] == [".github/workflows/deploy.yml:8 — job deploy deploys on push "
                                                    "changing k8s/**"]
     # every commit writes a fileN.txt; ignoring those leaves the commits that change something else (k8s/)
-    ignoring = build_dora(facts_of(history, pipelines=[deploy_on_push({"paths-ignore": ["**.txt"]})]),
+    ignoring = dora_section(facts_of(history, pipelines=[deploy_on_push({"paths-ignore": ["**.txt"]})]),
                           git=repo.info())
     assert ignoring["estimates"]["deployments"] == 3
     # without the repository to ask, the filtered commits are unknown: no estimate rather than every push
-    unknown = build_dora(facts_of(history, pipelines=[deploy_on_push({"paths": ["k8s/**"]})]))
+    unknown = dora_section(facts_of(history, pipelines=[deploy_on_push({"paths": ["k8s/**"]})]))
     assert unknown["estimates"] is None
     assert "runs only for commits changing k8s/**" in unknown["estimates_reason"]
 
@@ -593,7 +594,7 @@ def test_component_tags_are_releases_in_readiness_and_estimates_alike(tmp_path: 
         repo.commit(f"change {day}", f"2024-05-0{day}T09:00:00+00:00")
         repo.tag(f"guestbook-v0.{day}", f"2024-05-0{day}T10:00:00+00:00")
     history, _ = analyse(repo.info())
-    dora = build_dora(facts_of(history))
+    dora = dora_section(facts_of(history))
     assert dora["readiness"]["metrics"][0]["evidence"] == [
         "deploy or release tags: 4 release tags, the newest made 2024-05-04"]
     assert dora["estimates"]["basis"] == "semver-tags"
@@ -611,7 +612,7 @@ def test_release_tags_too_old_to_date_are_named_not_denied(tmp_path: Path) -> No
     for day in range(1, 5):
         repo.commit(f"recent {day}", f"2025-09-0{day}T09:00:00+00:00")
     history, _ = analyse(repo.info())
-    dora = build_dora(facts_of(history))
+    dora = dora_section(facts_of(history))
     assert dora["readiness"]["metrics"][0]["evidence"] == [
         "deploy or release tags: 2 release tags, the newest made 2018-07-03"]
     assert dora["estimates"] is None

@@ -14,8 +14,8 @@ import pytest
 from tests.fixtures.gitrepo import git
 from vana_audit.facts import Facts
 from vana_audit.history import HistoryFacts, analyse_history
-from vana_audit.history.readiness import build_dora
 from vana_audit.model import Problem
+from vana_audit.scan import dora_section
 from vana_audit.signals import Signals
 from vana_audit.source import GitInfo, WorkingTreeSource
 
@@ -184,7 +184,7 @@ def test_shallow_clone_is_detected_and_estimates_refused(team_repo: Repo, tmp_pa
     assert facts.estimates["status"] == "insufficient data"
     assert "shallow clone" in facts.estimates["reason"]
     assert facts.push_estimates is None
-    dora = build_dora(_facts(facts))
+    dora = dora_section(_facts(facts))
     assert dora["estimates"] is None
     assert "shallow clone" in dora["estimates_reason"]
 

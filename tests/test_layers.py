@@ -1,5 +1,6 @@
-"""The collectors layer builds facts; signals read them. A collector that imports signals closes an
-import loop (signals → signal_defs → collectors → signals) that only lazy imports kept working."""
+"""The collectors and history layers build facts; signals read them. A collector that imports signals
+closes an import loop (signals → signal_defs → collectors → signals) that only lazy imports kept
+working; history (DORA readiness) is passed the signals it reads by its caller."""
 from __future__ import annotations
 
 import ast
@@ -17,10 +18,19 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
+def _offenders(folder: str, forbidden: set[str]) -> dict[str, list[str]]:
+    found = {p.name: sorted(_imports(p) & forbidden) for p in sorted((PACKAGE / folder).glob("*.py"))}
+    return {name: names for name, names in found.items() if names}
+
+
 def test_collectors_do_not_import_signals() -> None:
-    offenders = {p.name: sorted(_imports(p) & {"signals", "signal_defs", "engine"})
-                 for p in sorted((PACKAGE / "collectors").glob("*.py"))}
-    assert not {name: found for name, found in offenders.items() if found}
+    assert not _offenders("collectors", {"signals", "signal_defs", "engine"})
+
+
+def test_history_does_not_import_signals() -> None:
+    """DORA readiness reads signals the caller computed (`scan.dora_section`); the history layer,
+    like the collectors, sits below the signals."""
+    assert not _offenders("history", {"signals", "signal_defs", "engine"})
 
 
 def test_the_check_sees_a_relative_import(tmp_path: Path) -> None:

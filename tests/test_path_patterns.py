@@ -1,4 +1,4 @@
-"""Literal hints must be necessary: a path (PathPattern) or code (CODE_KEYWORDS) that matches contains one."""
+"""Literal hints must be necessary: a path (PathPattern) or code (the catalog's code kinds) that matches contains one."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vana_audit.signals  # noqa: F401  (imports the signal catalogue, which defines the patterns)
-from vana_audit.collectors.meta import CODE_HINTS, CODE_KEYWORDS
 from vana_audit.facts import Facts
 from vana_audit.path_patterns import REGISTRY, PathPattern, matching
 from vana_audit.signals import files_matching
+from vana_audit.tools import catalog
 
 
 def test_the_catalogue_registers_its_path_patterns() -> None:
@@ -28,7 +28,7 @@ def test_a_path_without_a_hint_is_not_searched() -> None:
 
 def test_files_matching_keeps_the_order_of_the_files() -> None:
     facts = Facts(files=["z/.nvmrc", "a/b/.python-version", "README.md"], all_files=[], excluded_patterns=())
-    from vana_audit.signal_defs.delivery import TOOLCHAIN_FILES
+    from vana_audit.signal_defs.build import TOOLCHAIN_FILES
 
     assert files_matching(facts, TOOLCHAIN_FILES) == ["z/.nvmrc", "a/b/.python-version"]
 
@@ -43,10 +43,11 @@ def test_every_match_contains_a_hint(pattern: PathPattern, data) -> None:  # typ
     assert pattern.search(path) is not None
 
 
-@pytest.mark.parametrize("name", sorted(CODE_KEYWORDS))
+@pytest.mark.parametrize("name", sorted(catalog().code_kinds))
 @settings(max_examples=200, deadline=None)
 @given(data=st.data())
 def test_every_code_keyword_match_contains_a_hint(name: str, data) -> None:  # type: ignore[no-untyped-def]
-    text = data.draw(st.from_regex(CODE_KEYWORDS[name]))
-    assert CODE_KEYWORDS[name].search(text)
-    assert any(hint in text.lower() for hint in CODE_HINTS[name]), (name, text)
+    kind = catalog().code_kinds[name]
+    text = data.draw(st.from_regex(kind.pattern))
+    assert kind.pattern.search(text)
+    assert any(hint in text.lower() for hint in kind.hints), (name, text)

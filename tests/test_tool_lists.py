@@ -21,13 +21,14 @@ NOT_TOOLS = frozenset({"npm", "pip", "go", "cargo", "maven", "gradle", "bundler"
 ALLOWED: dict[str, tuple[int, str]] = {
     "collectors/ci_model.py": (3, "runner resolvers (make, just, task, tox, nox, …) and install-command words: "
                                   "each runner has its own parsing code"),
-    "collectors/meta.py": (6, "configuration-file kinds classified while collecting (vercel.json, prometheus.yml, …); "
-                              "to move into the catalog's config_files"),
-    "collectors/profile.py": (3, "frameworks and IaC tools that decide a profile; to move into catalog capabilities"),
+    "collectors/meta.py": (1, "configuration kinds decided by predicates on the path (code, not keys); each is a "
+                              "catalog config kind"),
+    "collectors/profile.py": (1, "the docs-site generators whose dependency makes a documentation profile"),
     "collectors/texts.py": (1, "configuration texts kept for signals to read"),
-    "inventory.py": (1, "configuration kinds the collectors classify (prometheus, alertmanager, sentry)"),
-    "signal_defs/core.py": (3, "deploy-tool and IaC-tool sets of signals not yet on the catalog"),
-    "signal_defs/delivery.py": (1, "the JavaScript runners whose options say a suite runs serially"),
+    "signal_defs/ci.py": (1, "the CI text a coverage-threshold runner shows where the CI model cannot read "
+                             "(keyed by the test-config names, not catalog ids)"),
+    "signal_defs/deploy.py": (1, "literal hints of the DEPLOY_CMD pattern (every alternative contains one)"),
+    "signal_defs/tests.py": (1, "the JavaScript runners whose options say a suite runs serially"),
     "collectors/deploys.py": (1, "task runners whose deploy-named target or script deploys (make deploy, npm run "
                                  "deploy)"),
 }

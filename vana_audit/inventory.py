@@ -83,8 +83,9 @@ def build_inventory(facts: Facts) -> dict[str, Any]:
         }
     )
     monitoring = _ids(declared + configured, OBSERVING)
-    monitoring |= {kind for kind in ("prometheus", "grafana-dashboard", "alertmanager", "sentry")
-                   if facts.config_files.get(kind)}  # configuration kinds the collectors classify
+    tools = catalog()  # configuration kinds the collectors classify (prometheus.yml, Grafana dashboards)
+    monitoring |= {kind for capability in OBSERVING for kind in tools.kinds_with(capability)
+                   if facts.config_files.get(kind)}
     hook_managers = {name for name, hooks in facts.pre_commit_hooks.items() if hooks}
     return {
         "ci_providers": _sorted(p.provider for p in facts.pipelines),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .background import Background
 from .collectors import DEFAULT_EXCLUDES, collect_facts, exclusion_summary, read_secrets
@@ -21,6 +21,7 @@ from .model import Finding, Problem, ScanResult, Target
 from .redaction import redact_result
 from .scoring import score_all
 from .signal_defs.stack import detect_stack
+from .signals import Signals
 from .source import DEFAULT_MAX_FILE_BYTES, GitRefSource, Source, WorkingTreeSource, open_source
 from .suppressions import apply_suppressions, locate_suppressions, suppression_problems
 from .userfiles import UnreadableFile, read_regular_text
@@ -59,6 +60,15 @@ def scan(
         if finish:
             finish()  # an error message starts on a clean line
         raise
+
+
+def dora_section(facts: Facts, year: int = 2024, git: Any = None) -> dict[str, Any]:
+    """The `dora` object of a scan: readiness reads signals, computed here and passed in (the history
+    layer does not import the signals layer)."""
+    from .history.readiness import READINESS_SIGNALS, build_dora
+
+    signals = Signals(facts)
+    return build_dora(facts, {name: signals[name].evidence for name in READINESS_SIGNALS}, year=year, git=git)
 
 
 def _scan(
@@ -104,9 +114,7 @@ def _scan(
     findings = run_rules(rules, facts, config.disable,
                          on_rule=_counter(count, "rules", len(rules)) if count else None)
     findings = apply_suppressions(findings, facts.suppressions, _reader(source), today)
-    from .history.readiness import build_dora
-
-    dora = build_dora(facts, year=dora_year or config.dora_year, git=source.git)
+    dora = dora_section(facts, year=dora_year or config.dora_year, git=source.git)
     categories, overall = score_all(findings, config.weights)
     problems = tuple(source.problems) + tuple(
         suppression_problems(facts.suppressions, findings, [r.meta.id for r in rules], today)

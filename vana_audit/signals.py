@@ -27,11 +27,11 @@ from .collectors.deploys import ephemeral_target as ephemeral_target
 from .collectors.deploys import job_is_deploy as job_is_deploy
 from .collectors.deploys import job_runs_deploy_tool as job_runs_deploy_tool
 from .collectors.deploys import job_tool_uses as job_tool_uses
+from .evidence import ev as ev  # re-exported: the signal modules ask it here
 from .facts import CiJob, Facts, Job, Link, Pipeline, Step, ToolUse, per_scan
 from .folded_re import FoldedPattern, TextPattern
 from .model import Confidence, Evidence
 from .path_patterns import PathPattern, matching
-from .secrets import clip
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,6 @@ class Signals:
                 _TEXT_SEARCHED.reset(token)
             self._cache[name] = _with_confidence(name, computed, searched)
         return self._cache[name]
-
-
-def ev(path: str, line: int | None = None, snippet: str = "", confidence: Confidence = Confidence.HIGH) -> Evidence:
-    snippet = clip(" ".join(snippet.split()), 160)
-    return Evidence(path, line, snippet, confidence)
 
 
 def text_ev(path: str, line: int | None = None, snippet: str = "") -> Evidence:

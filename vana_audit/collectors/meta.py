@@ -8,6 +8,7 @@ from .. import safe_yaml
 from ..facts import Facts, TextLine
 from ..secrets import clip
 from ..source import Source
+from ..tools import catalog
 
 MAX_DOC_FILES = 400
 MAX_DOC_LINES = 20_000
@@ -91,42 +92,10 @@ def classify_doc(path: str) -> list[str]:
     return kinds
 
 
-# Named configuration files, by kind. Most kinds are a file name (anywhere) or a path; the rest are
-# predicates on (path, base name, lower-cased path, lower-cased base name). The names and paths are
-# looked up in dicts: the table runs over every file of the repository.
-CONFIG_NAMES: dict[str, tuple[str, ...]] = {
-    "dockerignore": (".dockerignore",),
-    "vercel": ("vercel.json",),
-    "netlify": ("netlify.toml",),
-    "fly": ("fly.toml",),
-    "app-engine": ("app.yaml",),
-    "prometheus": ("prometheus.yml", "prometheus.yaml"),
-    "size-limit": (".size-limit.json", ".size-limit.js", ".size-limit.cjs"),
-    "lefthook": ("lefthook.yml", "lefthook.yaml", ".lefthook.yml"),
-    "release-please": ("release-please-config.json", ".release-please-manifest.json"),
-    "goreleaser": (".goreleaser.yml", ".goreleaser.yaml"),
-    "terraform-lock": (".terraform.lock.hcl",),
-    "gitleaks": (".gitleaks.toml", "gitleaks.toml"),
-    "secrets-baseline": (".secrets.baseline",),
-    "trivy": ("trivy.yaml", ".trivyignore"),
-    "bandit": (".bandit", "bandit.yaml", "bandit.yml"),
-    "hadolint": (".hadolint.yaml", ".hadolint.yml"),
-    "snyk": (".snyk",),
-    "linter": (".eslintrc", ".eslintrc.js", ".eslintrc.json", ".eslintrc.cjs", ".eslintrc.yml",
-               "eslint.config.js", "eslint.config.mjs", "eslint.config.ts", ".flake8", "ruff.toml",
-               ".ruff.toml", ".golangci.yml", ".golangci.yaml", ".rubocop.yml", ".pylintrc", "biome.json"),
-    "typecheck": ("mypy.ini", ".mypy.ini", "tsconfig.json", "pyrightconfig.json"),
-    "tool-versions": (".tool-versions", ".nvmrc", ".python-version", ".node-version", "mise.toml", ".mise.toml"),
-    "makefile": ("Makefile", "makefile", "GNUmakefile", "justfile", "Taskfile.yml"),
-}
-CONFIG_PATHS: dict[str, tuple[str, ...]] = {
-    "gitignore": (".gitignore",),
-    "editorconfig": (".editorconfig",),
-    "pre-commit": (".pre-commit-config.yaml", ".pre-commit-config.yml"),
-    "dependabot": (".github/dependabot.yml", ".github/dependabot.yaml"),
-    "renovate": ("renovate.json", "renovate.json5", ".renovaterc", ".renovaterc.json",
-                 ".github/renovate.json", ".github/renovate.json5", ".gitlab/renovate.json"),
-}
+# Configuration files, by kind. The kinds a file name (anywhere) or a path decides are catalog data
+# (tools.yaml's `config_kinds`: `vercel.json` is `vercel`); the rest are predicates on (path, base name,
+# lower-cased path, lower-cased base name), each a kind the catalog lists without names. The names and
+# paths are looked up in dicts: the table runs over every file of the repository.
 _MONITORING_DIRS = ("/monitoring/", "/observability/", "/telemetry/")
 _WORD_SPLIT = re.compile(r"[/._-]")
 CONFIG_PREDICATES: dict[str, Any] = {
@@ -173,46 +142,6 @@ CONFIG_PREDICATES: dict[str, Any] = {
     "smoke-tests": lambda p, b, lp, lb: "smoke" in lp,
     "monitoring-code": lambda p, b, lp, lb: any(d in f"/{p}" for d in _MONITORING_DIRS) and b.endswith(CODE_SUFFIXES),
 }
-_KINDS_BY_NAME: dict[str, list[str]] = {}
-for _kind, _names in CONFIG_NAMES.items():
-    for _name in _names:
-        _KINDS_BY_NAME.setdefault(_name, []).append(_kind)
-_KINDS_BY_PATH: dict[str, list[str]] = {}
-for _kind, _paths in CONFIG_PATHS.items():
-    for _path in _paths:
-        _KINDS_BY_PATH.setdefault(_path, []).append(_kind)
-
-CODE_KEYWORDS = {
-    # signal name -> regex over source code lines
-    "health-endpoint": re.compile(r"""["'](/api)?/(health|healthz|livez|readyz|ready|status|ping)["'/]"""),
-    "prometheus": re.compile(r"prometheus_client|prom-client|promhttp|micrometer|"
-                             r"prometheus-fastapi-instrumentator|/metrics"),
-    "opentelemetry": re.compile(r"opentelemetry|@opentelemetry|go\.opentelemetry\.io"),
-    "sentry": re.compile(r"sentry_sdk|@sentry/|getsentry|sentry\.init|Sentry\.init"),
-    "datadog": re.compile(r"ddtrace|datadog"),
-    "new-relic": re.compile(r"newrelic"),
-    "structured-logging": re.compile(r"structlog|python-json-logger|jsonlogger|pino\b|winston|zerolog|zap\.New|"
-                                     r"logrus|JSONFormatter|json_log", re.I),
-    "cloud-trace": re.compile(r"cloud_trace|CloudTraceSpanExporter|google\.cloud\.logging"),
-    "feature-flags": re.compile(r"launchdarkly|unleash|flagsmith|growthbook|openfeature", re.I),
-}
-
-
-# Literal hints of CODE_KEYWORDS, lower-case: every match contains one (a property test checks it).
-# `in` on a string is a fast C search, while `re` walks an alternation position by position; most
-# code files contain no hint at all and are never searched with the pattern.
-CODE_HINTS: dict[str, tuple[str, ...]] = {
-    "health-endpoint": ("health", "livez", "readyz", "ready", "status", "ping"),
-    "prometheus": ("prom", "micrometer", "/metrics"),
-    "opentelemetry": ("opentelemetry",),
-    "sentry": ("sentry",),
-    "datadog": ("ddtrace", "datadog"),
-    "new-relic": ("newrelic",),
-    "structured-logging": ("structlog", "json-logger", "jsonlogger", "pino", "winston", "zerolog", "zap.new",
-                           "logrus", "jsonformatter", "json_log"),
-    "cloud-trace": ("cloud_trace", "cloudtracespanexporter", "google.cloud.logging"),
-    "feature-flags": ("launchdarkly", "unleash", "flagsmith", "growthbook", "openfeature"),
-}
 
 
 def collect_docs(source: Source, files: list[str]) -> tuple[dict[str, list[str]], list[TextLine]]:
@@ -241,11 +170,13 @@ def collect_docs(source: Source, files: list[str]) -> tuple[dict[str, list[str]]
 def collect_config_files(files: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     predicates = list(CONFIG_PREDICATES.items())
+    tools = catalog()
+    by_name, by_path = tools.config_kind_names(), tools.config_kind_paths()
     for path in files:
         base = _base(path)
-        for kind in _KINDS_BY_NAME.get(base, ()):
+        for kind in by_name.get(base, ()):
             found.setdefault(kind, []).append(path)
-        for kind in _KINDS_BY_PATH.get(path, ()):
+        for kind in by_path.get(path, ()):
             found.setdefault(kind, []).append(path)
         lower_path = path.lower()
         lower_base = _base(lower_path)
@@ -309,7 +240,9 @@ _MINIFIED = re.compile(r"[.-]min\.[cm]?js$|\.bundle\.js$", re.I)
 
 
 def collect_code_signals(source: Source, files: list[str]) -> dict[str, list[TextLine]]:
-    """Keyword hits in source code (monitoring libraries, health endpoints); capped in files read."""
+    """Keyword hits in source code (monitoring libraries, health endpoints: the catalog's code kinds);
+    capped in files read."""
+    kinds = catalog().code_kinds
     # a minified bundle is someone else's code shipped as an asset (zxcvbn.min.js), never evidence
     candidates = [p for p in files if p.endswith(CODE_SUFFIXES) and not _MINIFIED.search(p)]
     # Entry points and monitoring modules first, tests last: they describe the product, tests do not.
@@ -320,12 +253,14 @@ def collect_code_signals(source: Source, files: list[str]) -> dict[str, list[Tex
         if not text:
             continue
         lowered = text.lower()
-        for name, pattern in CODE_KEYWORDS.items():
+        for name, kind in kinds.items():
             if len(hits.get(name, ())) >= 20:
                 continue
-            if not any(hint in lowered for hint in CODE_HINTS[name]):
+            # `in` on a string is a fast C search, while `re` walks an alternation position by position;
+            # most code files contain no hint at all and are never searched with the pattern.
+            if not any(hint in lowered for hint in kind.hints):
                 continue
-            match = pattern.search(text)
+            match = kind.pattern.search(text)
             if match:
                 number = text.count("\n", 0, match.start()) + 1
                 line_start = text.rfind("\n", 0, match.start()) + 1

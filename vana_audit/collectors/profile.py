@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from .. import safe_yaml
 from ..facts import ProfileMember
 from ..model import ALL_PROFILES
+from ..tools import catalog
 from .containers import is_dev_dockerfile
 from .deploys import all_deploy_jobs, job_runs_deploy_tool
 
@@ -526,9 +527,9 @@ class _Clues:
         facts, scope = self.facts, self.scope
         tools = {tool: [p for p in paths if p in self.in_scope and scope.product(p)]
                  for tool, paths in facts.iac_tools.items()}
-        iac = {t: ps for t, ps in tools.items() if ps and t in ("terraform", "opentofu", "pulumi", "cdk", "ansible",
-                                                                 "cloudformation")}
-        k8s = {t: ps for t, ps in tools.items() if ps and t in ("kubernetes", "helm", "kustomize", "skaffold")}
+        provisioning, kubernetes = catalog().kinds_with("iac", "iac_tools"), catalog().kubernetes_kinds()
+        iac = {t: ps for t, ps in tools.items() if ps and t in provisioning}
+        k8s = {t: ps for t, ps in tools.items() if ps and t in kubernetes}
         objects = [o for o in facts.k8s_objects if o.path in self.in_scope and scope.product(o.path)]
         if iac:
             summary = ", ".join(f"{len(ps)} {t}" for t, ps in sorted(iac.items(), key=lambda kv: -len(kv[1])))

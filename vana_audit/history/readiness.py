@@ -6,13 +6,15 @@ shows. A library reports release frequency, and never falls back to pushes as de
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Any
 
+from ..collectors.deploys import all_deploy_jobs as deploy_jobs
+from ..evidence import ev
 from ..facts import Facts, Job, Pipeline
 from ..model import Evidence
-from ..signals import Signals, deploy_jobs, ev
 from .clusters import bands_dict, bands_for
 from .deployments import TagCounts
 from .dora import ESTIMATED, METRICS, iso
@@ -28,6 +30,11 @@ NAMES = {
 LIBRARY_NAMES = NAMES | {"deployment_frequency": "Release frequency", "lead_time": "Lead time to release"}
 MAX_EVIDENCE = 3
 DEFAULT_BRANCHES = ("main", "master")
+# The signals readiness reads. The caller computes them and passes their evidence (`build_dora`'s
+# `found`): the history layer does not import the signals layer.
+READINESS_SIGNALS = ("ci.deploy", "release.automation", "build.commit_sha", "deploy.rollback", "deploy.progressive",
+                     "mon.alerts", "mon.error_tracking", "docs.runbooks")
+Found = Mapping[str, Sequence[Evidence]]
 
 
 @dataclass(frozen=True)
@@ -67,16 +74,16 @@ def _met(group: tuple[Criterion, ...]) -> bool:
     return any(c.evidence for c in group)
 
 
-def build_dora(facts: Facts, year: int = 2024, git: Any = None) -> dict[str, Any]:
-    """Readiness n/4, estimates classified against `year`'s clusters, and the bands used; `git` (the
-    scanned repository's GitInfo) lets a path-filtered deploy count only the commits it runs for."""
+def build_dora(facts: Facts, found: Found, year: int = 2024, git: Any = None) -> dict[str, Any]:
+    """Readiness n/4, estimates classified against `year`'s clusters, and the bands used; `found` is the
+    evidence of each of `READINESS_SIGNALS`; `git` (the scanned repository's GitInfo) lets a
+    path-filtered deploy count only the commits it runs for."""
     bands = bands_for(year)
     history = facts.history
     library = facts.profile == "library"
     names = LIBRARY_NAMES if library else NAMES
-    signals = Signals(facts)
     pushes = push_deploy_evidence(facts, getattr(history, "default_branch", None))
-    checks = readiness_checks(facts, signals, pushes)
+    checks = readiness_checks(facts, found, pushes)
     recorded = checks[0].met
     metrics = [check.to_dict(names[check.metric], recorded) for check in checks]
     raw, reason, window = _chosen_estimates(facts, pushes, library, git)
@@ -99,7 +106,7 @@ def _history_window(history: Any) -> dict[str, Any] | None:
     return {"days": history.window_days, "start": start, "end": end} if start and end else None
 
 
-def readiness_checks(facts: Facts, s: Signals, pushes: list[Evidence]) -> list[Readiness]:
+def readiness_checks(facts: Facts, found: Found, pushes: list[Evidence]) -> list[Readiness]:
     h = facts.history
     tags = getattr(h, "tag_counts", None)
     tag_text = _tag_text(tags)
@@ -108,7 +115,7 @@ def readiness_checks(facts: Facts, s: Signals, pushes: list[Evidence]) -> list[R
         for p, j in deploy_jobs(facts)
         if p.triggers & {"tag", "release"}
     ]
-    environments = [e for e in s["ci.deploy"].evidence if "environment:" in e.snippet]
+    environments = [e for e in found["ci.deploy"] if "environment:" in e.snippet]
     reverts = getattr(h, "reverts_in_window", 0)
     hotfixes = (tags.hotfix if tags else 0) + getattr(h, "hotfix_commits_in_window", 0)
     incident_docs = facts.docs.get("incident-response", []) + [
@@ -117,30 +124,30 @@ def readiness_checks(facts: Facts, s: Signals, pushes: list[Evidence]) -> list[R
         if any(w in p.lower() for w in ("incident", "outage", "postmortem"))
     ]
     recorded = (
-        Criterion("a deploy pipeline", _texts(s["ci.deploy"].evidence)),
+        Criterion("a deploy pipeline", _texts(found["ci.deploy"])),
         Criterion("deploy or release tags", tag_text),
         Criterion("deployment environments", _texts(environments)),
-        Criterion("release automation", _texts(s["release.automation"].evidence)),
+        Criterion("release automation", _texts(found["release.automation"])),
     )
     traced = (
         Criterion("deploys from the default branch or tags", _texts(pushes + tag_deploys)),
         Criterion("release tags on the deployed commits", tag_text),
-        Criterion("the commit SHA stamped into builds", _texts(s["build.commit_sha"].evidence)),
+        Criterion("the commit SHA stamped into builds", _texts(found["build.commit_sha"])),
     )
     failures = (
-        Criterion("a rollback job", _texts(s["deploy.rollback"].evidence)),
+        Criterion("a rollback job", _texts(found["deploy.rollback"])),
         Criterion("revert commits", (f"{reverts} in the window",) if reverts else ()),
         Criterion("hotfix releases or branches", (f"{hotfixes} hotfix tags or commits",) if hotfixes else ()),
         Criterion("incident templates or postmortems", tuple(dict.fromkeys(incident_docs))[:MAX_EVIDENCE]),
     )
     detection = (
-        Criterion("alert rules", _texts(s["mon.alerts"].evidence)),
-        Criterion("error tracking", _texts(s["mon.error_tracking"].evidence)),
+        Criterion("alert rules", _texts(found["mon.alerts"])),
+        Criterion("error tracking", _texts(found["mon.error_tracking"])),
     )
     restoration = (
-        Criterion("automated rollback", _texts(s["deploy.rollback"].evidence)),
-        Criterion("progressive delivery", _texts(s["deploy.progressive"].evidence)),
-        Criterion("runbooks", _texts(s["docs.runbooks"].evidence)),
+        Criterion("automated rollback", _texts(found["deploy.rollback"])),
+        Criterion("progressive delivery", _texts(found["deploy.progressive"])),
+        Criterion("runbooks", _texts(found["docs.runbooks"])),
     )
     return [
         Readiness("deployment_frequency", (recorded,), needs_deployments=False),
@@ -160,7 +167,7 @@ def _tag_text(tags: TagCounts | None) -> tuple[str, ...]:
     return (" and ".join(kinds) + newest,) if kinds else ()
 
 
-def _texts(evidence: list[Evidence] | tuple[Evidence, ...]) -> tuple[str, ...]:
+def _texts(evidence: Sequence[Evidence]) -> tuple[str, ...]:
     return tuple(e.location() + (f" — {e.snippet}" if e.snippet else "") for e in evidence[:MAX_EVIDENCE])
 
 

@@ -1,13 +1,33 @@
-"""The signal catalogue. Each module registers signals with `@signal(name, description)`;
-importing this package registers them all."""
+"""The signal catalogue: one module per signal-name prefix (`ci.py` holds every `ci.*` signal, `tf.py`
+every `tf.*`), each registering its signals with `@signal(name, description)`; helpers that signals of
+several prefixes use live in `_shared.py`. Importing this package registers them all
+(tests/test_signal_modules.py checks that each signal sits in the module of its prefix)."""
 
-from . import (  # noqa: F401,E402
-    containers,  # noqa: F401
-    core,  # noqa: F401
-    delivery,  # noqa: F401
-    infrastructure,
-    observability,
-    repo_practice,
-    stack,  # noqa: F401
-    workflow_security,  # noqa: F401
+from . import (  # noqa: F401
+    app,
+    build,
+    ci,
+    code,
+    compose,
+    deploy,
+    deps,
+    docker,
+    docs,
+    env,
+    frontend,
+    gha,
+    gitops,
+    helm,
+    history,
+    iac,
+    js,
+    k8s,
+    mon,
+    release,
+    repo,
+    secrets,
+    stack,
+    tests,
+    tf,
+    typecheck,
 )

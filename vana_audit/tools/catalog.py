@@ -33,6 +33,15 @@ Two entries feed the CI model rather than recognise a tool by themselves: `maven
 goals a known parent POM binds into every child's lifecycle, `maven_parent`) and `jenkins_steps` (the
 command a Jenkins shared-library step runs, `jenkins_steps`); their recognisers prove presence only.
 
+Configuration kinds (`config_kinds`, after the tools): the kinds the collectors file repository paths
+under (`facts.config_files`, `facts.iac_tools`: `vercel`, `linter`, `terraform`, `helm`, ...), with the
+tool each is the configuration of, the file names and paths that are of the kind (`from_tool`: the
+tool's own `config_files`), and what the kind's presence says (`capabilities`, `kubernetes`). A kind
+with no names or paths is classified by code (collectors/meta.py's predicates, collectors/iac.py).
+Collectors, the profile and signals ask `config_kind_names`, `config_kind_paths` and `kinds_with`
+instead of keeping lists of tools. Code kinds (`code_kinds`): what product code shows (a monitoring
+library's import, a health endpoint), a pattern with the literal hints every match contains.
+
 A command that runs a project script (`npm test`, `make test`, `hatch run test:cov`) is not a
 tool: resolving the script is the caller's job, and it comes back here with the script's commands.
 """
@@ -107,6 +116,33 @@ class Tool:
     value_flags: frozenset[str] = frozenset()
     cloud: str | None = None  # the cloud provider whose API the tool reaches (gcp, aws, azure)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigKind:
+    """A kind the collectors file repository paths under: `facts` names the Facts field
+    (`config_files` or `iac_tools`); `names` are base names (anywhere), `paths` repository-relative
+    paths; `capabilities` what the kind's presence says; `kubernetes`: configuration of Kubernetes
+    workloads (manifests, charts, overlays)."""
+
+    kind: str
+    facts: str = "config_files"
+    tool: str | None = None
+    names: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] = ()
+    kubernetes: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CodeKind:
+    """What product code shows: lines matching `pattern` are filed under `kind`; a text holding none of
+    the lower-case `hints` cannot match and is not searched."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    hints: tuple[str, ...]
+    tool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +347,8 @@ def _skip_options(argv: Sequence[str], i: int, value_opts: frozenset[str]) -> in
 class Catalog:
     """Read-only lookups from repository evidence to tool uses. Build it with `catalog()`."""
 
-    def __init__(self, entries: Iterable[Mapping[str, Any]]):
+    def __init__(self, entries: Iterable[Mapping[str, Any]], config_kinds: Iterable[Mapping[str, Any]] = (),
+                 code_kinds: Iterable[Mapping[str, Any]] = ()):
         self.tools: dict[str, Tool] = {}
         self._by_first: dict[str, list[tuple[Tool, CommandPattern]]] = {}
         self._actions: dict[str, list[ActionRecogniser]] = {}
@@ -331,6 +368,40 @@ class Catalog:
         self._by_capability: dict[str, list[Tool]] = {}
         for entry in entries:
             self._add(entry)
+        self.config_kinds: dict[str, ConfigKind] = {}
+        self._kinds_by_name: dict[str, tuple[str, ...]] = {}
+        self._kinds_by_path: dict[str, tuple[str, ...]] = {}
+        for item in config_kinds:
+            self._add_kind(item)
+        self.code_kinds: dict[str, CodeKind] = {}
+        for item in code_kinds:
+            tool = item.get("tool")
+            if tool is not None and tool not in self.tools:
+                raise ValueError(f"code kind {item['kind']!r} names unknown tool {tool!r}")
+            flags = re.I if item.get("ignore_case") else 0
+            self.code_kinds[item["kind"]] = CodeKind(item["kind"], re.compile(item["pattern"], flags),
+                                                     tuple(item["hints"]), tool)
+
+    def _add_kind(self, item: Mapping[str, Any]) -> None:
+        tool = item.get("tool")
+        if tool is not None and tool not in self.tools:
+            raise ValueError(f"config kind {item['kind']!r} names unknown tool {tool!r}")
+        names, paths = tuple(item.get("names", ())), tuple(item.get("paths", ()))
+        if item.get("from_tool"):
+            if tool is None:
+                raise ValueError(f"config kind {item['kind']!r} takes the files of no tool")
+            files = [f["path"] if isinstance(f, dict) else f for f in self.tools[tool].raw.get("config_files", ())]
+            names += tuple(f for f in files if "/" not in f)
+            paths += tuple(f for f in files if "/" in f and not f.endswith("/"))
+        kind = ConfigKind(item["kind"], item.get("facts", "config_files"), tool, names, paths,
+                          tuple(item.get("capabilities", ())), bool(item.get("kubernetes", False)))
+        if kind.kind in self.config_kinds:
+            raise ValueError(f"config kind {kind.kind!r} is listed twice")
+        self.config_kinds[kind.kind] = kind
+        for name in names:
+            self._kinds_by_name[name] = (*self._kinds_by_name.get(name, ()), kind.kind)
+        for path in paths:
+            self._kinds_by_path[path] = (*self._kinds_by_path.get(path, ()), kind.kind)
 
     def _add(self, entry: Mapping[str, Any]) -> None:
         default = tuple(entry["capabilities"])
@@ -693,6 +764,26 @@ class Catalog:
             return []
         return self._uses(self._env.get(name), "env:" + name)
 
+    # -- configuration kinds -----------------------------------------------------------------------
+
+    def config_kind_names(self) -> Mapping[str, tuple[str, ...]]:
+        """Base name → the `config_files` kinds a file of that name is (`vercel.json` → `("vercel",)`)."""
+        return self._kinds_by_name
+
+    def config_kind_paths(self) -> Mapping[str, tuple[str, ...]]:
+        """Repository-relative path → the `config_files` kinds of that file (`.github/dependabot.yml`)."""
+        return self._kinds_by_path
+
+    def kinds_with(self, capability: str, facts: str = "config_files") -> tuple[str, ...]:
+        """The kinds of one Facts field whose presence says `capability`, in catalog order."""
+        if capability not in CAPABILITIES:
+            raise ValueError(f"unknown capability {capability!r}")
+        return tuple(k.kind for k in self.config_kinds.values() if k.facts == facts and capability in k.capabilities)
+
+    def kubernetes_kinds(self) -> tuple[str, ...]:
+        """The `iac_tools` kinds that configure Kubernetes workloads (manifests, charts, overlays)."""
+        return tuple(k.kind for k in self.config_kinds.values() if k.kubernetes)
+
     def tools_with(self, capability: str) -> list[Tool]:
         if capability not in CAPABILITIES:
             raise ValueError(f"unknown capability {capability!r}")
@@ -721,17 +812,23 @@ def _dedupe(uses: list[Use]) -> list[Use]:
     return out
 
 
-def load_entries(text: str | None = None) -> list[dict[str, Any]]:
-    """The catalog's entries: from `text`, or the packaged `tools.yaml` through the parsed-file cache
-    (parsing the YAML costs about 0.2 s, the cached JSON a few milliseconds; see `parse_cache`)."""
+def load_document(text: str | None = None) -> dict[str, Any]:
+    """The catalog document (`tools`, `config_kinds`): from `text`, or the packaged `tools.yaml` through
+    the parsed-file cache (parsing the YAML costs about 0.2 s, the cached JSON a few milliseconds; see
+    `parse_cache`)."""
     if text is not None:
-        return list(safe_yaml.load(text)["tools"])
+        return dict(safe_yaml.load(text))
     raw = resources.files("vana_audit.tools").joinpath("tools.yaml").read_bytes()
-    doc = parse_cache.parsed(raw, lambda data: safe_yaml.load(data.decode("utf-8")))
-    return list(doc["tools"])
+    return dict(parse_cache.parsed(raw, lambda data: safe_yaml.load(data.decode("utf-8"))))
+
+
+def load_entries(text: str | None = None) -> list[dict[str, Any]]:
+    """The catalog's tool entries (see `load_document`)."""
+    return list(load_document(text)["tools"])
 
 
 @functools.lru_cache(maxsize=1)
 def catalog() -> Catalog:
     """The packaged catalog, loaded once per process."""
-    return Catalog(load_entries())
+    doc = load_document()
+    return Catalog(doc["tools"], doc.get("config_kinds", ()), doc.get("code_kinds", ()))

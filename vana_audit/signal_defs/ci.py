@@ -1,117 +1,438 @@
-"""Build, test and deployment signals that go past "does CI exist": how it builds, how tests are
-kept honest (retries, timeouts, parallelism, mutation, contracts, accessibility) and how deploys
-are ordered, restricted, serialised, traced and verified."""
-
+"""`ci.*` signals: what the CI pipelines run (tests, linters, scanners, gates, caches, notifications)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from ..facts import Facts, Job, Pipeline, ToolUse
-from ..folded_re import TextPattern
 from ..path_patterns import PathPattern
 from ..secrets import clip
 from ..signals import (
+    ARTIFACT,
+    CACHE,
     CONTAINER_BUILD,
-    DEPLOY_WORD,
+    CONTAINER_SCAN,
+    DEP_SCAN,
+    E2E_CMD,
+    IAC_SCAN,
+    LINT_CMD,
+    NOTIFY,
+    PERF_CMD,
+    SAST,
+    SBOM_SIGN,
+    SMOKE_CMD,
     TEST_CMD,
+    TEST_REPORT,
+    TYPE_CMD,
     Signal,
     Signals,
     ci_capability,
     ci_matching,
     deploy_jobs,
     ev,
-    files_matching,
     found,
     job_evidence,
     job_runs_deploy_tool,
     listing,
+    model_job,
     rx,
     signal,
+    text_ev,
     tool_uses,
     unmodelled_pipelines,
+    use_evidence,
 )
 from ..tools import catalog
+from ._shared import (
+    _INFRASTRUCTURE_ECOSYSTEMS,
+    JS_TEST_CMD,
+    PIPE_TO_SHELL,
+    _applied_to_throwaway_cluster,
+    _ci_coverage_gates,
+    _files,
+    ci_or_scripts,
+)
 
-# -- helpers ----------------------------------------------------------------------------------------
+TEST_CAPABILITIES = ("test-runner", "e2e")  # end-to-end tests are tests too; performance runs are not
 
 
-def _deps(facts: Facts, names: Iterable[str], ecosystem: str | None = None) -> list:
-    wanted = {n.lower() for n in names}
+# -- CI presence --------------------------------------------------------------------------------
+
+
+@signal("ci.present", "a CI pipeline with at least one job exists")
+def ci_present(s: Signals) -> Signal:
+    return found(ev(p.path, p.line, f"{p.provider}: {len(p.jobs)} job(s)") for p in s.facts.pipelines if p.jobs)
+
+
+@signal("ci.placeholder_only", "the CI folder holds only placeholders such as .gitkeep")
+def ci_placeholder(s: Signals) -> Signal:
+    if s.facts.pipelines:
+        return Signal(False)
+    return found(ev(p, None, "placeholder, no workflow") for p in s.facts.ci_placeholders)
+
+
+@signal("ci.push_and_pr", "CI runs on pushes and on pull/merge requests")
+def ci_push_and_pr(s: Signals) -> Signal:
+    return found(
+        ev(p.path, p.line, "triggers: " + ", ".join(sorted(p.triggers)))
+        for p in s.facts.pipelines
+        if p.jobs and p.triggers & {"push"} and p.triggers & {"pull_request", "pull_request_target", "merge_request"}
+    )
+
+
+@signal("ci.lint", "a linter runs in CI (a format check alone is no linter)")
+def ci_lint(s: Signals) -> Signal:
+    tools = catalog()
+
+    def lints_the_code(tool_id: str) -> bool:
+        if s.facts.profile in ("infrastructure", "gitops"):
+            return True
+        ecosystems = set(tools.tool(tool_id).ecosystems)
+        return not ecosystems or not ecosystems <= _INFRASTRUCTURE_ECOSYSTEMS
+
+    return found(ci_capability(s.facts, ("lint",), LINT_CMD, keep=lints_the_code))
+
+
+@signal("ci.typecheck", "a type checker runs in CI")
+def ci_typecheck(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, ("type-check",), TYPE_CMD))
+
+
+@signal("ci.container_build", "a container image is built in CI")
+def ci_container_build(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, ("container-build",), CONTAINER_BUILD))
+
+
+@signal("ci.cache", "CI caches dependencies or layers")
+def ci_cache(s: Signals) -> Signal:
+    """Cache tools and the setup actions' cache inputs (the catalog), and the providers' own cache
+    keywords (GitLab `cache:`, CircleCI save/restore_cache, the Azure Cache task)."""
+    hits = ci_capability(s.facts, ("cache",), CACHE)
+    for p in s.facts.pipelines:
+        if p.provider == "gitlab-ci" and isinstance(p.raw, dict):
+            default = p.raw.get("default") if isinstance(p.raw.get("default"), dict) else {}
+            if p.raw.get("cache") or default.get("cache"):
+                hits.append(ev(p.path, getattr(p.raw.get("cache") or default.get("cache"), "line", None), "cache:"))
+            hits += [ev(p.path, j.line, f"job {j.id}: cache:") for j in p.jobs
+                     if isinstance(j.raw, dict) and j.raw.get("cache")][:2]
+        hits += [ev(p.path, st.line, st.uses or "") for j in p.jobs for st in j.steps
+                 if (p.provider == "circleci" and st.uses in ("restore_cache", "save_cache"))
+                 or (p.provider == "azure-pipelines" and re.match(r"(Cache|CacheBeta)@\d", st.uses or ""))][:2]
+        if p.provider in ("bitbucket-pipelines", "travis") and re.search(r"^\s*caches?:", p.text, re.M):
+            hits.append(text_ev(p.path, None, "cache:"))
+    return found(hits)
+
+
+BUILD_OUTPUT = re.compile(
+    r"(^|/)(dist|build|target|out|bin|release|releases|artifacts?|packages?|wheelhouse|publish|_site|site)(/|$)|"
+    r"\.(whl|tar\.gz|tgz|zip|jar|war|ear|deb|rpm|apk|aab|ipa|exe|msi|dmg|nupkg|gem|appimage|snap|vsix|iso)$",
+    re.I)
+NOT_AN_ARTIFACT = re.compile(
+    r"(coverage|report|junit|test[-_]?results?|\.sarif$|(^|/)logs?(/|$)|\.log$|screenshots?|videos?|"
+    r"playwright|cypress|pr[-_]?number|event\.json|lcov|htmlcov|traces?(/|$)|benchmark)", re.I)
+BUILDS = frozenset({"build", "package", "container-build", "release"})
+UPLOAD_ACTIONS = ("actions/upload-artifact", "actions/upload-pages-artifact")
+
+
+def _kept_artifacts(facts: Facts) -> list:
+    """Build outputs a job keeps (upload-artifact, GitLab `artifacts: paths`, CircleCI store_artifacts,
+    Azure Publish*Artifact): a path that looks built, or any path of a job that builds. Reports, logs and
+    metadata (coverage, test results, a file holding the PR number) are no artefacts."""
+    building = {id(u.job) for u in facts.tool_uses if u.capability in BUILDS}
     hits = []
-    for m in facts.manifests:
-        if ecosystem and m.ecosystem != ecosystem:
-            continue
-        matched = sorted(
-            d for d in m.dependencies if d in wanted or any(d.startswith(w) for w in wanted if w.endswith("/"))
-        )
-        if matched:
-            hits.append(ev(m.path, None, "dependency: " + ", ".join(matched[:3])))
+    for job in facts.ci_model.jobs:
+        for inv in job.invocations:
+            if inv.kind != "action" or inv.value.lower() not in UPLOAD_ACTIONS:
+                continue
+            paths = [line.strip() for line in str((inv.extra.get("inputs") or {}).get("path", "")).splitlines()
+                     if line.strip() and not line.strip().startswith("!")]
+            if any(NOT_AN_ARTIFACT.search(p) for p in paths):
+                continue
+            if any(BUILD_OUTPUT.search(p.rstrip("/")) for p in paths) or id(job) in building:
+                link = inv.chain[-1] if inv.chain else None
+                hits.append(ev(link.path if link else job.path, link.line if link else job.line,
+                               f"{inv.value} path={', '.join(paths)[:80]}"))
+    for p in facts.pipelines:
+        for j in p.jobs:
+            artifacts = j.raw.get("artifacts") if p.provider == "gitlab-ci" and isinstance(j.raw, dict) else None
+            paths = artifacts.get("paths") if isinstance(artifacts, dict) else None
+            kept = [str(x) for x in paths] if isinstance(paths, list) else []
+            if kept and not all(NOT_AN_ARTIFACT.search(x) for x in kept):
+                hits.append(ev(p.path, getattr(artifacts, "line", j.line), f"job {j.id}: artifacts: {', '.join(kept)}"))
+            if p.provider == "azure-pipelines":
+                hits += [ev(p.path, st.line, st.uses or "") for st in j.steps
+                         if re.match(r"Publish(Pipeline|Build)Artifacts?@", st.uses or "")]
+            if p.provider == "circleci" and any(st.uses == "store_artifacts" for st in j.steps):
+                cijob = model_job(facts, p, j)
+                if cijob is not None and id(cijob) in building:
+                    hits.append(ev(p.path, j.line, f"job {j.id}: store_artifacts"))
     return hits
 
 
-def _tools(facts: Facts, names: Iterable[str]) -> list:
-    """[tool.X] sections of pyproject.toml."""
-    wanted = set(names)
-    return [
-        ev(m.path, None, f"[tool.{t}]")
-        for m in facts.manifests
-        for t in (m.data["tool"] if isinstance(m.data.get("tool"), list) else [])
-        if t in wanted
+@signal("ci.artifacts", "CI publishes build artifacts, images or packages")
+def ci_artifacts(s: Signals) -> Signal:
+    """Publishing and releasing tools (the catalog: `docker push`, `npm publish`, goreleaser, a release
+    action), and build outputs a job keeps. Pulling an image or uploading a report publishes nothing."""
+    return found(ci_capability(s.facts, ("publish", "release"), ARTIFACT) + _kept_artifacts(s.facts))
+
+
+@signal("ci.matrix", "a CI job runs over a matrix of versions or platforms")
+def ci_matrix(s: Signals) -> Signal:
+    return found(ev(p.path, j.line, f"job {j.id}: matrix") for p in s.facts.pipelines for j in p.jobs if j.matrix)
+
+
+@signal("ci.tests", "tests run in CI (a test runner, or the configuration applied to a throwaway cluster)")
+def ci_tests(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD) or _applied_to_throwaway_cluster(s.facts))
+
+
+@signal("ci.tests_on_pr", "tests run in CI on pull/merge requests")
+def ci_tests_on_pr(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD, on_pr=True)
+                 or _applied_to_throwaway_cluster(s.facts, on_pr=True))
+
+
+@signal("ci.coverage_gate", "CI fails the build when coverage drops under a threshold")
+def ci_coverage_gate(s: Signals) -> Signal:
+    explicit = _ci_coverage_gates(s.facts)
+    if explicit:
+        return found(explicit)
+    tests_in_ci = s["ci.tests"]
+    threshold = s["tests.coverage_threshold"]
+    if not (tests_in_ci.truthy and threshold.truthy):
+        return Signal(False)
+    # A configured threshold is enforced when CI runs the tool that reads it: the CI model says so
+    # where it reaches the command; the text of CI is searched for pipelines it cannot read.
+    runners = {c.tool for c in s.facts.test_configs if c.coverage_threshold}
+    readers = dict(_THRESHOLD_READER.get(tool, (tool, frozenset())) for tool in runners)
+    modelled = [use_evidence(use) for use in s.facts.tool_uses
+                if use.capability in ("test-runner", "coverage") and use.tool_id in readers
+                and (not readers[use.tool_id] or readers[use.tool_id] & set(use.invocation.argv))]
+    if modelled:
+        return found(modelled[:3] + list(threshold.evidence))
+    pattern = rx(
+        "|".join(
+            {
+                "pytest": r"pytest|tox|nox|make test",
+                "tox": r"tox",
+                "coverage": r"coverage|pytest --cov|make test",
+                "jest": r"jest|(npm|yarn|pnpm)( run)? test",
+                "vitest": r"vitest|(npm|yarn|pnpm)( run)? test",
+            }.get(tool, re.escape(tool))
+            for tool in runners
+        )
+    )
+    unmodelled = unmodelled_pipelines(s.facts)
+    hits = ci_matching(s.facts, pattern, pipelines=unmodelled) if unmodelled else []
+    return found(hits + list(threshold.evidence)) if hits else Signal(False)
+
+
+# The catalog tool that reads a test configuration's coverage threshold where its id differs, and the
+# subcommands that check it: coverage.py's `fail_under` fails `coverage report` (and the other
+# reports), never `coverage run`.
+_THRESHOLD_READER = {"coverage": ("coverage-py", frozenset({"report", "html", "xml", "json", "lcov"}))}
+
+
+@signal("ci.test_reports", "CI publishes test or coverage reports")
+def ci_test_reports(s: Signals) -> Signal:
+    hits = ci_matching(s.facts, TEST_REPORT)
+    hits += [
+        ev(p.path, None, "reports: junit")
+        for p in s.facts.pipelines
+        if p.provider == "gitlab-ci" and re.search(r"reports:\s*\n\s*(junit|coverage_report)", p.text)
     ]
+    return found(hits)
 
 
-MUTATION_CONFIG = PathPattern(
-    r"(^|/)(stryker\.conf\.(js|json|mjs|cjs)|stryker\.config\.\w+|\.mutmut|cosmic-ray\.toml|infection\.json5?)$",
-    ["stryker.conf", ".mutmut", "cosmic-ray.toml", "infection.json"],
-)
-CONTRACT_FILES = PathPattern(
-    r"(^|/)(pacts?|contracts?)/[^/]+\.(json|ya?ml|groovy|py|ts|js)$|"
-    r"(^|/)[^/]{0,100}(pact|contract)[^/]{0,100}\.(test|spec)\.[jt]sx?$|"
-    r"(^|/)test_[^/]{0,100}(contract|pact)[^/]{0,100}\.py$",
-    ["pact", "contract"],
-)
-ACCESSIBILITY_FILES = PathPattern(
-    r"(^|/)\.pa11yci(\.json)?$|(^|/)[^/]{0,100}(a11y|accessibility)[^/]{0,100}\.(test|spec)\.[jt]sx?$",
-    [".pa11yci", "a11y", "accessibility"],
-)
+@signal("ci.e2e", "end-to-end tests run in CI (an e2e runner, or the test runner that collects the e2e test files)")
+def ci_e2e(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, ("e2e",), E2E_CMD) or _e2e_files_collected(s.facts))
+
+
+# The language of a test file, as the tool catalog names ecosystems: a runner of that ecosystem
+# collects it (`go test ./...` every package's _test.go, rspec every spec/**/*_spec.rb).
+_TEST_LANGUAGE = {".go": "go", ".rb": "ruby", ".py": "python", ".js": "js", ".ts": "js", ".mjs": "js", ".tsx": "js",
+                  ".java": "jvm", ".kt": "jvm", ".groovy": "jvm", ".cs": "dotnet", ".php": "php", ".rs": "rust"}
+
+
+# Options that choose a subset of the tests: with one, the e2e files may be the ones left out.
+_SELECTING_FLAGS = frozenset({"-m", "-k", "--ignore", "--ignore-glob", "--deselect", "--exclude", "--tag", "-t",
+                              "-run", "-skip", "--testPathIgnorePatterns", "--grep-invert", "--filter"})
+
+
+def _e2e_files_collected(facts: Facts) -> list:
+    """End-to-end test files written as ordinary tests (an acceptance/ package, spec/acceptance/) that
+    the test runner CI runs collects with the rest."""
+    languages: dict[str, list[str]] = {}
+    for path in facts.test_files.get("e2e", []):
+        language = _TEST_LANGUAGE.get("." + path.rsplit(".", 1)[-1].lower()) if "." in path else None
+        if language:
+            languages.setdefault(language, []).append(path)
+    if not languages:
+        return []
+    tools = catalog()
+    hits = []
+    for use in facts.tool_uses:
+        language = next((e for e in tools.tool(use.tool_id).ecosystems if e in languages), None)
+        selects = any(word.split("=", 1)[0] in _SELECTING_FLAGS for word in use.invocation.argv)
+        if use.capability == "test-runner" and language and use.job.triggers and not selects:
+            files = languages.pop(language)
+            chain = use_evidence(use)
+            hits.append(ev(chain.path, chain.line,
+                           f"{chain.snippet} (collects {len(files)} e2e test file(s), e.g. {files[0]})"))
+            if not languages:
+                break
+    return hits
+
+
+@signal("ci.performance", "performance tests or budgets run in CI")
+def ci_performance(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, ("perf", "benchmark"), PERF_CMD))
+
+
+@signal("ci.deploy", "a CI job deploys")
+def ci_deploy(s: Signals) -> Signal:
+    return found(
+        job_evidence(s.facts, p, j, f"job {j.id}" + (f" (environment: {j.environment})" if j.environment else ""))
+        for p, j in deploy_jobs(s.facts)
+    )
+
+
+# Providers where a job can name its environment; a Cloud Build or Jenkins deploy has nowhere to name one.
+ENVIRONMENT_PROVIDERS = frozenset({"github-actions", "gitlab-ci", "azure-pipelines", "bitbucket-pipelines", "travis"})
+
+
+@signal("ci.deploy_environments", "every deploy job targets a named environment")
+def ci_deploy_envs(s: Signals) -> Signal:
+    jobs = [(p, j) for p, j in deploy_jobs(s.facts) if p.provider in ENVIRONMENT_PROVIDERS]
+    ok = [(p, j) for p, j in jobs if j.environment]
+    return Signal(
+        bool(jobs) and len(ok) == len(jobs),
+        tuple(job_evidence(s.facts, p, j, f"environment: {j.environment}") for p, j in ok)
+    )
+
+
+@signal("ci.deploy_without_environment", "deploy jobs that name no environment (where their CI could)")
+def ci_deploy_without_environment(s: Signals) -> Signal:
+    return listing(job_evidence(s.facts, p, j, f"job {j.id}: no environment") for p, j in deploy_jobs(s.facts)
+                   if p.provider in ENVIRONMENT_PROVIDERS and not j.environment)
+
+
+@signal("ci.deploy_gated", "production deploys wait for an approval or protected environment")
+def ci_deploy_gated(s: Signals) -> Signal:
+    return found(
+        job_evidence(s.facts, p, j, f"job {j.id}: " + ("manual gate" if j.manual else f"environment {j.environment}"))
+        for p, j in deploy_jobs(s.facts)
+        if j.manual or (j.environment and re.search(r"prod", j.environment, re.I))
+    )
+
+
+@signal("ci.oidc", "CI authenticates to the cloud with OIDC federation")
+def ci_oidc(s: Signals) -> Signal:
+    hits = [
+        ev(p.path, p.line, "permissions: id-token: write") for p in s.facts.pipelines if "id-token: write" in p.text
+    ]
+    hits += ci_matching(s.facts, rx(r"(role-to-assume|workload_identity_provider|azure/login[^\n]*client-id|oidc)"))
+    return found(hits)
+
+
+@signal("ci.static_cloud_keys", "long-lived cloud credentials are passed to CI from secrets")
+def static_keys(s: Signals) -> Signal:
+    pattern = rx(
+        r"secrets\.(AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|GCP_SA_KEY|GCP_CREDENTIALS|GOOGLE_CREDENTIALS|"
+        r"GOOGLE_APPLICATION_CREDENTIALS|AZURE_CREDENTIALS|SERVICE_ACCOUNT_KEY|GCLOUD_SERVICE_KEY)|credentials_json"
+    )
+    hits = []
+    for p in s.facts.pipelines:
+        for number, line in enumerate(p.text.splitlines(), 1):
+            if pattern.search(line):
+                hits.append(ev(p.path, number, line))
+    return listing(hits[:10])
+
+
+CLOUD_TEXT = rx(r"(gcloud|aws |aws-actions|google-github-actions|azure/|az |eksctl|gke|ecs|cloudrun|lambda)")
+
+
+@signal("ci.cloud_deploy", "CI deploys to a cloud provider")
+def cloud_deploy(s: Signals) -> Signal:
+    """CI runs a tool of a cloud provider (the catalog's `cloud:`: gcloud, the AWS and Azure CLIs and
+    their auth and deploy actions). `azure/setup-helm` installs Helm: it reaches no Azure."""
+    tools = catalog()
+    hits: dict[tuple[str, str, str], object] = {}
+    for use in s.facts.tool_uses:
+        cloud = tools.tool(use.tool_id).cloud
+        if cloud and (use.job.path, use.job.job_id, cloud) not in hits:
+            link = use.invocation.chain[-1] if use.invocation.chain else None
+            hits[(use.job.path, use.job.job_id, cloud)] = ev(
+                link.path if link else use.job.path, link.line if link else use.job.line,
+                f"{cloud}: {link.text if link else use.invocation.value}")
+    text = ci_matching(s.facts, CLOUD_TEXT, pipelines=unmodelled_pipelines(s.facts))
+    return found([*hits.values(), *text])
+
+
+SMOKE_JOB = re.compile(r"(?<![a-z])(smoke(?![a-z])|smoke[-_ ]?tests?|post[-_]?deploy|health[-_ ]?check|synthetic)",
+                       re.I)
+
+
+@signal("ci.smoke_tests", "deploys are followed by a smoke test or health check", confidence="low")
+def smoke(s: Signals) -> Signal:
+    """Free text: a deploy job's step named or running a smoke test or health probe, or a job so named."""
+    jobs = deploy_jobs(s.facts)
+    hits = []
+    for p, j in jobs:
+        hits += [
+            ev(p.path, st.line, st.name or clip(st.run or "", 80))
+            for st in j.steps
+            if SMOKE_CMD.search(f"{st.name}\n{st.run or ''}\n{st.uses or ''}")
+        ]
+    for p in s.facts.pipelines:
+        hits += [ev(p.path, j.line, f"job {j.id}") for j in p.jobs if SMOKE_JOB.search(j.id + " " + j.name)]
+    return found(hits)
+
+
+@signal("ci.sast", "static analysis for security (SAST) runs in CI")
+def sast(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, ("sast",), SAST))
+
+
+@signal("ci.dependency_scan", "dependency vulnerability scanning runs in CI")
+def dep_scan(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, ("dependency-scan",), DEP_SCAN))
+
+
+@signal("ci.container_scan", "container images are scanned in CI")
+def container_scan(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, ("container-scan",), CONTAINER_SCAN))
+
+
+@signal("ci.iac_scan", "infrastructure code is scanned in CI")
+def iac_scan(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, ("iac-scan",), IAC_SCAN))
+
+
+@signal("ci.sbom_signing", "CI produces an SBOM, signs artifacts or attests provenance")
+def sbom(s: Signals) -> Signal:
+    return found(ci_capability(s.facts, ("sbom", "sign", "provenance"), SBOM_SIGN))
+
+
+@signal("ci.failure_notifications", "CI notifies people when a pipeline fails")
+def failure_notify(s: Signals) -> Signal:
+    hits = []
+    for p in s.facts.pipelines:
+        for j in p.jobs:
+            for st in j.steps:
+                text = f"{st.uses or ''} {st.run or ''} {st.name}"
+                if NOTIFY.search(text) and (
+                    "failure" in p.text or "on_failure" in p.text or "when: on_failure" in p.text
+                ):
+                    hits.append(ev(p.path, st.line, st.name))
+        if p.provider == "jenkins" and re.search(r"post\s*\{[^}]*failure", p.text, re.S):
+            hits.append(ev(p.path, None, "post { failure { ... } }"))
+    return found(hits)
 COVERAGE_SERVICE_CONFIG = PathPattern(
     r"^(\.github/)?\.?codecov\.ya?ml$|^\.coveralls\.yml$|^sonar-project\.properties$",
     ["codecov.y", ".coveralls.yml", "sonar-project.properties"],
 )
-
-
-def _files(facts: Facts, pattern: PathPattern, limit: int = 3) -> list:
-    return [ev(p) for p in files_matching(facts, pattern)[:limit]]
-
-
-def _scripts(facts: Facts, pattern: TextPattern) -> list:
-    return [
-        ev(m.path, None, f'"{n}": "{c}"') for m in facts.manifests for n, c in m.scripts.items() if pattern.search(c)
-    ]
-
-
-def _configs(facts: Facts, tools: Iterable[str] | None, pattern: TextPattern) -> list:
-    """Test configurations (of `tools`; None: of every test runner) whose options match."""
-    wanted = set(tools) if tools is not None else {c.tool for c in facts.test_configs} - {"coverage"}
-    hits = []
-    for c in facts.test_configs:
-        if c.tool in wanted and c.options:
-            match = pattern.search(c.options)
-            if match:
-                line = (
-                    (c.line or 1) + c.options.count("\n", 0, match.start())
-                    if c.tool not in ("pytest", "tox")
-                    else c.line
-                )
-                hits.append(ev(c.path, line, f"{c.tool}: {match.group(0)}"))
-    return hits
-
-
-def ci_or_scripts(facts: Facts, pattern: TextPattern, pipelines: Iterable[Pipeline] | None = None) -> list:
-    """CI steps that match directly or through a Makefile target or package script they call."""
-    return ci_matching(facts, pattern, pipelines=pipelines)
 
 
 def _gha_needs(job: Job) -> list[str]:
@@ -161,86 +482,6 @@ def _step_text(job: Job) -> str:
     return "\n".join(
         f"{st.run or ''} {st.uses or ''} {' '.join(f'{k}={v}' for k, v in st.with_.items())}" for st in job.steps
     )
-
-
-# -- build ------------------------------------------------------------------------------------------
-
-TOOLCHAIN_FILES = PathPattern(
-    r"(^|/)(\.python-version|\.nvmrc|\.node-version|\.tool-versions|mise\.toml|\.mise\.toml|"
-    r"rust-toolchain(\.toml)?|\.java-version|\.sdkmanrc|\.ruby-version|global\.json|\.go-version|"
-    r"\.terraform-version|\.bun-version|\.devcontainer/devcontainer\.json|\.devcontainer\.json)$",
-    [".python-version", ".nvmrc", ".node-version", ".tool-versions", "mise.toml", "rust-toolchain", ".java-version",
-     ".sdkmanrc", ".ruby-version", "global.json", ".go-version", ".terraform-version", ".bun-version",
-     "devcontainer.json"],
-)
-
-
-@signal("build.manifests", "package manifests declare the project's dependencies")
-def build_manifests(s: Signals) -> Signal:
-    return found(
-        ev(m.path, None, m.ecosystem) for m in sorted(s.facts.manifests, key=lambda m: (m.path.count("/"), m.path))[:5]
-    )
-
-
-@signal("build.toolchain_pinned", "the language toolchain version is pinned in a file every developer and CI reads")
-def toolchain_pinned(s: Signals) -> Signal:
-    f = s.facts
-    hits = _files(f, TOOLCHAIN_FILES, 4)
-    for m in f.manifests:
-        if m.ecosystem == "npm" and (
-            isinstance(m.data.get("engines"), dict)
-            and m.data["engines"].get("node")
-            or m.data.get("packageManager")
-            or isinstance(m.data.get("volta"), dict)
-        ):
-            hits.append(ev(m.path, None, "engines/packageManager/volta"))
-        if m.ecosystem == "go":
-            hits.append(ev(m.path, None, "go directive"))
-    return found(hits)
-
-
-COMMITTED_OUTPUT = PathPattern(
-    r"(^|/)(node_modules|__pycache__|\.venv|\.tox|\.nox|\.pytest_cache|\.mypy_cache|\.ruff_cache|"
-    r"\.next|\.nuxt|\.svelte-kit|\.parcel-cache|\.turbo|[^/]+\.egg-info|htmlcov|\.gradle|"
-    r"\.terraform)/|\.py[co]$|(^|/)\.coverage$",
-    ["node_modules/", "__pycache__/", ".venv/", ".tox/", ".nox/", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/",
-     ".next/", ".nuxt/", ".svelte-kit/", ".parcel-cache/", ".turbo/", ".egg-info/", "htmlcov/", ".gradle/",
-     ".terraform/", ".pyc", ".pyo", ".coverage"],
-)
-
-
-@signal("build.committed_outputs", "dependency folders, caches or build outputs are committed")
-def committed_outputs(s: Signals) -> Signal:
-    shown: dict[str, str] = {}
-    for path in s.facts.all_files:
-        match = COMMITTED_OUTPUT.search(path)
-        if match:
-            key = path[: match.end()].rstrip("/")
-            shown.setdefault(key, path)
-    return listing(ev(key, None, f"committed: {example}") for key, example in list(shown.items())[:8])
-
-
-@signal("build.buildable", "the project has a build step to run (build script, packaging, compiled language, image)")
-def buildable(s: Signals) -> Signal:
-    f = s.facts
-    hits = [
-        ev(m.path, None, f'"{n}" script')
-        for m in f.manifests
-        if m.ecosystem == "npm"
-        for n in m.scripts
-        if re.match(r"(build|compile|bundle|dist|package)\b", n)
-    ][:2]
-    hits += [
-        ev(m.path, None, m.ecosystem)
-        for m in f.manifests
-        if m.ecosystem in ("go", "cargo", "maven", "gradle") or m.path.endswith("pyproject.toml")
-    ][:2]
-    hits += [ev(p) for p in f.files if p.rsplit("/", 1)[-1] in ("tsconfig.json", "setup.py")][:1]
-    hits += [ev(t.path, t.line, t.name) for t in f.make_targets if re.match(r"(build|dist|package|compile)\b", t.name)][
-        :1
-    ]
-    hits += [ev(d.path) for d in f.dockerfiles][:1]
-    return found(hits)
 
 
 BUILD_CMD = rx(
@@ -355,20 +596,6 @@ def ci_format_check(s: Signals) -> Signal:
     return found(ci_capability(s.facts, ("format-check",), FORMAT_CHECK))
 
 
-@signal("gha.jobs_without_timeout", "GitHub Actions jobs without timeout-minutes (the default is six hours)")
-def jobs_without_timeout(s: Signals) -> Signal:
-    hits = []
-    for p in s.facts.pipelines:
-        if p.provider != "github-actions":
-            continue
-        for job in p.jobs:
-            raw = job.raw if isinstance(job.raw, dict) else {}
-            if job.uses or "timeout-minutes" in raw:
-                continue
-            hits.append(ev(p.path, job.line, f"job {job.id}: no timeout-minutes"))
-    return listing(hits)
-
-
 @signal("ci.cancellable", "pipelines whose superseded runs can be cancelled (GitHub Actions, GitLab)")
 def ci_cancellable(s: Signals) -> Signal:
     return found(
@@ -436,12 +663,6 @@ def scheduled_build(s: Signals) -> Signal:
 @signal("ci.tests_on_push", "tests run in CI on pushes (after merge to the default branch)")
 def tests_on_push(s: Signals) -> Signal:
     return found(ci_matching(s.facts, TEST_CMD, pipelines=[p for p in s.facts.pipelines if "push" in p.triggers]))
-
-
-JS_TEST_CMD = rx(
-    r"\b(jest|vitest|mocha|karma|ava|ng test|(npm|pnpm|yarn|bun)( run)? test(:unit|:ci)?\b|npm t\b|"
-    r"(npm|pnpm|yarn) --prefix \S+ test|turbo( run)? test|nx (run-many|affected)[^\n]{0,200}test)"
-)
 
 
 @signal("ci.js_tests", "JavaScript/TypeScript unit tests run in CI")
@@ -515,197 +736,6 @@ def test_failures_ignored(s: Signals) -> Signal:
                 elif ignored := next((line for line in test_lines if IGNORED.search(line)), None):
                     hits.append(ev(p.path, st.line, clip(ignored.strip(), 120)))
     return listing(hits)
-
-
-RETRY = rx(
-    r"(--reruns\b|pytest-rerunfailures|flaky\b|retryTimes|retries\s*:\s*[1-9]|"
-    r"nick-fields/retry|Wandalen/wretry|gotestsum[^\n]{0,200}--rerun-fails|test-retry|rerunFailingTestsCount|"
-    r"surefire\.rerunFailingTestsCount|--retries[= ][1-9]|quarantine)"
-)
-
-
-@signal("tests.retries", "flaky tests are retried and reported (rerun plugins, runner retries)")
-def tests_retries(s: Signals) -> Signal:
-    f = s.facts
-    hits = _deps(
-        f, ["pytest-rerunfailures", "flaky", "pytest-retry", "jest-circus-retry", "@jest/retry", "mocha-retry"]
-    )
-    hits += _configs(f, None, RETRY)
-    hits += ci_or_scripts(f, RETRY)
-    return found(hits)
-
-
-TIMEOUT = rx(
-    r"(--timeout[= ]\d+|testTimeout|\btimeout\s*:\s*\d|defaultCommandTimeout|timeout_func_only|"
-    r"go test[^\n]{0,200}-timeout|--test-timeout|jest[^\n]{0,200}--testTimeout|-timeout[= ]\d)"
-)
-
-
-@signal("tests.timeouts", "tests that hang are cut off by a per-test or per-job timeout")
-def tests_timeouts(s: Signals) -> Signal:
-    f = s.facts
-    hits = _deps(f, ["pytest-timeout"])
-    hits += _configs(f, None, TIMEOUT)
-    hits += ci_or_scripts(f, TIMEOUT)
-    for p in f.pipelines:
-        for job in p.jobs:
-            raw = job.raw if isinstance(job.raw, dict) else {}
-            if ("timeout-minutes" in raw or "timeout" in raw) and any(
-                TEST_CMD.search(st.run or "") for st in job.steps
-            ):
-                hits.append(
-                    ev(p.path, job.line, f"job {job.id}: timeout {raw.get('timeout-minutes') or raw.get('timeout')}")
-                )
-    return found(hits)
-
-
-@signal("tests.python_present", "Python tests exist")
-def python_tests(s: Signals) -> Signal:
-    f = s.facts
-    paths = [p for level in ("unit", "integration", "e2e") for p in f.test_files.get(level, []) if p.endswith(".py")]
-    hits = [ev(c.path, c.line, c.tool) for c in f.test_configs if c.tool in ("pytest", "tox")]
-    return found(hits + ([ev(paths[0], None, f"{len(paths)} Python test file(s)")] if paths else []))
-
-
-PARALLEL = rx(
-    r"((^|\s)-n\s*(auto|logical|\d+)\b|--numprocesses|--dist[= ](load|worksteal)|pytest-xdist|--shard|"
-    r"circleci tests (split|run)|split-tests|knapsack|--parallel\b|fullyParallel\s*:\s*true|"
-    r"parallel\s*:\s*\d|parallelism\s*:\s*\d|gotestsum[^\n]{0,200}--parallel|-p\s+\d+\s)"
-)
-SERIAL = rx(
-    r"(--runInBand|\s-i\s|--no-file-parallelism|--maxWorkers[= ]1\b|workers\s*:\s*1\b|--workers[= ]1\b|"
-    r"fullyParallel\s*:\s*false)"
-)
-
-
-@signal("tests.parallel", "the test suite runs in parallel or is sharded across CI jobs")
-def tests_parallel(s: Signals) -> Signal:
-    f = s.facts
-    hits = _deps(f, ["pytest-xdist", "pytest-parallel"])
-    hits += _configs(f, None, PARALLEL)
-    hits += ci_or_scripts(f, PARALLEL)
-    hits += [
-        ev(p.path, j.line, f"job {j.id}: parallel")
-        for p in f.pipelines
-        for j in p.jobs
-        if isinstance(j.raw, dict) and isinstance(j.raw.get("parallel"), int)
-    ]
-    return found(hits)
-
-
-@signal("tests.serial_suites", "test suites that run one test at a time")
-def serial_suites(s: Signals) -> Signal:
-    f = s.facts
-    hits = []
-    if s["tests.python_present"].truthy and not (
-        _deps(f, ["pytest-xdist", "pytest-parallel"])
-        or _configs(f, ["pytest", "tox"], PARALLEL)
-        or ci_matching(f, rx(r"(pytest|tox|nox)[^\n]{0,200}(\s-n\s*(auto|\d)|--numprocesses)"))
-    ):
-        anchor = s["tests.python_present"].evidence[0]
-        hits.append(ev(anchor.path, anchor.line, "Python tests run serially (no pytest-xdist)"))
-    hits += _configs(f, ["jest", "vitest", "playwright"], SERIAL)
-    hits += [
-        e
-        for e in ci_matching(f, SERIAL, include_uses=False)
-        if JS_TEST_CMD.search(e.snippet) or "playwright" in e.snippet
-    ]
-    hits += [e for e in _scripts(f, SERIAL) if JS_TEST_CMD.search(e.snippet)]
-    return listing(hits)
-
-
-@signal("tests.mutation", "mutation testing measures whether the tests catch injected bugs")
-def tests_mutation(s: Signals) -> Signal:
-    f = s.facts
-    pattern = rx(
-        r"\b(mutmut|cosmic-ray|mutatest|stryker|pitest|go-mutesting|gremlins|cargo[- ]mutants|infection|mull)\b"
-    )
-    hits = _deps(
-        f, ["mutmut", "cosmic-ray", "mutatest", "@stryker-mutator/core", "pitest-maven", "infection/infection"]
-    )
-    hits += _tools(f, ["mutmut", "cosmic-ray"])
-    hits += _files(f, MUTATION_CONFIG)
-    hits += ci_or_scripts(f, pattern) + _scripts(f, pattern)
-    return found(hits)
-
-
-@signal("tests.contract", "contract or schema tests check the API against its consumers or its specification")
-def tests_contract(s: Signals) -> Signal:
-    f = s.facts
-    pattern = rx(
-        r"\b(pact|schemathesis|dredd|specmatic|spring-cloud-contract|pactflow|can-i-deploy|prism proxy|"
-        r"openapi-contract|microcks)\b"
-    )
-    hits = _deps(
-        f,
-        [
-            "pact-python",
-            "@pact-foundation/pact",
-            "schemathesis",
-            "dredd",
-            "specmatic",
-            "pact-go",
-            "jest-pact",
-            "spring-cloud-starter-contract-verifier",
-            "@pactflow/",
-        ],
-    )
-    hits += _files(f, CONTRACT_FILES)
-    hits += ci_matching(f, pattern)
-    return found(hits)
-
-
-FRONTEND_DEPS = {
-    "react",
-    "vue",
-    "next",
-    "nuxt",
-    "svelte",
-    "@sveltejs/kit",
-    "@angular/core",
-    "solid-js",
-    "preact",
-    "astro",
-    "@remix-run/react",
-    "lit",
-    "ember-source",
-    "gatsby",
-}
-
-
-@signal("frontend.present", "a web frontend (React, Vue, Svelte, Angular…) is part of the repository")
-def frontend_present(s: Signals) -> Signal:
-    return found(_deps(s.facts, FRONTEND_DEPS, "npm"))
-
-
-@signal("tests.accessibility", "accessibility is tested automatically (axe, pa11y, Lighthouse accessibility)")
-def tests_accessibility(s: Signals) -> Signal:
-    f = s.facts
-    pattern = rx(
-        r"\b(pa11y|axe-core|@axe-core|axe-playwright|cypress-axe|jest-axe|vitest-axe|lighthouse[^\n]{0,200}accessibility|"
-        r"accessibility-checker|a11y)\b"
-    )
-    hits = _deps(
-        f,
-        [
-            "axe-core",
-            "@axe-core/",
-            "jest-axe",
-            "cypress-axe",
-            "pa11y",
-            "pa11y-ci",
-            "axe-playwright",
-            "@storybook/addon-a11y",
-            "vitest-axe",
-            "@chromaui/",
-            "eslint-plugin-jsx-a11y",
-            "eslint-plugin-vuejs-accessibility",
-        ],
-    )
-    hits = [h for h in hits if "eslint-plugin" not in h.snippet or "axe" in h.snippet or "pa11y" in h.snippet]
-    hits += ci_matching(f, pattern)
-    hits += _files(f, ACCESSIBILITY_FILES)
-    return found(hits)
 
 
 CHANGED_COVERAGE = rx(
@@ -946,173 +976,68 @@ def deploys_without_tests(s: Signals) -> Signal:
             continue
         hits.append(job_evidence(s.facts, p, j, f"job {j.id}: no test job runs before it"))
     return listing(hits)
-
-
-MIGRATION_DIRS = PathPattern(
-    r"(^|/)(alembic\.ini|alembic/versions/[^/]+\.py|migrations/[^/]+\.(py|sql|ts|js)|"
-    r"prisma/migrations/|db/migrate/[^/]+\.rb|flyway\.conf|changelog[^/]{0,100}\.(xml|ya?ml)|"
-    r"atlas\.hcl|dbmate|goose)",
-    ["alembic", "migrations/", "db/migrate/", "flyway.conf", "changelog", "atlas.hcl", "dbmate", "goose"],
+WORKFLOW_SCAN = rx(
+    r"(zizmor|ossf/scorecard-action|scorecard\b|boostsecurityio/poutine|poutine\b|octoscan|"
+    r"synacktiv/action-octoscan)"
 )
-MIGRATE_CMD = rx(
-    r"(alembic upgrade|prisma migrate deploy|manage\.py migrate|django-admin migrate|flyway[^\n]{0,200}migrate|"
-    r"liquibase[^\n]{0,200}update|rails db:migrate|rake db:migrate|\bmigrate\b[^\n]{0,200}\bup\b|knex migrate:latest|"
-    r"sequelize[^\n]{0,200}db:migrate|typeorm[^\n]{0,200}migration:run|atlas migrate apply|goose[^\n]{0,200}\bup\b|"
-    r"dbmate[^\n]{0,200}\bup\b|"
-    r"gcloud run jobs execute[^\n]{0,200}migrat|(npm|pnpm|yarn)( run)? (db:)?migrat|make migrate)"
+ACTIONLINT = rx(r"(actionlint|raven-actions/actionlint|reviewdog/action-actionlint)")
+LICENSE_CHECK = rx(
+    r"(license-checker|license_finder|licensefinder|licensee|pip-licenses|liccheck|go-licenses|"
+    r"fossa|cargo[- ]deny|scancode|reuse lint|fsfe/reuse-action|github/licensed|licensed (cache|status)|"
+    r"allow-licenses|deny-licenses|--scanners[^\n]{0,200}license|license-compliance|oss-review-toolkit|"
+    r"\bort (analyze|evaluate)|licenseplist|lichen|golicense|pip-license-checker|npm-license-checker)"
 )
 
 
-MIGRATION_STEP = re.compile(
-    r"(migrat|prestart|pre-start|prepare[ _-]?(the )?database|db[:_-]?(upgrade|setup|prepare))", re.I
-)
+@signal("ci.pipe_to_shell", "CI steps that pipe a download straight into a shell (curl | sh)")
+def ci_pipe_to_shell(s: Signals) -> Signal:
+    return listing(ci_matching(s.facts, PIPE_TO_SHELL, include_uses=False))
 
 
-@signal("deploy.migrations_present", "database migrations are kept in the repository")
-def migrations_present(s: Signals) -> Signal:
-    return found(_files(s.facts, MIGRATION_DIRS, 2))
-
-
-@signal("deploy.migrations_automated", "database migrations run automatically as part of the deploy")
-def migrations_automated(s: Signals) -> Signal:
-    f = s.facts
-    hits = ci_or_scripts(f, MIGRATE_CMD)
-    deployish = [(p, j) for p in f.pipelines for j in p.jobs if DEPLOY_WORD.search(f"{j.id} {j.name}")] + deploy_jobs(f)
+@signal("ci.workflow_security_scan", "CI workflows are audited by zizmor, OpenSSF Scorecard or poutine")
+def workflow_security_scan(s: Signals) -> Signal:
+    hits = ci_or_scripts(s.facts, WORKFLOW_SCAN)
     hits += [
-        ev(p.path, st.line, st.name or clip(st.run or "", 80))
-        for p, j in deployish
-        for st in j.steps
-        if MIGRATION_STEP.search(f"{st.name}\n{st.run or ''}")
-    ]
-    hits += [
-        ev(d.path, i.line, f"{i.cmd} {i.args}")
-        for d in f.dockerfiles
-        for i in d.instructions
-        if i.cmd in ("CMD", "ENTRYPOINT", "RUN") and MIGRATE_CMD.search(i.args) and i.cmd != "RUN"
-    ]
-    hits += [
-        ev(o.path, o.line, f"{o.kind} {o.name}")
-        for o in f.k8s_objects
-        if o.kind in ("Job", "CronJob") and "migrat" in o.name.lower()
-    ]
-    hits += [
-        ev(c.path, svc.line, f"{svc.name}: migrations")
-        for c in f.compose_files
-        for svc in c.services
-        if MIGRATE_CMD.search(str(svc.spec.get("command", "")) + str(svc.spec.get("entrypoint", "")))
-        or MIGRATION_STEP.search(svc.name + " " + str(svc.spec.get("command", "")))
-    ]
-    hits += [
-        ev(t.path, t.line, t.name)
-        for t in f.make_targets
-        if re.match(r"(deploy|release)", t.name) and any(MIGRATE_CMD.search(r) for r in t.recipe)
+        ev(".pre-commit-config.yaml", None, h)
+        for h in s.facts.pre_commit_hooks.get("pre-commit", [])
+        if WORKFLOW_SCAN.search(h)
     ]
     return found(hits)
 
 
-PREVIEW_ACTION = rx(
-    r"(amondnet/vercel-action|\bvercel\b(?![^\n]{0,200}--prod)|nwtgck/actions-netlify|"
-    r"netlify deploy(?![^\n]{0,200}--prod)|"
-    r"hosting:channel:deploy|FirebaseExtended/action-hosting-deploy|surge\b|"
-    r"cloudflare/pages-action|wrangler pages deploy|--no-traffic --tag (pr|preview)|review-app|"
-    r"rossjrw/pr-preview-action)"
-)
-
-
-@signal("deploy.preview_environments", "pull requests get preview environments (review apps, Vercel/Netlify previews)")
-def preview_environments(s: Signals) -> Signal:
-    f = s.facts
-    hits = [
-        ev(p, None, "platform previews per pull request")
-        for k in ("vercel", "netlify")
-        for p in f.config_files.get(k, [])
-    ]
-    pr_pipelines = [p for p in f.pipelines if p.triggers & {"pull_request", "pull_request_target", "merge_request"}]
-    hits += ci_matching(f, PREVIEW_ACTION, pipelines=pr_pipelines)
+@signal("ci.actionlint", "workflow files are linted (actionlint) in CI or pre-commit")
+def actionlint(s: Signals) -> Signal:
+    hits = ci_or_scripts(s.facts, ACTIONLINT)
     hits += [
-        ev(p.path, j.line, f"job {j.id}: environment {j.environment}")
-        for p in f.pipelines
-        for j in p.jobs
-        if j.environment and re.search(r"(review|preview|pr-|pull)", j.environment, re.I)
+        ev(".pre-commit-config.yaml", None, h)
+        for h in s.facts.pre_commit_hooks.get("pre-commit", [])
+        if ACTIONLINT.search(h)
     ]
     return found(hits)
 
 
-ANALYSIS = rx(
-    r"(AnalysisTemplate|ClusterAnalysisTemplate|analysis:|kayenta|canary-analysis|flagger|metricsTemplate|"
-    r"gcloud deploy[^\n]{0,200}verify|verify:\s*true|AutoRollbackConfiguration|DEPLOYMENT_STOP_ON_ALARM|"
-    r"alarmConfiguration|error[-_ ]rate|slo[-_ ]check|prometheus[^\n]{0,200}query)"
-)
+@signal("ci.sast_scheduled", "SAST also runs on a schedule, so new rules find old code")
+def sast_scheduled(s: Signals) -> Signal:
+    scheduled = [p for p in s.facts.pipelines if "schedule" in p.triggers]
+    return found(ci_matching(s.facts, SAST, pipelines=scheduled))
 
 
-@signal("deploy.automated_analysis", "canary or rollout promotion is decided by metrics analysis, not by hand")
-def automated_analysis(s: Signals) -> Signal:
-    f = s.facts
-    hits = [
-        ev(o.path, o.line, f"{o.kind} {o.name}")
-        for o in f.k8s_objects
-        if o.kind in ("AnalysisTemplate", "ClusterAnalysisTemplate", "Canary")
-        or (o.kind == "Rollout" and "analysis" in str(o.spec.get("spec", "")))
-    ]
-    hits += ci_matching(f, ANALYSIS, pipelines=list({id(p): p for p, _ in deploy_jobs(f)}.values()))
+@signal("ci.license_check", "dependency licences are checked against a policy")
+def license_check(s: Signals) -> Signal:
+    hits = ci_or_scripts(s.facts, LICENSE_CHECK)
     hits += [
-        ev(t.path, None, "CodeDeploy alarm rollback")
-        for t in f.terraform
-        if re.search(r"(auto_rollback_configuration|alarm_configuration)", t.text)
-    ]
-    return found(hits)
-
-
-@signal("deploy.feature_flags", "features are released behind flags, separately from deploys")
-def feature_flags(s: Signals) -> Signal:
-    f = s.facts
-    hits = _deps(
-        f,
-        [
-            "launchdarkly-server-sdk",
-            "launchdarkly-react-client-sdk",
-            "@launchdarkly/",
-            "launchdarkly-node-server-sdk",
-            "unleash-client",
-            "unleash-proxy-client",
-            "@unleash/",
-            "flagsmith",
-            "growthbook",
-            "@growthbook/",
-            "@openfeature/",
-            "openfeature-sdk",
-            "configcat-client",
-            "configcat-js",
-            "@splitsoftware/",
-            "django-waffle",
-            "flipper",
-            "posthog-node",
-            "@vercel/flags",
-            "flags",
-        ],
-    )
-    hits += [doc_line.evidence() for doc_line in f.source_signals.get("feature-flags", [])[:3]]
-    hits += [ev(p) for p in f.config_files.get("feature-flags", [])[:2]]
-    return found(hits)
-
-
-SIGN_VERIFY = rx(
-    r"(cosign verify|notation verify|gh attestation verify|slsa-verifier|binary[_-]?authorization|"
-    r"binauthz|verifyImages|policy-controller|sigstore/policy|connaisseur|ratify)"
-)
-
-
-@signal("deploy.verifies_signatures", "deploys admit only signed images with verified provenance")
-def verifies_signatures(s: Signals) -> Signal:
-    f = s.facts
-    hits = ci_matching(f, SIGN_VERIFY)
-    hits += [
-        ev(o.path, o.line, f"{o.kind} {o.name}")
-        for o in f.k8s_objects
-        if o.kind in ("ClusterPolicy", "Policy", "ClusterImagePolicy", "ImagePolicy")
-        and SIGN_VERIFY.search(str(o.spec))
-    ]
-    hits += [
-        ev(t.path, None, "binary authorization") for t in f.terraform if re.search(r"binary_authorization", t.text)
-    ]
+        ev(p)
+        for p in s.facts.files
+        if p.rsplit("/", 1)[-1]
+        in (
+            ".licensed.yml",
+            ".licensed.yaml",
+            ".fossa.yml",
+            "deny.toml",
+            ".license-checker.json",
+            "liccheck.ini",
+            ".licenserc.yaml",
+            "REUSE.toml",
+        )
+    ][:3]
     return found(hits)

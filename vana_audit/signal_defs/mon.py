@@ -1,7 +1,5 @@
-"""Observability signals beyond "is there a metrics library": is anything collecting, routing and
-acting on the telemetry (scrape configs, alert routing, runbook links, synthetic checks, RUM, log
-pipelines, deploy markers, burn-rate alerts)."""
-
+"""`mon.*` signals: monitoring and observability (metrics, alerts, error tracking, tracing, logging,
+dashboards, SLOs, synthetic checks)."""
 from __future__ import annotations
 
 import re
@@ -13,6 +11,144 @@ from ..facts import Facts
 from ..model import Evidence
 from ..secrets import clip
 from ..signals import Signal, Signals, ci_matching, ev, found, listing, per_scan, rx, signal
+from ..tools import catalog
+from ._shared import _config, _dependency_evidence, _paths
+
+# -- monitoring ---------------------------------------------------------------------------------------
+
+
+def _code(s: Signals, *names: str) -> list:
+    return [doc_line.evidence() for n in names for doc_line in s.facts.source_signals.get(n, [])[:3]]
+
+
+@signal("mon.health", "health checks: a health endpoint, HEALTHCHECK, compose healthcheck or probes")
+def mon_health(s: Signals) -> Signal:
+    f = s.facts
+    hits = [ev(d.path, i.line, f"HEALTHCHECK {i.args}") for d in f.dockerfiles for i in d.of("HEALTHCHECK")]
+    hits += [
+        ev(c.path, svc.line, f"{svc.name}: healthcheck")
+        for c in f.compose_files
+        for svc in c.services
+        if "healthcheck" in svc.spec
+    ]
+    hits += [
+        ev(o.path, o.line, f"{o.kind} {o.name}: probes")
+        for o in f.k8s_objects
+        if "Probe" in str((o.pod_spec() or {}).get("containers", ""))
+    ]
+    hits += _code(s, "health-endpoint")
+    return found(hits)
+
+
+@signal("mon.metrics", "application metrics are exported (Prometheus, OpenTelemetry, Datadog)")
+def mon_metrics(s: Signals) -> Signal:
+    hits = _code(s, "prometheus", "datadog", "new-relic") + _config(s.facts, "prometheus")
+    hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind in ("ServiceMonitor", "PodMonitor")]
+    tools = catalog()
+    for m in s.facts.manifests:
+        libraries = sorted({use.tool_id for name in sorted(m.dependencies)[:500]
+                            for use in tools.from_package(m.ecosystem, name)
+                            if use.capability in ("monitoring", "tracing")})
+        if libraries:
+            hits.append(ev(m.path, None, f"metrics library: {', '.join(libraries[:3])}"))
+    return found(hits)
+
+
+@signal("mon.logging", "structured logging is configured")
+def mon_logging(s: Signals) -> Signal:
+    return found(_code(s, "structured-logging") + _config(s.facts, "logging-config"))
+
+
+@signal("mon.error_tracking", "errors are reported to a tracker (Sentry, Datadog, New Relic, Rollbar)")
+def mon_errors(s: Signals) -> Signal:
+    hits = _code(s, "sentry", "datadog", "new-relic") + _config(s.facts, "sentry")
+    hits += [
+        ev(m.path, None, "error tracking SDK")
+        for m in s.facts.manifests
+        if m.dependencies
+        & {
+            "sentry-sdk",
+            "@sentry/node",
+            "@sentry/nextjs",
+            "@sentry/react",
+            "rollbar",
+            "bugsnag",
+            "@bugsnag/js",
+            "ddtrace",
+            "newrelic",
+        }
+    ]
+    return found(hits)
+
+
+@signal("mon.tracing", "distributed tracing is instrumented (OpenTelemetry, Cloud Trace, Datadog)")
+def mon_tracing(s: Signals) -> Signal:
+    hits = _code(s, "opentelemetry", "cloud-trace") + _config(s.facts, "otel-collector")
+    hits += [
+        ev(m.path, None, "tracing library")
+        for m in s.facts.manifests
+        if any(d.startswith(("opentelemetry", "@opentelemetry")) for d in m.dependencies)
+    ]
+    return found(hits)
+
+
+@signal("mon.dashboards", "dashboards are kept as code")
+def mon_dashboards(s: Signals) -> Signal:
+    hits = _config(s.facts, "grafana-dashboard")
+    hits += _paths([p for p in s.facts.config_files.get("monitoring-code", []) if "dashboard" in p.lower()])
+    hits += _paths(
+        [
+            t.path
+            for t in s.facts.terraform
+            if re.search(
+                r"(grafana_dashboard|monitoring_dashboard|"
+                r"cloudwatch_dashboard|datadog_dashboard)",
+                t.text,
+            )
+        ]
+    )
+    return found(hits)
+
+
+# Terraform resources that are alert rules (google_monitoring_alert_policy, aws_cloudwatch_metric_alarm,
+# datadog_monitor, azurerm_monitor_metric_alert, grafana_rule_group, ...): a resource type, not a word.
+_TF_ALERT_RESOURCE = re.compile(r'^[ \t]*resource[ \t]+"[a-z0-9_]*(alert_policy|metric_alarm|_monitor|alert_rule|'
+                                r'metric_alert|rule_group)"', re.M)
+
+
+@signal("mon.alerts", "alert rules are kept as code")
+def mon_alerts(s: Signals) -> Signal:
+    hits = _config(s.facts, "alert-rules", "alertmanager")
+    hits += [ev(o.path, o.line, o.kind) for o in s.facts.k8s_objects if o.kind == "PrometheusRule"]
+    hits += _paths(
+        [t.path for t in s.facts.terraform if _TF_ALERT_RESOURCE.search(t.text)]
+    )
+    return found(hits)
+
+
+@signal("mon.slo", "service level objectives are defined")
+def mon_slo(s: Signals) -> Signal:
+    hits = _config(s.facts, "slo")
+    hits += [
+        ev(o.path, o.line, o.kind)
+        for o in s.facts.k8s_objects
+        if o.kind in ("ServiceLevelObjective", "PrometheusServiceLevel")
+    ]
+    hits += _paths(
+        [t.path for t in s.facts.terraform if "slo" in t.text.lower() and "service_level_objective" in t.text.lower()]
+    )
+    return found(hits)
+
+
+@signal("mon.backup_verification", "backups are verified by a scheduled job")
+def backup_verify(s: Signals) -> Signal:
+    return found(
+        ev(p.path, j.line, f"job {j.id}")
+        for p in s.facts.pipelines
+        if "schedule" in p.triggers
+        for j in p.jobs
+        if re.search(r"backup|restore", j.id + " " + j.name + " " + " ".join(st.run or "" for st in j.steps), re.I)
+    )
 
 
 def _base(path: str) -> str:
@@ -41,18 +177,10 @@ def _line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
-def _paths(facts: Facts, predicate: Any, snippet: str, limit: int = 3) -> list[Evidence]:
+def _files_where(facts: Facts, predicate: Any, snippet: str, limit: int = 3) -> list[Evidence]:
     """Files for which predicate(path, lower-cased base name) holds."""
     named = per_scan(facts, "lowered_bases", lambda: [(p, _base(p).lower()) for p in facts.files])
     return [ev(p, None, snippet) for p, base in named if predicate(p, base)][:limit]
-
-
-def _deps(facts: Facts, names: set[str] | frozenset[str], snippet: str) -> list[Evidence]:
-    return [
-        ev(m.path, None, f"{snippet}: {', '.join(sorted(m.dependencies & names))}")
-        for m in facts.manifests
-        if m.dependencies & names
-    ]
 
 
 # -- metrics collection -----------------------------------------------------------------------------------
@@ -83,12 +211,12 @@ def metrics_collected(s: Signals) -> Signal:
         for p, t in _texts(f, "otel-collector")
         if "receivers" in t and "exporters" in t
     ]
-    hits += _paths(
+    hits += _files_where(
         f,
         lambda p, b: b.endswith(".alloy") or b in ("grafana-agent.yaml", "agent.yaml") and "grafana" in p.lower(),
         "Grafana Alloy/Agent configuration",
     )
-    hits += _deps(
+    hits += _dependency_evidence(
         f,
         frozenset(
             {
@@ -218,7 +346,7 @@ def alert_routing(s: Signals) -> Signal:
         for t in f.terraform
         if "datadog_monitor" in t.text and re.search(r"@(pagerduty|slack|opsgenie|teams|webhook)-", t.text)
     ][:1]
-    hits += _paths(
+    hits += _files_where(
         f,
         lambda p, b: ("contact" in b and "point" in b or "notification-polic" in b) and b.endswith((".yml", ".yaml")),
         "Grafana contact points",
@@ -279,15 +407,16 @@ def synthetic_checks(s: Signals) -> Signal:
     f = s.facts
     hits = _tf_resources(f, UPTIME_TF)
     hits += [ev(o.path, o.line, o.kind) for o in f.k8s_objects if o.kind == "Probe"]
-    hits += _paths(f, lambda p, b: b.startswith("blackbox") and b.endswith((".yml", ".yaml")), "blackbox exporter")
-    hits += _paths(
+    hits += _files_where(f, lambda p, b: b.startswith("blackbox") and b.endswith((".yml", ".yaml")),
+                         "blackbox exporter")
+    hits += _files_where(
         f,
         lambda p, b: (
             b.startswith("checkly.config.") or "/__checks__/" in f"/{p}" or b.endswith((".check.ts", ".check.js"))
         ),
         "Checkly checks",
     )
-    hits += _paths(
+    hits += _files_where(
         f, lambda p, b: b in (".upptimerc.yml", "gatus.yaml", "gatus.yml") or "/gatus/" in f"/{p}", "uptime monitor"
     )
     for p in f.pipelines:
@@ -303,24 +432,6 @@ def synthetic_checks(s: Signals) -> Signal:
                 )
             ]
     return found(hits)
-
-
-FRONTEND_DEPS = frozenset(
-    {
-        "react",
-        "next",
-        "vue",
-        "nuxt",
-        "svelte",
-        "@sveltejs/kit",
-        "@angular/core",
-        "solid-js",
-        "@remix-run/react",
-        "preact",
-        "astro",
-        "ember-source",
-    }
-)
 RUM_DEPS = frozenset(
     {
         "@sentry/nextjs",
@@ -355,16 +466,11 @@ RUM_DEPS = frozenset(
 )
 
 
-@signal("app.frontend", "a browser frontend is built (React, Next.js, Vue, Svelte, Angular…)")
-def frontend(s: Signals) -> Signal:
-    return found(_deps(s.facts, FRONTEND_DEPS, "frontend framework"))
-
-
 @signal("mon.rum", "the frontend reports errors and performance from real users (RUM)")
 def rum(s: Signals) -> Signal:
     f = s.facts
-    hits = _deps(f, RUM_DEPS, "browser monitoring SDK")
-    hits += _paths(
+    hits = _dependency_evidence(f, RUM_DEPS, "browser monitoring SDK")
+    hits += _files_where(
         f, lambda p, b: b.startswith(("sentry.client.config.", "instrumentation-client.")), "browser Sentry init"
     )
     return found(hits)
@@ -395,7 +501,7 @@ def log_management(s: Signals) -> Signal:
         for t in f.terraform
         if "aws_cloudwatch_log_group" in t.text and "retention_in_days" in t.text
     ]
-    hits += _paths(f, lambda p, b: bool(LOG_PIPELINE_FILES.match(b)), "log pipeline configuration")
+    hits += _files_where(f, lambda p, b: bool(LOG_PIPELINE_FILES.match(b)), "log pipeline configuration")
     hits += [
         ev(o.path, o.line, o.kind)
         for o in f.k8s_objects

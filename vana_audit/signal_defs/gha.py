@@ -1,5 +1,4 @@
-"""CI/workflow security signals: what zizmor, Scorecard and the GitHub Security Lab look for."""
-
+"""`gha.*` signals: GitHub Actions workflow hygiene (pinning, permissions, triggers)."""
 from __future__ import annotations
 
 import re
@@ -7,7 +6,90 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..facts import Job, Pipeline
-from ..signals import SAST, SECRET_SCAN, Signal, Signals, ci_matching, ev, found, listing, rx, signal
+from ..signals import Signal, Signals, ev, found, listing, signal
+
+
+@signal("gha.present", "GitHub Actions workflows exist")
+def gha_present(s: Signals) -> Signal:
+    return found(ev(p.path) for p in s.facts.pipelines if p.provider == "github-actions")
+
+
+FULL_SHA = re.compile(r"@[0-9a-f]{40}$")
+
+
+@signal("gha.unpinned_actions", "third-party actions not pinned to a full commit SHA")
+def unpinned(s: Signals) -> Signal:
+    hits = []
+    for p in s.facts.pipelines:
+        if p.provider != "github-actions":
+            continue
+        for job in p.jobs:
+            refs = [(st.uses, st.line) for st in job.steps if st.uses] + ([(job.uses, job.line)] if job.uses else [])
+            for uses, line in refs:
+                if uses.startswith(("./", "docker://")) or FULL_SHA.search(uses):
+                    continue
+                hits.append(ev(p.path, line, f"uses: {uses}"))
+    return listing(hits)
+
+
+@signal("gha.missing_permissions", "workflows without a least-privilege top-level permissions block")
+def missing_permissions(s: Signals) -> Signal:
+    hits = []
+    for p in s.facts.pipelines:
+        if p.provider != "github-actions" or not p.jobs:
+            continue
+        if p.permissions is None:
+            if not all(j.permissions is not None for j in p.jobs):
+                hits.append(ev(p.path, p.line, "no top-level permissions: the token gets the repository default"))
+        elif p.permissions == "write-all" or (
+            isinstance(p.permissions, dict)
+            and all(v == "write" for v in p.permissions.values())
+            and len(p.permissions) > 3
+        ):
+            hits.append(ev(p.path, getattr(p.permissions, "line", p.line), f"permissions: {p.permissions}"))
+    return listing(hits)
+
+
+INJECTABLE = re.compile(
+    r"\$\{\{\s*(github\.event\.(issue\.title|issue\.body|pull_request\.title|pull_request\.body|"
+    r"comment\.body|review\.body|review_comment\.body|pages\.[^}]{0,200}page_name|commits[^}]{0,200}message|"
+    r"head_commit\.message|head_commit\.author\.(email|name)|commits[^}]{0,200}author\.(email|name)|"
+    r"pull_request\.head\.ref|pull_request\.head\.label|pull_request\.head\.repo\.default_branch|"
+    r"workflow_run\.head_branch|workflow_run\.head_commit\.message|discussion\.(title|body))|"
+    r"github\.head_ref)\s*\}\}"
+)
+
+
+@signal("gha.template_injection", "untrusted event fields expanded straight into run: scripts")
+def template_injection(s: Signals) -> Signal:
+    hits = []
+    for p, _job, st in [
+        (pipe, job, step)
+        for pipe in s.facts.pipelines if pipe.provider == "github-actions"
+        for job in pipe.jobs for step in job.steps
+    ]:
+        texts = [st.run or ""]
+        if st.uses and st.uses.startswith("actions/github-script"):
+            texts.append(str(st.with_.get("script", "")))
+        for text in texts:
+            match = INJECTABLE.search(text)
+            if match:
+                hits.append(ev(p.path, st.line, match.group(0)))
+    return listing(hits)
+
+
+@signal("gha.jobs_without_timeout", "GitHub Actions jobs without timeout-minutes (the default is six hours)")
+def jobs_without_timeout(s: Signals) -> Signal:
+    hits = []
+    for p in s.facts.pipelines:
+        if p.provider != "github-actions":
+            continue
+        for job in p.jobs:
+            raw = job.raw if isinstance(job.raw, dict) else {}
+            if job.uses or "timeout-minutes" in raw:
+                continue
+            hits.append(ev(p.path, job.line, f"job {job.id}: no timeout-minutes"))
+    return listing(hits)
 
 PR_TRIGGERS = {"pull_request", "pull_request_target", "merge_request"}
 PRIVILEGED_TRIGGERS = {"pull_request_target", "workflow_run"}
@@ -19,23 +101,6 @@ UNTRUSTED_REF = re.compile(
     r"refs/pull/|github\.event\.number|github\.event\.pull_request\.number)"
 )
 GIT_CHECKOUT = re.compile(r"\b(git (checkout|fetch|switch|pull)|gh pr checkout)\b")
-PIPE_TO_SHELL = rx(
-    r"\b(curl|wget)\b[^\n|;]{0,300}\|\s*(sudo\s+(-\S+\s+){0,10})?(ba|z|da|k)?sh\b|"
-    r"\b(curl|wget)\b[^\n|;]{0,300}\|\s*(sudo\s+)?python[0-9.]*\b|"
-    r"\b(ba|z)?sh\s+(-c\s+)?[\"']?\$\((curl|wget)\b|"
-    r"\b(ba|z)?sh\s+<\(\s*(curl|wget)\b"
-)
-WORKFLOW_SCAN = rx(
-    r"(zizmor|ossf/scorecard-action|scorecard\b|boostsecurityio/poutine|poutine\b|octoscan|"
-    r"synacktiv/action-octoscan)"
-)
-ACTIONLINT = rx(r"(actionlint|raven-actions/actionlint|reviewdog/action-actionlint)")
-LICENSE_CHECK = rx(
-    r"(license-checker|license_finder|licensefinder|licensee|pip-licenses|liccheck|go-licenses|"
-    r"fossa|cargo[- ]deny|scancode|reuse lint|fsfe/reuse-action|github/licensed|licensed (cache|status)|"
-    r"allow-licenses|deny-licenses|--scanners[^\n]{0,200}license|license-compliance|oss-review-toolkit|"
-    r"\bort (analyze|evaluate)|licenseplist|lichen|golicense|pip-license-checker|npm-license-checker)"
-)
 SECRET_REF = re.compile(r"\$\{\{\s*[^}]{0,200}\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)")
 ALLOWED_SECRETS = {"GITHUB_TOKEN"}
 
@@ -138,11 +203,6 @@ def secrets_outside_environment(s: Signals) -> Signal:
     return listing(hits)
 
 
-@signal("ci.pipe_to_shell", "CI steps that pipe a download straight into a shell (curl | sh)")
-def ci_pipe_to_shell(s: Signals) -> Signal:
-    return listing(ci_matching(s.facts, PIPE_TO_SHELL, include_uses=False))
-
-
 @signal("gha.self_hosted_on_pr", "self-hosted runners that run pull-request workflows")
 def self_hosted_on_pr(s: Signals) -> Signal:
     hits = []
@@ -170,69 +230,3 @@ def self_hosted(s: Signals) -> Signal:
         for j in p.jobs
         if "self-hosted" in j.runs_on
     )
-
-
-@signal("ci.workflow_security_scan", "CI workflows are audited by zizmor, OpenSSF Scorecard or poutine")
-def workflow_security_scan(s: Signals) -> Signal:
-    from .delivery import ci_or_scripts
-
-    hits = ci_or_scripts(s.facts, WORKFLOW_SCAN)
-    hits += [
-        ev(".pre-commit-config.yaml", None, h)
-        for h in s.facts.pre_commit_hooks.get("pre-commit", [])
-        if WORKFLOW_SCAN.search(h)
-    ]
-    return found(hits)
-
-
-@signal("ci.actionlint", "workflow files are linted (actionlint) in CI or pre-commit")
-def actionlint(s: Signals) -> Signal:
-    from .delivery import ci_or_scripts
-
-    hits = ci_or_scripts(s.facts, ACTIONLINT)
-    hits += [
-        ev(".pre-commit-config.yaml", None, h)
-        for h in s.facts.pre_commit_hooks.get("pre-commit", [])
-        if ACTIONLINT.search(h)
-    ]
-    return found(hits)
-
-
-@signal("ci.sast_scheduled", "SAST also runs on a schedule, so new rules find old code")
-def sast_scheduled(s: Signals) -> Signal:
-    scheduled = [p for p in s.facts.pipelines if "schedule" in p.triggers]
-    return found(ci_matching(s.facts, SAST, pipelines=scheduled))
-
-
-@signal("ci.license_check", "dependency licences are checked against a policy")
-def license_check(s: Signals) -> Signal:
-    from .delivery import ci_or_scripts
-
-    hits = ci_or_scripts(s.facts, LICENSE_CHECK)
-    hits += [
-        ev(p)
-        for p in s.facts.files
-        if p.rsplit("/", 1)[-1]
-        in (
-            ".licensed.yml",
-            ".licensed.yaml",
-            ".fossa.yml",
-            "deny.toml",
-            ".license-checker.json",
-            "liccheck.ini",
-            ".licenserc.yaml",
-            "REUSE.toml",
-        )
-    ][:3]
-    return found(hits)
-
-
-@signal("secrets.scanning_ci", "secret scanning runs in CI")
-def secret_scanning_ci(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, SECRET_SCAN))
-
-
-@signal("secrets.scanning_precommit", "secret scanning runs in a pre-commit hook")
-def secret_scanning_precommit(s: Signals) -> Signal:
-    path = next(iter(s.facts.config_files.get("pre-commit", [])), ".pre-commit-config.yaml")
-    return found(ev(path, None, h) for h in s.facts.pre_commit_hooks.get("pre-commit", []) if SECRET_SCAN.search(h))

@@ -1,0 +1,65 @@
+"""`history.*` signals: habits read from the Git history."""
+from __future__ import annotations
+
+from ..history.habits import sample_size_text, sample_text
+from ..signals import Signal, Signals, ev, signal
+
+
+@signal("history.available", "git history is available")
+def history_available(s: Signals) -> Signal:
+    h = s.facts.history
+    return Signal(bool(h and getattr(h, "commit_count", 0) >= 10))
+
+
+def _habit(s: Signals, share: str, counts: str, noun: str, verb: str) -> Signal:
+    """A habit's share (0-100) with the sample behind it in the evidence ('12 of 40 ...')."""
+    h = s.facts.history
+    value = getattr(h, share, None) if h else None
+    sample = getattr(h, counts, (0, 0)) if h else (0, 0)
+    if value is None:
+        return Signal(0)
+    return Signal(round(value * 100, 1), (ev(".git", None, sample_text(sample, noun, verb, h.window_days)),))
+
+
+def _habit_sample(s: Signals, counts: str, noun: str) -> Signal:
+    """How many commits a habit is measured on, with the minimum a rule needs to judge it."""
+    h = s.facts.history
+    if h is None:
+        return Signal(0)
+    sample = getattr(h, counts, (0, 0))
+    return Signal(sample[1], (ev(".git", None, sample_size_text(sample, noun, h.window_days)),))
+
+
+PR_NOUN = "changes landed on the default branch"
+CONVENTIONAL_NOUN = "human commits (merges aside)"
+SIGNED_NOUN = "human commits"
+
+
+@signal("history.pr_merge_share", "share of changes merged through pull requests (0-100)")
+def pr_share(s: Signals) -> Signal:
+    return _habit(s, "pr_merge_share", "pr_merge_counts", PR_NOUN, "came through pull requests")
+
+
+@signal("history.pr_sample", "changes that landed on the default branch in the history window")
+def pr_sample(s: Signals) -> Signal:
+    return _habit_sample(s, "pr_merge_counts", PR_NOUN)
+
+
+@signal("history.conventional_share", "share of commits following Conventional Commits (0-100)")
+def conv_share(s: Signals) -> Signal:
+    return _habit(s, "conventional_share", "conventional_counts", CONVENTIONAL_NOUN, "follow Conventional Commits")
+
+
+@signal("history.conventional_sample", "human non-merge commits in the history window")
+def conv_sample(s: Signals) -> Signal:
+    return _habit_sample(s, "conventional_counts", CONVENTIONAL_NOUN)
+
+
+@signal("history.signed_share", "share of commits with a signature (0-100)")
+def signed_share(s: Signals) -> Signal:
+    return _habit(s, "signed_share", "signed_counts", SIGNED_NOUN, "are signed")
+
+
+@signal("history.signed_sample", "human commits in the history window")
+def signed_sample(s: Signals) -> Signal:
+    return _habit_sample(s, "signed_counts", SIGNED_NOUN)

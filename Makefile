@@ -1,7 +1,7 @@
 .PHONY: install lint typecheck test audit build
 
 install:
-	python -m pip install -e ".[test]" ruff mypy pre-commit
+	python -m pip install -e ".[test,lint]" pre-commit
 
 lint:
 	ruff check .

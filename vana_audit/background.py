@@ -82,7 +82,8 @@ class Background(Generic[T]):
         _, status = os.waitpid(pid, 0)
         if status == 0 and payload:
             try:
-                return pickle.loads(payload)  # noqa: S301 - our own child's bytes
+                value: T = pickle.loads(payload)  # noqa: S301 - our own child's bytes: self._fn()'s result
+                return value
             except Exception:  # noqa: BLE001 - a truncated payload: recompute
                 pass
         return self._fn()

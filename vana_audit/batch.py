@@ -411,6 +411,7 @@ class _Worker:
     def _signal(self, signum: int) -> None:
         try:
             if hasattr(os, "killpg"):
+                assert self.process.pid is not None  # started in __init__
                 os.killpg(self.process.pid, signum)
             else:
                 self.process.terminate() if signum == signal.SIGTERM else self.process.kill()

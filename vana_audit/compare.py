@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
-from .model import Category, Finding, Priority, RuleMeta, ScanResult
+from .model import Category, CategoryScore, Finding, Priority, RuleMeta, ScanResult
 from .scoring import score_all
 
 # A hidden line in the PR comment so a re-run edits the same comment instead of adding one.
@@ -211,7 +211,9 @@ def compare(base: ScanResult, head: ScanResult) -> ScanDiff:
     )
 
 
-def _category_deltas(base: ScanResult, head_scores: tuple) -> tuple[tuple[Category, ScoreDelta], ...]:
+def _category_deltas(
+    base: ScanResult, head_scores: tuple[CategoryScore, ...]
+) -> tuple[tuple[Category, ScoreDelta], ...]:
     deltas = []
     for category in Category:
         b = next((c.score for c in base.categories if c.category is category), None)

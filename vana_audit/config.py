@@ -47,7 +47,10 @@ class Config:
 
 
 def _schema() -> dict[str, Any]:
-    return json.loads(resources.files("vana_audit").joinpath("schemas/config.schema.json").read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(
+        resources.files("vana_audit").joinpath("schemas/config.schema.json").read_text("utf-8")
+    )
+    return schema
 
 
 def parse_config(data: Any, origin: str) -> Config:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import parse_cache, safe_yaml, schema_errors
 from .facts import Facts
@@ -31,6 +31,9 @@ from .model import (
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
 from .source import Source
 from .userfiles import UnreadableFile, read_regular_bytes
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 ENTRY_POINT_GROUP = "vana_audit.rules"
 RULE_TIME_BUDGET_S = 2.0
@@ -200,14 +203,17 @@ class DeclarativeRule:
 # -- loading ----------------------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
-def _rule_validator() -> Any:
+def _rule_validator() -> Draft202012Validator:
     import jsonschema  # only custom rule files are validated at scan time: a scan of the catalog skips the import
 
     return jsonschema.Draft202012Validator(_rule_schema())
 
 
 def _rule_schema() -> dict[str, Any]:
-    return json.loads(resources.files("vana_audit").joinpath("schemas/rule.schema.json").read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(
+        resources.files("vana_audit").joinpath("schemas/rule.schema.json").read_text("utf-8")
+    )
+    return schema
 
 
 def builtin_rules_dir() -> Path:

@@ -201,7 +201,10 @@ class RuleMeta:
     @property
     def effort_text(self) -> str:
         low, high = self.effort_days
-        fmt = lambda d: f"{d:g}"  # noqa: E731
+
+        def fmt(d: float) -> str:
+            return f"{d:g}"
+
         if low == high:
             return f"{fmt(low)} day" + ("" if low == 1 else "s")
         return f"{fmt(low)}-{fmt(high)} days"

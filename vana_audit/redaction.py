@@ -35,7 +35,7 @@ def redact_value(value: T) -> T:
 
 
 def _redacted(value: T, seen: dict[int, Any]) -> T:
-    if type(value) is str:
+    if isinstance(value, str) and type(value) is str:  # not a str Enum member: that one is kept below
         return redact_text(value)  # type: ignore[return-value]  # the same object when nothing matched
     if value is None or isinstance(value, (bool, int, float, enum.Enum)):
         return value
@@ -48,7 +48,7 @@ def _redacted(value: T, seen: dict[int, Any]) -> T:
         if all(a is b for a, b in zip(parts, value, strict=True)):
             return value
         make = getattr(value, "_make", type(value))  # a named tuple is built from one iterable by _make
-        return make(parts)  # type: ignore[no-any-return]
+        return make(parts)
     if isinstance(value, RuleMeta):
         known = _RULES.get(id(value))
         if known is None or known[0] is not value:

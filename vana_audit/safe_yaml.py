@@ -6,14 +6,17 @@ point at `path:line` without a second parse.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-try:  # the C loader is several times faster; fall back when libyaml is missing
+if TYPE_CHECKING:  # the pure-Python fallback has the same constructor API; mypy checks against the C loader
     _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+else:
+    try:  # the C loader is several times faster; fall back when libyaml is missing
+        _BaseLoader = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover
+        _BaseLoader = yaml.SafeLoader
 
 MAX_NODES = 200_000  # in a whole stream, aliases expanded
 MAX_DEPTH = 64
@@ -23,7 +26,7 @@ class YamlTooComplex(ValueError):
     pass
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping that knows the 1-based line it started on."""
 
     __slots__ = ("line",)
@@ -33,7 +36,7 @@ class LineDict(dict):
         self.line = line
 
 
-class LineList(list):
+class LineList(list[Any]):
     __slots__ = ("line",)
 
     def __init__(self, *args: Any, line: int = 0) -> None:
@@ -52,11 +55,11 @@ class TaggedList(LineList):
         self.tag = tag
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     pass
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[LineDict]:
     data = LineDict(line=node.start_mark.line + 1)
     yield data
     loader.flatten_mapping(node)
@@ -69,26 +72,26 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode):  # type
         data[key] = loader.construct_object(value_node, deep=False)
 
 
-def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode):  # type: ignore[no-untyped-def]
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterator[LineList]:
     data = LineList(line=node.start_mark.line + 1)
     yield data
     data.extend(loader.construct_object(child, deep=False) for child in node.value)
 
 
-def _construct_timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
-    return loader.construct_scalar(node)  # type: ignore[return-value]
+def _construct_timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
 
 
 MAX_INT_BITS = 4096  # far past any real number; str() of a larger int raises ValueError in Python 3.11+
 
 
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
     """An integer, or its text when it is too long to be one (int() and str() refuse 4300+ digits)."""
     try:
         value = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
     except ValueError:
-        return loader.construct_scalar(node)  # type: ignore[return-value]
-    return value if value.bit_length() <= MAX_INT_BITS else loader.construct_scalar(node)  # type: ignore[return-value]
+        return loader.construct_scalar(node)
+    return value if value.bit_length() <= MAX_INT_BITS else loader.construct_scalar(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
@@ -100,11 +103,12 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_multi_constructor("", lambda loader, suffix, node: _construct_unknown(loader, node))
 
 
-def _construct_unknown(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _construct_unknown(loader: _Loader, node: yaml.Node) -> Any:
     if isinstance(node, yaml.MappingNode):
         return LineDict(loader.construct_mapping(node), line=node.start_mark.line + 1)
     if isinstance(node, yaml.SequenceNode):
         return TaggedList(loader.construct_sequence(node), line=node.start_mark.line + 1, tag=str(node.tag))
+    assert isinstance(node, yaml.ScalarNode)  # the third and last kind of node
     return loader.construct_scalar(node)
 
 
@@ -165,6 +169,7 @@ def load_all(text: str) -> list[Any]:
     try:
         while loader.check_node():
             node = loader.get_node()
+            assert node is not None  # check_node() said there is one
             nodes += _measure(node, 0, {})[0]
             if nodes > MAX_NODES:
                 raise YamlTooComplex(f"more than {MAX_NODES} nodes after alias expansion")

@@ -131,7 +131,7 @@ def _scan(
     inventory = build_inventory(facts)
     present = _present_paths(source, findings, problems, inventory)
     if hasattr(source, "close"):
-        source.close()  # type: ignore[attr-defined]
+        source.close()
     finish = getattr(progress, "finish", None)
     if finish:
         finish(f"scanned {files_listed:,} files with {len(findings)} rules")
@@ -177,7 +177,7 @@ def _counter(count: Callable[..., None], label: str, total: int | None = None) -
 
 
 def _present_paths(source: Source, findings: list[Finding], problems: tuple[Problem, ...],
-                   inventory: dict) -> frozenset[str]:
+                   inventory: dict[str, Any]) -> frozenset[str]:
     """The files named by the result that are in the scanned tree (and, for a working tree, on disk:
     a tracked file deleted since is listed by git but not there)."""
     named = {e.path for f in findings for e in f.evidence} | {p.path for p in problems}
@@ -265,7 +265,7 @@ def _reader(source: Source) -> Callable[[str], str | None]:
     return lambda path: source.read_text(path) if source.exists(path) else None
 
 
-def _finding_order(f: Finding) -> tuple:
+def _finding_order(f: Finding) -> tuple[int, int, str]:
     return (list(type(f.rule.category)).index(f.rule.category), f.rule.level, f.rule.id)
 
 

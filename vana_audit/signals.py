@@ -22,13 +22,15 @@ from typing import Any, TypeVar
 from .collectors.deploys import DEPLOY_CMD as DEPLOY_CMD  # re-exported: the signal modules ask them here
 from .collectors.deploys import DEPLOY_WORD as DEPLOY_WORD
 from .collectors.deploys import PUBLISH_CMD as PUBLISH_CMD
-from .collectors.deploys import all_deploy_jobs, model_job
+from .collectors.deploys import all_deploy_jobs
 from .collectors.deploys import ephemeral_target as ephemeral_target
 from .collectors.deploys import job_is_deploy as job_is_deploy
 from .collectors.deploys import job_runs_deploy_tool as job_runs_deploy_tool
 from .collectors.deploys import job_tool_uses as job_tool_uses
+from .collectors.deploys import model_job as model_job
 from .evidence import ev as ev  # re-exported: the signal modules ask it here
-from .facts import CiJob, Facts, Job, Link, Pipeline, Step, ToolUse, per_scan
+from .facts import CiJob, Facts, Job, Link, Pipeline, Step, ToolUse
+from .facts import per_scan as per_scan
 from .folded_re import FoldedPattern, TextPattern
 from .model import Confidence, Evidence
 from .path_patterns import PathPattern, matching

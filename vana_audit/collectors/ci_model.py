@@ -28,7 +28,7 @@ import tomllib
 import xml.etree.ElementTree as ET  # noqa: N817, S405 - DOCTYPE/ENTITY refused before parsing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
 from .. import safe_yaml
 from ..facts import CiJob, CiModel, Invocation, InvocationKind, Job, Link, Pipeline
@@ -44,6 +44,22 @@ MAX_JOBS = 2000
 MAX_DEFINITION_CHARS = 1_000_000  # a task runner file larger than this is not followed
 MAX_LINK_TEXT = 200
 LINE_SEARCH = 400  # lines searched below a known line for the text of a command
+
+R = TypeVar("R")
+
+
+class MakeRule(TypedDict):
+    line: int
+    prereqs: list[str]
+    recipe: list[tuple[int, str]]  # (line, recipe line without its tab)
+
+
+class MakeDb(TypedDict):
+    """A parsed Makefile: its explicit and pattern rules, its variables and its default goal."""
+
+    targets: dict[str, MakeRule]
+    vars: dict[str, str]
+    default: str | None
 
 
 @dataclass(frozen=True)
@@ -402,7 +418,7 @@ class Resolver:
             return None
         return text
 
-    def _cached(self, kind: str, path: str, build: Callable[[str], Any]) -> Any:
+    def _cached(self, kind: str, path: str, build: Callable[[str], R]) -> R | None:
         key = (kind, path)
         if key not in self._cache:
             text = self.text(path)
@@ -411,7 +427,8 @@ class Resolver:
             except Exception as exc:  # a definition file the parser did not expect: not followed
                 self.notes.append(f"{path}: not followed ({type(exc).__name__})")
                 self._cache[key] = None
-        return self._cache[key]
+        built: R | None = self._cache[key]  # a kind is always built by the same parser
+        return built
 
     def yaml(self, path: str) -> Any:
         return self._cached("yaml", path, safe_yaml.load_config)
@@ -618,7 +635,7 @@ class Resolver:
             self.script(ctx, replace(inner, chain=frame.chain), text, path, 1, search=False)
 
     # -- make -------------------------------------------------------------------------------
-    def _makefile(self, path: str) -> dict[str, Any] | None:
+    def _makefile(self, path: str) -> MakeDb | None:
         return self._cached("make", path, lambda text: _parse_makefile(text, path, self))
 
     def _run_make(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
@@ -660,7 +677,7 @@ class Resolver:
         for target in targets:
             self._make_target(ctx, frame, path, db, target, cwd, overrides)
 
-    def _make_target(self, ctx: Ctx, frame: Frame, path: str, db: dict[str, Any], target: str, cwd: str,
+    def _make_target(self, ctx: Ctx, frame: Frame, path: str, db: MakeDb, target: str, cwd: str,
                      overrides: dict[str, str]) -> None:
         rule = db["targets"].get(target) or _pattern_rule(db, target)
         if rule is None:
@@ -1261,7 +1278,7 @@ class Resolver:
         chosen = [s for s in db["sessions"] if _nox_selected(s, sessions, tags, db["defaults"])]
         queue = list(chosen)
         for session in itertools.islice(_growing(queue), 100):
-            inner = self.enter(ctx, frame, ("nox", path, session["name"]),  # type: ignore[arg-type]
+            inner = self.enter(ctx, frame, ("nox", path, session["name"]),
                                _link(path, session["line"], f"nox session {session['name']}"))
             if inner is None:
                 continue
@@ -1586,7 +1603,7 @@ class Resolver:
 
 
 def _maven_bound_phase(plugin: dict[str, Any]) -> str | None:
-    phases = []
+    phases: list[str] = []
     for execution in plugin["executions"]:
         phase = execution["phase"]
         if phase is None:
@@ -1604,7 +1621,9 @@ def _maven_bound_phase(plugin: dict[str, Any]) -> str | None:
 def _maven_goal_matches(goal: str, plugin: dict[str, Any]) -> bool:
     parts = goal.split(":")
     if len(parts) >= 3:
-        return parts[0] == plugin["group"] and parts[1] == plugin["artifact"]
+        group: str = plugin["group"]
+        artifact: str = plugin["artifact"]
+        return parts[0] == group and parts[1] == artifact
     prefix = parts[0]
     return plugin["artifact"] in (f"maven-{prefix}-plugin", f"{prefix}-maven-plugin", prefix)
 
@@ -1720,9 +1739,9 @@ _MAKE_RULE = re.compile(r"^([^\s:=#](?:[^\s:=#]|[ \t]+(?=[^\s:=#]))*)[ \t]*::?(?
 _MAKE_REF = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_.-]*)[)}]")
 
 
-def _parse_makefile(text: str, path: str, resolver: Resolver, depth: int = 0) -> dict[str, Any]:
-    db: dict[str, Any] = {"targets": {}, "vars": {}, "default": None}
-    current: list[dict[str, Any]] = []
+def _parse_makefile(text: str, path: str, resolver: Resolver, depth: int = 0) -> MakeDb:
+    db: MakeDb = {"targets": {}, "vars": {}, "default": None}
+    current: list[MakeRule] = []
     lines = text.splitlines()
     number = 0
     while number < len(lines):
@@ -1780,7 +1799,7 @@ def _parse_makefile(text: str, path: str, resolver: Resolver, depth: int = 0) ->
     return db
 
 
-def _pattern_rule(db: dict[str, Any], target: str) -> dict[str, Any] | None:
+def _pattern_rule(db: MakeDb, target: str) -> MakeRule | None:
     """The first pattern rule (`%:`, `docs-%:`) whose pattern matches the target, as make picks it."""
     for name, rule in db["targets"].items():
         if name.count("%") != 1:
@@ -2221,7 +2240,7 @@ def _github_job(self: Resolver, ctx: Ctx, frame: Frame, path: str, job_id: str, 
                 for sub_id, sub in list(called["jobs"].items())[:100]:
                     if isinstance(sub, dict):
                         sub_frame = replace(inner, chain=(*inner.chain, _link(target, _line_of(sub), f"job {sub_id}")))
-                        _github_job(self, ctx, sub_frame, target, str(sub_id), sub, called)  # type: ignore[arg-type]
+                        _github_job(self, ctx, sub_frame, target, str(sub_id), sub, called)
         else:
             _action(self, ctx, replace(frame, chain=(*frame.chain, link)), uses, with_)
         return

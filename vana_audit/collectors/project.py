@@ -223,7 +223,8 @@ def _go_requires(text: str) -> set[str]:
 
 def _cargo_deps(data: dict[str, Any]) -> set[str]:
     names: set[str] = set()
-    tables = [data, data.get("workspace") if isinstance(data.get("workspace"), dict) else {}]
+    workspace = data.get("workspace")
+    tables = [data, workspace if isinstance(workspace, dict) else {}]
     for table in tables:
         for key in ("dependencies", "dev-dependencies", "build-dependencies"):
             names |= _names(table.get(key))

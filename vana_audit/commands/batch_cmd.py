@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors
+
+if TYPE_CHECKING:
+    from ..batch import Progress, RepoOutcome
 
 
 @click.command()
@@ -107,11 +110,13 @@ def batch(
     started = utc_now()
     label = f"shard {shard}: " if shard else ""
     shards = [{"index": shard_spec[0], "count": shard_spec[1], "entries": len(items)}] if shard_spec else []
-    header = {"started": started, "list_size": len(entries), "entries": len(items), "shard": (shards or [None])[0]}
+    header = {
+        "started": started, "list_size": len(entries), "entries": len(items), "shard": shards[0] if shards else None
+    }
     # SIGTERM (a cancelled job) ends the batch like Ctrl-C: the workers are stopped, their clones removed
     with sigterm_exits(), results_log(out_dir, header) as append, _progress(quiet, label, len(items)) as show:
 
-        def done(outcome) -> None:  # type: ignore[no-untyped-def]
+        def done(outcome: RepoOutcome) -> None:
             append(outcome)
             show(outcome)
 
@@ -134,7 +139,7 @@ def batch(
 
 
 @contextmanager
-def _progress(quiet: bool, label: str, total: int) -> Iterator[Callable[[Any], None]]:
+def _progress(quiet: bool, label: str, total: int) -> Iterator[Progress]:
     """What to call as each repository finishes: a progress bar on a terminal, a line a repository in a log."""
     if quiet or not total:
         yield lambda _outcome: None
@@ -146,7 +151,7 @@ def _progress(quiet: bool, label: str, total: int) -> Iterator[Callable[[Any], N
     else:  # a CI log
         count = [0]
 
-        def line(outcome: Any) -> None:
+        def line(outcome: RepoOutcome) -> None:
             count[0] += 1
             status = f"{outcome.overall:.2f}" if outcome.ok else f"FAILED: {outcome.error}"
             click.echo(f"[{count[0]}/{total}] {outcome.name}: {status}", err=True)

@@ -123,7 +123,7 @@ def scan(
     is stopped by SIGTERM. A clone slower than 1 KB/s for 30 s over HTTP(S), or longer than
     --clone-timeout, fails.
     """
-    from ..render import OutputFormat, renderer_for
+    from ..render import OutputFormat, Renderer, detailed_renderer_for, renderer_for
 
     if rules_docs_url and not rules_docs_url.startswith(("https://", "http://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--rules-docs-url")
@@ -132,7 +132,7 @@ def scan(
     if full_report_url and not summary:
         raise click.UsageError("--full-report-url needs --summary")
 
-    def render(out_fmt: OutputFormat) -> Any:
+    def render(out_fmt: OutputFormat) -> Renderer:
         if out_fmt is OutputFormat.SARIF:
             from functools import partial
 
@@ -148,7 +148,7 @@ def scan(
         if out_fmt in (OutputFormat.HTML, OutputFormat.PDF) and detail != "executive":
             from functools import partial
 
-            return partial(renderer_for(out_fmt), detail=detail)
+            return partial(detailed_renderer_for(out_fmt), detail=detail)
         return renderer_for(out_fmt)
 
     formats = []

@@ -7,6 +7,7 @@ import fnmatch
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,8 +50,15 @@ def release_tags(repo: Path, pattern: str | None) -> list[tuple[str, str, str]]:
 
 
 def backfill(
-    repo: Path, db: Path, key: str, *, pattern: str | None, max_tags: int, with_history: bool, say
-) -> tuple[int, int, list[str]]:  # type: ignore[no-untyped-def]
+    repo: Path,
+    db: Path,
+    key: str,
+    *,
+    pattern: str | None,
+    max_tags: int,
+    with_history: bool,
+    say: Callable[[str], None],
+) -> tuple[int, int, list[str]]:
     """Scan the newest `max_tags` release tags from git objects and record them; returns (added, skipped, errors)."""
     from .. import store
     from ..gitcmd import GitError

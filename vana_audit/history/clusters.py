@@ -10,6 +10,7 @@ deploying on at least five days a week, every working day.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 DORA_YEARS = (2024, 2023, 2021)
 DEFAULT_YEAR = 2024
@@ -54,8 +55,8 @@ class MetricBands:
                 return band.cluster
         return self.bands[-1].cluster
 
-    def to_dict(self) -> dict:
-        rows = []
+    def to_dict(self) -> dict[str, Any]:
+        rows: list[dict[str, Any]] = []
         previous = None
         for band in self.bands:
             low, high = (band.bound, previous) if self.higher_is_better else (previous, band.bound)
@@ -162,7 +163,7 @@ def bands_for(year: int) -> dict[str, MetricBands]:
     return {bands.metric: bands for bands in CLUSTERS[year]}
 
 
-def bands_dict(year: int) -> dict:
+def bands_dict(year: int) -> dict[str, Any]:
     return {
         "year": year,
         "source": f"Accelerate State of DevOps Report {year}",

@@ -74,7 +74,7 @@ class CommitGraph:
             node = self.parents[node][0] if self.parents[node] else None
         return chain
 
-    def first_deployments(self, tips: list[int]) -> array:
+    def first_deployments(self, tips: list[int]) -> array[int]:
         """For every commit, the position in `tips` (deployments, oldest first) of the first one containing it.
 
         Walking the deployments in time order and stopping at commits already claimed visits each

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Protocol, Union
 
 from ..model import ScanResult
 
@@ -48,6 +48,12 @@ EXTENSIONS = {
 
 Renderer = Callable[[Union[ScanResult, "Report"]], str | bytes]
 
+
+class DetailedRenderer(Protocol):
+    """HTML and PDF: a Renderer that also takes the body's detail level ("executive" or "full")."""
+
+    def __call__(self, source: ScanResult | Report, /, detail: str = ...) -> str | bytes: ...
+
 PDF_MISSING = ("PDF reports need WeasyPrint, which is not installed or cannot load its system libraries: "
                "install vana-audit with its pdf extra (`pip install '.[pdf]'` in a checkout, or "
                "`pip install weasyprint`), or write HTML instead (-o report.html)")
@@ -57,7 +63,7 @@ class RendererUnavailable(Exception):
     """A format whose optional dependency is missing; the message is one line saying what to install."""
 
 
-def pdf_renderer() -> Renderer:
+def pdf_renderer() -> DetailedRenderer:
     """The PDF renderer, or RendererUnavailable when WeasyPrint cannot be imported."""
     try:
         from .pdf import render_pdf
@@ -92,3 +98,14 @@ def renderer_for(fmt: OutputFormat) -> Renderer:
 
         return render_sarif
     raise AssertionError(f"no renderer for {fmt}")  # pragma: no cover
+
+
+def detailed_renderer_for(fmt: OutputFormat) -> DetailedRenderer:
+    """The renderer of a format with detail levels (HTML, PDF); ValueError for the others."""
+    if fmt is OutputFormat.HTML:
+        from .html_out import render_html
+
+        return render_html
+    if fmt is OutputFormat.PDF:
+        return pdf_renderer()
+    raise ValueError(f"{fmt.value} has no detail levels")

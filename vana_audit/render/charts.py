@@ -103,7 +103,10 @@ def category_bars(rows: tuple[CategoryRow, ...]) -> str:
     """Each category's score as a bar on 0-5, its target as a tick."""
     label_w, bar_w, row_h, top = 200, 380, 34, 30
     w, h = label_w + bar_w + 70, top + row_h * len(rows) + 16
-    x = lambda v: label_w + bar_w * v / 5
+
+    def x(v: float) -> float:
+        return label_w + bar_w * v / 5
+
     body = []
     for v in range(6):
         body.append(f'<line x1="{x(v):.1f}" y1="{top - 6}" x2="{x(v):.1f}" y2="{h - 14}" stroke="{GRID}"/>')
@@ -203,8 +206,10 @@ def radar(rows: tuple[CategoryRow, ...]) -> str:
     return _svg("chart-radar", w, h, title, body)
 
 
-# DORA: a scale per unit, so bands and the estimate sit where a reader expects them.
-_SCALES = {
+# DORA: a scale per unit, so bands and the estimate sit where a reader expects them:
+# (low, high, logarithmic, ticks as (value, label)).
+_Scale = tuple[float, float, bool, tuple[tuple[float, str], ...]]
+_SCALES: dict[str, _Scale] = {
     "hours": (0.25, 8760.0, True, ((1, "1 h"), (24, "1 day"), (168, "1 week"), (720, "1 month"), (4380, "6 months"))),
     "deploy days per week": (0.02, 7.0, True, ((0.0385, "1/6 mo"), (0.2333, "monthly"), (1, "weekly"), (5, "daily"))),
     "share of deployments": (
@@ -216,7 +221,7 @@ _SCALES = {
 }
 
 
-def _scale_for(unit: str):
+def _scale_for(unit: str) -> _Scale | None:
     if unit in _SCALES:
         return _SCALES[unit]
     if unit.startswith("share"):
@@ -244,7 +249,9 @@ def dora_bands(section: DoraSection) -> str | None:
 
 
 def _band_row(m: DoraMetricBands, value: float, value_text: str, x0: float, width: float, y: float) -> list[str]:
-    low, high, log, ticks = _scale_for(m.unit)
+    scale = _scale_for(m.unit)
+    assert scale is not None  # dora_bands draws only the metrics that have one
+    low, high, log, ticks = scale
 
     def x(v: float) -> float:
         v = min(max(v, low), high)
@@ -288,8 +295,13 @@ def score_trend(points: tuple[TrendPoint, ...], target: float) -> str | None:
         return None
     w, h, left, right, top, bottom = 640, 240, 40, 20, 16, 34
     pw, ph = w - left - right, h - top - bottom
-    x = lambda i: left + pw * i / (len(points) - 1)
-    y = lambda v: top + ph * (5 - max(1.0, min(5.0, v))) / 4
+
+    def x(i: int) -> float:
+        return left + pw * i / (len(points) - 1)
+
+    def y(v: float) -> float:
+        return top + ph * (5 - max(1.0, min(5.0, v))) / 4
+
     body = []
     for v in range(1, 6):
         body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{w - right}" y2="{y(v):.1f}" stroke="{GRID}"/>')
@@ -340,7 +352,10 @@ def roadmap_gantt(roadmap: Roadmap) -> str | None:
         tops.append(tops[-1] + (phase_h if kind == "phase" else row_h))
     w, h = left + chart_w + 10, tops[-1] + 34
     cap = roadmap.capacity_days_per_week
-    x = lambda day: left + chart_w * min(day, weeks * cap) / (weeks * cap)
+
+    def x(day: float) -> float:
+        return left + chart_w * min(day, weeks * cap) / (weeks * cap)
+
     body = []
     step = max(1, math.ceil(weeks * 36 / chart_w))
     bottom = tops[-1]

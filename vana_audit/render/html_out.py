@@ -7,10 +7,15 @@ the charts are built by `charts.py`, which escapes its own text, and are the onl
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..model import ScanResult
 from ..report import Report, as_report
 from . import charts
+
+if TYPE_CHECKING:
+    import jinja2
+    from markupsafe import Markup
 
 OUTCOME_LABELS = {"pass": "Pass", "fail": "Fail", "partial": "Partial", "not-applicable": "N/A", "error": "Error"}
 PRIORITY_TITLES = {
@@ -43,7 +48,7 @@ SECTIONS = (
 
 
 @lru_cache(maxsize=1)
-def _environment():
+def _environment() -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
@@ -57,7 +62,7 @@ def _environment():
     return env
 
 
-def prose(text: str):
+def prose(text: str) -> Markup:
     """Escaped text in which `code spans` (as rule texts write them) become <code> elements."""
     from markupsafe import Markup, escape
 
@@ -72,7 +77,7 @@ def prose(text: str):
     return Markup("").join(parts)
 
 
-def status_mark(mark: str):
+def status_mark(mark: str) -> Markup:
     from markupsafe import Markup, escape
 
     tone, glyph = MARKS.get(mark, ("na", mark))

@@ -48,6 +48,9 @@ def pad(text: str, width: int) -> str:
 def github_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A left-aligned pipe table (the layout of tabulate's "github" format), padded by display width."""
     widths = [max([display_width(h) + 2] + [display_width(str(row[i])) for row in rows]) for i, h in enumerate(headers)]
-    line = lambda cells: "| " + " | ".join(pad(str(c), w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(pad(str(c), w) for c, w in zip(cells, widths, strict=True)) + " |"
+
     rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([line(headers), rule, *(line(row) for row in rows)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .. import __version__
-from ..model import Category, Outcome, Priority, ScanResult
+from ..model import Category, CategoryScore, Outcome, Priority, ScanResult
 from .components import build_work_items
 from .dora import build_dora_section
 from .findings import applicable, blocker_order, finding_item, finding_order
@@ -15,6 +15,7 @@ from .model import (
     CategoryRow,
     ExecutiveSummary,
     FindingGroup,
+    FindingItem,
     Report,
     ReportSettings,
     Roadmap,
@@ -106,7 +107,7 @@ def settings_from_result(result: ScanResult) -> ReportSettings:
     )
 
 
-def _category_row(result: ScanResult, c, settings: ReportSettings) -> CategoryRow:
+def _category_row(result: ScanResult, c: CategoryScore, settings: ReportSettings) -> CategoryRow:
     failing = sum(1 for f in result.findings_for(c.category) if f.failing)
     return CategoryRow(
         c.category.value,
@@ -125,7 +126,9 @@ def _category_row(result: ScanResult, c, settings: ReportSettings) -> CategoryRo
     )
 
 
-def _verdict(blockers, result: ScanResult, settings: ReportSettings, roadmap: Roadmap) -> Verdict:
+def _verdict(
+    blockers: tuple[FindingItem, ...], result: ScanResult, settings: ReportSettings, roadmap: Roadmap
+) -> Verdict:
     if blockers:
         weeks = roadmap.weeks_until_done("P0")
         return Verdict(
@@ -158,7 +161,15 @@ def _verdict(blockers, result: ScanResult, settings: ReportSettings, roadmap: Ro
     )
 
 
-def _key_points(result, categories, dora_score, dora_max, failing, roadmap: Roadmap, settings) -> tuple[str, ...]:
+def _key_points(
+    result: ScanResult,
+    categories: tuple[CategoryRow, ...],
+    dora_score: int,
+    dora_max: int,
+    failing: dict[str, int],
+    roadmap: Roadmap,
+    settings: ReportSettings,
+) -> tuple[str, ...]:
     s = result.score
     points = [
         (

@@ -21,7 +21,7 @@ def plan_days(effort: tuple[float, float]) -> float:
     return max(0.5, math.ceil((low + high) / 2 * 2 - 1e-9) / 2)
 
 
-def _order(finding: Finding) -> tuple:
+def _order(finding: Finding) -> tuple[str, int, int, int, str]:
     rule = finding.rule
     return (finding.priority.value, rule.level, rule.severity.rank, list(Category).index(rule.category), rule.id)
 

@@ -232,7 +232,7 @@ def _estimate_row(metric: str, value: Any, band_unit: str, default_basis: str) -
     )
 
 
-def _window(window: dict) -> str:
+def _window(window: dict[str, Any]) -> str:
     return window_text(window) or _text({k: v for k, v in window.items() if v not in (None, "", False)})
 
 

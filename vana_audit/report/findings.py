@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Category, Finding, Outcome, Severity
+from ..model import Category, Finding, Outcome, RuleMeta, Severity
 from ..textcut import clip
 from .model import EvidenceItem, FindingItem
 
@@ -38,17 +38,15 @@ def headline(message: str) -> str:
     return clause[:1].upper() + clause[1:]
 
 
-def example_text(rule, stack: str | None) -> str:
+def example_text(rule: RuleMeta, stack: str | None) -> str:
     """The rule's example file for the repository's stack: its own, else the default when that fits
     every stack (or this one), else "" (see `RuleDocs.example_for`)."""
-    tailored = getattr(rule.docs, "example_for", None)
-    return (tailored(stack) if tailored and stack else rule.docs.example).rstrip("\n")
+    return rule.docs.example_for(stack).rstrip("\n")
 
 
-def remediation_text(rule, stack: str | None) -> str:
+def remediation_text(rule: RuleMeta, stack: str | None) -> str:
     """The rule's fix for the repository's stack (see `RuleMeta.remediation_for`)."""
-    tailored = getattr(rule, "remediation_for", None)
-    return tailored(stack) if tailored else rule.remediation
+    return rule.remediation_for(stack)
 
 
 def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
@@ -77,7 +75,7 @@ def finding_item(finding: Finding, stack: str | None = None) -> FindingItem:
     )
 
 
-def finding_order(finding: Finding) -> tuple:
+def finding_order(finding: Finding) -> tuple[bool, str, int, int, str]:
     """Failing first, then by priority, severity, level and id."""
     return (
         not finding.failing,
@@ -88,7 +86,7 @@ def finding_order(finding: Finding) -> tuple:
     )
 
 
-def blocker_order(finding: Finding) -> tuple:
+def blocker_order(finding: Finding) -> tuple[int, bool, int, int, str]:
     """The most severe first; a documented claim the repository contradicts leads its severity,
     because readers rely on a check that never runs."""
     return (

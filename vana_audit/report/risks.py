@@ -34,7 +34,7 @@ def probability(item: WorkItem) -> str:
     return "MEDIUM" if item.outcome == "fail" else "LOW"
 
 
-def _rank(item: WorkItem) -> tuple:
+def _rank(item: WorkItem) -> tuple[int, int, int]:
     return SEVERITY_RANK.get(item.severity.upper(), 9), PROBABILITY_RANK[probability(item)], item.number
 
 

@@ -218,8 +218,8 @@ def _members(facts: Facts, read: Reader) -> tuple[list[str], list[str]]:
     declared: set[str] = set()
     sources: list[str] = []
     if facts.has_file("Cargo.toml"):
-        workspace = _table(_toml(read, "Cargo.toml"), "workspace")
-        globs = [str(g) for g in workspace.get("members") or [] if isinstance(g, str)]
+        cargo_workspace = _table(_toml(read, "Cargo.toml"), "workspace")
+        globs = [str(g) for g in cargo_workspace.get("members") or [] if isinstance(g, str)]
         cargo_dirs = {_dir(m.path) for m in facts.manifests if m.ecosystem == "cargo" and "/" in m.path}
         found = _globs_to_dirs(globs, cargo_dirs)
         if found:
@@ -666,8 +666,8 @@ def infer_profile(facts: Facts, override: str | None = None,
     top_profile, top_reasons = _weigh(_Clues(facts, top, reader, True, members, budget).collect())
     profiled = []
     for path in members:
-        profile, reasons = _weigh(_Clues(facts, scopes[path], reader, False, members, budget).collect())
-        profiled.append(ProfileMember(path.rstrip("/"), profile, tuple(reasons)))
+        profile, member_reasons = _weigh(_Clues(facts, scopes[path], reader, False, members, budget).collect())
+        profiled.append(ProfileMember(path.rstrip("/"), profile, tuple(member_reasons)))
     reasons: list[str] = []
     if not profiled:
         profile, reasons = top_profile, top_reasons

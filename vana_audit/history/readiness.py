@@ -276,7 +276,7 @@ def _band_withheld(metric: str, untrackable: dict[str, dict[str, Any]]) -> str |
     return f"no band: {readiness['name'].lower()} is not trackable" + (f" (missing {missing})" if missing else "")
 
 
-def _classified(raw: dict[str, Any], bands: dict, names: dict[str, str], library: bool,
+def _classified(raw: dict[str, Any], bands: dict[str, Any], names: dict[str, str], library: bool,
                 untrackable: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     metrics = []
     for metric in METRICS:

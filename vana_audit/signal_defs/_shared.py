@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import safe_yaml
 from ..collectors.containers import is_dev_dockerfile
-from ..facts import Facts, K8sObject, Pipeline
+from ..facts import Dockerfile, Facts, K8sObject, Pipeline
 from ..folded_re import TextPattern
 from ..helm_guards import TRUE as RENDERED
 from ..helm_guards import UNKNOWN, TemplateGuards
@@ -30,7 +30,7 @@ def _paths(paths: list[str], limit: int = 5, snippet: str = "") -> list[Evidence
     return [ev(p, None, snippet) for p in sorted(paths)[:limit]]
 
 
-def _config(facts: Facts, *kinds: str) -> list:
+def _config(facts: Facts, *kinds: str) -> list[Evidence]:
     return _paths([p for k in kinds for p in facts.config_files.get(k, [])])
 
 
@@ -39,18 +39,18 @@ def _config(facts: Facts, *kinds: str) -> list:
 _INFRASTRUCTURE_ECOSYSTEMS = frozenset({"kubernetes", "iac", "containers", "gitops", "cloud"})
 
 
-def _shipped_dockerfiles(f: Facts) -> list:
+def _shipped_dockerfiles(f: Facts) -> list[Dockerfile]:
     """Dockerfiles of production images: dev containers, `*.dev` and test/e2e/docs images are not judged as such."""
     return [d for d in f.dockerfiles if not is_dev_dockerfile(d.path)]
 
 
-def _ci_coverage_gates(facts: Facts) -> list:
+def _ci_coverage_gates(facts: Facts) -> list[Evidence]:
     """CI commands that fail under a coverage threshold (`coverage report --fail-under=90`)."""
     return ci_capability(facts, ("coverage-gate",), COVERAGE_FLAG)
 
 
 def _applied_to_throwaway_cluster(facts: Facts, keep: Callable[[str], bool] = lambda tool_id: True, *,
-                                  on_pr: bool = False) -> list:
+                                  on_pr: bool = False) -> list[Evidence]:
     """Manifests or charts a CI job applies to a cluster it created itself (kind, minikube, k3d): the
     API server validates them, and the job fails when they do not apply; an end-to-end test of the
     configuration. `on_pr`: jobs pull requests trigger."""
@@ -69,7 +69,7 @@ def _applied_to_throwaway_cluster(facts: Facts, keep: Callable[[str], bool] = la
 # -- helpers ----------------------------------------------------------------------------------------
 
 
-def _deps(facts: Facts, names: Iterable[str], ecosystem: str | None = None) -> list:
+def _deps(facts: Facts, names: Iterable[str], ecosystem: str | None = None) -> list[Evidence]:
     wanted = {n.lower() for n in names}
     hits = []
     for m in facts.manifests:
@@ -83,11 +83,11 @@ def _deps(facts: Facts, names: Iterable[str], ecosystem: str | None = None) -> l
     return hits
 
 
-def _files(facts: Facts, pattern: PathPattern, limit: int = 3) -> list:
+def _files(facts: Facts, pattern: PathPattern, limit: int = 3) -> list[Evidence]:
     return [ev(p) for p in files_matching(facts, pattern)[:limit]]
 
 
-def ci_or_scripts(facts: Facts, pattern: TextPattern, pipelines: Iterable[Pipeline] | None = None) -> list:
+def ci_or_scripts(facts: Facts, pattern: TextPattern, pipelines: Iterable[Pipeline] | None = None) -> list[Evidence]:
     """CI steps that match directly or through a Makefile target or package script they call."""
     return ci_matching(facts, pattern, pipelines=pipelines)
 

@@ -7,6 +7,7 @@ from ..collectors.containers import dev_dockerfile_reason, is_dev_dockerfile
 from ..collectors.shell import split_script
 from ..facts import Facts
 from ..folded_re import TextPattern
+from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..secrets import clip
 from ..signals import Signal, Signals, ci_matching, ev, found, listing, rx, signal, tool_uses
@@ -14,7 +15,7 @@ from ..tools import catalog
 from ._shared import _files, _paths, _shipped_dockerfiles
 
 
-def _local_commands(facts: Facts, pattern: TextPattern) -> list:
+def _local_commands(facts: Facts, pattern: TextPattern) -> list[Evidence]:
     """Make targets and package scripts whose name or command matches: quality gates run by hand."""
     hits = [
         ev(t.path, t.line, f"{t.name}: {clip(' && '.join(t.recipe), 100)}")
@@ -61,7 +62,7 @@ def build_scripted(s: Signals) -> Signal:
     hits += [ev(path, None, f"{use.tool_id} tasks") for path in s.facts.files if path.count("/") <= 1
              for use in tools.from_config_file(path)
              if use.capability == "task-runner" and use.tool_id != "make"][:3]  # make: its targets are above
-    lifecycles = {}
+    lifecycles: dict[str, Evidence] = {}
     for manifest in s.facts.manifests:
         if manifest.ecosystem in STANDARD_LIFECYCLE:
             lifecycles.setdefault(manifest.ecosystem, ev(manifest.path, None, STANDARD_LIFECYCLE[manifest.ecosystem]))

@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from ..facts import Facts, Job, Pipeline, ToolUse
+from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..secrets import clip
 from ..signals import (
@@ -110,7 +111,8 @@ def ci_cache(s: Signals) -> Signal:
     hits = ci_capability(s.facts, ("cache",), CACHE)
     for p in s.facts.pipelines:
         if p.provider == "gitlab-ci" and isinstance(p.raw, dict):
-            default = p.raw.get("default") if isinstance(p.raw.get("default"), dict) else {}
+            default_raw = p.raw.get("default")
+            default: dict[str, Any] = default_raw if isinstance(default_raw, dict) else {}
             if p.raw.get("cache") or default.get("cache"):
                 hits.append(ev(p.path, getattr(p.raw.get("cache") or default.get("cache"), "line", None), "cache:"))
             hits += [ev(p.path, j.line, f"job {j.id}: cache:") for j in p.jobs
@@ -134,12 +136,12 @@ BUILDS = frozenset({"build", "package", "container-build", "release"})
 UPLOAD_ACTIONS = ("actions/upload-artifact", "actions/upload-pages-artifact")
 
 
-def _kept_artifacts(facts: Facts) -> list:
+def _kept_artifacts(facts: Facts) -> list[Evidence]:
     """Build outputs a job keeps (upload-artifact, GitLab `artifacts: paths`, CircleCI store_artifacts,
     Azure Publish*Artifact): a path that looks built, or any path of a job that builds. Reports, logs and
     metadata (coverage, test results, a file holding the PR number) are no artefacts."""
     building = {id(u.job) for u in facts.tool_uses if u.capability in BUILDS}
-    hits = []
+    hits: list[Evidence] = []
     for job in facts.ci_model.jobs:
         for inv in job.invocations:
             if inv.kind != "action" or inv.value.lower() not in UPLOAD_ACTIONS:
@@ -155,8 +157,8 @@ def _kept_artifacts(facts: Facts) -> list:
     for p in facts.pipelines:
         for j in p.jobs:
             artifacts = j.raw.get("artifacts") if p.provider == "gitlab-ci" and isinstance(j.raw, dict) else None
-            paths = artifacts.get("paths") if isinstance(artifacts, dict) else None
-            kept = [str(x) for x in paths] if isinstance(paths, list) else []
+            artifact_paths = artifacts.get("paths") if isinstance(artifacts, dict) else None
+            kept = [str(x) for x in artifact_paths] if isinstance(artifact_paths, list) else []
             if kept and not all(NOT_AN_ARTIFACT.search(x) for x in kept):
                 hits.append(ev(p.path, getattr(artifacts, "line", j.line), f"job {j.id}: artifacts: {', '.join(kept)}"))
             if p.provider == "azure-pipelines":
@@ -260,7 +262,7 @@ _SELECTING_FLAGS = frozenset({"-m", "-k", "--ignore", "--ignore-glob", "--desele
                               "-run", "-skip", "--testPathIgnorePatterns", "--grep-invert", "--filter"})
 
 
-def _e2e_files_collected(facts: Facts) -> list:
+def _e2e_files_collected(facts: Facts) -> list[Evidence]:
     """End-to-end test files written as ordinary tests (an acceptance/ package, spec/acceptance/) that
     the test runner CI runs collects with the rest."""
     languages: dict[str, list[str]] = {}
@@ -358,7 +360,7 @@ def cloud_deploy(s: Signals) -> Signal:
     """CI runs a tool of a cloud provider (the catalog's `cloud:`: gcloud, the AWS and Azure CLIs and
     their auth and deploy actions). `azure/setup-helm` installs Helm: it reaches no Azure."""
     tools = catalog()
-    hits: dict[tuple[str, str, str], object] = {}
+    hits: dict[tuple[str, str, str], Evidence] = {}
     for use in s.facts.tool_uses:
         cloud = tools.tool(use.tool_id).cloud
         if cloud and (use.job.path, use.job.job_id, cloud) not in hits:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import unquote
 
 from ..facts import Facts, TextLine
@@ -290,7 +290,7 @@ def badge_problem(url: str, facts: Facts) -> str | None:
             _base(p.path).rsplit(".", 1)[0].lower() for p in facts.pipelines
         }
         return None if name in names else f"no workflow named '{name}'"
-    checks = (
+    checks: tuple[tuple[str, Callable[[], bool], str], ...] = (
         (r"travis-ci\.(org|com)", lambda: ".travis.yml" in files, "no .travis.yml"),
         (r"circleci\.com", lambda: ".circleci/config.yml" in files, "no .circleci/config.yml"),
         (r"gitlab[^ ]{0,300}/badges/[^ ]{0,200}/pipeline\.svg", lambda: ".gitlab-ci.yml" in files, "no .gitlab-ci.yml"),

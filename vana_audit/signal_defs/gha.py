@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..facts import Job, Pipeline
+from ..facts import Facts, Job, Pipeline
 from ..signals import Signal, Signals, ev, found, listing, signal
 
 
@@ -105,7 +105,7 @@ SECRET_REF = re.compile(r"\$\{\{\s*[^}]{0,200}\bsecrets\.([A-Za-z_][A-Za-z0-9_]*
 ALLOWED_SECRETS = {"GITHUB_TOKEN"}
 
 
-def gha(facts) -> list[Pipeline]:
+def gha(facts: Facts) -> list[Pipeline]:
     return [p for p in facts.pipelines if p.provider == "github-actions"]
 
 

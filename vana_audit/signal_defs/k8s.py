@@ -58,7 +58,7 @@ def _line(node: Any, default: int) -> int:
 def _key_line(node: Any, key: str, default: int) -> int:
     """The line of `key` in a mapping: its start line plus the key's position while the keys before
     it hold scalars (one line each); the mapping's own line otherwise."""
-    start = getattr(node, "line", None)
+    start: int | None = getattr(node, "line", None)
     if not start or not isinstance(node, dict):
         return default if not start else start
     for offset, (name, value) in enumerate(node.items()):

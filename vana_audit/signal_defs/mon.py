@@ -17,7 +17,7 @@ from ._shared import _config, _dependency_evidence, _paths
 # -- monitoring ---------------------------------------------------------------------------------------
 
 
-def _code(s: Signals, *names: str) -> list:
+def _code(s: Signals, *names: str) -> list[Evidence]:
     return [doc_line.evidence() for n in names for doc_line in s.facts.source_signals.get(n, [])[:3]]
 
 

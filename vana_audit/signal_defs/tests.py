@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from ..facts import Facts
 from ..folded_re import TextPattern
+from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..signals import TEST_CMD, Signal, Signals, ci_matching, ev, found, listing, rx, signal
 from ._shared import (
@@ -72,7 +73,7 @@ def perf_present(s: Signals) -> Signal:
     return found(hits)
 
 
-def _tools(facts: Facts, names: Iterable[str]) -> list:
+def _tools(facts: Facts, names: Iterable[str]) -> list[Evidence]:
     """[tool.X] sections of pyproject.toml."""
     wanted = set(names)
     return [
@@ -99,13 +100,13 @@ ACCESSIBILITY_FILES = PathPattern(
 )
 
 
-def _scripts(facts: Facts, pattern: TextPattern) -> list:
+def _scripts(facts: Facts, pattern: TextPattern) -> list[Evidence]:
     return [
         ev(m.path, None, f'"{n}": "{c}"') for m in facts.manifests for n, c in m.scripts.items() if pattern.search(c)
     ]
 
 
-def _configs(facts: Facts, tools: Iterable[str] | None, pattern: TextPattern) -> list:
+def _configs(facts: Facts, tools: Iterable[str] | None, pattern: TextPattern) -> list[Evidence]:
     """Test configurations (of `tools`; None: of every test runner) whose options match."""
     wanted = set(tools) if tools is not None else {c.tool for c in facts.test_configs} - {"coverage"}
     hits = []

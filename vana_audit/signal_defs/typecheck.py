@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..collectors.shell import split_script
 from ..facts import Facts
+from ..model import Evidence
 from ..secrets import clip
 from ..signals import Signal, Signals, ev, found, signal
 from ..tools import catalog
@@ -36,11 +37,12 @@ def typecheck_applies(s: Signals) -> Signal:
     return found(hits)
 
 
-def _local_tool_commands(facts: Facts, capability: str) -> list:
+def _local_tool_commands(facts: Facts, capability: str) -> list[Evidence]:
     """Make targets and package scripts that run a tool with `capability` (by the catalog): gates a
     person runs by hand."""
     tools = catalog()
-    scripts = [(t.path, t.line, t.name, line) for t in facts.make_targets for line in t.recipe]
+    scripts: list[tuple[str, int | None, str, str]] = [
+        (t.path, t.line, t.name, line) for t in facts.make_targets for line in t.recipe]
     scripts += [(m.path, None, name, cmd) for m in facts.manifests for name, cmd in m.scripts.items()]
     return [ev(path, line, f"{name}: {clip(text, 100)}") for path, line, name, text in scripts
             if any(u.capability == capability for c in split_script(text, max_commands=20)

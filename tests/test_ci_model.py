@@ -521,3 +521,18 @@ def test_goreleaser_runs_what_its_configuration_sections_name(tmp_path: Path) ->
     check = model_of(tmp_path / "check", {".github/workflows/ci.yml": gha("      - run: goreleaser check\n"),
                                           ".goreleaser.yaml": "dockers_v2:\n  - images: [x]\n"})
     assert values(job(check, "ci")) == ["goreleaser check"]
+
+
+def test_a_long_multi_line_action_input_is_read_whole(tmp_path: Path) -> None:
+    """A bake `set:` block ends with the line that pushes: cut at a couple of hundred characters, the
+    image publish of a release job was invisible (vaultwarden's release.yml)."""
+    from vana_audit.collectors.tool_uses import find_tool_uses
+
+    cache_lines = "".join(f"            *.cache-from=type=gha,scope=arch-{n}\n" for n in range(12))
+    model = model_of(tmp_path, {".github/workflows/release.yml": (
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  images:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: docker/bake-action@v6\n        with:\n          set: |\n" + cache_lines +
+        "            *.output=type=image,push-by-digest=true,push=true\n")})
+    inputs = job(model, "images").invocations[0].extra["inputs"]
+    assert len(inputs["set"]) > 400 and inputs["set"].rstrip().endswith("push=true")
+    assert {u.capability for u in find_tool_uses(model)} == {"container-build", "publish"}

@@ -116,3 +116,12 @@ def test_no_ci_and_no_hooks_draw_no_pipeline(tmp_path):
     assert "CI Pipeline as Found" not in render_markdown(report)
     html = render_html(report)
     assert 'id="pipeline"' not in html and 'href="#pipeline"' not in html
+
+
+def test_a_published_release_joins_the_tag_stage(tmp_path):
+    workflow = ("on:\n  release:\n    types: [published]\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: docker/build-push-action@v6\n        with:\n          push: true\n")
+    result = scan(make_repo(tmp_path / "app", {".github/workflows/publish.yml": workflow}))
+    stages = {s["id"]: s for s in result.inventory["pipeline"]["stages"]}
+    assert list(stages) == ["tag"]
+    assert stages["tag"]["capabilities"] == {"container-build": ["docker"], "publish": ["docker"]}

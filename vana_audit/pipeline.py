@@ -14,7 +14,8 @@ from typing import Any
 from .facts import Facts
 from .tools import catalog
 
-# Stage id -> title, in the order a change meets them. A job joins each stage one of its triggers names.
+# Stage id -> title, in the order a change meets them. A job joins each stage one of its triggers names
+# (a published GitHub release, trigger `release`, is the tag stage).
 STAGES: tuple[tuple[str, str], ...] = (
     ("local", "Pre-commit (local)"),
     ("pull_request", "Pull request"),
@@ -33,6 +34,7 @@ CAPABILITIES: tuple[tuple[str, str], ...] = (
     ("perf", "Performance tests"),
     ("coverage-gate", "Coverage gate"),
     ("build", "Build"),
+    ("container-build", "Container build"),
     ("sast", "SAST"),
     ("secret-scan", "Secret scan"),
     ("dependency-scan", "Dependency scan"),
@@ -72,7 +74,8 @@ def build_pipeline(facts: Facts) -> dict[str, Any]:
     if local:
         stages.append({"id": "local", "title": STAGES[0][1], "jobs": 0, "capabilities": _sorted_caps(local)})
     for stage, title in STAGES[1:]:
-        jobs = [job for job in facts.ci_model.jobs if stage in job.triggers]
+        names = {stage, "release"} if stage == "tag" else {stage}
+        jobs = [job for job in facts.ci_model.jobs if job.triggers & names]
         if not jobs:
             continue
         caps: dict[str, set[str]] = defaultdict(set)

@@ -42,6 +42,7 @@ MAX_INVOCATIONS_PER_JOB = 1000
 MAX_INVOCATIONS = 50_000  # the whole model
 MAX_JOBS = 2000
 MAX_DEFINITION_CHARS = 1_000_000  # a task runner file larger than this is not followed
+INPUT_CHARS = 2000  # an action input read whole: multi-line ones (a bake `set:`, a script) hold the switch at the end
 MAX_LINK_TEXT = 200
 LINE_SEARCH = 400  # lines searched below a known line for the text of a command
 
@@ -2282,7 +2283,7 @@ def _github_steps(self: Resolver, ctx: Ctx, frame: Frame, path: str, steps: Any,
 
 
 def _action(self: Resolver, ctx: Ctx, frame: Frame, uses: str, with_: dict[str, Any]) -> None:
-    inputs = {str(k): str(v)[:200] for k, v in list(with_.items())[:50]}
+    inputs = {str(k): str(v)[:INPUT_CHARS] for k, v in list(with_.items())[:50]}
     if uses.startswith("docker://"):
         self.emit(ctx, "image", uses[len("docker://"):], frame, inputs=inputs)
         return
@@ -2715,7 +2716,7 @@ def _azure_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx]
                     inputs = _dict(step.get("inputs"))
                     res.emit(ctx, "action", step["task"], replace(here, chain=(_link(
                         step_path, _line_of(step), f"task: {step['task']}"),)),
-                             inputs={str(k): str(v)[:200] for k, v in list(inputs.items())[:50]})
+                             inputs={str(k): str(v)[:INPUT_CHARS] for k, v in list(inputs.items())[:50]})
         matrix = strategy.get("matrix")
         size = len(matrix) if isinstance(matrix, dict) else (0 if matrix else 1)
         if isinstance(strategy.get("parallel"), int):

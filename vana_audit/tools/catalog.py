@@ -23,7 +23,8 @@ then matches patterns of the tool whose first word is the command's (base) name:
 
 Actions: a recogniser may depend on the step's `with:` inputs and on the action's major version:
 `requires_input` / `forbids_input` map an input to `true` (a truthy value), `false` (a falsy one), `"*"`
-(any non-empty value) or a value or list of values (compared case-insensitively); `min_major` is the
+(any non-empty value), a value or list of values (compared case-insensitively), or `{contains: [...]}`
+(the value holds one of these texts: a bake `set:` line `*.output=type=registry`); `min_major` is the
 first major version that behaves so (`actions/setup-go` caches by default since v4; a ref that is no
 version, such as a commit SHA, is taken to hold). An action that runs a command line given in an input
 (`goreleaser/goreleaser-action` with `args: release --clean`) names that `command` and its `args_input`
@@ -182,6 +183,8 @@ def _input_is(inputs: Mapping[str, Any], name: str, wanted: Any) -> bool:
         return not _truthy(value) and text.lower() in ("false", "0", "no", "off", "n")
     if wanted == "*":
         return bool(text) and text.lower() not in ("false", "0", "no", "off", "n")
+    if isinstance(wanted, dict):  # {"contains": [...]}: the value holds one of these texts
+        return any(str(part).lower() in text.lower() for part in wanted["contains"])
     options = wanted if isinstance(wanted, list) else [wanted]
     return text.lower() in {str(o).lower() for o in options}
 

@@ -35,7 +35,9 @@ def _clone_dirs() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("vana-audit-clone-*")}
 
 
-def test_scan_a_file_url_like_the_path(origin: Path):
+def test_scan_a_file_url_like_the_path(origin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # a temporary folder of this test's own: other tests and processes clone into the shared one meanwhile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = _clone_dirs()
     url = f"file://{origin}"
     by_url = CliRunner().invoke(main, ["scan", url, "--format", "json", "-q"])

@@ -14,8 +14,10 @@ from vana_audit.engine import RuleLoadError
 from vana_audit.scan import scan
 
 # Forking needs Linux and a process with no other thread: plain `pytest` qualifies, a pytest-xdist
-# worker (execnet runs threads) does not, and there the work runs inline.
-forking = pytest.mark.skipif(not background.forks(), reason="this process does not fork (not Linux, or threaded)")
+# worker (execnet runs threads) does not, and there the work runs inline: the last test of this file
+# then runs these in a child pytest that forks.
+forking = pytest.mark.skipif(not background.forks(),
+                             reason="this process does not fork (threaded: run in a child pytest below, or not Linux)")
 
 
 def _no_children_left() -> bool:
@@ -135,3 +137,19 @@ def test_a_process_running_other_threads_does_not_fork() -> None:
     finally:
         release.set()
         other.join()
+
+
+@pytest.mark.skipif(background.forks(), reason="this process forks: the forking tests above ran in it")
+def test_the_forking_tests_pass_in_a_process_that_forks() -> None:
+    """A pytest-xdist worker runs threads, so it does not fork and skips the tests marked `forking`;
+    they run here instead, in a plain single-threaded pytest (`-n 0`), and none may be skipped there."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
+                          str(Path(__file__).resolve())],
+                         cwd=root, capture_output=True, text=True, timeout=600, check=False)
+    summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "1 skipped" in summary and "failed" not in summary, summary  # only this test is skipped there

@@ -1,10 +1,16 @@
-"""No regular expression in vana_audit can run away on adversarial input.
+"""No regular expression in vana_audit can run away exponentially on adversarial input.
 
 Every compiled pattern at module level (and every pattern a full scan compiles on the way, from
 `re`'s cache) is run against "pumped" inputs: for each repetition in the pattern, a string that
-matches the pattern up to that repetition, then 100,000 characters the repetition accepts, then a
-character that makes the match fail. That is the shape that makes backtracking regexes take
-quadratic or exponential time. The bound is generous: a safety net, not a speed benchmark.
+matches the pattern up to that repetition, then a run of characters the repetition accepts, then a
+character that makes the match fail. That is the shape that makes backtracking regexes run away.
+
+The cost is counted in steps, not seconds (tests/regex_steps.py: a backtracking matcher that tries
+what `re` tries and counts it), so the verdict is the same on an idle laptop and on a loaded CI
+machine: a pattern that backtracks exponentially passes STEP_LIMIT on a few hundred characters,
+where a linear one takes a few thousand steps. Quadratic growth at 100,000 characters, where
+`re`'s C loops decide whether it matters, is timed by `benchmarks/bench_regex.py` (run it when
+adding or changing a pattern).
 """
 
 from __future__ import annotations
@@ -12,15 +18,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-import signal
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import vana_audit
+from tests.regex_steps import StepCounter, StepLimit
 from vana_audit.folded_re import FoldedPattern
 
 try:  # Python 3.11+
@@ -30,11 +34,8 @@ except ImportError:  # pragma: no cover
     import sre_constants as sre_c  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
 
-PUMP = 100_000
-BOUND_S = 2.5  # a linear pattern needs milliseconds for 100k characters; a quadratic one needs minutes
-ESCALATE_S = 0.02  # at a fifth of the size, slower than this looks superlinear: measured at full size too
-MEASURABLE_S = 0.25  # long enough for the growth ratio to mean something
-GROWTH_LIMIT = 12  # five times the input: linear 5x, quadratic 25x
+PUMP = 200  # characters in a pumped run
+STEP_LIMIT = 500_000  # a linear pattern needs a few thousand steps here, the costliest about 100,000; cubic is over
 FILLERS = ("a", " ", "\n")
 
 
@@ -51,6 +52,16 @@ def _module_patterns() -> dict[str, re.Pattern[str]]:
                 if isinstance(pattern.pattern, str):
                     found.setdefault(f"{name}.{attr}{key}", pattern)
     return found
+
+
+def _unique(patterns: dict[str, re.Pattern[str]]) -> dict[str, re.Pattern[str]]:
+    """One name per distinct pattern: a compiled object imported into other modules (or compiled
+    again from the same source and flags, which `re`'s cache makes the same object) is audited once,
+    under the first name found."""
+    seen: dict[tuple[str, int], str] = {}
+    for name, pattern in patterns.items():
+        seen.setdefault((pattern.pattern, pattern.flags), name)
+    return {name: patterns[name] for name in seen.values()}
 
 
 def _patterns_in(value: Any) -> Iterator[tuple[str, re.Pattern[str]]]:
@@ -162,86 +173,35 @@ def _pump_points(items: Any, prefix: str, depth: int = 0) -> Iterator[tuple[str,
 
 def adversarial_inputs(pattern: re.Pattern[str], size: int = PUMP) -> list[str]:
     """Pumped strings: prefix + unit * n + a failing character, and (prefix + unit) repeated."""
+    return [make(size) for make in _input_makers(pattern)]
+
+
+def _input_makers(pattern: re.Pattern[str]) -> list[Any]:
+    """Each pumped input as a function of its size, so that one input can be made at two sizes."""
     parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    inputs: dict[str, None] = {}
+    makers: dict[tuple[str, str, str], None] = {}
     for prefix, unit in _pump_points(parsed, ""):
-        inputs[prefix + unit * (size // len(unit)) + "\x00"] = None
+        makers[(prefix, unit, "\x00")] = None
         for gap in ("", " "):  # the pattern's start repeated: finditer retries at every one
-            chunk = prefix + unit + gap
-            inputs[chunk * (size // len(chunk)) + "\x00"] = None
+            makers[("", prefix + unit + gap, "\x00")] = None
     for filler in FILLERS:  # plain runs, for patterns whose structure the sampler misreads
-        inputs[filler * size] = None
-    return list(inputs)
-
-
-class _Overrun(Exception):
-    pass
-
-
-def _raise_overrun(signum, frame):  # type: ignore[no-untyped-def]
-    raise _Overrun()
-
-
-def _run(pattern: re.Pattern[str], text: str, limit_s: float) -> float:
-    """CPU seconds to find up to 1000 matches; a run past `limit_s` of CPU is interrupted (re checks
-    signals). CPU time, not wall-clock time: other processes on a busy machine do not inflate it."""
-    use_alarm = threading.current_thread() is threading.main_thread()
-    if use_alarm:
-        previous = signal.signal(signal.SIGVTALRM, _raise_overrun)
-        signal.setitimer(signal.ITIMER_VIRTUAL, limit_s)
-    started = time.process_time()
-    try:
-        for count, _ in enumerate(pattern.finditer(text)):  # finditer restarts after every match
-            if count >= 1000:
-                break
-    except _Overrun:
-        pass
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-            signal.signal(signal.SIGVTALRM, previous)
-    return time.process_time() - started
-
-
-def _grow(text: str, times: int) -> str:
-    body, tail = (text[:-1], "\x00") if text.endswith("\x00") else (text, "")
-    return body * times + tail
+        makers[("", filler, "")] = None
+    return [lambda size, p=p, u=u, t=t: p + u * max(size // len(u), 1) + t for p, u, t in makers]
 
 
 def audit(pattern: re.Pattern[str]) -> str | None:
-    """None when the pattern stays linear on every adversarial input, else what went wrong.
-
-    Every input is first run at a fifth of the size. Matching takes at least linear time, so an
-    input slower than BOUND_S / 5 there would take over BOUND_S at full size: it fails at once,
-    interrupted, without paying for the full run. The slowest input, and any other that looked
-    superlinear, are then run at full size: over BOUND_S fails, and so does a time that grew more
-    than GROWTH_LIMIT times for five times the input (linear grows 5x, quadratic 25x) once it is
-    long enough to measure. The audit takes seconds instead of minutes.
-    """
-    small_bound = BOUND_S / 5
-    timed = []
-    for text in adversarial_inputs(pattern, PUMP // 5):
-        elapsed = _run(pattern, text, small_bound * 1.2)
-        if elapsed > small_bound:
-            return f"{elapsed:.2f}s on {len(text)} chars (so over {BOUND_S}s on {PUMP}): {text[:50]!r}…"
-        timed.append((elapsed, text))
-    timed.sort(key=lambda item: -item[0])
-    suspects = [item for item in timed[1:] if item[0] > ESCALATE_S][:3]
-    for small, text in [timed[0], *suspects]:
-        full = _grow(text, 5)
-        elapsed = _run(pattern, full, BOUND_S * 1.2)
-        if elapsed > BOUND_S:
-            return f"{elapsed:.2f}s on {len(full)} chars: {full[:50]!r}…"
-        if elapsed > MEASURABLE_S and elapsed / max(small, 1e-4) > GROWTH_LIMIT:
-            # one more measurement of each before calling it superlinear: the machine may be busy
-            small = min(small, _run(pattern, text, small_bound))
-            elapsed = min(elapsed, _run(pattern, full, BOUND_S * 1.2))
-            if elapsed > MEASURABLE_S and elapsed / max(small, 1e-4) > GROWTH_LIMIT:
-                return f"superlinear: {small:.3f}s on {len(text)} chars, {elapsed:.2f}s on {len(full)}: {full[:50]!r}…"
+    """None when every adversarial input costs under STEP_LIMIT steps, else the first that did not."""
+    counter = StepCounter(pattern)
+    for text in adversarial_inputs(pattern, PUMP):
+        try:
+            counter.steps(text, STEP_LIMIT)
+        except StepLimit:
+            return f"over {STEP_LIMIT:,} steps on {len(text)} chars: {text[:50]!r}…"
     return None
 
 
-MODULE_PATTERNS = _module_patterns()
+ALL_MODULE_PATTERNS = _module_patterns()
+MODULE_PATTERNS = _unique(ALL_MODULE_PATTERNS)
 
 # Patterns in files this suite's owner does not edit (signal catalogue, history): each runs away on
 # the input shown by the failure, and the recommended fix is given. Strict: once a pattern is fixed
@@ -250,7 +210,7 @@ KNOWN_RUNAWAY: dict[str, str] = {}  # pattern name -> why it runs away and the f
 
 
 def test_the_audit_sees_the_patterns_it_should() -> None:
-    names = " ".join(MODULE_PATTERNS)
+    names = " ".join(ALL_MODULE_PATTERNS)
     for expected in (
         "vana_audit.secrets.SECRET_PATTERNS",
         "vana_audit.signals.TEST_CMD.lowered",
@@ -261,9 +221,10 @@ def test_the_audit_sees_the_patterns_it_should() -> None:
 
 
 def test_pump_inputs_catch_a_known_catastrophic_pattern() -> None:
-    """The harness itself: the textbook runaway (two adjacent `\\s*`) must be caught within the bound."""
-    verdict = audit(re.compile(r"\bsh\s*\(?\s*x"))
+    """The harness itself: a nested repetition of two adjacent `\\s*` must be caught; a linear pattern not."""
+    verdict = audit(re.compile(r"\bsh(\s*\(?\s*)*x"))
     assert verdict is not None and "'sh  " in verdict
+    assert audit(re.compile(r"\bsh\s*\(?x")) is None
 
 
 def _params() -> list:  # type: ignore[type-arg]
@@ -308,7 +269,7 @@ def test_patterns_compiled_inside_signals_are_bounded(seed_repo) -> None:  # typ
     """Signals compile some patterns inside their functions; a scan leaves them in re's cache.
 
     Runaway patterns already reported (KNOWN_LOCAL_RUNAWAY) are tolerated; a new one fails."""
-    known = {p.pattern for p in MODULE_PATTERNS.values()}
+    known = {p.pattern for p in ALL_MODULE_PATTERNS.values()}
     compiled = {k: v for k, v in _patterns_compiled_by_a_scan(seed_repo).items() if k not in known}
     assert compiled, "the scan compiled no pattern of its own: the cache probe is broken"
     slow = []

@@ -71,14 +71,30 @@ def quick(facts, signals):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("check", [sleeps, spins, swallows_everything_it_can, backtracks])
-def test_a_runaway_rule_is_stopped_at_its_budget_and_becomes_an_error_naming_it(template_meta, check) -> None:
-    rule = python_rule(template_meta, "SLOW-001", check)
-    started = time.perf_counter()
+def test_a_runaway_rule_is_stopped_at_its_budget_and_becomes_an_error_naming_it(template_meta, check,
+                                                                               monkeypatch) -> None:
+    armed: list[tuple] = []
+    real_setitimer = signal.setitimer
+
+    def spy(which, seconds, interval=0.0):  # type: ignore[no-untyped-def]
+        armed.append((which, seconds))
+        return real_setitimer(which, seconds, interval)
+
+    returned: list[bool] = []
+
+    def tracked(facts, signals):  # type: ignore[no-untyped-def]
+        result = check(facts, signals)
+        returned.append(True)
+        return result
+
+    rule = python_rule(template_meta, "SLOW-001", tracked)
+    monkeypatch.setattr(signal, "setitimer", spy)
     (finding,) = run_rules([rule], Facts(), budget_s=BUDGET)
-    elapsed = time.perf_counter() - started
     assert finding.outcome is Outcome.ERROR
     assert "SLOW-001" in finding.message and "budget" in finding.message
-    assert elapsed < BUDGET + 2, f"the rule was not stopped: {elapsed:.1f}s"
+    # stopped while running (not waited for and judged after the fact), by a timer set to the budget
+    assert "stopped" in finding.message and not returned, finding.message
+    assert armed[0] == (signal.ITIMER_REAL, BUDGET) and armed[-1] == (signal.ITIMER_REAL, 0)
 
 
 def test_rules_after_a_runaway_one_run_normally_and_the_timer_is_left_as_found(template_meta) -> None:
@@ -149,14 +165,12 @@ def test_a_runaway_signal_costs_one_budget_not_one_per_rule(template_meta, runaw
         return RuleResult(Outcome.PASS if signals["test.runaway"].truthy else Outcome.FAIL, "")
 
     rules = [python_rule(template_meta, f"SIG-00{i}", uses_it) for i in range(1, 5)]
-    started = time.perf_counter()
     findings = run_rules(rules, Facts(), budget_s=BUDGET)
-    elapsed = time.perf_counter() - started
     assert all(f.outcome is Outcome.ERROR for f in findings)
     assert "test.runaway" in findings[0].message
+    # the later rules stop at once, naming the rule that spent the budget: one budget in all
     assert all("SIG-001" in f.message and "test.runaway" in f.message for f in findings[1:])
     assert len(runaway_signal) == 1, "the runaway signal was computed again for every rule"
-    assert elapsed < BUDGET * 2 + 1
 
 
 def test_run_rule_with_plain_signals_still_enforces_the_budget(template_meta) -> None:
@@ -168,15 +182,14 @@ def test_run_rule_with_plain_signals_still_enforces_the_budget(template_meta) ->
 def test_a_scan_with_a_runaway_rule_reports_it_in_every_format(tmp_path: Path, template_meta) -> None:
     repo = make_repo(tmp_path / "repo", {"README.md": "# x\n", "Makefile": "test:\n\tpytest\n"})
     rules = [*load_rules(plugins=False), python_rule(template_meta, "SLOW-005", spins)]
-    started = time.perf_counter()
     from vana_audit import engine
 
     original = engine.RULE_TIME_BUDGET_S
     result = scan(repo, rules=rules, now="2025-10-20T12:00:00Z")
     assert engine.RULE_TIME_BUDGET_S == original
-    assert time.perf_counter() - started < original + 30
     finding = result.finding("SLOW-005")
     assert finding is not None and finding.outcome is Outcome.ERROR and "SLOW-005" in finding.message
+    assert "stopped" in finding.message, "interrupted at its budget, not judged after the fact"
     others = [f for f in result.findings if f.rule.id != "SLOW-005"]
     assert all(f.outcome is not Outcome.ERROR for f in others), [
         f.message for f in others if f.outcome is Outcome.ERROR
@@ -195,9 +208,7 @@ def test_a_jenkinsfile_with_300k_steps_is_read_in_linear_time_and_capped(tmp_pat
     source = open_source(repo)
     from vana_audit.collectors import ci
 
-    started = time.perf_counter()
-    pipelines, _ = ci.collect_pipelines(source, source.files)
-    assert time.perf_counter() - started < 10
+    pipelines, _ = ci.collect_pipelines(source, source.files)  # time: benchmarks/bench_bounds.py
     (pipeline,) = pipelines
     assert sum(len(j.steps) for j in pipeline.jobs) == ci.MAX_STEPS_PER_PIPELINE
     assert any("steps" in p.message for p in source.problems)
@@ -208,9 +219,7 @@ def test_a_file_full_of_keys_stops_at_the_hit_cap_quickly() -> None:
     # key-shaped and random-looking (a run of one letter is a placeholder, not a key)
     text = "\n".join("AKIA" + base64.b32encode(hashlib.sha256(str(i).encode()).digest()).decode()[:16]
                       for i in range(100_000))
-    started = time.perf_counter()
-    hits = scan_text("keys.txt", text)
-    assert time.perf_counter() - started < 5
+    hits = scan_text("keys.txt", text)  # time: benchmarks/bench_bounds.py
     assert len(hits) == MAX_HITS and hits[-1].line == MAX_HITS
 
 
@@ -234,10 +243,6 @@ def test_adversarial_files_just_under_the_size_cap_keep_the_scan_bounded(tmp_pat
         "tox.ini": "[tox]\ncommands = " + "pytest " * (size // 7) + "\n",
     }
     repo = make_repo(tmp_path / "repo", files)
-    started = time.perf_counter()
-    result = scan(repo, now="2025-10-20T12:00:00Z")
-    elapsed = time.perf_counter() - started
+    result = scan(repo, now="2025-10-20T12:00:00Z")  # time: benchmarks/bench_bounds.py
     errors = [f for f in result.findings if f.outcome is Outcome.ERROR]
     assert all("budget" in f.message for f in errors), [f.message for f in errors]
-    # every rule could in the worst case use its whole budget; in practice a few seconds are enough
-    assert elapsed < 120, f"{elapsed:.0f}s; rule errors: {[f.message for f in errors]}"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -457,20 +456,16 @@ def test_taskfile_cycle(tmp_path: Path) -> None:
 def test_ten_thousand_scripts_are_bounded(tmp_path: Path) -> None:
     scripts = {f"s{i}": f"npm run s{i + 1} && tool{i}" for i in range(10_000)}
     scripts["all"] = "run-p s*"
-    started = time.monotonic()
     model = model_of(tmp_path, {".github/workflows/ci.yml": gha("      - run: npm run all\n"),
-                                "package.json": json.dumps({"scripts": scripts})})
-    assert time.monotonic() - started < 20
+                                "package.json": json.dumps({"scripts": scripts})})  # time: benchmarks/bench_bounds.py
     assert len(job(model, "ci").invocations) <= 1000
     assert any("invocations" in note for note in model.notes)
 
 
 def test_megabyte_run_block_is_bounded(tmp_path: Path) -> None:
     block = "\n".join(f"          tool{i} --flag && make t{i}" for i in range(40_000))  # > 1 MB
-    started = time.monotonic()
     model = model_of(tmp_path, {".github/workflows/ci.yml": gha("      - run: |\n" + block + "\n"),
-                                "Makefile": "".join(f"t{i}:\n\tgo test ./{i}\n" for i in range(500))})
-    assert time.monotonic() - started < 20
+                                "Makefile": "".join(f"t{i}:\n\tgo test ./{i}\n" for i in range(500))})  # time: benchmarks/bench_bounds.py
     assert 0 < len(job(model, "ci").invocations) <= 1000
 
 

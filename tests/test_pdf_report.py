@@ -92,20 +92,19 @@ def hostile_seed_pdf(seed_result):
     findings = tuple(hostile if f is doc else f for f in seed_result.findings)
     pdf = render_pdf(replace(seed_result, findings=findings))
     server.close()
-    return pdf, server.hits, snippet
+    return pdf, server.hits, snippet, pdf_text(pdf)  # the pages' text, extracted once for the tests below
 
 
 def test_report_text_that_tries_to_fetch_gets_nothing(hostile_seed_pdf):
-    pdf, hits, _ = hostile_seed_pdf
+    _, hits, _, pages = hostile_seed_pdf
     assert hits == [], "the local server was never asked"
-    text = "".join(pdf_text(pdf))
+    text = "".join(pages)
     assert "root:x:0:0" not in text, "/etc/passwd was not read"
     assert 'src="file:///etc/passwd"' in text, "the snippet is shown as text"
 
 
 def test_the_pdf_has_cover_contents_page_numbers_and_the_category_table(seed_result, hostile_seed_pdf):
-    pdf, _, _ = hostile_seed_pdf
-    pages = pdf_text(pdf)
+    pdf, _, _, pages = hostile_seed_pdf
     # The seed replica has 32 failing P0/P1 findings, each a card; the executive report stays short enough
     # to be read (the 364-file microservices-demo, 17 P0/P1 findings, renders 12 pages).
     assert 5 < len(pages) <= 13

@@ -142,13 +142,23 @@ def test_no_part_of_the_secret_in_a_batch(repo: Path, tmp_path: Path) -> None:
             assert leaked(path.name) == [] and leaked(path.read_text("utf-8")) == [], path
 
 
-def test_no_part_of_the_secret_in_the_pdf(repo: Path) -> None:
-    from tests.test_hostile_kit import pdf_text
+def test_no_part_of_the_secret_in_the_pdf(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTML the PDF renderer hands to WeasyPrint, as markup and as the text it lays out: the PDF
+    shows nothing else (tests/test_secrets_redaction.py checks the text of a real PDF for secrets;
+    a WeasyPrint layout here would cost seconds and show the same text)."""
+    import re
+
+    pdf = pytest.importorskip("vana_audit.render.pdf")
     from vana_audit.render import renderer_for
     from vana_audit.scan import scan
 
-    pdf = renderer_for(OutputFormat.PDF)(scan(repo, with_history=False))
-    assert leaked(pdf_text(pdf)) == []
+    laid_out: list[str] = []
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html, fetcher=None: laid_out.append(html) or b"%PDF-")
+    assert renderer_for(OutputFormat.PDF)(scan(repo, with_history=False)) == b"%PDF-"
+    (html,) = laid_out
+    assert "REDACTED" in html, "the fed HTML cites the redacted evidence"
+    text = " ".join(re.sub(r"<[^>]*>", "", html).split())
+    assert leaked(html) == [] and leaked(text) == []
 
 
 def test_a_token_across_any_cut_is_redacted_before_the_cut() -> None:

@@ -32,7 +32,8 @@ def _writer(db: str, result, worker: int, barrier) -> None:  # type: ignore[no-u
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path, small_result):
     db = tmp_path / "history.sqlite3"
-    ctx = multiprocessing.get_context("fork")
+    # forkserver, not fork: a pytest-xdist worker runs threads, and a forked copy of it can deadlock
+    ctx = multiprocessing.get_context("forkserver")
     barrier = ctx.Barrier(2)
     workers = [ctx.Process(target=_writer, args=(str(db), small_result, w, barrier)) for w in range(2)]
     for proc in workers:

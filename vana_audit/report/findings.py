@@ -19,8 +19,8 @@ def shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
 
 
 def _evidence_item(path: str, line: int | None, snippet: str) -> EvidenceItem:
-    short = shorten(snippet)
     whole = " ".join(str(snippet).split())
+    short = clip(whole, SNIPPET_CHARS)  # shorten(snippet), without splitting a long snippet twice
     return EvidenceItem(path, line, short, clip(whole, FULL_SNIPPET_CHARS) if short != whole else "")
 
 

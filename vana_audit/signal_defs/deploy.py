@@ -18,8 +18,10 @@ from ..signals import (
     ev,
     found,
     job_evidence,
+    job_runs_deploy_tool,
     rx,
     signal,
+    tool_uses,
 )
 from ..tools import catalog
 from ._shared import _config, _deps, _files, _paths, ci_or_scripts
@@ -50,6 +52,32 @@ def deploy_scripted(s: Signals) -> Signal:
     # a CI job that deploys is a scripted deployment
     hits += [job_evidence(f, p, j, f"CI job {j.id}") for p, j in deploy_jobs(f)][:3]
     return found(hits)
+
+
+# Configuration that deploys the project itself: a platform's file or a deployment tool's; a target or
+# script that deploys (a `release` or `publish` target ships, it deploys nothing).
+_OWN_DEPLOY_CONFIG = ("vercel", "netlify", "fly", "app-engine", "cloud-run", "heroku")
+_OWN_DEPLOY_TARGET = re.compile(r"^(deploy|rollout)", re.I)
+
+
+@signal("deploy.ships_releases_only", "the project ships releases for others to run (CI publishes images, packages "
+        "or binaries on tags, releases or the default branch) and nothing shows it deploys them itself")
+def ships_releases_only(s: Signals) -> Signal:
+    """Distributed software (a self-hosted server, an image others run): the deploy rules of a service
+    (a pipeline that deploys, gates, smoke tests, rollback, progressive delivery) are its operators'
+    business. Any sign of a deployment of its own keeps them: a deploy tool a CI job runs, a deploy
+    target or script, a platform or deployment-tool configuration, infrastructure as code."""
+    f = s.facts
+    if any(job_runs_deploy_tool(f, p, j) for p in f.pipelines for j in p.jobs):
+        return found([])
+    if any(_OWN_DEPLOY_TARGET.search(t.name) for t in f.make_targets) or any(
+            _OWN_DEPLOY_TARGET.search(name) for m in f.manifests for name in m.scripts):
+        return found([])
+    if _config(f, *_OWN_DEPLOY_CONFIG) or any(p.provider == "cloud-build" for p in f.pipelines):
+        return found([])
+    if any(f.iac_tools.get(kind) for kind in f.iac_tools):
+        return found([])
+    return found(tool_uses(f, ("publish",), keep_job=lambda job: bool(job.triggers & {"tag", "release", "push"})))
 
 
 @signal("deploy.manual_docs", "deployment documentation tells people to run deploy commands by hand")

@@ -25,6 +25,12 @@ def sample_app(s: Signals) -> Signal:
     return found([hit.evidence()] if hit else [])
 
 
+@signal("repo.run_by_others", "the software is operated by others: a sample or template application, or releases "
+        "shipped for others to run (alerting, SLOs, runbooks and backups are their operators' business)")
+def run_by_others(s: Signals) -> Signal:
+    return found(s["repo.sample_app"].evidence or s["deploy.ships_releases_only"].evidence)
+
+
 # Libraries that load a .env file into the environment: a project using one keeps local secrets in files.
 _DOTENV_PACKAGES = frozenset({"python-dotenv", "dotenv", "dotenv-cli", "@dotenvx/dotenvx", "dotenvx",
                               "github.com/joho/godotenv", "dotenv-rails", "vlucas/phpdotenv",

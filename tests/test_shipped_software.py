@@ -1,0 +1,59 @@
+"""Software shipped for others to run (a self-hosted server: CI publishes its image on tags, nothing in the
+repository deploys it) is not judged on a deployment of its own: no "no pipeline deploys" P0, no gates,
+smoke tests, rollback, alerting or runbooks. Labelled `debatable` on vaultwarden, healthchecks and koel
+in the accuracy corpus. Any sign of an own deployment keeps the service rules."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.rulekit import check, evaluate
+
+SERVER = {
+    "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    "pyproject.toml": "[project]\nname = 'server'\ndependencies = ['fastapi']\n",
+    "Dockerfile": "FROM python:3.12-slim\nCOPY app app\nUSER 1000\nCMD [\"uvicorn\", \"app.main:app\"]\n",
+    "README.md": "# Server\n\nSelf-hosted server. Run it with `docker run ghcr.io/acme/server`.\n",
+}
+RELEASE = """\
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/acme/server:${{ github.ref_name }}
+"""
+SHIPS = {**SERVER, ".github/workflows/release.yml": RELEASE}
+
+
+@pytest.mark.parametrize("rule_id", ["DEP-001", "DEP-002", "DEP-004", "DEP-007", "DEP-008", "DEP-016", "MON-007",
+                                     "DOC-008"])
+def test_operating_rules_do_not_apply_to_shipped_software(tmp_path: Path, rule_id: str) -> None:
+    finding = evaluate(tmp_path, SHIPS, rule_id, profile="service")
+    check(finding, "na", None)
+    assert "shipped for others to run" in finding.message
+
+
+def test_release_automation_is_still_judged(tmp_path: Path) -> None:
+    check(evaluate(tmp_path, SHIPS, "DEP-005", profile="service"), "pass", ".github/workflows/release.yml")
+
+
+@pytest.mark.parametrize("own_deployment", [
+    {"fly.toml": "app = 'server'\n"},
+    {"Makefile": "deploy:\n\tkubectl apply -f k8s/\n"},
+    {"k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: server\n"},
+])
+def test_a_deployment_of_its_own_keeps_the_service_rules(tmp_path: Path, own_deployment: dict[str, str]) -> None:
+    check(evaluate(tmp_path, {**SHIPS, **own_deployment}, "DEP-007", profile="service"), "fail", None)
+
+
+def test_without_a_published_release_the_service_rules_apply(tmp_path: Path) -> None:
+    """Nothing shipped and nothing deployed: the service is deployed by hand, which DEP-002 says."""
+    check(evaluate(tmp_path, SERVER, "DEP-002", profile="service"), "fail", None)

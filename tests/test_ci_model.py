@@ -531,3 +531,21 @@ def test_a_long_multi_line_action_input_is_read_whole(tmp_path: Path) -> None:
     inputs = job(model, "images").invocations[0].extra["inputs"]
     assert len(inputs["set"]) > 400 and inputs["set"].rstrip().endswith("push=true")
     assert {u.capability for u in find_tool_uses(model)} == {"container-build", "publish"}
+
+
+def test_docker_run_runs_the_command_given_after_the_image(tmp_path: Path) -> None:
+    """`docker run [options] IMAGE COMMAND`: the image and the command run in it are both invocations, so a
+    validator run in a tools image counts (terraform-example-foundation's lint job)."""
+    from vana_audit.collectors.tool_uses import find_tool_uses
+
+    model = model_of(tmp_path, {".github/workflows/lint.yml": (
+        "on: pull_request\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: docker run --rm -e DISABLE_TFLINT -v $PWD:/workspace --entrypoint= ${DEV_TOOLS} "
+        "/usr/local/bin/test_lint.sh\n"
+        "      - run: docker container run --rm -w /src hashicorp/terraform:1.9 fmt -check\n")})
+    values = [(i.kind, i.value) for i in job(model, "lint").invocations]
+    assert ("command", "/usr/local/bin/test_lint.sh") in values
+    assert ("image", "hashicorp/terraform:1.9") in values and ("command", "fmt -check") in values
+    assert not any(kind == "image" and "$" in value for kind, value in values), "an image named by a variable"
+    uses = {(u.tool_id, u.capability) for u in find_tool_uses(model)}
+    assert {("cft-developer-tools", "lint"), ("cft-developer-tools", "format-check")} <= uses

@@ -388,6 +388,34 @@ NPM_INSTALL = {"ci", "install", "i", "clean-install", "install-clean", "isntall"
 PRE_COMMIT_STAGES = {"commit": "pre-commit", "push": "pre-push", "merge-commit": "pre-merge-commit"}
 
 
+# Options of `docker run` that take a value (the next word, unless written `--opt=value`).
+_RUN_VALUE_OPTIONS = frozenset({
+    "-e", "--env", "--env-file", "-v", "--volume", "--mount", "-w", "--workdir", "--entrypoint", "--name", "--network",
+    "--net", "-u", "--user", "-p", "--publish", "--platform", "-h", "--hostname", "--label", "-l", "--cpus", "-m",
+    "--memory", "--add-host", "--device", "--cap-add", "--cap-drop", "--security-opt", "--tmpfs", "--ulimit",
+    "--pull", "--restart", "--log-driver", "--gpus", "--ipc", "--pid", "--shm-size", "--volumes-from", "--group-add",
+})
+
+
+def _container_run(argv: list[str]) -> tuple[str, list[str]] | None:
+    """(image, command run in it) of `docker run ...` / `docker container run ...`; None for other verbs.
+    The command is empty when the image runs its own entrypoint."""
+    rest = argv[1:]
+    if rest[:2] == ["container", "run"]:
+        rest = rest[2:]
+    elif rest[:1] == ["run"]:
+        rest = rest[1:]
+    else:
+        return None
+    while rest and rest[0].startswith("-"):
+        option = rest.pop(0)
+        if option in _RUN_VALUE_OPTIONS and rest:
+            rest.pop(0)
+    if not rest:
+        return None
+    return rest[0], rest[1:]
+
+
 def _program(word: str) -> str:
     if word in ("$(MAKE)", "${MAKE}", "$MAKE"):
         return "make"
@@ -511,6 +539,14 @@ class Resolver:
     def follow(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str] | None = None) -> None:
         """Expand `argv` when it names a task runner or a wrapper; the command itself is emitted."""
         program = _program(argv[0])
+        container = _container_run(argv) if program in ("docker", "podman", "nerdctl") else None
+        if container is not None:  # `docker run [options] IMAGE [COMMAND...]`: the image, then what runs in it
+            image, inner = container
+            if image and "$" not in image:
+                self.emit(ctx, "image", image, frame)
+            if inner:
+                self.command(ctx, frame, Command(tuple(inner), 1, True, " ".join(inner), assigns or {}))
+            return
         unwrapped = self.unwrap(program, argv)
         if unwrapped is not None:
             if unwrapped:

@@ -204,6 +204,18 @@ def test_habit_messages_state_their_sample_and_a_small_one_says_why(tmp_path: Pa
     assert "(sample: 1 change landed on the default branch in the last 90 days; at least 20 are needed" in finding.message
 
 
+def test_habit_messages_name_the_end_of_their_window(tmp_path: Path):
+    """The window ends at the scanned commit, not on the day of the scan: a commit scanned a year later
+    must not read "in the last 90 days"."""
+    facts = facts_for(tmp_path / "repo", {"README.md": "# x\n"})
+    facts.history = HistoryFacts(commit_count=80, pr_merge_share=0.3, pr_merge_counts=(12, 40),
+                                 window_end="2025-06-30T12:00:00Z")
+    finding = run_rule(rule("GIT-007"), facts, Signals(facts))
+    assert finding.evidence[0].snippet == (
+        "12 of 40 changes landed on the default branch in the 90 days to 2025-06-30 came through pull requests (30%)")
+    assert "last 90 days" not in finding.message
+
+
 def test_habit_rules_need_the_sample_the_code_states():
     from vana_audit.history.habits import MIN_HABIT_SAMPLE
 

@@ -27,11 +27,17 @@ SHORT_LIVED = 86_400  # seconds from a branch's first commit to its merge
 MIN_HABIT_SAMPLE = 20  # below this many commits in the window, a habit is not judged (rules say so)
 
 
-def sample_text(counts: tuple[int, int], noun: str, verb: str, days: int) -> str:
-    """'12 of 40 changes on the default branch in the last 90 days came through pull requests (30%)'."""
+def _window(days: int, end: str | None) -> str:
+    """'the 90 days to 2026-07-11': the window ends at the scanned commit (or its newest release), not
+    at the day of the scan, so the text names its end; 'the last 90 days' when the end is unknown."""
+    return f"the {days} days to {end[:10]}" if end else f"the last {days} days"
+
+
+def sample_text(counts: tuple[int, int], noun: str, verb: str, days: int, end: str | None = None) -> str:
+    """'12 of 40 changes on the default branch in the 90 days to 2026-07-11 came through pull requests (30%)'."""
     matching, measured = counts
     share = f" ({matching / measured:.0%})" if measured else ""
-    return f"{matching} of {measured} {_counted(measured, noun)} in the last {days} days {verb}{share}"
+    return f"{matching} of {measured} {_counted(measured, noun)} in {_window(days, end)} {verb}{share}"
 
 
 def _counted(count: int, noun: str) -> str:
@@ -39,9 +45,9 @@ def _counted(count: int, noun: str) -> str:
     return noun.replace("changes", "change", 1).replace("commits", "commit", 1) if count == 1 else noun
 
 
-def sample_size_text(counts: tuple[int, int], noun: str, days: int) -> str:
+def sample_size_text(counts: tuple[int, int], noun: str, days: int, end: str | None = None) -> str:
     measured = counts[1]
-    text = f"sample: {measured} {_counted(measured, noun)} in the last {days} days"
+    text = f"sample: {measured} {_counted(measured, noun)} in {_window(days, end)}"
     return text if measured >= MIN_HABIT_SAMPLE else f"{text}; at least {MIN_HABIT_SAMPLE} are needed to judge a habit"
 
 

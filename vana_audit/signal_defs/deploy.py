@@ -45,7 +45,7 @@ def deploy_scripted(s: Signals) -> Signal:
             or re.search(r"(^|/)deploy\.(sh|py)$", p)
         ]
     )
-    hits += _config(f, "vercel", "netlify", "fly", "app-engine", "cloud-run", "heroku")
+    hits += _config(f, *catalog().kinds_with("deploy"))  # vercel.json, netlify.toml, fly.toml, app.yaml, ...
     hits += [ev(p.path, p.line) for p in f.pipelines if p.provider == "cloud-build"]
     for kind in catalog().kinds_with("deploy", "iac_tools"):  # skaffold.yaml, serverless.yml, Chart.yaml, ...
         hits += _paths(f.iac_tools.get(kind, []), 1)
@@ -54,9 +54,7 @@ def deploy_scripted(s: Signals) -> Signal:
     return found(hits)
 
 
-# Configuration that deploys the project itself: a platform's file or a deployment tool's; a target or
-# script that deploys (a `release` or `publish` target ships, it deploys nothing).
-_OWN_DEPLOY_CONFIG = ("vercel", "netlify", "fly", "app-engine", "cloud-run", "heroku")
+# A target or script that deploys the project itself (a `release` or `publish` target ships, it deploys nothing).
 _OWN_DEPLOY_TARGET = re.compile(r"^(deploy|rollout)", re.I)
 
 
@@ -73,7 +71,7 @@ def ships_releases_only(s: Signals) -> Signal:
     if any(_OWN_DEPLOY_TARGET.search(t.name) for t in f.make_targets) or any(
             _OWN_DEPLOY_TARGET.search(name) for m in f.manifests for name in m.scripts):
         return found([])
-    if _config(f, *_OWN_DEPLOY_CONFIG) or any(p.provider == "cloud-build" for p in f.pipelines):
+    if _config(f, *catalog().kinds_with("deploy")) or any(p.provider == "cloud-build" for p in f.pipelines):
         return found([])
     if any(f.iac_tools.get(kind) for kind in f.iac_tools):
         return found([])

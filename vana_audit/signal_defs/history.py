@@ -18,7 +18,7 @@ def _habit(s: Signals, share: str, counts: str, noun: str, verb: str) -> Signal:
     sample = getattr(h, counts, (0, 0)) if h else (0, 0)
     if value is None:
         return Signal(0)
-    return Signal(round(value * 100, 1), (ev(".git", None, sample_text(sample, noun, verb, h.window_days)),))
+    return Signal(round(value * 100, 1), (ev(".git", None, sample_text(sample, noun, verb, h.window_days, h.window_end)),))
 
 
 def _habit_sample(s: Signals, counts: str, noun: str) -> Signal:
@@ -27,7 +27,7 @@ def _habit_sample(s: Signals, counts: str, noun: str) -> Signal:
     if h is None:
         return Signal(0)
     sample = getattr(h, counts, (0, 0))
-    return Signal(sample[1], (ev(".git", None, sample_size_text(sample, noun, h.window_days)),))
+    return Signal(sample[1], (ev(".git", None, sample_size_text(sample, noun, h.window_days, h.window_end)),))
 
 
 PR_NOUN = "changes landed on the default branch"

@@ -18,7 +18,8 @@ def _habit(s: Signals, share: str, counts: str, noun: str, verb: str) -> Signal:
     sample = getattr(h, counts, (0, 0)) if h else (0, 0)
     if value is None:
         return Signal(0)
-    return Signal(round(value * 100, 1), (ev(".git", None, sample_text(sample, noun, verb, h.window_days, h.window_end)),))
+    text = sample_text(sample, noun, verb, h.window_days, h.window_end)
+    return Signal(round(value * 100, 1), (ev(".git", None, text),))
 
 
 def _habit_sample(s: Signals, counts: str, noun: str) -> Signal:

@@ -77,9 +77,6 @@ CASES = [
     # DOC-009 CHANGELOG
     ("DOC-009", "pass", {"CHANGELOG.md": "# Changelog\n"}, "CHANGELOG.md", None, None),
     ("DOC-009", "fail", {"README.md": "# Acme\n"}, None, None, None),
-    # DOC-010 SECURITY.md
-    ("DOC-010", "pass", {"SECURITY.md": "# Security\n"}, "SECURITY.md", None, None),
-    ("DOC-010", "fail", {"README.md": "# Acme\n"}, None, None, None),
     # DOC-011 API spec
     ("DOC-011", "pass", {"openapi.yaml": "openapi: 3.1.0\n"}, "openapi.yaml", None, "service"),
     ("DOC-011", "fail", {"README.md": "# Acme\n"}, None, None, "service"),

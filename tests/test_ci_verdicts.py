@@ -435,7 +435,7 @@ def test_the_report_shows_the_example_for_the_detected_stack(tmp_path: Path) -> 
 
     repo = make_repo(tmp_path / "cli", {**GO_TESTS, "main.go": "package main\n\nfunc main() {}\n"})
     result = scan(repo, with_history=False, now="2025-10-20T12:00:00Z")
-    assert result.profile["stack"] == "go"
+    assert result.profile.stack == "go"
     markdown = str(renderer_for(OutputFormat.MARKDOWN)(result))
     start = markdown.index("BLD-003: ")  # the finding, not the summary that names it
     section = markdown[start:markdown.index("\n#### ", start)]

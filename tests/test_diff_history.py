@@ -68,7 +68,7 @@ def test_a_commit_scores_the_same_whatever_the_clock(repo: Path):
     assert early.score == later.score and early.categories == later.categories
     assert early.dora == later.dora
     # The history window ends at the commit's own date, not at either clock.
-    assert early.dora["history_window"] == {"days": 90, "start": "2025-05-23T09:00:00Z", "end": "2025-08-21T09:00:00Z"}
+    assert early.dora.history_window.to_json() == {"days": 90, "start": "2025-05-23T09:00:00Z", "end": "2025-08-21T09:00:00Z"}
     assert outcomes(early)["GIT-011"][0] == "partial"
     assert "sample: 42 human commits" in outcomes(early)["GIT-011"][1]
 

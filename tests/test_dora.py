@@ -16,7 +16,8 @@ from vana_audit.facts import Facts, Job, Pipeline, Step, TextLine
 from vana_audit.history import HistoryFacts, analyse_history
 from vana_audit.history.clusters import bands_for
 from vana_audit.history.readiness import dora_summary_lines
-from vana_audit.scan import dora_section
+from vana_audit.results import DoraResult
+from vana_audit.scan import dora_section as typed_dora_section
 from vana_audit.source import GitRefSource
 
 ROOT = "2023-06-01T09:00:00+00:00"
@@ -36,6 +37,13 @@ def facts_of(history: HistoryFacts, *, profile: str = "service", pipelines: list
         facts.docs = {"incident-response": ["docs/incident-response.md"]}
         facts.config_files = {"alertmanager": ["monitoring/alertmanager.yml"]}
     return facts
+
+
+def dora_section(facts: Facts, *args: object, **kwargs: object) -> dict:
+    """The `dora` object of the JSON contract (results.DoraResult.to_json), which these tests check."""
+    typed = typed_dora_section(facts, *args, **kwargs)  # type: ignore[arg-type]
+    assert DoraResult.from_json(typed.to_json()) == typed, "what is recorded reads back unchanged"
+    return typed.to_json()
 
 
 def metric(dora: dict, name: str) -> dict:
@@ -149,8 +157,8 @@ def test_a_library_reports_release_frequency(weekly: Repo) -> None:
     assert frequency["name"] == "Release frequency"
     assert frequency["unit"] == "release days per week"
     assert frequency["display"] == "0.6 release days/week, 2.7/month"
-    assert dora_summary_lines(dora)[0] == ("Release frequency: ✅ trackable · 0.6 release days/week, 2.7/month "
-                                           "(Medium, 2024 bands) · basis: semver tags")
+    assert dora_summary_lines(typed_dora_section(facts_of(history, profile="library")))[0] == ("Release frequency: ✅ trackable · 0.6 release days/week, 2.7/month "
+        "(Medium, 2024 bands) · basis: semver tags")
 
 
 def test_a_window_longer_than_the_history_is_shortened_to_it(tmp_path: Path) -> None:
@@ -510,7 +518,7 @@ def test_bands_are_in_the_result_and_unknown_years_are_refused() -> None:
 
 def test_summary_has_one_line_per_key(reverted: Repo) -> None:
     history, _ = analyse(reverted.info())
-    lines = dora_summary_lines(dora_section(facts_of(history)))
+    lines = dora_summary_lines(typed_dora_section(facts_of(history)))
     assert lines == [
         "Deployment frequency: ✅ trackable · 0.3 deploy days/week, 1.3/month (Medium, 2024 bands) · basis: semver tags",
         "Lead time for changes: ✅ trackable · median 24.0 h, p90 2.0 d (Elite, 2024 bands) · basis: semver tags",
@@ -521,7 +529,7 @@ def test_summary_has_one_line_per_key(reverted: Repo) -> None:
 
 
 def test_summary_says_why_there_is_no_estimate() -> None:
-    lines = dora_summary_lines(dora_section(Facts()))
+    lines = dora_summary_lines(typed_dora_section(Facts()))
     assert lines[0] == "Deployment frequency: ❌ not trackable · insufficient data (no git history was read)"
     assert len(lines) == 4
 

@@ -51,15 +51,15 @@ def result(releases: Path):
 
 
 def test_too_few_deployments_in_90_days_but_enough_in_a_year_gives_an_estimate(result):
-    estimates = result.dora["estimates"]
+    estimates = result.dora.to_json()["estimates"]
     assert estimates["basis"] == "semver-tags" and estimates["deployments"] == 3
     assert estimates["window"] | {"effective_days": None} == {
         "days": 365, "start": "2024-09-01T09:00:00Z", "end": "2025-09-01T09:00:00Z", "effective_days": None,
         "requested_days": 90, "widened": True,
         "widened_because": "1 deployment in 90 days, 1 deployment in 180 days"}
-    assert result.dora["window"] == estimates["window"]
+    assert result.dora.to_json()["window"] == estimates["window"]
     # History habits keep the configured window.
-    assert result.dora["history_window"]["days"] == 90
+    assert result.dora.to_json()["history_window"]["days"] == 90
 
 
 def test_the_window_is_stated_in_every_format(result):
@@ -77,9 +77,9 @@ def test_the_window_is_stated_in_every_format(result):
 
 
 def test_no_band_next_to_a_metric_that_is_not_trackable(result):
-    readiness = {m["metric"]: m["trackable"] for m in result.dora["readiness"]["metrics"]}
+    readiness = {m["metric"]: m["trackable"] for m in result.dora.to_json()["readiness"]["metrics"]}
     assert readiness["change_failure_rate"] is False  # nothing here records a failure
-    by_metric = {m["metric"]: m for m in result.dora["estimates"]["metrics"]}
+    by_metric = {m["metric"]: m for m in result.dora.to_json()["estimates"]["metrics"]}
     failure = by_metric["change_failure_rate"]
     assert (failure["value"], failure["cluster"]) == (0.0, None)
     assert failure["cluster_withheld"].startswith("no band: change failure rate is not trackable")

@@ -43,14 +43,14 @@ def _scan(root: Path, files: dict[str, str], **kwargs):
 
 def test_a_scanner_full_of_terraform_fixtures_is_not_an_iac_user(tmp_path):
     result = _scan(tmp_path / "scanner", scanner_repo())
-    assert result.inventory["iac_tools"] == []
-    assert result.profile["name"] == "library"
+    assert result.inventory.iac_tools == ()
+    assert result.profile.name == "library"
     for rule_id in ("IAC-002", "IAC-005", "IAC-006", "IAC-007", "IAC-012", "IAC-013", "GIT-015"):
         assert result.finding(rule_id).outcome is Outcome.NOT_APPLICABLE, rule_id
-    assert result.profile["excluded_files"] == 26
+    assert result.profile.excluded_files == 26
     assert {"path": "tests/fixtures", "files": 25, "pattern": "**/fixtures/**", "reason": "test data"} \
-        in result.profile["excluded"]
-    assert any("not counted: 26 files" in reason for reason in result.profile["reasons"])
+        in result.profile.to_json()["excluded"]
+    assert any("not counted: 26 files" in reason for reason in result.profile.reasons)
 
 
 def test_the_exclusions_are_listed_in_the_json_report(tmp_path):
@@ -64,10 +64,10 @@ def test_the_exclusions_are_listed_in_the_json_report(tmp_path):
 def test_default_excludes_can_be_switched_off(tmp_path):
     files = {**scanner_repo(), ".vana-audit.yml": "default_excludes: false\n"}
     result = _scan(tmp_path / "scanner", files)
-    assert "terraform" in result.inventory["iac_tools"]
+    assert "terraform" in result.inventory.iac_tools
     assert result.finding("IAC-006").outcome is Outcome.FAIL, "the fixture state file now counts as committed state"
-    assert result.profile["excluded_patterns"] == []
-    assert result.profile["excluded_files"] == 0
+    assert result.profile.excluded_patterns == ()
+    assert result.profile.excluded_files == 0
 
 
 def test_a_pattern_with_a_bang_takes_files_back_in(tmp_path):
@@ -84,11 +84,11 @@ def test_configured_excludes_add_to_the_defaults(tmp_path):
     files = {"app/main.py": "print('hi')\n", "Dockerfile": "FROM python:3.12\nUSER 10001\n",
              "legacy/Dockerfile": "FROM python:2.7\n", ".vana-audit.yml": "exclude: ['legacy/**']\n"}
     result = _scan(tmp_path / "repo", files)
-    assert result.inventory["dockerfiles"] == ["Dockerfile"]
+    assert result.inventory.dockerfiles == ("Dockerfile",)
     assert result.finding("IAC-003").outcome is Outcome.PASS
-    assert result.profile["excluded_patterns"][-1] == "legacy/**"
+    assert result.profile.excluded_patterns[-1] == "legacy/**"
     assert {"path": "legacy", "files": 1, "pattern": "legacy/**", "reason": "exclude: in configuration"} \
-        in result.profile["excluded"]
+        in result.profile.to_json()["excluded"]
 
 
 @pytest.mark.parametrize(("path", "excluded"), [
@@ -124,7 +124,7 @@ def test_the_summary_names_the_excluded_directories(tmp_path):
     files = ["a.py", "node_modules/x/a.js", "node_modules/y/b.js", "web/node_modules/z.js", "tests/fixtures/a/main.tf",
              "examples/demo/Dockerfile", "tests/tf/main.tf"]
     kept = apply_excludes(files, DEFAULT_EXCLUDES)
-    assert exclusion_summary(files, kept, DEFAULT_EXCLUDES) == [
+    assert [d.to_json() for d in exclusion_summary(files, kept, DEFAULT_EXCLUDES)] == [
         {"path": "node_modules", "files": 2, "pattern": "node_modules/**", "reason": "third-party code"},
         {"path": "examples", "files": 1, "pattern": "examples/**", "reason": "examples and samples"},
         {"path": "tests/fixtures", "files": 1, "pattern": "**/fixtures/**", "reason": "test data"},
@@ -191,4 +191,4 @@ def test_a_working_tree_without_git_applies_the_same_exclusions(tmp_path):
     root = tmp_path / "plain"
     write_files(root, scanner_repo())
     result = scan_module.scan(root, rules=list(rules_by_id().values()), now="2025-10-20T12:00:00Z")
-    assert result.inventory["iac_tools"] == []
+    assert result.inventory.iac_tools == ()

@@ -47,10 +47,10 @@ def test_seed_replica_raises_claimed_but_not_implemented(seed_result):
 
 
 def test_seed_replica_sees_the_local_only_coverage_gate(seed_result):
-    assert seed_result.inventory["coverage_thresholds"] == {"pytest": 85.0}
+    assert seed_result.inventory.coverage_thresholds == {"pytest": 85.0}
     assert seed_result.finding("TST-003").outcome is Outcome.PASS  # threshold configured
     assert seed_result.finding("TST-004").outcome is Outcome.FAIL  # but not enforced in CI
-    assert seed_result.inventory["ci_providers"] == []
+    assert seed_result.inventory.ci_providers == ()
 
 
 def test_mature_repository_scores_four_or_more(mature_result):

@@ -185,8 +185,8 @@ def test_shallow_clone_is_detected_and_estimates_refused(team_repo: Repo, tmp_pa
     assert "shallow clone" in facts.estimates["reason"]
     assert facts.push_estimates is None
     dora = dora_section(_facts(facts))
-    assert dora["estimates"] is None
-    assert "shallow clone" in dora["estimates_reason"]
+    assert dora.estimates is None
+    assert "shallow clone" in (dora.estimates_reason or "")
 
 
 def test_bare_repository_reads_like_its_work_tree(team_repo: Repo, tmp_path: Path) -> None:

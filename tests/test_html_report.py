@@ -16,6 +16,7 @@ import pytest
 from vana_audit.model import Evidence, Problem
 from vana_audit.render.html_out import render_html
 from vana_audit.report import build_report
+from vana_audit.results import DoraEstimates, MetricEstimate
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE = '</code><script>alert(1)</script><img src="http://127.0.0.1:9/x.png" onerror="alert(2)">'
@@ -92,9 +93,12 @@ def test_the_category_table_and_charts_are_in_the_page(seed_result, seed_html):
 
 
 def test_dora_and_trend_charts_appear_when_there_is_data(seed_result):
-    dora = dict(seed_result.dora, estimates={"metrics": {
-        "deployment_frequency": {"value": 1.4, "unit": "deploy days per week", "cluster": "High"},
-        "lead_time": {"median": 52.0, "unit": "hours", "cluster": "High"}}})
+    estimates = DoraEstimates("semver-tags", "semver tags", None, None, 8, {}, (
+        MetricEstimate("deployment_frequency", "Deployment frequency", "estimated", 1.4, "deploy days per week", None,
+                       "High", None, "medium", None),
+        MetricEstimate("lead_time", "Lead time for changes", "estimated", 52.0, "hours", None, "High", None, "medium",
+                       None)))
+    dora = replace(seed_result.dora, estimates=estimates)
     report = build_report(replace(seed_result, dora=dora), trend=[("2025-09-01", 1.4), ("2025-10-01", 1.7)])
     html = render_html(report)
     assert 'id="chart-dora"' in html and 'id="chart-trend"' in html

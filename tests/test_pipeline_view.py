@@ -65,7 +65,7 @@ def result(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _stages(result) -> dict[str, dict]:
-    return {s["id"]: s for s in result.inventory["pipeline"]["stages"]}
+    return {s["id"]: s for s in result.inventory.pipeline.to_json()["stages"]}
 
 
 def test_each_stage_lists_what_its_jobs_run_through_the_makefile(result):
@@ -85,11 +85,11 @@ def test_each_stage_lists_what_its_jobs_run_through_the_makefile(result):
 def test_the_local_stage_is_the_pre_commit_hooks(result):
     local = _stages(result)["local"]
     assert local["jobs"] == 0 and local["capabilities"] == {"secret-scan": ["gitleaks"]}
-    assert [s["id"] for s in result.inventory["pipeline"]["stages"]][0] == "local"
+    assert [s["id"] for s in result.inventory.pipeline.to_json()["stages"]][0] == "local"
 
 
 def test_jobs_carry_their_file_line_and_triggers(result):
-    jobs = {j["job"]: j for j in result.inventory["pipeline"]["jobs"]}
+    jobs = {j["job"]: j for j in result.inventory.pipeline.to_json()["jobs"]}
     # The CI model places a job where its mapping starts: the line of its first key, under `check:`.
     assert jobs["check"]["path"] == ".github/workflows/ci.yml" and jobs["check"]["line"] == 9
     assert {"pull_request", "push", "tag"} <= set(jobs["check"]["triggers"])
@@ -110,7 +110,7 @@ def test_the_reports_draw_the_pipeline(result):
 
 def test_no_ci_and_no_hooks_draw_no_pipeline(tmp_path):
     result = scan(make_repo(tmp_path / "lib", {"README.md": "# lib\n"}))
-    assert result.inventory["pipeline"] == {"stages": [], "jobs": [], "jobs_total": 0}
+    assert result.inventory.pipeline.to_json() == {"stages": [], "jobs": [], "jobs_total": 0}
     report = build_report(result)
     assert not report.pipeline.present
     assert "CI Pipeline as Found" not in render_markdown(report)
@@ -122,6 +122,6 @@ def test_a_published_release_joins_the_tag_stage(tmp_path):
     workflow = ("on:\n  release:\n    types: [published]\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n"
                 "      - uses: docker/build-push-action@v6\n        with:\n          push: true\n")
     result = scan(make_repo(tmp_path / "app", {".github/workflows/publish.yml": workflow}))
-    stages = {s["id"]: s for s in result.inventory["pipeline"]["stages"]}
+    stages = {s["id"]: s for s in result.inventory.pipeline.to_json()["stages"]}
     assert list(stages) == ["tag"]
     assert stages["tag"]["capabilities"] == {"container-build": ["docker"], "publish": ["docker"]}

@@ -117,14 +117,14 @@ def _scan(root: Path, files: dict[str, str]):
 
 def test_the_configured_profile_wins_and_says_so(tmp_path):
     result = _scan(tmp_path / "repo", {**SERVICE, ".vana-audit.yml": "profile: library\n"})
-    assert result.profile["name"] == "library"
-    assert result.profile["reasons"][0] == "set in configuration: profile: library"
-    assert result.profile["reasons"][1].startswith("inferred: service"), "what the evidence said is still shown"
+    assert result.profile.name == "library"
+    assert result.profile.reasons[0] == "set in configuration: profile: library"
+    assert result.profile.reasons[1].startswith("inferred: service"), "what the evidence said is still shown"
 
 
 def test_a_library_is_not_judged_on_deployment_kubernetes_or_operations(tmp_path):
     result = _scan(tmp_path / "repo", LIBRARY)
-    assert result.profile["name"] == "library"
+    assert result.profile.name == "library"
     not_for_libraries = [f for f in result.findings if "library" not in f.rule.profiles]
     assert not_for_libraries, "the catalog has rules that do not apply to libraries"
     assert all(f.outcome is Outcome.NOT_APPLICABLE for f in not_for_libraries), \
@@ -137,7 +137,7 @@ def test_a_library_is_not_judged_on_deployment_kubernetes_or_operations(tmp_path
 
 def test_a_terraform_module_is_judged_as_a_module(tmp_path):
     result = _scan(tmp_path / "repo", TF_MODULE)
-    assert result.profile["name"] == "infrastructure"
+    assert result.profile.name == "infrastructure"
     outcome = {f.rule_id: f.outcome for f in result.findings}
     assert outcome["IAC-005"] is Outcome.NOT_APPLICABLE, "a module must not configure a backend"
     assert outcome["IAC-010"] is Outcome.NOT_APPLICABLE, "environments belong to the callers"
@@ -153,14 +153,14 @@ def test_a_chart_repository_is_judged_as_reusable_modules(tmp_path):
     crd = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
            "  name: alertmanagers.monitoring.coreos.com\n")
     result = _scan(tmp_path / "repo", {**HELM_REPO, "charts/api/crds/crd-alertmanagers.yaml": crd})
-    assert result.profile["name"] == "infrastructure", result.profile["reasons"]
+    assert result.profile.name == "infrastructure", result.profile.reasons
     for rule_id in ("IAC-010", "GIT-014", "DOC-005"):
         assert result.finding(rule_id).outcome is Outcome.NOT_APPLICABLE, rule_id
 
 
 def test_the_scan_result_shows_the_profile_its_reasons_and_the_exclusions(tmp_path):
     result = _scan(tmp_path / "repo", {**LIBRARY, "tests/fixtures/infra/main.tf": 'resource "x" "y" {}\n'})
-    profile = result.profile
+    profile = result.profile.to_json()
     assert profile["name"] == "library"
     assert profile["reasons"][0] == ("library (weight 4): a publishable package manifest (pyproject.toml) (+2); "
                                      "publishes a package in .github/workflows/release.yml "
@@ -185,7 +185,7 @@ def _outcomes(result) -> dict[str, Outcome]:
 def _no_service_rules(result) -> None:
     outcome = _outcomes(result)
     fired = {r: outcome[r].value for r in SERVICE_ONLY if outcome[r] is not Outcome.NOT_APPLICABLE}
-    assert not fired, (result.profile["name"], fired)
+    assert not fired, (result.profile.name, fired)
 
 
 CARGO_ROOT = ('[package]\nname = "ripgrep"\nversion = "14.1.1"\n\n[[bin]]\nbench = false\npath = "crates/core/main.rs"\n'
@@ -204,9 +204,9 @@ RIPGREP = {"Cargo.toml": CARGO_ROOT, "crates/core/main.rs": "fn main() {}\n",
 def test_a_cargo_workspace_with_a_binary_at_the_top_is_a_cli_whose_crates_are_libraries(tmp_path):
     """ripgrep was a 'monorepo' (10 crates) and got every service rule: MON-007 alert rules at P0."""
     result = _scan(tmp_path / "repo", RIPGREP)
-    assert result.profile["name"] == "cli", result.profile["reasons"]
-    assert result.profile["reasons"][0].startswith("the top-level package: cli (weight 4): [[bin]] rg in Cargo.toml")
-    assert {m["path"]: m["profile"] for m in result.profile["members"]} == {
+    assert result.profile.name == "cli", result.profile.reasons
+    assert result.profile.reasons[0].startswith("the top-level package: cli (weight 4): [[bin]] rg in Cargo.toml")
+    assert {m.path: m.profile for m in result.profile.members} == {
         "crates/cli": "library", "crates/globset": "library", "crates/grep": "library"}
     _no_service_rules(result)
     assert _outcomes(result)["DOC-012"] is Outcome.FAIL, "a tool others install needs a LICENSE"
@@ -228,8 +228,8 @@ def test_a_go_cli_whose_tests_start_an_http_server_is_a_cli(tmp_path):
     """circleci-cli was a 'service' because of a `/status` route in a `_test.go` HTTP test server, and
     chi in go.mod is required by the tests only."""
     result = _scan(tmp_path / "repo", CIRCLECI_CLI)
-    assert result.profile["name"] == "cli", result.profile["reasons"]
-    reasons = " ".join(result.profile["reasons"])
+    assert result.profile.name == "cli", result.profile.reasons
+    reasons = " ".join(result.profile.reasons)
     assert "package main in cmd/circleci/main.go with github.com/spf13/cobra" in reasons
     assert "client_test.go" not in reasons and "go-chi" not in reasons
     _no_service_rules(result)
@@ -254,8 +254,8 @@ NANOGPT = {"train.py": "import os\nimport numpy as np\nimport torch\n\nprint('tr
 def test_research_code_with_notebooks_and_no_package_or_ci_is_research(tmp_path):
     """nanoGPT was judged as a service by default: 'no alert rules' (P0), 'no deploy pipeline' (P0)."""
     result = _scan(tmp_path / "repo", NANOGPT)
-    assert result.profile["name"] == "research", result.profile["reasons"]
-    assert result.profile["reasons"][0].startswith("research (weight 5): 1 notebook (scaling_laws.ipynb) (+2); "
+    assert result.profile.name == "research", result.profile.reasons
+    assert result.profile.reasons[0].startswith("research (weight 5): 1 notebook (scaling_laws.ipynb) (+2); "
                                                    "scientific imports (numpy, torch) (+1)")
     _no_service_rules(result)
     outcome = _outcomes(result)
@@ -273,9 +273,9 @@ def test_a_go_cli_with_a_release_docker_image_and_a_docs_site_member_is_a_cli(tm
              "www/go.mod": "module github.com/goreleaser/goreleaser/www\n", "www/hugo.yaml": "title: GoReleaser\n",
              "www/vercel.json": "{}\n", **{f"www/content/page{i}.md": f"# Page {i}\n" for i in range(6)}}
     result = _scan(tmp_path / "repo", files)
-    assert result.profile["name"] == "cli", result.profile["reasons"]
-    assert [(m["path"], m["profile"]) for m in result.profile["members"]] == [("www", "docs")]
-    assert "vercel" not in result.profile["reasons"][0]
+    assert result.profile.name == "cli", result.profile.reasons
+    assert [(m.path, m.profile) for m in result.profile.members] == [("www", "docs")]
+    assert "vercel" not in result.profile.reasons[0]
     _no_service_rules(result)
 
 
@@ -289,8 +289,8 @@ def test_a_gitops_configuration_repository_is_gitops(tmp_path):
              "kustomize-guestbook/kustomization.yaml": "resources:\n  - ../guestbook/guestbook-ui-deployment.yaml\n",
              "README.md": "# Argo CD examples\n"}
     result = _scan(tmp_path / "repo", files)
-    assert result.profile["name"] == "gitops", result.profile["reasons"]
-    assert "Argo CD Application in apps/guestbook.yaml" in result.profile["reasons"][0]
+    assert result.profile.name == "gitops", result.profile.reasons
+    assert "Argo CD Application in apps/guestbook.yaml" in result.profile.reasons[0]
     outcome = _outcomes(result)
     assert outcome["DEP-002"] is Outcome.NOT_APPLICABLE, "a configuration repository is reconciled, not deployed by CI"
     assert outcome["MON-007"] is Outcome.NOT_APPLICABLE
@@ -302,7 +302,7 @@ def test_a_docs_site_is_docs_and_its_hosting_is_not_a_service(tmp_path):
              "docusaurus.config.js": "module.exports = {};\n", "src/pages/index.js": "export default () => null;\n",
              "vercel.json": "{}\n", **{f"docs/guide{i}.md": f"# Guide {i}\n" for i in range(5)}}
     result = _scan(tmp_path / "repo", files)
-    assert result.profile["name"] == "docs", result.profile["reasons"]
+    assert result.profile.name == "docs", result.profile.reasons
     _no_service_rules(result)
     assert _outcomes(result)["DOC-016"] is not Outcome.NOT_APPLICABLE
 
@@ -312,15 +312,15 @@ def test_a_docs_folder_deployed_to_vercel_is_a_member_not_the_repository(tmp_pat
                                              '"dependencies": {"@docusaurus/core": "3.7.0"}}\n',
              "docs/vercel.json": "{}\n", "docs/docusaurus.config.js": "module.exports = {};\n"}
     result = _scan(tmp_path / "repo", files)
-    assert result.profile["name"] == "library", result.profile["reasons"]
-    assert [(m["path"], m["profile"]) for m in result.profile["members"]] == [("docs", "docs")]
+    assert result.profile.name == "library", result.profile.reasons
+    assert [(m.path, m.profile) for m in result.profile.members] == [("docs", "docs")]
     _no_service_rules(result)
 
 
 def test_a_monorepo_gets_service_rules_through_its_service_member_named_in_the_message(tmp_path):
     result = _scan(tmp_path / "repo", MONOREPO)
-    assert result.profile["name"] == "monorepo"
-    assert {m["path"]: m["profile"] for m in result.profile["members"]} == {
+    assert result.profile.name == "monorepo"
+    assert {m.path: m.profile for m in result.profile.members} == {
         "apps/api": "service", "apps/web": "web-app", "packages/ui": "library"}
     alerts = result.finding("MON-007")
     assert alerts.outcome is Outcome.FAIL
@@ -333,15 +333,15 @@ def test_a_workspace_of_libraries_is_a_library_and_gets_no_service_rules(tmp_pat
              "package.json": '{"name": "root", "private": true}\n',
              **{f"packages/{n}/package.json": f'{{"name": "@acme/{n}", "main": "index.js"}}\n' for n in ("a", "b", "c")}}
     result = _scan(tmp_path / "repo", files)
-    assert result.profile["name"] == "library", result.profile["reasons"]
-    assert result.profile["reasons"][0].startswith("a workspace whose members are all library")
+    assert result.profile.name == "library", result.profile.reasons
+    assert result.profile.reasons[0].startswith("a workspace whose members are all library")
     _no_service_rules(result)
     assert "its members are library" in result.finding("MON-007").message
 
 
 def test_an_unknown_repository_gets_no_service_rule_and_is_told_how_to_set_a_profile(tmp_path):
     result = _scan(tmp_path / "repo", {"README.md": "# notes\n", "notes.txt": "x\n"})
-    assert result.profile["name"] == "unknown"
+    assert result.profile.name == "unknown"
     _no_service_rules(result)
     assert "set `profile:` in configuration" in result.finding("MON-007").message
     assert result.finding("SEC-001").outcome is not Outcome.NOT_APPLICABLE, "every repository gets the generic rules"

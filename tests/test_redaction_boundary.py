@@ -201,7 +201,7 @@ def test_redact_result_reaches_every_string_and_shares_what_it_leaves(tmp_path: 
         clean,
         findings=(replace(finding, rule=rule, suppressed_by=f"config: {TOKEN}"), *clean.findings[1:]),
         rules=(rule, *clean.rules[1:]),
-        inventory={**clean.inventory, f"{TOKEN}.yml": {"paths": [TOKEN], "pair": (1, TOKEN)}},
+        inventory=replace(clean.inventory, workflows=(f"{TOKEN}.yml",), coverage_thresholds={TOKEN: 80.0}),
     )
     assert leaked(repr(dirty)) and leaked(repr(redact_result(dirty))) == []
     redacted = redact_result(dirty)

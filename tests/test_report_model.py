@@ -11,6 +11,7 @@ from vana_audit.report import ReportSettings, build_report
 from vana_audit.report.dora import build_dora_section
 from vana_audit.report.model import WorkItem
 from vana_audit.report.roadmap import schedule
+from vana_audit.results import DoraResult
 
 
 @pytest.fixture(scope="module")
@@ -199,36 +200,15 @@ def test_suppressed_findings_leave_blockers_and_components(seed_result):
     {"estimates": "insufficient data: no tags"}, {"estimates": [1, 2]}, {"estimates": {"metrics": [{"x": 1}]}},
     {"bands": {"metrics": {"lead_time": {"bands": ["x", {"cluster": "Elite", "max": "1"}]}}}},
 ])
-def test_dora_section_survives_any_shape(dora):
-    section = build_dora_section(dora)
+def test_a_recorded_dora_object_of_any_shape_loads(dora):
+    """`DoraResult.from_json` reads what an older version recorded; the report reads the one typed shape."""
+    section = build_dora_section(DoraResult.from_json(dora))
     assert section.max >= 0 and isinstance(section.estimates, tuple)
 
 
-def test_dora_estimates_are_read_from_the_usual_shapes():
-    section = build_dora_section({
-        "readiness": {"score": 2, "max": 4, "metrics": [
-            {"metric": "deployment_frequency", "name": "Deployment frequency", "trackable": True,
-             "evidence": ["deploy tags: release-1"], "missing": []}]},
-        "estimates": {"basis": "deploy tags", "window_days": 90, "metrics": {
-            "deployment_frequency": {"value": 1.5, "unit": "deploy days per week", "cluster": "High",
-                                     "confidence": "medium"},
-            "lead_time": {"median": 30.0, "p90": 100.0, "unit": "hours", "cluster": "High"},
-            "change_failure_rate": {"status": "insufficient_data", "reason": "fewer than 5 deployments"}}},
-        "year": 2024,
-    })
-    rows = {e.metric: e for e in section.estimates}
-    assert rows["deployment_frequency"].value == 1.5 and rows["deployment_frequency"].cluster == "High"
-    assert ("basis", "deploy tags") in section.facts and rows["deployment_frequency"].basis == ""
-    assert rows["lead_time"].value_text == "30.0 h (p90 4.2 days)"
-    assert rows["change_failure_rate"].value is None and "fewer than 5" in rows["change_failure_rate"].note
-    assert ("window days", "90") in section.facts
-    assert section.score == 2 and section.readiness[0].trackable
-    assert {b.metric for b in section.bands} >= {"deployment_frequency", "lead_time"}, "bands from the year"
-
-
 def test_dora_estimates_in_the_shape_the_history_package_writes():
-    # The shape vana_audit.history.readiness.build_dora returns (a list of metrics with display texts).
-    section = build_dora_section({
+    # The JSON shape of `dora` (results.DoraResult.to_json), read back.
+    section = build_dora_section(DoraResult.from_json({
         "year": 2024, "readiness": {"score": 2, "max": 4, "metrics": []},
         "estimates": {"basis": "semver-tags", "basis_label": "semver tags",
                       "basis_description": "342 semantic-version release tags (187 pre-releases left out)",
@@ -240,7 +220,7 @@ def test_dora_estimates_in_the_shape_the_history_package_writes():
                           {"metric": "recovery_time", "name": "Failed deployment recovery time",
                            "status": "insufficient data", "value": None, "unit": "hours", "display": None,
                            "cluster": None, "confidence": None, "reason": "no failed deployment in the window"}]},
-        "estimates_reason": None})
+        "estimates_reason": None}))
     lead, recovery = section.estimates
     assert (lead.value, lead.value_text, lead.cluster, lead.confidence, lead.note) == \
         (1017.17, "median 42.4 d, p90 67.7 d", "Low", "low", "")
@@ -248,7 +228,7 @@ def test_dora_estimates_in_the_shape_the_history_package_writes():
     assert recovery.note == "no failed deployment in the window"
     assert dict(section.facts) == {"basis": "342 semantic-version release tags (187 pre-releases left out)",
                                    "window": "90 days (2026-05-23 to 2026-08-21)", "deployments": "7"}
-    no_history = build_dora_section({"estimates": None, "estimates_reason": "shallow clone"})
+    no_history = build_dora_section(DoraResult.from_json({"estimates": None, "estimates_reason": "shallow clone"}))
     assert no_history.estimates == () and no_history.estimates_note == "No estimates: shallow clone."
 
 

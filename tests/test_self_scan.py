@@ -36,7 +36,7 @@ def test_the_project_has_no_failing_p0_finding(own_result):
 
 
 def test_the_projects_own_practice_is_seen(own_result):
-    inventory = own_result.inventory
+    inventory = own_result.inventory.to_json()
     assert "github-actions" in inventory["ci_providers"]
     assert "dependabot" in inventory["dependency_update_tools"]
     assert "pre-commit" in inventory["pre_commit_tools"]

@@ -362,7 +362,7 @@ def test_reports_of_results_without_a_stack_keep_the_neutral_fix(go_result):
     """Results recorded before the scan wrote `profile.stack` show the neutral fix and the default example."""
     from dataclasses import replace
 
-    old = replace(go_result, profile={k: v for k, v in go_result.profile.items() if k != "stack"})
+    old = replace(go_result, profile=replace(go_result.profile, stack=None))
     assert old.stack is None
     item = next(f for g in build_report(old).findings for f in g.findings if f.rule_id == "BLD-003")
     assert item.remediation == next(r.meta.remediation for r in RULES if r.meta.id == "BLD-003")

@@ -229,7 +229,6 @@ def audit_one(
             else:
                 report.write_text(content, encoding="utf-8")
             reports[suffix] = f"reports/{report.name}"
-        readiness = (result.dora or {}).get("readiness") or {}
         outcome = RepoOutcome(
             index=index,
             entry=shown,
@@ -240,7 +239,7 @@ def audit_one(
             level=result.score.level,
             status=result.score.status,
             categories={c.category.value: c.score for c in result.categories},
-            dora_readiness=readiness.get("score") if isinstance(readiness.get("score"), int) else None,
+            dora_readiness=result.dora.readiness.score,
             failing=tuple(
                 {
                     "rule_id": f.rule.id,

@@ -21,6 +21,7 @@ from typing import Any
 
 from . import __version__
 from .model import Category, CategoryScore, Finding, Priority, RuleMeta, ScanResult
+from .results import DoraWindow
 from .scoring import score_all
 
 # A hidden line in the PR comment so a re-run edits the same comment instead of adding one.
@@ -162,9 +163,7 @@ def _paths(finding: Finding) -> set[str]:
 
 
 def _readiness(result: ScanResult) -> float | None:
-    readiness = (result.dora or {}).get("readiness") or {}
-    score = readiness.get("score")
-    return float(score) if isinstance(score, (int, float)) else None
+    return float(result.dora.readiness.score)
 
 
 def compare(base: ScanResult, head: ScanResult) -> ScanDiff:
@@ -304,9 +303,7 @@ def render_diff_markdown(diff: ScanDiff, max_findings: int = 25) -> str:
     )
     readiness = diff.dora_readiness
     if readiness.base is not None or readiness.head is not None:
-        top = (
-            (head.dora or {}).get("readiness", {}).get("max") or (base.dora or {}).get("readiness", {}).get("max") or 4
-        )
+        top = head.dora.readiness.max or base.dora.readiness.max or 4
         lines += [
             "",
             (
@@ -372,10 +369,10 @@ def _rule_change_sections(diff: ScanDiff, limit: int) -> list[str]:
 def _history_note(diff: ScanDiff) -> str:
     """'These rules read the 90 days of history before each commit (base: to 2025-06-02, head: to 2025-06-03);
     the change did not move them and --fail-on-regression does not count them.'"""
-    windows = [((r.dora or {}).get("history_window") or {}) for r in (diff.base, diff.head)]
-    days = next((w.get("days") for w in windows if w.get("days")), None)
+    windows = [r.dora.history_window for r in (diff.base, diff.head)]
+    days = next((w.days for w in windows if w and w.days), None)
     span = f"the {days} days of history" if days else "the history"
-    ends = [str(w.get("end") or "")[:10] for w in windows]
+    ends = [w.end[:10] if w else "" for w in windows]
     when = f" (base: to {ends[0]}, head: to {ends[1]})" if all(ends) else ""
     return (f"These rules read {span} before each scanned commit{when}, not the files: the window moves "
             "from base to head whatever the change holds, so --fail-on-regression does not count them.")
@@ -465,8 +462,8 @@ def diff_to_dict(diff: ScanDiff) -> dict[str, Any]:
             "categories": [{"id": c.value, "name": c.title, **_delta_dict(d)} for c, d in diff.gate_categories],
             "history_moves": list(diff.history_moves),
         },
-        "history_windows": {"base": (diff.base.dora or {}).get("history_window"),
-                            "head": (diff.head.dora or {}).get("history_window")},
+        "history_windows": {"base": _window_json(diff.base.dora.history_window),
+                            "head": _window_json(diff.head.dora.history_window)},
         "regressions": list(diff.regressions),
         "regressed": bool(diff.regressions),
     }
@@ -474,3 +471,7 @@ def diff_to_dict(diff: ScanDiff) -> dict[str, Any]:
 
 def render_diff_json(diff: ScanDiff) -> str:
     return json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False) + "\n"
+
+
+def _window_json(window: DoraWindow | None) -> dict[str, Any] | None:
+    return window.to_json() if window else None

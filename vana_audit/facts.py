@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 from .model import Evidence
+from .results import ProfileMember
 
 
 @dataclass(frozen=True)
@@ -156,18 +157,6 @@ class ComposeFile:
 
 
 @dataclass(frozen=True)
-class ProfileMember:
-    """A member of a workspace or monorepo (a directory with its own manifest), with its own profile."""
-
-    path: str
-    profile: str
-    reasons: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "profile": self.profile, "reasons": list(self.reasons)}
-
-
-@dataclass(frozen=True)
 class K8sObject:
     path: str
     line: int
@@ -244,8 +233,23 @@ class SecretHit:
 
 
 @dataclass
+class ScanCache:
+    """Values derived from one Facts, built once (the signals, `per_scan` values, the file set).
+
+    A declared part of the Facts, not attributes slipped into its __dict__; `dataclasses.replace` on
+    the facts starts a new, empty one, so nothing derived from incomplete facts survives."""
+
+    signals: dict[str, Any] = field(default_factory=dict)  # signal name -> signals.Signal
+    derived: dict[str, Any] = field(default_factory=dict)  # per_scan key -> value
+    file_set: set[str] | None = None
+
+
+@dataclass
 class Facts:
-    """Everything the collectors learnt about one repository."""
+    """Everything the collectors learnt about one repository.
+
+    The collectors fill it in; `scan` then adds what is read beside them (suppressions, the scan
+    date, the git history and the secrets) with `completed`, once, before any rule reads it."""
 
     files: list[str] = field(default_factory=list)  # after exclusions
     all_files: list[str] = field(default_factory=list)  # before exclusions
@@ -284,15 +288,22 @@ class Facts:
     config_texts: dict[str, str] = field(default_factory=dict)  # path -> text of small config files rules read
     suppressions: tuple[Any, ...] = ()  # config.Suppression entries, so a rule can judge them
     scan_date: str | None = None  # YYYY-MM-DD the scan judges expiry dates against
+    cache: ScanCache = field(default_factory=ScanCache, init=False, repr=False, compare=False)
+
+    def completed(self, *, suppressions: tuple[Any, ...], scan_date: str, history: Any,
+                  secrets: list[SecretHit] | None = None) -> Facts:
+        """These facts with the parts read beside the collectors, and a fresh cache; `secrets` None: the
+        collectors read them (a scan of a ref)."""
+        return replace(self, suppressions=suppressions, scan_date=scan_date, history=history,
+                       secrets=self.secrets if secrets is None else secrets)
 
     def has_file(self, path: str) -> bool:
         return path in self._file_set()
 
     def _file_set(self) -> set[str]:
-        cached = getattr(self, "_fs", None)
+        cached = self.cache.file_set
         if cached is None or len(cached) != len(self.files):
-            cached = set(self.files)
-            self._fs = cached
+            cached = self.cache.file_set = set(self.files)
         return cached
 
 
@@ -300,8 +311,8 @@ T = TypeVar("T")
 
 
 def per_scan(facts: Facts, key: str, build: Callable[[], T]) -> T:
-    """A value derived from the facts, built once per scan (kept on the facts like the signal cache)."""
-    memo = facts.__dict__.setdefault("_per_scan", {})
+    """A value derived from the facts, built once per scan (in the facts' cache, beside the signals)."""
+    memo = facts.cache.derived
     if key not in memo:
         memo[key] = build()
     return memo[key]  # type: ignore[no-any-return]

@@ -8,10 +8,10 @@ packages). No tool is listed here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from .facts import Facts
 from .pipeline import build_pipeline
+from .results import Inventory
 from .tools import Use, catalog
 
 SECURITY = frozenset({"sast", "secret-scan", "dependency-scan", "container-scan", "iac-scan", "workflow-scan"})
@@ -24,8 +24,8 @@ HOOKS = frozenset({"hook-runner", "commit-lint"})
 _RUNNER_OF_TEST_FILE = (("_test.go", "go"), ("_spec.rb", "rspec"), (".java", "junit"), (".kt", "junit"))
 
 
-def _sorted(values: Iterable[str]) -> list[str]:
-    return sorted(set(values))
+def _sorted(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values)))
 
 
 def _ids(uses: Iterable[Use], capabilities: frozenset[str]) -> set[str]:
@@ -59,7 +59,7 @@ def _target(tool_id: str) -> str:
     return str(raw.get("deploys_to") or raw.get("cloud") or tool_id)
 
 
-def build_inventory(facts: Facts) -> dict[str, Any]:
+def build_inventory(facts: Facts) -> Inventory:
     in_ci = [Use(u.tool_id, u.capability, "ci") for u in facts.tool_uses]
     configured, declared, hooks = list(_configured(facts)), list(_declared(facts)), list(_hooks(facts))
     known = {c.tool for c in facts.test_configs if c.tool not in ("coverage", "tox")}
@@ -87,24 +87,24 @@ def build_inventory(facts: Facts) -> dict[str, Any]:
     monitoring |= {kind for capability in OBSERVING for kind in tools.kinds_with(capability)
                    if facts.config_files.get(kind)}
     hook_managers = {name for name, hooks in facts.pre_commit_hooks.items() if hooks}
-    return {
-        "ci_providers": _sorted(p.provider for p in facts.pipelines),
-        "workflows": _sorted(p.path for p in facts.pipelines),
-        "test_frameworks": _sorted(test_frameworks),
-        "coverage_thresholds": dict(sorted(coverage.items())),
-        "dockerfiles": _sorted(d.path for d in facts.dockerfiles),
-        "compose_files": _sorted(c.path for c in facts.compose_files),
-        "iac_tools": _sorted(tool for tool, paths in facts.iac_tools.items() if paths),
-        "dependency_update_tools": _sorted(facts.dependency_updates),
-        "security_scanners": _sorted(_ids(in_ci + hooks + configured, SECURITY)),
-        "pre_commit_tools": _sorted(_ids(configured, HOOKS) | hook_managers),
-        "deploy_targets": _sorted(_target(tool_id) for tool_id in _ids(in_ci, DEPLOYING)),
-        "monitoring": _sorted(m.replace("grafana-dashboard", "grafana") for m in monitoring),
-        "release_tools": _sorted(_ids(in_ci + configured, RELEASING)),
-        "docs": docs_paths,
-        "package_ecosystems": _sorted(m.ecosystem for m in facts.manifests),
-        "make_targets": _sorted(t.name for t in facts.make_targets),
-        "test_files": {k: len(v) for k, v in sorted(facts.test_files.items())},
-        "file_count": len(facts.files),
-        "pipeline": build_pipeline(facts),
-    }
+    return Inventory(
+        ci_providers=_sorted(p.provider for p in facts.pipelines),
+        workflows=_sorted(p.path for p in facts.pipelines),
+        test_frameworks=_sorted(test_frameworks),
+        coverage_thresholds=dict(sorted(coverage.items())),
+        dockerfiles=_sorted(d.path for d in facts.dockerfiles),
+        compose_files=_sorted(c.path for c in facts.compose_files),
+        iac_tools=_sorted(tool for tool, paths in facts.iac_tools.items() if paths),
+        dependency_update_tools=_sorted(facts.dependency_updates),
+        security_scanners=_sorted(_ids(in_ci + hooks + configured, SECURITY)),
+        pre_commit_tools=_sorted(_ids(configured, HOOKS) | hook_managers),
+        deploy_targets=_sorted(_target(tool_id) for tool_id in _ids(in_ci, DEPLOYING)),
+        monitoring=_sorted(m.replace("grafana-dashboard", "grafana") for m in monitoring),
+        release_tools=_sorted(_ids(in_ci + configured, RELEASING)),
+        docs=tuple(docs_paths),
+        package_ecosystems=_sorted(m.ecosystem for m in facts.manifests),
+        make_targets=_sorted(t.name for t in facts.make_targets),
+        test_files={k: len(v) for k, v in sorted(facts.test_files.items())},
+        file_count=len(facts.files),
+        pipeline=build_pipeline(facts),
+    )

@@ -1,6 +1,7 @@
 """Value types passed between the parts of vana-audit: findings, scores, problems, the result.
 
-Everything here is immutable; renderers and the CLI only ever read these objects.
+Everything here is immutable; renderers and the CLI only ever read these objects. The result's
+inventory, profile, DORA section and report targets are typed in results.py.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from typing import Any
+
+from .results import DoraResult, Inventory, Profile, ReportTargets
 
 
 class Category(str, enum.Enum):
@@ -292,12 +295,12 @@ class ScanResult:
     score: OverallScore
     categories: tuple[CategoryScore, ...]
     findings: tuple[Finding, ...]
-    inventory: dict[str, Any]
-    dora: dict[str, Any]
+    inventory: Inventory
+    dora: DoraResult
     problems: tuple[Problem, ...]
-    profile: dict[str, Any] = field(default_factory=dict)
+    profile: Profile = field(default_factory=Profile)
     rules: tuple[RuleMeta, ...] = ()
-    report_targets: dict[str, Any] = field(default_factory=dict)  # success-metric targets from configuration
+    report_targets: ReportTargets = field(default_factory=ReportTargets)  # success-metric targets from configuration
     # Which of the paths the result names (evidence, problems, documentation files) are files of the
     # scanned tree: a code-scanning location must never name a file that is not there. None: unknown.
     present_paths: frozenset[str] | None = None
@@ -315,7 +318,4 @@ class ScanResult:
     def stack(self) -> str | None:
         """The repository's main stack (`profile.stack`, written by the scan), which chooses the fix and
         example each rule shows; None for results recorded before the scan wrote it."""
-        stack = self.profile.get("stack") or self.inventory.get("stack")
-        if isinstance(stack, (list, tuple)):
-            stack = stack[0] if stack else None
-        return str(stack) if stack else None
+        return self.profile.stack

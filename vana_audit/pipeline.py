@@ -9,9 +9,9 @@ the report draws its pipeline picture from it.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from .facts import Facts
+from .results import Pipeline, PipelineJob, PipelineStage
 from .tools import catalog
 
 # Stage id -> title, in the order a change meets them. A job joins each stage one of its triggers names
@@ -62,17 +62,17 @@ def _hook_capabilities(facts: Facts) -> dict[str, set[str]]:
     return found
 
 
-def build_pipeline(facts: Facts) -> dict[str, Any]:
-    """{"stages": [{id, title, jobs, capabilities: {capability: [tool ids]}}], "jobs": [...]}; a stage
-    is listed when a job runs on it, the local stage when hooks are configured."""
+def build_pipeline(facts: Facts) -> Pipeline:
+    """The stages (id, title, jobs, capabilities: {capability: tool ids}) and the jobs; a stage is
+    listed when a job runs on it, the local stage when hooks are configured."""
     job_caps: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for use in facts.tool_uses:
         if use.capability in _SHOWN:
             job_caps[(use.job.path, use.job.job_id)][use.capability].add(use.tool_id)
-    stages = []
+    stages: list[PipelineStage] = []
     local = _hook_capabilities(facts)
     if local:
-        stages.append({"id": "local", "title": STAGES[0][1], "jobs": 0, "capabilities": _sorted_caps(local)})
+        stages.append(PipelineStage("local", STAGES[0][1], 0, _sorted_caps(local)))
     for stage, title in STAGES[1:]:
         names = {stage, "release"} if stage == "tag" else {stage}
         jobs = [job for job in facts.ci_model.jobs if job.triggers & names]
@@ -82,21 +82,21 @@ def build_pipeline(facts: Facts) -> dict[str, Any]:
         for job in jobs:
             for capability, tool_ids in job_caps.get((job.path, job.job_id), {}).items():
                 caps[capability] |= tool_ids
-        stages.append({"id": stage, "title": title, "jobs": len(jobs), "capabilities": _sorted_caps(caps)})
-    jobs_out = [
-        {
-            "provider": job.provider,
-            "path": job.path,
-            "line": job.line,
-            "job": job.job_id,
-            "triggers": sorted(job.triggers),
-            "matrix": job.matrix_size,
-            "capabilities": _sorted_caps(job_caps.get((job.path, job.job_id), {})),
-        }
+        stages.append(PipelineStage(stage, title, len(jobs), _sorted_caps(caps)))
+    jobs_out = tuple(
+        PipelineJob(
+            provider=job.provider,
+            path=job.path,
+            line=job.line,
+            job=job.job_id,
+            triggers=tuple(sorted(job.triggers)),
+            matrix=job.matrix_size,
+            capabilities=_sorted_caps(job_caps.get((job.path, job.job_id), {})),
+        )
         for job in facts.ci_model.jobs[:MAX_JOBS]
-    ]
-    return {"stages": stages, "jobs": jobs_out, "jobs_total": len(facts.ci_model.jobs)}
+    )
+    return Pipeline(tuple(stages), jobs_out, len(facts.ci_model.jobs))
 
 
-def _sorted_caps(caps: dict[str, set[str]]) -> dict[str, list[str]]:
-    return {cap: sorted(caps[cap]) for cap, _ in CAPABILITIES if caps.get(cap)}
+def _sorted_caps(caps: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    return {cap: tuple(sorted(caps[cap])) for cap, _ in CAPABILITIES if caps.get(cap)}

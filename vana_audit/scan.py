@@ -19,6 +19,7 @@ from .identity import repository_name
 from .inventory import build_inventory
 from .model import Finding, Problem, ScanResult, Target
 from .redaction import redact_result
+from .results import DoraResult, Inventory, Profile, ReportTargets
 from .scoring import score_all
 from .signal_defs.stack import detect_stack
 from .signals import Signals
@@ -62,7 +63,7 @@ def scan(
         raise
 
 
-def dora_section(facts: Facts, year: int = 2024, git: Any = None) -> dict[str, Any]:
+def dora_section(facts: Facts, year: int = 2024, git: Any = None) -> DoraResult:
     """The `dora` object of a scan: readiness reads signals, computed here and passed in (the history
     layer does not import the signals layer)."""
     from .history.readiness import READINESS_SIGNALS, build_dora
@@ -98,15 +99,16 @@ def _scan(
         say(f"reading {files_listed:,} files" + (" and the git history" if with_history and source.git else ""))
         if count:
             source.on_read = _counter(count, "reading files")
-        facts = collect_facts(source, excludes, config.profile, scan_secrets=not background.secrets_elsewhere)
+        collected = collect_facts(source, excludes, config.profile, scan_secrets=not background.secrets_elsewhere)
         generated = now or _now()
         today = dt.date.fromisoformat(generated[:10])
         config_text = _config_text(config, config_path, source)
-        facts.suppressions = locate_suppressions(config, config_text)
-        facts.scan_date = today.isoformat()
         if rules is None:
             rules = _rules_for(config, config_path, source, path)
-        background.fill(facts)
+        # The facts are complete from here on: nothing changes them once rules read them.
+        history, secrets = background.late_facts()
+        facts = collected.completed(suppressions=locate_suppressions(config, config_text),
+                                    scan_date=today.isoformat(), history=history, secrets=secrets)
     finally:
         background.cancel()
     source.on_read = None
@@ -146,21 +148,21 @@ def _scan(
         inventory=inventory,
         dora=dora,
         problems=_unique(problems),
-        profile={
-            "name": facts.profile,
-            "stack": detect_stack(facts),  # which example of each rule the report shows
-            "reasons": facts.profile_reasons,
-            "members": [m.to_dict() for m in facts.profile_members],
-            "excluded_patterns": list(excludes),
-            "excluded_files": len(facts.all_files) - len(facts.files),
-            "excluded": exclusion_summary(facts.all_files, facts.files, excludes),
-        },
+        profile=Profile(
+            name=facts.profile,
+            stack=detect_stack(facts),  # which example of each rule the report shows
+            reasons=tuple(facts.profile_reasons),
+            members=tuple(facts.profile_members),
+            excluded_patterns=tuple(excludes),
+            excluded_files=len(facts.all_files) - len(facts.files),
+            excluded=tuple(exclusion_summary(facts.all_files, facts.files, excludes)),
+        ),
         rules=tuple(r.meta for r in rules),
-        report_targets={
-            "overall": config.target_overall,
-            "categories": config.target_categories,
-            "capacity_days_per_week": config.capacity_days_per_week,
-        },
+        report_targets=ReportTargets(
+            overall=config.target_overall,
+            categories=config.target_categories,
+            capacity_days_per_week=config.capacity_days_per_week,
+        ),
         present_paths=present,
     ))
 
@@ -177,11 +179,11 @@ def _counter(count: Callable[..., None], label: str, total: int | None = None) -
 
 
 def _present_paths(source: Source, findings: list[Finding], problems: tuple[Problem, ...],
-                   inventory: dict[str, Any]) -> frozenset[str]:
+                   inventory: Inventory) -> frozenset[str]:
     """The files named by the result that are in the scanned tree (and, for a working tree, on disk:
     a tracked file deleted since is listed by git but not there)."""
     named = {e.path for f in findings for e in f.evidence} | {p.path for p in problems}
-    named |= {p for p in inventory.get("docs") or () if isinstance(p, str)}
+    named |= set(inventory.docs)
     root = source.root if isinstance(source, WorkingTreeSource) else None
     return frozenset(p for p in named if source.exists(p) and (root is None or (root / p).is_file()))
 
@@ -229,12 +231,10 @@ class _Background:
             self._source.problems.extend(self._done.problems)
         return self._done
 
-    def fill(self, facts: Facts) -> None:
-        """Wait for the child (or do its work here) and put its results into the facts."""
+    def late_facts(self) -> tuple[HistoryFacts | None, list[SecretHit] | None]:
+        """Wait for the child (or do its work here): the history and, when it read them, the secrets."""
         done = self._result()
-        facts.history = done.history
-        if self.secrets_elsewhere:
-            facts.secrets = done.secrets or []
+        return done.history, (done.secrets or []) if self.secrets_elsewhere else None
 
     def cancel(self) -> None:
         self._job.cancel()

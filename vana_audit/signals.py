@@ -111,7 +111,7 @@ class Signals:
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
         # Shared by every Signals over the same facts: rules and DORA readiness compute each once.
-        self._cache: dict[str, Signal] = facts.__dict__.setdefault("_signal_cache", {})
+        self._cache: dict[str, Signal] = facts.cache.signals
 
     def __getitem__(self, name: str) -> Signal:
         if name not in self._cache:

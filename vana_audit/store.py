@@ -193,7 +193,7 @@ def record(db: Path, result: ScanResult, repo_key: str, origin: str = "scan") ->
     from .render.json_out import result_to_dict
 
     result, repo_key = redact_result(result), redact_text(repo_key)
-    readiness = (result.dora or {}).get("readiness") or {}
+    readiness = result.dora.readiness
     p0 = sum(1 for f in result.findings if f.failing and f.priority.value == "P0")
     payload = json.dumps(result_to_dict(result), ensure_ascii=False, default=str, separators=(",", ":"))
     from . import __version__
@@ -211,8 +211,8 @@ def record(db: Path, result: ScanResult, repo_key: str, origin: str = "scan") ->
                 result.score.overall,
                 result.score.percent,
                 result.score.level,
-                _int_or_none(readiness.get("score")),
-                _int_or_none(readiness.get("max")),
+                readiness.score,
+                readiness.max,
                 p0,
                 origin,
                 __version__,
@@ -227,10 +227,6 @@ def record(db: Path, result: ScanResult, repo_key: str, origin: str = "scan") ->
             [(scan_id, c.category.value, c.score) for c in result.categories],
         )
         return scan_id
-
-
-def _int_or_none(value: object) -> int | None:
-    return int(value) if isinstance(value, (int, float)) else None
 
 
 @_store_errors

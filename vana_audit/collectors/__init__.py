@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from ..facts import Facts, SecretHit
+from ..results import ExcludedDirectory
 from ..secrets import collect_secrets
 from ..source import Source
 from . import ci, containers, iac, meta, project, texts
@@ -109,7 +110,7 @@ def apply_excludes(files: list[str], patterns: Iterable[str]) -> list[str]:
 
 
 def exclusion_summary(all_files: list[str], files: list[str], patterns: Iterable[str],
-                      limit: int = 10) -> list[dict[str, object]]:
+                      limit: int = 10) -> list[ExcludedDirectory]:
     """The excluded directories (the shortest prefix a pattern excludes), with file counts, largest
     first, the pattern that excluded them and why (third-party code, build output, test data,
     examples and samples, or `exclude:` in configuration)."""
@@ -128,11 +129,11 @@ def exclusion_summary(all_files: list[str], files: list[str], patterns: Iterable
         counts[where] = counts.get(where, 0) + 1
         first.setdefault(where, path)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    out: list[dict[str, object]] = []
+    out: list[ExcludedDirectory] = []
     for where, count in ranked[:limit]:
         pattern = next((p for p, single in singles if single.excluded(first[where])), "")
-        out.append({"path": where, "files": count, "pattern": pattern,
-                    "reason": EXCLUDE_REASONS.get(pattern, "exclude: in configuration" if pattern else "excluded")})
+        reason = EXCLUDE_REASONS.get(pattern, "exclude: in configuration" if pattern else "excluded")
+        out.append(ExcludedDirectory(where, count, pattern, reason))
     return out
 
 

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import safe_yaml
-from ..facts import ProfileMember
 from ..model import ALL_PROFILES
+from ..results import ProfileMember
 from ..tools import catalog
 from .containers import is_dev_dockerfile
 from .deploys import all_deploy_jobs, job_runs_deploy_tool
@@ -651,7 +651,7 @@ def _excluded_note(facts: Facts) -> str | None:
     dropped = len(facts.all_files) - len(facts.files)
     if dropped <= 0:
         return None
-    shown = ", ".join(f"{d['path']} ({d['files']}, {d['reason']})" for d in
+    shown = ", ".join(f"{d.path} ({d.files}, {d.reason})" for d in
                       exclusion_summary(facts.all_files, facts.files, facts.excluded_patterns, limit=3))
     return f"not counted: {_plural(dropped, 'file')} excluded ({shown})"
 

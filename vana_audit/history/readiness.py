@@ -15,6 +15,8 @@ from ..collectors.deploys import all_deploy_jobs as deploy_jobs
 from ..evidence import ev
 from ..facts import Facts, Job, Pipeline
 from ..model import Evidence
+from ..results import BandTable, DoraEstimates, DoraResult, DoraWindow, MetricEstimate, ReadinessMetric
+from ..results import Readiness as ReadinessScore
 from .clusters import bands_dict, bands_for
 from .deployments import TagCounts
 from .dora import ESTIMATED, METRICS, iso
@@ -56,25 +58,20 @@ class Readiness:
     def trackable(self, deployments_recorded: bool) -> bool:
         return self.met and (deployments_recorded or not self.needs_deployments)
 
-    def to_dict(self, name: str, deployments_recorded: bool) -> dict[str, Any]:
+    def result(self, name: str, deployments_recorded: bool) -> ReadinessMetric:
         evidence = [f"{c.label}: {text}" for g in self.groups for c in g for text in c.evidence]
         missing = ["one of: " + ", ".join(c.label for c in g) for g in self.groups if not _met(g)]
         if self.needs_deployments and not deployments_recorded:
             missing.insert(0, "deployments recorded (see deployment frequency)")
-        return {
-            "metric": self.metric,
-            "name": name,
-            "trackable": self.trackable(deployments_recorded),
-            "evidence": evidence,
-            "missing": missing,
-        }
+        return ReadinessMetric(self.metric, name, self.trackable(deployments_recorded), tuple(evidence),
+                               tuple(missing))
 
 
 def _met(group: tuple[Criterion, ...]) -> bool:
     return any(c.evidence for c in group)
 
 
-def build_dora(facts: Facts, found: Found, year: int = 2024, git: Any = None) -> dict[str, Any]:
+def build_dora(facts: Facts, found: Found, year: int = 2024, git: Any = None) -> DoraResult:
     """Readiness n/4, estimates classified against `year`'s clusters, and the bands used; `found` is the
     evidence of each of `READINESS_SIGNALS`; `git` (the scanned repository's GitInfo) lets a
     path-filtered deploy count only the commits it runs for."""
@@ -85,25 +82,25 @@ def build_dora(facts: Facts, found: Found, year: int = 2024, git: Any = None) ->
     pushes = push_deploy_evidence(facts, getattr(history, "default_branch", None))
     checks = readiness_checks(facts, found, pushes)
     recorded = checks[0].met
-    metrics = [check.to_dict(names[check.metric], recorded) for check in checks]
+    metrics = tuple(check.result(names[check.metric], recorded) for check in checks)
     raw, reason, window = _chosen_estimates(facts, pushes, library, git)
-    untrackable = {m["metric"]: m for m in metrics if not m["trackable"]}
-    return {
-        "year": year,
-        "readiness": {"score": sum(m["trackable"] for m in metrics), "max": len(KEYS), "metrics": metrics},
-        "estimates": _classified(raw, bands, names, library, untrackable) if raw else None,
-        "estimates_reason": reason,
-        "window": window,
-        "history_window": _history_window(history),
-        "bands": bands_dict(year),
-    }
+    untrackable = {m.metric: m for m in metrics if not m.trackable}
+    return DoraResult(
+        year=year,
+        readiness=ReadinessScore(sum(m.trackable for m in metrics), len(KEYS), metrics),
+        estimates=_classified(raw, bands, names, library, untrackable) if raw else None,
+        estimates_reason=reason,
+        window=DoraWindow.from_json(window),
+        history_window=_history_window(history),
+        bands=BandTable.from_json(bands_dict(year)),
+    )
 
 
-def _history_window(history: Any) -> dict[str, Any] | None:
+def _history_window(history: Any) -> DoraWindow | None:
     """The window habits (and readiness's revert and hotfix counts) are read over: the configured days
     up to the scanned commit's time."""
     start, end = getattr(history, "window_start", None), getattr(history, "window_end", None)
-    return {"days": history.window_days, "start": start, "end": end} if start and end else None
+    return DoraWindow(history.window_days, start, end) if start and end else None
 
 
 def readiness_checks(facts: Facts, found: Found, pushes: list[Evidence]) -> list[Readiness]:
@@ -266,18 +263,19 @@ def _chosen_estimates(
 READINESS_OF = {"rework_rate": "change_failure_rate"}
 
 
-def _band_withheld(metric: str, untrackable: dict[str, dict[str, Any]]) -> str | None:
+def _band_withheld(metric: str, untrackable: dict[str, ReadinessMetric]) -> str | None:
     """Why a measured value gets no band: the metric is not trackable, so a 0% failure rate may only mean
     that failures leave no trace (readiness says what is missing)."""
     readiness = untrackable.get(READINESS_OF.get(metric, metric))
     if readiness is None:
         return None
-    missing = "; ".join(readiness["missing"][:2])
-    return f"no band: {readiness['name'].lower()} is not trackable" + (f" (missing {missing})" if missing else "")
+    missing = "; ".join(readiness.missing[:2])
+    return f"no band: {readiness.name.lower()} is not trackable" + (f" (missing {missing})" if missing else "")
 
 
 def _classified(raw: dict[str, Any], bands: dict[str, Any], names: dict[str, str], library: bool,
-                untrackable: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+                untrackable: dict[str, ReadinessMetric] | None = None) -> DoraEstimates:
+    """The estimates `history/dora.py` made (a plain dict), each key classified against the year's bands."""
     metrics = []
     for metric in METRICS:
         item = dict(raw["metrics"].get(metric) or {})
@@ -288,22 +286,31 @@ def _classified(raw: dict[str, Any], bands: dict[str, Any], names: dict[str, str
         estimated = status == ESTIMATED and value is not None
         withheld = _band_withheld(metric, untrackable or {}) if estimated else None
         metrics.append(
-            {
-                "metric": metric,
-                "name": names[metric],
-                "status": status,
-                "value": value,
-                "unit": unit,
-                "display": _display(metric, value, item, unit) if estimated else None,
-                "cluster": bands[metric].classify(value) if estimated and metric in bands and not withheld else None,
-                "cluster_withheld": withheld,
-                "confidence": confidence,
-                "reason": reason,
-                "details": item,
-            }
+            MetricEstimate(
+                metric=metric,
+                name=names[metric],
+                status=status,
+                value=value,
+                unit=unit,
+                display=_display(metric, value, item, unit) if estimated else None,
+                cluster=bands[metric].classify(value) if estimated and metric in bands and not withheld else None,
+                cluster_withheld=withheld,
+                confidence=confidence,
+                reason=reason,
+                details=item,
+            )
         )
-    keys = ("basis", "basis_label", "basis_description", "basis_evidence", "window", "deployments", "components")
-    return {key: raw[key] for key in keys if key in raw} | {"metrics": metrics}
+    evidence = raw.get("basis_evidence")
+    return DoraEstimates(
+        basis=raw.get("basis"),
+        basis_label=raw.get("basis_label"),
+        basis_description=raw.get("basis_description"),
+        window=DoraWindow.from_json(raw.get("window")),
+        deployments=int(raw.get("deployments") or 0),
+        components=dict(raw.get("components") or {}),
+        metrics=tuple(metrics),
+        basis_evidence=tuple(evidence) if evidence is not None else None,
+    )
 
 
 def _display(metric: str, value: float, details: dict[str, Any], unit: str | None) -> str:
@@ -326,25 +333,24 @@ def duration(hours: float) -> str:
     return f"{hours / 24:.1f} d"
 
 
-def dora_summary_lines(dora: dict[str, Any]) -> list[str]:
+def dora_summary_lines(dora: DoraResult) -> list[str]:
     """One plain-text line per key for the terminal summary, and the window the estimates read."""
     from ..report.dora import window_text  # the one wording of a window, for every format
 
-    estimates = dora.get("estimates") or {}
-    by_metric = {m["metric"]: m for m in estimates.get("metrics", [])}
+    estimates = dora.estimates
     lines = []
-    for item in dora["readiness"]["metrics"]:
-        estimate = by_metric.get(item["metric"])
-        parts = [f"{item['name']}: " + ("✅ trackable" if item["trackable"] else "❌ not trackable")]
-        if estimate and estimate["status"] == ESTIMATED:
-            cluster = f" ({estimate['cluster']}, {dora['year']} bands)" if estimate["cluster"] else ""
-            if estimate.get("cluster_withheld"):  # a band would vouch for what cannot be tracked
+    for item in dora.readiness.metrics:
+        estimate = estimates.metric(item.metric) if estimates else None
+        parts = [f"{item.name}: " + ("✅ trackable" if item.trackable else "❌ not trackable")]
+        if estimates and estimate and estimate.status == ESTIMATED:
+            cluster = f" ({estimate.cluster}, {dora.year} bands)" if estimate.cluster else ""
+            if estimate.cluster_withheld:  # a band would vouch for what cannot be tracked
                 cluster = " (no band: not trackable)"
-            parts += [f"{estimate['display']}{cluster}", f"basis: {estimates['basis_label']}"]
+            parts += [f"{estimate.display}{cluster}", f"basis: {estimates.basis_label}"]
         else:
-            parts.append(f"insufficient data ({(estimate or {}).get('reason') or dora.get('estimates_reason')})")
+            parts.append(f"insufficient data ({(estimate.reason if estimate else None) or dora.estimates_reason})")
         lines.append(" · ".join(parts))
-    window = window_text(dora.get("window"))
+    window = window_text(dora.window)
     if window:
         lines.append(("Estimated over " if estimates else "Window read: ") + window)
     return lines

@@ -32,7 +32,7 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
             "level": result.score.level,
             "status": result.score.status,
         },
-        "profile": result.profile,
+        "profile": result.profile.to_json(),
         "categories": [
             {
                 "id": c.category.value,
@@ -68,8 +68,8 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
             }
             for f in result.findings
         ],
-        "inventory": result.inventory,
-        "dora": result.dora,
+        "inventory": result.inventory.to_json(),
+        "dora": result.dora.to_json(),
         "problems": [{"path": p.path, "message": p.message} for p in result.problems],
     }
 

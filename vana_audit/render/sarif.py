@@ -169,7 +169,7 @@ def _evidence_locations(finding: Finding, tree: _Tree) -> list[dict[str, Any]]:
 
 
 def _readme(result: ScanResult, tree: _Tree) -> str | None:
-    docs = result.inventory.get("docs") or []
+    docs = result.inventory.docs
     readmes = [p for p in docs if isinstance(p, str) and p.lower().startswith("readme") and p in tree]
     return readmes[0] if readmes else None
 

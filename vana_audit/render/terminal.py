@@ -16,7 +16,7 @@ def render_terminal(source: ScanResult | Report) -> str:
             f"Overall CI/CD maturity: {result.score.overall:.2f} / 5.0 ({result.score.percent:.1f}%) — "
             f"{result.score.level} {result.score.status_mark} {result.score.status}"
         ),
-        f"Profile: {result.profile.get('name', '?')} ({'; '.join(map(plain, result.profile.get('reasons', [])))})",
+        f"Profile: {result.profile.name or '?'} ({'; '.join(map(plain, result.profile.reasons))})",
         "",
     ]
     rows = [
@@ -61,11 +61,6 @@ def _heading(result: ScanResult) -> str:
 
 
 def _dora_lines(result: ScanResult) -> list[str]:
-    if not result.dora:
-        return []
-    try:
-        from ..history.readiness import dora_summary_lines
-    except ImportError:
-        readiness = result.dora.get("readiness") or {}
-        return [f"Readiness {readiness.get('score', 0)}/{readiness.get('max', 4)} metrics trackable"]
+    from ..history.readiness import dora_summary_lines
+
     return dora_summary_lines(result.dora)

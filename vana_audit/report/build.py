@@ -77,8 +77,8 @@ def build_report(
         head_sha=result.target.head_sha,
         generated_at=result.generated_at,
         tool_version=__version__,
-        profile=str(result.profile.get("name", "")),
-        profile_reasons=tuple(str(r) for r in result.profile.get("reasons", ())),
+        profile=result.profile.name,
+        profile_reasons=result.profile.reasons,
         summary=summary,
         categories=categories,
         dora=dora,
@@ -99,11 +99,11 @@ def build_report(
 
 def settings_from_result(result: ScanResult) -> ReportSettings:
     """The configuration's targets when the scan carries them (`ScanResult.report_targets`), else the defaults."""
-    targets = getattr(result, "report_targets", None) or {}
+    targets = result.report_targets
     return ReportSettings(
-        target_overall=float(targets.get("overall", 4.0)),
-        target_categories=dict(targets.get("categories") or {}),
-        capacity_days_per_week=float(targets.get("capacity_days_per_week", 5.0)),
+        target_overall=float(targets.overall),
+        target_categories=dict(targets.categories),
+        capacity_days_per_week=float(targets.capacity_days_per_week),
     )
 
 
@@ -190,7 +190,7 @@ def _key_points(
         points.append(f"Weakest: {weakest.title} {weakest.score:.1f}/5 ({weakest.status_text}).")
         if strongest is not weakest:
             points.append(f"Strongest: {strongest.title} {strongest.score:.1f}/5.")
-    if result.dora:
+    if dora_max:
         points.append(f"DORA: {dora_score}/{dora_max} key metrics can be tracked from the repository.")
     total = sum(failing.values())
     if total:

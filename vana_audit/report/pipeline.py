@@ -9,19 +9,19 @@ from .model import PipelineSection, PipelineStage
 
 def build_pipeline_section(result: ScanResult) -> PipelineSection:
     """Empty (not `present`) for a result recorded before scans wrote the pipeline, or with no CI and no hooks."""
-    raw = result.inventory.get("pipeline") or {}
+    pipeline = result.inventory.pipeline
     labels = dict(CAPABILITIES)
     stages = tuple(
         PipelineStage(
-            id=str(stage["id"]),
-            title=str(stage["title"]),
-            jobs=int(stage.get("jobs") or 0),
-            tools=tuple((labels[cap], tuple(tools)) for cap, tools in stage["capabilities"].items() if cap in labels),
+            id=stage.id,
+            title=stage.title,
+            jobs=stage.jobs,
+            tools=tuple((labels[cap], tools) for cap, tools in stage.capabilities.items() if cap in labels),
         )
-        for stage in raw.get("stages") or ()
+        for stage in pipeline.stages
     )
     return PipelineSection(
         stages=stages,
-        jobs_total=int(raw.get("jobs_total") or len(raw.get("jobs") or ())),
-        providers=tuple(result.inventory.get("ci_providers") or ()),
+        jobs_total=pipeline.jobs_total or len(pipeline.jobs),
+        providers=result.inventory.ci_providers,
     )

@@ -28,6 +28,7 @@ def ci(steps: str, **kw: str) -> dict[str, str]:
     return {CI: workflow(job(steps, name=name, extra=extra), **kw)}
 
 
+APP_DEPS = {"requirements.txt": "flask==3.0.0\n"}
 PYTEST_CI = ci(f"- uses: actions/checkout@{SHA}\n  with:\n    persist-credentials: false\n- run: pytest")
 DOCKERFILE = {"Dockerfile": "FROM python:3.12-slim\nCMD [\"app\"]\n"}
 COMPOSE = "compose.yaml"
@@ -97,8 +98,16 @@ CASES = [
     case("SEC-005", "na", {**PYTEST_CI, "apps/guestbook.yaml": "kind: Application\n", "docs/conf.py": "x = 1\n",
                            "scripts/validate.sh": "kubeconform .\n"}),
     # SEC-006 dependency scanning in CI
-    case("SEC-006", "pass", ci("- run: uvx pip-audit"), CI, "pip-audit"),
-    case("SEC-006", "fail", PYTEST_CI),
+    case("SEC-006", "pass", {**ci("- run: uvx pip-audit"), **APP_DEPS}, CI, "pip-audit"),
+    case("SEC-006", "fail", {**PYTEST_CI, **APP_DEPS}),
+    # No runtime dependency to scan: a package with none, or only tooling requirements (issue 13:
+    # structlog, packaging, a docs site's Sphinx requirements were labelled debatable).
+    case("SEC-006", "na", {**PYTEST_CI, "pyproject.toml": "[project]\nname = 'lib'\ndependencies = []\n"
+                           "[project.optional-dependencies]\ntest = ['pytest']\n"}),
+    case("SEC-006", "na", {**PYTEST_CI, "docs/requirements.txt": "sphinx\nfuro\n",
+                           "requirements-dev.txt": "pytest\n"}),
+    case("SEC-006", "fail", {**PYTEST_CI, "package.json": '{"name": "app", "dependencies": {"express": "4"}}'}),
+    case("SEC-006", "na", {**PYTEST_CI, "Cargo.toml": "[package]\nname = 'x'\n[dev-dependencies]\nproptest = '1'\n"}),
     # SEC-007 SECURITY.md
     case("SEC-007", "pass", {"SECURITY.md": "# Security\n"}, "SECURITY.md"),
     case("SEC-007", "fail", README),

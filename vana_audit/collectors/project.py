@@ -73,6 +73,14 @@ def _names(deps: Any) -> set[str]:
     return set()
 
 
+# `PackageManifest.data[RUNTIME]`: how many dependencies the shipped code needs (development, test and
+# documentation tooling aside), for the ecosystems whose manifest tells them apart; absent elsewhere.
+RUNTIME = "runtime_dependencies"
+# Requirement files of tooling, not of the shipped code: requirements-dev.txt, docs/requirements.txt, ...
+_TOOLING_REQUIREMENTS = re.compile(r"(^|/)(docs?|tests?|tools?|ci|\.github)/|requirements[-_.]?(dev|test|tests|docs?|"
+                                   r"lint|ci|tools?|build)\b|(dev|test|docs?)[-_]requirements", re.I)
+
+
 def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageManifest], list[str], list[TestConfig]]:
     manifests: list[PackageManifest] = []
     tests: list[TestConfig] = []
@@ -87,7 +95,8 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             raw_scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
             scripts = {clip(str(k), 200): clip(str(v), MAX_COMMAND_CHARS) for k, v in raw_scripts.items()}
             deps = _names(data.get("dependencies")) | _names(data.get("devDependencies"))
-            manifests.append(PackageManifest(path, "npm", scripts, frozenset(deps), data))
+            manifests.append(PackageManifest(path, "npm", scripts, frozenset(deps),
+                                             {**data, RUNTIME: len(_names(data.get("dependencies")))}))
             jest = data.get("jest")
             if isinstance(jest, dict):
                 tests.append(TestConfig("jest", path, _line_of(text, '"jest"'),
@@ -111,7 +120,9 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             deps |= _names(poetry.get("dependencies")) | _names(poetry.get("dev-dependencies"))
             scripts = {str(k): str(v) for k, v in (project.get("scripts") or {}).items()} \
                 if isinstance(project.get("scripts"), dict) else {}
-            manifests.append(PackageManifest(path, "pip", scripts, frozenset(deps), {"tool": sorted(tool)}))
+            shipped = _names(project.get("dependencies")) | (_names(poetry.get("dependencies")) - {"python"})
+            manifests.append(PackageManifest(path, "pip", scripts, frozenset(deps),
+                                             {"tool": sorted(tool), RUNTIME: len(shipped)}))
             pytest_opts = ((tool.get("pytest") or {}).get("ini_options") if isinstance(tool.get("pytest"), dict)
                            else None)
             if isinstance(pytest_opts, dict):
@@ -127,7 +138,8 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             text = source.read_text(path) or ""
             deps = {re.split(r"[\s<>=!~\[;@]", line.strip(), maxsplit=1)[0].lower()
                     for line in text.splitlines() if line.strip() and not line.startswith(("#", "-"))}
-            manifests.append(PackageManifest(path, "pip", {}, frozenset(deps)))
+            tooling = bool(_TOOLING_REQUIREMENTS.search(path))
+            manifests.append(PackageManifest(path, "pip", {}, frozenset(deps), {RUNTIME: 0 if tooling else len(deps)}))
         elif base in ("setup.cfg", "tox.ini", "pytest.ini", ".coveragerc"):
             loaded = _ini(source, path)
             if loaded is None:
@@ -151,7 +163,9 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
         elif base == "Cargo.toml":
             loaded = _toml(source, path)
             manifests.append(PackageManifest(path, "cargo", dependencies=frozenset(_cargo_deps(loaded[1]) if loaded
-                                                                                  else ())))
+                                                                                  else ()),
+                                             data={RUNTIME: len(_cargo_deps(loaded[1], runtime_only=True))
+                                                   if loaded else 0}))
         elif base == "pom.xml":
             text = source.read_text(path) or ""
             manifests.append(PackageManifest(path, "maven", dependencies=frozenset(_maven_deps(text)),
@@ -170,8 +184,9 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
         elif base == "composer.json":
             loaded = _json(source, path)
             data = loaded[1] if loaded and isinstance(loaded[1], dict) else {}
+            required = {n for n in _names(data.get("require")) if n != "php" and not n.startswith("ext-")}
             manifests.append(PackageManifest(path, "composer", dependencies=frozenset(
-                _names(data.get("require")) | _names(data.get("require-dev")))))
+                _names(data.get("require")) | _names(data.get("require-dev"))), data={RUNTIME: len(required)}))
         elif base == "Pipfile":
             manifests.append(PackageManifest(path, "pip"))
         tests.extend(_js_test_config(source, path, base))
@@ -221,12 +236,12 @@ def _go_requires(text: str) -> set[str]:
     return {m.group(1).lower() for m in _GO_REQUIRE.finditer(text[:500_000])}
 
 
-def _cargo_deps(data: dict[str, Any]) -> set[str]:
+def _cargo_deps(data: dict[str, Any], runtime_only: bool = False) -> set[str]:
     names: set[str] = set()
     workspace = data.get("workspace")
     tables = [data, workspace if isinstance(workspace, dict) else {}]
     for table in tables:
-        for key in ("dependencies", "dev-dependencies", "build-dependencies"):
+        for key in ("dependencies",) if runtime_only else ("dependencies", "dev-dependencies", "build-dependencies"):
             names |= _names(table.get(key))
     return names
 

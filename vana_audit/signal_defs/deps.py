@@ -1,6 +1,7 @@
 """`deps.*` signals: dependency updates and lock files."""
 from __future__ import annotations
 
+from ..collectors.project import RUNTIME
 from ..signals import Signal, Signals, ev, found, listing, signal, tool_uses
 
 # -- security -----------------------------------------------------------------------------------------
@@ -15,6 +16,26 @@ def update_bot(s: Signals) -> Signal:
 @signal("deps.bot_config", "a Dependabot or Renovate configuration exists")
 def update_bot_config(s: Signals) -> Signal:
     return found(ev(path, None, tool) for tool, path in s.facts.dependency_update_paths.items())
+
+
+@signal("deps.runtime_present", "the shipped code declares dependencies of its own (development, test and "
+        "documentation tooling aside) that a vulnerability scan could flag")
+def runtime_present(s: Signals) -> Signal:
+    """A manifest with runtime dependencies. go.mod lists every module it needs; a Maven, Gradle, NuGet or
+    Bundler build counts as having some (scopes, version catalogs and platform BOMs hide them from a
+    text read), as does a Pipfile."""
+    hits = []
+    for manifest in s.facts.manifests:
+        if RUNTIME in manifest.data:
+            count = int(manifest.data[RUNTIME])
+        elif manifest.ecosystem == "go":
+            count = len(manifest.dependencies)
+        else:
+            hits.append(ev(manifest.path, None, f"a {manifest.ecosystem} build"))
+            continue
+        if count:
+            hits.append(ev(manifest.path, None, f"{count} runtime dependenc{'y' if count == 1 else 'ies'}"))
+    return found(hits[:3])
 
 
 ECOSYSTEM_OF = {

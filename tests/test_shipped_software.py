@@ -33,8 +33,8 @@ jobs:
 SHIPS = {**SERVER, ".github/workflows/release.yml": RELEASE}
 
 
-@pytest.mark.parametrize("rule_id", ["DEP-001", "DEP-002", "DEP-004", "DEP-007", "DEP-008", "DEP-016", "MON-007",
-                                     "DOC-008"])
+@pytest.mark.parametrize("rule_id", ["DEP-001", "DEP-002", "DEP-004", "DEP-007", "DEP-008", "DEP-016", "MON-004",
+                                     "MON-007", "DOC-008", "IAC-002"])
 def test_operating_rules_do_not_apply_to_shipped_software(tmp_path: Path, rule_id: str) -> None:
     finding = evaluate(tmp_path, SHIPS, rule_id, profile="service")
     check(finding, "na", None)
@@ -74,3 +74,15 @@ def test_a_release_job_that_needs_the_tests_passes(tmp_path: Path) -> None:
           "pass", None)
     check(evaluate(tmp_path / "b", {**SERVER, ".github/workflows/release.yml": gated}, "DEP-011", profile="service"),
           "pass", None)
+
+
+@pytest.mark.parametrize("platform", [{"fly.toml": "app = 'server'\n"}, {"heroku.yml": "build:\n  docker:\n    web: Dockerfile\n"},
+                                      {"vercel.json": "{}\n"}])
+def test_a_platform_configuration_is_infrastructure_as_code(tmp_path: Path, platform: dict[str, str]) -> None:
+    """A service run by a platform from its configuration file (bakerydemo's heroku.yml) is not provisioned by
+    hand: IAC-002 passes on the file."""
+    check(evaluate(tmp_path, {**SERVER, **platform}, "IAC-002", profile="service"), "pass", next(iter(platform)))
+
+
+def test_without_a_platform_or_iac_a_service_is_provisioned_by_hand(tmp_path: Path) -> None:
+    check(evaluate(tmp_path, SERVER, "IAC-002", profile="service"), "fail", None)

@@ -101,7 +101,7 @@ _WORD_SPLIT = re.compile(r"[/._-]")
 CONFIG_PREDICATES: dict[str, Any] = {
     # kind: predicate on (path, base, lower-cased path, lower-cased base)
     "pm2": lambda p, b, lp, lb: b.startswith("ecosystem.config."),
-    "heroku": lambda p, b, lp, lb: b in ("Procfile", "app.json") and "/" not in p,
+    "heroku": lambda p, b, lp, lb: b in ("Procfile", "app.json", "heroku.yml") and "/" not in p,
     "cloud-run": lambda p, b, lp, lb: b in ("service.yaml", "cloudrun.yaml", "service.yml") or "cloudrun" in lp,
     "alert-rules": lambda p, b, lp, lb: ("alert" in lb or lb.endswith((".rules.yml", ".rules.yaml")))
                                         and b.endswith((".yml", ".yaml", ".json", ".tf")),

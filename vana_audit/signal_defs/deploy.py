@@ -58,6 +58,12 @@ def deploy_scripted(s: Signals) -> Signal:
 _OWN_DEPLOY_TARGET = re.compile(r"^(deploy|rollout)", re.I)
 
 
+@signal("deploy.platform_config", "a platform's configuration file says where and how the project runs (vercel.json, "
+        "netlify.toml, fly.toml, app.yaml, a Procfile or heroku.yml)")
+def platform_config(s: Signals) -> Signal:
+    return found(_config(s.facts, *catalog().kinds_with("deploy")))
+
+
 @signal("deploy.ships_releases_only", "the project ships releases for others to run (CI publishes images, packages "
         "or binaries on tags, releases or the default branch) and nothing shows it deploys them itself")
 def ships_releases_only(s: Signals) -> Signal:

@@ -36,3 +36,15 @@ def test_code_level_practices_still_apply_to_a_sample(tmp_path: Path) -> None:
     """A sample shows how to build the service: health checks and metrics are still asked for."""
     files = {**SERVICE_CODE, "README.md": "# Spring PetClinic Sample Application\n"}
     check(evaluate(tmp_path, files, "MON-001", profile="service"), "fail", None)
+
+
+def test_a_sample_is_not_asked_to_deploy_but_its_own_deployment_is_judged(tmp_path: Path) -> None:
+    """A template that deploys nothing is not told "no pipeline deploys" or "nothing gates production";
+    one that deploys its own demo on every push (full-stack-fastapi-template) is judged on that deploy."""
+    files = {**SERVICE_CODE, "README.md": "# Full Stack FastAPI Template\n"}
+    check(evaluate(tmp_path, files, "DEP-002", profile="service"), "na", None)
+    check(evaluate(tmp_path / "a", files, "DEP-004", profile="service"), "na", None)
+    deploys = {**files, ".github/workflows/deploy.yml": (
+        "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: fly deploy --remote-only\n")}
+    check(evaluate(tmp_path / "b", deploys, "DEP-004", profile="service"), "fail", None)

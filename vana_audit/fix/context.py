@@ -156,7 +156,8 @@ def _components(ctx: RepoContext) -> list[Component]:
             main.notes.append("no test, lint or type-check command found in the repository; no CI job for it")
         components.append(main)
     for manifest in sorted(facts.manifests, key=lambda m: m.path):
-        if manifest.ecosystem != "npm" or (main is not None and main.family == "node" and manifest.path == "package.json"):
+        root_is_main = main is not None and main.family == "node" and manifest.path == "package.json"
+        if manifest.ecosystem != "npm" or root_is_main:
             continue
         folder = str(PurePosixPath(manifest.path).parent)
         folder = "" if folder == "." else folder
@@ -166,7 +167,20 @@ def _components(ctx: RepoContext) -> list[Component]:
         node.commands = _npm_commands(node, manifest)
         if node.of("test", "lint", "typecheck", "build"):
             components.append(node)
+    for component in components:
+        component.commands = [_inert(c) for c in component.commands if _safe(c.run)]
     return components
+
+
+def _safe(text: str) -> bool:
+    """A command CI may run: no GitHub expression (`${{`), no line break, nothing outside printable text."""
+    return "${{" not in text and "\n" not in text and "\r" not in text and text.isprintable()
+
+
+def _inert(command: Command) -> Command:
+    """The command with a source label that cannot open an expression or end a YAML comment line."""
+    source = "".join(ch if ch.isprintable() else "?" for ch in command.source).replace("${{", "$ {{")
+    return Command(command.run, source, command.purpose)
 
 
 def _workspace_member(facts: Facts, folder: str) -> bool:
@@ -232,7 +246,9 @@ def _npm_commands(component: Component, manifest: PackageManifest) -> list[Comma
     manager = component.stack.split("-", 1)[1] if "-" in component.stack else "npm"
     install = {"npm": "npm ci", "pnpm": "pnpm install --frozen-lockfile", "yarn": "yarn install --frozen-lockfile",
                "bun": "bun install --frozen-lockfile"}[manager]
-    out = [Command(install, "lockfile", "install")]
+    lock = {"npm": "package-lock.json", "pnpm": "pnpm-lock.yaml", "yarn": "yarn.lock", "bun": "bun.lock"}[manager]
+    folder = str(PurePosixPath(manifest.path).parent)
+    out = [Command(install, f"{lock if folder == '.' else folder + '/' + lock}", "install")]
     where = f"{manifest.path} scripts."
 
     def add(name: str | None, purpose: str) -> None:
@@ -256,7 +272,7 @@ def fix_npm_install(ctx: RepoContext, component: Component) -> None:
     prefix = f"{component.folder}/" if component.folder else ""
     if component.stack == "node-npm" and not any(
             ctx.facts.has_file(prefix + name) for name in ("package-lock.json", "npm-shrinkwrap.json")):
-        component.commands = [Command("npm install", c.source, c.purpose) if c.run == "npm ci" else c
+        component.commands = [Command("npm install", prefix + "package.json", c.purpose) if c.run == "npm ci" else c
                               for c in component.commands]
 
 

@@ -4,11 +4,11 @@ that never touches the disk; `runner.py` decides what happens with the result.""
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
 
 from .context import Command, Component, RepoContext, coverage_threshold, fix_npm_install
 from .yamltext import check_yaml, loads_fragment, q, round_trip_dump, round_trip_load
@@ -99,6 +99,13 @@ def default_branch(ctx: RepoContext) -> str:
     return head[len(prefix):] if head.startswith(prefix) else "main"
 
 
+def checkout(ctx: RepoContext, fetch_depth: int | None = None) -> str:
+    """The checkout step: no credentials left in .git for later steps to read."""
+    depth = f"          fetch-depth: {fetch_depth}\n" if fetch_depth is not None else ""
+    return (f"      - uses: {action(ctx, 'actions/checkout', 'v4')}\n        with:\n"
+            f"          persist-credentials: false\n{depth}")
+
+
 def _github_on(ctx: RepoContext, schedule: str | None = None) -> str:
     text = f"on:\n  push:\n    branches: [{q(default_branch(ctx))}]\n  pull_request:\n"
     if schedule:
@@ -113,11 +120,11 @@ def _step_name(command: Command) -> str:
 # -- CI workflow -------------------------------------------------------------------------------------------
 
 CI_RULES = ("BLD-003", "BLD-004", "BLD-005", "TST-002", "TST-005", "TST-018", "TST-019", "TST-004", "TST-007",
-            "BLD-006", "DOC-001")
+            "BLD-006", "SEC-008", "DOC-001")
 
 
 def _setup_steps(ctx: RepoContext, component: Component) -> list[str]:
-    steps = [f"      - uses: {action(ctx, 'actions/checkout', 'v4')}\n"]
+    steps = [checkout(ctx)]
     prefix = f"{component.folder}/" if component.folder else ""
     if component.stack == "python-uv":
         steps.append(f"      - uses: {action(ctx, 'astral-sh/setup-uv', 'v6')}\n")
@@ -152,18 +159,32 @@ def _job_id(component: Component) -> str:
     return f"{component.family}-{slug}"[:60] or component.family
 
 
-def _github_job(ctx: RepoContext, job_id: str, title: str, component: Component, commands: list[Command],
-                extra_steps: tuple[str, ...] = ()) -> str:
-    text = f"  {job_id}:\n    name: {q(title)}\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n"
+@dataclass
+class JobSpec:
+    job_id: str
+    title: str
+    component: Component
+    commands: list[Command]
+    github_extra: tuple[str, ...] = ()  # GitHub steps after the install commands
+    github_after: tuple[str, ...] = ()  # GitHub steps after every command
+    gitlab_before: tuple[str, ...] = ()  # GitLab script lines before the commands
+    gitlab_after: tuple[str, ...] = ()  # GitLab script lines after the commands
+
+
+def _github_job(ctx: RepoContext, spec: JobSpec) -> str:
+    component = spec.component
+    text = f"  {spec.job_id}:\n    name: {q(spec.title)}\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n"
     if component.folder:
         text += f"    defaults:\n      run:\n        working-directory: {q(component.folder)}\n"
-    text += "    steps:\n" + "".join(_setup_steps(ctx, component)) + "".join(extra_steps) + "".join(_run_steps(commands))
+    installs = [c for c in spec.commands if c.purpose == "install"]
+    rest = [c for c in spec.commands if c.purpose != "install"]
+    text += ("    steps:\n" + "".join(_setup_steps(ctx, component)) + "".join(_run_steps(installs))
+             + "".join(spec.github_extra) + "".join(_run_steps(rest)) + "".join(spec.github_after))
     return text
 
 
-def _ci_jobs(ctx: RepoContext) -> tuple[list[tuple[str, str, Component, list[Command], tuple[str, ...]]], list[str]]:
-    """(job id, title, component, commands, extra setup steps) per job, and notes."""
-    jobs: list[tuple[str, str, Component, list[Command], tuple[str, ...]]] = []
+def _ci_jobs(ctx: RepoContext) -> tuple[list[JobSpec], list[str]]:
+    jobs: list[JobSpec] = []
     notes: list[str] = []
     for component in ctx.components:
         fix_npm_install(ctx, component)
@@ -172,21 +193,49 @@ def _ci_jobs(ctx: RepoContext) -> tuple[list[tuple[str, str, Component, list[Com
         where = f" ({component.folder})" if component.folder else ""
         job_id = _job_id(component)
         if component.of("lint", "typecheck", "test", "build"):
-            jobs.append((job_id, f"{component.stack}{where}: lint, type check, test", component, checks, ()))
+            jobs.append(JobSpec(job_id, f"{component.stack}{where}: lint, type check, test", component, checks))
         e2e = component.of("e2e")
         if e2e:
-            browsers: tuple[str, ...] = ()
-            manifest = next((m for m in ctx.facts.manifests if m.path == (f"{component.folder}/package.json"
-                                                                          if component.folder else "package.json")), None)
+            spec = JobSpec(f"{job_id}-e2e", f"{component.stack}{where}: end-to-end tests", component,
+                           component.of("install") + e2e)
+            manifest_path = f"{component.folder}/package.json" if component.folder else "package.json"
+            manifest = next((m for m in ctx.facts.manifests if m.path == manifest_path), None)
             if manifest is not None and "@playwright/test" in manifest.dependencies:
-                browsers = (f"      - name: {q('install the Playwright browsers')}\n"
-                            f"        run: {q('npx playwright install --with-deps')}\n",)
-            jobs.append((f"{job_id}-e2e", f"{component.stack}{where}: end-to-end tests", component,
-                         component.of("install") + e2e, browsers))
+                browsers = "npx playwright install --with-deps"
+                spec.github_extra = (f"      - name: {q('install the Playwright browsers')}\n"
+                                     f"        run: {q(browsers)}\n",)
+                spec.gitlab_before = (browsers,)
+            jobs.append(spec)
         container = component.of("container")
         if container:
-            jobs.append(("container", "container image build", Component(component.stack, ""), container, ()))
+            image = _built_image(ctx, container[0])
+            scanned = image and ctx.provider == "github"  # GitLab's scanner needs a pushed image: left to you
+            spec = JobSpec("container", "container image build" + (" and scan" if scanned else ""),
+                           Component("container", ""), container)
+            if image:
+                spec.github_after = (
+                    f"      - name: {q('scan the image for known vulnerabilities')}\n"
+                    f"        uses: {action(ctx, 'anchore/scan-action', 'v6')}\n        with:\n"
+                    f"          image: {q(image)}\n          fail-build: true\n          severity-cutoff: high\n",)
+            jobs.append(spec)
     return jobs, notes
+
+
+def _built_image(ctx: RepoContext, command: Command) -> str | None:
+    """The literal tag the repository's own build target gives its image (`docker build -t vana:local .`)."""
+    name = command.run.split(" ", 1)[1] if command.run.startswith("make ") else ""
+    target = next((t for t in ctx.facts.make_targets if t.path == "Makefile" and shlex.quote(t.name) == name), None)
+    for line in target.recipe if target else ():
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        for flag in ("-t", "--tag"):
+            if flag in words[:-1]:
+                tag = words[words.index(flag) + 1]
+                if all(ch.isalnum() or ch in "._-/:@" for ch in tag):
+                    return tag
+    return None
 
 
 def gen_ci(ctx: RepoContext, tree: Tree) -> None:
@@ -204,21 +253,23 @@ def gen_ci(ctx: RepoContext, tree: Tree) -> None:
     if path is None:
         tree.messages.append("ci-workflow: .github/workflows/ci.yml and vana-ci.yml exist; nothing written")
         return
-    sources = sorted({c.source for _, _, _, commands, _ in jobs for c in commands})
+    sources = list(dict.fromkeys(c.source for spec in jobs for c in spec.commands))
     text = (HEADER + "# Every command below is one the repository already declares:\n"
             + "".join(f"#   {s}\n" for s in sources))
     if threshold:
-        text += f"# Coverage gate: the threshold {threshold[0]:g}% declared in {threshold[1]} is enforced by the test run.\n"
+        text += (f"# Coverage gate: the threshold {threshold[0]:g}% declared in {threshold[1]} "
+                 "is enforced by the test run.\n")
     if not ctx.pinned:
-        text += "# Actions use their major tag; pin them by commit SHA (with the tag as a comment) when you adopt this.\n"
+        text += ("# Actions use their major tag; pin them by commit SHA (with the tag as a comment) "
+                 "when you adopt this.\n")
     text += "name: CI\n" + _github_on(ctx) + "permissions:\n  contents: read\n"
     text += "concurrency:\n  group: ${{ github.workflow }}-${{ github.ref }}\n  cancel-in-progress: true\njobs:\n"
-    text += "".join(_github_job(ctx, *job) for job in jobs)
+    text += "".join(_github_job(ctx, spec) for spec in jobs)
     tree.put(path, text, "ci-workflow", CI_RULES)
 
 
 _GITLAB_IMAGES = {"python-uv": "ghcr.io/astral-sh/uv:python3.12-bookworm", "python": "python:3.12",
-                  "python-poetry": "python:3.12", "go": "golang:1", "node": "node:lts"}
+                  "python-poetry": "python:3.12", "go": "golang:1", "node": "node:lts", "container": "docker:27"}
 
 
 def _gitlab_image(component: Component) -> str:
@@ -229,17 +280,27 @@ _GITLAB_RULES = ("    rules:\n      - if: $CI_PIPELINE_SOURCE == \"merge_request
                  "      - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n")
 
 
-def _gitlab_job(job_id: str, title: str, component: Component, commands: list[Command],
-                image: str | None = None, stage: str = "test", before: tuple[str, ...] = ()) -> str:
-    lines = ([f"cd {shlex.quote(component.folder)}"] if component.folder else []) + list(before)
+def _gitlab_job(spec: JobSpec, stage: str = "test") -> str:
+    component = spec.component
+    lines = ([f"cd {shlex.quote(component.folder)}"] if component.folder else [])
     if component.stack == "python-poetry":
         lines.append("pip install poetry")
     if component.stack in ("node-pnpm", "node-yarn"):
         lines.append("corepack enable")
+    if component.stack == "container":
+        lines.append("apk add --no-cache make")
+    installs = [c for c in spec.commands if c.purpose == "install"]
+    rest = [c for c in spec.commands if c.purpose != "install"]
     script = "".join(f"      - {q(line)}\n" for line in lines)
-    script += "".join(f"      # {c.purpose}: {c.source}\n      - {q(c.run)}\n" for c in commands)
-    return (f"{job_id}:\n    # {title}\n    stage: {stage}\n    image: {q(image or _gitlab_image(component))}\n"
+    script += "".join(f"      # {c.purpose}: {c.source}\n      - {q(c.run)}\n" for c in installs)
+    script += "".join(f"      - {q(line)}\n" for line in spec.gitlab_before)
+    script += "".join(f"      # {c.purpose}: {c.source}\n      - {q(c.run)}\n" for c in rest)
+    script += "".join(f"      - {q(line)}\n" for line in spec.gitlab_after)
+    text = (f"{spec.job_id}:\n    # {spec.title}\n    stage: {stage}\n    image: {q(_gitlab_image(component))}\n"
             + _GITLAB_RULES + "    script:\n" + script)
+    if component.stack == "container":
+        text += "    services:\n      - \"docker:27-dind\"\n"
+    return text
 
 
 def _gitlab_merge(ctx: RepoContext, tree: Tree, generator: str, rules: tuple[str, ...], jobs_text: str,
@@ -280,18 +341,8 @@ def _gitlab_merge(ctx: RepoContext, tree: Tree, generator: str, rules: tuple[str
     tree.put(path, round_trip_dump(document), generator, rules)
 
 
-def _gitlab_ci(ctx: RepoContext, tree: Tree,
-               jobs: list[tuple[str, str, Component, list[Command], tuple[str, ...]]]) -> None:
-    text = ""
-    for job_id, title, component, commands, _extra in jobs:
-        before: tuple[str, ...] = ()
-        if job_id.endswith("-e2e") and _extra:
-            before = ("npx playwright install --with-deps",)
-        image = "docker:27" if job_id == "container" else None
-        text += _gitlab_job(job_id, title, component, commands, image=image, before=before)
-        if job_id == "container":
-            text += "    services:\n      - \"docker:27-dind\"\n"
-        text += "\n"
+def _gitlab_ci(ctx: RepoContext, tree: Tree, jobs: list[JobSpec]) -> None:
+    text = "".join(_gitlab_job(spec) + "\n" for spec in jobs)
     _gitlab_merge(ctx, tree, "ci-workflow", CI_RULES, text, ("test",))
 
 
@@ -340,8 +391,8 @@ PRE_COMMIT_GITLEAKS = f"repo: https://github.com/gitleaks/gitleaks\nrev: {GITLEA
 
 
 def gen_secret_scan(ctx: RepoContext, tree: Tree) -> None:
-    rules = ("SEC-002", "SEC-020", "GIT-005")
-    _pre_commit_gitleaks(tree, rules)
+    rules = ("SEC-002", "SEC-020")
+    _pre_commit_gitleaks(tree, (*rules, "GIT-005"))
     if ctx.provider == "gitlab":
         job = (f"gitleaks:\n    stage: test\n    image:\n      name: {q('zricethezav/gitleaks:' + GITLEAKS_REV)}\n"
                "      entrypoint: [\"\"]\n    variables:\n      GIT_DEPTH: \"0\"\n" + _GITLAB_RULES
@@ -354,9 +405,9 @@ def gen_secret_scan(ctx: RepoContext, tree: Tree) -> None:
     text = (HEADER + "# Gitleaks scans every pushed commit for credentials. Repositories owned by an organisation\n"
             "# need a free GITLEAKS_LICENSE secret (https://gitleaks.io); personal ones do not.\n"
             "name: Secret scan\n" + _github_on(ctx) + "permissions:\n  contents: read\njobs:\n"
-            "  gitleaks:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read\n"
+            "  gitleaks:\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n    permissions:\n      contents: read\n"
             "      pull-requests: read\n    steps:\n"
-            f"      - uses: {action(ctx, 'actions/checkout', 'v4')}\n        with:\n          fetch-depth: 0\n"
+            + checkout(ctx, 0) +
             f"      - uses: {action(ctx, 'gitleaks/gitleaks-action', 'v2')}\n        env:\n"
             "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"
             "          GITLEAKS_LICENSE: ${{ secrets.GITLEAKS_LICENSE }}\n")
@@ -367,8 +418,9 @@ def _pre_commit_gitleaks(tree: Tree, rules: tuple[str, ...]) -> None:
     path = ".pre-commit-config.yaml"
     existing = tree.read(path)
     if existing is None:
-        tree.put(path, HEADER + "# Install once with `pre-commit install`; `pre-commit autoupdate` moves the revisions.\n"
-                 "repos:\n  - " + PRE_COMMIT_GITLEAKS.replace("\n", "\n    ").rstrip() + "\n", "secret-scan", rules)
+        entry = PRE_COMMIT_GITLEAKS.replace("\n", "\n    ").rstrip()
+        tree.put(path, HEADER + "# Install once with `pre-commit install`; `pre-commit autoupdate` moves "
+                 "the revisions.\nrepos:\n  - " + entry + "\n", "secret-scan", rules)
         return
     try:
         document = round_trip_load(existing)
@@ -407,10 +459,10 @@ def gen_sast(ctx: RepoContext, tree: Tree) -> None:
                      for f in families)
     text = (HEADER + "# CodeQL is free for public repositories; private ones need GitHub Advanced Security.\n"
             "name: CodeQL\n" + _github_on(ctx, "27 4 * * 1") + "permissions:\n  contents: read\njobs:\n"
-            "  analyze:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read\n"
+            "  analyze:\n    runs-on: ubuntu-latest\n    timeout-minutes: 60\n    permissions:\n      contents: read\n"
             "      security-events: write\n    strategy:\n      fail-fast: false\n      matrix:\n        include:\n"
             + matrix + "    steps:\n"
-            f"      - uses: {action(ctx, 'actions/checkout', 'v4')}\n"
+            + checkout(ctx) +
             f"      - uses: {action(ctx, 'github/codeql-action/init', 'v3')}\n        with:\n"
             "          languages: ${{ matrix.language }}\n          build-mode: ${{ matrix.build-mode }}\n"
             f"      - uses: {action(ctx, 'github/codeql-action/analyze', 'v3')}\n        with:\n"
@@ -429,13 +481,96 @@ def gen_dependency_scan(ctx: RepoContext, tree: Tree) -> None:
         return
     text = (HEADER + "# Fails a pull request that adds a dependency with a known high-severity vulnerability.\n"
             "name: Dependency review\non:\n  pull_request:\npermissions:\n  contents: read\njobs:\n"
-            "  dependency-review:\n    runs-on: ubuntu-latest\n    steps:\n"
-            f"      - uses: {action(ctx, 'actions/checkout', 'v4')}\n"
+            "  dependency-review:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n"
+            + checkout(ctx) +
             f"      - uses: {action(ctx, 'actions/dependency-review-action', 'v4')}\n        with:\n"
             "          fail-on-severity: high\n")
     path = tree.free_path(".github/workflows/dependency-review.yml")
     if path:
         tree.put(path, text, "dependency-scan", ("SEC-006",))
+
+
+# -- deploy pipeline -------------------------------------------------------------------------------------------
+
+_CODE_SPAN = re.compile(r"`([^`\n]{3,300})`")
+_BUILD_PUSH = re.compile(r"^(docker|podman)\s+(build|push|buildx\s+build)\b")
+
+
+def documented_deploy(ctx: RepoContext) -> tuple[str, list[tuple[int, str]]] | None:
+    """The deploy procedure the repository documents: (doc path, [(line, command)]) from the first document
+    whose code spans hold a complete deploy command (`gcloud run deploy NAME --image ...`), with the image
+    build and push commands written before it. Only commands written out in full are taken."""
+    from ..collectors.deploys import DEPLOY_CMD
+
+    by_path: dict[str, list[tuple[int, str]]] = {}
+    for doc_line in ctx.facts.doc_lines:
+        for span in _CODE_SPAN.findall(doc_line.text):
+            command = span.strip()
+            if "${{" in command or not command.isprintable() or any(ch in command for ch in "<>|;&$`"):
+                continue
+            by_path.setdefault(doc_line.path, []).append((doc_line.line, command))
+    for path in sorted(by_path):
+        spans = by_path[path]
+        deploy = [(line, c) for line, c in spans if DEPLOY_CMD.search(c) and len(c.split()) >= 4]
+        if not deploy:
+            continue
+        first = deploy[0][0]
+        steps = [(line, c) for line, c in spans if line < first and _BUILD_PUSH.search(c)] + deploy[:3]
+        return path, sorted(set(steps))
+    return None
+
+
+def gen_deploy(ctx: RepoContext, tree: Tree) -> None:
+    rules = ("DEP-001", "DEP-002", "DEP-004")
+    targets = [t for t in ctx.facts.make_targets if t.path == "Makefile" and re.match(r"deploy", t.name)]
+    if targets:
+        source = f"{targets[0].path}:{targets[0].line} target {targets[0].name}"
+        steps: list[tuple[str, str]] = [(source, f"make {shlex.quote(targets[0].name)}")]
+        origin = source
+    else:
+        found_doc = documented_deploy(ctx)
+        if found_doc is None:
+            tree.messages.append("deploy-pipeline: no deploy target and no documented deploy command found; "
+                                 "no deploy workflow written")
+            return
+        origin, lines = found_doc
+        steps = [(f"{origin}:{line}", command) for line, command in lines]
+    text_all = " ".join(c for _, c in steps)
+    gcloud = "gcloud " in text_all or "gcr.io/" in text_all or "-docker.pkg.dev/" in text_all
+    registry = next((w.split("/", 1)[0] for w in text_all.split() if w.endswith(("gcr.io",)) or
+                     "gcr.io/" in w or "-docker.pkg.dev/" in w), None)
+    if ctx.provider == "gitlab":
+        script = "".join(f"      # {s}\n      - {q(c)}\n" for s, c in steps)
+        job = (f"deploy-production:\n    # the deploy procedure of {origin}, run by hand from the pipeline\n"
+               f"    stage: deploy\n    image: {q('google/cloud-sdk:slim' if gcloud else 'docker:27')}\n"
+               "    services:\n      - \"docker:27-dind\"\n    environment:\n      name: production\n"
+               "    rules:\n      - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n        when: manual\n"
+               "    script:\n" + script)
+        _gitlab_merge(ctx, tree, "deploy-pipeline", rules, job, ("test", "deploy"))
+        return
+    auth = ""
+    if gcloud:
+        auth = (f"      - uses: {action(ctx, 'google-github-actions/auth', 'v2')}\n        with:\n"
+                "          workload_identity_provider: ${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}\n"
+                "          service_account: ${{ vars.GCP_SERVICE_ACCOUNT }}\n"
+                f"      - uses: {action(ctx, 'google-github-actions/setup-gcloud', 'v2')}\n")
+        if registry:
+            auth += f"      - run: {q('gcloud auth configure-docker --quiet ' + registry)}\n"
+    run = "".join(f"      - name: {q(s)}\n        run: {q(c)}\n" for s, c in steps)
+    text = (HEADER + f"# The deploy procedure {origin} describes, run from CI instead of by hand.\n"
+            "# It runs only when started by hand (Actions > Deploy > Run workflow) and waits for the\n"
+            "# `production` environment's reviewers (Settings > Environments).\n")
+    if gcloud:
+        text += ("# Set the repository variables GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT\n"
+                 "# (Workload Identity Federation: no long-lived key is stored).\n")
+    text += ("name: Deploy\non:\n  workflow_dispatch:\npermissions:\n  contents: read\n"
+             "concurrency:\n  group: deploy-production\n  cancel-in-progress: false\njobs:\n"
+             "  deploy:\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n    environment: production\n"
+             "    permissions:\n      contents: read\n" + ("      id-token: write\n" if gcloud else "")
+             + "    steps:\n" + checkout(ctx) + auth + run)
+    path = tree.free_path(".github/workflows/deploy.yml", ".github/workflows/deploy-production.yml")
+    if path:
+        tree.put(path, text, "deploy-pipeline", rules)
 
 
 # -- documents ------------------------------------------------------------------------------------------------
@@ -549,7 +684,8 @@ def gen_runbook(ctx: RepoContext, tree: Tree) -> None:
         lines.append("- TODO: list what runs in production")
     lines += ["", "## Incident response", "", "1. Acknowledge the alert and open an incident channel.",
               "2. Check the health endpoints and recent deploys; roll back if a deploy is the cause.",
-              "3. Communicate status every 30 minutes until resolved.", "4. Write a blameless post-mortem within a week.",
+              "3. Communicate status every 30 minutes until resolved.",
+              "4. Write a blameless post-mortem within a week.",
               "", "## Common failures", "", "TODO: symptoms, cause, fix.", ""]
     tree.create("docs/operations/runbook.md", "\n".join(lines), "runbook", ("DOC-008",))
 
@@ -564,6 +700,9 @@ GENERATORS: tuple[Generator, ...] = (
     Generator("sast", ("SEC-005",), "CodeQL (GitHub) or Semgrep (GitLab) for the languages present", gen_sast),
     Generator("dependency-scan", ("SEC-006",), "dependency review on pull requests (GitHub) or Trivy (GitLab)",
               gen_dependency_scan),
+    Generator("deploy-pipeline", ("DEP-001", "DEP-002", "DEP-004"),
+              "a manual, environment-gated deploy workflow running the repository's own deploy target or "
+              "documented deploy commands", gen_deploy),
     Generator("security-policy", ("SEC-007", "DOC-010"), "SECURITY.md", gen_security_policy),
     Generator("codeowners", ("GIT-003",), "CODEOWNERS naming the origin's owner", gen_codeowners),
     Generator("templates", ("GIT-013", "GIT-001"), "issue and pull request templates", gen_templates),

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Category, Finding, Outcome, Priority, ScanResult
+from ..model import Category, Finding, Priority, ScanResult
 from .context import RepoContext, build_context
 from .generators import GENERATORS, FileChange, Generator, Tree
 

@@ -130,6 +130,7 @@ def _pinned_actions(ctx: RepoContext) -> dict[str, tuple[str, str]]:
 
 def _components(ctx: RepoContext) -> list[Component]:
     facts = ctx.facts
+    root = ctx.root
     components: list[Component] = []
     root_make = [t for t in facts.make_targets if t.path == "Makefile"]
     python = _python_stack(ctx)
@@ -152,6 +153,9 @@ def _components(ctx: RepoContext) -> list[Component]:
             main.commands.insert(0, _python_install(ctx, main))
         if main.family == "go" and not main.of("install"):
             pass  # go downloads modules on first use
+        if not main.of("container") and facts.has_file("Dockerfile"):
+            image = re.sub(r"[^a-z0-9._-]+", "-", root.name.lower()).strip("-.") or "app"
+            main.commands.append(Command(f"docker build -t {image}:ci .", "Dockerfile (its own build)", "container"))
         if not main.of("test", "lint", "typecheck", "build", "container"):
             main.notes.append("no test, lint or type-check command found in the repository; no CI job for it")
         components.append(main)

@@ -212,7 +212,7 @@ def _ci_jobs(ctx: RepoContext) -> tuple[list[JobSpec], list[str]]:
             scanned = image and ctx.provider == "github"  # GitLab's scanner needs a pushed image: left to you
             spec = JobSpec("container", "container image build" + (" and scan" if scanned else ""),
                            Component("container", ""), container)
-            if image:
+            if scanned:
                 spec.github_after = (
                     f"      - name: {q('scan the image for known vulnerabilities')}\n"
                     f"        uses: {action(ctx, 'anchore/scan-action', 'v6')}\n        with:\n"
@@ -225,7 +225,7 @@ def _built_image(ctx: RepoContext, command: Command) -> str | None:
     """The literal tag the repository's own build target gives its image (`docker build -t vana:local .`)."""
     name = command.run.split(" ", 1)[1] if command.run.startswith("make ") else ""
     target = next((t for t in ctx.facts.make_targets if t.path == "Makefile" and shlex.quote(t.name) == name), None)
-    for line in target.recipe if target else ():
+    for line in target.recipe if target else (command.run,):
         try:
             words = shlex.split(line)
         except ValueError:
@@ -236,6 +236,28 @@ def _built_image(ctx: RepoContext, command: Command) -> str | None:
                 if all(ch.isalnum() or ch in "._-/:@" for ch in tag):
                     return tag
     return None
+
+
+def _ci_claims(ctx: RepoContext, jobs: list[JobSpec]) -> tuple[str, ...]:
+    """The rules the generated jobs are meant to close: only those a job of this workflow addresses."""
+    commands = [c for spec in jobs for c in spec.commands]
+    purposes = {c.purpose for c in commands}
+    claims = ["BLD-003", "BLD-004", "DOC-001"]
+    if purposes & {"lint", "typecheck"}:
+        claims.append("BLD-005")
+    if "test" in purposes:
+        claims += ["TST-002", "TST-005", "TST-018"]
+        if coverage_threshold(ctx):
+            claims.append("TST-004")
+    if any(spec.component.family == "node" and spec.component.of("test") for spec in jobs):
+        claims.append("TST-019")
+    if "e2e" in purposes:
+        claims.append("TST-007")
+    if "container" in purposes:
+        claims.append("BLD-006")
+        if any(spec.github_after for spec in jobs):
+            claims.append("SEC-008")
+    return tuple(claims)
 
 
 def gen_ci(ctx: RepoContext, tree: Tree) -> None:
@@ -265,7 +287,7 @@ def gen_ci(ctx: RepoContext, tree: Tree) -> None:
     text += "name: CI\n" + _github_on(ctx) + "permissions:\n  contents: read\n"
     text += "concurrency:\n  group: ${{ github.workflow }}-${{ github.ref }}\n  cancel-in-progress: true\njobs:\n"
     text += "".join(_github_job(ctx, spec) for spec in jobs)
-    tree.put(path, text, "ci-workflow", CI_RULES)
+    tree.put(path, text, "ci-workflow", _ci_claims(ctx, jobs))
 
 
 _GITLAB_IMAGES = {"python-uv": "ghcr.io/astral-sh/uv:python3.12-bookworm", "python": "python:3.12",
@@ -287,7 +309,7 @@ def _gitlab_job(spec: JobSpec, stage: str = "test") -> str:
         lines.append("pip install poetry")
     if component.stack in ("node-pnpm", "node-yarn"):
         lines.append("corepack enable")
-    if component.stack == "container":
+    if component.stack == "container" and any(c.run.startswith("make ") for c in spec.commands):
         lines.append("apk add --no-cache make")
     installs = [c for c in spec.commands if c.purpose == "install"]
     rest = [c for c in spec.commands if c.purpose != "install"]
@@ -307,6 +329,7 @@ def _gitlab_merge(ctx: RepoContext, tree: Tree, generator: str, rules: tuple[str
                   stages: tuple[str, ...], includes: tuple[str, ...] = ()) -> None:
     """Add jobs to .gitlab-ci.yml: a new file, or a round-trip edit of the existing one (comments kept)."""
     path = ".gitlab-ci.yml"
+    jobs_text = _two_space(jobs_text)
     existing = tree.read(path)
     if existing is None:
         text = HEADER + "stages:\n" + "".join(f"  - {q(s)}\n" for s in stages)
@@ -335,15 +358,25 @@ def _gitlab_merge(ctx: RepoContext, tree: Tree, generator: str, rules: tuple[str
     if isinstance(declared, list):
         for stage in stages:
             if stage not in declared:
+                # ruamel keeps the blank line after the last item as that item's comment: move it down
+                trailing = declared.ca.items.pop(len(declared) - 1, None) if hasattr(declared, "ca") else None
                 declared.append(stage)
+                if trailing is not None:
+                    declared.ca.items[len(declared) - 1] = trailing
     for key, value in fragment.items():
         document[key] = value
     tree.put(path, round_trip_dump(document), generator, rules)
 
 
+def _two_space(text: str) -> str:
+    """GitLab job text in the indentation the round-trip dumper writes (keys at 2, list items at 4), so
+    comments stay beside the lines they describe."""
+    return "".join(line[2:] if line.startswith("    ") else line for line in text.splitlines(keepends=True))
+
+
 def _gitlab_ci(ctx: RepoContext, tree: Tree, jobs: list[JobSpec]) -> None:
     text = "".join(_gitlab_job(spec) + "\n" for spec in jobs)
-    _gitlab_merge(ctx, tree, "ci-workflow", CI_RULES, text, ("test",))
+    _gitlab_merge(ctx, tree, "ci-workflow", _ci_claims(ctx, jobs), text, ("test",))
 
 
 # -- dependency updates --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 from .context import Command, Component, RepoContext, coverage_threshold, fix_npm_install
 from .yamltext import check_yaml, loads_fragment, q, round_trip_dump, round_trip_load
@@ -212,7 +213,7 @@ def _ci_jobs(ctx: RepoContext) -> tuple[list[JobSpec], list[str]]:
             scanned = image and ctx.provider == "github"  # GitLab's scanner needs a pushed image: left to you
             spec = JobSpec("container", "container image build" + (" and scan" if scanned else ""),
                            Component("container", ""), container)
-            if scanned:
+            if image and scanned:
                 spec.github_after = (
                     f"      - name: {q('scan the image for known vulnerabilities')}\n"
                     f"        uses: {action(ctx, 'anchore/scan-action', 'v6')}\n        with:\n"
@@ -354,15 +355,16 @@ def _gitlab_merge(ctx: RepoContext, tree: Tree, generator: str, rules: tuple[str
             del fragment[job_id]
     if not fragment:
         return
-    declared = document.get("stages")
+    declared: Any = document.get("stages")
     if isinstance(declared, list):
+        comments = getattr(declared, "ca", None)
         for stage in stages:
             if stage not in declared:
                 # ruamel keeps the blank line after the last item as that item's comment: move it down
-                trailing = declared.ca.items.pop(len(declared) - 1, None) if hasattr(declared, "ca") else None
+                trailing = comments.items.pop(len(declared) - 1, None) if comments is not None else None
                 declared.append(stage)
-                if trailing is not None:
-                    declared.ca.items[len(declared) - 1] = trailing
+                if comments is not None and trailing is not None:
+                    comments.items[len(declared) - 1] = trailing
     for key, value in fragment.items():
         document[key] = value
     tree.put(path, round_trip_dump(document), generator, rules)

@@ -245,12 +245,16 @@ def _make_commands(targets: list[MakeTarget]) -> list[Command]:
     return out
 
 
+# Per Node package manager: the install that keeps its lockfile as it is, and that lockfile.
+_NODE_INSTALL = {"npm": ("npm ci", "package-lock.json"), "pnpm": ("pnpm install --frozen-lockfile", "pnpm-lock.yaml"),
+                 "yarn": ("yarn install --frozen-lockfile", "yarn.lock"),
+                 "bun": ("bun install --frozen-lockfile", "bun.lock")}
+
+
 def _npm_commands(component: Component, manifest: PackageManifest) -> list[Command]:
     scripts = manifest.scripts
     manager = component.stack.split("-", 1)[1] if "-" in component.stack else "npm"
-    install = {"npm": "npm ci", "pnpm": "pnpm install --frozen-lockfile", "yarn": "yarn install --frozen-lockfile",
-               "bun": "bun install --frozen-lockfile"}[manager]
-    lock = {"npm": "package-lock.json", "pnpm": "pnpm-lock.yaml", "yarn": "yarn.lock", "bun": "bun.lock"}[manager]
+    install, lock = _NODE_INSTALL[manager]
     folder = str(PurePosixPath(manifest.path).parent)
     out = [Command(install, f"{lock if folder == '.' else folder + '/' + lock}", "install")]
     where = f"{manifest.path} scripts."

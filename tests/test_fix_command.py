@@ -29,6 +29,7 @@ def test_seed_replica_reaches_three(seed_repo: Path) -> None:
     assert 1.8 <= plan.before.score.overall < 2.1
     assert result.after.score.overall >= 3.0
     assert not result.not_closed
+    assert not result.opened  # no rule that passed before fails after
     assert _status(seed_repo) == ""  # the re-scan ran on a copy
     deploy = next(c for c in plan.changes if c.path == ".github/workflows/deploy.yml")
     document = yaml.safe_load(deploy.new)

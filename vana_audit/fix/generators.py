@@ -608,6 +608,48 @@ def gen_deploy(ctx: RepoContext, tree: Tree) -> None:
         tree.put(path, text, "deploy-pipeline", rules)
 
 
+# -- branch protection -----------------------------------------------------------------------------------------
+
+
+def _check_names(ctx: RepoContext, tree: Tree) -> list[str]:
+    """The status checks GitHub shows for the CI jobs that run on pull requests: each job's name, else its id."""
+    names: list[str] = []
+    texts = [c.new for p, c in tree.changes.items() if p.startswith(".github/workflows/") and "pull_request" in c.new]
+    texts += [p.text for p in ctx.facts.pipelines if p.provider.startswith("github") and "pull_request" in p.triggers]
+    for text in texts:
+        try:
+            document = check_yaml(text)
+        except Exception:  # noqa: BLE001  # a workflow that does not parse names no check
+            continue
+        jobs = document.get("jobs") if isinstance(document, dict) else None
+        if not isinstance(jobs, dict):
+            continue
+        for job_id, job in jobs.items():
+            if isinstance(job, dict) and "matrix" not in str(job.get("strategy", "")):
+                name = job.get("name") or job_id
+                if isinstance(name, str) and "${{" not in name:
+                    names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def gen_branch_protection(ctx: RepoContext, tree: Tree) -> None:
+    if ctx.provider != "github":
+        tree.messages.append("branch-protection: GitLab keeps protected branches in its settings, not in a file; "
+                             "protect the default branch there")
+        return
+    checks = _check_names(ctx, tree)
+    contexts = "".join(f"          - {q(name)}\n" for name in checks) if checks else ""
+    text = (HEADER + "# Read by the Settings app (https://github.com/apps/settings), which applies it on every push\n"
+            "# to the default branch; without the app installed this file changes nothing.\n"
+            f"branches:\n  - name: {q(default_branch(ctx))}\n    protection:\n"
+            "      required_pull_request_reviews:\n        required_approving_review_count: 1\n"
+            "        dismiss_stale_reviews: true\n"
+            "      required_status_checks:\n        strict: true\n"
+            + ("        contexts:\n" + contexts if contexts else "        contexts: []\n")
+            + "      enforce_admins: false\n      restrictions: null\n")
+    tree.create(".github/settings.yml", text, "branch-protection", ("GIT-006",))
+
+
 # -- documents ------------------------------------------------------------------------------------------------
 
 
@@ -738,6 +780,8 @@ GENERATORS: tuple[Generator, ...] = (
     Generator("deploy-pipeline", ("DEP-001", "DEP-002", "DEP-004"),
               "a manual, environment-gated deploy workflow running the repository's own deploy target or "
               "documented deploy commands", gen_deploy),
+    Generator("branch-protection", ("GIT-006",), "branch protection for the Settings app, requiring the CI checks",
+              gen_branch_protection),
     Generator("security-policy", ("SEC-007", "DOC-010"), "SECURITY.md", gen_security_policy),
     Generator("codeowners", ("GIT-003",), "CODEOWNERS naming the origin's owner", gen_codeowners),
     Generator("templates", ("GIT-013", "GIT-001"), "issue and pull request templates", gen_templates),

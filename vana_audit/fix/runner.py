@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Category, Finding, Priority, ScanResult
+from ..model import Category, Finding, Outcome, Priority, ScanResult
 from .context import RepoContext, build_context
 from .generators import GENERATORS, FileChange, Generator, Tree
 
@@ -43,6 +43,8 @@ class FixOutcome:
     closed: dict[str, list[str]]  # path -> rule ids the file closes
     not_closed: dict[str, list[str]]  # path -> rule ids it was meant to close and did not
     also_closed: list[str]  # closed rules no generated file claimed
+    opened: list[str] = field(default_factory=list)  # rules failing after that passed before
+    applicable: list[str] = field(default_factory=list)  # rules failing after that did not apply before
 
 
 def select(findings: Iterable[Finding], rule_ids: Iterable[str] = (),
@@ -170,7 +172,11 @@ def outcome(plan: FixPlan, after: ScanResult) -> FixOutcome:
             (closed if rule_id in now_closed else not_closed).setdefault(change.path, []).append(rule_id)
     # A rule several files work towards and that is still open is "not closed" by each; one closed by any
     # file is credited to every file that claims it.
-    return FixOutcome(plan, after, closed, not_closed, sorted(now_closed - claimed))
+    before = {f.rule.id: f for f in plan.before.findings}
+    new = [f for f in after.findings if f.failing and not (f.rule.id in before and before[f.rule.id].failing)]
+    passed_before = [f.rule.id for f in new if f.rule.id in before and before[f.rule.id].outcome is Outcome.PASS]
+    return FixOutcome(plan, after, closed, not_closed, sorted(now_closed - claimed), sorted(passed_before),
+                      sorted(f.rule.id for f in new if f.rule.id not in passed_before))
 
 
 # -- the report -------------------------------------------------------------------------------------------------
@@ -216,6 +222,10 @@ def render_text(result: FixOutcome, *, mode: str) -> str:
         lines.append(f"  {action:<13} {change.path:<44} {detail}")
     if result.also_closed:
         lines.append(f"  also closed: {', '.join(result.also_closed)}")
+    if result.opened:
+        lines.append(f"  newly failing: {', '.join(result.opened)}")
+    if result.applicable:
+        lines.append(f"  now applicable (the new files bring them in), failing: {', '.join(result.applicable)}")
     lines += ["", "Score before -> after"]
     width = max(len(r[0]) for r in score_table(plan.before, result.after))
     for name, b, a, d in score_table(plan.before, result.after):

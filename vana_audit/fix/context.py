@@ -47,6 +47,7 @@ class Component:
     folder: str  # "" for the root
     commands: list[Command] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    python_version: str | None = None  # the interpreter the chosen test env needs (tox `3.13-tests`)
 
     @property
     def family(self) -> str:
@@ -146,7 +147,7 @@ def _components(ctx: RepoContext) -> list[Component]:
     elif root_make:
         main = Component(ctx.stack or "make", "")
     if main is not None:
-        main.commands = _make_commands(root_make)
+        main.commands = _make_commands(root_make, _prerequisites(ctx, root_make))
         if not main.of("test", "lint", "typecheck"):
             main.commands += _runner_commands(ctx, main)
         elif main.family == "python" and not main.of("install"):
@@ -187,6 +188,18 @@ def _inert(command: Command) -> Command:
     return Command(command.run, source, command.purpose)
 
 
+def _prerequisites(ctx: RepoContext, targets: list[MakeTarget]) -> dict[str, list[str]]:
+    """Each target's prerequisites, from its rule line (`test: tidy fmt vet`)."""
+    text = ctx.read("Makefile") or ""
+    lines = text.splitlines()
+    out: dict[str, list[str]] = {}
+    for target in targets:
+        line = lines[target.line - 1] if 0 < target.line <= len(lines) else ""
+        if line.startswith(target.name + ":"):
+            out[target.name] = line.split(":", 1)[1].split(";", 1)[0].split()
+    return out
+
+
 def _workspace_member(facts: Facts, folder: str) -> bool:
     """A package inside a workspace whose root package.json is handled as its own component."""
     if not folder:
@@ -220,7 +233,7 @@ def _pick(names: tuple[str, ...], available: dict[str, object]) -> str | None:
     return next((n for n in names if n in available), None)
 
 
-def _make_commands(targets: list[MakeTarget]) -> list[Command]:
+def _make_commands(targets: list[MakeTarget], prerequisites: dict[str, list[str]]) -> list[Command]:
     by_name: dict[str, MakeTarget] = {t.name: t for t in targets}
     out: list[Command] = []
 
@@ -231,14 +244,19 @@ def _make_commands(targets: list[MakeTarget]) -> list[Command]:
 
     add(_pick(INSTALL_NAMES, dict(by_name)), "install")
     lint = _pick(LINT_NAMES, dict(by_name))
-    add(lint, "lint")
     typecheck = _pick(TYPE_NAMES, dict(by_name))
     if typecheck and lint:
         lint_text = "\n".join(by_name[lint].recipe)
         if all(line.strip() in lint_text for line in by_name[typecheck].recipe if line.strip()):
             typecheck = None  # the lint target already runs the type checker
+    test = _pick(TEST_NAMES, dict(by_name))
+    if test and prerequisites.get(test):
+        lint = None if lint in prerequisites[test] else lint
+        typecheck = None if typecheck in prerequisites[test] else typecheck
+    if lint:
+        add(lint, "lint")
     add(typecheck, "typecheck")
-    add(_pick(TEST_NAMES, dict(by_name)), "test")
+    add(test, "test")
     container = next((t.name for t in targets if any(DOCKER_BUILD.search(line) for line in t.recipe)
                       and "push" not in " ".join(t.recipe)), None)
     add(container, "container")
@@ -334,12 +352,17 @@ def _python_commands(ctx: RepoContext, component: Component) -> list[Command]:
     out: list[Command] = []
     if tox:
         out.append(Command("python -m pip install tox", "tox.ini", "install"))
-        for names, purpose in ((LINT_NAMES, "lint"), (TYPE_NAMES, "typecheck")):
-            env = _pick(names, dict.fromkeys(tox))
+        for names, purpose in ((LINT_NAMES + ("pre-commit",), "lint"), (TYPE_NAMES, "typecheck")):
+            env = _tox_env_for(names, tox)
             if env:
-                out.append(Command(f"tox -e {shlex.quote(env)}", f"tox.ini [testenv:{env}]", purpose))
-        test_envs = [e for e in tox if e.startswith("py")] or ([e for e in tox if e in TEST_NAMES])
-        out.append(Command(f"tox -e {shlex.quote(test_envs[0])}" if test_envs else "tox", "tox.ini", "test"))
+                out.append(Command(f"tox -e {shlex.quote(env)}", f"tox.ini env {env}", purpose))
+        preferred = next((text.strip() for text in (ctx.read(".python-version-default"), ctx.read(".python-version"))
+                          if text and text.strip()), None)
+        env, version = _tox_test_env(tox, preferred)
+        if version:
+            component.python_version = version
+        out.append(Command(f"tox -e {shlex.quote(env)}" if env else "tox", f"tox.ini env {env}" if env else "tox.ini",
+                           "test"))
         return out
     if nox:
         out.append(Command("python -m pip install nox", "noxfile.py", "install"))
@@ -382,9 +405,59 @@ def _tox_envs(text: str | None) -> list[str]:
     envs = [s.split(":", 1)[1] for s in parser.sections() if s.startswith("testenv:")]
     for key in ("env_list", "envlist"):
         if parser.has_option("tox", key):
-            listed = re.split(r"[\s,]+", parser.get("tox", key))
-            envs = [e for e in listed if e and "{" not in e] + [e for e in envs if e not in listed]
-    return list(dict.fromkeys(envs))
+            listed = [name for item in re.split(r",?\s*\n\s*|,\s*(?![^{]*})", parser.get("tox", key))
+                      for name in _expand(item.strip()) if name]
+            envs = listed + [e for e in envs if e not in listed]
+    return [e for e in dict.fromkeys(envs) if "{" not in e]
+
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+_VERSIONED = re.compile(r"^(?:py)?(\d)\.?(\d{1,2})(?:-|$)")
+
+
+def _expand(name: str, limit: int = 64) -> list[str]:
+    """tox's generative names: `3.1{0-2}-{tests,mypy}` -> 3.10-tests, 3.10-mypy, ... (ranges of digits)."""
+    match = _BRACES.search(name)
+    if not match:
+        return [name]
+    options: list[str] = []
+    for part in match.group(1).split(","):
+        bounds = re.fullmatch(r"(\d+)-(\d+)", part.strip())
+        options += ([str(n) for n in range(int(bounds.group(1)), int(bounds.group(2)) + 1)] if bounds
+                    else [part.strip()])
+    out: list[str] = []
+    for option in options[:limit]:
+        out += _expand(name[:match.start()] + option + name[match.end():], limit)
+    return out[:limit]
+
+
+def _tox_env_for(names: tuple[str, ...], envs: list[str]) -> str | None:
+    """The env named for a purpose (`lint`), else one with it as a factor (`typing-mypy`), unversioned first."""
+    exact = _pick(names, dict.fromkeys(envs))
+    if exact:
+        return exact
+    with_factor = [e for e in envs if any(n in e.split("-") for n in names)]
+    return next((e for e in with_factor if not _VERSIONED.match(e)), with_factor[0] if with_factor else None)
+
+
+def _tox_test_env(envs: list[str], preferred: str | None = None) -> tuple[str | None, str | None]:
+    """The env that runs the tests: `tests`/`test`/`py`, else the versioned test env of the Python the
+    repository names as its default (.python-version-default, .python-version), else of the newest one
+    (`py313`, `3.13-tests`), with that version; (None, None) when none is recognisable."""
+    plain = next((e for e in ("tests", "test", "unit", "py") if e in envs), None)
+    if plain:
+        return plain, None
+    versioned: list[tuple[tuple[int, int], str]] = []
+    for env in envs:
+        match = _VERSIONED.match(env)
+        factors = env.split("-")[1:]
+        if match and all(f in ("tests", "test", "unit") for f in factors):
+            versioned.append(((int(match.group(1)), int(match.group(2))), env))
+    if not versioned:
+        return None, None
+    chosen = next((v for v in versioned if preferred and f"{v[0][0]}.{v[0][1]}" == preferred), max(versioned))
+    (major, minor), env = chosen
+    return env, f"{major}.{minor}"
 
 
 def _nox_sessions(text: str | None) -> list[str]:

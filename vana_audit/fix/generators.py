@@ -130,7 +130,8 @@ def _setup_steps(ctx: RepoContext, component: Component) -> list[str]:
     if component.stack == "python-uv":
         steps.append(f"      - uses: {action(ctx, 'astral-sh/setup-uv', 'v6')}\n")
     elif component.family == "python":
-        version = (f"          python-version-file: {q('.python-version')}\n" if ctx.exists(".python-version")
+        version = (f"          python-version: {q(component.python_version)}\n" if component.python_version
+                   else f"          python-version-file: {q('.python-version')}\n" if ctx.exists(".python-version")
                    else f"          python-version: {q('3.x')}\n")
         steps.append(f"      - uses: {action(ctx, 'actions/setup-python', 'v5')}\n        with:\n{version}")
         if component.stack == "python-poetry":

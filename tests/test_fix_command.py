@@ -135,3 +135,14 @@ def test_nothing_is_executed(tmp_path: Path) -> None:
     shutil.rmtree(repo / "tests")
     CliRunner().invoke(main, ["fix", str(repo), "--dry-run"])
     assert not mark.exists()
+
+
+def test_seed_replica_on_gitlab_closes_everything_it_claims(seed_repo: Path) -> None:
+    plan = plan_fixes(seed_repo, priorities=(Priority.P0, Priority.P1), provider="gitlab", now=FIXED_NOW)
+    result = outcome(plan, rescan(plan, in_place=False))
+    assert {c.path for c in plan.changes} >= {".gitlab-ci.yml", "renovate.json", ".pre-commit-config.yaml"}
+    assert not result.not_closed and not result.opened
+    assert result.after.score.overall >= plan.before.score.overall + 0.9
+    document = yaml.safe_load(next(c.new for c in plan.changes if c.path == ".gitlab-ci.yml"))
+    assert document["deploy-production"]["environment"]["name"] == "production"
+    assert document["deploy-production"]["rules"][0]["when"] == "manual"

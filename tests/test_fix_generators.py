@@ -81,7 +81,7 @@ def _ci_runs(plan: FixPlan, job_id: str) -> list[str]:
     change = next(c for c in plan.changes if c.path in (".github/workflows/ci.yml", ".gitlab-ci.yml"))
     document = yaml.safe_load(change.new)
     if change.path == ".gitlab-ci.yml":
-        return [line for line in document[job_id]["script"] if not line.startswith(("cd ", "pip install"))]
+        return [line for line in document[job_id]["script"] if not line.startswith("pip install")]
     return [step["run"] for step in document["jobs"][job_id]["steps"] if "run" in step]
 
 

@@ -306,7 +306,10 @@ _GITLAB_RULES = ("    rules:\n      - if: $CI_PIPELINE_SOURCE == \"merge_request
 
 def _gitlab_job(spec: JobSpec, stage: str = "test") -> str:
     component = spec.component
-    lines = ([f"cd {shlex.quote(component.folder)}"] if component.folder else [])
+    # every line names its folder: vana-audit's CI model reads each script item on its own (GitLab runs
+    # them in one shell, so a lone `cd` line would work there, but the scan would not follow it)
+    cd = f"cd {shlex.quote(component.folder)} && " if component.folder else ""
+    lines: list[str] = []
     if component.stack == "python-poetry":
         lines.append("pip install poetry")
     if component.stack in ("node-pnpm", "node-yarn"):
@@ -316,10 +319,10 @@ def _gitlab_job(spec: JobSpec, stage: str = "test") -> str:
     installs = [c for c in spec.commands if c.purpose == "install"]
     rest = [c for c in spec.commands if c.purpose != "install"]
     script = "".join(f"      - {q(line)}\n" for line in lines)
-    script += "".join(f"      # {c.purpose}: {c.source}\n      - {q(c.run)}\n" for c in installs)
-    script += "".join(f"      - {q(line)}\n" for line in spec.gitlab_before)
-    script += "".join(f"      # {c.purpose}: {c.source}\n      - {q(c.run)}\n" for c in rest)
-    script += "".join(f"      - {q(line)}\n" for line in spec.gitlab_after)
+    script += "".join(f"      # {c.purpose}: {c.source}\n      - {q(cd + c.run)}\n" for c in installs)
+    script += "".join(f"      - {q(cd + line)}\n" for line in spec.gitlab_before)
+    script += "".join(f"      # {c.purpose}: {c.source}\n      - {q(cd + c.run)}\n" for c in rest)
+    script += "".join(f"      - {q(cd + line)}\n" for line in spec.gitlab_after)
     text = (f"{spec.job_id}:\n    # {spec.title}\n    stage: {stage}\n    image: {q(_gitlab_image(component))}\n"
             + _GITLAB_RULES + "    script:\n" + script)
     if component.stack == "container":

@@ -146,3 +146,11 @@ def test_seed_replica_on_gitlab_closes_everything_it_claims(seed_repo: Path) -> 
     document = yaml.safe_load(next(c.new for c in plan.changes if c.path == ".gitlab-ci.yml"))
     assert document["deploy-production"]["environment"]["name"] == "production"
     assert document["deploy-production"]["rules"][0]["when"] == "manual"
+
+
+def test_documented_deploy_without_a_known_credentials_step_is_not_written(tmp_path: Path) -> None:
+    doc = "# Deploy\n\n1. `kubectl apply -f k8s/production/`\n"
+    repo = fix_repos.python_repo(tmp_path / "svc", {"docs/deploy.md": doc})
+    plan = plan_fixes(repo, rule_ids=["DEP-002"], now=FIXED_NOW)
+    assert not plan.changes
+    assert any("no credentials step" in m for m in plan.messages)

@@ -42,8 +42,10 @@ def fix(path: Path, rule_ids: tuple[str, ...], priority: str | None, dry_run: bo
 
     The CI workflow runs the repository's own test, lint and type-check commands (Makefile targets,
     package.json scripts, tox and nox environments, tools configured in pyproject.toml); other
-    generators write Dependabot or Renovate, gitleaks in CI and pre-commit, CodeQL or Semgrep,
-    dependency review, SECURITY.md, CODEOWNERS, issue templates, a CHANGELOG and a runbook skeleton.
+    generators write a manual, environment-gated deploy workflow (the Makefile's deploy target or the
+    Google Cloud deploy commands a document spells out), Dependabot or Renovate, gitleaks in CI and
+    pre-commit, CodeQL or Semgrep, dependency review, branch protection for the Settings app,
+    SECURITY.md, CODEOWNERS, issue templates, a CHANGELOG and a runbook skeleton.
     An existing file is never replaced: YAML is edited by a comment-keeping round trip, anything else
     is left alone. Nothing from the repository is executed. After writing (for --dry-run and --patch on
     a temporary copy) the repository is scanned again and the score per category is shown before ->

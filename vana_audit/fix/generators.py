@@ -578,6 +578,10 @@ def gen_deploy(ctx: RepoContext, tree: Tree) -> None:
     gcloud = "gcloud " in text_all or "gcr.io/" in text_all or "-docker.pkg.dev/" in text_all
     registry = next((w.split("/", 1)[0] for w in text_all.split() if w.endswith(("gcr.io",)) or
                      "gcr.io/" in w or "-docker.pkg.dev/" in w), None)
+    if not targets and not gcloud:
+        tree.messages.append(f"deploy-pipeline: {origin} documents deploy commands, but vana-audit knows no "
+                             "credentials step for them (only Google Cloud's); no deploy workflow written")
+        return
     if ctx.provider == "gitlab":
         script = "".join(f"      # {s}\n      - {q(c)}\n" for s, c in steps)
         job = (f"deploy-production:\n    # the deploy procedure of {origin}, run by hand from the pipeline\n"

@@ -154,3 +154,24 @@ def test_documented_deploy_without_a_known_credentials_step_is_not_written(tmp_p
     plan = plan_fixes(repo, rule_ids=["DEP-002"], now=FIXED_NOW)
     assert not plan.changes
     assert any("no credentials step" in m for m in plan.messages)
+
+
+def test_existing_ci_is_completed_not_duplicated(tmp_path: Path) -> None:
+    """A repository whose CI runs its tests but no linter gets a lint job only, and its dependabot.yml
+    gains the actions ecosystem for the workflow it did not have."""
+    ci = ("name: CI\non:\n  push:\n    branches: [main]\n  pull_request:\npermissions:\n  contents: read\njobs:\n"
+          "  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+          "      - run: make install\n      - run: make test\n")
+    dependabot = "# keep\nversion: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n" \
+                 "    schedule:\n      interval: weekly\n"
+    repo = fix_repos.python_repo(tmp_path / "inv", {".github/workflows/ci.yml": ci,
+                                                     ".github/dependabot.yml": dependabot})
+    plan = plan_fixes(repo, rule_ids=["BLD-005", "SEC-002"], now=FIXED_NOW)
+    added = next(c for c in plan.changes if c.path == ".github/workflows/vana-ci.yml")
+    runs = [s["run"] for s in yaml.safe_load(added.new)["jobs"]["python"]["steps"] if "run" in s]
+    assert runs == ["make install", "make lint", "make typecheck"]
+    edited = next(c for c in plan.changes if c.path == ".github/dependabot.yml")
+    assert edited.new.startswith("# keep\n")
+    assert [u["package-ecosystem"] for u in yaml.safe_load(edited.new)["updates"]] == ["pip", "github-actions"]
+    result = outcome(plan, rescan(plan, in_place=False))
+    assert not result.not_closed and not result.opened

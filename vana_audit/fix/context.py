@@ -65,6 +65,7 @@ class RepoContext:
     provider: str  # github | gitlab
     components: list[Component] = field(default_factory=list)
     pinned: dict[str, tuple[str, str]] = field(default_factory=dict)  # action -> (sha, tag comment)
+    failing: frozenset[str] = frozenset()  # the failing rules this run fixes (runner.py sets it)
     notes: list[str] = field(default_factory=list)
 
     def exists(self, rel: str) -> bool:

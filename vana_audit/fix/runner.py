@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..model import Category, Finding, Outcome, Priority, ScanResult
 from .context import RepoContext, build_context
-from .generators import GENERATORS, FileChange, Generator, Tree
+from .generators import GENERATORS, FileChange, Generator, Tree, keep_actions_updated
 
 DEFAULT_PRIORITIES = (Priority.P0, Priority.P1)
 
@@ -73,9 +73,11 @@ def plan_fixes(path: Path, *, rule_ids: Iterable[str] = (), priorities: Iterable
     in_scope = select(before.findings, rule_ids, priorities)
     ids = {f.rule.id for f in in_scope}
     generators = [g for g in GENERATORS if ids & set(g.rules)]
+    ctx.failing = frozenset(ids)
     tree = Tree(ctx)
     for generator in generators:
         generator.build(ctx, tree)
+    keep_actions_updated(ctx, tree)
     for change in tree.changes.values():  # a file claims only the rules in scope that were failing
         change.rules = tuple(r for r in change.rules if r in ids)
     covered = {r for g in generators for r in g.rules}
@@ -216,9 +218,11 @@ def render_text(result: FixOutcome, *, mode: str) -> str:
             action = "patch only"
         closes = result.closed.get(change.path, [])
         missed = result.not_closed.get(change.path, [])
-        detail = f"closes {', '.join(closes)}" if closes else "closes nothing on its own"
+        detail = f"closes {', '.join(closes)}" if closes else change.note or "closes nothing on its own"
         if missed:
             detail += f"; not closed: {', '.join(missed)}"
+        if closes and change.note:
+            detail += f" ({change.note})"
         lines.append(f"  {action:<13} {change.path:<44} {detail}")
     if result.also_closed:
         lines.append(f"  also closed: {', '.join(result.also_closed)}")

@@ -17,27 +17,39 @@ def q(value: str) -> str:
 
 
 def check_yaml(text: str) -> Any:
-    """The document, parsed by the safe loader: a generated file that does not parse is a bug."""
-    return yaml.safe_load(text)
+    """The (last) document, parsed by the safe loader: a generated file that does not parse is a bug.
+    GitLab files may start with a `spec:` header document; the pipeline is the last one."""
+    documents = list(yaml.safe_load_all(text))
+    return documents[-1] if documents else None
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    handler = YAML(typ="rt")
+    handler.preserve_quotes = True
+    handler.indent(mapping=2, sequence=4, offset=2)
+    handler.width = 4096
+    return handler
 
 
 def round_trip_load(text: str) -> Any:
-    from ruamel.yaml import YAML
+    return _yaml().load(text)
 
-    loader = YAML(typ="rt")
-    loader.preserve_quotes = True
-    return loader.load(text)
+
+def round_trip_load_all(text: str) -> list[Any]:
+    return list(_yaml().load_all(text))
 
 
 def round_trip_dump(data: Any) -> str:
-    from ruamel.yaml import YAML
-
-    dumper = YAML(typ="rt")
-    dumper.preserve_quotes = True
-    dumper.indent(mapping=2, sequence=4, offset=2)
-    dumper.width = 4096
     out = io.StringIO()
-    dumper.dump(data, out)
+    _yaml().dump(data, out)
+    return out.getvalue()
+
+
+def round_trip_dump_all(documents: list[Any]) -> str:
+    out = io.StringIO()
+    _yaml().dump_all(documents, out)
     return out.getvalue()
 
 

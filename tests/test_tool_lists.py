@@ -29,6 +29,8 @@ ALLOWED: dict[str, tuple[int, str]] = {
                              "(keyed by the test-config names, not catalog ids)"),
     "signal_defs/deploy.py": (1, "literal hints of the DEPLOY_CMD pattern (every alternative contains one)"),
     "signal_defs/tests.py": (1, "the JavaScript runners whose options say a suite runs serially"),
+    "fix/context.py": (2, "names a repository gives its type-check target or script (`make mypy`, `npm run tsc`), "
+                          "and each Node package manager's frozen install: what generated CI runs, not tool facts"),
     "collectors/deploys.py": (1, "task runners whose deploy-named target or script deploys (make deploy, npm run "
                                  "deploy)"),
 }

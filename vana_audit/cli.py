@@ -96,6 +96,9 @@ def _register() -> None:
     from .commands.tools_cmd import tools
 
     main.add_command(tools)  # noqa: E702
+    from .commands.fix_cmd import fix
+
+    main.add_command(fix)  # noqa: E702
     main.add_command(rules)
 
 

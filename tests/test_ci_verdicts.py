@@ -711,7 +711,7 @@ def test_a_gitlab_file_with_a_spec_header_is_read_after_it(tmp_path: Path, rule_
     check(evaluate(tmp_path, GITLAB_SPEC_HEADER, rule_id), "pass", ".gitlab-ci.yml")
 
 
-TRIVY_REPO = {"Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\n', "Cargo.lock": "version = 3\n",
+TRIVY_REPO = {"Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\n[dependencies]\nrocket = "0.5"\n', "Cargo.lock": "version = 3\n",
               "Dockerfile": "FROM rust:1.80 AS build\nFROM debian:12-slim\nUSER 1000\n",
               CI: workflow("uses: aquasecurity/trivy-action@0.28.0\n        with:\n          scan-type: repo")}
 

@@ -57,3 +57,20 @@ def test_a_deployment_of_its_own_keeps_the_service_rules(tmp_path: Path, own_dep
 def test_without_a_published_release_the_service_rules_apply(tmp_path: Path) -> None:
     """Nothing shipped and nothing deployed: the service is deployed by hand, which DEP-002 says."""
     check(evaluate(tmp_path, SERVER, "DEP-002", profile="service"), "fail", None)
+
+
+def test_a_release_job_that_does_not_wait_for_the_tests_is_found(tmp_path: Path) -> None:
+    """For shipped software the delivery is the release: publishing on tags without waiting for the tests
+    ships a red build (labelled a weakness on healthchecks and vaultwarden)."""
+    finding = evaluate(tmp_path, SHIPS, "DEP-012", profile="service")
+    check(finding, "fail", ".github/workflows/release.yml")
+    assert "release job" in finding.message
+
+
+def test_a_release_job_that_needs_the_tests_passes(tmp_path: Path) -> None:
+    gated = RELEASE.replace("jobs:\n  image:\n", "jobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                            "      - run: pytest\n  image:\n    needs: test\n")
+    check(evaluate(tmp_path, {**SERVER, ".github/workflows/release.yml": gated}, "DEP-012", profile="service"),
+          "pass", None)
+    check(evaluate(tmp_path / "b", {**SERVER, ".github/workflows/release.yml": gated}, "DEP-011", profile="service"),
+          "pass", None)

@@ -881,10 +881,23 @@ def _gitlab_unrestricted(j: Job) -> str | None:
     return "no only/rules restricting it to the default branch or tags"
 
 
-@signal("ci.deploy_unrestricted", "deploy jobs that can run from any branch or from pull requests")
+def delivery_jobs(s: Signals) -> list[tuple[Pipeline, Job]]:
+    """The jobs that deliver: the deploy jobs, and for software shipped for others to run (nothing deploys
+    it), the jobs that publish its releases on tags, releases or pushes."""
+    jobs = list(deploy_jobs(s.facts))
+    if s["deploy.ships_releases_only"].truthy:
+        publishing = {(u.job.path, u.job.job_id) for u in s.facts.tool_uses
+                      if u.capability == "publish" and u.job.triggers & {"tag", "release", "push"}}
+        known = {(p.path, j.id) for p, j in jobs}
+        jobs += [(p, j) for p in s.facts.pipelines for j in p.jobs
+                 if (p.path, j.id) in publishing and (p.path, j.id) not in known]
+    return jobs
+
+
+@signal("ci.deploy_unrestricted", "deploy or release jobs that can run from any branch or from pull requests")
 def deploy_unrestricted(s: Signals) -> Signal:
     hits = []
-    for p, j in deploy_jobs(s.facts):
+    for p, j in delivery_jobs(s):
         reason = (
             _gha_unrestricted(p, j)
             if p.provider == "github-actions"
@@ -963,13 +976,14 @@ def deploy_mutable_tags(s: Signals) -> Signal:
 NOT_AUTOMATIC = frozenset({"manual", "workflow_dispatch", "workflow_call", "external"})
 
 
-@signal("ci.deploys_without_tests", "deploy jobs that an automatic trigger starts without waiting for the tests")
+@signal("ci.deploys_without_tests", "deploy or release jobs that an automatic trigger starts without waiting for "
+        "the tests")
 def deploys_without_tests(s: Signals) -> Signal:
     hits = []
     gated_by_run = {
         p.path for p in s.facts.pipelines if p.provider == "github-actions" and "workflow_run" in p.triggers
     }
-    for p, j in deploy_jobs(s.facts):
+    for p, j in delivery_jobs(s):
         if j.uses or p.path in gated_by_run or not p.triggers - NOT_AUTOMATIC:
             continue  # a deploy run by hand or by a trigger kept outside the repository is not judged here
         if any(_runs_tests(u) for u in _upstream(p, j)):

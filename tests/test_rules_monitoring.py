@@ -4,6 +4,8 @@ One row per repository: (rule, expected outcome, files, evidence path, evidence 
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.rulekit import check, evaluate
@@ -185,3 +187,14 @@ def test_a_metric_library_nobody_scrapes_is_reported_with_the_code_as_evidence(t
                        "MON-016", profile="service")
     assert finding.outcome.value == "fail"
     assert "nothing in the repository scrapes" in finding.message
+
+
+@pytest.mark.parametrize(("code", "exported"), [
+    ("import ChangeLabel from '@/components/metrics/ChangeLabel';\n", False),  # umami: a UI folder, no endpoint
+    ("app.get('/metrics', async (req, res) => res.send(await register.metrics()));\n", True),
+    ('mux.Handle("/metrics", promhttp.Handler())\n', True),
+])
+def test_a_metrics_endpoint_is_a_route_not_a_folder_name(tmp_path: Path, code: str, exported: bool) -> None:
+    files = {"src/index.ts": code, "package.json": '{"name": "app", "dependencies": {"express": "4"}}'}
+    check(evaluate(tmp_path, files, "MON-002", profile="service"), "pass" if exported else "fail",
+          "src/index.ts" if exported else None)

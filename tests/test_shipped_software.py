@@ -86,3 +86,4 @@ def test_a_platform_configuration_is_infrastructure_as_code(tmp_path: Path, plat
 
 def test_without_a_platform_or_iac_a_service_is_provisioned_by_hand(tmp_path: Path) -> None:
     check(evaluate(tmp_path, SERVER, "IAC-002", profile="service"), "fail", None)
+

@@ -35,7 +35,8 @@ MAX_HITS = 200
 # Where a private key is normally test material (a certificate for a test TLS server, a signing key
 # for a test, a Helm chart's CI test values): a test folder, a chart's `ci/` values, or a file named
 # as a test, example or fake. Tokens stay real anywhere.
-_TEST_FOLDER = r"(^|/)(tests?|testdata|test[-_]data|testing|fixtures|__fixtures__|__tests__|specs?|e2e)(/|$)"
+_TEST_FOLDER = (r"(^|/)(tests?|testdata|test[-_]?data|testing|test[-_]?resources|fixtures|__fixtures__|__tests__|specs?|"
+                r"e2e)(/|$)")
 _IN_TEST_FOLDER = re.compile(_TEST_FOLDER, re.IGNORECASE)
 _TEST_MATERIAL = re.compile(
     _TEST_FOLDER + r"|"

@@ -3,9 +3,18 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
-from .facts import SecretHit
 from .source import Source
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    path: str
+    line: int
+    kind: str
+    redacted: str
+
 
 # Each pattern is anchored on a fixed prefix and bounded, so none can backtrack badly.
 SECRET_PATTERNS: dict[str, re.Pattern[str]] = {

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors
+from .common import EXIT_GATE, EXIT_USAGE, handle_errors
 
 if TYPE_CHECKING:
     from ..batch import Progress, RepoOutcome

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..cli import handle_errors
+from .common import handle_errors
 
 
 @click.group()

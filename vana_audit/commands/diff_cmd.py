@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_GATE, handle_errors, progress_printer
+from .common import EXIT_GATE, handle_errors, progress_printer
 
 
 @click.command()

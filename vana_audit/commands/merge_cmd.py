@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..cli import EXIT_USAGE, handle_errors
+from .common import EXIT_USAGE, handle_errors
 
 T = TypeVar("T")
 LEADERBOARD_MAX_BYTES = 512 * 1024 * 1024  # some 10 KB a repository: room for an organisation of 50,000

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_USAGE, handle_errors
+from .common import EXIT_USAGE, handle_errors
 
 
 @click.group()

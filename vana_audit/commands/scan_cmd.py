@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
+from .common import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
 
 
 @click.command()

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ..cli import EXIT_USAGE, handle_errors
+from .common import EXIT_USAGE, handle_errors
 
 
 @click.group()

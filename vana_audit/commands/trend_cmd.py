@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors
+from .common import EXIT_GATE, EXIT_USAGE, handle_errors
 
 # Release tags: v1.2.3, 1.2, pkg@1.2.3, release-2024.10.1; pre-releases (-rc1, -beta) are not releases.
 RELEASE_TAG = re.compile(r"^(?:.*[@/_-])?v?\d+(?:\.\d+){1,3}$")

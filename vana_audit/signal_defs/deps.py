@@ -1,7 +1,7 @@
 """`deps.*` signals: dependency updates and lock files."""
 from __future__ import annotations
 
-from ..signals import Signal, Signals, ev, found, listing, signal, tool_uses
+from ..signal_core import Signal, Signals, ev, found, listing, signal, tool_uses
 
 # -- security -----------------------------------------------------------------------------------------
 

@@ -69,7 +69,8 @@ def diff(
     also appended to that file. Exit codes: 0 ok, 1 regression (with --fail-on-regression),
     2 bad ref or path.
     """
-    from ..compare import compare, render_diff_json, render_diff_markdown
+    from ..compare import compare
+    from ..render.diff import render_diff_json, render_diff_markdown
     from ..scan import scan as run_scan
 
     progress = progress_printer(quiet)

@@ -40,8 +40,9 @@ def merge(dirs: tuple[Path, ...], out_dir: Path, no_reports: bool, quiet: bool) 
     directories is kept once (the later directory wins); shards of the split that no DIR
     covers are named in the leaderboard and on standard error.
     """
-    from ..batch import RepoOutcome, utc_now, write_leaderboard
+    from ..batch import RepoOutcome, utc_now
     from ..leaderboard import build_leaderboard, outcomes_of
+    from .leaderboard_out import write_leaderboard
 
     by_index: dict[tuple[int, str], RepoOutcome] = {}
     shards: list[dict[str, int]] = []

@@ -324,27 +324,3 @@ def duration(hours: float) -> str:
     if hours < 48:
         return f"{hours:.1f} h"
     return f"{hours / 24:.1f} d"
-
-
-def dora_summary_lines(dora: dict[str, Any]) -> list[str]:
-    """One plain-text line per key for the terminal summary, and the window the estimates read."""
-    from ..report.dora import window_text  # the one wording of a window, for every format
-
-    estimates = dora.get("estimates") or {}
-    by_metric = {m["metric"]: m for m in estimates.get("metrics", [])}
-    lines = []
-    for item in dora["readiness"]["metrics"]:
-        estimate = by_metric.get(item["metric"])
-        parts = [f"{item['name']}: " + ("✅ trackable" if item["trackable"] else "❌ not trackable")]
-        if estimate and estimate["status"] == ESTIMATED:
-            cluster = f" ({estimate['cluster']}, {dora['year']} bands)" if estimate["cluster"] else ""
-            if estimate.get("cluster_withheld"):  # a band would vouch for what cannot be tracked
-                cluster = " (no band: not trackable)"
-            parts += [f"{estimate['display']}{cluster}", f"basis: {estimates['basis_label']}"]
-        else:
-            parts.append(f"insufficient data ({(estimate or {}).get('reason') or dora.get('estimates_reason')})")
-        lines.append(" · ".join(parts))
-    window = window_text(dora.get("window"))
-    if window:
-        lines.append(("Estimated over " if estimates else "Window read: ") + window)
-    return lines

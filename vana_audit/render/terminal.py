@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from ..history.dora import ESTIMATED
 from ..model import Priority, ScanResult
+from ..report.dora import window_text  # the one wording of a window, for every format
 from ..report.model import Report
 from .table import github_table
 from .text import plain
@@ -54,6 +58,28 @@ def render_terminal(source: ScanResult | Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def dora_summary_lines(dora: dict[str, Any]) -> list[str]:
+    """One plain-text line per key for the terminal summary, and the window the estimates read."""
+    estimates = dora.get("estimates") or {}
+    by_metric = {m["metric"]: m for m in estimates.get("metrics", [])}
+    lines = []
+    for item in dora["readiness"]["metrics"]:
+        estimate = by_metric.get(item["metric"])
+        parts = [f"{item['name']}: " + ("✅ trackable" if item["trackable"] else "❌ not trackable")]
+        if estimate and estimate["status"] == ESTIMATED:
+            cluster = f" ({estimate['cluster']}, {dora['year']} bands)" if estimate["cluster"] else ""
+            if estimate.get("cluster_withheld"):  # a band would vouch for what cannot be tracked
+                cluster = " (no band: not trackable)"
+            parts += [f"{estimate['display']}{cluster}", f"basis: {estimates['basis_label']}"]
+        else:
+            parts.append(f"insufficient data ({(estimate or {}).get('reason') or dora.get('estimates_reason')})")
+        lines.append(" · ".join(parts))
+    window = window_text(dora.get("window"))
+    if window:
+        lines.append(("Estimated over " if estimates else "Window read: ") + window)
+    return lines
+
+
 def _heading(result: ScanResult) -> str:
     target = result.target
     line = f"vana-audit — {plain(target.display_name)}" + (f" @ {plain(target.ref)}" if target.ref else "")
@@ -63,9 +89,4 @@ def _heading(result: ScanResult) -> str:
 def _dora_lines(result: ScanResult) -> list[str]:
     if not result.dora:
         return []
-    try:
-        from ..history.readiness import dora_summary_lines
-    except ImportError:
-        readiness = result.dora.get("readiness") or {}
-        return [f"Readiness {readiness.get('score', 0)}/{readiness.get('max', 4)} metrics trackable"]
     return dora_summary_lines(result.dora)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from tests.fixtures.gitrepo import commit, git, make_repo
 from tests.fixtures.repos import MATURE_CI, build_mature_repo
 from vana_audit.cli import main
-from vana_audit.compare import COMMENT_MARKER
+from vana_audit.render.diff import COMMENT_MARKER
 
 AWS_KEY_A = "AKIA" + "ABCDEFGHIJKLMNOP"
 AWS_KEY_B = "AKIA" + "QRSTUVWXYZ234567"

@@ -26,8 +26,9 @@ from tests.fixtures.gitrepo import commit, git
 from tests.fixtures.repos import build_mature_repo
 from vana_audit import scan as scan_module
 from vana_audit.cli import main
-from vana_audit.compare import compare, render_diff_markdown
+from vana_audit.compare import compare
 from vana_audit.model import Outcome
+from vana_audit.render.diff import render_diff_markdown
 from vana_audit.scan import scan
 
 CLOCKS = ("2025-08-22T08:00:00Z", "2031-02-03T04:05:06Z")

@@ -15,7 +15,7 @@ from tests.test_history import BOB, DEPENDABOT, Repo, analyse, team_repo  # noqa
 from vana_audit.facts import Facts, Job, Pipeline, Step, TextLine
 from vana_audit.history import HistoryFacts, analyse_history
 from vana_audit.history.clusters import bands_for
-from vana_audit.history.readiness import dora_summary_lines
+from vana_audit.render.terminal import dora_summary_lines
 from vana_audit.results import DoraResult
 from vana_audit.scan import dora_section as typed_dora_section
 from vana_audit.source import GitRefSource

@@ -229,7 +229,8 @@ def test_mentions_and_links_are_inline_code_in_the_diff_scorecard(tmp_path: Path
     """A new finding whose message and (custom) rule title carry repository text."""
     from dataclasses import replace
 
-    from vana_audit.compare import compare, render_diff_markdown
+    from vana_audit.compare import compare
+    from vana_audit.render.diff import render_diff_markdown
 
     base = scan(make_repo(tmp_path / "r", {"README.md": "# R\n"}), with_history=False)
     failing = next(f for f in base.findings if f.failing)

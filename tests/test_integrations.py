@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from tests.fixtures.gitrepo import commit, git, make_repo
 from tests.fixtures.repos import MATURE_CI, build_mature_repo, build_readme_only
 from vana_audit.cli import main
-from vana_audit.compare import COMMENT_MARKER
+from vana_audit.render.diff import COMMENT_MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

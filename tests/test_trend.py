@@ -133,8 +133,8 @@ def test_broken_database_exits_2(tmp_path: Path):
 
 
 def test_svg_escapes_repository_names():
+    from vana_audit.render.trend import render_trend_svg
     from vana_audit.store import TrendPoint
-    from vana_audit.trend import render_trend_svg
 
     point = TrendPoint(1, "2025-01-01T00:00:00Z", "<script>alert(1)</script>", None, 3.0, {"build": 2.0}, 1, 0, "scan")
     svg = render_trend_svg([point], title="<b>x</b>")

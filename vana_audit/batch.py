@@ -440,20 +440,3 @@ def category_ids() -> list[str]:
 
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def write_leaderboard(out_dir: Path, board: dict[str, Any]) -> list[Path]:
-    """leaderboard.json (read back by `merge`), leaderboard.md and leaderboard.html in out_dir."""
-    from .leaderboard import render_leaderboard_html, render_leaderboard_markdown
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = {
-        "leaderboard.json": json.dumps(board, indent=2, ensure_ascii=False) + "\n",
-        "leaderboard.md": render_leaderboard_markdown(board),
-        "leaderboard.html": render_leaderboard_html(board),
-    }
-    written = []
-    for name, content in files.items():
-        (out_dir / name).write_text(content, encoding="utf-8")
-        written.append(out_dir / name)
-    return written

@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import metadata, resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from . import parse_cache, safe_yaml, schema_errors
+from .checks import builtin_python_rules
 from .facts import Facts
 from .model import (
     ALL_PROFILES,
@@ -28,6 +29,8 @@ from .model import (
     RuleMeta,
     Severity,
 )
+from .rule_api import Rule as Rule  # re-exported: plugins and tests ask the engine for them
+from .rule_api import RuleResult as RuleResult
 from .signals import REGISTRY, Signal, Signals, UnknownSignal
 from .source import Source
 from .userfiles import UnreadableFile, read_regular_bytes
@@ -41,21 +44,6 @@ RULE_TIME_BUDGET_S = 2.0
 
 class RuleLoadError(Exception):
     """A rule file or plugin is broken; the message names the file (or distribution) and the JSON path."""
-
-
-@dataclass(frozen=True)
-class RuleResult:
-    outcome: Outcome
-    message: str
-    evidence: tuple[Evidence, ...] = ()
-    confidence: Confidence = Confidence.HIGH  # of what decided the outcome (see `judge`)
-
-
-class Rule(Protocol):
-    @property
-    def meta(self) -> RuleMeta: ...
-
-    def evaluate(self, facts: Facts, signals: Signals) -> RuleResult: ...
 
 
 # -- declarative rules -------------------------------------------------------------------------------------
@@ -355,8 +343,6 @@ def load_rules(extra_dirs: Iterable[Path] = (), plugins: bool = True, inside: Pa
                extra_rules: Iterable[Rule] = ()) -> list[Rule]:
     """The catalog, the Python rules, the rules of `extra_dirs` (each confined to `inside` when given,
     see `load_rule_dir`), `extra_rules` already loaded (`rules_at_ref`) and the plugins' rules."""
-    from .checks import builtin_python_rules
-
     rules: list[Rule] = [*load_rule_dir(builtin_rules_dir(), validate=False), *builtin_python_rules()]
     for directory in extra_dirs:
         rules.extend(load_rule_dir(directory, inside=inside))

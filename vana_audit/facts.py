@@ -8,6 +8,8 @@ from typing import Any, Literal, TypeVar
 
 from .model import Evidence
 from .results import ProfileMember
+from .secrets import SecretHit as SecretHit  # re-exported: Facts.secrets holds them
+from .secrets import clip
 
 
 @dataclass(frozen=True)
@@ -219,17 +221,7 @@ class TextLine:
     text: str
 
     def evidence(self) -> Evidence:
-        from .secrets import clip  # secrets imports this module
-
         return Evidence(self.path, self.line, clip(self.text.strip(), 160))
-
-
-@dataclass(frozen=True)
-class SecretHit:
-    path: str
-    line: int
-    kind: str
-    redacted: str
 
 
 @dataclass

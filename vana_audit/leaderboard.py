@@ -1,13 +1,13 @@
 """The organisation leaderboard: repositories ranked, the weakest categories, the commonest gaps.
 
 `build_leaderboard` turns repository summaries into one JSON-able dict (what `leaderboard.json`
-holds and what `merge` reads back); the Markdown and HTML renderers are pure functions of it.
+holds and what `merge` reads back); its renderers are `render/leaderboard.py` (Markdown) and
+`render/leaderboard_html.py` (HTML), pure functions of it.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import json
 import re
 import statistics
@@ -17,7 +17,7 @@ from typing import Any
 
 from . import __version__
 from .batch import RepoOutcome
-from .model import CATEGORY_SHORT_NAMES, CATEGORY_TITLES, Category
+from .model import Category
 
 LEADERBOARD_SCHEMA_VERSION = "1.0"
 CRITICAL_BELOW = 2.0  # the seed's "critical gap" line
@@ -151,224 +151,3 @@ def _describe(error: Any) -> str:
     if kind in ("minimum", "maximum", "maxItems", "pattern"):
         return f"fails {kind} {wanted}"
     return f"does not match the leaderboard schema ({kind})"
-
-
-def _fmt(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
-
-
-def _weak(item: dict[str, Any], escape: Any) -> str:
-    return f"{escape(item['name'])} ({_fmt(item['score'], 1)})"
-
-
-def _md_entry(repo: dict[str, Any], code: Any) -> str:
-    """The list's line after the repository's name, when it says more (a path, a URL)."""
-    return f" · {code(repo['entry'])}" if repo.get("entry") and repo["entry"] != repo["name"] else ""
-
-
-def _html_entry(repo: dict[str, Any], escape: Any) -> str:
-    if not repo.get("entry") or repo["entry"] == repo["name"]:
-        return ""
-    return f'<br><small class="entry"><code>{escape(repo["entry"])}</code></small>'
-
-
-def _headline(board: dict[str, Any]) -> str:
-    s = board["summary"]
-    parts = [f"{s['audited']} repositor{'y' if s['audited'] == 1 else 'ies'} audited"]
-    if s["failed"]:
-        parts.append(f"{s['failed']} could not be audited")
-    if s["mean_overall"] is not None:
-        parts.append(f"mean overall {s['mean_overall']:.2f} / 5.0 (median {s['median_overall']:.2f})")
-    parts.append(f"{s['repos_with_p0']} with P0 findings")
-    return " · ".join(parts)
-
-
-def _shard_note(board: dict[str, Any]) -> str:
-    if not board["shards"]:
-        return ""
-    note = "shards " + ", ".join(f"{s['index']}/{s['count']}" for s in board["shards"])
-    if board["missing_shards"]:
-        note += " — MISSING: " + ", ".join(board["missing_shards"])
-    return note
-
-
-def render_leaderboard_markdown(board: dict[str, Any]) -> str:
-    from .render.text import md_code, md_inline
-
-    lines = [
-        "# vana-audit organisation leaderboard",
-        "",
-        f"Generated {md_inline(board['generated_at'])} by vana-audit {md_inline(board['tool']['version'])} · "
-        + md_inline(_headline(board)),
-        "",
-    ]
-    if board["shards"]:
-        lines += [("⚠️ " if board["missing_shards"] else "") + md_inline(_shard_note(board)), ""]
-    lines += [
-        "## Weakest categories across the organisation",
-        "",
-        "| Category | Mean | Median | Min | Repositories under 2.0 | Weakest repositories |",
-        "|----------|-----:|-------:|----:|-----------------------:|----------------------|",
-    ]
-    for c in board["categories"]:
-        lines.append(
-            f"| {md_inline(c['name'])} | {_fmt(c['mean'])} | {_fmt(c['median'])} | {_fmt(c['min'])} | "
-            f"{c['repos_below_2']} / {c['repos_scored']} | {', '.join(_weak(w, md_inline) for w in c['weakest'])} |"
-        )
-    cats = [c.value for c in Category]
-    lines += [
-        "",
-        "## Ranking",
-        "",
-        "| # | Repository | Overall | Level | "
-        + " | ".join(CATEGORY_SHORT_NAMES[c] for c in cats)
-        + " | DORA | P0 | Report |",
-        "|--:|------------|--------:|-------|" + "|".join("-----:" for _ in cats) + "|-----:|---:|--------|",
-    ]
-    for r in board["repositories"]:
-        if r["rank"] is None:
-            continue
-        report = r["reports"].get("md")
-        link = f"[md]({report})" if report else ""
-        lines.append(
-            f"| {r['rank']} | {md_inline(r['name'])}{_md_entry(r, md_code)} | **{_fmt(r['overall'])}** | "
-            f"{md_inline(r['level'] or '')} | "
-            + " | ".join(_fmt(r["categories"].get(c), 1) for c in cats)
-            + f" | {'' if r['dora_readiness'] is None else str(r['dora_readiness']) + '/4'} | "
-            f"{sum(1 for f in r['failing'] if f.get('priority') == 'P0')} | {link} |"
-        )
-    if board["common_failures"]:
-        lines += [
-            "",
-            "## Most common gaps",
-            "",
-            "| Rule | Title | Priority | Category | Repositories |",
-            "|------|-------|----------|----------|-------------:|",
-        ]
-        for f in board["common_failures"]:
-            category = (CATEGORY_TITLES.get(Category(f['category']), f['category']) if f['category'] in cats
-                        else f['category'])
-            lines.append(
-                f"| {md_inline(f['rule_id'])} | {md_inline(f['title'])} | {md_inline(f['priority'])} | "
-                f"{md_inline(category)} | "
-                f"{f['repos']} |"
-            )
-    failed = [r for r in board["repositories"] if r["rank"] is None]
-    if failed:
-        lines += [
-            "",
-            "## Repositories that could not be audited",
-            "",
-            "| Repository | Error |",
-            "|------------|-------|",
-        ]
-        lines += [f"| {md_code(r['entry'])} | {md_inline(r['error'] or '')} |" for r in failed]
-    return "\n".join(lines) + "\n"
-
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;\
-max-width:1200px;padding:0 1rem;color:#1d1d1f}
-h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border-bottom:1px solid #e2e2e2;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f5f5f7}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.s1{background:#fde2e1}.s2{background:#fff1d6}.s3{background:#fffbd6}.s4{background:#e3f6e5}.s5{background:#c9ecd0}
-.warn{background:#fff1d6;padding:.5rem .75rem;border-radius:4px}.meta{color:#555}
-.bar{display:inline-block;height:.6rem;background:#0072B2;border-radius:2px;vertical-align:middle}
-@media print{body{margin:0}a{color:inherit}}
-"""
-
-
-def _band(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"s{min(5, max(1, int(value + 0.5) if value < 4.5 else 5))}"
-
-
-def render_leaderboard_html(board: dict[str, Any]) -> str:
-    """One self-contained page: inline CSS, no script, no external request; all text escaped."""
-    e = html.escape
-    cats = [c.value for c in Category]
-
-    def cell(value: float | None, digits: int = 2) -> str:
-        return f'<td class="n {_band(value)}">{_fmt(value, digits)}</td>'
-
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        "<title>vana-audit organisation leaderboard</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>vana-audit organisation leaderboard</h1>",
-        (
-            f'<p class="meta">Generated {e(board["generated_at"])} by vana-audit {e(board["tool"]["version"])} · '
-            f"{e(_headline(board))}</p>"
-        ),
-    ]
-    if board["shards"]:
-        cls = "warn" if board["missing_shards"] else "meta"
-        out.append(f'<p class="{cls}">{e(_shard_note(board))}</p>')
-    out += [
-        "<h2>Weakest categories across the organisation</h2>",
-        (
-            "<table><thead><tr><th>Category</th><th>Mean</th>"
-            "<th>Median</th><th>Min</th><th>Under 2.0</th><th></th><th>Weakest repositories</th></tr></thead><tbody>"
-        ),
-    ]
-    for c in board["categories"]:
-        width = 0 if c["mean"] is None else round((c["mean"] - 1) / 4 * 120)
-        out.append(
-            f"<tr><td>{e(c['name'])}</td>{cell(c['mean'])}{cell(c['median'])}{cell(c['min'])}"
-            f'<td class="n">{c["repos_below_2"]} / {c["repos_scored"]}</td>'
-            f'<td><span class="bar" style="width:{max(width, 0)}px"></span></td>'
-            f"<td>{', '.join(_weak(w, e) for w in c['weakest'])}</td></tr>"
-        )
-    out += [
-        "</tbody></table>",
-        "<h2>Ranking</h2>",
-        "<table><thead><tr><th>#</th><th>Repository</th><th>Overall</th>"
-        "<th>Level</th>"
-        + "".join(f"<th>{CATEGORY_SHORT_NAMES[c]}</th>" for c in cats)
-        + "<th>DORA</th><th>P0</th><th>Report</th>"
-        "</tr></thead><tbody>",
-    ]
-    for r in board["repositories"]:
-        if r["rank"] is None:
-            continue
-        links = " ".join(
-            f'<a href="{e(path)}">{e(fmt)}</a>'
-            for fmt, path in sorted(r["reports"].items())
-            if path.startswith("reports/") and ".." not in path
-        )
-        p0 = sum(1 for f in r["failing"] if f.get("priority") == "P0")
-        out.append(
-            f'<tr><td class="n">{r["rank"]}</td><td>{e(r["name"])}{_html_entry(r, e)}</td>{cell(r["overall"])}'
-            f"<td>{e(r['level'] or '')}</td>"
-            + "".join(cell(r["categories"].get(c), 1) for c in cats)
-            + f'<td class="n">{"" if r["dora_readiness"] is None else e(str(r["dora_readiness"])) + "/4"}</td>'
-            f'<td class="n">{p0}</td><td>{links}</td></tr>'
-        )
-    out.append("</tbody></table>")
-    if board["common_failures"]:
-        out += [
-            "<h2>Most common gaps</h2>",
-            ("<table><thead><tr><th>Rule</th><th>Title</th><th>Priority</th><th>Repositories</th></tr></thead><tbody>"),
-        ]
-        out += [
-            f"<tr><td>{e(f['rule_id'])}</td><td>{e(f['title'])}</td><td>{e(f['priority'])}</td>"
-            f'<td class="n">{f["repos"]}</td></tr>'
-            for f in board["common_failures"]
-        ]
-        out.append("</tbody></table>")
-    failed = [r for r in board["repositories"] if r["rank"] is None]
-    if failed:
-        out += [
-            "<h2>Repositories that could not be audited</h2>",
-            "<table><thead><tr><th>Repository</th><th>Error</th></tr></thead><tbody>",
-        ]
-        out += [f"<tr><td><code>{e(r['entry'])}</code></td><td>{e(r['error'] or '')}</td></tr>" for r in failed]
-        out.append("</tbody></table>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"

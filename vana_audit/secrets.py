@@ -3,9 +3,18 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
-from .facts import SecretHit
 from .source import Source
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    path: str
+    line: int
+    kind: str
+    redacted: str
+
 
 # Each pattern is anchored on a fixed prefix and bounded, so none can backtrack badly.
 SECRET_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -35,8 +44,8 @@ MAX_HITS = 200
 # Where a private key is normally test material (a certificate for a test TLS server, a signing key
 # for a test, a Helm chart's CI test values): a test folder, a chart's `ci/` values, or a file named
 # as a test, example or fake. Tokens stay real anywhere.
-_TEST_FOLDER = (r"(^|/)(tests?|testdata|test[-_]?data|testing|test[-_]?resources|fixtures|__fixtures__|__tests__|specs?|"
-                r"e2e)(/|$)")
+_TEST_FOLDER = (r"(^|/)(tests?|testdata|test[-_]?data|testing|test[-_]?resources|fixtures|__fixtures__|"
+                r"__tests__|specs?|e2e)(/|$)")
 _IN_TEST_FOLDER = re.compile(_TEST_FOLDER, re.IGNORECASE)
 _TEST_MATERIAL = re.compile(
     _TEST_FOLDER + r"|"

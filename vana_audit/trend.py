@@ -1,31 +1,27 @@
-"""Score over time: the trend table, regressions between consecutive scans, and an SVG chart.
-
-Pure functions of the stored points (`store.TrendPoint`); the CLI reads the database and writes files.
+"""Score over time: regressions between consecutive scans, and the scans of past release tags
+(`backfill`). The trend table and chart are in `render/trend.py`; the CLI writes files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+import fnmatch
 import itertools
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+from . import store
+from .gitcmd import GitError, run_git
 from .model import Category
+from .repository import find_git_dir
+from .scan import scan as run_scan
+from .secrets import redact_text
+from .source import TargetError
 from .store import TrendPoint
 
 EPSILON = 0.005
-SHORT_NAMES = {
-    Category.BUILD: "Build",
-    Category.TEST: "Test",
-    Category.DEPLOY: "Deploy",
-    Category.SECURITY: "Security",
-    Category.MONITORING: "Monitoring",
-    Category.IAC: "IaC",
-    Category.GITOPS: "GitOps",
-    Category.DOCS: "Docs",
-}
-# Colour-blind-safe palette (Okabe-Ito) for the eight categories; the overall line is black.
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#999933", "#882255")
 
 
 @dataclass(frozen=True)
@@ -50,7 +46,7 @@ class Regression:
         )
 
 
-def _value(point: TrendPoint, series: str) -> float | None:
+def series_value(point: TrendPoint, series: str) -> float | None:
     return point.overall if series == "overall" else point.categories.get(series)
 
 
@@ -59,129 +55,90 @@ def find_regressions(points: list[TrendPoint]) -> list[Regression]:
     found = []
     for previous, point in itertools.pairwise(points):
         for series in ["overall"] + [c.value for c in Category]:
-            before, after = _value(previous, series), _value(point, series)
+            before, after = series_value(previous, series), series_value(point, series)
             if before is not None and after is not None and after < before - EPSILON:
                 found.append(Regression(point, previous, series, before, after))
     return found
 
 
-def trend_rows(points: list[TrendPoint]) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the trend table; a score that dropped since the previous scan ends in ▼."""
-    dropped = {(r.point.scan_id, r.series) for r in find_regressions(points)}
-    rose = set()
-    for previous, point in itertools.pairwise(points):
-        for series in ["overall"] + [c.value for c in Category]:
-            before, after = _value(previous, series), _value(point, series)
-            if before is not None and after is not None and after > before + EPSILON:
-                rose.add((point.scan_id, series))
+@dataclass(frozen=True)
+class TrendView:
+    """What `vana-audit trend` shows: the newest `last` points, the regressions among them, and whether
+    the newest scan of all regressed (the gate looks at that, whatever `--last` shows)."""
 
-    def cell(point: TrendPoint, series: str) -> str:
-        value = _value(point, series)
-        if value is None:
-            return "n/a"
-        mark = "▼" if (point.scan_id, series) in dropped else "▲" if (point.scan_id, series) in rose else ""
-        return f"{value:.2f}{mark}"
-
-    header = ["Date", "Ref", "Overall"] + [SHORT_NAMES[c] for c in Category] + ["DORA"]
-    rows = []
-    for point in points:
-        ref = point.ref or ""
-        if point.head_sha and point.origin != "backfill":  # a tag names its commit; a branch moves
-            ref = (ref + " " if ref else "") + point.head_sha[:8]
-        rows.append(
-            [point.generated_at[:16].replace("T", " "), ref, cell(point, "overall")]
-            + [cell(point, c.value) for c in Category]
-            + ["" if point.dora_readiness is None else f"{point.dora_readiness}/4"]
-        )
-    return header, rows
+    points: list[TrendPoint]
+    regressions: list[Regression]
+    latest_regressed: bool
 
 
-def _timestamp(text: str) -> float:
-    try:
-        return dt.datetime.fromisoformat(text).timestamp()
-    except ValueError:
-        return 0.0
+def trend_view(points: list[TrendPoint], last: int | None = None) -> TrendView:
+    all_regressions = find_regressions(points)
+    latest_regressed = bool(points) and any(r.point is points[-1] for r in all_regressions)
+    if last:
+        points = points[-last:]
+    return TrendView(points, [r for r in all_regressions if r.point in points], latest_regressed)
 
 
-def render_trend_svg(
-    points: list[TrendPoint], title: str = "vana-audit score trend", width: int = 820, height: int = 360
-) -> str:
-    """A self-contained SVG line chart: overall score (black) and each category over time."""
-    esc = html.escape
-    left, right, top, bottom = 48, 150, 36, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
-    out = [
-        (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}" '
-            'font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">'
-        ),
-        f"<title>{esc(title)}</title>",
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{left}" y="22" font-size="15" font-weight="600" fill="#222">{esc(title)}</text>',
-    ]
+# Release tags: v1.2.3, 1.2, pkg@1.2.3, release-2024.10.1; pre-releases (-rc1, -beta) are not releases.
+RELEASE_TAG = re.compile(r"^(?:.*[@/_-])?v?\d+(?:\.\d+){1,3}$")
 
-    def y_of(score: float) -> float:
-        return top + plot_h - (max(1.0, min(5.0, score)) - 1.0) / 4.0 * plot_h
 
-    for level in range(1, 6):
-        y = y_of(level)
-        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e3e3e3"/>')
-        out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{level}</text>')
-    if not points:
-        out.append(
-            f'<text x="{left + plot_w / 2}" y="{top + plot_h / 2}" text-anchor="middle" fill="#777">'
-            "no recorded scans</text></svg>"
-        )
-        return "\n".join(out) + "\n"
+def _iso_utc(text: str) -> str:
+    stamp = dt.datetime.fromisoformat(text)
+    return stamp.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
-    times = [_timestamp(p.generated_at) for p in points]
-    span = max(times) - min(times)
-    if span <= 0:  # one point, or all at the same instant: spread evenly
-        xs = [left + (plot_w * (i + 0.5) / len(points)) for i in range(len(points))]
-    else:
-        xs = [left + (t - min(times)) / span * plot_w for t in times]
-    label_idx = sorted({0, len(points) - 1} | {round(i * (len(points) - 1) / 4) for i in range(5)})
-    for i in label_idx:
-        out.append(
-            f'<text x="{xs[i]:.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="#555">'
-            f"{esc(points[i].generated_at[:10])}</text>"
-        )
-    regressions = {(r.point.scan_id, r.series) for r in find_regressions(points)}
-    series = [(c.value, SHORT_NAMES[c], PALETTE[i], 1.5) for i, c in enumerate(Category)] + [
-        ("overall", "Overall", "#111111", 3.0)
-    ]
-    legend_y = top
-    for key, name, colour, stroke in series:
-        coords = [(x, _value(p, key), p) for x, p in zip(xs, points, strict=True)]
-        known = [(x, v, p) for x, v, p in coords if v is not None]
-        if not known:
+
+def release_tags(repo: Path, pattern: str | None) -> list[tuple[str, str, str]]:
+    """(tag, creation date in UTC, commit) for release tags, oldest first.
+
+    The date of an annotated tag is its tagger date, of a lightweight tag its commit's date.
+    """
+    git_dir, _ = find_git_dir(repo)
+    if git_dir is None:
+        raise TargetError(f"not a git repository: {repo}")
+    fmt = "--format=%(refname:strip=2)%00%(creatordate:iso-strict)%00%(objectname)%00%(*objectname)"
+    out = run_git(git_dir, "for-each-ref", fmt, "refs/tags")
+    tags = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        fields = line.split("\0")
+        if len(fields) != 4 or not fields[1]:
             continue
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y_of(v):.1f}" for i, (x, v, _p) in enumerate(known))
-        out.append(
-            f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{stroke}" '
-            f'stroke-linejoin="round"><title>{esc(name)}</title></path>'
-        )
-        for x, v, p in known:
-            dropped = (p.scan_id, key) in regressions
-            fill = "#d62728" if dropped else colour
-            radius = 4.5 if dropped else (3.5 if key == "overall" else 2.5)
-            tip = f"{name} {v:.2f} — {p.generated_at[:10]} {p.ref or (p.head_sha or '')[:8]}" + (
-                " (regression)" if dropped else ""
-            )
-            out.append(
-                f'<circle cx="{x:.1f}" cy="{y_of(v):.1f}" r="{radius}" fill="{fill}"><title>{esc(tip)}</title></circle>'
-            )
-        out.append(
-            f'<line x1="{left + plot_w + 16}" y1="{legend_y:.1f}" x2="{left + plot_w + 36}" y2="{legend_y:.1f}" '
-            f'stroke="{colour}" stroke-width="{stroke}"/>'
-        )
-        out.append(
-            f'<text x="{left + plot_w + 42}" y="{legend_y + 4:.1f}" fill="#222">{esc(name)} {known[-1][1]:.2f}</text>'
-        )
-        legend_y += 20
-    if regressions:
-        out.append(f'<circle cx="{left + plot_w + 26}" cy="{legend_y:.1f}" r="4.5" fill="#d62728"/>')
-        out.append(f'<text x="{left + plot_w + 42}" y="{legend_y + 4:.1f}" fill="#222">regression</text>')
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+        name, created, target, peeled = fields
+        if fnmatch.fnmatchcase(name, pattern) if pattern else RELEASE_TAG.match(name):
+            tags.append((name, _iso_utc(created), peeled or target))
+    return sorted(tags, key=lambda t: (t[1], t[0]))
+
+
+def backfill(
+    repo: Path,
+    db: Path,
+    key: str,
+    *,
+    pattern: str | None,
+    max_tags: int,
+    with_history: bool,
+    say: Callable[[str], None],
+) -> tuple[int, int, list[str]]:
+    """Scan the newest `max_tags` release tags from git objects and record them; returns (added, skipped, errors)."""
+    tags = release_tags(repo, pattern)[-max_tags:] if max_tags else release_tags(repo, pattern)
+    done = {(p.head_sha, p.generated_at) for p in store.history(db, key)}
+    added = skipped = 0
+    errors = []
+    for index, (tag, created, commit) in enumerate(tags, 1):
+        if (commit, created) in done:
+            skipped += 1
+            continue
+        shown = redact_text(tag)
+        say(f"[{index}/{len(tags)}] scanning tag {shown} ({created[:10]})")
+        try:
+            result = run_scan(repo, ref=f"refs/tags/{tag}", now=created, with_history=with_history)
+        except (TargetError, GitError) as exc:
+            errors.append(redact_text(f"{tag}: {exc}"))
+            continue
+        result = replace(result, target=replace(result.target, ref=shown))
+        if store.record(db, result, key, origin="backfill") is None:
+            skipped += 1
+        else:
+            added += 1
+            done.add((commit, created))
+    return added, skipped, errors

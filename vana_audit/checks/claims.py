@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..engine import RuleResult
 from ..facts import Facts
 from ..model import Category, Evidence, Outcome, Priority, RuleDocs, RuleMeta, Severity
+from ..rule_api import PythonRule, RuleResult
 from ..signals import Signals
-from . import PythonRule
 
 CLAIMED_CI = RuleMeta(
     id="DOC-001",

@@ -35,6 +35,7 @@ from ..results import ProfileMember
 from ..tools import catalog
 from .containers import is_dev_dockerfile
 from .deploys import all_deploy_jobs, job_runs_deploy_tool
+from .exclusions import exclusion_summary, in_source_tree
 
 if TYPE_CHECKING:
     from ..facts import Facts, PackageManifest
@@ -56,7 +57,7 @@ _APP_CODE = (".py", ".js", ".ts", ".tsx", ".jsx", ".mjs", ".go", ".java", ".kt",
              ".swift", ".c", ".cc", ".cpp", ".fs", ".ex", ".exs", ".hs", ".dart", ".vue", ".svelte")
 # Not evidence of what the product is: tests, test data, benchmarks, fuzzing, dev containers, and the role
 # folders examples/, samples/, fixtures/ (unless they are a package inside a source tree, like the
-# `org/springframework/samples` of a Java application: see collectors.in_source_tree).
+# `org/springframework/samples` of a Java application: see collectors.exclusions.in_source_tree).
 _NOT_EVIDENCE = re.compile(r"(^|/)(tests?|spec|specs|__tests__|e2e|testdata|test_data|test-data|testing|"
                            r"__fixtures__|\.devcontainer|benchmarks?|benches|fuzz)/|"
                            r"(^|/)src/(test|it|integrationTest|testFixtures)/", re.I)
@@ -170,8 +171,6 @@ class _Scope:
 
     def product(self, path: str) -> bool:
         """A file that says what the product is: not a test, fixture, example or dev container."""
-        from . import in_source_tree  # the package imports this module first
-
         rel = self.rel(path)
         return not _NOT_EVIDENCE.search(rel) and not _TEST_FILE.search(rel) \
             and not (_ROLE_DIRS.search(rel) and not in_source_tree(rel))
@@ -646,8 +645,6 @@ def _is_package(facts: Facts, top: _Scope) -> bool:
 
 
 def _excluded_note(facts: Facts) -> str | None:
-    from . import exclusion_summary  # the package imports this module first
-
     dropped = len(facts.all_files) - len(facts.files)
     if dropped <= 0:
         return None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors
+from .common import EXIT_GATE, EXIT_USAGE, handle_errors
 
 if TYPE_CHECKING:
     from ..batch import Progress, RepoOutcome
@@ -84,11 +84,11 @@ def batch(
         run_batch,
         select_shard,
         utc_now,
-        write_leaderboard,
     )
     from ..leaderboard import build_leaderboard
     from ..remote import looks_like_url, sigterm_exits
     from ..userfiles import read_regular_text
+    from .leaderboard_out import write_leaderboard
 
     try:
         shard_spec = parse_shard(shard) if shard else None

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..cli import handle_errors
+from .common import handle_errors
 
 
 @click.group()
@@ -48,6 +46,7 @@ def explain(path: Path, ref: str | None, fmt: str, job_filter: str | None, no_ch
     from ..collectors import DEFAULT_EXCLUDES, apply_excludes
     from ..collectors import ci as ci_collector
     from ..collectors.ci_model import build_ci_model
+    from ..render.ci_model_text import render_ci_model_json, render_ci_model_text
     from ..source import open_source
 
     source = open_source(path, ref)
@@ -61,54 +60,6 @@ def explain(path: Path, ref: str | None, fmt: str, job_filter: str | None, no_ch
             close()
     jobs = [j for j in model.jobs if not job_filter or job_filter in j.job_id]
     if fmt == "json":
-        from ..redaction import redact_value
-
-        model_json = {"jobs": [_job_json(j) for j in jobs], "notes": list(model.notes)}
-        click.echo(json.dumps(redact_value(model_json), indent=2, default=str))
-        return
-    from ..render.text import plain
-
-    if not jobs:
-        click.echo("No CI jobs found.")
-    for job in jobs:
-        triggers = ", ".join(sorted(job.triggers)) or "none found"
-        matrix = "" if job.matrix_size == 1 else f"  matrix: {job.matrix_size or 'not literal'}"
-        click.echo(plain(f"{job.provider} {job.path}:{job.line} {job.job_id}"
-                         + (f" ({job.name})" if job.name != job.job_id else "")))
-        click.echo(plain(f"  triggers: {triggers}{matrix}"))
-        if not job.invocations:
-            click.echo("  (runs nothing vana-audit can see)")
-        for invocation in job.invocations:
-            mark = "" if invocation.can_fail else "  [cannot fail the job]"
-            detail = _detail(invocation.extra)
-            click.echo(plain(f"  {invocation.kind:<13} {invocation.value}{detail}{mark}"))
-            if not no_chain and invocation.chain:
-                hops = " -> ".join(f"{link.path}:{link.line or '?'} {link.text}" for link in invocation.chain)
-                click.echo(plain(f"  {'':<13} {hops}"))
-        click.echo("")
-    for note in model.notes:
-        click.echo(plain(f"note: {note}"))
-
-
-def _detail(extra: dict[str, Any]) -> str:
-    parts = []
-    if "reaches" in extra:
-        parts.append(f"phase {extra.get('phase') or '?'}, {'runs' if extra['reaches'] else 'not reached'}"
-                     if extra["reaches"] is not None else f"phase {extra.get('phase') or '?'}")
-    if extra.get("repo"):
-        parts.append(str(extra["repo"]))
-    if extra.get("implicit"):
-        parts.append("default lifecycle")
-    if extra.get("ref"):
-        parts.append(f"@{extra['ref']}")
-    return f"  ({'; '.join(parts)})" if parts else ""
-
-
-def _job_json(job: Any) -> dict[str, Any]:
-    return {
-        "provider": job.provider, "path": job.path, "job_id": job.job_id, "name": job.name, "line": job.line,
-        "triggers": sorted(job.triggers), "matrix_size": job.matrix_size,
-        "invocations": [{"kind": i.kind, "value": i.value, "argv": list(i.argv), "can_fail": i.can_fail,
-                         "extra": i.extra, "chain": [{"path": k.path, "line": k.line, "text": k.text}
-                                                     for k in i.chain]} for i in job.invocations],
-    }
+        click.echo(render_ci_model_json(jobs, model.notes), nl=False)
+    else:
+        click.echo(render_ci_model_text(jobs, model.notes, chains=not no_chain), nl=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_GATE, handle_errors, progress_printer
+from .common import EXIT_GATE, handle_errors, progress_printer
 
 
 @click.command()
@@ -69,7 +69,8 @@ def diff(
     also appended to that file. Exit codes: 0 ok, 1 regression (with --fail-on-regression),
     2 bad ref or path.
     """
-    from ..compare import compare, render_diff_json, render_diff_markdown
+    from ..compare import compare
+    from ..render.diff import render_diff_json, render_diff_markdown
     from ..scan import scan as run_scan
 
     progress = progress_printer(quiet)

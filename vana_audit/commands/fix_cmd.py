@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import handle_errors
 from ..model import Priority
+from .common import handle_errors
 
 
 def _priorities(value: str | None) -> tuple[Priority, ...] | None:

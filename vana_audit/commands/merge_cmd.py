@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..cli import EXIT_USAGE, handle_errors
+from .common import EXIT_USAGE, handle_errors
 
 T = TypeVar("T")
 LEADERBOARD_MAX_BYTES = 512 * 1024 * 1024  # some 10 KB a repository: room for an organisation of 50,000
@@ -40,8 +40,9 @@ def merge(dirs: tuple[Path, ...], out_dir: Path, no_reports: bool, quiet: bool) 
     directories is kept once (the later directory wins); shards of the split that no DIR
     covers are named in the leaderboard and on standard error.
     """
-    from ..batch import RepoOutcome, utc_now, write_leaderboard
+    from ..batch import RepoOutcome, utc_now
     from ..leaderboard import build_leaderboard, outcomes_of
+    from .leaderboard_out import write_leaderboard
 
     by_index: dict[tuple[int, str], RepoOutcome] = {}
     shards: list[dict[str, int]] = []

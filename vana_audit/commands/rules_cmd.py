@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_USAGE, handle_errors
+from .common import EXIT_USAGE, handle_errors
 
 
 @click.group()
@@ -25,11 +25,8 @@ def rules() -> None:
 @handle_errors
 def rules_list(category: str | None, level: int | None, priority: str | None, fmt: str) -> None:
     """List the built-in and plugin rules."""
-    import json
-
-    from tabulate import tabulate
-
     from ..engine import load_rules
+    from ..render.rules_list import render_rules_json, render_rules_table
 
     metas = [r.meta for r in load_rules()]
     metas = [
@@ -39,30 +36,7 @@ def rules_list(category: str | None, level: int | None, priority: str | None, fm
         and (not level or m.level == level)
         and (not priority or m.priority.value == priority)
     ]
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "id": m.id,
-                        "title": m.title,
-                        "category": m.category.value,
-                        "level": m.level,
-                        "weight": m.weight,
-                        "severity": m.severity.value,
-                        "priority": m.priority.value,
-                        "effort": m.effort_text,
-                        "profiles": list(m.profiles),
-                    }
-                    for m in metas
-                ],
-                indent=2,
-            )
-        )
-        return
-    rows = [[m.id, m.category.value, m.level, m.priority.value, m.severity.value, m.title] for m in metas]
-    click.echo(tabulate(rows, headers=["ID", "Category", "Level", "Priority", "Severity", "Title"], tablefmt="simple"))
-    click.echo(f"\n{len(metas)} rule(s)")
+    click.echo(render_rules_json(metas) if fmt == "json" else render_rules_table(metas), nl=False)
 
 
 @rules.command("show")
@@ -71,30 +45,13 @@ def rules_list(category: str | None, level: int | None, priority: str | None, fm
 def rules_show(rule_id: str) -> None:
     """Show a rule's documentation."""
     from ..engine import load_rules
+    from ..render.rules_list import render_rule_text
 
     meta = next((r.meta for r in load_rules() if r.meta.id.lower() == rule_id.lower()), None)
     if meta is None:
         click.echo(f"Error: no rule {rule_id!r} (see `vana-audit rules list`)", err=True)
         sys.exit(EXIT_USAGE)
-    from ..model import ALL_PROFILES
-
-    d = meta.docs
-    applies = ("every profile" if set(meta.profiles) >= set(ALL_PROFILES)
-               else ", ".join(meta.profiles) + " (and a workspace with a member of these profiles)")
-    click.echo(
-        f"{meta.id}: {meta.title}\n"
-        f"category {meta.category.value} · level {meta.level} · {meta.priority.value} · "
-        f"severity {meta.severity.value} · effort {meta.effort_text}\n"
-        f"applies to: {applies}\n"
-    )
-    for heading, body in (
-        ("What it checks", d.what),
-        ("Why it matters", d.why),
-        ("How to fix", d.how),
-        ("Example", d.example),
-        ("References", "\n".join(f"- {r}" for r in d.references)),
-    ):
-        click.echo(f"## {heading}\n{body}\n")
+    click.echo(render_rule_text(meta), nl=False)
 
 
 @rules.command("docs")

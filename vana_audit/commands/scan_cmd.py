@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..cli import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
+from .common import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
 
 
 @click.command()
@@ -123,7 +122,9 @@ def scan(
     is stopped by SIGTERM. A clone slower than 1 KB/s for 30 s over HTTP(S), or longer than
     --clone-timeout, fails.
     """
+    from ..model import ScanResult
     from ..render import OutputFormat, Renderer, detailed_renderer_for, renderer_for
+    from ..report import Report, build_report
 
     if rules_docs_url and not rules_docs_url.startswith(("https://", "http://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--rules-docs-url")
@@ -177,7 +178,7 @@ def scan(
         window_days=window_days,
         clone_timeout=clone_timeout,
     )
-    source: Any = result
+    earlier: list[tuple[str, float]] = []
     if record or db is not None:  # with history at hand, the reports chart the trend
         from .. import store
         from ..secrets import redact_text
@@ -189,10 +190,9 @@ def scan(
         except store.StoreError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
-        if earlier:
-            from ..report import build_report
-
-            source = build_report(result, trend=earlier)
+    source: ScanResult | Report = result
+    if earlier or any(f.reads_report for f in [OutputFormat(fmt), *(out_fmt for _, out_fmt in formats)]):
+        source = build_report(result, trend=earlier or None)  # once, for every format written
     for output, out_fmt in formats:
         content = render(out_fmt)(source)
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from ..cli import EXIT_USAGE, handle_errors
+from .common import EXIT_USAGE, handle_errors
 
 
 @click.group()
@@ -21,8 +19,7 @@ def tools() -> None:
 @handle_errors
 def tools_list(capability: str | None, ecosystem: str | None, fmt: str) -> None:
     """List the tools of the catalog."""
-    from tabulate import tabulate
-
+    from ..render.tools_list import render_tools_json, render_tools_table
     from ..tools import CAPABILITIES, catalog
 
     if capability and capability not in CAPABILITIES:
@@ -30,13 +27,7 @@ def tools_list(capability: str | None, ecosystem: str | None, fmt: str) -> None:
     chosen = [t for t in catalog().tools.values()
               if (not capability or capability in t.capabilities) and (not ecosystem or ecosystem in t.ecosystems)]
     chosen.sort(key=lambda t: t.id)
-    if fmt == "json":
-        click.echo(json.dumps([{"id": t.id, "name": t.name, "capabilities": list(t.capabilities),
-                                "ecosystems": list(t.ecosystems), "docs": t.docs} for t in chosen], indent=2))
-        return
-    rows = [(t.id, t.name, ", ".join(t.capabilities), ", ".join(t.ecosystems)) for t in chosen]
-    click.echo(tabulate(rows, headers=["id", "name", "capabilities", "ecosystems"], tablefmt="simple"))
-    click.echo(f"\n{len(chosen)} tools")
+    click.echo(render_tools_json(chosen) if fmt == "json" else render_tools_table(chosen), nl=False)
 
 
 @tools.command("show")
@@ -44,23 +35,11 @@ def tools_list(capability: str | None, ecosystem: str | None, fmt: str) -> None:
 @handle_errors
 def tools_show(tool_id: str) -> None:
     """How one tool is recognised: commands, actions, hooks, images, files, packages, examples."""
+    from ..render.tools_list import render_tool_text
     from ..tools import catalog
 
     found = catalog().tools.get(tool_id)
     if found is None:
         click.echo(f"Error: unknown tool {tool_id!r} (see `vana-audit tools list`)", err=True)
         raise SystemExit(EXIT_USAGE)
-    click.echo(f"{found.id}: {found.name}")
-    click.echo(f"capabilities: {', '.join(found.capabilities)}")
-    click.echo(f"ecosystems: {', '.join(found.ecosystems)}")
-    click.echo(f"docs: {found.docs}")
-    for key in ("commands", "actions", "orbs", "images", "hooks", "config_files", "packages", "maven_plugins",
-                "gradle_plugins", "env", "maven_parents", "jenkins_steps", "examples"):
-        value = found.raw.get(key)
-        if value:
-            click.echo(f"{key}:")
-            items = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in value.items()] \
-                if isinstance(value, dict) else [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                                                 for v in value]
-            for item in items:
-                click.echo(f"  - {item}")
+    click.echo(render_tool_text(found), nl=False)

@@ -331,26 +331,3 @@ def duration(hours: float) -> str:
     if hours < 48:
         return f"{hours:.1f} h"
     return f"{hours / 24:.1f} d"
-
-
-def dora_summary_lines(dora: DoraResult) -> list[str]:
-    """One plain-text line per key for the terminal summary, and the window the estimates read."""
-    from ..report.dora import window_text  # the one wording of a window, for every format
-
-    estimates = dora.estimates
-    lines = []
-    for item in dora.readiness.metrics:
-        estimate = estimates.metric(item.metric) if estimates else None
-        parts = [f"{item.name}: " + ("✅ trackable" if item.trackable else "❌ not trackable")]
-        if estimates and estimate and estimate.status == ESTIMATED:
-            cluster = f" ({estimate.cluster}, {dora.year} bands)" if estimate.cluster else ""
-            if estimate.cluster_withheld:  # a band would vouch for what cannot be tracked
-                cluster = " (no band: not trackable)"
-            parts += [f"{estimate.display}{cluster}", f"basis: {estimates.basis_label}"]
-        else:
-            parts.append(f"insufficient data ({(estimate.reason if estimate else None) or dora.estimates_reason})")
-        lines.append(" · ".join(parts))
-    window = window_text(dora.window)
-    if window:
-        lines.append(("Estimated over " if estimates else "Window read: ") + window)
-    return lines

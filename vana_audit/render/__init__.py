@@ -24,6 +24,11 @@ class OutputFormat(str, enum.Enum):
     def binary(self) -> bool:
         return self is OutputFormat.PDF
 
+    @property
+    def reads_report(self) -> bool:
+        """Its renderer reads the report model (`report.Report`), not only the `ScanResult`."""
+        return self in (OutputFormat.MARKDOWN, OutputFormat.HTML, OutputFormat.PDF)
+
     @classmethod
     def from_extension(cls, filename: str) -> OutputFormat | None:
         name = filename.lower()

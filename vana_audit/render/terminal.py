@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from ..history.dora import ESTIMATED
 from ..model import Priority, ScanResult
+from ..report.dora import window_text  # the one wording of a window, for every format
 from ..report.model import Report
+from ..results import DoraResult
 from .table import github_table
 from .text import plain
 
@@ -54,6 +57,27 @@ def render_terminal(source: ScanResult | Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def dora_summary_lines(dora: DoraResult) -> list[str]:
+    """One plain-text line per key for the terminal summary, and the window the estimates read."""
+    estimates = dora.estimates
+    lines = []
+    for item in dora.readiness.metrics:
+        estimate = estimates.metric(item.metric) if estimates else None
+        parts = [f"{item.name}: " + ("✅ trackable" if item.trackable else "❌ not trackable")]
+        if estimates and estimate and estimate.status == ESTIMATED:
+            cluster = f" ({estimate.cluster}, {dora.year} bands)" if estimate.cluster else ""
+            if estimate.cluster_withheld:  # a band would vouch for what cannot be tracked
+                cluster = " (no band: not trackable)"
+            parts += [f"{estimate.display}{cluster}", f"basis: {estimates.basis_label}"]
+        else:
+            parts.append(f"insufficient data ({(estimate.reason if estimate else None) or dora.estimates_reason})")
+        lines.append(" · ".join(parts))
+    window = window_text(dora.window)
+    if window:
+        lines.append(("Estimated over " if estimates else "Window read: ") + window)
+    return lines
+
+
 def _heading(result: ScanResult) -> str:
     target = result.target
     line = f"vana-audit — {plain(target.display_name)}" + (f" @ {plain(target.ref)}" if target.ref else "")
@@ -61,6 +85,4 @@ def _heading(result: ScanResult) -> str:
 
 
 def _dora_lines(result: ScanResult) -> list[str]:
-    from ..history.readiness import dora_summary_lines
-
     return dora_summary_lines(result.dora)

@@ -14,7 +14,7 @@ from ..helm_guards import TRUE as RENDERED
 from ..helm_guards import UNKNOWN, TemplateGuards
 from ..model import Evidence
 from ..path_patterns import PathPattern
-from ..signals import (
+from ..signal_core import (
     COVERAGE_FLAG,
     PR_TRIGGERS,
     ci_capability,

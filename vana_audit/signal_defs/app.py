@@ -1,7 +1,7 @@
 """`app.*` signals: what the application itself is built with (a frontend framework)."""
 from __future__ import annotations
 
-from ..signals import Signal, Signals, found, signal
+from ..signal_core import Signal, Signals, found, signal
 from ._shared import _dependency_evidence
 
 FRONTEND_DEPS = frozenset(

@@ -10,7 +10,7 @@ from ..folded_re import TextPattern
 from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..secrets import clip
-from ..signals import Signal, Signals, ci_matching, ev, found, listing, rx, signal, tool_uses
+from ..signal_core import Signal, Signals, ci_matching, ev, found, listing, rx, signal, tool_uses
 from ..tools import catalog
 from ._shared import _files, _paths, _shipped_dockerfiles
 

@@ -8,7 +8,7 @@ from ..facts import Facts, Job, Pipeline, ToolUse
 from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..secrets import clip
-from ..signals import (
+from ..signal_core import (
     ARTIFACT,
     CACHE,
     CONTAINER_BUILD,

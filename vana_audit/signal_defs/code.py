@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..collectors.profile import product_code
-from ..signals import Signal, Signals, ev, found, signal
+from ..signal_core import Signal, Signals, ev, found, signal
 
 
 @signal("code.present", "the repository holds product source code (not only tests, docs, scripts or manifests)")

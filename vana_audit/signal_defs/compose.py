@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from ..facts import ComposeFile, ComposeService
-from ..signals import Signal, Signals, ev, found, listing, signal
+from ..signal_core import Signal, Signals, ev, found, listing, signal
 
 DEV_COMPOSE = re.compile(r"(^|[./_-])(dev|development|local|test|tests|ci|override|debug)([./_-]|$)", re.I)
 SECRET_FILE = re.compile(

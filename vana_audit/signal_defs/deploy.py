@@ -5,7 +5,7 @@ import re
 
 from ..path_patterns import PathPattern
 from ..secrets import clip
-from ..signals import (
+from ..signal_core import (
     DEPLOY_CMD,
     DEPLOY_WORD,
     PROGRESSIVE,

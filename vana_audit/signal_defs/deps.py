@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..collectors.project import RUNTIME
-from ..signals import Signal, Signals, ev, found, listing, signal, tool_uses
+from ..signal_core import Signal, Signals, ev, found, listing, signal, tool_uses
 
 # -- security -----------------------------------------------------------------------------------------
 

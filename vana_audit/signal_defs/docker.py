@@ -7,7 +7,7 @@ from typing import Any
 from ..collectors.containers import is_dev_dockerfile
 from ..facts import ComposeService, Dockerfile, Instruction
 from ..secrets import clip
-from ..signals import Signal, Signals, ev, found, listing, rx, signal
+from ..signal_core import Signal, Signals, ev, found, listing, rx, signal
 from ._shared import PIPE_TO_SHELL, _shipped_dockerfiles
 
 

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from ..facts import Facts, TextLine
 from ..model import Evidence
-from ..signals import (
+from ..signal_core import (
     CLAIM_CI,
     Signal,
     Signals,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..secrets import in_test_folder
-from ..signals import Signal, Signals, listing, signal
+from ..signal_core import Signal, Signals, listing, signal
 from ._shared import _paths
 
 

@@ -1,7 +1,7 @@
 """`frontend.*` signals: frontend-specific delivery checks."""
 from __future__ import annotations
 
-from ..signals import Signal, Signals, found, signal
+from ..signal_core import Signal, Signals, found, signal
 from ._shared import _deps
 
 FRONTEND_DEPS = {

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..facts import Facts, Job, Pipeline
-from ..signals import Signal, Signals, ev, found, listing, signal
+from ..signal_core import Signal, Signals, ev, found, listing, signal
 
 
 @signal("gha.present", "GitHub Actions workflows exist")

@@ -5,7 +5,7 @@ import re
 
 from ..facts import Facts
 from ..path_patterns import PathPattern
-from ..signals import Signal, Signals, ci_matching, ev, files_matching, found, listing, rx, signal
+from ..signal_core import Signal, Signals, ci_matching, ev, files_matching, found, listing, rx, signal
 from ..tools import catalog
 from ._shared import _base, _config, _paths
 

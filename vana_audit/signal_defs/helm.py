@@ -1,7 +1,7 @@
 """`helm.*` signals: Helm charts."""
 from __future__ import annotations
 
-from ..signals import Signal, Signals, ev, found, signal
+from ..signal_core import Signal, Signals, ev, found, signal
 from ._shared import helm_charts
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..history.habits import sample_size_text, sample_text
-from ..signals import Signal, Signals, ev, signal
+from ..signal_core import Signal, Signals, ev, signal
 
 
 @signal("history.available", "git history is available")

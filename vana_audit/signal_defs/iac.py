@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..path_patterns import PathPattern
-from ..signals import (
+from ..signal_core import (
     TF_VALIDATE,
     Signal,
     Signals,

@@ -1,7 +1,7 @@
 """`js.*` signals: JavaScript package hygiene."""
 from __future__ import annotations
 
-from ..signals import Signal, Signals, ev, found, signal
+from ..signal_core import Signal, Signals, ev, found, signal
 from ..tools import catalog
 
 

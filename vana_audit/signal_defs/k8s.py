@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import safe_yaml
 from ..facts import Facts, K8sObject
-from ..signals import Signal, Signals, ev, found, listing, signal
+from ..signal_core import Signal, Signals, ev, found, listing, signal
 from ._shared import WORKLOAD_KINDS, _uncommented, helm_charts
 
 

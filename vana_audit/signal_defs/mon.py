@@ -10,7 +10,7 @@ from .. import safe_yaml
 from ..facts import Facts
 from ..model import Evidence
 from ..secrets import clip
-from ..signals import Signal, Signals, ci_matching, ev, found, listing, per_scan, rx, signal
+from ..signal_core import Signal, Signals, ci_matching, ev, found, listing, per_scan, rx, signal
 from ..tools import catalog
 from ._shared import _config, _dependency_evidence, _paths
 

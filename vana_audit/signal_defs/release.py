@@ -1,7 +1,7 @@
 """`release.*` signals: release automation."""
 from __future__ import annotations
 
-from ..signals import (
+from ..signal_core import (
     PUBLISH_CMD,
     Signal,
     Signals,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..signals import Signal, Signals, ev, found, signal
+from ..signal_core import Signal, Signals, ev, found, signal
 from ._shared import _paths
 
 # What a README says a repository is when it is a sample, demo, example or template of an application:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..secrets import is_test_key
-from ..signals import SECRET_SCAN, Signal, Signals, ci_capability, ci_matching, ev, found, listing, signal
+from ..signal_core import SECRET_SCAN, Signal, Signals, ci_capability, ci_matching, ev, found, listing, signal
 from ..tools import catalog
 from ._shared import _config
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..facts import Facts
-from ..signals import Signal, Signals, ev, signal
+from ..signal_core import Signal, Signals, ev, signal
 
 GENERIC = "generic"
 # Every stack id detect_stack returns besides GENERIC: the keys of a rule's `examples:` and `remediations:`

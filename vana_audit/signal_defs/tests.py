@@ -7,7 +7,7 @@ from ..facts import Facts
 from ..folded_re import TextPattern
 from ..model import Evidence
 from ..path_patterns import PathPattern
-from ..signals import TEST_CMD, Signal, Signals, ci_matching, ev, found, listing, rx, signal
+from ..signal_core import TEST_CMD, Signal, Signals, ci_matching, ev, found, listing, rx, signal
 from ._shared import (
     JS_TEST_CMD,
     _applied_to_throwaway_cluster,

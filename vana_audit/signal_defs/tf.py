@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..collectors.profile import terraform_module
 from ..facts import Facts, TerraformFile
 from ..model import Evidence
-from ..signals import Signal, Signals, ev, found, listing, signal
+from ..signal_core import Signal, Signals, ev, found, listing, signal
 from ._shared import _config, _paths
 
 

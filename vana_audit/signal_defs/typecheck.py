@@ -5,7 +5,7 @@ from ..collectors.shell import split_script
 from ..facts import Facts
 from ..model import Evidence
 from ..secrets import clip
-from ..signals import Signal, Signals, ev, found, signal
+from ..signal_core import Signal, Signals, ev, found, signal
 from ..tools import catalog
 
 

@@ -194,3 +194,23 @@ def test_reading_the_history_opens_the_database_read_only(tmp_path: Path):
         assert conn.execute("SELECT COUNT(*) FROM scans").fetchone() == (1,)
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             conn.execute("DELETE FROM scans")
+
+
+def test_backfill_progress_is_for_a_terminal_only(released_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """On a pipe (CliRunner's stderr is one) the per-tag progress prints nothing, the summary stays; on a
+    terminal each tag is one line rewritten in place and erased at the end."""
+    piped = run("trend", str(released_repo), "--db", str(tmp_path / "a.sqlite3"), "--backfill-tags")
+    assert piped.exit_code == 0, piped.output
+    assert "scanning tag" not in piped.stderr and "backfilled 3 tag(s)" in piped.stderr
+
+    import io
+
+    from vana_audit import progress as progress_module
+
+    screen = io.StringIO()
+    monkeypatch.setattr("vana_audit.commands.trend_cmd.progress_for",
+                        lambda quiet: None if quiet else progress_module.TerminalProgress(screen))
+    shown = run("trend", str(released_repo), "--db", str(tmp_path / "b.sqlite3"), "--backfill-tags")
+    assert shown.exit_code == 0
+    text = screen.getvalue()
+    assert "\r\x1b[K… [1/3] scanning tag v1.0.0" in text and text.endswith("\r\x1b[K")

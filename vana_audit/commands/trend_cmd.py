@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..progress import progress_for
 from .common import EXIT_GATE, EXIT_USAGE, handle_errors
 
 
@@ -83,12 +84,19 @@ def trend(
 
     database = db or store.default_db_path()
     key = redact_text(repo_key) if repo_key else store.repo_key_for(path)
-    say = (lambda message: None) if quiet else (lambda message: click.echo(f"… {message}", err=True))
+    progress = progress_for(quiet)  # one line rewritten in place on a terminal; nothing on a pipe
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(message)
+
     try:
         if backfill_tags:
             added, skipped, errors = backfill(
                 path, database, key, pattern=tag_pattern, max_tags=max_tags, with_history=not no_history, say=say
             )
+            if progress is not None:
+                progress.finish()
             for error in errors:
                 click.echo(f"warning: {error}", err=True)
             if not quiet:

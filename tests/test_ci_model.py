@@ -549,3 +549,28 @@ def test_docker_run_runs_the_command_given_after_the_image(tmp_path: Path) -> No
     assert not any(kind == "image" and "$" in value for kind, value in values), "an image named by a variable"
     uses = {(u.tool_id, u.capability) for u in find_tool_uses(model)}
     assert {("cft-developer-tools", "lint"), ("cft-developer-tools", "format-check")} <= uses
+
+
+def test_npm_scripts_see_the_package_config_variables(tmp_path: Path) -> None:
+    """jhipster: `ci:frontend:build` runs `npm run webapp:build:$npm_package_config_default_environment`; npm sets
+    that variable from package.json's `config`, so the script it names (and `ng build`) is followed."""
+    package = {"config": {"default_environment": "prod"}, "scripts": {
+        "ci:frontend:build": "npm run webapp:build:$npm_package_config_default_environment",
+        "webapp:build:prod": "ng build --configuration production", "webapp:build:dev": "ng build"}}
+    model = model_of(tmp_path, {"package.json": json.dumps(package), ".github/workflows/ci.yml": (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run ci:frontend:build\n")})
+    values = [i.value for i in job(model, "build").invocations]
+    assert "ng build --configuration production" in values and "ng build" not in values
+
+
+def test_mvn_version_runs_no_plugin(tmp_path: Path) -> None:
+    """jhipster's `backend:info` runs `./mvnw --version`: no lifecycle phase, so checkstyle, spotless or
+    gatling are not run by it (they were credited as run in CI)."""
+    pom = ("<project><build><plugins><plugin><groupId>org.apache.maven.plugins</groupId>"
+           "<artifactId>maven-checkstyle-plugin</artifactId><executions><execution><phase>validate</phase>"
+           "<goals><goal>check</goal></goals></execution></executions></plugin></plugins></build></project>")
+    model = model_of(tmp_path, {"pom.xml": pom, "mvnw": "#!/bin/sh\n", ".github/workflows/ci.yml": (
+        "on: push\njobs:\n  info:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./mvnw --version\n"
+        "  verify:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./mvnw -B verify\n")})
+    assert not [i for i in job(model, "info").invocations if i.kind == "maven-plugin"]
+    assert any(i.kind == "maven-plugin" and "checkstyle" in i.value for i in job(model, "verify").invocations)

@@ -1174,8 +1174,17 @@ class Resolver:
         inner = self.enter(ctx, frame, ("npm", path, name), _link(path, line, f"{name}: {body}"))
         if inner is None:
             return
-        inner = replace(inner, chain=frame.chain, cwd=posixpath.dirname(path))
+        inner = replace(inner, chain=frame.chain, cwd=posixpath.dirname(path),
+                        env={**frame.env, **self._npm_config_env(path)})
         self.script(ctx, inner, body, path, line, search=False)
+
+    def _npm_config_env(self, path: str) -> dict[str, str]:
+        """What npm puts in a script's environment from package.json's `config` (`npm_package_config_<key>`),
+        so `npm run webapp:build:$npm_package_config_default_environment` names its script."""
+        found = self._package(posixpath.dirname(path))
+        config = _dict(found[1].get("config")) if found else {}
+        return {f"npm_package_config_{key}": str(value) for key, value in list(config.items())[:100]
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool)}
 
     def _run_npm_run_all(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
         """npm-run-all, run-s, run-p and concurrently name scripts (globs allowed) or commands."""
@@ -1531,6 +1540,8 @@ class Resolver:
             elif ":" in word:
                 goals.append(word)
             index += 1
+        if not phases and not goals:  # `mvn --version`, `mvn -v`, `mvn help`: no phase runs, so no plugin does
+            return
         path = _join(frame.cwd, file)
         if path and not path.endswith(".xml"):
             path = _in(path, "pom.xml")

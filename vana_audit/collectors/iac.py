@@ -1,6 +1,8 @@
 """Infrastructure as code: which tools are present, Terraform text, Kubernetes objects."""
 from __future__ import annotations
 
+import re
+
 from .. import safe_yaml
 from ..facts import K8sObject, TerraformFile
 from ..source import Source
@@ -66,12 +68,17 @@ def collect_terraform(source: Source, files: list[str]) -> list[TerraformFile]:
 POLICY_GROUPS = frozenset({"templates.gatekeeper.sh", "constraints.gatekeeper.sh"})
 
 
+# Manifests in documentation (tutorial snippets) and in test folders (fixtures an e2e suite applies to a
+# throwaway cluster) are not the project's deployed configuration (external-dns: docs/snippets/, e2e/).
+NOT_DEPLOYED = re.compile(r"(^|/)(docs?|site|website|e2e|tests?|testdata|test[-_]data)/", re.I)
+
+
 def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]]) -> list[K8sObject]:
     chart_dirs = tuple(p.rsplit("/", 1)[0] + "/" if "/" in p else "" for p in tools.get("helm", []))
     objects: list[K8sObject] = []
     inspected = 0
     for path in files:
-        if not path.endswith((".yaml", ".yml")) or path.startswith(".github/"):
+        if not path.endswith((".yaml", ".yml")) or path.startswith(".github/") or NOT_DEPLOYED.search(path):
             continue
         inspected += 1
         if inspected > MAX_YAML_FOR_K8S:

@@ -193,6 +193,8 @@ def test_a_metric_library_nobody_scrapes_is_reported_with_the_code_as_evidence(t
     ("import ChangeLabel from '@/components/metrics/ChangeLabel';\n", False),  # umami: a UI folder, no endpoint
     ("app.get('/metrics', async (req, res) => res.send(await register.metrics()));\n", True),
     ('mux.Handle("/metrics", promhttp.Handler())\n', True),
+    ('urlpatterns = [path("metrics/", views.metrics)]\n', True),  # healthchecks: a Django route
+    ("get(`/websites/${websiteId}/metrics`, {})\n", False),  # umami: the product's own analytics API
 ])
 def test_a_metrics_endpoint_is_a_route_not_a_folder_name(tmp_path: Path, code: str, exported: bool) -> None:
     files = {"src/index.ts": code, "package.json": '{"name": "app", "dependencies": {"express": "4"}}'}

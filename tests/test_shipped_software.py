@@ -87,3 +87,15 @@ def test_a_platform_configuration_is_infrastructure_as_code(tmp_path: Path, plat
 def test_without_a_platform_or_iac_a_service_is_provisioned_by_hand(tmp_path: Path) -> None:
     check(evaluate(tmp_path, SERVER, "IAC-002", profile="service"), "fail", None)
 
+
+
+def test_a_chart_release_is_a_publish_not_a_production_rollout(tmp_path: Path) -> None:
+    """external-dns: the Release job packages the Helm chart and calls a `publish_release` shell function; it
+    rolls nothing out, so DEP-010 (production deploys go through staging) does not judge it."""
+    workflow = ("on:\n  push:\n    branches: [master]\njobs:\n  release:\n    name: Release\n"
+                "    runs-on: ubuntu-latest\n    steps:\n      - uses: helm/chart-releaser-action@v1\n"
+                "      - run: scripts/chart-release.sh\n")
+    script = "#!/bin/sh\npublish_release() {\n  gh api -X PATCH repos/x/releases/1 -F draft=false\n}\npublish_release\n"
+    files = {**SERVER, ".github/workflows/release-chart.yaml": workflow, "scripts/chart-release.sh": script,
+             "charts/server/Chart.yaml": "apiVersion: v2\nname: server\nversion: 1.0.0\n"}
+    check(evaluate(tmp_path, files, "DEP-010", profile="service"), "na", None)

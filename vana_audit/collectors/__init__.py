@@ -17,6 +17,9 @@ from .exclusions import exclusion_summary as exclusion_summary
 from .profile import infer_profile
 from .tool_uses import find_tool_uses
 
+# A Molecule scenario (Ansible roles): it converges the role in a container and verifies it.
+_MOLECULE_SCENARIO = re.compile(r"(^|/)molecule/[^/]+/(molecule|converge|verify)\.ya?ml$")
+
 
 def classify_test_files(files: list[str]) -> dict[str, list[str]]:
     """Test files by level of the pyramid, from naming conventions."""
@@ -33,12 +36,15 @@ def classify_test_files(files: list[str]) -> dict[str, list[str]]:
             or (base.endswith(("tests.cs", "test.cs", "test.php", "tests.swift", "test.fs"))
                 and "test" in lower[:-len(base)]) \
             or (base.endswith(".rs") and re.search(r"(^|/)tests/", lower) is not None) \
-            or (base.endswith("_test.yaml") and "/tests/" in lower and "charts/" in f"/{lower}")
+            or (base.endswith("_test.yaml") and "/tests/" in lower and "charts/" in f"/{lower}") \
+            or _MOLECULE_SCENARIO.search(lower) is not None
         if not is_test:
             if ("k6" in lower or "locust" in lower or "/load" in lower) and base.endswith((".js", ".py", ".ts")):
                 levels["performance"].append(path)
             continue
-        if re.search(r"(^|/)(e2e|end[-_]to[-_]end|playwright|cypress|acceptance)(/|[._-])", lower):
+        if _MOLECULE_SCENARIO.search(lower):
+            levels["integration"].append(path)
+        elif re.search(r"(^|/)(e2e|end[-_]to[-_]end|playwright|cypress|acceptance)(/|[._-])", lower):
             levels["e2e"].append(path)
         elif re.search(r"(^|/)(integration|integ|it|functional|api)(/|[._-])", lower):
             levels["integration"].append(path)

@@ -48,7 +48,10 @@ SHIP_CAPABILITIES = frozenset({"publish", "release"})
 DEPLOY_IN_DEPLOY_JOB = FoldedPattern(r"docker[ -]compose\b[^\n]{0,200}\bup\b|\bfastapi (cloud )?deploy\b")
 DEPLOY_TRANSPORT_ACTIONS = frozenset({"appleboy/ssh-action", "appleboy/scp-action", "easingthemes/ssh-deploy",
                                       "burnett01/rsync-deployments", "samkirkland/ftp-deploy-action"})
-DEPLOY_SCRIPT = re.compile(r"^(deploy|release|publish|rollout|ship)", re.I)
+# A script or target that rolls out by its name: `deploy.sh`, `make deploy`, `npm run rollout`. A `release`
+# or `publish` script publishes (a package, a chart, a GitHub release): it deploys nothing by its name
+# (external-dns' chart-release.sh calls a `publish_release` function).
+DEPLOY_SCRIPT = re.compile(r"^(deploy|rollout)", re.I)
 TEST_JOB = re.compile(r"(?<![a-z])(e2e|tests|testing)(?![a-z])", re.I)
 
 

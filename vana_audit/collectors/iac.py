@@ -24,6 +24,8 @@ def _base(path: str) -> str:
 
 def detect_iac_tools(files: list[str]) -> dict[str, list[str]]:
     tools: dict[str, list[str]] = {}
+    # An Ansible role (a Galaxy role repository has one at its root): tasks/main.yml beside meta/main.yml.
+    role_dirs = {p.rsplit("meta/", 1)[0] for p in files if p.endswith(("meta/main.yml", "meta/main.yaml"))}
 
     def add(tool: str, path: str) -> None:
         tools.setdefault(tool, []).append(path)
@@ -46,7 +48,9 @@ def detect_iac_tools(files: list[str]) -> dict[str, list[str]]:
             add("skaffold", path)
         elif base in ("serverless.yml", "serverless.yaml"):
             add("serverless", path)
-        elif base in ("ansible.cfg", "playbook.yml", "site.yml") or "/roles/" in f"/{path}" and "/tasks/" in path:
+        elif base in ("ansible.cfg", "playbook.yml", "site.yml") or "/roles/" in f"/{path}" and "/tasks/" in path \
+                or (base in ("main.yml", "main.yaml") and path.endswith("tasks/" + base)
+                    and path[: -len("tasks/" + base)] in role_dirs):
             add("ansible", path)
         elif base.endswith((".template.yaml", ".template.json", ".cfn.yaml", ".cfn.yml")) or base == "template.yaml":
             add("cloudformation", path)

@@ -97,13 +97,16 @@ def iac_tested(s: Signals) -> Signal:
 
 
 @signal("iac.reusable_module",
-        "an infrastructure repository of reusable modules others call: a Terraform module, or Helm charts with no "
-        "environment configuration (the callers have the environments)")
+        "an infrastructure repository of reusable modules others call: a Terraform module, an Ansible role, or "
+        "Helm charts with no environment configuration (the callers have the environments)")
 def reusable_module(s: Signals) -> Signal:
     module = s["tf.module_only"]
     if module.truthy:
         return module
     f = s.facts
+    roles = [p for p in f.files if p in ("meta/main.yml", "meta/main.yaml")] if f.iac_tools.get("ansible") else []
+    if f.profile == "infrastructure" and roles and not f.iac_tools.get("terraform"):
+        return Signal(True, (ev(roles[0], None, "an Ansible role (applied by its users' playbooks)"),))
     charts = [p for p in f.iac_tools.get("helm", []) if p.rsplit("/", 1)[-1] == "Chart.yaml"]
     if f.profile != "infrastructure" or not charts or not all(o.in_helm_chart for o in f.k8s_objects):
         return Signal(False)

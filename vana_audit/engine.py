@@ -147,6 +147,11 @@ class DeclarativeRule:
 
     def evaluate(self, facts: Facts, signals: Signals) -> RuleResult:
         result = self._evaluate(facts, signals)
+        if "demote_if" in self.spec and result.outcome in (Outcome.FAIL, Outcome.PARTIAL):
+            covered, evidence, _ = judge(self.spec["demote_if"], signals, held_profiles(facts))
+            if covered:  # the gap is real but something else covers most of it: one priority lower, said why
+                result = replace(result, demoted=True, message=f"{result.message}; {self.spec['demote_note']}",
+                                 evidence=_dedupe(result.evidence + tuple(evidence)[:2]))
         applies, note = applies_to(self.meta, facts)
         if applies and "sample" in self.spec:
             sample = signals[self.spec["sample"]].evidence
@@ -448,7 +453,7 @@ def run_rule(rule: Rule, facts: Facts, signals: Signals, budget_s: float = RULE_
     if elapsed > budget_s and result.outcome is not Outcome.ERROR:
         result = RuleResult(Outcome.ERROR, f"rule {rule.meta.id} took {elapsed:.1f}s, over its {budget_s:g}s budget")
     return Finding(rule.meta, result.outcome, result.message, result.evidence,
-                   confidence=getattr(result, "confidence", Confidence.HIGH))
+                   confidence=getattr(result, "confidence", Confidence.HIGH), demoted=getattr(result, "demoted", False))
 
 
 def run_rules(rules: Iterable[Rule], facts: Facts, disabled: Iterable[str] = (),

@@ -221,6 +221,7 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     suppressed_by: str | None = None
     confidence: Confidence = Confidence.HIGH  # what the verdict rests on (engine.py: the deciding signals)
+    demoted: bool = False  # the rule's `demote_if` held: the gap is real, something else covers most of it
 
     @property
     def rule_id(self) -> str:
@@ -228,11 +229,15 @@ class Finding:
 
     @property
     def priority(self) -> Priority:
-        """The rule's priority, except that a failing verdict resting on a text match is never a P0."""
-        if self.rule.priority is Priority.P0 and self.confidence is Confidence.LOW and self.outcome in (
+        """The rule's priority, except that a failing verdict resting on a text match is never a P0, and a
+        demoted one (its gap mostly covered otherwise, `demote_if`) is one priority lower."""
+        priority = self.rule.priority
+        if self.demoted and self.outcome in (Outcome.FAIL, Outcome.PARTIAL):
+            priority = Priority.P1 if priority is Priority.P0 else Priority.P2
+        if priority is Priority.P0 and self.confidence is Confidence.LOW and self.outcome in (
                 Outcome.FAIL, Outcome.PARTIAL):
             return Priority.P1
-        return self.rule.priority
+        return priority
 
     @property
     def failing(self) -> bool:

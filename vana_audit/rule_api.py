@@ -17,6 +17,7 @@ class RuleResult:
     message: str
     evidence: tuple[Evidence, ...] = ()
     confidence: Confidence = Confidence.HIGH  # of what decided the outcome (see `engine.judge`)
+    demoted: bool = False  # a failing verdict whose gap something else covers: one priority lower (`demote_if`)
 
 
 class Rule(Protocol):

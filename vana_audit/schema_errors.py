@@ -75,6 +75,9 @@ def _reason(kind: str, limit: Any, instance: Any) -> str:
         return f"must match the pattern {limit}"
     if kind == "required" and isinstance(instance, dict):
         return "missing required key " + ", ".join(k for k in limit if k not in instance)
+    if kind == "dependentRequired" and isinstance(instance, dict) and isinstance(limit, dict):
+        return "; ".join(f"{key} needs {', '.join(k for k in needed if k not in instance)}"
+                         for key, needed in limit.items() if key in instance and any(k not in instance for k in needed))
     if kind == "oneOf":
         return "matches none (or more than one) of the allowed forms"
     if kind == "uniqueItems":

@@ -80,7 +80,7 @@ def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     facts.compose_files = containers.collect_compose(source, files)
     facts.iac_tools = iac.detect_iac_tools(files)
     facts.terraform = iac.collect_terraform(source, files)
-    facts.k8s_objects = iac.collect_k8s(source, files, facts.iac_tools)
+    facts.k8s_objects = iac.collect_k8s(source, files, facts.iac_tools, keep=ExcludeMatcher(excludes).reincluded)
     facts.manifests, facts.lockfiles, facts.test_configs = project.collect_manifests(source, files)
     facts.make_targets, facts.make_commented = project.collect_make(source, files)
     facts.test_files = classify_test_files(files)

@@ -91,6 +91,10 @@ class ExcludeMatcher:
         literals = [max(re.split(r"[*?\[\]]", p), key=len).strip("/") for p in out]
         self._hint = re.compile("|".join(map(re.escape, sorted(set(literals))))) if out and all(literals) else None
 
+    def reincluded(self, path: str) -> bool:
+        """A `!pattern` takes the path back in: the user asked for it to be judged."""
+        return bool(self._back.match(path))
+
     def excluded(self, path: str) -> bool:
         if self._hint is not None and not self._hint.search(path):
             return False

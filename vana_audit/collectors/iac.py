@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .. import safe_yaml
 from ..facts import K8sObject, TerraformFile
@@ -77,12 +78,16 @@ POLICY_GROUPS = frozenset({"templates.gatekeeper.sh", "constraints.gatekeeper.sh
 NOT_DEPLOYED = re.compile(r"(^|/)(docs?|site|website|e2e|tests?|testdata|test[-_]data)/", re.I)
 
 
-def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]]) -> list[K8sObject]:
+def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]],
+                keep: Callable[[str], bool] | None = None) -> list[K8sObject]:
+    """`keep`: paths the configuration takes back in (`!pattern`), judged even in docs or test folders."""
     chart_dirs = tuple(p.rsplit("/", 1)[0] + "/" if "/" in p else "" for p in tools.get("helm", []))
     objects: list[K8sObject] = []
     inspected = 0
     for path in files:
-        if not path.endswith((".yaml", ".yml")) or path.startswith(".github/") or NOT_DEPLOYED.search(path):
+        if not path.endswith((".yaml", ".yml")) or path.startswith(".github/"):
+            continue
+        if NOT_DEPLOYED.search(path) and not (keep and keep(path)):
             continue
         inspected += 1
         if inspected > MAX_YAML_FOR_K8S:

@@ -45,7 +45,8 @@ def test_markdown_json_html_and_sarif_examples_are_up_to_date(regenerated):
 def test_examples_are_reproducible(regenerated):
     # Fixed clock, dated commits and a fixed repository label: nothing depends on where or when they are built.
     for name, content in regenerated.items():
-        assert "/tmp" not in content.replace('mountPath: /tmp', ''), name
+        # the folder the examples were built in never shows (rule texts may name /tmp as a mount point)
+        assert "pytest-of-" not in content and "vana-audit-examples" not in content and "/tmp/" not in content, name
         if not name.endswith(".sarif"):  # SARIF records no generation time
             assert "2025-10-20T12:00:00Z" in content, name
 

@@ -1,5 +1,6 @@
 """`vana-audit fix` end to end: the seed replica's score, never overwriting, --dry-run and --patch,
-comment-keeping YAML edits, repository names quoted safely, nothing executed."""
+comment-keeping YAML edits, repository names quoted safely, nothing executed; every file written or
+edited is valid against its consumer's schema (tests/ci_schemas.py)."""
 from __future__ import annotations
 
 import shutil
@@ -10,16 +11,22 @@ import yaml
 from click.testing import CliRunner
 
 from tests import fix_repos
+from tests.ci_schemas import validate_generated
 from tests.conftest import FIXED_NOW
 from tests.fixtures.gitrepo import make_repo
 from vana_audit.cli import main
-from vana_audit.fix import outcome, plan_fixes, rescan
+from vana_audit.fix import FixPlan, outcome, plan_fixes, rescan
 from vana_audit.model import Priority
 
 
 def _status(repo: Path) -> str:
     return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo, check=True,
                           capture_output=True, text=True).stdout
+
+
+def _assert_valid(plan: FixPlan) -> None:
+    for change in plan.changes:
+        validate_generated(change.path, change.new)
 
 
 def test_seed_replica_reaches_three(seed_repo: Path) -> None:
@@ -30,6 +37,7 @@ def test_seed_replica_reaches_three(seed_repo: Path) -> None:
     assert result.after.score.overall >= 3.0
     assert not result.not_closed
     assert not result.opened  # no rule that passed before fails after
+    _assert_valid(plan)
     assert _status(seed_repo) == ""  # the re-scan ran on a copy
     deploy = next(c for c in plan.changes if c.path == ".github/workflows/deploy.yml")
     document = yaml.safe_load(deploy.new)
@@ -48,6 +56,7 @@ def test_deploy_runs_the_makefile_deploy_target(tmp_path: Path) -> None:
     deploy = next(c for c in plan.changes if c.path == ".github/workflows/deploy.yml")
     steps = yaml.safe_load(deploy.new)["jobs"]["deploy"]["steps"]
     assert [s["run"] for s in steps if "run" in s] == ["make deploy"]
+    _assert_valid(plan)
     assert not outcome(plan, rescan(plan, in_place=False)).not_closed
 
 
@@ -95,6 +104,7 @@ def test_existing_pre_commit_config_is_edited_keeping_comments(tmp_path: Path) -
     result = CliRunner().invoke(main, ["fix", str(repo), "--rule", "SEC-002"])
     assert result.exit_code == 0, result.output
     text = (repo / ".pre-commit-config.yaml").read_text()
+    validate_generated(".pre-commit-config.yaml", text)
     assert text.startswith(fix_repos.PRE_COMMIT.rstrip("\n"))  # everything before, comments included, kept
     repos = yaml.safe_load(text)["repos"]
     assert [r["repo"] for r in repos] == ["https://github.com/astral-sh/ruff-pre-commit",
@@ -110,6 +120,7 @@ def test_existing_gitlab_ci_keeps_its_jobs_and_comments(tmp_path: Path) -> None:
     document = yaml.safe_load(change.new)
     assert document["build"] == yaml.safe_load(fix_repos.GITLAB_CI)["build"]
     assert document["stages"] == ["build", "test"]
+    _assert_valid(plan)
 
 
 def test_repository_names_are_quoted_safely(tmp_path: Path) -> None:
@@ -125,6 +136,7 @@ def test_repository_names_are_quoted_safely(tmp_path: Path) -> None:
     job = next(iter(jobs.values()))
     assert job["defaults"]["run"]["working-directory"] == folder
     assert any(s.get("run") == "npm run test" for s in job["steps"])
+    _assert_valid(plan)
 
 
 def test_nothing_is_executed(tmp_path: Path) -> None:
@@ -143,6 +155,7 @@ def test_seed_replica_on_gitlab_closes_everything_it_claims(seed_repo: Path) -> 
     assert {c.path for c in plan.changes} >= {".gitlab-ci.yml", "renovate.json", ".pre-commit-config.yaml"}
     assert not result.not_closed and not result.opened
     assert result.after.score.overall >= plan.before.score.overall + 0.9
+    _assert_valid(plan)
     document = yaml.safe_load(next(c.new for c in plan.changes if c.path == ".gitlab-ci.yml"))
     assert document["deploy-production"]["environment"]["name"] == "production"
     assert document["deploy-production"]["rules"][0]["when"] == "manual"
@@ -173,5 +186,6 @@ def test_existing_ci_is_completed_not_duplicated(tmp_path: Path) -> None:
     edited = next(c for c in plan.changes if c.path == ".github/dependabot.yml")
     assert edited.new.startswith("# keep\n")
     assert [u["package-ecosystem"] for u in yaml.safe_load(edited.new)["updates"]] == ["pip", "github-actions"]
+    _assert_valid(plan)
     result = outcome(plan, rescan(plan, in_place=False))
     assert not result.not_closed and not result.opened

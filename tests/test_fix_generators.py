@@ -1,15 +1,19 @@
 """`vana-audit fix`: every generator's file closes the findings it claims (a re-scan shows the rules
-passing), every generated YAML file parses and GitHub workflows have the keys GitHub requires, and the
-generated CI runs exactly the commands each fixture repository declares."""
+passing), every generated file is valid against its consumer's schema (tests/schemas/, vendored), GitHub
+workflows have the keys GitHub requires, and the generated CI runs exactly the commands each fixture
+repository declares."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
 from tests import fix_repos
+from tests.ci_schemas import schema_name, validate_generated
 from tests.conftest import FIXED_NOW
 from vana_audit.fix import GENERATORS, FixPlan, outcome, plan_fixes, rescan
 from vana_audit.model import Priority
@@ -45,9 +49,51 @@ def test_generated_file_closes_its_findings(repos: dict[str, Path], stack: str, 
     if not plan.changes:
         assert plan.messages, f"{generator} wrote nothing for {stack} and did not say why"
         return
+    for change in plan.changes:
+        validate_generated(change.path, change.new)
     result = outcome(plan, rescan(plan, in_place=False))
     assert not result.not_closed, f"{generator} on {stack}: files do not close {result.not_closed}"
     assert any(result.closed.values()), f"{generator} on {stack} closed nothing"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_generated_file_is_valid_for_its_consumer(full_plans: dict[str, FixPlan], stack: str) -> None:
+    """Workflows, dependabot.yml, issue forms, .gitlab-ci.yml and .pre-commit-config.yaml against the
+    GitHub, GitLab and pre-commit schemas; renovate.json at least parses."""
+    plan = full_plans[stack]
+    checked: set[str] = set()
+    for change in plan.changes:
+        validate_generated(change.path, change.new)
+        if schema_name(change.path):
+            checked.add(schema_name(change.path))
+        if change.path.endswith(".json"):
+            assert isinstance(json.loads(change.new), dict), change.path
+    expected = ({"gitlab-ci.json", "pre-commit-config.json"} if stack == "gitlab" else
+                {"github-workflow.json", "dependabot-2.0.json", "github-issue-forms.json", "pre-commit-config.json"})
+    assert checked == expected
+
+
+_VALID_WORKFLOW = ("name: CI\non:\n  pull_request:\npermissions:\n  contents: read\njobs:\n  test:\n"
+                   "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n")
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    (".github/workflows/ci.yml", _VALID_WORKFLOW.replace("    runs-on: ubuntu-latest\n", "")),
+    (".github/workflows/ci.yml", _VALID_WORKFLOW.replace("- run: make test", "- run: make test\n        uses: a/b@v1")),
+    (".github/workflows/ci.yml", _VALID_WORKFLOW.replace("contents: read", "contents: admin")),
+    (".github/dependabot.yml", "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n"
+                               "    schedule:\n      interval: hourly\n"),
+    (".gitlab-ci.yml", "stages: [test]\ntest:\n  stage: test\n  script: [make test]\n  when: sometimes\n"),
+    (".pre-commit-config.yaml", "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8.21.2\n"
+                                "    hooks:\n      - id: gitleaks\n        stages: pre-commit\n"),  # $ref to pre-commit-hooks.json
+])
+def test_the_schemas_reject_what_the_consumer_rejects(path: str, text: str) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        validate_generated(path, text)
+
+
+def test_the_schemas_accept_a_workflow_whose_on_key_is_a_string() -> None:
+    validate_generated(".github/workflows/ci.yml", _VALID_WORKFLOW)  # `on` read as YAML 1.2, not as True
 
 
 def _yaml_files(plan: FixPlan) -> list[tuple[str, Any]]:

@@ -149,3 +149,23 @@ def test_every_docs_rule_has_a_passing_and_failing_case():
 def test_a_badge_for_a_missing_workflow_names_the_missing_file(tmp_path):
     finding = evaluate(tmp_path, {"README.md": BADGE_README}, "DOC-017")
     assert ".github/workflows/ci.yml does not exist" in finding.evidence[0].snippet
+
+
+def test_the_readme_is_the_one_github_shows():
+    """GitHub shows .github/README, else the root README, else docs/README (pipx keeps it in docs/:
+    "no README" was false)."""
+    from vana_audit.collectors.meta import classify_doc, primary_readme
+
+    assert "readme" in classify_doc("docs/README.md") and "readme" in classify_doc(".github/README.md")
+    assert "readme" not in classify_doc("docs/guide/README.md") and "readme" not in classify_doc("src/README.md")
+    assert primary_readme(["docs/README.md"]) == "docs/README.md"
+    assert primary_readme(["docs/README.md", "README.rst"]) == "README.rst"
+    assert primary_readme(["README.md", ".github/README.md"]) == ".github/README.md"
+    assert primary_readme([]) is None
+
+
+def test_a_readme_in_docs_explains_the_project(tmp_path):
+    readme = "# pipx\n\nInstall and run Python applications in isolated environments.\n" + "".join(
+        f"\nLine {n} of the introduction." for n in range(12))
+    check(evaluate(tmp_path, {"docs/README.md": readme, "src/pipx/main.py": "print(1)\n"}, "DOC-002"),
+          "pass", "docs/README.md")

@@ -29,6 +29,15 @@ _LICENSE_NAME = re.compile(r"^(license|licence|copying)([-_.][\w.-]{0,40})?$")
 _NAMED_LICENSE = re.compile(r"^[A-Z0-9.]{1,20}[-_](LICENSE|LICENCE)$")
 
 
+def primary_readme(readmes: list[str]) -> str | None:
+    """The README a visitor sees: GitHub shows the one in .github/, else at the root, else in docs/
+    (pipx keeps its README in docs/)."""
+    def place(path: str) -> int:
+        lower = path.lower()
+        return 0 if lower.startswith(".github/") else 2 if lower.startswith("docs/") else 1
+    return min(readmes, key=lambda p: (place(p), p), default=None)
+
+
 def classify_doc(path: str) -> list[str]:
     """Documentation kinds a path is evidence of (README, runbook, ADR, ...)."""
     lower = _lower(path)
@@ -36,8 +45,8 @@ def classify_doc(path: str) -> list[str]:
     stem = base.rsplit(".", 1)[0]
     kinds = []
     top = "/" not in path or lower.startswith((".github/", "docs/"))
-    if stem == "readme" and "/" not in path:
-        kinds.append("readme")
+    if stem == "readme" and ("/" not in path or lower.count("/") == 1 and lower.startswith((".github/", "docs/"))):
+        kinds.append("readme")  # where GitHub looks for the README it shows: .github/, the root, docs/
     elif stem == "readme":
         kinds.append("readme-nested")
     if top and stem in ("contributing",):

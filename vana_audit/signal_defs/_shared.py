@@ -8,7 +8,8 @@ from typing import Any
 
 from .. import safe_yaml
 from ..collectors.containers import is_dev_dockerfile
-from ..facts import Dockerfile, Facts, K8sObject, Pipeline
+from ..collectors.meta import primary_readme
+from ..facts import Dockerfile, Facts, K8sObject, Pipeline, TextLine
 from ..folded_re import TextPattern
 from ..helm_guards import TRUE as RENDERED
 from ..helm_guards import UNKNOWN, TemplateGuards
@@ -199,3 +200,9 @@ PIPE_TO_SHELL = rx(
     r"\b(ba|z)?sh\s+(-c\s+)?[\"']?\$\((curl|wget)\b|"
     r"\b(ba|z)?sh\s+<\(\s*(curl|wget)\b"
 )
+
+
+def readme_lines(facts: Facts) -> list[TextLine]:
+    """The lines of the README a visitor sees (collectors.meta.primary_readme)."""
+    path = primary_readme(facts.docs.get("readme", []))
+    return [line for line in facts.doc_lines if line.path == path] if path else []

@@ -22,7 +22,7 @@ from ..signal_core import (
     tool_uses,
 )
 from ..tools.catalog import catalog
-from ._shared import _base, _paths
+from ._shared import _base, _paths, readme_lines
 
 
 @signal("docs.security_policy", "a security policy (SECURITY.md) exists")
@@ -251,8 +251,7 @@ BADGE = re.compile(
 
 
 def _readme_lines(facts: Facts) -> list[TextLine]:
-    return [doc_line for doc_line in facts.doc_lines
-            if "/" not in doc_line.path and doc_line.path.lower().startswith("readme")]
+    return readme_lines(facts)
 
 
 def _badges(facts: Facts) -> Iterator[tuple[TextLine, str]]:

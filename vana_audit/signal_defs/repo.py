@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..signal_core import Signal, Signals, ev, found, signal
-from ._shared import _paths
+from ._shared import _paths, readme_lines
 
 # What a README says a repository is when it is a sample, demo, example or template of an application:
 # its title, or a sentence near the top. Operating it in production is left to whoever runs a copy.
@@ -18,8 +18,7 @@ _BADGE_OR_MARKUP = ("[![", "![", "<", "|", "..", ">")
 
 @signal("repo.sample_app", "the README presents the repository as a sample, demo, example or template application")
 def sample_app(s: Signals) -> Signal:
-    readme = [line for line in s.facts.doc_lines if "/" not in line.path and line.path.lower().startswith("readme")
-              and not line.text.strip().startswith(_BADGE_OR_MARKUP)][:12]
+    readme = [line for line in readme_lines(s.facts) if not line.text.strip().startswith(_BADGE_OR_MARKUP)][:12]
     hit = next((line for line in readme if _SAMPLE_TITLE.search(line.text) or _SAMPLE_SENTENCE.search(line.text)),
                None)
     return found([hit.evidence()] if hit else [])

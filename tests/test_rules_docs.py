@@ -1,12 +1,13 @@
 """Documentation rules, each on small repositories where it passes, fails and (where it can) does not apply.
 
-One row per repository: (rule, expected outcome, files, evidence path, evidence line, profile).
+One `case(...)` row per repository (tests/rulekit.py); every rule's pass / fail / n/a coverage is
+checked by tests/test_rules_catalog.py.
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.rulekit import check, evaluate
+from tests.rulekit import case, check, evaluate, run_case
 
 LONG_README = "# Acme\n\n" + "".join(f"Line {i} about the project.\n" for i in range(12))
 SETUP_README = "# Acme\n\n## Getting started\n\nuv sync\n\n## Running the tests\n\nuv run pytest\n"
@@ -26,124 +27,114 @@ MODULE = {"main.tf": 'resource "null_resource" "x" {}\n', "variables.tf": 'varia
 
 CASES = [
     # DOC-001 CI/CD claimed but not implemented
-    ("DOC-001", "pass", {"README.md": CLAIM_README, ".github/workflows/ci.yml": WORKFLOW}, "README.md", 3, None),
-    ("DOC-001", "fail", {"README.md": CLAIM_README, ".github/workflows/.gitkeep": ""}, ".github/workflows/.gitkeep", None, None),
-    ("DOC-001", "na", {"README.md": "# Acme\n"}, None, None, None),
+    case("DOC-001", "pass", {"README.md": CLAIM_README, ".github/workflows/ci.yml": WORKFLOW}, "README.md", 3),
+    case("DOC-001", "fail", {"README.md": CLAIM_README, ".github/workflows/.gitkeep": ""}, ".github/workflows/.gitkeep"),
+    case("DOC-001", "na", {"README.md": "# Acme\n"}),
     # DOC-002 README with substance
-    ("DOC-002", "pass", {"README.md": LONG_README}, "README.md", None, None),
-    ("DOC-002", "fail", {"README.md": "# Acme\n"}, None, None, None),
+    case("DOC-002", "pass", {"README.md": LONG_README}, "README.md"),
+    case("DOC-002", "fail", {"README.md": "# Acme\n"}),
     # DOC-003 README setup and tests
-    ("DOC-003", "pass", {"README.md": SETUP_README}, "README.md", 3, None),
-    ("DOC-003", "fail", {"README.md": "# Acme\n\nA tool.\n"}, None, None, None),
+    case("DOC-003", "pass", {"README.md": SETUP_README}, "README.md", 3),
+    case("DOC-003", "fail", {"README.md": "# Acme\n\nA tool.\n"}),
     # ... how to run the tests may live in the contributing or developer guide, or behind a README link
-    ("DOC-003", "pass", {"README.md": "# Acme\n\n## Installation\n\npip install acme\n",
-                         "docs/development/getting-started.rst": "Running tests\n=============\n\n    nox -s tests\n"},
-     "docs/development/getting-started.rst", 1, None),
-    ("DOC-003", "pass", {"README.md": "# Acme\n\n## Install\n\nSee our [contributing docs](https://acme.dev/contributing/).\n"},
-     "README.md", 5, None),
-    ("DOC-003", "fail", {"README.md": "# Acme\n\n## Install\n\npip install acme\n",
-                         "docs/testing.rst": "Testing your app\n================\n"}, None, None, None),
+    case("DOC-003", "pass", {"README.md": "# Acme\n\n## Installation\n\npip install acme\n",
+                             "docs/development/getting-started.rst": "Running tests\n=============\n\n    nox -s tests\n"},
+         "docs/development/getting-started.rst", 1),
+    case("DOC-003", "pass", {"README.md": "# Acme\n\n## Install\n\nSee our [contributing docs](https://acme.dev/contributing/).\n"},
+         "README.md", 5),
+    case("DOC-003", "fail", {"README.md": "# Acme\n\n## Install\n\npip install acme\n",
+                             "docs/testing.rst": "Testing your app\n================\n"}),
     # DOC-004 CONTRIBUTING
-    ("DOC-004", "pass", {"CONTRIBUTING.md": "# Contributing\n"}, "CONTRIBUTING.md", None, None),
-    ("DOC-004", "fail", {"README.md": "# Acme\n"}, None, None, None),
+    case("DOC-004", "pass", {"CONTRIBUTING.md": "# Contributing\n"}, "CONTRIBUTING.md"),
+    case("DOC-004", "fail", {"README.md": "# Acme\n"}),
     # DOC-005 deployment documented
-    ("DOC-005", "pass", {"docs/deployment.md": "# Deployment\n"}, "docs/deployment.md", None, "service"),
-    ("DOC-005", "fail", {"README.md": "# Acme\n"}, None, None, "service"),
-    ("DOC-005", "na", {"README.md": "# Acme\n"}, None, None, "library"),
+    case("DOC-005", "pass", {"docs/deployment.md": "# Deployment\n"}, "docs/deployment.md", profile="service"),
+    case("DOC-005", "fail", {"README.md": "# Acme\n"}, profile="service"),
+    case("DOC-005", "na", {"README.md": "# Acme\n"}, profile="library"),
     # an install, bootstrap or self-hosting section that names where it runs documents deployment ...
-    ("DOC-005", "pass", {"README.md": "# Fleet\n\n## Bootstrap with Flux CLI\n\n    flux bootstrap github --owner=me\n"},
-     "README.md", 3, "gitops"),
-    ("DOC-005", "pass", {"docs/guide/getting-started.md": "# Getting Started\n\n## Installation\n\n"
-                         "### Using Docker\n\nRun the official image.\n"}, "docs/guide/getting-started.md", 3, "service"),
+    case("DOC-005", "pass", {"README.md": "# Fleet\n\n## Bootstrap with Flux CLI\n\n    flux bootstrap github --owner=me\n"},
+         "README.md", 3, profile="gitops"),
+    case("DOC-005", "pass", {"docs/guide/getting-started.md": "# Getting Started\n\n## Installation\n\n"
+                             "### Using Docker\n\nRun the official image.\n"}, "docs/guide/getting-started.md", 3, profile="service"),
     # ... a developer's local installation does not
-    ("DOC-005", "fail", {"README.md": "# Acme\n\n## Installation\n\n    pip install -r requirements.txt\n"
-                         "    uvicorn app:app --reload\n\n## Contributing\n\nWe test with docker.\n"}, None, None, "service"),
-    ("DOC-005", "na", MODULE, None, None, None),
+    case("DOC-005", "fail", {"README.md": "# Acme\n\n## Installation\n\n    pip install -r requirements.txt\n"
+                             "    uvicorn app:app --reload\n\n## Contributing\n\nWe test with docker.\n"}, profile="service"),
+    case("DOC-005", "na", MODULE),
     # DOC-006 environment variables documented
-    ("DOC-006", "pass", {".env.example": "DATABASE_URL=\n"}, ".env.example", None, "service"),
-    ("DOC-006", "fail", {"README.md": "# Acme\n"}, None, None, "service"),
-    ("DOC-006", "na", {"README.md": "# Acme\n"}, None, None, "library"),
+    case("DOC-006", "pass", {".env.example": "DATABASE_URL=\n"}, ".env.example", profile="service"),
+    case("DOC-006", "fail", {"README.md": "# Acme\n"}, profile="service"),
+    case("DOC-006", "na", {"README.md": "# Acme\n"}, profile="library"),
     # DOC-007 architecture
-    ("DOC-007", "pass", {"docs/adr/0001-use-postgres.md": "# 1. Use Postgres\n"}, "docs/adr/0001-use-postgres.md", None,
-     "service"),
-    ("DOC-007", "fail", {"README.md": "# Acme\n"}, None, None, "service"),
+    case("DOC-007", "pass", {"docs/adr/0001-use-postgres.md": "# 1. Use Postgres\n"}, "docs/adr/0001-use-postgres.md", profile="service"),
+    case("DOC-007", "fail", {"README.md": "# Acme\n"}, profile="service"),
     # an architecture document is expected of a system of components, not of a library or a CLI
-    ("DOC-007", "na", {"README.md": "# Acme\n"}, None, None, "library"),
-    ("DOC-007", "na", {"README.md": "# Acme\n"}, None, None, "cli"),
+    case("DOC-007", "na", {"README.md": "# Acme\n"}, profile="library"),
+    case("DOC-007", "na", {"README.md": "# Acme\n"}, profile="cli"),
     # DOC-008 runbooks
-    ("DOC-008", "pass", {"docs/runbooks/high-error-rate.md": "# Runbook\n"}, "docs/runbooks/high-error-rate.md", None, "service"),
-    ("DOC-008", "fail", {"README.md": "# Acme\n"}, None, None, "service"),
-    ("DOC-008", "na", {"README.md": "# Acme\n"}, None, None, "library"),
+    case("DOC-008", "pass", {"docs/runbooks/high-error-rate.md": "# Runbook\n"}, "docs/runbooks/high-error-rate.md", profile="service"),
+    case("DOC-008", "fail", {"README.md": "# Acme\n"}, profile="service"),
+    case("DOC-008", "na", {"README.md": "# Acme\n"}, profile="library"),
     # DOC-009 CHANGELOG
-    ("DOC-009", "pass", {"CHANGELOG.md": "# Changelog\n"}, "CHANGELOG.md", None, None),
-    ("DOC-009", "fail", {"README.md": "# Acme\n"}, None, None, None),
+    case("DOC-009", "pass", {"CHANGELOG.md": "# Changelog\n"}, "CHANGELOG.md"),
+    case("DOC-009", "fail", {"README.md": "# Acme\n"}),
     # DOC-011 API spec
-    ("DOC-011", "pass", {"openapi.yaml": "openapi: 3.1.0\n"}, "openapi.yaml", None, "service"),
-    ("DOC-011", "fail", {"README.md": "# Acme\n"}, None, None, "service"),
-    ("DOC-011", "na", {"README.md": "# Acme\n"}, None, None, "library"),
+    case("DOC-011", "pass", {"openapi.yaml": "openapi: 3.1.0\n"}, "openapi.yaml", profile="service"),
+    case("DOC-011", "fail", {"README.md": "# Acme\n"}, profile="service"),
+    case("DOC-011", "na", {"README.md": "# Acme\n"}, profile="library"),
     # DOC-012 LICENSE (libraries and reusable modules)
-    ("DOC-012", "pass", {**LIBRARY, "LICENSE": "MIT License\n"}, "LICENSE", None, None),
-    ("DOC-012", "pass", {**MODULE, "LICENSE.md": "Apache License\n"}, "LICENSE.md", None, None),
-    ("DOC-012", "pass", {**LIBRARY, "MIT-LICENSE.txt": "MIT License\n"}, "MIT-LICENSE.txt", None, None),
-    ("DOC-012", "fail", {**LIBRARY, "check-license.sh": "reuse lint\n"}, None, None, None),
+    case("DOC-012", "pass", {**LIBRARY, "LICENSE": "MIT License\n"}, "LICENSE"),
+    case("DOC-012", "pass", {**MODULE, "LICENSE.md": "Apache License\n"}, "LICENSE.md"),
+    case("DOC-012", "pass", {**LIBRARY, "MIT-LICENSE.txt": "MIT License\n"}, "MIT-LICENSE.txt"),
+    case("DOC-012", "fail", {**LIBRARY, "check-license.sh": "reuse lint\n"}),
     # dual licensing, as Rust crates do (anyhow, structlog): one file per licence
-    ("DOC-012", "pass", {**LIBRARY, "LICENSE-MIT": "MIT License\n", "LICENSE-APACHE": "Apache License\n"},
-     "LICENSE-APACHE", None, None),
-    ("DOC-012", "fail", LIBRARY, None, None, None),
-    ("DOC-012", "na", {"README.md": "# Acme\n"}, None, None, "service"),
+    case("DOC-012", "pass", {**LIBRARY, "LICENSE-MIT": "MIT License\n", "LICENSE-APACHE": "Apache License\n"},
+         "LICENSE-APACHE"),
+    case("DOC-012", "fail", LIBRARY),
+    case("DOC-012", "na", {"README.md": "# Acme\n"}, profile="service"),
     # DOC-013 code of conduct (libraries)
-    ("DOC-013", "pass", {**LIBRARY, "CODE_OF_CONDUCT.md": "# Code of Conduct\n"}, "CODE_OF_CONDUCT.md", None, None),
-    ("DOC-013", "fail", LIBRARY, None, None, None),
-    ("DOC-013", "na", {"README.md": "# Acme\n"}, None, None, "service"),
+    case("DOC-013", "pass", {**LIBRARY, "CODE_OF_CONDUCT.md": "# Code of Conduct\n"}, "CODE_OF_CONDUCT.md"),
+    case("DOC-013", "fail", LIBRARY),
+    case("DOC-013", "na", {"README.md": "# Acme\n"}, profile="service"),
     # DOC-014 docs checked in CI
-    ("DOC-014", "pass", {".github/workflows/docs.yml": DOCS_WORKFLOW}, ".github/workflows/docs.yml", 7, None),
-    ("DOC-014", "fail", {".github/workflows/ci.yml": WORKFLOW}, None, None, None),
-    ("DOC-014", "na", {"README.md": "# Acme\n"}, None, None, None),
+    case("DOC-014", "pass", {".github/workflows/docs.yml": DOCS_WORKFLOW}, ".github/workflows/docs.yml", 7),
+    case("DOC-014", "fail", {".github/workflows/ci.yml": WORKFLOW}),
+    case("DOC-014", "na", {"README.md": "# Acme\n"}),
     # DOC-015 troubleshooting guide
-    ("DOC-015", "pass", {"docs/troubleshooting.md": "# Troubleshooting\n"}, "docs/troubleshooting.md", None, None),
-    ("DOC-015", "pass", {"README.md": "# Acme\n\n## Troubleshooting\n\nRestart it.\n"}, "README.md", 3, None),
-    ("DOC-015", "fail", {"README.md": "# Acme\n"}, None, None, None),
+    case("DOC-015", "pass", {"docs/troubleshooting.md": "# Troubleshooting\n"}, "docs/troubleshooting.md"),
+    case("DOC-015", "pass", {"README.md": "# Acme\n\n## Troubleshooting\n\nRestart it.\n"}, "README.md", 3),
+    case("DOC-015", "fail", {"README.md": "# Acme\n"}),
     # DOC-016 docs site (libraries, monorepos)
-    ("DOC-016", "pass", {**LIBRARY, "mkdocs.yml": "site_name: acme\n"}, "mkdocs.yml", None, None),
-    ("DOC-016", "fail", LIBRARY, None, None, None),
-    ("DOC-016", "na", {"mkdocs.yml": "site_name: acme\n"}, None, None, "service"),
+    case("DOC-016", "pass", {**LIBRARY, "mkdocs.yml": "site_name: acme\n"}, "mkdocs.yml"),
+    case("DOC-016", "fail", LIBRARY),
+    case("DOC-016", "na", {"mkdocs.yml": "site_name: acme\n"}, profile="service"),
     # DOC-017 badges are backed
-    ("DOC-017", "pass", {"README.md": BADGE_README, ".github/workflows/ci.yml": WORKFLOW}, None, None, None),
-    ("DOC-017", "fail", {"README.md": BADGE_README}, "README.md", 3, None),
-    ("DOC-017", "fail", {"README.md": TRAVIS_README, ".github/workflows/ci.yml": WORKFLOW}, "README.md", 3, None),
-    ("DOC-017", "na", {"README.md": "# Acme\n"}, None, None, None),
+    case("DOC-017", "pass", {"README.md": BADGE_README, ".github/workflows/ci.yml": WORKFLOW}),
+    case("DOC-017", "fail", {"README.md": BADGE_README}, "README.md", 3),
+    case("DOC-017", "fail", {"README.md": TRAVIS_README, ".github/workflows/ci.yml": WORKFLOW}, "README.md", 3),
+    case("DOC-017", "na", {"README.md": "# Acme\n"}),
     # DOC-018 links between documents
-    ("DOC-018", "pass", {"README.md": LINK_README, "docs/deployment.md": "# D\n", "docs/runbooks/db.md": "# R\n"}, None, None, None),
-    ("DOC-018", "pass", {"README.md": FENCED_LINK_README, "docs/index.md": "# Docs\n"}, None, None, None),
-    ("DOC-018", "fail", {"README.md": BROKEN_LINK_README}, "README.md", 3, None),
-    ("DOC-018", "fail", {"README.md": "# Acme\n", "docs/guide.md": "# Guide\n\nSee [setup](../SETUP.md).\n"}, "docs/guide.md", 3, None),
-    ("DOC-018", "na", {"README.md": "# Acme\n\nSee https://example.com.\n"}, None, None, None),
+    case("DOC-018", "pass", {"README.md": LINK_README, "docs/deployment.md": "# D\n", "docs/runbooks/db.md": "# R\n"}),
+    case("DOC-018", "pass", {"README.md": FENCED_LINK_README, "docs/index.md": "# Docs\n"}),
+    case("DOC-018", "fail", {"README.md": BROKEN_LINK_README}, "README.md", 3),
+    case("DOC-018", "fail", {"README.md": "# Acme\n", "docs/guide.md": "# Guide\n\nSee [setup](../SETUP.md).\n"}, "docs/guide.md", 3),
+    case("DOC-018", "na", {"README.md": "# Acme\n\nSee https://example.com.\n"}),
     # DOC-019 disaster recovery documented
-    ("DOC-019", "pass", {"docs/operations/disaster-recovery.md": "# DR\n"}, "docs/operations/disaster-recovery.md", None, "service"),
-    ("DOC-019", "fail", {"README.md": "# Acme\n"}, None, None, "service"),
-    ("DOC-019", "na", {"README.md": "# Acme\n"}, None, None, "library"),
-    ("DOC-019", "na", MODULE, None, None, None),
+    case("DOC-019", "pass", {"docs/operations/disaster-recovery.md": "# DR\n"}, "docs/operations/disaster-recovery.md", profile="service"),
+    case("DOC-019", "fail", {"README.md": "# Acme\n"}, profile="service"),
+    case("DOC-019", "na", {"README.md": "# Acme\n"}, profile="library"),
+    case("DOC-019", "na", MODULE),
     # DOC-020 release process documented (libraries, monorepos)
-    ("DOC-020", "pass", {**LIBRARY, "RELEASING.md": "# Releasing\n"}, "RELEASING.md", None, None),
-    ("DOC-020", "pass", {**LIBRARY, "CONTRIBUTING.md": "# Contributing\n\n## Releasing a new version\n\nTag it.\n"},
-     "CONTRIBUTING.md", 3, None),
-    ("DOC-020", "fail", LIBRARY, None, None, None),
-    ("DOC-020", "na", {"README.md": "# Acme\n"}, None, None, "service"),
+    case("DOC-020", "pass", {**LIBRARY, "RELEASING.md": "# Releasing\n"}, "RELEASING.md"),
+    case("DOC-020", "pass", {**LIBRARY, "CONTRIBUTING.md": "# Contributing\n\n## Releasing a new version\n\nTag it.\n"},
+         "CONTRIBUTING.md", 3),
+    case("DOC-020", "fail", LIBRARY),
+    case("DOC-020", "na", {"README.md": "# Acme\n"}, profile="service"),
 ]
 
 
-@pytest.mark.parametrize(("rule_id", "outcome", "files", "path", "line", "profile"), CASES,
-                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
-def test_docs_rule(tmp_path, rule_id, outcome, files, path, line, profile):
-    check(evaluate(tmp_path, files, rule_id, profile=profile), outcome, path, line)
-
-
-def test_every_docs_rule_has_a_passing_and_failing_case():
-    from tests.rulekit import rules_by_id
-
-    ids = {rid for rid, r in rules_by_id().items() if r.meta.category.value == "docs"}
-    for outcome in ("pass", "fail"):
-        assert ids <= {c[0] for c in CASES if c[1] == outcome}, outcome
+@pytest.mark.parametrize("rule_id,outcome,files,path,line,options", CASES)
+def test_docs_rule(tmp_path, rule_id, outcome, files, path, line, options):
+    run_case(tmp_path, rule_id, outcome, files, path, line, options)
 
 
 def test_a_badge_for_a_missing_workflow_names_the_missing_file(tmp_path):

@@ -1,6 +1,7 @@
 """GitOps rules, each on small repositories where it passes, fails and (where it can) does not apply.
 
-One row per repository: (rule, expected outcome, files, evidence path, evidence line, profile).
+One `case(...)` row per repository (tests/rulekit.py); every rule's pass / fail / n/a coverage is
+checked by tests/test_rules_catalog.py.
 History rules read `HistoryFacts`; their rows give the facts directly, and one story test builds
 a real history.
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.gitrepo import commit, make_repo
-from tests.rulekit import check, evaluate, facts_for, rule
+from tests.rulekit import case, facts_for, rule, run_case
 from vana_audit.engine import run_rule
 from vana_audit.history import HistoryFacts
 from vana_audit.model import Outcome
@@ -34,105 +35,6 @@ SEALED = ("apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  na
 SETTINGS = "branches:\n  - name: main\n    protection:\n      required_pull_request_reviews:\n        required_approving_review_count: 1\n"
 SETTINGS_CHECKS = SETTINGS + "      required_status_checks:\n        strict: true\n        contexts: [test]\n"
 
-CASES = [
-    # GIT-001 PR template (applies to every repository)
-    ("GIT-001", "pass", {".github/pull_request_template.md": "## Summary\n"}, ".github/pull_request_template.md", None, None),
-    ("GIT-001", "fail", {"README.md": "# x\n"}, None, None, None),
-    # GIT-002 .gitignore keeps secrets out
-    ("GIT-002", "pass", {".gitignore": "node_modules/\n.env\n", ".env.example": "API_KEY=\n"}, ".gitignore", 2, None),
-    ("GIT-002", "fail", {".gitignore": "node_modules/\n", ".env.example": "API_KEY=\n"}, ".env.example", None, None),
-    # only where the project keeps local secrets in files: a library that reads no .env is not asked
-    ("GIT-002", "na", {".gitignore": "node_modules/\n", "pyproject.toml": "[project]\nname = 'lib'\n"},
-     None, None, None),
-    ("GIT-002", "fail", {".gitignore": "*.log\n", "requirements.txt": "python-dotenv==1.0\n"}, "requirements.txt", None,
-     None),
-    # a Terraform repository's secret-bearing files are its variables and state
-    ("GIT-002", "pass", {".gitignore": ".terraform/\n*.tfstate\n*.tfvars\n", "main.tf": 'resource "null_resource" "x" {}\n'},
-     ".gitignore", 2, None),
-    ("GIT-002", "fail", {".gitignore": "# keep .env out\n*.log\n", ".env.example": "API_KEY=\n"}, ".env.example", None,
-     None),
-    # GIT-003 CODEOWNERS
-    ("GIT-003", "pass", {".github/CODEOWNERS": "* @acme/team\n"}, ".github/CODEOWNERS", None, None),
-    ("GIT-003", "fail", {"README.md": "# x\n"}, None, None, None),
-    # GIT-004 convention enforced by a tool
-    ("GIT-004", "pass", {"commitlint.config.js": "module.exports = {extends: ['@commitlint/config-conventional']};\n"},
-     "commitlint.config.js", None, None),
-    ("GIT-004", "pass", {".github/workflows/pr-title.yml": PR_TITLE_WORKFLOW}, ".github/workflows/pr-title.yml", 7, None),
-    ("GIT-004", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, None),
-    # GIT-005 pre-commit hooks
-    ("GIT-005", "pass", {".pre-commit-config.yaml": "repos: []\n"}, ".pre-commit-config.yaml", None, None),
-    ("GIT-005", "fail", {"README.md": "# x\n"}, None, None, None),
-    # GIT-006 branch protection as code
-    ("GIT-006", "pass", {".github/settings.yml": SETTINGS}, ".github/settings.yml", None, None),
-    ("GIT-006", "fail", {"README.md": "# x\n"}, None, None, None),
-    # GIT-008 GitOps controller
-    ("GIT-008", "pass", {"k8s/base/deployment.yaml": DEPLOYMENT, "argocd/api.yaml": ARGO_APP}, "argocd/api.yaml", 1, "service"),
-    ("GIT-008", "fail", {"k8s/base/deployment.yaml": DEPLOYMENT}, None, None, "service"),
-    ("GIT-008", "na", {"app/main.py": "print('hi')\n"}, None, None, "service"),
-    ("GIT-008", "na", {"k8s/base/deployment.yaml": DEPLOYMENT}, None, None, "library"),
-    # GIT-009 expired suppressions: without configured suppressions it does not apply (see test_suppressions.py)
-    ("GIT-009", "na", {"README.md": "# x\n"}, None, None, None),
-    # GIT-010 convention checked in CI
-    ("GIT-010", "pass", {".github/workflows/pr-title.yml": PR_TITLE_WORKFLOW}, ".github/workflows/pr-title.yml", 7, None),
-    ("GIT-010", "partial", {".github/workflows/ci.yml": PLAIN_WORKFLOW, ".husky/commit-msg": "npx --no -- commitlint --edit $1\n",
-                            "commitlint.config.js": "module.exports = {};\n"}, "commitlint.config.js", None, None),
-    ("GIT-010", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, None),
-    ("GIT-010", "na", {"commitlint.config.js": "module.exports = {};\n"}, None, None, None),
-    # GIT-013 issue templates
-    ("GIT-013", "pass", {".github/ISSUE_TEMPLATE/bug_report.yml": "name: Bug\n"}, ".github/ISSUE_TEMPLATE/bug_report.yml", None, None),
-    ("GIT-013", "fail", {"README.md": "# x\n"}, None, None, None),
-    # GIT-014 environment overlays
-    ("GIT-014", "pass", {"k8s/base/deployment.yaml": DEPLOYMENT, "k8s/overlays/production/kustomization.yaml": KUSTOMIZATION,
-                         "k8s/overlays/staging/kustomization.yaml": KUSTOMIZATION},
-     "k8s/overlays/production/kustomization.yaml", None, "service"),
-    ("GIT-014", "pass", {"chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n", "chart/values.yaml": "replicas: 1\n",
-                         "chart/values-production.yaml": "replicas: 3\n"}, "chart/values-production.yaml", None, "service"),
-    ("GIT-014", "fail", {"k8s/deployment.yaml": DEPLOYMENT}, None, None, "service"),
-    ("GIT-014", "na", {"app/main.py": "print('hi')\n"}, None, None, "service"),
-    # an OPA Gatekeeper policy library is no Kubernetes configuration (terraform-example-foundation)
-    ("GIT-014", "na", {"policy-library/templates/gcp_storage.yaml":
-                       "apiVersion: templates.gatekeeper.sh/v1beta1\nkind: ConstraintTemplate\nmetadata:\n  name: gcp-storage\n"},
-     None, None, "infrastructure"),
-    # GIT-015 no plain Kubernetes Secrets
-    ("GIT-015", "pass", {"k8s/deployment.yaml": DEPLOYMENT,
-                         "k8s/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${DB_PASSWORD}\n"},
-     None, None, "service"),
-    ("GIT-015", "fail", {"k8s/deployment.yaml": DEPLOYMENT, "k8s/secret.yaml": SECRET}, "k8s/secret.yaml", 1, "service"),
-    ("GIT-015", "fail", {"k8s/base/kustomization.yaml": KUSTOMIZATION + "secretGenerator:\n  - name: db\n    literals: [password=hunter2]\n"},
-     "k8s/base/kustomization.yaml", 5, "service"),
-    ("GIT-015", "na", {"app/main.py": "print('hi')\n"}, None, None, "service"),
-    # GIT-016 secrets encrypted or referenced
-    ("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET, "k8s/sealed.yaml": SEALED}, "k8s/sealed.yaml", 1, "service"),
-    ("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET, ".sops.yaml": "creation_rules: []\n"},
-     ".sops.yaml", None, "service"),
-    ("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET,
-                         ".gitattributes": "secrets/** filter=git-crypt diff=git-crypt\n"}, ".gitattributes", 1, "service"),
-    ("GIT-016", "fail", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET}, None, None, "service"),
-    ("GIT-016", "na", {"k8s/deployment.yaml": DEPLOYMENT}, None, None, "service"),  # no Secret to deliver
-    ("GIT-016", "na", {"app/main.py": "print('hi')\n"}, None, None, "service"),
-    # GIT-017 required status checks
-    ("GIT-017", "pass", {".github/settings.yml": SETTINGS_CHECKS}, ".github/settings.yml", 6, None),
-    ("GIT-017", "pass", {"github.tf": 'resource "github_branch_protection" "main" {\n  pattern = "main"\n'
-                                      '  required_status_checks {\n    strict = true\n  }\n}\n'}, "github.tf", 3, None),
-    ("GIT-017", "fail", {".github/settings.yml": SETTINGS}, ".github/settings.yml", None, None),
-    ("GIT-017", "na", {"README.md": "# x\n"}, None, None, None),
-    # GIT-018 CODEOWNERS covers CI and infrastructure
-    ("GIT-018", "pass", {".github/CODEOWNERS": "* @acme/team\n", ".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, None),
-    ("GIT-018", "pass", {"CODEOWNERS": "/src/ @acme/dev\n/.github/workflows/ @acme/platform\n",
-                         ".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, None),
-    ("GIT-018", "fail", {"CODEOWNERS": "/src/ @acme/dev\n", ".github/workflows/ci.yml": PLAIN_WORKFLOW, "Dockerfile": "FROM x:1\n"},
-     ".github/workflows/ci.yml", None, None),
-    ("GIT-018", "fail", {"CODEOWNERS": "* @acme/team\n/.github/\n", ".github/workflows/ci.yml": PLAIN_WORKFLOW},  # last match wins
-     ".github/workflows/ci.yml", None, None),
-    ("GIT-018", "na", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, None),
-]
-
-
-@pytest.mark.parametrize(("rule_id", "outcome", "files", "path", "line", "profile"), CASES,
-                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
-def test_gitops_rule(tmp_path, rule_id, outcome, files, path, line, profile):
-    check(evaluate(tmp_path, files, rule_id, profile=profile), outcome, path, line)
-
 
 def habits(**shares: float) -> HistoryFacts:
     """A history of 50 commits, 40 of them in the window, with the given shares and their counts."""
@@ -140,43 +42,119 @@ def habits(**shares: float) -> HistoryFacts:
     return HistoryFacts(commit_count=50, **shares, **counts)
 
 
-HISTORY_CASES = [
-    ("GIT-007", "pass", habits(pr_merge_share=0.9)),
-    ("GIT-007", "partial", habits(pr_merge_share=0.3)),
-    ("GIT-007", "fail", habits(pr_merge_share=0.05)),
-    ("GIT-007", "na", HistoryFacts(commit_count=3, pr_merge_share=1.0, pr_merge_counts=(3, 3))),
+README = {"README.md": "# x\n"}
+
+CASES = [
+    # GIT-001 PR template (applies to every repository)
+    case("GIT-001", "pass", {".github/pull_request_template.md": "## Summary\n"}, ".github/pull_request_template.md"),
+    case("GIT-001", "fail", {"README.md": "# x\n"}),
+    # GIT-002 .gitignore keeps secrets out
+    case("GIT-002", "pass", {".gitignore": "node_modules/\n.env\n", ".env.example": "API_KEY=\n"}, ".gitignore", 2),
+    case("GIT-002", "fail", {".gitignore": "node_modules/\n", ".env.example": "API_KEY=\n"}, ".env.example"),
+    # only where the project keeps local secrets in files: a library that reads no .env is not asked
+    case("GIT-002", "na", {".gitignore": "node_modules/\n", "pyproject.toml": "[project]\nname = 'lib'\n"}),
+    case("GIT-002", "fail", {".gitignore": "*.log\n", "requirements.txt": "python-dotenv==1.0\n"}, "requirements.txt"),
+    # a Terraform repository's secret-bearing files are its variables and state
+    case("GIT-002", "pass", {".gitignore": ".terraform/\n*.tfstate\n*.tfvars\n", "main.tf": 'resource "null_resource" "x" {}\n'},
+         ".gitignore", 2),
+    case("GIT-002", "fail", {".gitignore": "# keep .env out\n*.log\n", ".env.example": "API_KEY=\n"}, ".env.example"),
+    # GIT-003 CODEOWNERS
+    case("GIT-003", "pass", {".github/CODEOWNERS": "* @acme/team\n"}, ".github/CODEOWNERS"),
+    case("GIT-003", "fail", {"README.md": "# x\n"}),
+    # GIT-004 convention enforced by a tool
+    case("GIT-004", "pass", {"commitlint.config.js": "module.exports = {extends: ['@commitlint/config-conventional']};\n"},
+         "commitlint.config.js"),
+    case("GIT-004", "pass", {".github/workflows/pr-title.yml": PR_TITLE_WORKFLOW}, ".github/workflows/pr-title.yml", 7),
+    case("GIT-004", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}),
+    # GIT-005 pre-commit hooks
+    case("GIT-005", "pass", {".pre-commit-config.yaml": "repos: []\n"}, ".pre-commit-config.yaml"),
+    case("GIT-005", "fail", {"README.md": "# x\n"}),
+    # GIT-006 branch protection as code
+    case("GIT-006", "pass", {".github/settings.yml": SETTINGS}, ".github/settings.yml"),
+    case("GIT-006", "fail", {"README.md": "# x\n"}),
+    # GIT-008 GitOps controller
+    case("GIT-008", "pass", {"k8s/base/deployment.yaml": DEPLOYMENT, "argocd/api.yaml": ARGO_APP}, "argocd/api.yaml", 1, profile="service"),
+    case("GIT-008", "fail", {"k8s/base/deployment.yaml": DEPLOYMENT}, profile="service"),
+    case("GIT-008", "na", {"app/main.py": "print('hi')\n"}, profile="service"),
+    case("GIT-008", "na", {"k8s/base/deployment.yaml": DEPLOYMENT}, profile="library"),
+    # GIT-009 expired suppressions: without configured suppressions it does not apply (see test_suppressions.py)
+    case("GIT-009", "na", {"README.md": "# x\n"}),
+    # GIT-010 convention checked in CI
+    case("GIT-010", "pass", {".github/workflows/pr-title.yml": PR_TITLE_WORKFLOW}, ".github/workflows/pr-title.yml", 7),
+    case("GIT-010", "partial", {".github/workflows/ci.yml": PLAIN_WORKFLOW, ".husky/commit-msg": "npx --no -- commitlint --edit $1\n",
+                                "commitlint.config.js": "module.exports = {};\n"}, "commitlint.config.js"),
+    case("GIT-010", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}),
+    case("GIT-010", "na", {"commitlint.config.js": "module.exports = {};\n"}),
+    # GIT-013 issue templates
+    case("GIT-013", "pass", {".github/ISSUE_TEMPLATE/bug_report.yml": "name: Bug\n"}, ".github/ISSUE_TEMPLATE/bug_report.yml"),
+    case("GIT-013", "fail", {"README.md": "# x\n"}),
+    # GIT-014 environment overlays
+    case("GIT-014", "pass", {"k8s/base/deployment.yaml": DEPLOYMENT, "k8s/overlays/production/kustomization.yaml": KUSTOMIZATION,
+                             "k8s/overlays/staging/kustomization.yaml": KUSTOMIZATION},
+         "k8s/overlays/production/kustomization.yaml", profile="service"),
+    case("GIT-014", "pass", {"chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n", "chart/values.yaml": "replicas: 1\n",
+                             "chart/values-production.yaml": "replicas: 3\n"}, "chart/values-production.yaml", profile="service"),
+    case("GIT-014", "fail", {"k8s/deployment.yaml": DEPLOYMENT}, profile="service"),
+    case("GIT-014", "na", {"app/main.py": "print('hi')\n"}, profile="service"),
+    # an OPA Gatekeeper policy library is no Kubernetes configuration (terraform-example-foundation)
+    case("GIT-014", "na", {"policy-library/templates/gcp_storage.yaml":
+                           "apiVersion: templates.gatekeeper.sh/v1beta1\nkind: ConstraintTemplate\nmetadata:\n  name: gcp-storage\n"},
+         profile="infrastructure"),
+    # GIT-015 no plain Kubernetes Secrets
+    case("GIT-015", "pass", {"k8s/deployment.yaml": DEPLOYMENT,
+                             "k8s/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${DB_PASSWORD}\n"},
+         profile="service"),
+    case("GIT-015", "fail", {"k8s/deployment.yaml": DEPLOYMENT, "k8s/secret.yaml": SECRET}, "k8s/secret.yaml", 1, profile="service"),
+    case("GIT-015", "fail", {"k8s/base/kustomization.yaml": KUSTOMIZATION + "secretGenerator:\n  - name: db\n    literals: [password=hunter2]\n"},
+         "k8s/base/kustomization.yaml", 5, profile="service"),
+    case("GIT-015", "na", {"app/main.py": "print('hi')\n"}, profile="service"),
+    # GIT-016 secrets encrypted or referenced
+    case("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET, "k8s/sealed.yaml": SEALED}, "k8s/sealed.yaml", 1, profile="service"),
+    case("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET, ".sops.yaml": "creation_rules: []\n"},
+         ".sops.yaml", profile="service"),
+    case("GIT-016", "pass", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET,
+                             ".gitattributes": "secrets/** filter=git-crypt diff=git-crypt\n"}, ".gitattributes", 1, profile="service"),
+    case("GIT-016", "fail", {"k8s/deployment.yaml": DEPLOYMENT_READING_SECRET}, profile="service"),
+    case("GIT-016", "na", {"k8s/deployment.yaml": DEPLOYMENT}, profile="service"),  # no Secret to deliver
+    case("GIT-016", "na", {"app/main.py": "print('hi')\n"}, profile="service"),
+    # GIT-017 required status checks
+    case("GIT-017", "pass", {".github/settings.yml": SETTINGS_CHECKS}, ".github/settings.yml", 6),
+    case("GIT-017", "pass", {"github.tf": 'resource "github_branch_protection" "main" {\n  pattern = "main"\n'
+                                          '  required_status_checks {\n    strict = true\n  }\n}\n'}, "github.tf", 3),
+    case("GIT-017", "fail", {".github/settings.yml": SETTINGS}, ".github/settings.yml"),
+    case("GIT-017", "na", {"README.md": "# x\n"}),
+    # GIT-018 CODEOWNERS covers CI and infrastructure
+    case("GIT-018", "pass", {".github/CODEOWNERS": "* @acme/team\n", ".github/workflows/ci.yml": PLAIN_WORKFLOW}),
+    case("GIT-018", "pass", {"CODEOWNERS": "/src/ @acme/dev\n/.github/workflows/ @acme/platform\n",
+                             ".github/workflows/ci.yml": PLAIN_WORKFLOW}),
+    case("GIT-018", "fail", {"CODEOWNERS": "/src/ @acme/dev\n", ".github/workflows/ci.yml": PLAIN_WORKFLOW, "Dockerfile": "FROM x:1\n"},
+         ".github/workflows/ci.yml"),
+    case("GIT-018", "fail", {"CODEOWNERS": "* @acme/team\n/.github/\n", ".github/workflows/ci.yml": PLAIN_WORKFLOW},  # last match wins
+         ".github/workflows/ci.yml"),
+    case("GIT-018", "na", {".github/workflows/ci.yml": PLAIN_WORKFLOW}),
+    # history rules read HistoryFacts, given directly (a story test below builds a real history)
+    case("GIT-007", "pass", README, ".git", history=habits(pr_merge_share=0.9)),
+    case("GIT-007", "partial", README, ".git", history=habits(pr_merge_share=0.3)),
+    case("GIT-007", "fail", README, history=habits(pr_merge_share=0.05)),
+    case("GIT-007", "na", README, history=HistoryFacts(commit_count=3, pr_merge_share=1.0, pr_merge_counts=(3, 3))),
     # one direct push in the window is no habit: a long history, a small sample
-    ("GIT-007", "na", HistoryFacts(commit_count=500, pr_merge_share=0.0, pr_merge_counts=(0, 1))),
-    ("GIT-011", "pass", habits(conventional_share=0.95)),
-    ("GIT-011", "partial", habits(conventional_share=0.5)),
-    ("GIT-011", "fail", habits(conventional_share=0.1)),
-    ("GIT-011", "na", None),
-    ("GIT-011", "na", HistoryFacts(commit_count=500, conventional_share=0.0, conventional_counts=(0, 19))),
-    ("GIT-012", "pass", habits(signed_share=1.0)),
-    ("GIT-012", "partial", habits(signed_share=0.4)),
-    ("GIT-012", "fail", habits(signed_share=0.0)),
-    ("GIT-012", "na", HistoryFacts(commit_count=2, signed_share=1.0, signed_counts=(2, 2))),
-    ("GIT-012", "na", HistoryFacts(commit_count=500, signed_share=1.0, signed_counts=(1, 1))),  # not "100% signed"
+    case("GIT-007", "na", README, history=HistoryFacts(commit_count=500, pr_merge_share=0.0, pr_merge_counts=(0, 1))),
+    case("GIT-011", "pass", README, ".git", history=habits(conventional_share=0.95)),
+    case("GIT-011", "partial", README, ".git", history=habits(conventional_share=0.5)),
+    case("GIT-011", "fail", README, history=habits(conventional_share=0.1)),
+    case("GIT-011", "na", README, history=None),
+    case("GIT-011", "na", README, history=HistoryFacts(commit_count=500, conventional_share=0.0, conventional_counts=(0, 19))),
+    case("GIT-012", "pass", README, ".git", history=habits(signed_share=1.0)),
+    case("GIT-012", "partial", README, ".git", history=habits(signed_share=0.4)),
+    case("GIT-012", "fail", README, history=habits(signed_share=0.0)),
+    case("GIT-012", "na", README, history=HistoryFacts(commit_count=2, signed_share=1.0, signed_counts=(2, 2))),
+    case("GIT-012", "na", README, history=HistoryFacts(commit_count=500, signed_share=1.0, signed_counts=(1, 1))),  # not "100% signed"
 ]
 
 
-@pytest.mark.parametrize(("rule_id", "outcome", "history"), HISTORY_CASES,
-                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(HISTORY_CASES)])
-def test_history_rule(tmp_path, rule_id, outcome, history):
-    facts = facts_for(tmp_path / "repo", {"README.md": "# x\n"})
-    facts.history = history
-    finding = run_rule(rule(rule_id), facts, Signals(facts))
-    check(finding, outcome, ".git" if outcome in ("pass", "partial") else None)
-
-
-def test_every_gitops_rule_has_a_passing_and_failing_case():
-    from tests.rulekit import rules_by_id
-
-    ids = {rid for rid, r in rules_by_id().items() if r.meta.category.value == "gitops"}
-    rows = [(c[0], c[1]) for c in CASES] + [(c[0], c[1]) for c in HISTORY_CASES]
-    covered_elsewhere = {"GIT-009"}  # pass and fail need a configuration: tests/test_suppressions.py
-    for outcome in ("pass", "fail"):
-        assert ids - covered_elsewhere <= {rid for rid, o in rows if o == outcome}, outcome
+@pytest.mark.parametrize("rule_id,outcome,files,path,line,options", CASES)
+def test_gitops_rule(tmp_path, rule_id, outcome, files, path, line, options):
+    run_case(tmp_path, rule_id, outcome, files, path, line, options)
 
 
 def test_a_conventional_history_passes_git_011_end_to_end(tmp_path: Path):

@@ -1,14 +1,15 @@
 """Infrastructure as Code rules (IAC-*: containers, Terraform, Kubernetes, Helm), each on small
 repositories where it passes, fails and does not apply.
 
-One row per repository: (rule, expected outcome, files, evidence path, evidence line, profile).
-A profile of None lets the scanner infer it.
+One `case(...)` row per repository (tests/rulekit.py); every rule's pass / fail / n/a coverage is
+checked by tests/test_rules_catalog.py.
+A row without `profile=` lets the scanner infer the profile.
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.rulekit import check, evaluate, facts_for
+from tests.rulekit import case, check, evaluate, facts_for, run_case
 
 FASTAPI = "from fastapi import FastAPI\napp = FastAPI()\n"
 DOCKERFILE_OK = "FROM python:3.12-slim\nUSER 10001\nCMD [\"python\", \"-m\", \"app\"]\n"
@@ -77,183 +78,173 @@ HELM_GUARDED = ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\
 
 CASES = [
     # IAC-001 containerised
-    ("IAC-001", "pass", {"Dockerfile": DOCKERFILE_OK}, "Dockerfile", None, "service"),
-    ("IAC-001", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("IAC-001", "na", {"Dockerfile": DOCKERFILE_OK}, None, None, "library"),
+    case("IAC-001", "pass", {"Dockerfile": DOCKERFILE_OK}, "Dockerfile", profile="service"),
+    case("IAC-001", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("IAC-001", "na", {"Dockerfile": DOCKERFILE_OK}, profile="library"),
     # IAC-002 infrastructure as code
-    ("IAC-002", "pass", {"terraform/main.tf": PROVIDER}, "terraform/main.tf", None, "service"),
-    ("IAC-002", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("IAC-002", "na", {"app/main.py": FASTAPI}, None, None, "library"),
+    case("IAC-002", "pass", {"terraform/main.tf": PROVIDER}, "terraform/main.tf", profile="service"),
+    case("IAC-002", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("IAC-002", "na", {"app/main.py": FASTAPI}, profile="library"),
     # IAC-003 containers not root
-    ("IAC-003", "pass", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
-    ("IAC-003", "fail", {"Dockerfile": DOCKERFILE_ROOT}, "Dockerfile", 1, "service"),
-    ("IAC-003", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("IAC-003", "pass", {"Dockerfile": DOCKERFILE_OK}, profile="service"),
+    case("IAC-003", "fail", {"Dockerfile": DOCKERFILE_ROOT}, "Dockerfile", 1, profile="service"),
+    case("IAC-003", "na", {"app/main.py": FASTAPI}, profile="service"),
     # dev and test images are not production images: a dev container, Dockerfile.dev, e2e/ and docs/ images
-    ("IAC-003", "na", {".devcontainer/Dockerfile": DOCKERFILE_ROOT, "Dockerfile.dev": DOCKERFILE_ROOT,
-                       "e2e/Dockerfile": DOCKERFILE_ROOT, "docs/Dockerfile": DOCKERFILE_ROOT,
-                       "app/main.py": FASTAPI}, None, None, "service"),
-    ("IAC-003", "pass", {".devcontainer/Dockerfile": DOCKERFILE_ROOT, "Dockerfile": DOCKERFILE_OK}, None, None,
-     "service"),
+    case("IAC-003", "na", {".devcontainer/Dockerfile": DOCKERFILE_ROOT, "Dockerfile.dev": DOCKERFILE_ROOT,
+                           "e2e/Dockerfile": DOCKERFILE_ROOT, "docs/Dockerfile": DOCKERFILE_ROOT,
+                           "app/main.py": FASTAPI}, profile="service"),
+    case("IAC-003", "pass", {".devcontainer/Dockerfile": DOCKERFILE_ROOT, "Dockerfile": DOCKERFILE_OK}, profile="service"),
     # IAC-004 base images pinned
-    ("IAC-004", "pass", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
-    ("IAC-004", "fail", {"Dockerfile": "FROM python:latest\n"}, "Dockerfile", 1, "service"),
-    ("IAC-004", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("IAC-004", "pass", {"Dockerfile": DOCKERFILE_OK}, profile="service"),
+    case("IAC-004", "fail", {"Dockerfile": "FROM python:latest\n"}, "Dockerfile", 1, profile="service"),
+    case("IAC-004", "na", {"app/main.py": FASTAPI}, profile="service"),
     # IAC-005 remote state with locking
-    ("IAC-005", "pass", {"terraform/backend.tf": BACKEND, "terraform/main.tf": PROVIDER}, "terraform/backend.tf", 2, "service"),
-    ("IAC-005", "fail", {"terraform/main.tf": PROVIDER}, None, None, "service"),
-    ("IAC-005", "fail", {"terraform/main.tf": PROVIDER + 'terraform {\n  backend "s3" {\n    bucket = "x"\n  }\n}\n'}, None, None, "service"),
-    ("IAC-005", "na", MODULE, None, None, None),
-    ("IAC-005", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("IAC-005", "pass", {"terraform/backend.tf": BACKEND, "terraform/main.tf": PROVIDER}, "terraform/backend.tf", 2, profile="service"),
+    case("IAC-005", "fail", {"terraform/main.tf": PROVIDER}, profile="service"),
+    case("IAC-005", "fail", {"terraform/main.tf": PROVIDER + 'terraform {\n  backend "s3" {\n    bucket = "x"\n  }\n}\n'}, profile="service"),
+    case("IAC-005", "na", MODULE),
+    case("IAC-005", "na", {"app/main.py": FASTAPI}, profile="service"),
     # IAC-006 no state committed
-    ("IAC-006", "pass", {"terraform/main.tf": PROVIDER}, None, None, "service"),
-    ("IAC-006", "fail", {"terraform/main.tf": PROVIDER, "terraform/terraform.tfstate": "{}\n"}, "terraform/terraform.tfstate", None, "service"),
-    ("IAC-006", "na", {"app/main.py": FASTAPI, "tests/fixtures/leaky/terraform.tfstate": "{}\n"}, None, None, "service"),
+    case("IAC-006", "pass", {"terraform/main.tf": PROVIDER}, profile="service"),
+    case("IAC-006", "fail", {"terraform/main.tf": PROVIDER, "terraform/terraform.tfstate": "{}\n"}, "terraform/terraform.tfstate", profile="service"),
+    case("IAC-006", "na", {"app/main.py": FASTAPI, "tests/fixtures/leaky/terraform.tfstate": "{}\n"}, profile="service"),
     # IAC-007 versions pinned
-    ("IAC-007", "pass", {"versions.tf": VERSIONS, "main.tf": PROVIDER, ".terraform.lock.hcl": "# lock\n"}, "versions.tf", 2, "service"),
-    ("IAC-007", "pass", MODULE, "versions.tf", 2, None),  # a module constrains versions; its callers lock them
-    ("IAC-007", "partial", {"versions.tf": VERSIONS, "main.tf": PROVIDER}, "versions.tf", 2, "service"),
-    ("IAC-007", "fail", {"main.tf": PROVIDER}, None, None, "service"),
-    ("IAC-007", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("IAC-007", "pass", {"versions.tf": VERSIONS, "main.tf": PROVIDER, ".terraform.lock.hcl": "# lock\n"}, "versions.tf", 2, profile="service"),
+    case("IAC-007", "pass", MODULE, "versions.tf", 2),  # a module constrains versions; its callers lock them
+    case("IAC-007", "partial", {"versions.tf": VERSIONS, "main.tf": PROVIDER}, "versions.tf", 2, profile="service"),
+    case("IAC-007", "fail", {"main.tf": PROVIDER}, profile="service"),
+    case("IAC-007", "na", {"app/main.py": FASTAPI}, profile="service"),
     # IAC-008 probes and resources
-    ("IAC-008", "pass", {"k8s/deployment.yaml": deployment(PROBES)}, None, None, "service"),
-    ("IAC-008", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", None, "service"),
-    ("IAC-008", "pass", {"k8s/base/deployment.yaml": deployment(PROBES),  # an overlay patch has no image: not a container
-                         "k8s/overlays/prod/patch.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n"
-                                                         "  template:\n    spec:\n      containers:\n        - name: api\n"
-                                                         "          env: [{name: MODE, value: prod}]\n"}, None, None, "service"),
-    ("IAC-008", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("IAC-008", "pass", {"k8s/deployment.yaml": deployment(PROBES)}, profile="service"),
+    case("IAC-008", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", profile="service"),
+    case("IAC-008", "pass", {"k8s/base/deployment.yaml": deployment(PROBES),  # an overlay patch has no image: not a container
+                             "k8s/overlays/prod/patch.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n"
+                                                             "  template:\n    spec:\n      containers:\n        - name: api\n"
+                                                             "          env: [{name: MODE, value: prod}]\n"}, profile="service"),
+    case("IAC-008", "na", {"app/main.py": FASTAPI}, profile="service"),
     # IAC-009 validated in CI
-    ("IAC-009", "pass", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": TF_WORKFLOW}, ".github/workflows/ci.yml", 7, "service"),
-    ("IAC-009", "fail", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, "service"),
-    ("IAC-009", "na", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, "service"),
+    case("IAC-009", "pass", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": TF_WORKFLOW}, ".github/workflows/ci.yml", 7, profile="service"),
+    case("IAC-009", "fail", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": PLAIN_WORKFLOW}, profile="service"),
+    case("IAC-009", "na", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, profile="service"),
     # IAC-010 environments separated
-    ("IAC-010", "pass", {"terraform/environments/production/main.tf": PROVIDER, "terraform/environments/staging/main.tf": PROVIDER},
-     "terraform/environments/production/main.tf", None, "service"),
-    ("IAC-010", "fail", {"terraform/main.tf": PROVIDER}, None, None, "service"),
+    case("IAC-010", "pass", {"terraform/environments/production/main.tf": PROVIDER, "terraform/environments/staging/main.tf": PROVIDER},
+         "terraform/environments/production/main.tf", profile="service"),
+    case("IAC-010", "fail", {"terraform/main.tf": PROVIDER}, profile="service"),
     # a GitOps repository separates environments by cluster folder (flux2-kustomize-helm-example)
-    ("IAC-010", "pass", {"clusters/staging/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
-                                                       "metadata:\n  name: apps\n",
-                         "clusters/production/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
-                                                          "metadata:\n  name: apps\n"},
-     "clusters/production/apps.yaml", None, "gitops"),
-    ("IAC-010", "na", MODULE, None, None, None),
+    case("IAC-010", "pass", {"clusters/staging/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+                                                           "metadata:\n  name: apps\n",
+                             "clusters/production/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+                                                              "metadata:\n  name: apps\n"},
+         "clusters/production/apps.yaml", profile="gitops"),
+    case("IAC-010", "na", MODULE),
     # IAC-011 IaC scanned
-    ("IAC-011", "pass", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": SCAN_WORKFLOW}, ".github/workflows/ci.yml", 7, "service"),
-    ("IAC-011", "fail", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, "service"),
-    ("IAC-011", "na", {".github/workflows/ci.yml": SCAN_WORKFLOW}, None, None, "service"),
+    case("IAC-011", "pass", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": SCAN_WORKFLOW}, ".github/workflows/ci.yml", 7, profile="service"),
+    case("IAC-011", "fail", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": PLAIN_WORKFLOW}, profile="service"),
+    case("IAC-011", "na", {".github/workflows/ci.yml": SCAN_WORKFLOW}, profile="service"),
     # IAC-012 no floating images in Kubernetes
-    ("IAC-012", "pass", {"k8s/deployment.yaml": deployment()}, None, None, "service"),
-    ("IAC-012", "fail", {"k8s/deployment.yaml": deployment(image="ghcr.io/acme/api:latest")}, "k8s/deployment.yaml", 16, "service"),
+    case("IAC-012", "pass", {"k8s/deployment.yaml": deployment()}, profile="service"),
+    case("IAC-012", "fail", {"k8s/deployment.yaml": deployment(image="ghcr.io/acme/api:latest")}, "k8s/deployment.yaml", 16, profile="service"),
     # external-dns: tutorial snippets under docs/ and e2e fixtures are not the deployed configuration
-    ("IAC-012", "pass", {"k8s/deployment.yaml": deployment(),
-                         "docs/snippets/nginx.yaml": deployment(image="nginx"),
-                         "e2e/deployment.yaml": deployment(image="traefik/whoami:latest")}, None, None, "service"),
-    ("IAC-012", "fail", {"k8s/deployment.yaml": deployment(image="nginx")}, "k8s/deployment.yaml", 16, "service"),
-    ("IAC-012", "pass", {"k8s/base/deployment.yaml": deployment(image="ghcr.io/acme/api"),
-                         "k8s/base/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-                                                        "resources: [deployment.yaml]\nimages:\n  - name: ghcr.io/acme/api\n    newTag: 1.4.0\n"},
-     None, None, "service"),
-    ("IAC-012", "fail", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
-                         "chart/values.yaml": "image:\n  repository: ghcr.io/acme/api\n  tag: latest\n"}, "chart/values.yaml", 3, "service"),
-    ("IAC-012", "pass", {"k8s/deployment.yaml": deployment(image="api"),  # Skaffold tags its artifacts at deploy time
-                         "skaffold.yaml": "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: api\n"},
-     None, None, "service"),
-    ("IAC-012", "na", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
+    case("IAC-012", "pass", {"k8s/deployment.yaml": deployment(),
+                             "docs/snippets/nginx.yaml": deployment(image="nginx"),
+                             "e2e/deployment.yaml": deployment(image="traefik/whoami:latest")}, profile="service"),
+    case("IAC-012", "fail", {"k8s/deployment.yaml": deployment(image="nginx")}, "k8s/deployment.yaml", 16, profile="service"),
+    case("IAC-012", "pass", {"k8s/base/deployment.yaml": deployment(image="ghcr.io/acme/api"),
+                             "k8s/base/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+                                                            "resources: [deployment.yaml]\nimages:\n  - name: ghcr.io/acme/api\n    newTag: 1.4.0\n"},
+         profile="service"),
+    case("IAC-012", "fail", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
+                             "chart/values.yaml": "image:\n  repository: ghcr.io/acme/api\n  tag: latest\n"}, "chart/values.yaml", 3, profile="service"),
+    case("IAC-012", "pass", {"k8s/deployment.yaml": deployment(image="api"),  # Skaffold tags its artifacts at deploy time
+                             "skaffold.yaml": "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: api\n"},
+         profile="service"),
+    case("IAC-012", "na", {"Dockerfile": DOCKERFILE_OK}, profile="service"),
     # IAC-013 privileged pods
-    ("IAC-013", "pass", {"k8s/deployment.yaml": deployment(HARDENED)}, None, None, "service"),
-    ("IAC-013", "fail", {"k8s/deployment.yaml": deployment("securityContext:\n  privileged: true\n")}, "k8s/deployment.yaml", 18, "service"),
-    ("IAC-013", "fail", {"k8s/deployment.yaml": deployment(pod="hostNetwork: true\n")}, "k8s/deployment.yaml", None, "service"),
-    ("IAC-013", "fail", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
-                         "chart/values.yaml": "securityContext:\n  privileged: true\n"}, "chart/values.yaml", 2, "service"),
-    ("IAC-013", "na", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
+    case("IAC-013", "pass", {"k8s/deployment.yaml": deployment(HARDENED)}, profile="service"),
+    case("IAC-013", "fail", {"k8s/deployment.yaml": deployment("securityContext:\n  privileged: true\n")}, "k8s/deployment.yaml", 18, profile="service"),
+    case("IAC-013", "fail", {"k8s/deployment.yaml": deployment(pod="hostNetwork: true\n")}, "k8s/deployment.yaml", profile="service"),
+    case("IAC-013", "fail", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
+                             "chart/values.yaml": "securityContext:\n  privileged: true\n"}, "chart/values.yaml", 2, profile="service"),
+    case("IAC-013", "na", {"Dockerfile": DOCKERFILE_OK}, profile="service"),
     # Helm: a line behind `{{ if .Values.x }}` renders only when the default values turn it on; a guard too
     # complex to evaluate (`and ...`) makes no P1 claim
-    ("IAC-013", "pass", {**CHART, "chart/templates/agent.yaml": HELM_GUARDED,
-                         "chart/values.yaml": "agent:\n  hostNetwork: false\n  debug: false\n"}, None, None, "service"),
-    ("IAC-013", "fail", {**CHART, "chart/templates/agent.yaml": HELM_GUARDED,
-                         "chart/values.yaml": "agent:\n  hostNetwork: 1\n"}, "chart/templates/agent.yaml", 9, "service"),
+    case("IAC-013", "pass", {**CHART, "chart/templates/agent.yaml": HELM_GUARDED,
+                             "chart/values.yaml": "agent:\n  hostNetwork: false\n  debug: false\n"}, profile="service"),
+    case("IAC-013", "fail", {**CHART, "chart/templates/agent.yaml": HELM_GUARDED,
+                             "chart/values.yaml": "agent:\n  hostNetwork: 1\n"}, "chart/templates/agent.yaml", 9, profile="service"),
     # IAC-014 non-root pods
-    ("IAC-014", "pass", {"k8s/deployment.yaml": deployment(pod=NON_ROOT_POD)}, None, None, "service"),
-    ("IAC-014", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", 15, "service"),
-    ("IAC-014", "fail", {"k8s/deployment.yaml": deployment("securityContext:\n  runAsUser: 0\n", pod=NON_ROOT_POD)},
-     "k8s/deployment.yaml", 21, "service"),
-    ("IAC-014", "pass", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
-                         "chart/values.yaml": "podSecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n"}, None, None, "service"),
-    ("IAC-014", "fail", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
-                         "chart/values.yaml": "podSecurityContext: {}\n  # runAsNonRoot: true\n"}, "chart/templates/deployment.yaml", 1, "service"),
-    ("IAC-014", "na", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
+    case("IAC-014", "pass", {"k8s/deployment.yaml": deployment(pod=NON_ROOT_POD)}, profile="service"),
+    case("IAC-014", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", 15, profile="service"),
+    case("IAC-014", "fail", {"k8s/deployment.yaml": deployment("securityContext:\n  runAsUser: 0\n", pod=NON_ROOT_POD)},
+         "k8s/deployment.yaml", 21, profile="service"),
+    case("IAC-014", "pass", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
+                             "chart/values.yaml": "podSecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n"}, profile="service"),
+    case("IAC-014", "fail", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
+                             "chart/values.yaml": "podSecurityContext: {}\n  # runAsNonRoot: true\n"}, "chart/templates/deployment.yaml", 1, profile="service"),
+    case("IAC-014", "na", {"Dockerfile": DOCKERFILE_OK}, profile="service"),
     # IAC-015 restricted Pod Security Standard
-    ("IAC-015", "pass", {"k8s/deployment.yaml": deployment(HARDENED)}, None, None, "service"),
-    ("IAC-015", "fail", {"k8s/deployment.yaml": deployment("securityContext:\n  allowPrivilegeEscalation: false\n")},
-     "k8s/deployment.yaml", 15, "service"),
-    ("IAC-015", "na", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
+    case("IAC-015", "pass", {"k8s/deployment.yaml": deployment(HARDENED)}, profile="service"),
+    case("IAC-015", "fail", {"k8s/deployment.yaml": deployment("securityContext:\n  allowPrivilegeEscalation: false\n")},
+         "k8s/deployment.yaml", 15, profile="service"),
+    case("IAC-015", "na", {"Dockerfile": DOCKERFILE_OK}, profile="service"),
     # IAC-016 rollout strategy
-    ("IAC-016", "pass", {"k8s/deployment.yaml": deployment(spec="strategy:\n  type: RollingUpdate\n  rollingUpdate: {maxUnavailable: 0}\n")},
-     None, None, "service"),
-    ("IAC-016", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", 1, "service"),
-    ("IAC-016", "na", {"k8s/job.yaml": JOB}, None, None, "service"),
+    case("IAC-016", "pass", {"k8s/deployment.yaml": deployment(spec="strategy:\n  type: RollingUpdate\n  rollingUpdate: {maxUnavailable: 0}\n")},
+         profile="service"),
+    case("IAC-016", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", 1, profile="service"),
+    case("IAC-016", "na", {"k8s/job.yaml": JOB}, profile="service"),
     # IAC-017 PodDisruptionBudget
-    ("IAC-017", "pass", {"k8s/deployment.yaml": deployment(), "k8s/pdb.yaml": PDB}, None, None, "service"),
-    ("IAC-017", "fail", {"k8s/deployment.yaml": deployment(labels="app: web"), "k8s/pdb.yaml": PDB}, "k8s/deployment.yaml", 1, "service"),
-    ("IAC-017", "na", {"k8s/job.yaml": JOB}, None, None, "service"),
+    case("IAC-017", "pass", {"k8s/deployment.yaml": deployment(), "k8s/pdb.yaml": PDB}, profile="service"),
+    case("IAC-017", "fail", {"k8s/deployment.yaml": deployment(labels="app: web"), "k8s/pdb.yaml": PDB}, "k8s/deployment.yaml", 1, profile="service"),
+    case("IAC-017", "na", {"k8s/job.yaml": JOB}, profile="service"),
     # IAC-018 autoscaling
-    ("IAC-018", "pass", {"k8s/deployment.yaml": deployment(), "k8s/hpa.yaml": HPA}, "k8s/hpa.yaml", 1, "service"),
-    ("IAC-018", "partial", {"k8s/deployment.yaml": deployment(), "k8s/worker.yaml": deployment(name="worker"), "k8s/hpa.yaml": HPA},
-     "k8s/worker.yaml", 1, "service"),
-    ("IAC-018", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", 1, "service"),
-    ("IAC-018", "na", {"k8s/job.yaml": JOB}, None, None, "service"),
+    case("IAC-018", "pass", {"k8s/deployment.yaml": deployment(), "k8s/hpa.yaml": HPA}, "k8s/hpa.yaml", 1, profile="service"),
+    case("IAC-018", "partial", {"k8s/deployment.yaml": deployment(), "k8s/worker.yaml": deployment(name="worker"), "k8s/hpa.yaml": HPA},
+         "k8s/worker.yaml", 1, profile="service"),
+    case("IAC-018", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", 1, profile="service"),
+    case("IAC-018", "na", {"k8s/job.yaml": JOB}, profile="service"),
     # IAC-019 module sources pinned
-    ("IAC-019", "pass", {"main.tf": 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.13.0"\n}\n'},
-     None, None, "service"),
-    ("IAC-019", "fail", {"main.tf": 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'}, "main.tf", 1, "service"),
-    ("IAC-019", "fail", {"main.tf": 'module "n" {\n  source = "git::https://github.com/acme/naming.git?ref=main"\n}\n'}, "main.tf", 1, "service"),
-    ("IAC-019", "fail", {"main.tf": 'module "n" {\n  source = "github.com/acme/naming"\n}\n'}, "main.tf", 1, "service"),
-    ("IAC-019", "pass", {"main.tf": 'module "n" {\n  source = "git::https://github.com/acme/naming.git?ref=v1.2.0"\n}\n'},
-     None, None, "service"),
-    ("IAC-019", "na", {"main.tf": 'module "app" {\n  source = "./modules/app"\n}\n'}, None, None, "service"),
+    case("IAC-019", "pass", {"main.tf": 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.13.0"\n}\n'},
+         profile="service"),
+    case("IAC-019", "fail", {"main.tf": 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'}, "main.tf", 1, profile="service"),
+    case("IAC-019", "fail", {"main.tf": 'module "n" {\n  source = "git::https://github.com/acme/naming.git?ref=main"\n}\n'}, "main.tf", 1, profile="service"),
+    case("IAC-019", "fail", {"main.tf": 'module "n" {\n  source = "github.com/acme/naming"\n}\n'}, "main.tf", 1, profile="service"),
+    case("IAC-019", "pass", {"main.tf": 'module "n" {\n  source = "git::https://github.com/acme/naming.git?ref=v1.2.0"\n}\n'},
+         profile="service"),
+    case("IAC-019", "na", {"main.tf": 'module "app" {\n  source = "./modules/app"\n}\n'}, profile="service"),
     # IAC-020 Terraform working files ignored
-    ("IAC-020", "pass", {"main.tf": PROVIDER, ".gitignore": ".terraform/\n*.tfstate\n*.tfstate.*\n"}, ".gitignore", 1, "service"),
-    ("IAC-020", "pass", {"infra/main.tf": PROVIDER, "infra/.gitignore": "**/.terraform/*\n*.tfstate\n"}, "infra/.gitignore", 2, "service"),
-    ("IAC-020", "partial", {"main.tf": PROVIDER, ".gitignore": ".terraform/\n"}, ".gitignore", 1, "service"),
-    ("IAC-020", "fail", {"main.tf": PROVIDER, ".gitignore": ".env\n"}, None, None, "service"),
-    ("IAC-020", "fail", {"main.tf": PROVIDER, ".terraform/terraform.tfstate": "{}\n", ".gitignore": "*.tfstate\n.terraform.lock.hcl\n"},
-     ".terraform/terraform.tfstate", None, "service"),
-    ("IAC-020", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("IAC-020", "pass", {"main.tf": PROVIDER, ".gitignore": ".terraform/\n*.tfstate\n*.tfstate.*\n"}, ".gitignore", 1, profile="service"),
+    case("IAC-020", "pass", {"infra/main.tf": PROVIDER, "infra/.gitignore": "**/.terraform/*\n*.tfstate\n"}, "infra/.gitignore", 2, profile="service"),
+    case("IAC-020", "partial", {"main.tf": PROVIDER, ".gitignore": ".terraform/\n"}, ".gitignore", 1, profile="service"),
+    case("IAC-020", "fail", {"main.tf": PROVIDER, ".gitignore": ".env\n"}, profile="service"),
+    case("IAC-020", "fail", {"main.tf": PROVIDER, ".terraform/terraform.tfstate": "{}\n", ".gitignore": "*.tfstate\n.terraform.lock.hcl\n"},
+         ".terraform/terraform.tfstate", profile="service"),
+    case("IAC-020", "na", {"app/main.py": FASTAPI}, profile="service"),
     # IAC-021 variables typed and described
-    ("IAC-021", "pass", {"variables.tf": MODULE["variables.tf"]}, None, None, "service"),
-    ("IAC-021", "fail", {"variables.tf": 'variable "name" {}\nvariable "region" {\n  type = string\n}\n'}, "variables.tf", 2, "service"),
-    ("IAC-021", "na", {"main.tf": PROVIDER}, None, None, "service"),
+    case("IAC-021", "pass", {"variables.tf": MODULE["variables.tf"]}, profile="service"),
+    case("IAC-021", "fail", {"variables.tf": 'variable "name" {}\nvariable "region" {\n  type = string\n}\n'}, "variables.tf", 2, profile="service"),
+    case("IAC-021", "na", {"main.tf": PROVIDER}, profile="service"),
     # IAC-023 standard module layout (a Terraform module is judged as one)
-    ("IAC-023", "pass", MODULE, "outputs.tf", None, None),
-    ("IAC-023", "partial", {k: v for k, v in MODULE.items() if k not in ("README.md", "examples/basic/main.tf")}, "README", None, None),
-    ("IAC-023", "fail", {"main.tf": MODULE["main.tf"], "versions.tf": VERSIONS}, "variables.tf", None, None),
-    ("IAC-023", "na", {"main.tf": PROVIDER, "backend.tf": BACKEND}, None, None, None),
-    ("IAC-023", "na", MODULE, None, None, "service"),
+    case("IAC-023", "pass", MODULE, "outputs.tf"),
+    case("IAC-023", "partial", {k: v for k, v in MODULE.items() if k not in ("README.md", "examples/basic/main.tf")}, "README"),
+    case("IAC-023", "fail", {"main.tf": MODULE["main.tf"], "versions.tf": VERSIONS}, "variables.tf"),
+    case("IAC-023", "na", {"main.tf": PROVIDER, "backend.tf": BACKEND}),
+    case("IAC-023", "na", MODULE, profile="service"),
     # IAC-024 infrastructure tested
-    ("IAC-024", "pass", {**MODULE, "tests/defaults.tftest.hcl": 'run "plan" {\n  command = plan\n}\n'}, "tests/defaults.tftest.hcl", None, None),
-    ("IAC-024", "pass", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT, "chart/tests/deployment_test.yaml": "suite: d\n"},
-     "chart/tests/deployment_test.yaml", None, "service"),
-    ("IAC-024", "fail", MODULE, None, None, None),
-    ("IAC-024", "na", {"k8s/deployment.yaml": deployment()}, None, None, "service"),
+    case("IAC-024", "pass", {**MODULE, "tests/defaults.tftest.hcl": 'run "plan" {\n  command = plan\n}\n'}, "tests/defaults.tftest.hcl"),
+    case("IAC-024", "pass", {**CHART, "chart/templates/deployment.yaml": HELM_DEPLOYMENT, "chart/tests/deployment_test.yaml": "suite: d\n"},
+         "chart/tests/deployment_test.yaml", profile="service"),
+    case("IAC-024", "fail", MODULE),
+    case("IAC-024", "na", {"k8s/deployment.yaml": deployment()}, profile="service"),
     # IAC-022 network policies
-    ("IAC-022", "pass", {"k8s/deployment.yaml": deployment(), "k8s/netpol.yaml": NETPOL}, "k8s/netpol.yaml", 1, "service"),
-    ("IAC-022", "fail", {"k8s/deployment.yaml": deployment()}, None, None, "service"),
-    ("IAC-022", "na", {"Dockerfile": DOCKERFILE_OK}, None, None, "service"),
+    case("IAC-022", "pass", {"k8s/deployment.yaml": deployment(), "k8s/netpol.yaml": NETPOL}, "k8s/netpol.yaml", 1, profile="service"),
+    case("IAC-022", "fail", {"k8s/deployment.yaml": deployment()}, profile="service"),
+    case("IAC-022", "na", {"Dockerfile": DOCKERFILE_OK}, profile="service"),
 ]
 
 
-@pytest.mark.parametrize(("rule_id", "outcome", "files", "path", "line", "profile"), CASES,
-                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
-def test_iac_rule(tmp_path, rule_id, outcome, files, path, line, profile):
-    check(evaluate(tmp_path, files, rule_id, profile=profile), outcome, path, line)
-
-
-def test_every_iac_rule_of_this_catalog_has_a_passing_failing_and_not_applicable_case():
-    from tests.rulekit import rules_by_id
-
-    ids = {rid for rid, rule in rules_by_id().items() if rid.startswith("IAC-")}
-    for outcome in ("pass", "fail", "na"):
-        assert ids <= {c[0] for c in CASES if c[1] == outcome}, outcome
+@pytest.mark.parametrize("rule_id,outcome,files,path,line,options", CASES)
+def test_iac_rule(tmp_path, rule_id, outcome, files, path, line, options):
+    run_case(tmp_path, rule_id, outcome, files, path, line, options)
 
 
 def test_a_reusable_module_is_inferred_as_infrastructure_and_not_asked_for_a_backend(tmp_path):

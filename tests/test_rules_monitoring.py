@@ -1,6 +1,7 @@
 """Monitoring & Observability rules, each on small repositories where it passes, fails and does not apply.
 
-One row per repository: (rule, expected outcome, files, evidence path, evidence line, profile).
+One `case(...)` row per repository (tests/rulekit.py); every rule's pass / fail / n/a coverage is
+checked by tests/test_rules_catalog.py.
 """
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rulekit import check, evaluate
+from tests.rulekit import case, check, evaluate, run_case
 
 FASTAPI = "from fastapi import FastAPI\napp = FastAPI()\n"
 METRICS = "from prometheus_client import Counter\nREQUESTS = Counter('requests_total', 'Requests')\n"
@@ -72,114 +73,105 @@ SCRAPE = "scrape_configs:\n  - job_name: api\n    static_configs:\n      - targe
 
 CASES = [
     # MON-001 health checks
-    ("MON-001", "pass", {"Dockerfile": "FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost/health\n"}, "Dockerfile", 2, "service"),
-    ("MON-001", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("MON-001", "na", {"app/main.py": FASTAPI}, None, None, "library"),
+    case("MON-001", "pass", {"Dockerfile": "FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost/health\n"}, "Dockerfile", 2, profile="service"),
+    case("MON-001", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-001", "na", {"app/main.py": FASTAPI}, profile="library"),
     # MON-002 metrics
-    ("MON-002", "pass", {"app/metrics.py": METRICS}, "app/metrics.py", 1, "service"),
-    ("MON-002", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("MON-002", "na", {"app/metrics.py": METRICS}, None, None, "library"),
+    case("MON-002", "pass", {"app/metrics.py": METRICS}, "app/metrics.py", 1, profile="service"),
+    case("MON-002", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-002", "na", {"app/metrics.py": METRICS}, profile="library"),
     # MON-003 structured logging
-    ("MON-003", "pass", {"app/log.py": "import structlog\nlog = structlog.get_logger()\n"}, "app/log.py", 1, "service"),
-    ("MON-003", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("MON-003", "na", {"app/main.py": FASTAPI}, None, None, "library"),
+    case("MON-003", "pass", {"app/log.py": "import structlog\nlog = structlog.get_logger()\n"}, "app/log.py", 1, profile="service"),
+    case("MON-003", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-003", "na", {"app/main.py": FASTAPI}, profile="library"),
     # MON-004 error tracking
-    ("MON-004", "pass", {"app/main.py": "import sentry_sdk\nsentry_sdk.init()\n"}, "app/main.py", 1, "service"),
-    ("MON-004", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("MON-004", "na", {"app/main.py": FASTAPI}, None, None, "library"),
+    case("MON-004", "pass", {"app/main.py": "import sentry_sdk\nsentry_sdk.init()\n"}, "app/main.py", 1, profile="service"),
+    case("MON-004", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-004", "na", {"app/main.py": FASTAPI}, profile="library"),
     # MON-005 tracing
-    ("MON-005", "pass", {"app/main.py": "from opentelemetry import trace\n"}, "app/main.py", 1, "service"),
-    ("MON-005", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("MON-005", "na", {"app/main.py": FASTAPI}, None, None, "library"),
+    case("MON-005", "pass", {"app/main.py": "from opentelemetry import trace\n"}, "app/main.py", 1, profile="service"),
+    case("MON-005", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-005", "na", {"app/main.py": FASTAPI}, profile="library"),
     # MON-006 dashboards as code
-    ("MON-006", "pass", {"grafana/dashboards/api.json": '{"title": "API"}\n'}, "grafana/dashboards/api.json", None, "service"),
-    ("MON-006", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("MON-006", "na", {"grafana/dashboards/api.json": "{}\n"}, None, None, "library"),
+    case("MON-006", "pass", {"grafana/dashboards/api.json": '{"title": "API"}\n'}, "grafana/dashboards/api.json", profile="service"),
+    case("MON-006", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-006", "na", {"grafana/dashboards/api.json": "{}\n"}, profile="library"),
     # MON-007 alert rules
-    ("MON-007", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", None, "service"),
-    ("MON-007", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("MON-007", "na", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, None, None, "library"),
+    case("MON-007", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", profile="service"),
+    case("MON-007", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-007", "na", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, profile="library"),
     # an alert rule in Terraform is a resource type, not a word (terraform-example-foundation's roles_to_monitor)
-    ("MON-007", "pass", {"app/main.py": FASTAPI, "infra/alerts.tf": 'resource "google_monitoring_alert_policy" "cpu" {\n}\n'},
-     "infra/alerts.tf", None, "service"),
-    ("MON-007", "fail", {"app/main.py": FASTAPI, "infra/variables.tf": 'variable "roles_to_monitor" {\n  type = list(string)\n}\n'},
-     None, None, "service"),
+    case("MON-007", "pass", {"app/main.py": FASTAPI, "infra/alerts.tf": 'resource "google_monitoring_alert_policy" "cpu" {\n}\n'},
+         "infra/alerts.tf", profile="service"),
+    case("MON-007", "fail", {"app/main.py": FASTAPI, "infra/variables.tf": 'variable "roles_to_monitor" {\n  type = list(string)\n}\n'},
+         profile="service"),
     # MON-008 SLOs
-    ("MON-008", "pass", {"monitoring/slo.yaml": SLOTH}, "monitoring/slo.yaml", None, "service"),
-    ("MON-008", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("MON-008", "na", {"monitoring/slo.yaml": SLOTH}, None, None, "library"),
+    case("MON-008", "pass", {"monitoring/slo.yaml": SLOTH}, "monitoring/slo.yaml", profile="service"),
+    case("MON-008", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-008", "na", {"monitoring/slo.yaml": SLOTH}, profile="library"),
     # MON-009 CI failure notifications
-    ("MON-009", "pass", {".github/workflows/ci.yml": NOTIFY_WORKFLOW}, ".github/workflows/ci.yml", 8, "service"),
-    ("MON-009", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, "service"),
-    ("MON-009", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("MON-009", "pass", {".github/workflows/ci.yml": NOTIFY_WORKFLOW}, ".github/workflows/ci.yml", 8, profile="service"),
+    case("MON-009", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, profile="service"),
+    case("MON-009", "na", {"app/main.py": FASTAPI}, profile="service"),
     # MON-010 backup verification
-    ("MON-010", "pass", {".github/workflows/nightly.yml": BACKUP_WORKFLOW}, ".github/workflows/nightly.yml", None, "service"),
-    ("MON-010", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, "service"),
-    ("MON-010", "na", {".github/workflows/nightly.yml": BACKUP_WORKFLOW}, None, None, "library"),
+    case("MON-010", "pass", {".github/workflows/nightly.yml": BACKUP_WORKFLOW}, ".github/workflows/nightly.yml", profile="service"),
+    case("MON-010", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, profile="service"),
+    case("MON-010", "na", {".github/workflows/nightly.yml": BACKUP_WORKFLOW}, profile="library"),
     # MON-011 alerts link runbooks
-    ("MON-011", "pass", {"monitoring/alerts.yml": ALERTS_WITH_RUNBOOK}, "monitoring/alerts.yml", 4, "service"),
-    ("MON-011", "partial", {"monitoring/alerts.yml": ALERTS_MIXED}, "monitoring/alerts.yml", 8, "service"),
-    ("MON-011", "fail", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", 4, "service"),
-    ("MON-011", "fail", {"k8s/rules.yaml": "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: api\n"
-                                           "spec:\n  groups:\n    - name: api\n      rules:\n        - alert: Down\n          expr: up == 0\n"},
-     "k8s/rules.yaml", 9, "service"),
-    ("MON-011", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("MON-011", "pass", {"monitoring/alerts.yml": ALERTS_WITH_RUNBOOK}, "monitoring/alerts.yml", 4, profile="service"),
+    case("MON-011", "partial", {"monitoring/alerts.yml": ALERTS_MIXED}, "monitoring/alerts.yml", 8, profile="service"),
+    case("MON-011", "fail", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", 4, profile="service"),
+    case("MON-011", "fail", {"k8s/rules.yaml": "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: api\n"
+                                               "spec:\n  groups:\n    - name: api\n      rules:\n        - alert: Down\n          expr: up == 0\n"},
+         "k8s/rules.yaml", 9, profile="service"),
+    case("MON-011", "na", {"app/main.py": FASTAPI}, profile="service"),
     # MON-012 alert routing
-    ("MON-012", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK, "monitoring/alertmanager.yml": ALERTMANAGER},
-     "monitoring/alertmanager.yml", 3, "service"),
-    ("MON-012", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK,
-                         "terraform/alerting.tf": 'resource "pagerduty_service" "api" {\n  name = "api"\n}\n'},
-     "terraform/alerting.tf", 1, "service"),
-    ("MON-012", "fail", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", None, "service"),
-    ("MON-012", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("MON-012", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK, "monitoring/alertmanager.yml": ALERTMANAGER},
+         "monitoring/alertmanager.yml", 3, profile="service"),
+    case("MON-012", "pass", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK,
+                             "terraform/alerting.tf": 'resource "pagerduty_service" "api" {\n  name = "api"\n}\n'},
+         "terraform/alerting.tf", 1, profile="service"),
+    case("MON-012", "fail", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", profile="service"),
+    case("MON-012", "na", {"app/main.py": FASTAPI}, profile="service"),
     # MON-013 synthetic checks
-    ("MON-013", "pass", {"terraform/uptime.tf": UPTIME_TF}, "terraform/uptime.tf", 1, "service"),
-    ("MON-013", "pass", {"monitoring/blackbox.yml": "modules:\n  http_2xx:\n    prober: http\n"}, "monitoring/blackbox.yml", None, "service"),
-    ("MON-013", "fail", {"app/main.py": FASTAPI}, None, None, "service"),
-    ("MON-013", "na", {"terraform/uptime.tf": UPTIME_TF}, None, None, "library"),
+    case("MON-013", "pass", {"terraform/uptime.tf": UPTIME_TF}, "terraform/uptime.tf", 1, profile="service"),
+    case("MON-013", "pass", {"monitoring/blackbox.yml": "modules:\n  http_2xx:\n    prober: http\n"}, "monitoring/blackbox.yml", profile="service"),
+    case("MON-013", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-013", "na", {"terraform/uptime.tf": UPTIME_TF}, profile="library"),
     # MON-014 real-user monitoring
-    ("MON-014", "pass", {"web/package.json": NEXT_APP_SENTRY}, "web/package.json", None, "service"),
-    ("MON-014", "fail", {"web/package.json": NEXT_APP}, "web/package.json", None, "service"),
-    ("MON-014", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("MON-014", "pass", {"web/package.json": NEXT_APP_SENTRY}, "web/package.json", profile="service"),
+    case("MON-014", "fail", {"web/package.json": NEXT_APP}, "web/package.json", profile="service"),
+    case("MON-014", "na", {"app/main.py": FASTAPI}, profile="service"),
     # MON-015 log shipping, retention, audit logs
-    ("MON-015", "pass", {"terraform/logging.tf": LOG_SINK_TF}, "terraform/logging.tf", 1, "service"),
-    ("MON-015", "pass", {"app/log.py": "import structlog\n", "deploy/fluent-bit.conf": "[OUTPUT]\n    Name loki\n"},
-     "deploy/fluent-bit.conf", None, "service"),
-    ("MON-015", "fail", {"terraform/storage.tf": BUCKET_TF}, None, None, "service"),
-    ("MON-015", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("MON-015", "pass", {"terraform/logging.tf": LOG_SINK_TF}, "terraform/logging.tf", 1, profile="service"),
+    case("MON-015", "pass", {"app/log.py": "import structlog\n", "deploy/fluent-bit.conf": "[OUTPUT]\n    Name loki\n"},
+         "deploy/fluent-bit.conf", profile="service"),
+    case("MON-015", "fail", {"terraform/storage.tf": BUCKET_TF}, profile="service"),
+    case("MON-015", "na", {"app/main.py": FASTAPI}, profile="service"),
     # MON-016 metrics are collected
-    ("MON-016", "pass", {"app/metrics.py": METRICS, "monitoring/prometheus.yml": SCRAPE}, "monitoring/prometheus.yml", 1, "service"),
-    ("MON-016", "pass", {"app/metrics.py": METRICS, "k8s/sm.yaml": "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\n"
-                                                                    "metadata:\n  name: api\nspec:\n  endpoints: [{port: http}]\n"},
-     "k8s/sm.yaml", 1, "service"),
-    ("MON-016", "fail", {"app/metrics.py": METRICS}, "app/metrics.py", 1, "service"),
+    case("MON-016", "pass", {"app/metrics.py": METRICS, "monitoring/prometheus.yml": SCRAPE}, "monitoring/prometheus.yml", 1, profile="service"),
+    case("MON-016", "pass", {"app/metrics.py": METRICS, "k8s/sm.yaml": "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\n"
+                                                                        "metadata:\n  name: api\nspec:\n  endpoints: [{port: http}]\n"},
+         "k8s/sm.yaml", 1, profile="service"),
+    case("MON-016", "fail", {"app/metrics.py": METRICS}, "app/metrics.py", 1, profile="service"),
     # a statsd client pushes the metrics to a statsd server (healthchecks)
-    ("MON-016", "pass", {"app/metrics.py": METRICS, "requirements.txt": "django==5.2\nstatsd==4.0.1\n"},
-     "requirements.txt", None, "service"),
-    ("MON-016", "na", {"app/main.py": FASTAPI}, None, None, "service"),
+    case("MON-016", "pass", {"app/metrics.py": METRICS, "requirements.txt": "django==5.2\nstatsd==4.0.1\n"},
+         "requirements.txt", profile="service"),
+    case("MON-016", "na", {"app/main.py": FASTAPI}, profile="service"),
     # MON-017 deploy markers
-    ("MON-017", "pass", {".github/workflows/deploy.yml": DEPLOY_WITH_MARKER}, ".github/workflows/deploy.yml", 11, "service"),
-    ("MON-017", "fail", {".github/workflows/deploy.yml": DEPLOY_WORKFLOW}, ".github/workflows/deploy.yml", None, "service"),
-    ("MON-017", "na", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, None, None, "service"),
+    case("MON-017", "pass", {".github/workflows/deploy.yml": DEPLOY_WITH_MARKER}, ".github/workflows/deploy.yml", 11, profile="service"),
+    case("MON-017", "fail", {".github/workflows/deploy.yml": DEPLOY_WORKFLOW}, ".github/workflows/deploy.yml", profile="service"),
+    case("MON-017", "na", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, profile="service"),
     # MON-018 burn-rate alerts
-    ("MON-018", "pass", {"monitoring/slo.yaml": SLOTH}, "monitoring/slo.yaml", 1, "service"),
-    ("MON-018", "fail", {"monitoring/slo.json": '{"objective": 99.9}\n'}, "monitoring/slo.json", None, "service"),
-    ("MON-018", "na", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, None, None, "service"),
+    case("MON-018", "pass", {"monitoring/slo.yaml": SLOTH}, "monitoring/slo.yaml", 1, profile="service"),
+    case("MON-018", "fail", {"monitoring/slo.json": '{"objective": 99.9}\n'}, "monitoring/slo.json", profile="service"),
+    case("MON-018", "na", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, profile="service"),
 ]
 
 
-@pytest.mark.parametrize(("rule_id", "outcome", "files", "path", "line", "profile"), CASES,
-                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
-def test_monitoring_rule(tmp_path, rule_id, outcome, files, path, line, profile):
-    check(evaluate(tmp_path, files, rule_id, profile=profile), outcome, path, line)
-
-
-def test_every_monitoring_rule_has_a_passing_failing_and_not_applicable_case():
-    from tests.rulekit import rules_by_id
-
-    ids = {rid for rid, rule in rules_by_id().items() if rule.meta.category.value == "monitoring"}
-    for outcome in ("pass", "fail", "na"):
-        assert ids <= {c[0] for c in CASES if c[1] == outcome}, outcome
+@pytest.mark.parametrize("rule_id,outcome,files,path,line,options", CASES)
+def test_monitoring_rule(tmp_path, rule_id, outcome, files, path, line, options):
+    run_case(tmp_path, rule_id, outcome, files, path, line, options)
 
 
 def test_a_metric_library_nobody_scrapes_is_reported_with_the_code_as_evidence(tmp_path):

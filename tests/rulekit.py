@@ -21,7 +21,8 @@ a number or as a piece of text, which is looked up in the cited file:
 
 The repository is a plain directory (no git), so a rule sees exactly the files given; pass
 `git=True` when a rule reads history or git's tracked-file list, `profile="library"` to set the
-repository profile, `history=HistoryFacts(...)` to give a history rule its facts directly.
+repository profile, `history=HistoryFacts(...)` (or `suppressions=`, `scan_date=`) to give
+the facts `scan` adds after collecting directly.
 
 Every rule needs a passing, a failing and (where it can be) a not-applicable row:
 tests/test_rules_catalog.py checks that over all the tables.
@@ -40,7 +41,6 @@ from tests.fixtures.gitrepo import make_repo, write_files
 from vana_audit.collectors import collect_facts
 from vana_audit.engine import Rule, load_rules, run_rule
 from vana_audit.facts import Facts
-from vana_audit.history import HistoryFacts
 from vana_audit.model import Finding, Outcome
 from vana_audit.signals import Signals
 from vana_audit.source import open_source
@@ -72,16 +72,18 @@ def facts_for(root: Path, files: Mapping[str, str | bytes], *, git: bool = False
     return collect_facts(open_source(build(root, files, git=git)), profile_override=profile)
 
 
-_UNSET: Any = object()
+LATE_FACTS = ("history", "suppressions", "scan_date")  # what `scan` adds beside the collectors
 
 
 def evaluate(tmp_path: Path, files: Mapping[str, str | bytes], rule_id: str, *, git: bool = False,
-             profile: str | None = None, history: HistoryFacts | None = _UNSET) -> Finding:
-    """The finding of one rule on a repository holding exactly `files`; `history` replaces the
-    commit history the rule reads (None: no history at all)."""
+             profile: str | None = None, **late: Any) -> Finding:
+    """The finding of one rule on a repository holding exactly `files`. `late` sets the facts `scan`
+    adds after collecting: `history` (a HistoryFacts, or None for no history), the located
+    `suppressions` of a configuration and the `scan_date`."""
+    assert set(late) <= set(LATE_FACTS), f"unknown facts {sorted(set(late) - set(LATE_FACTS))}"
     facts = facts_for(tmp_path / "repo", files, git=git, profile=profile)
-    if history is not _UNSET:
-        facts.history = history
+    for name, value in late.items():
+        setattr(facts, name, value)
     return run_rule(rule(rule_id), facts, Signals(facts))
 
 

@@ -77,6 +77,8 @@ CASES = [
     # DOC-009 CHANGELOG
     case("DOC-009", "pass", {"CHANGELOG.md": "# Changelog\n"}, "CHANGELOG.md"),
     case("DOC-009", "fail", {"README.md": "# Acme\n"}),
+    # a GitOps repository (cluster manifests) has no releases to record
+    case("DOC-009", "na", {"README.md": "# Fleet\n"}, profile="gitops"),
     # DOC-011 API spec
     case("DOC-011", "pass", {"openapi.yaml": "openapi: 3.1.0\n"}, "openapi.yaml", profile="service"),
     case("DOC-011", "fail", {"README.md": "# Acme\n"}, profile="service"),

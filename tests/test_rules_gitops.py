@@ -13,11 +13,13 @@ import pytest
 
 from tests.fixtures.gitrepo import commit, make_repo
 from tests.rulekit import case, facts_for, rule, run_case
+from vana_audit.config import load_config_text
 from vana_audit.engine import run_rule
 from vana_audit.history import HistoryFacts
 from vana_audit.model import Outcome
 from vana_audit.scan import scan
 from vana_audit.signals import Signals
+from vana_audit.suppressions import LocatedSuppression, locate_suppressions
 
 PLAIN_WORKFLOW = "name: CI\non: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
 PR_TITLE_WORKFLOW = ("name: PR title\non: [pull_request]\njobs:\n  title:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -42,7 +44,15 @@ def habits(**shares: float) -> HistoryFacts:
     return HistoryFacts(commit_count=50, **shares, **counts)
 
 
+def configured(text: str) -> tuple[LocatedSuppression, ...]:
+    """The suppressions of a .vana-audit.yml, each with the line it is written on."""
+    return locate_suppressions(load_config_text(text, ".vana-audit.yml"), text)
+
+
 README = {"README.md": "# x\n"}
+SCAN_DATE = "2025-10-20"
+CURRENT = "suppressions:\n  - rule: IAC-003\n    reason: migration planned\n    expires: '2025-12-31'\n"
+EXPIRED = "suppressions:\n  - rule: IAC-003\n    reason: until the base image migration\n    expires: '2025-09-30'\n"
 
 CASES = [
     # GIT-001 PR template (applies to every repository)
@@ -77,7 +87,11 @@ CASES = [
     case("GIT-008", "fail", {"k8s/base/deployment.yaml": DEPLOYMENT}, profile="service"),
     case("GIT-008", "na", {"app/main.py": "print('hi')\n"}, profile="service"),
     case("GIT-008", "na", {"k8s/base/deployment.yaml": DEPLOYMENT}, profile="library"),
-    # GIT-009 expired suppressions: without configured suppressions it does not apply (see test_suppressions.py)
+    # GIT-009 expired suppressions: without configured suppressions it does not apply; the suppressions are
+    # the configuration's, located as `scan` locates them (the story is in test_suppressions.py)
+    case("GIT-009", "pass", {".vana-audit.yml": CURRENT}, suppressions=configured(CURRENT), scan_date=SCAN_DATE),
+    case("GIT-009", "fail", {".vana-audit.yml": EXPIRED}, ".vana-audit.yml", 2,
+         suppressions=configured(EXPIRED), scan_date=SCAN_DATE),
     case("GIT-009", "na", {"README.md": "# x\n"}),
     # GIT-010 convention checked in CI
     case("GIT-010", "pass", {".github/workflows/pr-title.yml": PR_TITLE_WORKFLOW}, ".github/workflows/pr-title.yml", 7),

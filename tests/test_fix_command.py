@@ -189,3 +189,16 @@ def test_existing_ci_is_completed_not_duplicated(tmp_path: Path) -> None:
     _assert_valid(plan)
     result = outcome(plan, rescan(plan, in_place=False))
     assert not result.not_closed and not result.opened
+
+
+def test_a_symlinked_folder_out_of_the_repository_is_never_written_through(tmp_path: Path) -> None:
+    """A hostile repository links .github to a folder outside it: fix refuses with one line and exit code 2,
+    and nothing appears outside the repository."""
+    repo = fix_repos.go_repo(tmp_path / "api")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / ".github").symlink_to(outside, target_is_directory=True)
+    result = CliRunner().invoke(main, ["fix", str(repo), "--no-rescan"])
+    assert result.exit_code == 2, result.output
+    assert "refusing to write outside the repository" in result.stderr and "Traceback" not in result.output
+    assert list(outside.iterdir()) == []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from ..model import Priority
-from .common import handle_errors
+from .common import EXIT_USAGE, handle_errors
 
 
 def _priorities(value: str | None) -> tuple[Priority, ...] | None:
@@ -66,10 +67,14 @@ def fix(path: Path, rule_ids: tuple[str, ...], priority: str | None, dry_run: bo
     else:
         try:
             write_changes(path, plan.changes)
-        except FixError as exc:
-            raise click.ClickException(str(exc)) from exc
+        except FixError as exc:  # a refused write is an unusable target, like the scan's errors: exit 2
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
         if patch_only:
             leftover = path / "vana-audit-fix.patch"
+            if leftover.is_symlink():  # a link planted in the repository must not be written through
+                click.echo(f"Error: {leftover.name} is a symbolic link; not written", err=True)
+                sys.exit(EXIT_USAGE)
             leftover.write_text(unified_diff(patch_only), encoding="utf-8")
             plan.messages.append(f"edits that are not structural were written as a patch: {leftover}")
     if no_rescan:

@@ -47,3 +47,13 @@ def test_a_rule_file_naming_demote_if_needs_its_note(tmp_path: Path) -> None:
     with pytest.raises(Exception) as raised:
         load_rules([tmp_path])
     assert "demote_note" in str(raised.value)
+
+
+def test_rules_show_says_when_a_rule_is_demoted() -> None:
+    from click.testing import CliRunner
+
+    from vana_audit.cli import main
+
+    shown = CliRunner().invoke(main, ["rules", "show", "GIT-005"])
+    assert shown.exit_code == 0
+    assert "one priority lower when CI runs the linters on every change" in shown.output

@@ -233,6 +233,7 @@ def meta_from_spec(spec: dict[str, Any], source: str) -> RuleMeta:
         impact=spec.get("impact", ""), source=source,
         remediations=tuple((stack, text.strip()) for stack, text in sorted(spec.get("remediations", {}).items())),
         ecosystem=spec.get("ecosystem", ""),
+        demote_note=str(spec.get("demote_note", "")),
         reads_history=any(name.startswith(HISTORY_SIGNALS) for name in _signals_read(spec)),
     )
 

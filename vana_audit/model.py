@@ -195,6 +195,8 @@ class RuleMeta:
     # Judged from git history (a `history.*` signal): over a window ending at the scanned commit's date, so
     # its outcome can move between two commits that change no file it reads (see compare.py).
     reads_history: bool = False
+    # What covers most of the gap when `demote_if` holds (the finding is then one priority lower); "" for none.
+    demote_note: str = ""
 
     def remediation_for(self, stack: str | None) -> str:
         """The fix for a repository of this stack: its variant (see `for_stack`), else the neutral text."""

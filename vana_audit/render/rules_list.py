@@ -45,7 +45,9 @@ def render_rule_text(meta: RuleMeta) -> str:
         f"{meta.id}: {meta.title}\n"
         f"category {meta.category.value} · level {meta.level} · {meta.priority.value} · "
         f"severity {meta.severity.value} · effort {meta.effort_text}\n"
-        f"applies to: {applies}\n\n"
+        f"applies to: {applies}\n"
+        + (f"one priority lower when {meta.demote_note}\n" if meta.demote_note else "")
+        + "\n"
     )
     for heading, body in (
         ("What it checks", d.what),

@@ -33,6 +33,19 @@ CIRCLECI_TASKFILE = {
     "Taskfile.yml": ("version: '3'\ntasks:\n  ci:test:\n    cmds:\n      - go test -race ./...\n"
                      "  ci:check:\n    deps: [lint]\n  lint:\n    cmds:\n      - golangci-lint run ./...\n"),
 }
+# a release job whose steps come from a steps-typed parameter, and a test job whose matrix is declared
+# where the workflow calls it (circleci-cli)
+CIRCLECI_STEPS_PARAMETER = {
+    **GO_TESTS,
+    ".circleci/config.yml": (
+        "version: 2.1\nexecutors:\n  linux: {docker: [{image: cimg/go:1.22}]}\n  macos: {macos: {xcode: 15.0.0}}\n"
+        "jobs:\n  test:\n    parameters:\n      executor: {type: executor}\n    executor: << parameters.executor >>\n"
+        "    steps: [checkout, {run: go test ./...}]\n  deploy:\n    executor: linux\n    parameters:\n"
+        "      publish_steps:\n        type: steps\n        default:\n          - run: goreleaser release --clean\n"
+        "    steps:\n      - checkout\n      - steps: << parameters.publish_steps >>\n"
+        "workflows:\n  ci:\n    jobs:\n      - test:\n          matrix:\n            parameters:\n"
+        "              executor: [linux, macos]\n      - deploy:\n          requires: [test]\n"),
+}
 PREK_HOOKS = {
     **PY_TESTS,
     CI: workflow("run: uv run prek run --all-files", "run: uv run pytest"),
@@ -322,6 +335,8 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
     pytest.param(CIRCLECI_TASKFILE, "BLD-005", "pass", ".circleci/config.yml", id="taskfile-lint"),
     pytest.param(PREK_HOOKS, "BLD-005", "pass", CI, id="prek-hooks-lint-and-types"),
+    pytest.param(CIRCLECI_STEPS_PARAMETER, "BLD-009", "pass", ".circleci/config.yml", id="circleci-steps-parameter"),
+    pytest.param(CIRCLECI_STEPS_PARAMETER, "BLD-010", "pass", ".circleci/config.yml", id="circleci-workflow-matrix"),
     pytest.param(LINT_BUT_MYPY_ONLY_LOCAL, "BLD-005", "partial", CI, id="configured-type-checker-not-in-ci"),
     pytest.param(TOX_LINT, "BLD-005", "pass", CI, id="tox-factor-lint"),
     pytest.param(TOX_LINT, "TST-002", "pass", CI, id="tox-factor-tests"),

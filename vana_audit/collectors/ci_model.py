@@ -2681,6 +2681,11 @@ def _circle_steps(res: Resolver, ctx: Ctx, frame: Frame, path: str, steps: list[
                 res.script(ctx, replace(frame, cwd=cwd or ""), substitute(command), path, line)
         elif key in ("when", "unless") and isinstance(value, dict):
             _circle_steps(res, ctx, frame, path, _as_list(value.get("steps")), doc, orbs, params)
+        elif key == "steps":  # `- steps: << parameters.x >>`: a steps-typed parameter, or a literal list
+            named = _CIRCLE_PARAM.fullmatch(value.strip()) if isinstance(value, str) else None
+            given_steps = params.get(named.group(2)) if named else value
+            if isinstance(given_steps, list):
+                _circle_steps(res, ctx, frame, path, given_steps, doc, orbs, params)
         elif key in commands and isinstance(commands[key], dict):
             command_def = commands[key]
             declared = {str(k): v.get("default") for k, v in (command_def.get("parameters") or {}).items()

@@ -180,7 +180,11 @@ def ci_artifacts(s: Signals) -> Signal:
 
 @signal("ci.matrix", "a CI job runs over a matrix of versions or platforms")
 def ci_matrix(s: Signals) -> Signal:
-    return found(ev(p.path, j.line, f"job {j.id}: matrix") for p in s.facts.pipelines for j in p.jobs if j.matrix)
+    """A matrix in the job (GitHub, GitLab, Azure) or where a workflow calls it (CircleCI `matrix:`)."""
+    declared = [ev(p.path, j.line, f"job {j.id}: matrix") for p in s.facts.pipelines for j in p.jobs if j.matrix]
+    called = [ev(job.path, job.line, f"job {job.job_id}: matrix of {job.matrix_size}")
+              for job in s.facts.ci_model.jobs if job.matrix_size > 1]
+    return found(declared or called)
 
 
 @signal("ci.tests", "tests run in CI (a test runner, or the configuration applied to a throwaway cluster)")

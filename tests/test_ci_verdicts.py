@@ -46,6 +46,9 @@ CIRCLECI_STEPS_PARAMETER = {
         "workflows:\n  ci:\n    jobs:\n      - test:\n          matrix:\n            parameters:\n"
         "              executor: [linux, macos]\n      - deploy:\n          requires: [test]\n"),
 }
+# tests through a task runner reached on pushes to the default branch, and tests on pull requests only
+TASKFILE_ON_PUSH = {**CIRCLECI_TASKFILE}
+TESTS_ON_PR_ONLY = {**PY_TESTS, CI: workflow("run: python manage.py test").replace("[push, pull_request]", "[pull_request]")}
 PREK_HOOKS = {
     **PY_TESTS,
     CI: workflow("run: uv run prek run --all-files", "run: uv run pytest"),
@@ -335,6 +338,9 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
     pytest.param(CIRCLECI_TASKFILE, "BLD-005", "pass", ".circleci/config.yml", id="taskfile-lint"),
     pytest.param(PREK_HOOKS, "BLD-005", "pass", CI, id="prek-hooks-lint-and-types"),
+    pytest.param(TASKFILE_ON_PUSH, "TST-018", "pass", ".circleci/config.yml", id="taskfile-tests-after-merge"),
+    pytest.param(CARGO_ENV, "TST-018", "pass", CI, id="cargo-through-env-after-merge"),
+    pytest.param(TESTS_ON_PR_ONLY, "TST-018", "fail", None, id="tests-on-pull-requests-only"),
     pytest.param(CIRCLECI_STEPS_PARAMETER, "BLD-009", "pass", ".circleci/config.yml", id="circleci-steps-parameter"),
     pytest.param(CIRCLECI_STEPS_PARAMETER, "BLD-010", "pass", ".circleci/config.yml", id="circleci-workflow-matrix"),
     pytest.param(LINT_BUT_MYPY_ONLY_LOCAL, "BLD-005", "partial", CI, id="configured-type-checker-not-in-ci"),

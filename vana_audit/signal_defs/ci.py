@@ -668,7 +668,11 @@ def scheduled_build(s: Signals) -> Signal:
 
 @signal("ci.tests_on_push", "tests run in CI on pushes (after merge to the default branch)")
 def tests_on_push(s: Signals) -> Signal:
-    return found(ci_matching(s.facts, TEST_CMD, pipelines=[p for p in s.facts.pipelines if "push" in p.triggers]))
+    """A test runner the CI model reaches in a job pushes to the default branch trigger (through a
+    Taskfile or `${{ env.CARGO }} test` as well); the text of pipelines the model does not cover."""
+    modelled = tool_uses(s.facts, TEST_CAPABILITIES, keep_job=lambda job: "push" in job.triggers)
+    unmodelled = [p for p in unmodelled_pipelines(s.facts) if "push" in p.triggers]
+    return found(modelled + (ci_matching(s.facts, TEST_CMD, pipelines=unmodelled) if unmodelled else []))
 
 
 @signal("ci.js_tests", "JavaScript/TypeScript unit tests run in CI")

@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from ..facts import Facts, Job, Pipeline, ToolUse
+from ..folded_re import TextPattern
 from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..secrets import clip
@@ -659,8 +660,19 @@ SCHEDULED_WORK = rx(
 
 @signal("ci.scheduled_build", "a scheduled pipeline builds or tests the default branch")
 def scheduled_build(s: Signals) -> Signal:
-    scheduled = [p for p in s.facts.pipelines if "schedule" in p.triggers]
-    return found(ci_matching(s.facts, SCHEDULED_WORK, pipelines=scheduled))
+    return found(_run_on(s.facts, "schedule", SCHEDULED_CAPABILITIES, SCHEDULED_WORK))
+
+
+SCHEDULED_CAPABILITIES = (*TEST_CAPABILITIES, "build", "package", "container-build", "dependency-scan", "sast",
+                          "container-scan")
+
+
+def _run_on(facts: Facts, trigger: str, capabilities: tuple[str, ...], text: TextPattern) -> list[Evidence]:
+    """Tools with `capabilities` the CI model reaches in jobs `trigger` starts (through task runners and
+    variables too), and the text of the pipelines the model does not cover."""
+    modelled = tool_uses(facts, capabilities, keep_job=lambda job: trigger in job.triggers)
+    unmodelled = [p for p in unmodelled_pipelines(facts) if trigger in p.triggers]
+    return modelled + (ci_matching(facts, text, pipelines=unmodelled) if unmodelled else [])
 
 
 # -- tests ------------------------------------------------------------------------------------------
@@ -670,9 +682,7 @@ def scheduled_build(s: Signals) -> Signal:
 def tests_on_push(s: Signals) -> Signal:
     """A test runner the CI model reaches in a job pushes to the default branch trigger (through a
     Taskfile or `${{ env.CARGO }} test` as well); the text of pipelines the model does not cover."""
-    modelled = tool_uses(s.facts, TEST_CAPABILITIES, keep_job=lambda job: "push" in job.triggers)
-    unmodelled = [p for p in unmodelled_pipelines(s.facts) if "push" in p.triggers]
-    return found(modelled + (ci_matching(s.facts, TEST_CMD, pipelines=unmodelled) if unmodelled else []))
+    return found(_run_on(s.facts, "push", TEST_CAPABILITIES, TEST_CMD))
 
 
 @signal("ci.js_tests", "JavaScript/TypeScript unit tests run in CI")
@@ -1042,8 +1052,7 @@ def actionlint(s: Signals) -> Signal:
 
 @signal("ci.sast_scheduled", "SAST also runs on a schedule, so new rules find old code")
 def sast_scheduled(s: Signals) -> Signal:
-    scheduled = [p for p in s.facts.pipelines if "schedule" in p.triggers]
-    return found(ci_matching(s.facts, SAST, pipelines=scheduled))
+    return found(_run_on(s.facts, "schedule", ("sast",), SAST))
 
 
 @signal("ci.license_check", "dependency licences are checked against a policy")

@@ -328,6 +328,11 @@ GITLAB_INCLUDED_RULES = {  # libvirt/libvirt-python: lcitool-generated includes 
     "ci/gitlab/builds.yml": ("x86_64-fedora-41:\n  extends: .native_build_job\n  allow_failure: false\n"
                              "  variables:\n    IMAGE: registry.example.com/ci-fedora-41:latest\n"),
 }
+# an optional minimal-build variant may fail while the main test job gates (pygobject): a partial, not "always green"
+OPTIONAL_VARIANT_NEXT_TO_GATING_TESTS = {**PY_TESTS, ".gitlab-ci.yml": (
+    "linux:\n  image: python:3.12\n  script:\n    - python -m pytest\n"
+    "minimal-meson:\n  allow_failure: true\n  image: fedora:40\n  script:\n    - meson setup _build\n"
+    "    - PYTEST_ADDOPTS=\"-sv\" meson test -C _build --suite app\n")}
 # a suite whose failures are ignored is no re-run of one that fails the pipeline
 IGNORED_INTEGRATION_SUITE = {**PY_TESTS, CI: workflow("run: pytest tests/unit", "run: pytest tests/integration || true")}
 OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: pytest --cov tests || true")}
@@ -431,6 +436,8 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     pytest.param(GITLAB_INCLUDED_RULES, "TST-020", "pass", None, id="gitlab-optional-coverage-job-may-fail"),
     pytest.param(OPTIONAL_COVERAGE_RERUN, "TST-020", "pass", None, id="optional-rerun-of-a-gating-suite"),
     pytest.param(IGNORED_INTEGRATION_SUITE, "TST-020", "fail", CI, id="ignored-suite-that-gates-nowhere"),
+    pytest.param(OPTIONAL_VARIANT_NEXT_TO_GATING_TESTS, "TST-020", "partial", ".gitlab-ci.yml",
+                 id="optional-variant-next-to-gating-tests"),
 ])
 def test_ci_verdict(tmp_path: Path, files: dict[str, str], rule_id: str, outcome: str, cited: str | None) -> None:
     finding = evaluate(tmp_path, files, rule_id)

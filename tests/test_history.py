@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,8 @@ def analyse(info: GitInfo, window_days: int = 90) -> tuple[HistoryFacts, list[Pr
 def team_repo(tmp_path: Path) -> Repo:
     """A week of team work on main, no tags (all times UTC).
 
-    Carol's root commit is from 2023, long before the 90-day window that ends at the newest commit.
+    Carol's root commit is from 2022, long before the 90-day window that ends at the newest commit (and before
+    the year the habits widen to, as the window holds fewer than 20 changes).
     Mainline (first-parent) changes in the window, newest last:
       M1  Mon 2024-05-06 15:00  "Merge pull request #4 from dev/f1"   brings F1 (Alice, authored Mon 09:00)
       P1  Tue 2024-05-07 10:00  "direct push fix"                     Bob, authored Tue 08:00, pushed straight
@@ -84,7 +86,7 @@ def team_repo(tmp_path: Path) -> Repo:
                                                                       (Wed 20:00) and F3 (Thu 08:00)
     """
     repo = Repo(tmp_path / "team")
-    repo.commit("chore: initial", "2023-06-01T09:00:00+00:00", who=CAROL)
+    repo.commit("chore: initial", "2022-06-01T09:00:00+00:00", who=CAROL)
     repo.run("checkout", "-q", "-b", "f1")
     repo.commit("feat: f1", "2024-05-06T09:00:00+00:00")
     repo.run("checkout", "-q", "main")
@@ -113,7 +115,7 @@ def test_habits_of_a_team_are_read_from_the_window(team_repo: Repo) -> None:
     # M1's branch lived 6 h (Mon 09:00 -> 15:00); M2's 25 h (Wed 11:00 -> Thu 12:00): one of two under a day
     assert facts.merges_measured == 2
     assert facts.short_lived_branch_share == pytest.approx(0.5)
-    # Alice and Bob; Carol committed only in 2023, dependabot is a bot
+    # Alice and Bob; Carol committed only in 2022, dependabot is a bot
     assert facts.contributors_in_window == 2
     assert facts.default_branch == "main"
     assert facts.window_end == "2024-05-09T12:00:00Z"
@@ -270,3 +272,33 @@ def _facts(history: HistoryFacts) -> Facts:
     facts = Facts()
     facts.history = history
     return facts
+
+
+def test_a_quiet_project_has_its_habits_read_over_a_wider_window(tmp_path: Path) -> None:
+    """Five commits in the last 90 days are too few to judge a habit (20 are needed), so the shares are read
+    over 180 days and then a year: 25 commits from 2023-06 to 2024-05, one a fortnight."""
+    repo = Repo(tmp_path / "quiet")
+    for n in range(25):
+        day = 14 * n  # 2023-06-01 + 0, 14, ..., 336 days: the newest is 2024-05-02
+        subject = f"fix: change {n}" if n % 5 else f"change {n}"  # every fifth is not conventional: 20 of 25 are
+        repo.commit(subject, _plus_days("2023-06-01T09:00:00+00:00", day), who=ALICE if n % 2 else BOB)
+    facts, _ = analyse(repo.info())
+    # in the 90 days to 2024-05-02: days 336, 322, 308, 294, 280, 266, 252 -> 7 commits, under 20;
+    # 180 days: 13 commits, still under; 365 days: all 25
+    assert facts.conventional_days == facts.signed_days == facts.pr_merge_days == 365
+    assert facts.conventional_counts == (20, 25)
+    assert facts.commits_in_window == 7  # the window's own counts stay the 90 days'
+    signals = Signals(_facts(facts))
+    assert "25 human commits (merges aside) in the 365 days to 2024-05-02" in \
+        signals["history.conventional_sample"].evidence[0].snippet
+
+
+def test_a_busy_project_keeps_the_90_day_window_for_habits(team_repo: Repo) -> None:
+    for n in range(20):
+        team_repo.commit(f"feat: more {n}", f"2024-05-10T{n:02d}:00:00+00:00")
+    facts, _ = analyse(team_repo.info())
+    assert facts.pr_merge_days == facts.conventional_days == facts.signed_days == 90
+
+
+def _plus_days(start: str, days: int) -> str:
+    return (datetime.fromisoformat(start) + timedelta(days=days)).isoformat()

@@ -7,6 +7,7 @@ a real history.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,11 @@ SEALED = ("apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  na
           "  encryptedData:\n    password: AgBy3i4OJSWK+PiTySYZZA==\n")
 SETTINGS = "branches:\n  - name: main\n    protection:\n      required_pull_request_reviews:\n        required_approving_review_count: 1\n"
 SETTINGS_CHECKS = SETTINGS + "      required_status_checks:\n        strict: true\n        contexts: [test]\n"
+
+
+LOCKDOWN = ("on:\n  pull_request_target:\n    types: opened\njobs:\n  lock:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - uses: dessant/repo-lockdown@v4\n")
+GITLAB_TESTS = "test:\n  image: python:3.12\n  script:\n    - pytest\n"
 
 
 def habits(**shares: float) -> HistoryFacts:
@@ -153,6 +159,14 @@ CASES = [
     case("GIT-007", "na", README, history=HistoryFacts(commit_count=3, pr_merge_share=1.0, pr_merge_counts=(3, 3))),
     # one direct push in the window is no habit: a long history, a small sample
     case("GIT-007", "na", README, history=HistoryFacts(commit_count=500, pr_merge_share=0.0, pr_merge_counts=(0, 1))),
+    # GitLab fast-forward merges leave a linear history naming no merge request: it cannot tell pushes from
+    # merge requests (pygobject); on GitHub the same history is direct pushes, squash merges name `(#N)`
+    case("GIT-007", "na", {".gitlab-ci.yml": GITLAB_TESTS}, history=habits(pr_merge_share=0.0)),
+    case("GIT-007", "fail", {".gitlab-ci.yml": GITLAB_TESTS}, history=replace(habits(pr_merge_share=0.0), landed_merges=3)),
+    case("GIT-007", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, history=habits(pr_merge_share=0.0)),
+    # a GitHub mirror whose only workflow closes pull requests there (libvirt-python's lockdown)
+    case("GIT-007", "na", {".gitlab-ci.yml": GITLAB_TESTS, ".github/workflows/lockdown.yml": LOCKDOWN},
+         history=habits(pr_merge_share=0.0)),
     case("GIT-011", "pass", README, ".git", history=habits(conventional_share=0.95)),
     case("GIT-011", "partial", README, ".git", history=habits(conventional_share=0.5)),
     case("GIT-011", "fail", README, history=habits(conventional_share=0.1)),

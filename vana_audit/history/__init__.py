@@ -19,9 +19,11 @@ from .deployments import Basis, Deployment, TagCounts, count_tags, push_deployme
 from .dora import DAY, Window, estimate, insufficient, iso, widening
 from .gitlog import Refs, TagRef, read_refs, stream_log
 from .graph import BOT, CommitGraph
-from .habits import commit_flags, read_habits
+from .habits import MIN_HABIT_SAMPLE, Habits, commit_flags, read_habits
 
 LOOKBACK_DAYS = 365  # commits older than the window by more than this are counted, not kept
+HABIT_WINDOWS = (180, 365)  # a habit with too small a sample in the window is read over these, in turn
+HABITS = ("pr_merge", "conventional", "signed")  # Habits fields <habit>_share and <habit>_counts
 SHALLOW_REASON = "shallow clone: the history is cut off, so earlier deployments and commit ages are unknown"
 
 
@@ -48,6 +50,11 @@ class HistoryFacts:
     pr_merge_counts: tuple[int, int] = (0, 0)  # (through pull requests, human changes landed) in the window
     conventional_counts: tuple[int, int] = (0, 0)  # (conventional, human non-merge commits) in the window
     signed_counts: tuple[int, int] = (0, 0)  # (signed, human commits) in the window
+    landed_merges: int = 0  # merge commits among the changes landed on the default branch
+    # the days each habit above was read over: the window's, or a wider one when it held too few commits
+    pr_merge_days: int = 90
+    conventional_days: int = 90
+    signed_days: int = 90
     push_basis: Any = field(default=None, compare=False, repr=False)  # PushBasis, to re-estimate path-filtered pushes
 
 
@@ -112,6 +119,7 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
     window = Window(window_days, end - window_days * DAY, end, log.oldest)
     mainline = graph.first_parent_chain(graph.index[tip]) if tip in graph.index else []
     habits = read_habits(graph, mainline, window.start, window.end, log.last_active)
+    habits, habit_days = _widen_habits(habits, graph, mainline, window, log.last_active)
     estimates, push_estimates = _estimates(git, graph, by_basis, mainline, window, default_branch, counts)
     span = window.to_dict()
     return replace(
@@ -122,8 +130,35 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
         push_basis=PushBasis(graph, mainline, window, _push_description(default_branch)) if push_estimates else None,
         window_start=span["start"],
         window_end=span["end"],
+        pr_merge_days=habit_days["pr_merge_days"],
+        conventional_days=habit_days["conventional_days"],
+        signed_days=habit_days["signed_days"],
         **asdict(habits),
     )
+
+
+def _widen_habits(habits: Habits, graph: CommitGraph, mainline: list[int], window: Window,
+                  last_active: dict[str, int]) -> tuple[Habits, dict[str, int]]:
+    """A quiet project lands a handful of commits in 90 days, too few to judge a habit on: then that
+    habit (pull requests, Conventional Commits, signing) is read over 180, then 365 days to the same end
+    (the lookback keeps that much), and says so. A habit with enough commits, and the window's own
+    counts, stay as they are."""
+    days = {f"{habit}_days": window.days for habit in HABITS}
+    for wider in HABIT_WINDOWS:
+        short = [habit for habit in HABITS if getattr(habits, f"{habit}_counts")[1] < MIN_HABIT_SAMPLE
+                 and days[f"{habit}_days"] < wider]
+        if not short:
+            break
+        read = read_habits(graph, mainline, window.end - wider * DAY, window.end, last_active)
+        changes: dict[str, Any] = {}
+        for habit in short:
+            changes |= {f"{habit}_share": getattr(read, f"{habit}_share"),
+                        f"{habit}_counts": getattr(read, f"{habit}_counts")}
+            days[f"{habit}_days"] = wider
+        if "pr_merge" in short:
+            changes["landed_merges"] = read.landed_merges
+        habits = replace(habits, **changes)
+    return habits, days
 
 
 def _anchor(log: LogRead, tip: str | None) -> int:

@@ -66,6 +66,7 @@ class Habits:
     pr_merge_counts: tuple[int, int] = (0, 0)
     conventional_counts: tuple[int, int] = (0, 0)
     signed_counts: tuple[int, int] = (0, 0)
+    landed_merges: int = 0  # merge commits among the changes landed on the default branch
 
 
 def commit_flags(commit: LogCommit) -> int:
@@ -105,6 +106,7 @@ def read_habits(graph: CommitGraph, mainline: list[int], start: int, end: int, l
         pr_merge_counts=_counts(landed, PULL_REQUEST, flags),
         conventional_counts=_counts(changes, CONVENTIONAL, flags),
         signed_counts=_counts(window, SIGNED, flags),
+        landed_merges=sum(bool(flags[n] & MERGE) for n in landed),
     )
 
 

@@ -725,23 +725,29 @@ def _reruns_of_gating_suites(facts: Facts) -> set[tuple[str, str]]:
     "test steps whose failure does not fail the pipeline (continue-on-error, || true, allow_failure)",
 )
 def test_failures_ignored(s: Signals) -> Signal:
-    hits = []
-    reruns = _reruns_of_gating_suites(s.facts)
-    for p in s.facts.pipelines:
+    return listing([hit for _, hit in _ignored_test_runs(s.facts)])
+
+
+def _ignored_test_runs(facts: Facts) -> list[tuple[tuple[str, str], Evidence]]:
+    """Test runs whose failure does not fail the pipeline, each with its job (path, id)."""
+    hits: list[tuple[tuple[str, str], Evidence]] = []
+    reruns = _reruns_of_gating_suites(facts)
+    for p in facts.pipelines:
         for job in p.jobs:
             raw = job.raw if isinstance(job.raw, dict) else {}
             runs_tests = any(TEST_CMD.search(st.run or "") for st in job.steps)
             if not runs_tests or (p.path, job.id) in reruns:
                 continue
             if str(raw.get("continue-on-error", "")).lower() == "true" or raw.get("allow_failure") is True:
-                hits.append(
+                hits.append((
+                    (p.path, job.id),
                     ev(
                         p.path,
                         job.line,
                         f"job {job.id}: "
                         + ("allow_failure: true" if p.provider == "gitlab-ci" else "continue-on-error: true"),
-                    )
-                )
+                    ),
+                ))
                 continue
             raw_steps = raw["steps"] if isinstance(raw.get("steps"), list) else []
             for _index, st in enumerate(job.steps):
@@ -752,10 +758,22 @@ def test_failures_ignored(s: Signals) -> Signal:
                 )
                 test_lines = [doc_line for doc_line in (st.run or "").splitlines() if TEST_CMD.search(doc_line)]
                 if str(raw_step.get("continue-on-error", "")).lower() == "true":
-                    hits.append(ev(p.path, st.line, f"{clip(test_lines[0].strip(), 80)} (continue-on-error: true)"))
+                    text = f"{clip(test_lines[0].strip(), 80)} (continue-on-error: true)"
+                    hits.append(((p.path, job.id), ev(p.path, st.line, text)))
                 elif ignored := next((line for line in test_lines if IGNORED.search(line)), None):
-                    hits.append(ev(p.path, st.line, clip(ignored.strip(), 120)))
-    return listing(hits)
+                    hits.append(((p.path, job.id), ev(p.path, st.line, clip(ignored.strip(), 120))))
+    return hits
+
+
+@signal("ci.tests_gate_elsewhere", "where one job ignores its test failures, tests in another job fail the pipeline")
+def tests_gate_elsewhere(s: Signals) -> Signal:
+    """An optional variant (a minimal build, a nightly toolchain) may let its tests fail while the main test
+    job gates: tests the CI model reaches in a job with no ignored test run."""
+    lenient = {job for job, _ in _ignored_test_runs(s.facts)}
+    if not lenient:
+        return Signal(False)
+    return found(use_evidence(use) for use in s.facts.tool_uses
+                 if use.capability in TEST_CAPABILITIES and (use.job.path, use.job.job_id) not in lenient)
 
 
 CHANGED_COVERAGE = rx(

@@ -1,6 +1,7 @@
 """`history.*` signals: habits read from the Git history."""
 from __future__ import annotations
 
+from ..history import HistoryFacts
 from ..history.habits import sample_size_text, sample_text
 from ..signal_core import Signal, Signals, ev, signal
 
@@ -18,7 +19,7 @@ def _habit(s: Signals, share: str, counts: str, noun: str, verb: str) -> Signal:
     sample = getattr(h, counts, (0, 0)) if h else (0, 0)
     if value is None:
         return Signal(0)
-    text = sample_text(sample, noun, verb, h.window_days, h.window_end)
+    text = sample_text(sample, noun, verb, _days(h, counts), h.window_end)
     return Signal(round(value * 100, 1), (ev(".git", None, text),))
 
 
@@ -28,7 +29,12 @@ def _habit_sample(s: Signals, counts: str, noun: str) -> Signal:
     if h is None:
         return Signal(0)
     sample = getattr(h, counts, (0, 0))
-    return Signal(sample[1], (ev(".git", None, sample_size_text(sample, noun, h.window_days, h.window_end)),))
+    return Signal(sample[1], (ev(".git", None, sample_size_text(sample, noun, _days(h, counts), h.window_end)),))
+
+
+def _days(h: HistoryFacts, counts: str) -> int:
+    """The days a habit was read over: `pr_merge_counts` -> `pr_merge_days`."""
+    return int(getattr(h, counts.removesuffix("_counts") + "_days"))
 
 
 PR_NOUN = "changes landed on the default branch"
@@ -39,6 +45,24 @@ SIGNED_NOUN = "human commits"
 @signal("history.pr_merge_share", "share of changes merged through pull requests (0-100)")
 def pr_share(s: Signals) -> Signal:
     return _habit(s, "pr_merge_share", "pr_merge_counts", PR_NOUN, "came through pull requests")
+
+
+@signal("history.merges_untraceable", "GitLab CI and a linear history: how changes landed cannot be read")
+def merges_untraceable(s: Signals) -> Signal:
+    """GitLab can merge by fast-forward or rebase, leaving no merge commit and no `!N` reference, so a
+    linear default branch with no merge request named in it looks the same whether changes came through
+    merge requests or were pushed. GitHub's squash and rebase merges name the pull request `(#N)`."""
+    h = s.facts.history
+    on_gitlab = any(p.provider == "gitlab-ci" for p in s.facts.pipelines)
+    # a GitHub mirror may keep a workflow that closes pull requests there (lockdown): only one that checks
+    # pushes or pull requests makes GitHub the forge changes land through
+    on_github = any(p.provider == "github-actions" and p.triggers & {"push", "pull_request"} for p in s.facts.pipelines)
+    if h is None or not on_gitlab or on_github:
+        return Signal(False)
+    through_requests, landed = h.pr_merge_counts
+    linear = landed > 0 and through_requests == 0 and h.landed_merges == 0
+    return Signal(linear, (ev(".git", None, f"none of {landed} {PR_NOUN} is a merge or names a merge request"),)
+                  if linear else ())
 
 
 @signal("history.pr_sample", "changes that landed on the default branch in the history window")

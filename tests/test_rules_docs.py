@@ -36,6 +36,9 @@ CASES = [
     # DOC-003 README setup and tests
     case("DOC-003", "pass", {"README.md": SETUP_README}, "README.md", 3),
     case("DOC-003", "fail", {"README.md": "# Acme\n\nA tool.\n"}),
+    # an Android app's README: a development-environment section and the Gradle tasks that run the tests
+    case("DOC-003", "pass", {"README.md": "# Acme\n\n# Development Environment\n\nOpen it in Android Studio.\n\n"
+                                          "# Testing\n\nRun `./gradlew testDemoDebug`.\n"}, "README.md", 3),
     # ... how to run the tests may live in the contributing or developer guide, or behind a README link
     case("DOC-003", "pass", {"README.md": "# Acme\n\n## Installation\n\npip install acme\n",
                              "docs/development/getting-started.rst": "Running tests\n=============\n\n    nox -s tests\n"},
@@ -100,6 +103,11 @@ CASES = [
     # DOC-014 docs checked in CI
     case("DOC-014", "pass", {".github/workflows/docs.yml": DOCS_WORKFLOW}, ".github/workflows/docs.yml", 7),
     case("DOC-014", "fail", {".github/workflows/ci.yml": WORKFLOW}),
+    # a Hugo site built and its links checked through a Taskfile (circleci-cli)
+    case("DOC-014", "pass", {".github/workflows/ci.yml": WORKFLOW.replace("pytest", "task docs:test"),
+                             "Taskfile.yml": "version: '3'\ntasks:\n  docs:test:\n    cmds:\n"
+                                             "      - htmltest -c docs/website/.htmltest.yml\n"},
+         ".github/workflows/ci.yml"),
     case("DOC-014", "na", {"README.md": "# Acme\n"}),
     # DOC-015 troubleshooting guide
     case("DOC-015", "pass", {"docs/troubleshooting.md": "# Troubleshooting\n"}, "docs/troubleshooting.md"),
@@ -107,6 +115,7 @@ CASES = [
     case("DOC-015", "fail", {"README.md": "# Acme\n"}),
     # DOC-016 docs site (libraries, monorepos)
     case("DOC-016", "pass", {**LIBRARY, "mkdocs.yml": "site_name: acme\n"}, "mkdocs.yml"),
+    case("DOC-016", "pass", {**LIBRARY, "docs/website/hugo.toml": "title = 'acme'\n"}, "docs/website/hugo.toml"),
     case("DOC-016", "fail", LIBRARY),
     case("DOC-016", "na", {"mkdocs.yml": "site_name: acme\n"}, profile="service"),
     # DOC-017 badges are backed
@@ -118,6 +127,9 @@ CASES = [
     case("DOC-018", "pass", {"README.md": LINK_README, "docs/deployment.md": "# D\n", "docs/runbooks/db.md": "# R\n"}),
     case("DOC-018", "pass", {"README.md": FENCED_LINK_README, "docs/index.md": "# Docs\n"}),
     case("DOC-018", "fail", {"README.md": BROKEN_LINK_README}, "README.md", 3),
+    # a footnote definition (`[^1]: Entries ...`) is no link to a file named "Entries" (goreleaser's USERS.md)
+    case("DOC-018", "pass", {"README.md": "# Acme\n\nUsed by many[^1].\n\n[^1]: Entries were added by users.\n"
+                                          "\nSee [the guide](docs/guide.md).\n", "docs/guide.md": "# G\n"}),
     case("DOC-018", "fail", {"README.md": "# Acme\n", "docs/guide.md": "# Guide\n\nSee [setup](../SETUP.md).\n"}, "docs/guide.md", 3),
     case("DOC-018", "na", {"README.md": "# Acme\n\nSee https://example.com.\n"}),
     # DOC-019 disaster recovery documented

@@ -45,7 +45,7 @@ def readme_sections(s: Signals) -> Signal:
     setup = [
         doc_line
         for doc_line in lines
-        if re.search(r"(install|setup|set up|getting started|quick ?start|usage|run locally)", doc_line.text, re.I)
+        if _SETUP_INSTRUCTION.search(doc_line.text)
     ]
     # How to run the tests is often in the contributing guide, which the README then points to.
     guides = set(s.facts.docs.get("contributing", []) + s.facts.docs.get("developer-guide", []))
@@ -56,6 +56,11 @@ def readme_sections(s: Signals) -> Signal:
     return Signal(bool(setup) and bool(test), tuple(doc_line.evidence() for doc_line in (setup[:1] + test[:1])))
 
 
+# How to get going: install/usage words, a development-environment or build section, or the dependency
+# snippet a library's users paste (`[dependencies]` for Cargo).
+_SETUP_INSTRUCTION = re.compile(r"(install|setup|set up|getting started|quick ?start|usage|run locally|"
+                                r"development environment|build(ing)? from source|^#{1,6}[ \t]+build(ing)?\b|"
+                                r"^\[dependencies\])", re.I)
 _TEST_INSTRUCTION = re.compile(r"(\btest|pytest|npm test|make test|go test)", re.I)
 _POINTS_TO_CONTRIBUTING = re.compile(r"\[[^\]]{0,200}\]\s*(\(|\[)[^)\]]{0,300}contribut|"
                                      r"contribut[^\n]{0,200}(\]\(|\]\[|https?://|`[^`]+`_)", re.I)
@@ -212,7 +217,7 @@ def troubleshooting(s: Signals) -> Signal:
 
 SITE_FILES = re.compile(
     r"(^|/)(mkdocs\.ya?ml|docusaurus\.config\.[jt]s|book\.toml|antora\.yml|\.readthedocs\.ya?ml|"
-    r"\.vitepress/config\.[cm]?[jt]s|docs/conf\.py|docs/_config\.yml|docs/hugo\.(toml|ya?ml)|"
+    r"\.vitepress/config\.[cm]?[jt]s|docs/conf\.py|docs/_config\.yml|hugo\.(toml|ya?ml)|"
     r"docs/astro\.config\.mjs|mint\.json|docs\.json)$"
 )
 
@@ -328,7 +333,7 @@ def broken_badges(s: Signals) -> Signal:
 
 LINK = re.compile(
     r"(?<!!)\[[^\]\n]{0,300}+\]\([ \t]*+<?([^)(\[\s>]{1,500}+)>?(?:[ \t]++\"[^\"\n]{0,200}+\")?[ \t]*+\)|"
-    r"^[ \t]*\[[^\]\n]{1,300}\]:[ \t]*(\S{1,500})"
+    r"^[ \t]*\[(?!\^)[^\]\n]{1,300}\]:[ \t]*(\S{1,500})"  # a reference definition; `[^1]: text` is a footnote
 )
 EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
 

@@ -85,6 +85,12 @@ CASES = [
     case("BLD-011", "pass", {"pyproject.toml": PYPROJECT, ".python-version": "3.12\n"}, ".python-version"),
     case("BLD-011", "pass", {"package.json": '{"name": "a", "engines": {"node": "22.x"}}'}, "package.json"),
     case("BLD-011", "fail", {"pyproject.toml": PYPROJECT}),
+    # a library supports a range of versions: requires-python, rust-version or a Java release is its pin
+    case("BLD-011", "pass", {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.10"\n'}, "pyproject.toml",
+         profile="library"),
+    case("BLD-011", "pass", {"Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\nrust-version = "1.75"\n'},
+         "Cargo.toml", profile="cli"),
+    case("BLD-011", "fail", {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.10"\n'}, profile="service"),
     case("BLD-011", "na", README),
     # BLD-012 no committed outputs
     case("BLD-012", "pass", {"pyproject.toml": PYPROJECT, "app/main.py": "x = 1\n"}),

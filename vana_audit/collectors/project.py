@@ -76,6 +76,7 @@ def _names(deps: Any) -> set[str]:
 # `PackageManifest.data[RUNTIME]`: how many dependencies the shipped code needs (development, test and
 # documentation tooling aside), for the ecosystems whose manifest tells them apart; absent elsewhere.
 RUNTIME = "runtime_dependencies"
+LANGUAGE_VERSION = "language_version"  # the language versions a manifest declares it supports (requires-python, ...)
 # Requirement files of tooling, not of the shipped code: requirements-dev.txt, docs/requirements.txt, ...
 _TOOLING_REQUIREMENTS = re.compile(r"(^|/)(docs?|tests?|tools?|ci|\.github)/|requirements[-_.]?(dev|test|tests|docs?|"
                                    r"lint|ci|tools?|build)\b|(dev|test|docs?)[-_]requirements", re.I)
@@ -121,8 +122,12 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             scripts = {str(k): str(v) for k, v in (project.get("scripts") or {}).items()} \
                 if isinstance(project.get("scripts"), dict) else {}
             shipped = _names(project.get("dependencies")) | (_names(poetry.get("dependencies")) - {"python"})
+            poetry_deps = poetry["dependencies"] if isinstance(poetry.get("dependencies"), dict) else {}
+            python = project.get("requires-python") or poetry_deps.get("python")
             manifests.append(PackageManifest(path, "pip", scripts, frozenset(deps),
-                                             {"tool": sorted(tool), RUNTIME: len(shipped)}))
+                                             {"tool": sorted(tool), RUNTIME: len(shipped),
+                                              **({LANGUAGE_VERSION: f"requires-python {python}"}
+                                                 if isinstance(python, str) else {})}))
             pytest_opts = ((tool.get("pytest") or {}).get("ini_options") if isinstance(tool.get("pytest"), dict)
                            else None)
             if isinstance(pytest_opts, dict):
@@ -165,7 +170,7 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             manifests.append(PackageManifest(path, "cargo", dependencies=frozenset(_cargo_deps(loaded[1]) if loaded
                                                                                   else ()),
                                              data={RUNTIME: len(_cargo_deps(loaded[1], runtime_only=True))
-                                                   if loaded else 0}))
+                                                   if loaded else 0, **_rust_version(loaded[1] if loaded else {})}))
         elif base == "pom.xml":
             text = source.read_text(path) or ""
             manifests.append(PackageManifest(path, "maven", dependencies=frozenset(_maven_deps(text)),
@@ -200,8 +205,28 @@ _GRADLE_DYNAMIC = re.compile(r"""[:"']\d*\.?\+["']|latest\.(?:release|integratio
 
 def _jvm_versions(text: str, dynamic: re.Pattern[str]) -> dict[str, Any]:
     """Whether a Maven or Gradle build declares a version that is not exact (exact ones make a
-    lockfile unnecessary: the JVM build tools resolve them the same way every time)."""
-    return {"dynamic_versions": bool(dynamic.search(text))} if text else {}
+    lockfile unnecessary: the JVM build tools resolve them the same way every time), and the Java
+    version it builds for."""
+    if not text:
+        return {}
+    java = _JAVA_VERSION.search(text[:500_000])
+    return {"dynamic_versions": bool(dynamic.search(text)), **({LANGUAGE_VERSION: java.group(0)[:80]} if java else {})}
+
+
+# the Java release a build compiles for: a Gradle toolchain or compatibility, Maven's compiler release
+_JAVA_VERSION = re.compile(r"(jvmToolchain\s*\(\s*\d+|languageVersion[^\n]{0,40}of\(\s*\d+|"
+                           r"(source|target)Compatibility\s*=[^\n]{0,40}\d+|jvmTarget[^\n]{0,40}\d+|"
+                           r"<maven\.compiler\.(release|source)>[^<]{1,10}<|<java\.version>[^<]{1,10}<|"
+                           r"<release>\d+</release>)")
+
+
+def _rust_version(data: dict[str, Any]) -> dict[str, Any]:
+    """`rust-version` (the minimum supported Rust) of the package or the workspace."""
+    for table in (data.get("package"), (data.get("workspace") or {}).get("package")
+                  if isinstance(data.get("workspace"), dict) else None):
+        if isinstance(table, dict) and isinstance(table.get("rust-version"), str):
+            return {LANGUAGE_VERSION: f"rust-version {table['rust-version']}"}
+    return {}
 
 
 # Declared dependencies of the manifests read as text, by name as each ecosystem spells it
@@ -219,7 +244,8 @@ _GEM = re.compile(r"""^[ \t]*gem[ \t]+["']([\w.-]+)["']""", re.M)
 
 _PACKAGE_REFERENCE = re.compile(r"""<PackageReference\s+Include\s*=\s*["']([\w.-]+)["']""", re.I)
 _DOTNET_SDK = re.compile(r"""<Project\s+Sdk\s*=\s*["']([\w./-]+)["']""", re.I)
-_DOTNET_PROPERTY = re.compile(r"<(OutputType|IsPackable|IsTestProject|PackageId)>\s*([^<]{1,200})</", re.I)
+_DOTNET_PROPERTY = re.compile(r"<(OutputType|IsPackable|IsTestProject|PackageId|TargetFrameworks?)>\s*([^<]{1,200})</",
+                              re.I)
 
 
 def _dotnet_project(text: str) -> dict[str, Any]:
@@ -229,6 +255,9 @@ def _dotnet_project(text: str) -> dict[str, Any]:
     data: dict[str, Any] = {"sdk": sdk.group(1) if sdk else ""}
     for match in _DOTNET_PROPERTY.finditer(text[:200_000]):
         data.setdefault(match.group(1).lower(), match.group(2).strip())
+    framework = data.get("targetframework") or data.get("targetframeworks")
+    if framework:
+        data[LANGUAGE_VERSION] = f"TargetFramework {framework}"
     return data
 
 

@@ -156,6 +156,11 @@ def toolchain_pinned(s: Signals) -> Signal:
             hits.append(ev(m.path, None, "engines/packageManager/volta"))
         if m.ecosystem == "go":
             hits.append(ev(m.path, None, "go directive"))
+    if not hits and f.profile in ("library", "cli"):
+        # A library or tool must work on a range of versions, not one: it declares the versions it
+        # supports (requires-python, rust-version, a Java release, .NET target frameworks) and tests them.
+        hits += [ev(m.path, None, f"declares the supported versions: {m.data['language_version']}")
+                 for m in f.manifests if isinstance(m.data.get("language_version"), str)][:2]
     return found(hits)
 
 

@@ -49,6 +49,12 @@ CIRCLECI_STEPS_PARAMETER = {
 # tests through a task runner reached on pushes to the default branch, and tests on pull requests only
 TASKFILE_ON_PUSH = {**CIRCLECI_TASKFILE}
 TESTS_ON_PR_ONLY = {**PY_TESTS, CI: workflow("run: python manage.py test").replace("[push, pull_request]", "[pull_request]")}
+# JUnit reports written by a command a Taskfile runs, and CircleCI's store_test_results step
+TASKFILE_JUNIT = {**CIRCLECI_TASKFILE, "Taskfile.yml": (
+    "version: '3'\ntasks:\n  ci:test:\n    cmds:\n      - gotestsum --junitfile=reports/junit.xml -- -race ./...\n"
+    "  ci:check:\n    cmds:\n      - golangci-lint run ./...\n")}
+CIRCLECI_STORE_TEST_RESULTS = {**CIRCLECI_TASKFILE, ".circleci/config.yml": CIRCLECI_TASKFILE[".circleci/config.yml"].replace(
+    "      - run: task ci:test\n", "      - run: task ci:test\n      - store_test_results:\n          path: reports\n")}
 PREK_HOOKS = {
     **PY_TESTS,
     CI: workflow("run: uv run prek run --all-files", "run: uv run pytest"),
@@ -343,6 +349,9 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
     pytest.param(CIRCLECI_TASKFILE, "BLD-005", "pass", ".circleci/config.yml", id="taskfile-lint"),
     pytest.param(PREK_HOOKS, "BLD-005", "pass", CI, id="prek-hooks-lint-and-types"),
+    pytest.param(TASKFILE_JUNIT, "TST-006", "pass", ".circleci/config.yml", id="junit-through-a-taskfile"),
+    pytest.param(CIRCLECI_STORE_TEST_RESULTS, "TST-006", "pass", ".circleci/config.yml", id="circleci-store-test-results"),
+    pytest.param(CIRCLECI_TASKFILE, "TST-006", "fail", None, id="no-test-reports"),
     pytest.param(TASKFILE_ON_PUSH, "TST-018", "pass", ".circleci/config.yml", id="taskfile-tests-after-merge"),
     pytest.param(CARGO_ENV, "TST-018", "pass", CI, id="cargo-through-env-after-merge"),
     pytest.param(TESTS_ON_PR_ONLY, "TST-018", "fail", None, id="tests-on-pull-requests-only"),

@@ -32,7 +32,7 @@ from .collectors.deploys import job_runs_deploy_tool as job_runs_deploy_tool
 from .collectors.deploys import job_tool_uses as job_tool_uses
 from .collectors.deploys import model_job as model_job
 from .evidence import ev as ev  # re-exported: the signal modules ask it here
-from .facts import CiJob, Facts, Job, Link, Pipeline, Step, ToolUse
+from .facts import CiJob, Facts, Invocation, Job, Link, Pipeline, Step, ToolUse
 from .facts import per_scan as per_scan
 from .folded_re import FoldedPattern, TextPattern
 from .model import Confidence, Evidence
@@ -243,6 +243,11 @@ def tool_uses(facts: Facts, capabilities: Iterable[str], *, on_pr: bool = False,
 def use_evidence(use: ToolUse) -> Evidence:
     """Where CI reaches one tool use: the chain from the CI file to the command."""
     return _chain_evidence(use.job.path, use.invocation.chain)
+
+
+def invocation_evidence(job: CiJob, invocation: Invocation) -> Evidence:
+    """Where CI reaches one command or action of a job: the chain from the CI file to it."""
+    return _chain_evidence(job.path, invocation.chain)
 
 
 def _chain_evidence(ci_path: str, chain: tuple[Link, ...]) -> Evidence:

@@ -34,3 +34,16 @@ def test_a_make_target_called_from_ci_counts_for_what_its_recipe_runs(tmp_path):
     lint = signals["ci.lint"]
     assert lint.truthy and lint.evidence[0].line == 7 and "make check" in lint.evidence[0].snippet
     assert signals["ci.typecheck"].truthy
+
+
+def test_a_text_pattern_also_reads_what_ci_reaches_through_a_task_runner(tmp_path):
+    """`ci_matching` patterns (here: per-test timeouts) see the commands a Taskfile task runs, with the chain."""
+    files = {".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+                                         "    steps:\n      - run: task ci:test\n",
+             "Taskfile.yml": "version: '3'\ntasks:\n  ci:test:\n    cmds:\n      - go test -timeout 5m ./...\n",
+             "main_test.go": "package main\n"}
+    timeouts = Signals(collect_facts(WorkingTreeSource(make_repo(tmp_path / "taskfile", files))))["tests.timeouts"]
+    assert timeouts.truthy, timeouts
+    evidence = timeouts.evidence[0]
+    assert (evidence.path, evidence.line) == (".github/workflows/ci.yml", 6)
+    assert "task ci:test → Taskfile.yml:5 go test -timeout 5m" in evidence.snippet

@@ -19,7 +19,7 @@ import contextvars
 import dataclasses
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from .collectors.deploys import DEPLOY_CMD as DEPLOY_CMD  # re-exported: the signal modules ask them here
@@ -210,6 +210,28 @@ def ci_matching(
             if searched[command]:
                 hits.append(ev(step_text.pipeline.path, step_text.step.line, f"{label}: {command}", Confidence.LOW))
                 break
+    return hits + _reached_matching(facts, pattern, searched, hits, wanted)
+
+
+def _reached_matching(facts: Facts, pattern: TextPattern, searched: dict[str, re.Match[str] | None],
+                      found_already: list[Evidence], wanted: set[int] | None) -> list[Evidence]:
+    """Commands the CI model reaches beyond the CI file (a Taskfile task, a tox env, a composite action),
+    for the steps whose own text did not match: one hit per CI step line."""
+    paths = None if wanted is None else {p.path for p in facts.pipelines if id(p) in wanted}
+    seen = {(e.path, e.line) for e in found_already}
+    hits: list[Evidence] = []
+    for job, invocation in facts.ci_model.invocations():
+        if invocation.kind != "command" or (paths is not None and job.path not in paths) \
+                or all(link.path == job.path for link in invocation.chain):
+            continue
+        value = invocation.value
+        if value not in searched:
+            searched[value] = pattern.search(value)
+        if searched[value]:
+            evidence = invocation_evidence(job, invocation)
+            if (evidence.path, evidence.line) not in seen:
+                seen.add((evidence.path, evidence.line))
+                hits.append(replace(evidence, confidence=Confidence.LOW))
     return hits
 
 

@@ -304,6 +304,10 @@ JENKINS_BUILD_PLUGIN = {  # jenkinsci/git-plugin: ci.jenkins.io runs the Jenkins
     "src/main/java/org/example/XPlugin.java": "class XPlugin {}\n",
     "src/test/java/org/example/XPluginTest.java": "class XPluginTest { @Test void works() {} }\n",
 }
+# buildPlugin builds and tests on each listed platform/JDK combination: two make a matrix
+JENKINS_TWO_CONFIGURATIONS = {**JENKINS_BUILD_PLUGIN, "Jenkinsfile": (
+    "/*\n See the pipeline library docs\n*/\nbuildPlugin(\n  forkCount: '1C',\n  configurations: [\n"
+    "    [platform: 'linux', jdk: 25],\n    [platform: 'windows', jdk: 21],\n])\n")}
 JENKINS_SECURITY_SCAN = {
     **JENKINS_BUILD_PLUGIN,
     ".github/workflows/jenkins-security-scan.yml": (
@@ -349,6 +353,8 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
     pytest.param(CIRCLECI_TASKFILE, "BLD-005", "pass", ".circleci/config.yml", id="taskfile-lint"),
     pytest.param(PREK_HOOKS, "BLD-005", "pass", CI, id="prek-hooks-lint-and-types"),
+    pytest.param(JENKINS_TWO_CONFIGURATIONS, "TST-010", "pass", "Jenkinsfile", id="jenkins-configurations-matrix"),
+    pytest.param(JENKINS_BUILD_PLUGIN, "TST-010", "fail", None, id="jenkins-one-configuration"),
     pytest.param(TASKFILE_JUNIT, "TST-006", "pass", ".circleci/config.yml", id="junit-through-a-taskfile"),
     pytest.param(CIRCLECI_STORE_TEST_RESULTS, "TST-006", "pass", ".circleci/config.yml", id="circleci-store-test-results"),
     pytest.param(CIRCLECI_TASKFILE, "TST-006", "fail", None, id="no-test-reports"),

@@ -92,6 +92,9 @@ CASES = [
     case("TST-013", "pass", {**UNIT, **pytest_opts("--timeout=60")}, "pyproject.toml", 5),
     case("TST-013", "pass", {**UNIT, **ci("- run: pytest", extra="    timeout-minutes: 10\n")}, CI, "runs-on"),
     case("TST-013", "fail", UNIT),
+    # `go test` stops a test binary after 10 minutes unless told otherwise
+    case("TST-013", "pass", {"go.mod": "module example.com/x\n\ngo 1.22\n", "x_test.go": "package x\n",
+                             **ci("- run: go test ./...")}, CI),
     case("TST-013", "na", README),
     # TST-014 mutation testing
     case("TST-014", "pass", {**UNIT, "pyproject.toml": '[tool.mutmut]\npaths_to_mutate = ["app/"]\n'}, "pyproject.toml"),

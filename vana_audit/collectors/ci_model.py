@@ -2832,6 +2832,7 @@ def _jenkins_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ct
     other (Maven's lifecycle, the parent POM's bindings). A call belongs to the stage whose text holds it."""
     steps = catalog().jenkins_steps()
     calls: list[tuple[int, str]] = []
+    configurations: dict[int, int] = {}  # call line -> the platform/JDK combinations it builds on
     if steps:
         code = _groovy_code(pipeline.text)
         names = "|".join(re.escape(name) for name in sorted(steps, key=len, reverse=True))
@@ -2839,7 +2840,9 @@ def _jenkins_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ct
         lines = LineIndex(code)
         for match in itertools.islice(call.finditer(code), 100):
             if not re.search(r"\b(def|void)\s*$", code[max(0, match.start() - 20):match.start()]):
-                calls.append((lines.line(match.start()), match.group(1)))
+                line = lines.line(match.start())
+                calls.append((line, match.group(1)))
+                configurations[line] = _jenkins_configurations(code[match.end():match.end() + 4000])
     stages = sorted((job.line, job.id) for job in pipeline.jobs if job.stage)
     owned: dict[str, list[tuple[int, str]]] = {}
     for line, name in calls:
@@ -2860,8 +2863,20 @@ def _jenkins_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ct
             for part in split_script(command, frame.env):
                 res.command(ctx, here, part)
         triggers = jenkins_when_triggers(set(pipeline.triggers), job.condition)
-        yield CiJob(pipeline.provider, pipeline.path, job.id, job.name or job.id, job.line, frozenset(triggers),
-                    0 if job.matrix else 1, tuple(ctx.out)), ctx
+        combinations = max([configurations.get(line, 1) for line, _ in owned.get(job.id, [])], default=1)
+        # a scripted pipeline with no stages is the library call itself: cite that line, not the file's first
+        where = min(line for line, _ in owned[job.id]) if job.id == "pipeline" and owned.get(job.id) else job.line
+        yield CiJob(pipeline.provider, pipeline.path, job.id, job.name or job.id, where, frozenset(triggers),
+                    0 if job.matrix else combinations, tuple(ctx.out)), ctx
+
+
+def _jenkins_configurations(arguments: str) -> int:
+    """`buildPlugin(configurations: [[platform: 'linux', jdk: 25], [platform: 'windows', jdk: 21]])`: the
+    pipeline library builds and tests on each platform/JDK combination, a matrix of 2."""
+    listed = re.match(r"[^)]*?\bconfigurations\s*:\s*\[", arguments, re.S)
+    if not listed:
+        return 1
+    return max(1, len(re.findall(r"\[\s*(?:platform|jdk)\s*:", arguments[listed.end():])))
 
 
 # every other provider: the steps ci.py found

@@ -7,7 +7,7 @@ from ..facts import Facts
 from ..folded_re import TextPattern
 from ..model import Evidence
 from ..path_patterns import PathPattern
-from ..signal_core import TEST_CMD, Signal, Signals, ci_matching, ev, found, listing, rx, signal
+from ..signal_core import TEST_CMD, Signal, Signals, ci_matching, ev, found, listing, rx, signal, tool_uses
 from ._shared import (
     JS_TEST_CMD,
     _applied_to_throwaway_cluster,
@@ -153,6 +153,7 @@ def tests_timeouts(s: Signals) -> Signal:
     hits = _deps(f, ["pytest-timeout"])
     hits += _configs(f, None, TIMEOUT)
     hits += ci_or_scripts(f, TIMEOUT)
+    hits += tool_uses(f, ("test-timeout",))[:1]  # runners with a default timeout (`go test`: 10 minutes)
     for p in f.pipelines:
         for job in p.jobs:
             raw = job.raw if isinstance(job.raw, dict) else {}

@@ -59,8 +59,8 @@ from typing import Any
 from .. import parse_cache, safe_yaml
 
 CAPABILITIES = (
-    "test-runner", "e2e", "perf", "coverage", "coverage-gate", "lint", "format-check", "type-check", "build",
-    "package", "publish", "sign", "sbom", "provenance", "sast", "secret-scan", "dependency-scan",
+    "test-runner", "test-timeout", "e2e", "perf", "coverage", "coverage-gate", "lint", "format-check", "type-check",
+    "build", "package", "publish", "sign", "sbom", "provenance", "sast", "secret-scan", "dependency-scan",
     "dependency-update", "container-scan", "iac-scan", "workflow-scan", "license-scan", "cache", "deploy",
     "progressive-delivery", "release", "changelog", "monitoring", "error-tracking", "tracing", "logging", "docs",
     "benchmark", "mutation", "task-runner", "hook-runner", "container-build", "gitops", "iac", "policy", "commit-lint",

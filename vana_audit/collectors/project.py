@@ -5,6 +5,7 @@ import configparser
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 from ..facts import MakeTarget, PackageManifest, TestConfig, TextLine
@@ -82,120 +83,189 @@ _TOOLING_REQUIREMENTS = re.compile(r"(^|/)(docs?|tests?|tools?|ci|\.github)/|req
                                    r"lint|ci|tools?|build)\b|(dev|test|docs?)[-_]requirements", re.I)
 
 
+Found = tuple[list[PackageManifest], list[TestConfig]]  # what one manifest file yields
+NOTHING: Found = ([], [])
+
+
 def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageManifest], list[str], list[TestConfig]]:
+    """Every package manifest (one reader per kind, below) and the test configurations they hold."""
     manifests: list[PackageManifest] = []
     tests: list[TestConfig] = []
     lockfiles = [p for p in files if _base(p) in LOCKFILES]
     for path in files:
         base = _base(path)
-        if base == "package.json":
-            loaded = _json(source, path)
-            if loaded is None or not isinstance(loaded[1], dict):
-                continue
-            text, data = loaded
-            raw_scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
-            scripts = {clip(str(k), 200): clip(str(v), MAX_COMMAND_CHARS) for k, v in raw_scripts.items()}
-            deps = _names(data.get("dependencies")) | _names(data.get("devDependencies"))
-            manifests.append(PackageManifest(path, "npm", scripts, frozenset(deps),
-                                             {**data, RUNTIME: len(_names(data.get("dependencies")))}))
-            jest = data.get("jest")
-            if isinstance(jest, dict):
-                tests.append(TestConfig("jest", path, _line_of(text, '"jest"'),
-                                        _js_threshold(json.dumps(jest.get("coverageThreshold") or {})),
-                                        clip(json.dumps(jest), 4000)))
-        elif base == "pyproject.toml":
-            loaded = _toml(source, path)
-            if loaded is None:
-                continue
-            text, data = loaded
-            project: dict[str, Any] = data["project"] if isinstance(data.get("project"), dict) else {}
-            tool: dict[str, Any] = data["tool"] if isinstance(data.get("tool"), dict) else {}
-            deps = _names(project.get("dependencies"))
-            for group in ((project.get("optional-dependencies") or {}).values()
-                          if isinstance(project.get("optional-dependencies"), dict) else []):
-                deps |= _names(group)
-            for group in ((data.get("dependency-groups") or {}).values()
-                          if isinstance(data.get("dependency-groups"), dict) else []):
-                deps |= _names([g for g in group if isinstance(g, str)] if isinstance(group, list) else [])
-            poetry: dict[str, Any] = tool["poetry"] if isinstance(tool.get("poetry"), dict) else {}
-            deps |= _names(poetry.get("dependencies")) | _names(poetry.get("dev-dependencies"))
-            scripts = {str(k): str(v) for k, v in (project.get("scripts") or {}).items()} \
-                if isinstance(project.get("scripts"), dict) else {}
-            shipped = _names(project.get("dependencies")) | (_names(poetry.get("dependencies")) - {"python"})
-            poetry_deps = poetry["dependencies"] if isinstance(poetry.get("dependencies"), dict) else {}
-            python = project.get("requires-python") or poetry_deps.get("python")
-            manifests.append(PackageManifest(path, "pip", scripts, frozenset(deps),
-                                             {"tool": sorted(tool), RUNTIME: len(shipped),
-                                              **({LANGUAGE_VERSION: f"requires-python {python}"}
-                                                 if isinstance(python, str) else {})}))
-            pytest_opts = ((tool.get("pytest") or {}).get("ini_options") if isinstance(tool.get("pytest"), dict)
-                           else None)
-            if isinstance(pytest_opts, dict):
-                addopts = pytest_opts.get("addopts", "")
-                addopts = " ".join(map(str, addopts)) if isinstance(addopts, list) else str(addopts)
-                tests.append(TestConfig("pytest", path, _line_of(text, "[tool.pytest"), _cov(addopts), addopts))
-            coverage: dict[str, Any] = tool["coverage"] if isinstance(tool.get("coverage"), dict) else {}
-            report: dict[str, Any] = coverage["report"] if isinstance(coverage.get("report"), dict) else {}
-            if "fail_under" in report:
-                tests.append(TestConfig("coverage", path, _line_of(text, "fail_under"), _float(report["fail_under"])))
-        elif base in ("requirements.txt", "requirements-dev.txt", "requirements_dev.txt", "dev-requirements.txt") \
-                or (base.startswith("requirements") and base.endswith(".txt")):
-            text = source.read_text(path) or ""
-            deps = {re.split(r"[\s<>=!~\[;@]", line.strip(), maxsplit=1)[0].lower()
-                    for line in text.splitlines() if line.strip() and not line.startswith(("#", "-"))}
-            tooling = bool(_TOOLING_REQUIREMENTS.search(path))
-            manifests.append(PackageManifest(path, "pip", {}, frozenset(deps), {RUNTIME: 0 if tooling else len(deps)}))
-        elif base in ("setup.cfg", "tox.ini", "pytest.ini", ".coveragerc"):
-            loaded = _ini(source, path)
-            if loaded is None:
-                continue
-            text, ini = loaded
-            for section in ("pytest", "tool:pytest"):
-                if ini.has_section(section):
-                    addopts = ini.get(section, "addopts", fallback="")
-                    tests.append(TestConfig("pytest", path, _line_of(text, f"[{section}]"), _cov(addopts), addopts))
-            for section in ("report", "coverage:report"):
-                if ini.has_section(section) and ini.has_option(section, "fail_under"):
-                    tests.append(TestConfig("coverage", path, _line_of(text, "fail_under"),
-                                            _float(ini.get(section, "fail_under"))))
-            if base == "tox.ini":
-                commands = " ".join(ini.get(s, "commands", fallback="") for s in ini.sections())
-                if "pytest" in commands:
-                    tests.append(TestConfig("tox", path, _line_of(text, "commands"), _cov(commands), commands))
-        elif base == "go.mod":
-            text = source.read_text(path) or ""
-            manifests.append(PackageManifest(path, "go", dependencies=frozenset(_go_requires(text))))
-        elif base == "Cargo.toml":
-            loaded = _toml(source, path)
-            manifests.append(PackageManifest(path, "cargo", dependencies=frozenset(_cargo_deps(loaded[1]) if loaded
-                                                                                  else ()),
-                                             data={RUNTIME: len(_cargo_deps(loaded[1], runtime_only=True))
-                                                   if loaded else 0, **_rust_version(loaded[1] if loaded else {})}))
-        elif base == "pom.xml":
-            text = source.read_text(path) or ""
-            manifests.append(PackageManifest(path, "maven", dependencies=frozenset(_maven_deps(text)),
-                                             data=_jvm_versions(text, _MAVEN_DYNAMIC)))
-        elif base in ("build.gradle", "build.gradle.kts"):
-            text = source.read_text(path) or ""
-            manifests.append(PackageManifest(path, "gradle", dependencies=frozenset(_gradle_deps(text)),
-                                             data=_jvm_versions(text, _GRADLE_DYNAMIC)))
-        elif base.endswith((".csproj", ".fsproj", ".vbproj")):
-            text = source.read_text(path) or ""
-            manifests.append(PackageManifest(path, "nuget", dependencies=frozenset(
-                m.group(1).lower() for m in _PACKAGE_REFERENCE.finditer(text[:2_000_000])), data=_dotnet_project(text)))
-        elif base == "Gemfile":
-            text = source.read_text(path) or ""
-            manifests.append(PackageManifest(path, "bundler", dependencies=frozenset(_GEM.findall(text))))
-        elif base == "composer.json":
-            loaded = _json(source, path)
-            data = loaded[1] if loaded and isinstance(loaded[1], dict) else {}
-            required = {n for n in _names(data.get("require")) if n != "php" and not n.startswith("ext-")}
-            manifests.append(PackageManifest(path, "composer", dependencies=frozenset(
-                _names(data.get("require")) | _names(data.get("require-dev"))), data={RUNTIME: len(required)}))
-        elif base == "Pipfile":
-            manifests.append(PackageManifest(path, "pip"))
+        reader = _manifest_reader(base)
+        if reader is not None:
+            found_manifests, found_tests = reader(source, path)
+            manifests += found_manifests
+            tests += found_tests
         tests.extend(_js_test_config(source, path, base))
     return manifests, lockfiles, tests
+
+
+def _manifest_reader(base: str) -> Callable[[Source, str], Found] | None:
+    if base in _READERS:
+        return _READERS[base]
+    if base.startswith("requirements") and base.endswith(".txt"):
+        return _read_requirements
+    if base.endswith((".csproj", ".fsproj", ".vbproj")):
+        return _read_dotnet_project
+    return None
+
+
+def _read_package_json(source: Source, path: str) -> Found:
+    loaded = _json(source, path)
+    if loaded is None or not isinstance(loaded[1], dict):
+        return NOTHING
+    text, data = loaded
+    raw_scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
+    scripts = {clip(str(k), 200): clip(str(v), MAX_COMMAND_CHARS) for k, v in raw_scripts.items()}
+    deps = _names(data.get("dependencies")) | _names(data.get("devDependencies"))
+    manifest = PackageManifest(path, "npm", scripts, frozenset(deps),
+                               {**data, RUNTIME: len(_names(data.get("dependencies")))})
+    jest = data.get("jest")
+    if not isinstance(jest, dict):
+        return [manifest], []
+    return [manifest], [TestConfig("jest", path, _line_of(text, '"jest"'),
+                                   _js_threshold(json.dumps(jest.get("coverageThreshold") or {})),
+                                   clip(json.dumps(jest), 4000))]
+
+
+def _read_pyproject(source: Source, path: str) -> Found:
+    loaded = _toml(source, path)
+    if loaded is None:
+        return NOTHING
+    text, data = loaded
+    project: dict[str, Any] = data["project"] if isinstance(data.get("project"), dict) else {}
+    tool: dict[str, Any] = data["tool"] if isinstance(data.get("tool"), dict) else {}
+    deps = _names(project.get("dependencies"))
+    for group in ((project.get("optional-dependencies") or {}).values()
+                  if isinstance(project.get("optional-dependencies"), dict) else []):
+        deps |= _names(group)
+    for group in ((data.get("dependency-groups") or {}).values()
+                  if isinstance(data.get("dependency-groups"), dict) else []):
+        deps |= _names([g for g in group if isinstance(g, str)] if isinstance(group, list) else [])
+    poetry: dict[str, Any] = tool["poetry"] if isinstance(tool.get("poetry"), dict) else {}
+    deps |= _names(poetry.get("dependencies")) | _names(poetry.get("dev-dependencies"))
+    scripts = {str(k): str(v) for k, v in (project.get("scripts") or {}).items()} \
+        if isinstance(project.get("scripts"), dict) else {}
+    shipped = _names(project.get("dependencies")) | (_names(poetry.get("dependencies")) - {"python"})
+    poetry_deps = poetry["dependencies"] if isinstance(poetry.get("dependencies"), dict) else {}
+    python = project.get("requires-python") or poetry_deps.get("python")
+    manifest = PackageManifest(path, "pip", scripts, frozenset(deps),
+                               {"tool": sorted(tool), RUNTIME: len(shipped),
+                                **({LANGUAGE_VERSION: f"requires-python {python}"} if isinstance(python, str) else {})})
+    tests: list[TestConfig] = []
+    pytest_opts = (tool.get("pytest") or {}).get("ini_options") if isinstance(tool.get("pytest"), dict) else None
+    if isinstance(pytest_opts, dict):
+        addopts = pytest_opts.get("addopts", "")
+        addopts = " ".join(map(str, addopts)) if isinstance(addopts, list) else str(addopts)
+        tests.append(TestConfig("pytest", path, _line_of(text, "[tool.pytest"), _cov(addopts), addopts))
+    coverage: dict[str, Any] = tool["coverage"] if isinstance(tool.get("coverage"), dict) else {}
+    report: dict[str, Any] = coverage["report"] if isinstance(coverage.get("report"), dict) else {}
+    if "fail_under" in report:
+        tests.append(TestConfig("coverage", path, _line_of(text, "fail_under"), _float(report["fail_under"])))
+    return [manifest], tests
+
+
+def _read_requirements(source: Source, path: str) -> Found:
+    text = source.read_text(path) or ""
+    deps = {re.split(r"[\s<>=!~\[;@]", line.strip(), maxsplit=1)[0].lower()
+            for line in text.splitlines() if line.strip() and not line.startswith(("#", "-"))}
+    tooling = bool(_TOOLING_REQUIREMENTS.search(path))
+    return [PackageManifest(path, "pip", {}, frozenset(deps), {RUNTIME: 0 if tooling else len(deps)})], []
+
+
+def _read_python_ini(source: Source, path: str) -> Found:
+    """setup.cfg, tox.ini, pytest.ini and .coveragerc: no manifest, the test settings they hold."""
+    loaded = _ini(source, path)
+    if loaded is None:
+        return NOTHING
+    text, ini = loaded
+    tests: list[TestConfig] = []
+    for section in ("pytest", "tool:pytest"):
+        if ini.has_section(section):
+            addopts = ini.get(section, "addopts", fallback="")
+            tests.append(TestConfig("pytest", path, _line_of(text, f"[{section}]"), _cov(addopts), addopts))
+    for section in ("report", "coverage:report"):
+        if ini.has_section(section) and ini.has_option(section, "fail_under"):
+            tests.append(TestConfig("coverage", path, _line_of(text, "fail_under"),
+                                    _float(ini.get(section, "fail_under"))))
+    if _base(path) == "tox.ini":
+        commands = " ".join(ini.get(s, "commands", fallback="") for s in ini.sections())
+        if "pytest" in commands:
+            tests.append(TestConfig("tox", path, _line_of(text, "commands"), _cov(commands), commands))
+    return [], tests
+
+
+def _read_go_mod(source: Source, path: str) -> Found:
+    text = source.read_text(path) or ""
+    return [PackageManifest(path, "go", dependencies=frozenset(_go_requires(text)))], []
+
+
+def _read_cargo(source: Source, path: str) -> Found:
+    loaded = _toml(source, path)
+    data = loaded[1] if loaded else {}
+    return [PackageManifest(path, "cargo", dependencies=frozenset(_cargo_deps(data) if loaded else ()),
+                            data={RUNTIME: len(_cargo_deps(data, runtime_only=True)) if loaded else 0,
+                                  **_rust_version(data)})], []
+
+
+def _read_pom(source: Source, path: str) -> Found:
+    text = source.read_text(path) or ""
+    return [PackageManifest(path, "maven", dependencies=frozenset(_maven_deps(text)),
+                            data=_jvm_versions(text, _MAVEN_DYNAMIC))], []
+
+
+def _read_gradle(source: Source, path: str) -> Found:
+    text = source.read_text(path) or ""
+    return [PackageManifest(path, "gradle", dependencies=frozenset(_gradle_deps(text)),
+                            data=_jvm_versions(text, _GRADLE_DYNAMIC))], []
+
+
+def _read_dotnet_project(source: Source, path: str) -> Found:
+    text = source.read_text(path) or ""
+    return [PackageManifest(path, "nuget", dependencies=frozenset(
+        m.group(1).lower() for m in _PACKAGE_REFERENCE.finditer(text[:2_000_000])), data=_dotnet_project(text))], []
+
+
+def _read_gemfile(source: Source, path: str) -> Found:
+    text = source.read_text(path) or ""
+    return [PackageManifest(path, "bundler", dependencies=frozenset(_GEM.findall(text)))], []
+
+
+def _read_composer(source: Source, path: str) -> Found:
+    loaded = _json(source, path)
+    data = loaded[1] if loaded and isinstance(loaded[1], dict) else {}
+    required = {n for n in _names(data.get("require")) if n != "php" and not n.startswith("ext-")}
+    return [PackageManifest(path, "composer", dependencies=frozenset(
+        _names(data.get("require")) | _names(data.get("require-dev"))), data={RUNTIME: len(required)})], []
+
+
+def _read_pipfile(source: Source, path: str) -> Found:
+    return [PackageManifest(path, "pip")], []
+
+
+_READERS: dict[str, Callable[[Source, str], Found]] = {
+    "package.json": _read_package_json,
+    "pyproject.toml": _read_pyproject,
+    "requirements.txt": _read_requirements,
+    "requirements-dev.txt": _read_requirements,
+    "requirements_dev.txt": _read_requirements,
+    "dev-requirements.txt": _read_requirements,
+    "setup.cfg": _read_python_ini,
+    "tox.ini": _read_python_ini,
+    "pytest.ini": _read_python_ini,
+    ".coveragerc": _read_python_ini,
+    "go.mod": _read_go_mod,
+    "Cargo.toml": _read_cargo,
+    "pom.xml": _read_pom,
+    "build.gradle": _read_gradle,
+    "build.gradle.kts": _read_gradle,
+    "Gemfile": _read_gemfile,
+    "composer.json": _read_composer,
+    "Pipfile": _read_pipfile,
+}
 
 
 # Versions that resolve differently over time: Maven ranges and LATEST/RELEASE, Gradle `1.+` and latest.*.

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import EXIT_GATE, EXIT_USAGE, handle_errors, progress_printer
+
+if TYPE_CHECKING:  # the renderers are imported when a scan runs, not when the CLI starts
+    from ..model import ScanResult
+    from ..render import OutputFormat, Renderer
 
 
 @click.command()
@@ -122,10 +129,43 @@ def scan(
     is stopped by SIGTERM. A clone slower than 1 KB/s for 30 s over HTTP(S), or longer than
     --clone-timeout, fails.
     """
-    from ..model import ScanResult
-    from ..render import OutputFormat, Renderer, detailed_renderer_for, renderer_for
+    from ..remote import scan_target
+    from ..render import OutputFormat
     from ..report import Report, build_report
 
+    _check_urls(rules_docs_url, full_report_url, summary)
+    formats = _output_formats(outputs, fmt, summary)
+    if any(out_fmt is OutputFormat.PDF for _, out_fmt in formats):
+        from ..render import pdf_renderer
+
+        pdf_renderer()  # a missing WeasyPrint is said before the scan, not after it
+    result, url = scan_target(
+        path,
+        ref=ref,
+        config_path=config_path,
+        with_history=not no_history,
+        progress=progress_printer(quiet),
+        dora_year=int(dora_year) if dora_year else None,
+        window_days=window_days,
+        clone_timeout=clone_timeout,
+    )
+    store_at = _store_at(path, url, repo_key, db) if record or db is not None else None
+    earlier = _trend_points(*store_at) if store_at else []  # with history at hand, the reports chart the trend
+    source: ScanResult | Report = result
+    if earlier or any(f.reads_report for f in [OutputFormat(fmt), *(out_fmt for _, out_fmt in formats)]):
+        source = build_report(result, trend=earlier or None)  # once, for every format written
+    options = _RenderOptions(sarif_repo_level, rules_docs_url or "", summary, full_report_url or "", detail)
+    for output, out_fmt in formats:
+        _write(output, options.renderer(out_fmt)(source), quiet)
+    click.echo(options.renderer(OutputFormat(fmt))(source), nl=False)
+    if record and store_at:
+        _record(result, *store_at, quiet=quiet)
+    if fail_under is not None and result.score.overall < fail_under:
+        click.echo(f"Score {result.score.overall:.2f} is under --fail-under {fail_under:g}", err=True)
+        sys.exit(EXIT_GATE)
+
+
+def _check_urls(rules_docs_url: str | None, full_report_url: str | None, summary: bool) -> None:
     if rules_docs_url and not rules_docs_url.startswith(("https://", "http://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--rules-docs-url")
     if full_report_url and not full_report_url.startswith(("https://", "http://")):
@@ -133,24 +173,10 @@ def scan(
     if full_report_url and not summary:
         raise click.UsageError("--full-report-url needs --summary")
 
-    def render(out_fmt: OutputFormat) -> Renderer:
-        if out_fmt is OutputFormat.SARIF:
-            from functools import partial
 
-            from ..render.sarif import render_sarif
-
-            return partial(render_sarif, repo_level=sarif_repo_level, docs_url=rules_docs_url or "")
-        if out_fmt is OutputFormat.MARKDOWN and summary:
-            from functools import partial
-
-            from ..render.markdown_summary import render_markdown_summary
-
-            return partial(render_markdown_summary, full_report_url=full_report_url or "")
-        if out_fmt in (OutputFormat.HTML, OutputFormat.PDF) and detail != "executive":
-            from functools import partial
-
-            return partial(detailed_renderer_for(out_fmt), detail=detail)
-        return renderer_for(out_fmt)
+def _output_formats(outputs: tuple[Path, ...], fmt: str, summary: bool) -> list[tuple[Path, OutputFormat]]:
+    """Each -o FILE with the format its extension names; a usage error before the scan when one is unknown."""
+    from ..render import OutputFormat
 
     formats = []
     for output in outputs:
@@ -162,55 +188,70 @@ def scan(
         formats.append((output, out_fmt))
     if summary and fmt != "md" and not any(out_fmt is OutputFormat.MARKDOWN for _, out_fmt in formats):
         raise click.UsageError("--summary shapes Markdown: use --format md or -o FILE.md")
-    if any(out_fmt is OutputFormat.PDF for _, out_fmt in formats):
-        from ..render import pdf_renderer
+    return formats
 
-        pdf_renderer()  # a missing WeasyPrint is said before the scan, not after it
-    from ..remote import scan_target
 
-    result, url = scan_target(
-        path,
-        ref=ref,
-        config_path=config_path,
-        with_history=not no_history,
-        progress=progress_printer(quiet),
-        dora_year=int(dora_year) if dora_year else None,
-        window_days=window_days,
-        clone_timeout=clone_timeout,
-    )
-    earlier: list[tuple[str, float]] = []
-    if record or db is not None:  # with history at hand, the reports chart the trend
-        from .. import store
-        from ..secrets import redact_text
+@dataclass(frozen=True)
+class _RenderOptions:
+    sarif_repo_level: bool
+    rules_docs_url: str
+    summary: bool
+    full_report_url: str
+    detail: str
 
-        key = redact_text(repo_key) if repo_key else store.repo_key_for(Path(path), url)
-        database = db or store.default_db_path()
-        try:
-            earlier = store.trend_points(database, key)
-        except store.StoreError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
-    source: ScanResult | Report = result
-    if earlier or any(f.reads_report for f in [OutputFormat(fmt), *(out_fmt for _, out_fmt in formats)]):
-        source = build_report(result, trend=earlier or None)  # once, for every format written
-    for output, out_fmt in formats:
-        content = render(out_fmt)(source)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
-        if not quiet:
-            click.echo(f"wrote {output}", err=True)
-    click.echo(render(OutputFormat(fmt))(source), nl=False)
-    if record:
-        try:
-            store.record(database, result, key)
-        except store.StoreError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
-        if not quiet:
-            click.echo(f"recorded in {database} as {key}", err=True)
-    if fail_under is not None and result.score.overall < fail_under:
-        click.echo(f"Score {result.score.overall:.2f} is under --fail-under {fail_under:g}", err=True)
-        sys.exit(EXIT_GATE)
+    def renderer(self, out_fmt: OutputFormat) -> Renderer:
+        """The renderer of a format, with the options that shape it (SARIF level, Markdown summary, detail)."""
+        from ..render import OutputFormat, detailed_renderer_for, renderer_for
+
+        if out_fmt is OutputFormat.SARIF:
+            from ..render.sarif import render_sarif
+
+            return partial(render_sarif, repo_level=self.sarif_repo_level, docs_url=self.rules_docs_url)
+        if out_fmt is OutputFormat.MARKDOWN and self.summary:
+            from ..render.markdown_summary import render_markdown_summary
+
+            return partial(render_markdown_summary, full_report_url=self.full_report_url)
+        if out_fmt in (OutputFormat.HTML, OutputFormat.PDF) and self.detail != "executive":
+            return partial(detailed_renderer_for(out_fmt), detail=self.detail)
+        return renderer_for(out_fmt)
+
+
+def _write(output: Path, content: str | bytes, quiet: bool) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        output.write_bytes(content)
+    else:
+        output.write_text(content, encoding="utf-8")
+    if not quiet:
+        click.echo(f"wrote {output}", err=True)
+
+
+def _store_at(path: str, url: str | None, repo_key: str | None, db: Path | None) -> tuple[Path, str]:
+    """The history database and the key this repository is kept under."""
+    from .. import store
+    from ..secrets import redact_text
+
+    key = redact_text(repo_key) if repo_key else store.repo_key_for(Path(path), url)
+    return db or store.default_db_path(), key
+
+
+def _trend_points(database: Path, key: str) -> list[tuple[str, float]]:
+    from .. import store
+
+    try:
+        return store.trend_points(database, key)
+    except store.StoreError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _record(result: ScanResult, database: Path, key: str, *, quiet: bool) -> None:
+    from .. import store
+
+    try:
+        store.record(database, result, key)
+    except store.StoreError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if not quiet:
+        click.echo(f"recorded in {database} as {key}", err=True)

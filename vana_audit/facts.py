@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import FrozenInstanceError, dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 from .model import Evidence
@@ -241,7 +241,10 @@ class Facts:
     """Everything the collectors learnt about one repository.
 
     The collectors fill it in; `scan` then adds what is read beside them (suppressions, the scan
-    date, the git history and the secrets) with `completed`, once, before any rule reads it."""
+    date, the git history and the secrets) with `completed`, once, before any rule reads it. The
+    completed facts are frozen: setting a field raises, so no rule or report can change what another
+    one reads (the values are not deep-copied: treat the lists as read-only too). Derived values
+    live in `cache`, which is declared for that."""
 
     files: list[str] = field(default_factory=list)  # after exclusions
     all_files: list[str] = field(default_factory=list)  # before exclusions
@@ -281,13 +284,21 @@ class Facts:
     suppressions: tuple[Any, ...] = ()  # config.Suppression entries, so a rule can judge them
     scan_date: str | None = None  # YYYY-MM-DD the scan judges expiry dates against
     cache: ScanCache = field(default_factory=ScanCache, init=False, repr=False, compare=False)
+    frozen: bool = field(default=False, init=False, repr=False, compare=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "frozen", False):
+            raise FrozenInstanceError(f"the facts are complete: {name!r} cannot change once collection has ended")
+        object.__setattr__(self, name, value)
 
     def completed(self, *, suppressions: tuple[Any, ...], scan_date: str, history: Any,
                   secrets: list[SecretHit] | None = None) -> Facts:
-        """These facts with the parts read beside the collectors, and a fresh cache; `secrets` None: the
-        collectors read them (a scan of a ref)."""
-        return replace(self, suppressions=suppressions, scan_date=scan_date, history=history,
+        """These facts with the parts read beside the collectors, a fresh cache, and frozen; `secrets`
+        None: the collectors read them (a scan of a ref)."""
+        done = replace(self, suppressions=suppressions, scan_date=scan_date, history=history,
                        secrets=self.secrets if secrets is None else secrets)
+        object.__setattr__(done, "frozen", True)
+        return done
 
     def has_file(self, path: str) -> bool:
         return path in self._file_set()

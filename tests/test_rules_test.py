@@ -48,6 +48,9 @@ CASES = [
     case("TST-004", "pass", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85"), **PYTEST_CI}, CI, "- run: pytest"),
     case("TST-004", "fail", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85")}, "pyproject.toml", 5),
     case("TST-004", "na", README),
+    # Terraform, chart and GitOps tests apply or render configuration: they cover no lines of code
+    case("TST-004", "na", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85")}, profile="infrastructure"),
+    case("TST-003", "na", CODE, profile="gitops"),
     # codecov's fail_ci_if_error fails CI when the upload fails, not when coverage drops
     case("TST-004", "fail", {**CODE, **ci("- run: pytest --cov=app\n- uses: codecov/codecov-action@v5\n"
                                           "  with:\n    fail_ci_if_error: true")}),

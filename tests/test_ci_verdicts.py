@@ -55,6 +55,20 @@ TASKFILE_JUNIT = {**CIRCLECI_TASKFILE, "Taskfile.yml": (
     "  ci:check:\n    cmds:\n      - golangci-lint run ./...\n")}
 CIRCLECI_STORE_TEST_RESULTS = {**CIRCLECI_TASKFILE, ".circleci/config.yml": CIRCLECI_TASKFILE[".circleci/config.yml"].replace(
     "      - run: task ci:test\n", "      - run: task ci:test\n      - store_test_results:\n          path: reports\n")}
+# express: mocha reads every script in test/ (no *.test.js names), run through `nyc ... npm test`; a package
+# that lists the `files` it ships is a library npm publishes (index.js is npm's default entry point)
+EXPRESS_STYLE = {
+    "package.json": ('{"name": "web", "version": "5.0.0", "files": ["index.js", "lib/"],\n'
+                     ' "devDependencies": {"mocha": "10.0.0", "nyc": "17.0.0"},\n'
+                     ' "scripts": {"test": "mocha --require test/support/env --check-leaks test/ test/acceptance/",\n'
+                     '             "test-ci": "nyc --exclude test --reporter=lcovonly --reporter=text npm test"}}\n'),
+    "index.js": "module.exports = require('./lib/app');\n",
+    "lib/app.js": "module.exports = function app() {};\n",
+    "test/app.router.js": "describe('app.router', () => { it('routes', () => {}); });\n",
+    "test/acceptance/auth.js": "describe('auth', () => { it('logs in', () => {}); });\n",
+    "test/support/env.js": "process.env.NODE_ENV = 'test';\n",
+    CI: workflow("run: npm install", "run: npm run test-ci"),
+}
 PREK_HOOKS = {
     **PY_TESTS,
     CI: workflow("run: uv run prek run --all-files", "run: uv run pytest"),
@@ -353,6 +367,8 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
     pytest.param(CIRCLECI_TASKFILE, "BLD-005", "pass", ".circleci/config.yml", id="taskfile-lint"),
     pytest.param(PREK_HOOKS, "BLD-005", "pass", CI, id="prek-hooks-lint-and-types"),
+    pytest.param(EXPRESS_STYLE, "TST-001", "pass", "test/app.router.js", id="mocha-test-folder"),
+    pytest.param(EXPRESS_STYLE, "TST-002", "pass", CI, id="tests-under-nyc"),
     pytest.param(JENKINS_TWO_CONFIGURATIONS, "TST-010", "pass", "Jenkinsfile", id="jenkins-configurations-matrix"),
     pytest.param(JENKINS_BUILD_PLUGIN, "TST-010", "fail", None, id="jenkins-one-configuration"),
     pytest.param(TASKFILE_JUNIT, "TST-006", "pass", ".circleci/config.yml", id="junit-through-a-taskfile"),

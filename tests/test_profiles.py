@@ -384,3 +384,11 @@ def test_rules_show_prints_the_profiles_a_rule_applies_to():
     assert "applies to: service, web-app" in out.output
     generic = CliRunner().invoke(main, ["rules", "show", "SEC-003"])
     assert "applies to: every profile" in generic.output
+
+
+def test_an_npm_package_that_lists_the_files_it_ships_is_a_library(tmp_path: Path) -> None:
+    """express declares no `main` (npm's default is index.js), only `files`: it is still a published package."""
+    facts = facts_for(tmp_path / "express", {
+        "package.json": '{"name": "web", "version": "5.0.0", "files": ["index.js", "lib/"]}\n',
+        "index.js": "module.exports = require('./lib/app');\n", "lib/app.js": "module.exports = () => {};\n"})
+    assert facts.profile == "library", facts.profile_reasons

@@ -67,10 +67,12 @@ CASES = [
     case("TST-007", "fail", {**PLAYWRIGHT, **ci("- run: npm test")}),
     case("TST-007", "na", UNIT),
     # TST-008 frontend coverage threshold
-    case("TST-008", "pass", {"jest.config.js": "module.exports = {\n  coverageThreshold: { global: { lines: 80 } },\n};\n"},
+    case("TST-008", "pass", {**UNIT, "jest.config.js": "module.exports = {\n  coverageThreshold: { global: { lines: 80 } },\n};\n"},
          "jest.config.js", 1),
-    case("TST-008", "fail", JEST),
+    case("TST-008", "fail", {**JEST, **UNIT}),
     case("TST-008", "na", UNIT),
+    # a JavaScript-only repository: TST-003/TST-004 judge its coverage, not a second "frontend" rule
+    case("TST-008", "na", JEST),
     # TST-009 pyramid
     case("TST-009", "pass", {**UNIT, "tests/e2e/test_flow.py": "def test_flow():\n    pass\n"}, "tests/test_app.py"),
     case("TST-009", "fail", {"tests/e2e/test_flow.py": "def test_flow():\n    pass\n"}),
@@ -125,7 +127,8 @@ CASES = [
     case("TST-018", "fail", {**UNIT, **ci("- run: pytest", on="pull_request:")}),
     case("TST-018", "na", README),
     # TST-019 frontend tests in CI
-    case("TST-019", "pass", {**JEST, **ci("- run: npm ci\n- run: npx jest --ci")}, CI, "npx jest"),
+    case("TST-019", "pass", {**JEST, **UNIT, **ci("- run: npm ci\n- run: npx jest --ci")}, CI, "npx jest"),
+    case("TST-019", "na", {**JEST, **ci("- run: npm ci")}),  # JavaScript only: TST-002 judges it
     case("TST-019", "fail", {**JEST, **UNIT, **PYTEST_CI}, "jest.config.js"),
     case("TST-019", "na", {**UNIT, **PYTEST_CI}),
     # TST-020 test failures fail the pipeline

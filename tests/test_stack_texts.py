@@ -259,7 +259,7 @@ def test_a_rule_about_one_ecosystem_applies_only_where_it_is(rule):
     assert rule.spec["applies_if"]["signal"] in NODE_SIGNALS, rule.meta.id
 
 
-NODE_SIGNALS = {"js.tests_present", "frontend.present", "app.frontend"}
+NODE_SIGNALS = {"js.tests_present", "js.tests_beside_other_tests", "frontend.present", "app.frontend"}
 
 
 # -- end to end: a scan's reports --------------------------------------------------------------------------

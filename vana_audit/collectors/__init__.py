@@ -21,6 +21,13 @@ from .tool_uses import find_tool_uses
 _MOLECULE_SCENARIO = re.compile(r"(^|/)molecule/[^/]+/(molecule|converge|verify)\.ya?ml$")
 
 
+# mocha, tape and node:test read every script in a `test/` folder (mocha's default spec is ./test): express,
+# koa and most of the jshttp packages name their tests `test/app.router.js`, not `*.test.js`. Helpers,
+# fixtures and mocks beside them are no tests.
+_JS_TEST_FOLDER = re.compile(r"(^|/)tests?/(?!(?:[^/]+/)*(?:support|helpers?|fixtures?|mocks?|utils?|setup)/)"
+                             r"(?:[^/]+/)*[^/]+\.[cm]?[jt]s$")
+
+
 def classify_test_files(files: list[str]) -> dict[str, list[str]]:
     """Test files by level of the pyramid, from naming conventions."""
     levels: dict[str, list[str]] = {"unit": [], "integration": [], "e2e": [], "performance": []}
@@ -37,7 +44,8 @@ def classify_test_files(files: list[str]) -> dict[str, list[str]]:
                 and "test" in lower[:-len(base)]) \
             or (base.endswith(".rs") and re.search(r"(^|/)tests/", lower) is not None) \
             or (base.endswith("_test.yaml") and "/tests/" in lower and "charts/" in f"/{lower}") \
-            or _MOLECULE_SCENARIO.search(lower) is not None
+            or _MOLECULE_SCENARIO.search(lower) is not None \
+            or _JS_TEST_FOLDER.search(lower) is not None
         if not is_test:
             if ("k6" in lower or "locust" in lower or "/load" in lower) and base.endswith((".js", ".py", ".ts")):
                 levels["performance"].append(path)

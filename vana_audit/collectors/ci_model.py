@@ -570,6 +570,9 @@ class Resolver:
         if program == "timeout":
             rest = [w for w in rest if not w.startswith("-")]
             return rest[1:]
+        if program in ("nyc", "c8"):  # `nyc --reporter=text npm test`: the tests under coverage
+            inner, _ = catalog().strip_wrappers(argv)
+            return inner if inner and inner[0] not in COVERAGE_SUBCOMMANDS else None
         if program == "go" and rest[:1] == ["tool"]:  # `go tool -modfile tools/go.mod golangci-lint run`
             rest = rest[1:]
             while rest and rest[0].startswith("-"):
@@ -2782,6 +2785,9 @@ def _azure_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx]
 
 # Comments are blanked before steps are looked for (a commented-out `buildPlugin()` runs nothing).
 _GROOVY_LINE_COMMENT = re.compile(r"(^|[\s;{}(,])//[^\n]*", re.M)
+
+
+COVERAGE_SUBCOMMANDS = frozenset({"check-coverage", "report", "merge", "instrument"})  # nyc/c8 run nothing
 
 
 def _groovy_code(text: str) -> str:

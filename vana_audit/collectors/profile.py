@@ -141,8 +141,10 @@ def _base(path: str) -> str:
 
 
 def _npm_library(m: PackageManifest) -> bool:
+    """A package npm can publish: not private, and an entry point or a list of the files it ships (npm's
+    default entry point is index.js, so express declares only `files`)."""
     return m.ecosystem == "npm" and not m.data.get("private") and any(
-        k in m.data for k in ("main", "exports", "module", "types"))
+        k in m.data for k in ("main", "exports", "module", "types", "files"))
 
 
 def _toml(read: Reader, path: str) -> dict[str, Any]:

@@ -273,6 +273,13 @@ _SIMPLE_WRAPPERS: dict[str, frozenset[str]] = {
     "bunx": frozenset({"-p", "--package"}),
     "uvx": frozenset({"--from", "--with", "--python", "-p", "--index", "--index-url", "--extra-index-url",
                       "--with-requirements", "--constraint", "-c"}),
+    # coverage wrappers of JavaScript test commands: `nyc --reporter text npm test` runs `npm test`
+    "nyc": frozenset({"--reporter", "-r", "--exclude", "-x", "--include", "-n", "--extension", "-e", "--require",
+                      "-i", "--temp-dir", "-t", "--report-dir", "--cwd", "--nycrc-path", "--lines", "--branches",
+                      "--functions", "--statements"}),
+    "c8": frozenset({"--reporter", "-r", "--exclude", "-x", "--include", "-n", "--extension", "-e", "--src",
+                     "--temp-directory", "--reports-dir", "-o", "--lines", "--branches", "--functions",
+                     "--statements", "--config"}),
 }
 _UV_RUN_VALUE = frozenset({"--with", "--python", "-p", "--package", "--extra", "--group", "--env-file",
                            "--index", "--index-url", "--with-requirements", "--directory", "--project",

@@ -42,6 +42,11 @@ CASES = [
     # Maven and Gradle resolve exact versions the same way every time: no lockfile convention there
     case("BLD-002", "pass", {**JAVA_TEST, "pom.xml": POM.format(version="3.2.1")}, "pom.xml"),
     case("BLD-002", "fail", {**JAVA_TEST, "pom.xml": POM.format(version="[3.0,4.0)")}),
+    # requirements pinned with == on every line lock like a lockfile (requests' docs/requirements.txt); a range does not
+    case("BLD-002", "pass", {"docs/requirements.txt": "# used by Read the Docs\nSphinx==7.2.6\nfuro==2024.1.29  # theme\n",
+                             "docs/conf.py": "project = 'x'\n", "tests/test_x.py": "def test_x():\n    pass\n"},
+         "docs/requirements.txt"),
+    case("BLD-002", "fail", {"requirements.txt": "Sphinx==7.2.6\nfuro>=2024\n", "tests/test_x.py": "def test_x():\n    pass\n"}),
     case("BLD-002", "pass", {**JAVA_TEST, "build.gradle": 'dependencies { implementation "org.x:y:1.2.3" }\n'},
          "build.gradle"),
     case("BLD-002", "fail", {**JAVA_TEST, "build.gradle": 'dependencies { implementation "org.x:y:1.+" }\n'}),

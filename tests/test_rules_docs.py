@@ -53,6 +53,11 @@ CASES = [
     # DOC-005 deployment documented
     case("DOC-005", "pass", {"docs/deployment.md": "# Deployment\n"}, "docs/deployment.md", profile="service"),
     case("DOC-005", "fail", {"README.md": "# Acme\n"}, profile="service"),
+    # an image shipped for others: the README's examples show how to run it (traefik/whoami)
+    case("DOC-005", "pass", {"README.md": "# whoami\n\n## Usage\n\n### Paths\n\n`/api` prints JSON.\n\n## Examples\n\n"
+                                          "```console\n$ docker run -d -p 8080:80 traefik/whoami\n```\n"},
+         "README.md", 9, profile="service"),
+    case("DOC-005", "fail", {"README.md": "# Acme\n\n## Examples\n\n```python\nacme.greet()\n```\n"}, profile="service"),
     case("DOC-005", "na", {"README.md": "# Acme\n"}, profile="library"),
     # an install, bootstrap or self-hosting section that names where it runs documents deployment ...
     case("DOC-005", "pass", {"README.md": "# Fleet\n\n## Bootstrap with Flux CLI\n\n    flux bootstrap github --owner=me\n"},

@@ -170,10 +170,17 @@ def _read_pyproject(source: Source, path: str) -> Found:
 
 def _read_requirements(source: Source, path: str) -> Found:
     text = source.read_text(path) or ""
-    deps = {re.split(r"[\s<>=!~\[;@]", line.strip(), maxsplit=1)[0].lower()
-            for line in text.splitlines() if line.strip() and not line.startswith(("#", "-"))}
+    lines = [line.split(" #", 1)[0].strip() for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith(("#", "-"))]
+    deps = {re.split(r"[\s<>=!~\[;@]", line, maxsplit=1)[0].lower() for line in lines}
     tooling = bool(_TOOLING_REQUIREMENTS.search(path))
-    return [PackageManifest(path, "pip", {}, frozenset(deps), {RUNTIME: 0 if tooling else len(deps)})], []
+    # `Sphinx==7.2.6` on every line (pip-compile's output, or a hand-pinned docs build) locks like a lockfile
+    exact = bool(lines) and all(_EXACT_PIN.match(line) for line in lines)
+    return [PackageManifest(path, "pip", {}, frozenset(deps),
+                            {RUNTIME: 0 if tooling else len(deps), **({"exact_pins": True} if exact else {})})], []
+
+
+_EXACT_PIN = re.compile(r"^[A-Za-z0-9][\w.\-]*(\[[\w,.\- ]*\])?\s*===?\s*[\w.!+\-]+\s*(;.*)?(\\)?$")
 
 
 def _read_python_ini(source: Source, path: str) -> Found:

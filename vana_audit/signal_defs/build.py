@@ -77,6 +77,14 @@ def build_lockfile(s: Signals) -> Signal:
     return found(_paths(s.facts.lockfiles) + pinned)
 
 
+@signal("build.pinned_requirements", "a pip requirements file pins every requirement with == (direct ones at least)")
+def pinned_requirements(s: Signals) -> Signal:
+    """Locks what it names like a lockfile does (pip-compile writes such files); not a lockfile for the
+    frozen-install rule, which cannot tell which file an install reads."""
+    return found(ev(m.path, None, "every requirement is pinned with ==") for m in s.facts.manifests
+                 if m.data.get("exact_pins"))
+
+
 @signal("build.local_quality_gates", "lint, type check or tests are scripted locally")
 def local_gates(s: Signals) -> Signal:
     return found(

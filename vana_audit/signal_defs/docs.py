@@ -79,8 +79,9 @@ def deployment_docs(s: Signals) -> Signal:
 
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]")
-_DEPLOY_HEADING = re.compile(r"^#{1,6}[ \t][^\n]{0,200}?(deploy|install|bootstrap|self-host|hosting|production|"
-                             r"running in|upgrad|usage|docker|compose)", re.I)
+# An "Examples" section counts below the title: "# ArgoCD Example Apps" names the repository, not a section.
+_DEPLOY_HEADING = re.compile(r"^(#{1,6}[ \t][^\n]{0,200}?(deploy|install|bootstrap|self-host|hosting|production|"
+                             r"running in|upgrad|usage|docker|compose)|#{2,6}[ \t][^\n]{0,200}?examples?\b)", re.I)
 # What a section about running the software somewhere names: a cluster or GitOps tool, containers,
 # a service manager or web server, a hosting platform, or a release binary to download.
 _DEPLOY_TARGET = re.compile(r"\b(helm|flux|argocd|kubectl|kustomize|terraform|docker|compose|podman|systemd|"

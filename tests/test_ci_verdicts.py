@@ -69,6 +69,32 @@ EXPRESS_STYLE = {
     "test/support/env.js": "process.env.NODE_ENV = 'test';\n",
     CI: workflow("run: npm install", "run: npm run test-ci"),
 }
+# sidekiq: `bundle exec rake test`, the task a Rake::TestTask defines (Minitest through rake's test loader)
+RAKE_TEST_TASK = {
+    "x.gemspec": "Gem::Specification.new { |s| s.name = 'x' }\n",
+    "lib/x.rb": "module X; end\n",
+    "test/client_test.rb": "require 'minitest/autorun'\nclass ClientTest < Minitest::Test\nend\n",
+    "Rakefile": ('require "rake/testtask"\n\nRake::TestTask.new(:test) do |test|\n  test.pattern = "test/**/*.rb"\n'
+                 'end\n\ntask default: [:test]\n'),
+    CI: workflow("run: bundle exec rake test"),
+}
+# gson: Error Prone runs inside maven-compiler-plugin, configured once in the parent's pluginManagement
+MAVEN_ERROR_PRONE = {
+    "pom.xml": ("<project><modelVersion>4.0.0</modelVersion><groupId>org.example</groupId><artifactId>parent</artifactId>"
+                "<version>1</version><packaging>pom</packaging><modules><module>lib</module></modules><build>"
+                "<pluginManagement><plugins><plugin><groupId>org.apache.maven.plugins</groupId>"
+                "<artifactId>maven-compiler-plugin</artifactId><configuration><compilerArgs>"
+                "<arg>-Xplugin:ErrorProne</arg></compilerArgs><annotationProcessorPaths><path>"
+                "<groupId>com.google.errorprone</groupId><artifactId>error_prone_core</artifactId></path>"
+                "</annotationProcessorPaths></configuration></plugin></plugins></pluginManagement></build></project>\n"),
+    "lib/pom.xml": ("<project><modelVersion>4.0.0</modelVersion><parent><groupId>org.example</groupId>"
+                    "<artifactId>parent</artifactId><version>1</version></parent><artifactId>lib</artifactId><build>"
+                    "<plugins><plugin><groupId>org.apache.maven.plugins</groupId>"
+                    "<artifactId>maven-compiler-plugin</artifactId></plugin></plugins></build></project>\n"),
+    "lib/src/main/java/org/example/Lib.java": "class Lib {}\n",
+    "lib/src/test/java/org/example/LibTest.java": "class LibTest { @Test void works() {} }\n",
+    CI: workflow("run: mvn -B verify"),
+}
 PREK_HOOKS = {
     **PY_TESTS,
     CI: workflow("run: uv run prek run --all-files", "run: uv run pytest"),
@@ -367,6 +393,8 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     # Go and Java are type-checked by their compilers: lint is what BLD-005 asks of them
     pytest.param(CIRCLECI_TASKFILE, "BLD-005", "pass", ".circleci/config.yml", id="taskfile-lint"),
     pytest.param(PREK_HOOKS, "BLD-005", "pass", CI, id="prek-hooks-lint-and-types"),
+    pytest.param(MAVEN_ERROR_PRONE, "BLD-005", "pass", CI, id="maven-error-prone-processor"),
+    pytest.param(RAKE_TEST_TASK, "TST-002", "pass", CI, id="rake-test-task"),
     pytest.param(EXPRESS_STYLE, "TST-001", "pass", "test/app.router.js", id="mocha-test-folder"),
     pytest.param(EXPRESS_STYLE, "TST-002", "pass", CI, id="tests-under-nyc"),
     pytest.param(JENKINS_TWO_CONFIGURATIONS, "TST-010", "pass", "Jenkinsfile", id="jenkins-configurations-matrix"),
@@ -433,7 +461,7 @@ OPTIONAL_COVERAGE_RERUN = {**PY_TESTS, CI: workflow("run: pytest tests", "run: p
     # a VitePress docs site's tsconfig asks for no type checking of the Go product (go-task/task)
     pytest.param(GO_WITH_DOCS_SITE, "BLD-005", "pass", CI, id="docs-site-member-needs-no-type-check"),
     # Vite+ (koel): `vp test` runs Vitest, .vite-hooks/ holds the git hooks `vp config` installs
-    pytest.param(VITE_PLUS, "TST-019", "pass", CI, id="vite-plus-vp-test"),
+    pytest.param(VITE_PLUS, "TST-002", "pass", CI, id="vite-plus-vp-test"),  # JavaScript only: TST-002 judges it
     pytest.param(VITE_PLUS, "GIT-005", "pass", ".vite-hooks/pre-commit", id="vite-plus-hooks"),
     # end-to-end tests written as ordinary tests run with the rest (circleci-cli, factory_bot)
     pytest.param(GO_ACCEPTANCE, "TST-007", "pass", CI, id="go-acceptance-package-collected"),
@@ -771,7 +799,7 @@ def test_a_gitlab_file_with_a_spec_header_is_read_after_it(tmp_path: Path, rule_
 
 
 TRIVY_REPO = {"Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\n[dependencies]\nrocket = "0.5"\n', "Cargo.lock": "version = 3\n",
-              "Dockerfile": "FROM rust:1.80 AS build\nFROM debian:12-slim\nUSER 1000\n",
+              "Dockerfile": "FROM rust:1.80 AS build\nFROM debian:12-slim\nUSER 1000\nCMD [\"/start.sh\"]\n",
               CI: workflow("uses: aquasecurity/trivy-action@0.28.0\n        with:\n          scan-type: repo")}
 
 

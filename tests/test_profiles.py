@@ -392,3 +392,28 @@ def test_an_npm_package_that_lists_the_files_it_ships_is_a_library(tmp_path: Pat
         "package.json": '{"name": "web", "version": "5.0.0", "files": ["index.js", "lib/"]}\n',
         "index.js": "module.exports = require('./lib/app');\n", "lib/app.js": "module.exports = () => {};\n"})
     assert facts.profile == "library", facts.profile_reasons
+
+
+def test_a_composer_package_with_a_playground_image_and_a_docs_site_is_a_library(tmp_path: Path) -> None:
+    """guzzle: composer.json declares no `type` (Composer's default is library); the root Dockerfile is a
+    playground that starts nothing (no CMD, ENTRYPOINT or EXPOSE), and docs/ has its own requirements.txt."""
+    facts = facts_for(tmp_path / "guzzle", {
+        "composer.json": '{"name": "guzzlehttp/guzzle", "require": {"php": "^7.2.5 || ^8.0"}}\n',
+        "src/Client.php": "<?php\nnamespace GuzzleHttp;\nclass Client {}\n",
+        "Dockerfile": "FROM composer:latest as setup\nRUN composer require guzzlehttp/guzzle\n\nFROM php:7.3\n"
+                      "COPY --from=setup /guzzle /guzzle\n",
+        "docs/requirements.txt": "Sphinx>=1.3.0,<1.4.0\n", "docs/conf.py": "project = 'Guzzle'\n"})
+    assert facts.profile == "library", facts.profile_reasons
+    assert facts.profile_reasons[0].startswith("the top-level package: library"), facts.profile_reasons
+
+
+def test_a_maven_build_that_publishes_to_central_is_a_library(tmp_path: Path) -> None:
+    """gson: a multi-module Maven build with no web framework whose module deploys to Maven Central."""
+    facts = facts_for(tmp_path / "gson", {
+        "pom.xml": ("<project><artifactId>parent</artifactId><packaging>pom</packaging>"
+                    "<modules><module>gson</module></modules></project>\n"),
+        "gson/pom.xml": ("<project><artifactId>gson</artifactId><build><plugins><plugin>"
+                         "<groupId>org.sonatype.central</groupId><artifactId>central-publishing-maven-plugin</artifactId>"
+                         "</plugin></plugins></build></project>\n"),
+        "gson/src/main/java/com/google/gson/Gson.java": "package com.google.gson;\npublic final class Gson {}\n"})
+    assert facts.profile == "library", facts.profile_reasons

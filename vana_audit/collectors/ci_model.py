@@ -34,6 +34,7 @@ from .. import safe_yaml
 from ..facts import CiJob, CiModel, Invocation, InvocationKind, Job, Link, Pipeline
 from ..source import Source
 from ..tools import catalog
+from ..tools.catalog import coverage_wrapped
 from .ci import LineIndex
 from .shell import NOISE, Command, literal, split_script
 
@@ -571,8 +572,7 @@ class Resolver:
             rest = [w for w in rest if not w.startswith("-")]
             return rest[1:]
         if program in ("nyc", "c8"):  # `nyc --reporter=text npm test`: the tests under coverage
-            inner, _ = catalog().strip_wrappers(argv)
-            return inner if inner and inner[0] not in COVERAGE_SUBCOMMANDS else None
+            return coverage_wrapped(argv)
         if program == "go" and rest[:1] == ["tool"]:  # `go tool -modfile tools/go.mod golangci-lint run`
             rest = rest[1:]
             while rest and rest[0].startswith("-"):
@@ -1554,6 +1554,8 @@ class Resolver:
         top = max((MAVEN_LIFECYCLE.index(p) for p in phases), default=-1)
         requested = MAVEN_LIFECYCLE[top] if top >= 0 else None
         seen: set[str] = set()
+        # processors configured once in a parent's pluginManagement run wherever the modules compile
+        managed = {artifact: found for _, pom in poms for artifact, found in pom.get("managed_processors", {}).items()}
         for pom_path, pom in poms:
             inner = self.enter(ctx, frame, ("mvn", pom_path, requested or "", *goals), _link(pom_path, 1, pom_path))
             if inner is None:
@@ -1581,6 +1583,11 @@ class Resolver:
                 here = replace(inner, chain=(*frame.chain, link))
                 self.emit(ctx, "maven-plugin", value, here, (), phase=bound, requested=requested or ",".join(goals),
                           reaches=reaches, goals=plugin["goals"], profile=plugin["profile"])
+                for processor in plugin.get("processors") or managed.get(plugin["artifact"], ()):
+                    self.emit(ctx, "maven-plugin", processor, replace(here, chain=(*here.chain, _link(
+                        pom_path, self.line_of(pom_path, line, processor.split(":")[1]), f"{processor} (processor)"))),
+                        (), phase=bound, requested=requested or ",".join(goals), reaches=reaches,
+                        goals=plugin["goals"], profile=plugin["profile"])
                 seen.add(plugin["artifact"])
             if requested and pom["packaging"] != "pom":
                 for artifact, phase in MAVEN_IMPLICIT.items():
@@ -1701,20 +1708,27 @@ def _parse_pom(text: str) -> dict[str, Any] | None:
             for execution in plugin.findall("executions/execution")[:50]:
                 executions.append({"phase": child_text(execution, "phase"),
                                    "goals": [(g.text or "").strip() for g in execution.findall("goals/goal")]})
+            # compiler plugins run annotation processors that check the code (Error Prone, NullAway)
+            processors = [f"{child_text(path, 'groupId')}:{child_text(path, 'artifactId')}"
+                          for path in plugin.findall("configuration/annotationProcessorPaths/path")[:20]
+                          if child_text(path, "artifactId")]
             out.append({"group": child_text(plugin, "groupId") or "org.apache.maven.plugins",
                         "artifact": child_text(plugin, "artifactId") or "?", "executions": executions,
                         "goals": sorted({g for e in executions for g in e["goals"] or []}), "profile": profile,
-                        "active": active})
+                        "active": active, "processors": processors})
         return out
 
     plugins = plugins_of(root.find("build"), None, True)
+    managed = {p["artifact"]: p["processors"] for p in plugins_of(root.find("build/pluginManagement"), None, True)
+               if p["processors"]}
     for profile in root.findall("profiles/profile")[:50]:
         active = (child_text(profile.find("activation"), "activeByDefault") or "") == "true"
         plugins += plugins_of(profile.find("build"), child_text(profile, "id") or "?", active)
     parent = root.find("parent")
     parent_coord = f"{child_text(parent, 'groupId')}:{child_text(parent, 'artifactId')}" if parent is not None else None
     return {"packaging": child_text(root, "packaging") or "jar", "plugins": plugins, "parent": parent_coord,
-            "modules": [(m.text or "").strip() for m in root.findall("modules/module") if m.text]}
+            "modules": [(m.text or "").strip() for m in root.findall("modules/module") if m.text],
+            "managed_processors": managed}
 
 
 def _maven_inherited(pom: dict[str, Any]) -> list[dict[str, Any]]:
@@ -1969,9 +1983,14 @@ _POWERSHELL_KEYWORDS = frozenset({"if", "else", "elseif", "foreach", "for", "whi
 
 
 _RAKE_TASK = re.compile(r"""^[ \t]*task[ \t(]+:?["']?([\w:.-]+)["']?[ \t]*(?:=>|:)?[ \t]*(.*)$""")
-_RAKE_LIBRARY_TASK = re.compile(r"""(RSpec::Core::RakeTask|Cucumber::Rake::Task)\.new\(?[ \t]*:?["']?([\w:.-]*)""")
+_RAKE_LIBRARY_TASK = re.compile(
+    r"""(RSpec::Core::RakeTask|Cucumber::Rake::Task|Rake::TestTask)\.new\(?[ \t]*:?["']?([\w:.-]*)""")
 _RAKE_NAMESPACE = re.compile(r"""^[ \t]*namespace[ \t(]+:?["']?([\w.-]+)""")
-_RAKE_RUNS = {"RSpec::Core::RakeTask": ("rspec",), "Cucumber::Rake::Task": ("cucumber",)}
+# Rake::TestTask runs the test files through rake's test loader (Minitest or test-unit): the catalog knows
+# that invocation as `rake_test_loader`
+_RAKE_RUNS = {"RSpec::Core::RakeTask": ("rspec",), "Cucumber::Rake::Task": ("cucumber",),
+              "Rake::TestTask": ("rake_test_loader",)}
+_RAKE_DEFAULT_NAMES = {"RSpec::Core::RakeTask": "spec", "Cucumber::Rake::Task": "features", "Rake::TestTask": "test"}
 
 
 def _parse_rakefile(text: str) -> dict[str, Any]:
@@ -1986,7 +2005,7 @@ def _parse_rakefile(text: str) -> dict[str, Any]:
         elif line.startswith("end"):
             namespace = ""
         if found := _RAKE_LIBRARY_TASK.search(line):
-            name = namespace + (found.group(2) or ("spec" if "RSpec" in found.group(1) else "features"))
+            name = namespace + (found.group(2) or _RAKE_DEFAULT_NAMES[found.group(1)])
             tasks[name] = {"line": number, "deps": [], "runs": _RAKE_RUNS[found.group(1)]}
         elif found := _RAKE_TASK.match(line):
             rest = re.sub(r"(\bdo\b|\{).*$|%w\[|=>|[\[\]'\",()]", " ", found.group(2))
@@ -2785,9 +2804,6 @@ def _azure_jobs(res: Resolver, pipeline: Pipeline) -> Iterator[tuple[CiJob, Ctx]
 
 # Comments are blanked before steps are looked for (a commented-out `buildPlugin()` runs nothing).
 _GROOVY_LINE_COMMENT = re.compile(r"(^|[\s;{}(,])//[^\n]*", re.M)
-
-
-COVERAGE_SUBCOMMANDS = frozenset({"check-coverage", "report", "merge", "instrument"})  # nyc/c8 run nothing
 
 
 def _groovy_code(text: str) -> str:

@@ -23,6 +23,7 @@ service rules and a monorepo with one service does.
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from .. import safe_yaml
 from ..model import ALL_PROFILES
 from ..results import ProfileMember
 from ..tools import catalog
-from .containers import is_dev_dockerfile
+from .containers import is_dev_dockerfile, starts_something
 from .deploys import all_deploy_jobs, job_runs_deploy_tool
 from .exclusions import exclusion_summary, in_source_tree
 
@@ -102,6 +103,9 @@ _TEXT_FRAMEWORKS = {
 }
 _TEXT_FRAMEWORKS["gradle"] = _TEXT_FRAMEWORKS["maven"]
 _MAVEN_PACKAGING = re.compile(r"<packaging>\s*([\w-]+)\s*</packaging>")
+# a build that deploys its artefacts for others to depend on (Maven Central's plugins, a repository to deploy to)
+_MAVEN_PUBLISHING = re.compile(r"<(?:artifactId>)?(central-publishing-maven-plugin|nexus-staging-maven-plugin|"
+                               r"distributionManagement)\b")
 _PLUGIN_PACKAGING = ("hpi", "jpi", "maven-plugin", "bundle", "aar")  # Jenkins, Maven, OSGi plugins, Android libs
 _GRADLE_LIBRARY = re.compile(r"""(?m)^[ \t]*(?:id[ \t(]*["']java-library["']|`java-library`|"""
                              r"""apply plugin:[ \t]*["']java-library)""")
@@ -145,6 +149,16 @@ def _npm_library(m: PackageManifest) -> bool:
     default entry point is index.js, so express declares only `files`)."""
     return m.ecosystem == "npm" and not m.data.get("private") and any(
         k in m.data for k in ("main", "exports", "module", "types", "files"))
+
+
+def _composer_library(text: str) -> bool:
+    """Composer's `type` defaults to library (guzzle declares none); a project or metapackage is not one."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    kind = data.get("type", "library") if isinstance(data, dict) else None
+    return isinstance(data, dict) and bool(data.get("name")) and kind in ("library", "composer-plugin")
 
 
 def _toml(read: Reader, path: str) -> dict[str, Any]:
@@ -277,6 +291,7 @@ class _Clues:
         self.budget = budget  # files left to read, shared by all scopes
         self.clues: list[Clue] = []
         self._jvm_build_counted = False
+        self._maven_publishing_counted = False
         self._texts: dict[str, str] = {}
         self.in_scope = set(scope.files)
 
@@ -384,14 +399,19 @@ class _Clues:
                     # once per scope: the modules of one multi-module build are not independent evidence
                     self._jvm_build_counted = True
                     self.add("library", 1, f"a {m.ecosystem} build with no web framework ({rel})")
-            if m.ecosystem == "composer" and '"library"' in self.read(m.path):
+            if m.ecosystem == "composer" and _composer_library(self.read(m.path)):
                 self.add("library", 2, f"a composer library ({rel})")
             if m.ecosystem == "nuget":
                 self._dotnet(m)
             if m.ecosystem == "maven":
-                packaging = _MAVEN_PACKAGING.search(self.read(m.path))
+                text = self.read(m.path)
+                packaging = _MAVEN_PACKAGING.search(text)
+                published = _MAVEN_PUBLISHING.search(text)
                 if packaging and packaging.group(1) in _PLUGIN_PACKAGING:
                     self.add("library", 2, f"a plugin others install (packaging {packaging.group(1)} in {rel})")
+                elif published and not self._maven_publishing_counted:
+                    self._maven_publishing_counted = True  # once per scope, like the build itself
+                    self.add("library", 2, f"artefacts published to a Maven repository ({published.group(1)} in {rel})")
             if m.ecosystem == "gradle":
                 text = self.read(m.path)
                 if _GRADLE_LIBRARY.search(text):
@@ -477,7 +497,8 @@ class _Clues:
     def _containers(self) -> None:
         facts, scope = self.facts, self.scope
         runtime = [d.path for d in facts.dockerfiles if d.path in self.in_scope and scope.product(d.path)
-                   and not _DEV_FILE.search(scope.rel(d.path)) and not is_dev_dockerfile(d.path)]
+                   and not _DEV_FILE.search(scope.rel(d.path)) and not is_dev_dockerfile(d.path)
+                   and starts_something(d)]
         if runtime:
             self.add("service", 2, f"a runtime Dockerfile ({runtime[0]})")
         built = [(c.path, s.name) for c in facts.compose_files if c.path in self.in_scope and scope.product(c.path)
@@ -635,15 +656,18 @@ def _weigh(clues: list[Clue]) -> tuple[str, list[str]]:
 
 
 def _is_package(facts: Facts, top: _Scope) -> bool:
-    """The top level is a package of its own (a root Cargo [package], pyproject [project], named npm package
-    that is not a private workspace root, or a Go module with code outside the members)."""
+    """The top level is a package of its own (a root Cargo [package], pyproject [project], composer.json or
+    gemspec, a named npm package that is not a private workspace root, or a Go module with code outside the
+    members): its docs site or examples with their own manifests do not make it a monorepo."""
     roots = {m.path: m for m in facts.manifests if "/" not in m.path}
     if "package.json" in roots and not roots["package.json"].data.get("private") and (
             _npm_library(roots["package.json"]) or roots["package.json"].data.get("bin")):
         return True
     if "go.mod" in roots and any(f.endswith(".go") for f in top.app_code()):
         return True
-    return any(p in roots for p in ("pyproject.toml", "setup.py", "Cargo.toml")) and bool(top.app_code())
+    packaged = any(p in roots for p in ("pyproject.toml", "setup.py", "Cargo.toml", "composer.json")) or any(
+        "/" not in p and p.endswith(".gemspec") for p in facts.files)
+    return packaged and bool(top.app_code())
 
 
 def _excluded_note(facts: Facts) -> str | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..collectors.containers import dev_dockerfile_reason, is_dev_dockerfile
+from ..collectors.containers import dev_dockerfile_reason, is_dev_dockerfile, starts_something
 from ..collectors.shell import split_script
 from ..facts import Facts
 from ..folded_re import TextPattern
@@ -114,6 +114,12 @@ def build_commit_sha(s: Signals) -> Signal:
     )
     hits += tool_uses(s.facts, ("version-stamp",))  # GoReleaser's default ldflags, docker/metadata-action labels
     return found(hits)
+
+
+@signal("build.shipped_image", "a production Dockerfile whose image starts something of its own (CMD, ENTRYPOINT, "
+        "EXPOSE or HEALTHCHECK): an image to build, scan and ship, not a toolbox or playground")
+def shipped_image(s: Signals) -> Signal:
+    return found(ev(d.path) for d in _shipped_dockerfiles(s.facts) if starts_something(d))
 
 
 @signal("build.dockerfile", "the repository has a Dockerfile for a production image (dev and test images aside)")

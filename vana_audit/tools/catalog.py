@@ -273,7 +273,11 @@ _SIMPLE_WRAPPERS: dict[str, frozenset[str]] = {
     "bunx": frozenset({"-p", "--package"}),
     "uvx": frozenset({"--from", "--with", "--python", "-p", "--index", "--index-url", "--extra-index-url",
                       "--with-requirements", "--constraint", "-c"}),
-    # coverage wrappers of JavaScript test commands: `nyc --reporter text npm test` runs `npm test`
+}
+# Coverage wrappers of JavaScript test commands (`nyc --reporter text npm test` runs `npm test`), with their
+# options that take a value. Kept apart from the wrappers above: the catalog recognises nyc and c8 themselves
+# (coverage); the CI model follows the command they run (`coverage_wrapped`).
+_COVERAGE_WRAPPERS: dict[str, frozenset[str]] = {
     "nyc": frozenset({"--reporter", "-r", "--exclude", "-x", "--include", "-n", "--extension", "-e", "--require",
                       "-i", "--temp-dir", "-t", "--report-dir", "--cwd", "--nycrc-path", "--lines", "--branches",
                       "--functions", "--statements"}),
@@ -281,6 +285,16 @@ _SIMPLE_WRAPPERS: dict[str, frozenset[str]] = {
                      "--temp-directory", "--reports-dir", "-o", "--lines", "--branches", "--functions",
                      "--statements", "--config"}),
 }
+_COVERAGE_SUBCOMMANDS = frozenset({"check-coverage", "report", "merge", "instrument"})  # these run nothing
+
+
+def coverage_wrapped(argv: Sequence[str]) -> list[str] | None:
+    """The command nyc or c8 runs under coverage; None for anything else (or a sub-command of theirs)."""
+    options = _COVERAGE_WRAPPERS.get(_base(argv[0])) if argv else None
+    if options is None:
+        return None
+    inner = list(argv[_skip_options(argv, 1, options):])
+    return inner if inner and inner[0] not in _COVERAGE_SUBCOMMANDS else None
 _UV_RUN_VALUE = frozenset({"--with", "--python", "-p", "--package", "--extra", "--group", "--env-file",
                            "--index", "--index-url", "--with-requirements", "--directory", "--project",
                            "--from", "-C", "--only-group", "--no-group"})

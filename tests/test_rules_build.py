@@ -111,6 +111,9 @@ CASES = [
     case("BLD-013", "pass", {**NODE_APP, **ci("- run: make dist")}, CI, "make dist"),  # through the Makefile
     case("BLD-013", "pass", {"go.mod": "module example.com/a\n", **ci("- run: go build ./...")}, CI, "go build"),
     case("BLD-013", "fail", {"go.mod": "module example.com/a\n", **PYTEST_ONLY}),
+    # a PHP library whose only Dockerfile is a playground that starts nothing has no build to run (guzzle)
+    case("BLD-013", "na", {"composer.json": '{"name": "acme/http"}\n', "src/Client.php": "<?php\n",
+                           "Dockerfile": "FROM php:8.3\nCOPY . /app\n", **PYTEST_ONLY}),
     case("BLD-013", "na", README),
     case("BLD-013", "na", {"package.json": '{"name": "lib", "scripts": {"test": "mocha"}}', **ci("- run: npm test")}),
     # BLD-014 installs from the lockfile

@@ -186,8 +186,9 @@ def ci_matching(
     facts: Facts, pattern: TextPattern, *, include_uses: bool = True, pipelines: Iterable[Pipeline] | None = None
 ) -> list[Evidence]:
     """CI steps whose command (or action) matches, directly or through the Makefile target or
-    package script they call: `make lint` counts as linting when its recipe runs ruff. A text
-    pattern: the evidence is low confidence, and so is a signal that finds nothing this way."""
+    package script they call (`make lint` counts as linting when its recipe runs ruff), and the
+    commands the CI model reaches beyond the CI file (a Taskfile task, a tox env). A text pattern:
+    the evidence is low confidence, and so is a signal that finds nothing this way."""
     hits = []
     wanted = None if pipelines is None else {id(p) for p in pipelines}
     if wanted is None and facts.pipelines or wanted:

@@ -155,7 +155,7 @@ def _composer_library(text: str) -> bool:
     """Composer's `type` defaults to library (guzzle declares none); a project or metapackage is not one."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # broken or hostile JSON: no evidence
         return False
     kind = data.get("type", "library") if isinstance(data, dict) else None
     return isinstance(data, dict) and bool(data.get("name")) and kind in ("library", "composer-plugin")

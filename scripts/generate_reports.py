@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate the example reports in reports/ (Markdown, HTML, PDF, JSON, SARIF).
+"""Regenerate the example reports in reports/ (Markdown, HTML, PDF, JSON, SARIF, terminal text).
 
     python scripts/generate_reports.py              # writes reports/
     python scripts/generate_reports.py --out DIR    # writes elsewhere
@@ -9,7 +9,7 @@ Each example repository (the seed review's Vana replica and the mature fixture, 
 tests/fixtures/repos.py) is built with dated commits (in a temporary directory unless --repos is
 given), scanned with a fixed clock, and labelled as scanned from the folder that holds it
 (`vana-audit scan vana-seed-replica`), so the same code produces the same files wherever it runs.
-The Markdown and JSON examples are checked by tests/test_report_examples.py.
+Every text format (all but the PDF) is checked by tests/test_report_examples.py.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ EXAMPLES: dict[str, Callable[[Path], Path]] = {
     "acme-mature": build_mature_repo,
 }
 EXTENSIONS = {OutputFormat.MARKDOWN: "md", OutputFormat.JSON: "json", OutputFormat.HTML: "html",
-              OutputFormat.SARIF: "sarif", OutputFormat.PDF: "pdf"}
+              OutputFormat.SARIF: "sarif", OutputFormat.TERMINAL: "txt", OutputFormat.PDF: "pdf"}
 
 
 def example_result(name: str, workdir: Path) -> ScanResult:

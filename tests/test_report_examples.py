@@ -26,7 +26,7 @@ def regenerated(tmp_path_factory):
     # metadata), so the HTML golden file stands for it.
     return _generator().example_reports(tmp_path_factory.mktemp("examples"),
                                         formats=(OutputFormat.MARKDOWN, OutputFormat.JSON, OutputFormat.HTML,
-                                                 OutputFormat.SARIF))
+                                                 OutputFormat.SARIF, OutputFormat.TERMINAL))
 
 
 def test_every_example_exists_in_every_format():
@@ -36,7 +36,7 @@ def test_every_example_exists_in_every_format():
             assert (REPORTS / f"{name}.{extension}").is_file(), f"reports/{name}.{extension} is missing: {FIX}"
 
 
-def test_markdown_json_html_and_sarif_examples_are_up_to_date(regenerated):
+def test_markdown_json_html_sarif_and_terminal_examples_are_up_to_date(regenerated):
     stale = [name for name, content in regenerated.items()
              if not (REPORTS / name).is_file() or (REPORTS / name).read_text("utf-8") != content]
     assert not stale, f"out of date: {', '.join(stale)}; {FIX}"
@@ -47,7 +47,7 @@ def test_examples_are_reproducible(regenerated):
     for name, content in regenerated.items():
         # the folder the examples were built in never shows (rule texts may name /tmp as a mount point)
         assert "pytest-of-" not in content and "vana-audit-examples" not in content and "/tmp/" not in content, name
-        if not name.endswith(".sarif"):  # SARIF records no generation time
+        if not name.endswith((".sarif", ".txt")):  # SARIF and the terminal summary show no generation time
             assert "2025-10-20T12:00:00Z" in content, name
 
 

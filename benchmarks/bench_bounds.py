@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.fixtures.adversarial import adversarial_files  # noqa: E402
 from tests.fixtures.gitrepo import make_repo, write_files  # noqa: E402
 from vana_audit import safe_yaml  # noqa: E402
 from vana_audit.collectors import ci  # noqa: E402
@@ -82,21 +83,7 @@ def megabyte_run_block(tmp: Path) -> Callable[[], object]:
 
 
 def adversarial_files_scan(tmp: Path) -> Callable[[], object]:
-    size = 1_900_000
-    files = {
-        ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "
-        + "curl " * (size // 5) + "\n",
-        ".gitlab-ci.yml": 'test:\n  script: ["' + "reports:" + " " * size + '"]\n',
-        "Jenkinsfile": "sh" + " " * size,
-        "Dockerfile": "FROM a\nRUN " + "apt-get -y " * (size // 11) + "\n",
-        "docker-compose.yml": "services:\n  a:\n    image: " + "a" * size + "\n",
-        "main.tf": "\n" * size,
-        "package.json": '{"scripts": {"test": "' + "mvn " * (size // 4) + '"}}',
-        "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "' + "--cov-fail-under " * (size // 17) + '"\n',
-        "Makefile": "a" * size + "\n",
-        "README.md": "[" * size,
-        "tox.ini": "[tox]\ncommands = " + "pytest " * (size // 7) + "\n",
-    }
+    files = adversarial_files()
     repo = make_repo(tmp / "repo", files)
     return lambda: scan(repo, now="2025-10-20T12:00:00Z")
 

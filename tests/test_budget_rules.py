@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.adversarial import adversarial_files
 from tests.fixtures.gitrepo import make_repo
 from vana_audit.checks import PythonRule
 from vana_audit.engine import RuleResult, load_rules, run_rule, run_rules
@@ -226,22 +227,7 @@ def test_a_file_full_of_keys_stops_at_the_hit_cap_quickly() -> None:
 def test_adversarial_files_just_under_the_size_cap_keep_the_scan_bounded(tmp_path: Path) -> None:
     """Every file the collectors parse, at 1.9 MB of the content that hurts regexes most; a rule
     whose signal still runs away is stopped at its budget instead of hanging the scan."""
-    size = 1_900_000
-    files = {
-        ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "
-        + "curl " * (size // 5)
-        + "\n",
-        ".gitlab-ci.yml": 'test:\n  script: ["' + "reports:" + " " * size + '"]\n',
-        "Jenkinsfile": "sh" + " " * size,
-        "Dockerfile": "FROM a\nRUN " + "apt-get -y " * (size // 11) + "\n",
-        "docker-compose.yml": "services:\n  a:\n    image: " + "a" * size + "\n",
-        "main.tf": "\n" * size,
-        "package.json": '{"scripts": {"test": "' + "mvn " * (size // 4) + '"}}',
-        "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "' + "--cov-fail-under " * (size // 17) + '"\n',
-        "Makefile": "a" * size + "\n",
-        "README.md": "[" * size,
-        "tox.ini": "[tox]\ncommands = " + "pytest " * (size // 7) + "\n",
-    }
+    files = adversarial_files()
     repo = make_repo(tmp_path / "repo", files)
     result = scan(repo, now="2025-10-20T12:00:00Z")  # time: benchmarks/bench_bounds.py
     errors = [f for f in result.findings if f.outcome is Outcome.ERROR]

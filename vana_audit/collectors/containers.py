@@ -60,12 +60,18 @@ def is_dev_dockerfile(path: str) -> bool:
     return dev_dockerfile_reason(path) is not None
 
 
+def final_stage(d: Dockerfile) -> list[Instruction]:
+    """The instructions of the image a Dockerfile produces: its last stage (all of them without a FROM)."""
+    stages = d.stages
+    if not stages:
+        return list(d.instructions)
+    return [i for i in d.instructions if i.line >= stages[-1].line]
+
+
 def starts_something(d: Dockerfile) -> bool:
     """The final image runs something of its own: CMD, ENTRYPOINT, EXPOSE or HEALTHCHECK in its last stage.
     One with none of these is a toolbox or playground (guzzle's `FROM php` + COPY), a CI or test image."""
-    stages = d.stages
-    final = [i for i in d.instructions if not stages or i.line >= stages[-1].line]
-    return any(i.cmd in ("CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK") for i in final)
+    return any(i.cmd in ("CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK") for i in final_stage(d))
 
 
 def is_compose_file(path: str) -> bool:

@@ -256,10 +256,7 @@ def _read_pipfile(source: Source, path: str) -> Found:
 _READERS: dict[str, Callable[[Source, str], Found]] = {
     "package.json": _read_package_json,
     "pyproject.toml": _read_pyproject,
-    "requirements.txt": _read_requirements,
-    "requirements-dev.txt": _read_requirements,
-    "requirements_dev.txt": _read_requirements,
-    "dev-requirements.txt": _read_requirements,
+    "dev-requirements.txt": _read_requirements,  # requirements*.txt: see _manifest_reader
     "setup.cfg": _read_python_ini,
     "tox.ini": _read_python_ini,
     "pytest.ini": _read_python_ini,

@@ -218,7 +218,7 @@ def buildable(s: Signals) -> Signal:
     hits += [ev(t.path, t.line, t.name) for t in f.make_targets if re.match(r"(build|dist|package|compile)\b", t.name)][
         :1
     ]
-    hits += [ev(d.path) for d in _shipped_dockerfiles(f) if starts_something(d)][:1]  # not a dev or toolbox image
+    hits += list(s["build.shipped_image"].evidence[:1])  # not a dev or toolbox image
     return found(hits)
 
 

@@ -33,7 +33,6 @@ from ..signal_core import (
     deploy_jobs,
     ev,
     found,
-    invocation_evidence,
     job_evidence,
     job_runs_deploy_tool,
     listing,
@@ -244,10 +243,9 @@ _THRESHOLD_READER = {"coverage": ("coverage-py", frozenset({"report", "html", "x
 @signal("ci.test_reports", "CI publishes test or coverage reports")
 def ci_test_reports(s: Signals) -> Signal:
     """A report flag or uploader in a CI step, or in a command the CI model reaches through a task runner
-    (`gotestsum --junitfile` in a Taskfile); GitLab `reports: junit`; CircleCI `store_test_results`."""
+    (`gotestsum --junitfile` in a Taskfile: `ci_matching` follows it); GitLab `reports: junit`; CircleCI
+    `store_test_results`."""
     hits = ci_matching(s.facts, TEST_REPORT)
-    hits += [invocation_evidence(job, inv) for job, inv in s.facts.ci_model.invocations()
-             if inv.kind == "command" and len(inv.chain) > 1 and TEST_REPORT.search(inv.value)][:2]
     hits += [ev(p.path, st.line, "store_test_results") for p in s.facts.pipelines if p.provider == "circleci"
              for j in p.jobs for st in j.steps if st.uses == "store_test_results"][:2]
     hits += [

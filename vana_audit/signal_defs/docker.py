@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..collectors.containers import is_dev_dockerfile
+from ..collectors.containers import final_stage, is_dev_dockerfile
 from ..facts import ComposeService, Dockerfile, Instruction
 from ..secrets import clip
 from ..signal_core import Signal, Signals, ev, found, listing, rx, signal
@@ -70,13 +70,6 @@ def production_dockerfiles(facts: Any) -> list[Dockerfile]:
     return [d for d in facts.dockerfiles if not is_dev_dockerfile(d.path)]
 
 
-def _final_stage(d: Dockerfile) -> list[Instruction]:
-    stages = d.stages
-    if not stages:
-        return list(d.instructions)
-    return [i for i in d.instructions if i.line >= stages[-1].line]
-
-
 def _directories(path: str) -> list[str]:
     parts = path.split("/")[:-1]
     return ["/".join(parts[:n]) for n in range(len(parts), -1, -1)]
@@ -94,7 +87,7 @@ SERVER_CMD = re.compile(
 
 def serves_network(d: Dockerfile) -> bool:
     """The final image is a network service: it EXPOSEs a port or starts a server."""
-    final = _final_stage(d)
+    final = final_stage(d)
     return any(i.cmd == "EXPOSE" for i in final) or any(
         i.cmd in ("CMD", "ENTRYPOINT") and SERVER_CMD.search(i.args) for i in final
     )
@@ -113,7 +106,7 @@ def missing_healthcheck(s: Signals) -> Signal:
     for d in s.facts.dockerfiles:
         if not d.stages or is_dev_dockerfile(d.path) or not serves_network(d):
             continue
-        if not any(i.cmd == "HEALTHCHECK" for i in _final_stage(d)):
+        if not any(i.cmd == "HEALTHCHECK" for i in final_stage(d)):
             last = d.stages[-1]
             hits.append(ev(d.path, last.line, f"FROM {last.args} (final stage has no HEALTHCHECK)"))
     return listing(hits)

@@ -47,3 +47,15 @@ def test_a_text_pattern_also_reads_what_ci_reaches_through_a_task_runner(tmp_pat
     evidence = timeouts.evidence[0]
     assert (evidence.path, evidence.line) == (".github/workflows/ci.yml", 6)
     assert "task ci:test → Taskfile.yml:5 go test -timeout 5m" in evidence.snippet
+
+
+def test_a_step_found_through_its_make_target_is_cited_once(tmp_path):
+    """requests: `- name: Run tests` then `run: make ci`, whose recipe writes a JUnit report: the step's own
+    search and the CI model both reach it, and the evidence names it once."""
+    files = {".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+                                         "    steps:\n      - name: Run tests\n        run: make ci\n",
+             "Makefile": "ci:\n\tpython -m pytest tests --junitxml=report.xml\n",
+             "tests/test_x.py": "def test_x():\n    pass\n"}
+    reports = Signals(collect_facts(WorkingTreeSource(make_repo(tmp_path / "make", files))))["ci.test_reports"]
+    assert reports.truthy
+    assert [(e.path, e.line) for e in reports.evidence] == [(".github/workflows/ci.yml", 6)], reports.evidence

@@ -195,6 +195,7 @@ def ci_matching(
         note_text_search()
     # Workflows repeat steps (checkout, setup, install): each distinct text is searched once.
     searched: dict[str, re.Match[str] | None] = {}
+    matched_steps: dict[str, list[str]] = {}  # CI file -> the text of each step found above
     for step_text in _step_texts(facts):
         if wanted is not None and id(step_text.pipeline) not in wanted:
             continue
@@ -204,22 +205,24 @@ def ci_matching(
         match = searched[text]
         if match:
             hits.append(ev(step_text.pipeline.path, step_text.step.line, _matched_line(text, match), Confidence.LOW))
+            matched_steps.setdefault(step_text.pipeline.path, []).append(step_text.text)
             continue
         for label, command in step_text.called:
             if command not in searched:
                 searched[command] = pattern.search(command)
             if searched[command]:
                 hits.append(ev(step_text.pipeline.path, step_text.step.line, f"{label}: {command}", Confidence.LOW))
+                matched_steps.setdefault(step_text.pipeline.path, []).append(step_text.text)
                 break
-    return hits + _reached_matching(facts, pattern, searched, hits, wanted)
+    return hits + _reached_matching(facts, pattern, searched, matched_steps, wanted)
 
 
 def _reached_matching(facts: Facts, pattern: TextPattern, searched: dict[str, re.Match[str] | None],
-                      found_already: list[Evidence], wanted: set[int] | None) -> list[Evidence]:
+                      matched_steps: dict[str, list[str]], wanted: set[int] | None) -> list[Evidence]:
     """Commands the CI model reaches beyond the CI file (a Taskfile task, a tox env, a composite action),
-    for the steps whose own text did not match: one hit per CI step line."""
+    for the steps not found already (by their text or the Makefile target they call): one hit per step."""
     paths = None if wanted is None else {p.path for p in facts.pipelines if id(p) in wanted}
-    seen = {(e.path, e.line) for e in found_already}
+    seen: set[tuple[str, int | None]] = set()
     hits: list[Evidence] = []
     for job, invocation in facts.ci_model.invocations():
         if invocation.kind != "command" or (paths is not None and job.path not in paths) \
@@ -230,6 +233,9 @@ def _reached_matching(facts: Facts, pattern: TextPattern, searched: dict[str, re
             searched[value] = pattern.search(value)
         if searched[value]:
             evidence = invocation_evidence(job, invocation)
+            step = evidence.snippet.split(" → ", 1)[0].strip()  # the command as the CI file writes it
+            if any(step and step in text for text in matched_steps.get(evidence.path, ())):
+                continue
             if (evidence.path, evidence.line) not in seen:
                 seen.add((evidence.path, evidence.line))
                 hits.append(replace(evidence, confidence=Confidence.LOW))

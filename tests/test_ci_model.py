@@ -143,6 +143,21 @@ def test_maven_plugins_and_phases(tmp_path: Path) -> None:
     assert plugins["com.x:deploy-only-plugin"]["reaches"] is False
 
 
+
+def test_a_maven_goal_alone_runs_no_other_plugin(tmp_path: Path) -> None:
+    """gson's CI runs `mvn artifact:check-buildplan`: no lifecycle phase, so the Central publishing
+    plugin (an extension hooked into deploy) does not run, and releases are not automated by it."""
+    pom = """<project><build><plugins>
+<plugin><groupId>org.sonatype.central</groupId><artifactId>central-publishing-maven-plugin</artifactId>
+<extensions>true</extensions></plugin>
+<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-artifact-plugin</artifactId></plugin>
+</plugins></build></project>"""
+    model = model_of(tmp_path, {".github/workflows/ci.yml": gha("      - run: mvn artifact:check-buildplan\n"),
+                                "pom.xml": pom})
+    plugins = {i.value: i.extra for i in job(model, "ci").invocations if i.kind == "maven-plugin"}
+    assert plugins["org.sonatype.central:central-publishing-maven-plugin"]["reaches"] is False
+    assert plugins["org.apache.maven.plugins:maven-artifact-plugin"]["reaches"] is True  # the goal named
+
 JENKINS_PLUGIN_POM = ("<project><modelVersion>4.0.0</modelVersion>\n<parent>\n<groupId>org.jenkins-ci.plugins</groupId>"
                       "<artifactId>plugin</artifactId><version>5.9</version><relativePath/></parent>\n"
                       "<artifactId>x</artifactId><packaging>hpi</packaging>\n</project>\n")

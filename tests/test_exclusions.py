@@ -139,7 +139,11 @@ SOURCE_TREES = {
             "src/main/java/org/acme/examples/Catalog.java", "src/main/kotlin/org/acme/fixtures/Seed.kt",
             "src/main/resources/org/springframework/samples/petclinic/messages.properties",
             "src/test/java/org/springframework/samples/petclinic/PetClinicTests.java",
-            "src/test/kotlin/org/acme/fixtures/Builders.kt", "app/src/main/java/org/acme/samples/App.java"],
+            "src/test/kotlin/org/acme/fixtures/Builders.kt", "app/src/main/java/org/acme/samples/App.java",
+            # nowinandroid's Protobuf package com.google.samples.apps.nowinandroid (was excluded)
+            "core/datastore-proto/src/main/proto/com/google/samples/apps/nia/user_prefs.proto",
+            "shared/src/commonMain/kotlin/org/acme/samples/Shared.kt",
+            "app/src/androidTest/java/org/acme/samples/AppTest.kt"],
     "go": ["go.mod", "main.go", "internal/examples/catalog.go", "internal/fixtures/seed.go",
            "pkg/samples/render.go", "internal/cli/examples/help.go"],
     "dotnet": ["Acme.sln", "src/Acme.Api/Acme.Api.csproj", "src/Acme.Api/examples/ExampleController.cs",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rulekit import case, run_case, workflow
+from tests.rulekit import case, job, run_case, workflow
 
 DEPLOY = ".github/workflows/deploy.yml"
 CI = ".github/workflows/ci.yml"
@@ -52,9 +52,27 @@ CASES = [
     case("DEP-004", "pass", PROD, DEPLOY, "runs-on", **SERVICE),
     case("DEP-004", "fail", deploy_wf(deploy_job(env="staging")), **SERVICE),
     case("DEP-004", "na", PROD, **LIBRARY),
+    # DEP-020 a defined release process (a library is released, not deployed)
+    case("DEP-020", "pass", {"RELEASING.md": "# Releasing\n\n1. Tag the version.\n"}, "RELEASING.md", **LIBRARY),
+    case("DEP-020", "pass", {"Makefile": "release:\n\tgit tag v$(VERSION)\n"}, "Makefile", 1, **LIBRARY),
+    case("DEP-020", "fail", README, **LIBRARY),
+    case("DEP-020", "na", README, **SERVICE),  # a service is deployed: DEP-001/002 judge it
+    # DEP-021 signed or attested releases
+    case("DEP-021", "pass", {".github/workflows/release.yml": workflow(
+        job("- run: python -m build\n- uses: pypa/gh-action-pypi-publish@release/v1", name="publish",
+            extra="    permissions:\n      id-token: write\n"), on="push:\n    tags: ['v*']")},
+         ".github/workflows/release.yml", "runs-on", **LIBRARY),  # trusted publishing
+    case("DEP-021", "pass", {".github/workflows/release.yml": workflow(
+        job("- run: make dist\n- uses: actions/attest-build-provenance@v2\n- run: gh release upload $TAG dist/*",
+            name="release"), on="push:\n    tags: ['v*']")}, ".github/workflows/release.yml", **LIBRARY),
+    case("DEP-021", "fail", {".github/workflows/release.yml": workflow(
+        job("- run: npm ci\n- run: npm publish", name="publish"), on="push:\n    tags: ['v*']")}, **LIBRARY),
+    case("DEP-021", "na", README, **LIBRARY),  # nothing automated to sign in
     # DEP-005 release automation
     case("DEP-005", "pass", {".releaserc.json": "{}\n"}, ".releaserc.json"),
     case("DEP-005", "fail", README),
+    # CI that also runs for tags releases nothing by itself (pygobject's .gitlab-ci.yml runs for MRs and tags)
+    case("DEP-005", "fail", {CI: workflow(job("- run: pytest"), on="push:\n    tags: ['*']\n  pull_request:")}),
     case("DEP-005", "na", README, profile="gitops"),  # a configuration repository releases nothing
     # DEP-006 OIDC instead of static keys
     case("DEP-006", "pass", deploy_wf(deploy_job(), top="permissions:\n  contents: read\n  id-token: write\n"), DEPLOY,

@@ -265,6 +265,7 @@ class Facts:
     lockfiles: list[str] = field(default_factory=list)
     make_targets: list[MakeTarget] = field(default_factory=list)
     make_commented: list[TextLine] = field(default_factory=list)
+    mobile_apps: list[TextLine] = field(default_factory=list)  # Android/iOS app manifests (text: what)
     pre_commit_hooks: dict[str, list[str]] = field(default_factory=dict)  # tool -> hook ids/paths
     pre_commit_config: dict[str, Any] = field(default_factory=dict)
     dependency_updates: dict[str, list[str]] = field(default_factory=dict)  # tool -> ecosystems

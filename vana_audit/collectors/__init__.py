@@ -91,6 +91,7 @@ def collect_facts(source: Source, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     facts.k8s_objects = iac.collect_k8s(source, files, facts.iac_tools, keep=ExcludeMatcher(excludes).reincluded)
     facts.manifests, facts.lockfiles, facts.test_configs = project.collect_manifests(source, files)
     facts.make_targets, facts.make_commented = project.collect_make(source, files)
+    facts.mobile_apps = project.collect_mobile_apps(source, files)
     facts.test_files = classify_test_files(files)
     facts.config_files = meta.collect_config_files(files)
     facts.dockerignore = facts.config_files.get("dockerignore", [])

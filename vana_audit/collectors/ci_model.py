@@ -1573,6 +1573,8 @@ class Resolver:
                     reaches = True
                 if bound is None and not explicit and requested is not None:
                     reaches = False if not plugin["executions"] else None
+                if requested is None and not explicit:  # `mvn artifact:check-buildplan` runs that goal alone
+                    reaches = False
                 value = f"{plugin['group']}:{plugin['artifact']}"
                 if plugin.get("parent"):  # bound by the parent POM, not written in this one
                     line = self.line_of(pom_path, 1, "<parent>")

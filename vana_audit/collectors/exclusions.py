@@ -37,13 +37,18 @@ EXCLUDE_REASONS = {
 # Directory roles (examples/, samples/, fixtures/) name what a folder holds only outside a source tree.
 # Inside one, a folder of that name is a package: `src/main/java/org/springframework/samples/` is the
 # application, `internal/examples/` in Go or `src/Acme/Samples/` in .NET is code the product builds.
-# So these patterns leave alone every file under a JVM source root (src/main/<lang>/, src/test/<lang>/)
+# So these patterns leave alone every file under a JVM source root (src/main/<lang>/, src/test/<lang>/,
+# src/main/proto/, src/commonMain/kotlin/)
 # and the source files (not data files) under `src/`, Go's `internal/` and `pkg/`. Test data
 # conventions (testdata/, __fixtures__/, src/test/resources/) are not guarded: they are data wherever.
 ROLE_PATTERNS = frozenset({"examples/**", "**/examples/**", "samples/**", "**/samples/**", "**/fixtures/**"})
 _ROLE_DIR = re.compile(r"(^|/)(examples?|samples?|fixtures|demos?)/")
-_JVM_SOURCE_ROOT = re.compile(r"(^|/)src/(main|test|it|integrationTest|testFixtures)/"
-                              r"(java|kotlin|scala|groovy|clojure|resources)/")
+# A Gradle/Maven source set (main, test, Android's androidTest and build types, Kotlin Multiplatform's
+# commonMain/jvmTest, ...) and a language or resource folder of it: src/main/proto/ is Protobuf source.
+_JVM_SOURCE_ROOT = re.compile(r"(^|/)src/(main|test|it|integrationTest|testFixtures|androidTest|debug|release|"
+                              r"[a-z][A-Za-z0-9]{0,30}(?:Main|Test))/"
+                              r"(java|kotlin|scala|groovy|clojure|resources|proto|aidl|res|assets|cpp|jni|antlr|"
+                              r"avro|webapp|sqldelight|graphql)/")
 _SOURCE_ROOT = re.compile(r"(^|/)(src|internal|pkg)/")
 SOURCE_SUFFIXES = (".java", ".kt", ".kts", ".scala", ".groovy", ".clj", ".go", ".cs", ".fs", ".vb", ".py", ".rs",
                    ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".rb", ".php", ".swift", ".c", ".h", ".cc",

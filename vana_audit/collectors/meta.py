@@ -72,6 +72,9 @@ def classify_doc(path: str) -> list[str]:
             kinds.append("architecture")
         if "deploy" in lower or "release" in lower and "docs/" in lower:
             kinds.append("deployment")
+        if re.search(r"releas(e|ing)[-_ ]?(process|procedure|guide|checklist)?\.\w+$|releasing|release[-_]?process",
+                     lower) and not re.search(r"release[-_]?notes|(^|/)releases\.", lower):
+            kinds.append("release-process")  # RELEASING.md, ReleaseProcess.md, docs/release.md
         if lower.startswith("docs/") or "/docs/" in lower:
             kinds.append("docs")
         if "troubleshoot" in lower:

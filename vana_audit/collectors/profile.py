@@ -1,10 +1,11 @@
 """What kind of repository this is, decided from weighted evidence; the profile decides which rules apply.
 
-Profiles: service (a backend that runs), web-app (a front end that is deployed), library (a package
-others install), cli (a command-line tool), infrastructure (Terraform/Pulumi/CDK code, a Helm chart
-repository), gitops (a configuration repository of Kubernetes manifests reconciled by Argo CD/Flux),
-docs (a documentation site), research (notebooks and scripts, no package), monorepo (members of
-different kinds) and unknown (no evidence: judged by the rules every repository gets, never as a service).
+Profiles: service (a backend that runs), web-app (a front end that is deployed, or a mobile app shipped to
+its users' devices), library (a package others install), cli (a command-line tool), infrastructure
+(Terraform/Pulumi/CDK code, a Helm chart repository), gitops (a configuration repository of Kubernetes
+manifests reconciled by Argo CD/Flux), docs (a documentation site), research (notebooks and scripts, no
+package), monorepo (members of different kinds) and unknown (no evidence: judged by the rules every
+repository gets, never as a service).
 
 Each clue adds a weight to one profile; the heaviest profile wins if it weighs at least MIN_WEIGHT,
 and every clue is shown in the reasons. Tests, fixtures, examples, benchmarks and dev containers are
@@ -197,6 +198,11 @@ class _Scope:
                 and not _CONFIG_CODE.search(self.rel(f))]
 
 
+def is_product_file(path: str) -> bool:
+    """Says what the product is: not a test, fixture, example, benchmark or dev container."""
+    return _Scope("", []).product(path)
+
+
 def product_code(files: list[str]) -> list[str]:
     """The product's source files: not tests, fixtures, examples, tooling, docs or configuration."""
     return _Scope("", files).app_code()
@@ -317,6 +323,7 @@ class _Clues:
         self._go(manifests)
         self._goreleaser()
         self._platforms()
+        self._mobile_apps()
         self._containers()
         self._health()
         self._ci()
@@ -493,6 +500,12 @@ class _Clues:
                 else:
                     self.add("service", 3, f"{kind} configuration {path}")
                 break
+
+    def _mobile_apps(self) -> None:
+        """An app shipped to users' devices is a front end built and shipped, like a React Native app."""
+        app = next((a for a in self.facts.mobile_apps if a.path in self.in_scope and self.scope.product(a.path)), None)
+        if app is not None:
+            self.add("web-app", 3, f"{app.text} ({app.path})")
 
     def _containers(self) -> None:
         facts, scope = self.facts, self.scope

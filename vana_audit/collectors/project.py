@@ -1,4 +1,4 @@
-"""Package manifests and scripts, lockfiles, Makefile targets, test runner configuration."""
+"""Package manifests and scripts, lockfiles, Makefile targets, test runner configuration, mobile apps."""
 from __future__ import annotations
 
 import configparser
@@ -225,9 +225,35 @@ def _read_pom(source: Source, path: str) -> Found:
 
 
 def _read_gradle(source: Source, path: str) -> Found:
+    """A build script's dependencies; the build at the top of a Gradle project also declares the
+    libraries of its version catalog (gradle/libs.versions.toml), which modules use through
+    accessors (`libs.firebase.crashlytics`) that name no coordinates."""
     text = source.read_text(path) or ""
-    return [PackageManifest(path, "gradle", dependencies=frozenset(_gradle_deps(text)),
+    here = path[:len(path) - len(_base(path))]
+    version_catalog = f"{here}gradle/libs.versions.toml"
+    catalog_deps = _version_catalog_deps(source, version_catalog) if source.exists(version_catalog) else set()
+    return [PackageManifest(path, "gradle", dependencies=frozenset(_gradle_deps(text) | catalog_deps),
                             data=_jvm_versions(text, _GRADLE_DYNAMIC))], []
+
+
+def _version_catalog_deps(source: Source, path: str) -> set[str]:
+    """`group:artifact` of each [libraries] entry: "g:a:v", {module = "g:a"} or {group = "g", name = "a"}."""
+    found = _toml(source, path)
+    libraries = found[1].get("libraries") if found else None
+    deps: set[str] = set()
+    for entry in (libraries.values() if isinstance(libraries, dict) else ()):
+        if isinstance(entry, str):
+            coords = entry
+        elif isinstance(entry, dict) and isinstance(entry.get("module"), str):
+            coords = entry["module"]
+        elif isinstance(entry, dict) and isinstance(entry.get("group"), str) and isinstance(entry.get("name"), str):
+            coords = f"{entry['group']}:{entry['name']}"
+        else:
+            continue
+        parts = coords.split(":")
+        if len(parts) >= 2:
+            deps.add(f"{parts[0]}:{parts[1]}".lower())
+    return deps
 
 
 def _read_dotnet_project(source: Source, path: str) -> Found:
@@ -448,3 +474,23 @@ def _targets_with_recipes(path: str, text: str) -> list[MakeTarget]:
                 recipe.append(inline)
     flush()
     return result
+
+
+# An Android application declares a launcher activity (a library module's manifest has none); an
+# Xcode project declares an application target.
+_MOBILE_APP_MARKERS = (("AndroidManifest.xml", "android.intent.category.LAUNCHER", "an Android application"),
+                       ("project.pbxproj", "com.apple.product-type.application", "an iOS application target"))
+MAX_MOBILE_MANIFESTS = 10
+
+
+def collect_mobile_apps(source: Source, files: list[str]) -> list[TextLine]:
+    """The manifests that make the repository (or a module of it) an app shipped to users' devices."""
+    candidates = [p for p in files if (_base(p) == "AndroidManifest.xml" and "/main/" in f"/{p}")
+                  or p.endswith(".xcodeproj/project.pbxproj")]
+    apps: list[TextLine] = []
+    for path in candidates[:MAX_MOBILE_MANIFESTS]:
+        text = source.read_text(path) or ""
+        for base, marker, what in _MOBILE_APP_MARKERS:
+            if _base(path) == base and marker in text:
+                apps.append(TextLine(path, _line_of(text, marker) or 1, what))
+    return apps

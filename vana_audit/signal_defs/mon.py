@@ -59,25 +59,15 @@ def mon_logging(s: Signals) -> Signal:
     return found(_code(s, "structured-logging") + _config(s.facts, "logging-config"))
 
 
-@signal("mon.error_tracking", "errors are reported to a tracker (Sentry, Datadog, New Relic, Rollbar)")
+@signal("mon.error_tracking", "errors are reported to a tracker (Sentry, Crashlytics, Datadog, New Relic, Rollbar)")
 def mon_errors(s: Signals) -> Signal:
     hits = _code(s, "sentry", "datadog", "new-relic") + _config(s.facts, "sentry")
-    hits += [
-        ev(m.path, None, "error tracking SDK")
-        for m in s.facts.manifests
-        if m.dependencies
-        & {
-            "sentry-sdk",
-            "@sentry/node",
-            "@sentry/nextjs",
-            "@sentry/react",
-            "rollbar",
-            "bugsnag",
-            "@bugsnag/js",
-            "ddtrace",
-            "newrelic",
-        }
-    ]
+    tools = catalog()
+    for m in s.facts.manifests:
+        trackers = sorted({use.tool_id for name in sorted(m.dependencies)[:500]
+                           for use in tools.from_package(m.ecosystem, name) if use.capability == "error-tracking"})
+        if trackers:
+            hits.append(ev(m.path, None, f"error tracking SDK: {', '.join(trackers[:3])}"))
     return found(hits)
 
 

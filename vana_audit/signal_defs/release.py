@@ -1,7 +1,8 @@
-"""`release.*` signals: release automation."""
+"""`release.*` signals: how releases are made: a defined process, automation, signatures."""
 from __future__ import annotations
 
 from ..signal_core import (
+    PR_TRIGGERS,
     PUBLISH_CMD,
     Signal,
     Signals,
@@ -13,13 +14,15 @@ from ..signal_core import (
     tool_uses,
     unmodelled_pipelines,
 )
-from ._shared import _config
+from ._shared import _config, _paths
 
 
 @signal("release.automation", "releases are automated (release tool or release workflow)")
 def release_automation(s: Signals) -> Signal:
     hits = _config(s.facts, "release-please", "semantic-release", "goreleaser", "changesets")
-    hits += [ev(p.path, p.line, "runs on tags/releases") for p in s.facts.pipelines if p.triggers & {"release", "tag"}]
+    # a workflow run by tags or releases, not the CI that also runs on them (GitLab pipelines run for tags too)
+    hits += [ev(p.path, p.line, "runs on tags/releases") for p in s.facts.pipelines
+             if p.triggers & {"release", "tag"} and not p.triggers & PR_TRIGGERS]
     # A release tool anywhere; a publish from a job that ships (a deploy or release job, or one run on
     # tags): `docker push` of the CI's own builder image releases nothing.
     shipping = {(p.path, j.id) for p, j in deploy_jobs(s.facts)}
@@ -28,3 +31,42 @@ def release_automation(s: Signals) -> Signal:
                       or bool(job.triggers & {"tag", "release"}))
     hits += ci_matching(s.facts, PUBLISH_CMD, pipelines=unmodelled_pipelines(s.facts))
     return found(hits)
+
+
+# A Makefile target or package script that cuts a release: `make release`, `npm run release`.
+_RELEASE_SCRIPT = ("release", "publish", "release:prepare", "prerelease", "prepublishOnly")
+
+
+@signal("release.process_defined", "releases follow a defined process: automated, versioned by release tags, "
+        "written down (RELEASING.md) or scripted (a release target or script)")
+def release_process_defined(s: Signals) -> Signal:
+    f = s.facts
+    hits = list(s["release.automation"].evidence)
+    counts = getattr(f.history, "tag_counts", None)
+    if counts is not None and counts.semver + counts.deploy:
+        hits.append(ev(".git", None, f"{counts.semver + counts.deploy} release tags (v1.2.3 and the like)"))
+    hits += _paths(f.docs.get("release-process", []), 2)
+    hits += [ev(t.path, t.line, f"make {t.name}") for t in f.make_targets if t.name in _RELEASE_SCRIPT][:2]
+    hits += [ev(m.path, None, f"script {name}") for m in f.manifests for name in m.scripts
+             if name in _RELEASE_SCRIPT][:2]
+    return found(hits)
+
+
+@signal("release.signed", "released artefacts are signed or attested (cosign, GPG, build provenance), or published "
+        "through trusted publishing (OIDC), which attests them")
+def release_signed(s: Signals) -> Signal:
+    f = s.facts
+    releasing = {(p.path, j.id) for p, j in deploy_jobs(f)}
+    hits = tool_uses(f, ("sign", "provenance"), keep_job=lambda job: (job.path, job.job_id) in releasing
+                     or bool(job.triggers & {"tag", "release"}))
+    publishing = {(u.job.path, u.job.job_id) for u in f.tool_uses if u.capability == "publish"}
+    for p in f.pipelines:
+        for j in p.jobs:
+            if (p.path, j.id) in publishing and _grants_id_token(j.permissions if j.permissions is not None
+                                                                 else p.permissions):
+                hits.append(ev(p.path, j.line, f"job {j.id} publishes with an OIDC token (trusted publishing)"))
+    return found(hits)
+
+
+def _grants_id_token(permissions: object) -> bool:
+    return isinstance(permissions, dict) and str(permissions.get("id-token", "")).lower() == "write"

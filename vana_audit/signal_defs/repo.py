@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..collectors.profile import is_product_file
 from ..signal_core import Signal, Signals, ev, found, signal
 from ._shared import _paths, readme_lines
 
@@ -24,10 +25,18 @@ def sample_app(s: Signals) -> Signal:
     return found([hit.evidence()] if hit else [])
 
 
-@signal("repo.run_by_others", "the software is operated by others: a sample or template application, or releases "
-        "shipped for others to run (alerting, SLOs, runbooks and backups are their operators' business)")
+@signal("repo.mobile_app", "the repository builds a mobile app (an Android launcher activity, an iOS application "
+        "target): it runs on its users' devices, not on servers of its own")
+def mobile_app(s: Signals) -> Signal:
+    return found(app.evidence() for app in s.facts.mobile_apps if is_product_file(app.path))
+
+
+@signal("repo.run_by_others", "the software is operated by others: a sample or template application, releases "
+        "shipped for others to run, or a mobile app on its users' devices (alerting, SLOs, runbooks and backups "
+        "are their operators' business)")
 def run_by_others(s: Signals) -> Signal:
-    return found(s["repo.sample_app"].evidence or s["deploy.ships_releases_only"].evidence)
+    return found(s["repo.sample_app"].evidence or s["deploy.ships_releases_only"].evidence
+                 or s["repo.mobile_app"].evidence)
 
 
 # Libraries that load a .env file into the environment: a project using one keeps local secrets in files.

@@ -175,6 +175,25 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
+def second_opinion(label: dict[str, Any], second: dict[str, Any] | None, scanned: dict[str, Any]) -> dict[str, Any]:
+    """Per category, against a second labeller's blind scores (labels-b/): how far the two labellers
+    are apart, how far the scanner is from the second one, and from the mean of both."""
+    apart: dict[str, dict[str, float]] = {"labellers": {}, "scanner_b": {}, "scanner_mean": {}}
+    if second is None:
+        return apart
+    for category in CATEGORIES:
+        a = (label.get("scores") or {}).get(category)
+        b = (second.get("scores") or {}).get(category)
+        s = scanned.get(category)
+        if a is not None and b is not None:
+            apart["labellers"][category] = abs(float(a) - float(b))
+        if b is not None and s is not None:
+            apart["scanner_b"][category] = abs(float(s) - float(b))
+        if a is not None and b is not None and s is not None:
+            apart["scanner_mean"][category] = abs(float(s) - (float(a) + float(b)) / 2)
+    return apart
+
+
 def run_one(entry: dict[str, Any], repos: Path, cache: Path | None) -> dict[str, Any]:
     name = entry["repo"]
     row: dict[str, Any] = {"repo": name, "commit": entry["commit"], "kind": entry.get("kind")}
@@ -195,6 +214,9 @@ def run_one(entry: dict[str, Any], repos: Path, cache: Path | None) -> dict[str,
         return row
     row["status"] = "scanned"
     row.update(compare(label, result))
+    second_path = HERE / "labels-b" / label_path.name
+    second = yaml.safe_load(second_path.read_text()) if second_path.exists() else None
+    row["second_labeller"] = second_opinion(label, second, {c["id"]: c["score"] for c in result["categories"]})
     return row
 
 
@@ -213,7 +235,15 @@ def overall(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for r in done:
         for rule in r["false"]:
             false_by_rule.setdefault(rule, []).append(r["repo"])
+    second: dict[str, Any] = {}
+    for key in ("labellers", "scanner_b", "scanner_mean"):
+        values = [v for r in done for v in r["second_labeller"][key].values()]
+        by_category = {c: [r["second_labeller"][key][c] for r in done if c in r["second_labeller"][key]]
+                       for c in CATEGORIES}
+        second[key] = {"mae": round(sum(values) / len(values), 2) if values else None, "n": len(values),
+                       "by_category": {c: round(sum(v) / len(v), 2) for c, v in by_category.items() if v}}
     return {
+        "second_labeller": second,
         "repositories": len(rows),
         "scanned": len(done),
         "missing": [f"{r['repo']}: {r['status']}" for r in rows if r["status"] != "scanned"],
@@ -273,6 +303,16 @@ def render(rows: list[dict[str, Any]], total: dict[str, Any], header: dict[str, 
         + ", ".join(f"{c} {v['mae']} (n={v['n']})" for c, v in t["mae_by_category"].items()) + ")",
         "- score bias, scanner minus label (negative: the scanner scores lower): "
         + ", ".join(f"{c} {v['bias']:+}" for c, v in t["mae_by_category"].items()),
+    ]
+    second = t["second_labeller"]
+    if second["labellers"]["n"]:
+        names = {"labellers": "the two labellers apart", "scanner_b": "scanner vs the second labeller",
+                 "scanner_mean": "scanner vs the mean of both"}
+        out.append("- second labeller (labels-b/, blind, half points): " + "; ".join(
+            f"{names[key]} {second[key]['mae']} (n={second[key]['n']})" for key in names))
+        out += [f"  - {names[key]} by category: " + ", ".join(
+            f"{c} {v}" for c, v in second[key]["by_category"].items()) for key in names]
+    out += [
         f"- profile right: {t['profiles_right']} of {t['scanned']}",
         "- rules declared for other kinds that fired on a library, CLI, docs site or research repository: "
         + (", ".join(f"{repo}: {' '.join(ids)}" for repo, ids in t["misapplied"].items()) or "none"),

@@ -186,11 +186,11 @@ def second_opinion(label: dict[str, Any], second: dict[str, Any] | None, scanned
         b = (second.get("scores") or {}).get(category)
         s = scanned.get(category)
         if a is not None and b is not None:
-            apart["labellers"][category] = abs(float(a) - float(b))
+            apart["labellers"][category] = round(abs(float(a) - float(b)), 2)
         if b is not None and s is not None:
-            apart["scanner_b"][category] = abs(float(s) - float(b))
+            apart["scanner_b"][category] = round(abs(float(s) - float(b)), 2)
         if a is not None and b is not None and s is not None:
-            apart["scanner_mean"][category] = abs(float(s) - (float(a) + float(b)) / 2)
+            apart["scanner_mean"][category] = round(abs(float(s) - (float(a) + float(b)) / 2), 2)
     return apart
 
 

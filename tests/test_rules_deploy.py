@@ -73,6 +73,10 @@ CASES = [
     case("DEP-005", "fail", README),
     # CI that also runs for tags releases nothing by itself (pygobject's .gitlab-ci.yml runs for MRs and tags)
     case("DEP-005", "fail", {CI: workflow(job("- run: pytest"), on="push:\n    tags: ['*']\n  pull_request:")}),
+    # nor does pushing its own builder image from a job that runs for pull requests too (pygobject's buildah push)
+    case("DEP-005", "fail", {CI: workflow(job("- run: docker build -t ghcr.io/acme/ci-image .\n"
+                                              "- run: docker push ghcr.io/acme/ci-image", name="image"),
+                                          on="push:\n    tags: ['*']\n  pull_request:")}),
     case("DEP-005", "na", README, profile="gitops"),  # a configuration repository releases nothing
     # DEP-006 OIDC instead of static keys
     case("DEP-006", "pass", deploy_wf(deploy_job(), top="permissions:\n  contents: read\n  id-token: write\n"), DEPLOY,

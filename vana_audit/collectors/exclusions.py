@@ -37,10 +37,10 @@ EXCLUDE_REASONS = {
 # Directory roles (examples/, samples/, fixtures/) name what a folder holds only outside a source tree.
 # Inside one, a folder of that name is a package: `src/main/java/org/springframework/samples/` is the
 # application, `internal/examples/` in Go or `src/Acme/Samples/` in .NET is code the product builds.
-# So these patterns leave alone every file under a JVM source root (src/main/<lang>/, src/test/<lang>/,
-# src/main/proto/, src/commonMain/kotlin/)
-# and the source files (not data files) under `src/`, Go's `internal/` and `pkg/`. Test data
-# conventions (testdata/, __fixtures__/, src/test/resources/) are not guarded: they are data wherever.
+# So these patterns leave alone every file under a JVM source root (src/main/java/, src/test/kotlin/,
+# src/main/proto/, src/commonMain/kotlin/, ...) and the source files (not data files) under `src/`, Go's
+# `internal/` and `pkg/`. Test data conventions (testdata/, __fixtures__/, src/test/resources/) are not
+# guarded: they are data wherever.
 ROLE_PATTERNS = frozenset({"examples/**", "**/examples/**", "samples/**", "**/samples/**", "**/fixtures/**"})
 _ROLE_DIR = re.compile(r"(^|/)(examples?|samples?|fixtures|demos?)/")
 # A Gradle/Maven source set (main, test, Android's androidTest and build types, Kotlin Multiplatform's

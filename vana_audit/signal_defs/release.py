@@ -1,6 +1,9 @@
 """`release.*` signals: how releases are made: a defined process, automation, signatures."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from ..facts import CiJob, Facts
 from ..signal_core import (
     PR_TRIGGERS,
     PUBLISH_CMD,
@@ -23,12 +26,10 @@ def release_automation(s: Signals) -> Signal:
     # a workflow run by tags or releases, not the CI that also runs on them (GitLab pipelines run for tags too)
     hits += [ev(p.path, p.line, "runs on tags/releases") for p in s.facts.pipelines
              if p.triggers & {"release", "tag"} and not p.triggers & PR_TRIGGERS]
-    # A release tool anywhere; a publish from a job that ships (a deploy or release job, or one run on
-    # tags): `docker push` of the CI's own builder image releases nothing.
-    shipping = {(p.path, j.id) for p, j in deploy_jobs(s.facts)}
+    # A release tool anywhere; a publish from a job that ships: `docker push` of the CI's own builder
+    # image releases nothing.
     hits += tool_uses(s.facts, ("release",))
-    hits += tool_uses(s.facts, ("publish",), keep_job=lambda job: (job.path, job.job_id) in shipping
-                      or bool(job.triggers & {"tag", "release"}))
+    hits += tool_uses(s.facts, ("publish",), keep_job=_ships(s.facts))
     hits += ci_matching(s.facts, PUBLISH_CMD, pipelines=unmodelled_pipelines(s.facts))
     return found(hits)
 
@@ -56,16 +57,23 @@ def release_process_defined(s: Signals) -> Signal:
         "through trusted publishing (OIDC), which attests them")
 def release_signed(s: Signals) -> Signal:
     f = s.facts
-    releasing = {(p.path, j.id) for p, j in deploy_jobs(f)}
-    hits = tool_uses(f, ("sign", "provenance"), keep_job=lambda job: (job.path, job.job_id) in releasing
-                     or bool(job.triggers & {"tag", "release"}))
+    hits = tool_uses(f, ("sign", "provenance"), keep_job=_ships(f))
     publishing = {(u.job.path, u.job.job_id) for u in f.tool_uses if u.capability == "publish"}
     for p in f.pipelines:
         for j in p.jobs:
             if (p.path, j.id) in publishing and _grants_id_token(j.permissions if j.permissions is not None
                                                                  else p.permissions):
-                hits.append(ev(p.path, j.line, f"job {j.id} publishes with an OIDC token (trusted publishing)"))
+                hits.append(ev(p.path, j.line, f"job {j.id} publishes with an OIDC token (trusted publishing "
+                                                 "or keyless signing)"))
     return found(hits)
+
+
+def _ships(facts: Facts) -> Callable[[CiJob], bool]:
+    """A job that ships: a deploy or release job, or one run by tags or releases and not also by pull
+    requests (a GitLab job runs for tags unless told otherwise; that makes no release job)."""
+    shipping = {(p.path, j.id) for p, j in deploy_jobs(facts)}
+    return lambda job: (job.path, job.job_id) in shipping or (
+        bool(job.triggers & {"tag", "release"}) and not job.triggers & PR_TRIGGERS)
 
 
 def _grants_id_token(permissions: object) -> bool:

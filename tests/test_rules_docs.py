@@ -45,8 +45,22 @@ CASES = [
          "docs/development/getting-started.rst", 1),
     case("DOC-003", "pass", {"README.md": "# Acme\n\n## Install\n\nSee our [contributing docs](https://acme.dev/contributing/).\n"},
          "README.md", 5),
-    case("DOC-003", "fail", {"README.md": "# Acme\n\n## Install\n\npip install acme\n",
+    case("DOC-003", "fail", {"README.md": "# Acme\n\n## Install\n\npip install acme\n", "tests/test_acme.py": "",
                              "docs/testing.rst": "Testing your app\n================\n"}),
+    # a feature list that names the test tool says nothing about how to run the tests (full-stack-fastapi-template)
+    case("DOC-003", "fail", {"README.md": "# Acme\n\n## Install\n\npip install acme\n\n- Tests with [Pytest](https://pytest.org).\n"
+                                          "[![Test](https://github.com/a/b/actions/workflows/test.yml/badge.svg)](x)\n",
+                             "tests/test_acme.py": ""}),
+    # ... but the developer document the README links to does (full-stack-fastapi-template's development.md)
+    case("DOC-003", "pass", {"README.md": "# Acme\n\n## How to Use It\n\nFork it.\n\nSee [development.md](./development.md).\n",
+                             "development.md": "# Development\n\n## Backend Tests\n\n$ uv run bash scripts/test.sh\n",
+                             "tests/test_acme.py": ""}, "development.md", 3),
+    # no tests at all: nothing to explain about running them (argocd-example-apps); TST-001 reports the gap
+    case("DOC-003", "pass", {"README.md": "# Acme\n\n## Install\n\npip install acme\n"}, ".", None),
+    # an extensionless README, as GNU-style projects keep it (libvirt-python)
+    case("DOC-003", "pass", {"README": "Acme\n====\n\nBuilding and installing\n-----------------------\n\n"
+                                       "  $ python3 -m pip install .\n\nTo test, run\n\n  $ tox\n", "tests/test_acme.py": ""},
+         "README", 4),
     # DOC-004 CONTRIBUTING
     case("DOC-004", "pass", {"CONTRIBUTING.md": "# Contributing\n"}, "CONTRIBUTING.md"),
     case("DOC-004", "fail", {"README.md": "# Acme\n"}),

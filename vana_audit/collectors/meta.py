@@ -38,6 +38,15 @@ def primary_readme(readmes: list[str]) -> str | None:
     return min(readmes, key=lambda p: (place(p), p), default=None)
 
 
+# The prose files C and Python projects of the GNU tradition keep without an extension (libvirt-python's
+# README, HACKING); any other extensionless file is not documentation.
+_PLAIN_TEXT_DOCS = ("readme", "contributing", "hacking", "changelog", "news", "changes")
+
+
+def _plain_text_doc(path: str) -> bool:
+    return _base(path).lower() in _PLAIN_TEXT_DOCS
+
+
 def classify_doc(path: str) -> list[str]:
     """Documentation kinds a path is evidence of (README, runbook, ADR, ...)."""
     lower = _lower(path)
@@ -53,14 +62,14 @@ def classify_doc(path: str) -> list[str]:
         kinds.append("contributing")
     if top and stem in ("security",):
         kinds.append("security")
-    if top and stem in ("changelog", "changes", "history", "news", "releases") \
-            and base.endswith((".md", ".rst", ".txt", "changelog")):
+    if top and stem in ("changelog", "changes", "history", "news", "releases", "release-notes", "release_notes") \
+            and (base.endswith((".md", ".rst", ".txt")) or _plain_text_doc(path)):
         kinds.append("changelog")
     if top and stem in ("code_of_conduct", "code-of-conduct"):
         kinds.append("code-of-conduct")
     if "/" not in path and (_LICENSE_NAME.match(stem) or _NAMED_LICENSE.match(path.rsplit(".", 1)[0])):
         kinds.append("license")
-    if base.endswith((".md", ".rst", ".adoc", ".txt")):
+    if base.endswith((".md", ".rst", ".adoc", ".txt")) or _plain_text_doc(path):
         if "runbook" in lower or "playbook" in lower and "docs" in lower:
             kinds.append("runbook")
         if "incident" in lower or "postmortem" in lower or "post-mortem" in lower or "on-call" in lower \
@@ -79,7 +88,8 @@ def classify_doc(path: str) -> list[str]:
             kinds.append("docs")
         if "troubleshoot" in lower:
             kinds.append("troubleshooting")
-        if lower.startswith(("docs/", "doc/")) and re.search(r"develop|contribut|hacking", lower):
+        if lower.startswith(("docs/", "doc/")) and re.search(r"develop|contribut|hacking", lower) \
+                or top and stem in ("development", "developing", "hacking"):
             kinds.append("developer-guide")
         if "disaster" in lower or "backup" in lower or "recovery" in lower:
             kinds.append("disaster-recovery")
@@ -161,7 +171,7 @@ def collect_docs(source: Source, files: list[str]) -> tuple[dict[str, list[str]]
     for path in files:
         for kind in classify_doc(path):
             docs.setdefault(kind, []).append(path)
-    readable = [p for p in files if p.lower().endswith((".md", ".rst", ".adoc", ".txt"))
+    readable = [p for p in files if (p.lower().endswith((".md", ".rst", ".adoc", ".txt")) or _plain_text_doc(p))
                 and ("/" not in p or p.lower().startswith(("docs/", ".github/", "doc/")))]
     readable.sort(key=lambda p: (not _base(p).lower().startswith("readme"), p.count("/"), p))
     lines: list[TextLine] = []

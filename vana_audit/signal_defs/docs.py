@@ -47,21 +47,40 @@ def readme_sections(s: Signals) -> Signal:
         for doc_line in lines
         if _SETUP_INSTRUCTION.search(doc_line.text)
     ]
-    # How to run the tests is often in the contributing guide, which the README then points to.
-    guides = set(s.facts.docs.get("contributing", []) + s.facts.docs.get("developer-guide", []))
+    # How to run the tests is often in the contributing or developer guide, or in a document the README
+    # links to ("General development docs: [development.md](./development.md)").
+    readme = lines[0].path if lines else None
+    linked = {resolved for line, _, resolved in _local_links(s.facts) if line.path == readme}
+    guides = set(s.facts.docs.get("contributing", []) + s.facts.docs.get("developer-guide", [])) | linked
     test = [doc_line for doc_line in lines + [d for d in s.facts.doc_lines if d.path in guides]
-            if _TEST_INSTRUCTION.search(doc_line.text)]
+            if _TEST_INSTRUCTION.search(doc_line.text) and not doc_line.text.lstrip().startswith(_BADGE_LINE)]
     if not test:
         test = [doc_line for doc_line in lines if _POINTS_TO_CONTRIBUTING.search(doc_line.text)]
-    return Signal(bool(setup) and bool(test), tuple(doc_line.evidence() for doc_line in (setup[:1] + test[:1])))
+    evidence = tuple(doc_line.evidence() for doc_line in (setup[:1] + test[:1]))
+    if setup and not test and not any(s.facts.test_files.values()):
+        # No tests to run (examples, research code): how to run them cannot be missing from the README.
+        return Signal(True, evidence + (ev(".", None, "no test files in the repository, so no test command to document"),))
+    return Signal(bool(setup) and bool(test), evidence)
 
 
 # How to get going: install/usage words, a development-environment or build section, or the dependency
 # snippet a library's users paste (`[dependencies]` for Cargo).
-_SETUP_INSTRUCTION = re.compile(r"(install|setup|set up|getting started|quick ?start|usage|run locally|"
+_SETUP_INSTRUCTION = re.compile(r"(install|setup|set up|getting started|quick ?start|usage|how to use|run locally|"
                                 r"development environment|build(ing)? from source|^#{1,6}[ \t]+build(ing)?\b|"
+                                r"^#{1,6}[ \t]+(local )?development\b|"
                                 r"^\[dependencies\])", re.I)
-_TEST_INSTRUCTION = re.compile(r"(\btest|pytest|npm test|make test|go test)", re.I)
+_BADGE_LINE = ("[![", "![", "<img", "<a href")  # a "Tests passing" badge says nothing about how to run them
+# How to run the tests: a test heading, words that say how ("run the tests"), or a test command written
+# as one (in a code span, after a shell prompt, or as a code line of its own). A feature list that names
+# a test tool ("Tests with [Pytest](...)") is not an instruction.
+_TEST_COMMAND = (r"(pytest|tox|nox|(npm|yarn|pnpm|bun)( run)? test|go test|cargo (test|nextest)|make (check|test)|"
+                 r"\./mvnw|mvn|\./gradlew|gradle|rspec|phpunit|vendor/bin/phpunit|dotnet test|ctest|meson test|"
+                 r"(bundle exec )?rake|mix test|swift test|(\./)?scripts?/test|bin/test|composer test)\b")
+_TEST_INSTRUCTION = re.compile(
+    r"^#{1,6}[ \t][^\n]*\btest|"
+    r"\brun(ning)? (the |all |unit |our )?tests|\bto test\b|\btest suite|"
+    r"(?:`|^\s*+(?:[$>]\s*+)?)(?:(?:uv|poetry|pipenv|hatch|pdm) run |npx |bash |sh |python3? -m )*+" + _TEST_COMMAND,
+    re.I)
 _POINTS_TO_CONTRIBUTING = re.compile(r"\[[^\]]{0,200}\]\s*(\(|\[)[^)\]]{0,300}contribut|"
                                      r"contribut[^\n]{0,200}(\]\(|\]\[|https?://|`[^`]+`_)", re.I)
 

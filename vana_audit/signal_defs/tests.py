@@ -52,6 +52,17 @@ def e2e_present(s: Signals) -> Signal:
     return found(hits)
 
 
+@signal("tests.flake_prone", "tests that reach outside the process exist (end-to-end, browser or integration tests)")
+def flake_prone(s: Signals) -> Signal:
+    """Where retries belong: a browser, a network or a service makes a test fail now and then; a unit test
+    that fails intermittently has a bug a retry would hide."""
+    integration = s.facts.test_files.get("integration", [])
+    hits = list(s["tests.e2e_present"].evidence)
+    if integration:
+        hits.append(ev(integration[0], None, f"{len(integration)} integration test file(s)"))
+    return found(hits)
+
+
 @signal("tests.pyramid", "unit tests outnumber integration tests, which outnumber end-to-end tests")
 def pyramid(s: Signals) -> Signal:
     counts = {k: len(v) for k, v in s.facts.test_files.items()}

@@ -132,8 +132,14 @@ CASES = [
     case("SEC-011", "fail", ci("- run: echo \"${{ github.event.issue.title }}\""), CI, "- run: echo"),
     case("SEC-011", "na", GITLAB),
     # SEC-012 SBOM, signing, provenance
-    case("SEC-012", "pass", ci("- run: syft app:1 -o cyclonedx-json > sbom.json"), CI, "syft"),
-    case("SEC-012", "fail", PYTEST_CI),
+    case("SEC-012", "pass", ci("- run: syft app:1 -o cyclonedx-json > sbom.json\n- run: twine upload dist/*",
+                               on='push:\n    tags: ["v*"]'), CI, "syft"),
+    case("SEC-012", "fail", ci("- run: python -m build\n- run: twine upload dist/*", on='push:\n    tags: ["v*"]')),
+    # publishing to PyPI with an OIDC token (trusted publishing) attests the package: DEP-021 says so too (flask)
+    case("SEC-012", "pass", ci(f"- uses: pypa/gh-action-pypi-publish@{SHA}", on='push:\n    tags: ["v*"]',
+                               extra="    permissions:\n      id-token: write\n"), CI, "    runs-on"),
+    # CI only tests: nothing is released or deployed, so nothing to sign (a Composer library released by tags)
+    case("SEC-012", "na", PYTEST_CI),
     case("SEC-012", "na", PYTEST_CI, profile="research"),
     # SEC-013 privileged workflows do not run PR code
     case("SEC-013", "pass", ci("- uses: actions/labeler@v5", on=PR_TARGET)),

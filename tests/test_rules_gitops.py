@@ -22,6 +22,7 @@ from vana_audit.scan import scan
 from vana_audit.signals import Signals
 from vana_audit.suppressions import LocatedSuppression, locate_suppressions
 
+SAMPLE_README = {"README.md": "# Spring PetClinic Sample Application\n\nA sample application built with Spring Boot.\n"}
 PLAIN_WORKFLOW = "name: CI\non: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
 PR_TITLE_WORKFLOW = ("name: PR title\non: [pull_request]\njobs:\n  title:\n    runs-on: ubuntu-latest\n    steps:\n"
                      "      - uses: amannn/action-semantic-pull-request@v5\n")
@@ -82,6 +83,13 @@ CASES = [
          "commitlint.config.js"),
     case("GIT-004", "pass", {".github/workflows/pr-title.yml": PR_TITLE_WORKFLOW}, ".github/workflows/pr-title.yml", 7),
     case("GIT-004", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}),
+    # a Developer Certificate of Origin enforced: the DCO app, or a CI job checking Signed-off-by (spring-petclinic,
+    # libvirt-python's `check-dco`)
+    case("GIT-004", "pass", {".github/dco.yml": "require:\n  members: false\n"}, ".github/dco.yml"),
+    case("GIT-004", "pass", {".gitlab-ci.yml": "check-dco:\n  script:\n    - ci/check-dco.sh\n"}, ".gitlab-ci.yml", 3),
+    # samples, docs and research code derive no changelog from their commits (spring-petclinic, python/devguide)
+    case("GIT-004", "na", {**SAMPLE_README, ".github/workflows/ci.yml": PLAIN_WORKFLOW}),
+    case("GIT-004", "na", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, profile="docs"),
     # GIT-005 pre-commit hooks
     case("GIT-005", "pass", {".pre-commit-config.yaml": "repos: []\n"}, ".pre-commit-config.yaml"),
     case("GIT-005", "fail", {"README.md": "# x\n"}),
@@ -104,6 +112,8 @@ CASES = [
     case("GIT-010", "partial", {".github/workflows/ci.yml": PLAIN_WORKFLOW, ".husky/commit-msg": "npx --no -- commitlint --edit $1\n",
                                 "commitlint.config.js": "module.exports = {};\n"}, "commitlint.config.js"),
     case("GIT-010", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}),
+    case("GIT-010", "pass", {".gitlab-ci.yml": "check-dco:\n  script:\n    - ci/check-dco.sh\n"}, ".gitlab-ci.yml", 3),
+    case("GIT-010", "na", {**SAMPLE_README, ".github/workflows/ci.yml": PLAIN_WORKFLOW}),
     case("GIT-010", "na", {"commitlint.config.js": "module.exports = {};\n"}),
     # GIT-013 issue templates
     case("GIT-013", "pass", {".github/ISSUE_TEMPLATE/bug_report.yml": "name: Bug\n"}, ".github/ISSUE_TEMPLATE/bug_report.yml"),

@@ -69,9 +69,20 @@ class Habits:
     landed_merges: int = 0  # merge commits among the changes landed on the default branch
 
 
+# Automation that commits under a plain account rather than a GitHub App's `name[bot]`: "CFT Bot",
+# "semantic-release-bot", "Mend Renovate", "k8s-ci-robot". A name that merely ends in "bot" (Talbot) is a person.
+_BOT_NAME = re.compile(r"\[bot\]|(^|[-_ .])(ro)?bot$|^bot[-_ .]|\brenovate\b|\bdependabot\b|semantic-release|"
+                       r"^github-actions\b", re.I)
+_BOT_EMAIL = re.compile(r"\[bot\]|^[^@]*[-_.+](ro)?bot@|^bot@|renovate|dependabot|semantic-release", re.I)
+
+
+def is_bot(name: str, email: str) -> bool:
+    return bool(_BOT_NAME.search(name.strip()) or _BOT_EMAIL.search(email.strip()))
+
+
 def commit_flags(commit: LogCommit) -> int:
     flags = 0
-    if "[bot]" in commit.author_name or "[bot]" in commit.author_email:
+    if is_bot(commit.author_name, commit.author_email):
         flags |= BOT
     if len(commit.parents) > 1:
         flags |= MERGE

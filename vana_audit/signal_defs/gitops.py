@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Facts
+from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..signal_core import Signal, Signals, ci_matching, ev, files_matching, found, listing, rx, signal
 from ..tools import catalog
@@ -48,6 +49,7 @@ def commit_convention(s: Signals) -> Signal:
         s.facts,
         rx(r"(commitlint|action-semantic-pull-request|semantic-pull-request|conventional-commit|commitizen|cz check)"),
     )
+    hits += _dco(s.facts)
     hits += [
         ev(".pre-commit-config.yaml", None, h)
         for h in s.facts.pre_commit_hooks.get("pre-commit", [])
@@ -132,11 +134,22 @@ COMMIT_CHECK_CI = rx(
     r"(commitlint|action-semantic-pull-request|semantic-pull-request|conventional-?commit|commitizen|"
     r"cz check|gitlint|commit-message-checker|pr-title|semantic-prs|ytanikin/pr-conventional-commits)"
 )
+# A Developer Certificate of Origin check: every commit carries a Signed-off-by trailer (the DCO GitHub
+# app's .github/dco.yml, a DCO action, libvirt's `check-dco` CI job).
+DCO_CHECK_CI = rx(r"(\bcheck[-_]dco\b|\bdco[-_]?check|tim-actions/dco|christophebedard/dco-check|KineticCafe/actions-dco|"
+                  r"signed-off-by)")
+
+
+def _dco(facts: Facts) -> list[Evidence]:
+    app = [ev(p, None, "DCO app: commits must be signed off") for p in (".github/dco.yml", ".github/dco.yaml")
+           if facts.has_file(p)]
+    return app + ci_matching(facts, DCO_CHECK_CI)
+
 
 
 @signal("gitops.commit_convention_ci", "CI checks commit messages or PR titles against the convention")
 def commit_convention_ci(s: Signals) -> Signal:
-    hits = ci_matching(s.facts, COMMIT_CHECK_CI)
+    hits = ci_matching(s.facts, COMMIT_CHECK_CI) + _dco(s.facts)
     hits += [
         ev(p, None, "Semantic PRs app") for p in s.facts.files if p in (".github/semantic.yml", ".github/semantic.yaml")
     ]

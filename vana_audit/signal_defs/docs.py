@@ -59,7 +59,7 @@ def readme_sections(s: Signals) -> Signal:
     evidence = tuple(doc_line.evidence() for doc_line in (setup[:1] + test[:1]))
     if setup and not test and not any(s.facts.test_files.values()):
         # No tests to run (examples, research code): how to run them cannot be missing from the README.
-        return Signal(True, evidence + (ev(".", None, "no test files in the repository, so no test command to document"),))
+        return Signal(True, evidence + (ev(".", None, "no test files, so no test command to document"),))
     return Signal(bool(setup) and bool(test), evidence)
 
 

@@ -136,8 +136,8 @@ COMMIT_CHECK_CI = rx(
 )
 # A Developer Certificate of Origin check: every commit carries a Signed-off-by trailer (the DCO GitHub
 # app's .github/dco.yml, a DCO action, libvirt's `check-dco` CI job).
-DCO_CHECK_CI = rx(r"(\bcheck[-_]dco\b|\bdco[-_]?check|tim-actions/dco|christophebedard/dco-check|KineticCafe/actions-dco|"
-                  r"signed-off-by)")
+DCO_CHECK_CI = rx(r"(\bcheck[-_]dco\b|\bdco[-_]?check|tim-actions/dco|christophebedard/dco-check|"
+                  r"KineticCafe/actions-dco|signed-off-by)")
 
 
 def _dco(facts: Facts) -> list[Evidence]:

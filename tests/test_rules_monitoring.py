@@ -38,6 +38,29 @@ jobs:
         if: failure()
         uses: slackapi/slack-github-action@v2
 """
+MENTIONS_MAIL_WORKFLOW = """name: CI
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+      - name: Check the emailservice answers
+        run: curl -f http://localhost:8080/emailservice || echo "failure reaching mail"
+"""
+NOTIFY_JOB_WORKFLOW = """name: CI
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+  alert:
+    needs: [test]
+    if: ${{ failure() }}
+    steps:
+      - uses: rtCamp/action-slack-notify@v2
+"""
 PLAIN_WORKFLOW = "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
 BACKUP_WORKFLOW = """name: Nightly
 on:
@@ -112,6 +135,12 @@ CASES = [
     # MON-009 CI failure notifications
     case("MON-009", "pass", {".github/workflows/ci.yml": NOTIFY_WORKFLOW}, ".github/workflows/ci.yml", 8, profile="service"),
     case("MON-009", "fail", {".github/workflows/ci.yml": PLAIN_WORKFLOW}, profile="service"),
+    # a step that names mail or a notification, in a workflow that says "failure" elsewhere, notifies nobody on
+    # failure (koel's e2e step, microservices-demo's `emailservice`)
+    case("MON-009", "fail", {".github/workflows/ci.yml": MENTIONS_MAIL_WORKFLOW}, profile="service"),
+    # a notify job that runs when another job failed
+    case("MON-009", "pass", {".github/workflows/ci.yml": NOTIFY_JOB_WORKFLOW}, ".github/workflows/ci.yml", 12,
+         profile="service"),
     case("MON-009", "na", {"app/main.py": FASTAPI}, profile="service"),
     # MON-010 backup verification
     case("MON-010", "pass", {".github/workflows/nightly.yml": BACKUP_WORKFLOW}, ".github/workflows/nightly.yml", profile="service"),

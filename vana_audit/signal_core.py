@@ -446,10 +446,6 @@ TF_VALIDATE = rx(
     r"(terraform (fmt|validate|plan)|tofu (fmt|validate|plan)|tflint|setup-terraform|terragrunt (plan|validate)|"
     r"kubeconform|kubeval|helm lint|helm template|kustomize build|cfn-lint|pulumi preview|conftest)"
 )
-NOTIFY = rx(
-    r"(slack|msteams|teams|discord|pagerduty|opsgenie|sendgrid|mail|notify|webhook|8398a7/action-slack|"
-    r"rtCamp/action-slack-notify|action-notify)"
-)
 CLAIM_CI = rx(
     r"(github actions|gitlab ci|circleci|jenkins|ci/cd|\bci\b pipeline|continuous integration|"
     r"continuous deployment|automated (deployment|deploys|testing|tests)|deployed automatically|"

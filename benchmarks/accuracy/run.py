@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import datetime as dt
+import functools
 import json
 import subprocess
 import sys
@@ -167,6 +168,31 @@ def compare(label: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+P2_VERDICTS = ("true", "false", "not-applicable", "debatable")
+
+
+@functools.cache
+def p2_audit() -> dict[tuple[str, str], str]:
+    """(repository, rule) -> verdict of the audit of P2 findings (p2-audit/*.yaml, see its BRIEF.md)."""
+    verdicts: dict[tuple[str, str], str] = {}
+    for path in sorted((HERE / "p2-audit").glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text()) or []:
+            verdict = item.get("verdict")
+            verdict = {True: "true", False: "false"}.get(verdict, str(verdict).lower())
+            if verdict in P2_VERDICTS:
+                verdicts[(item["repo"], item["rule"])] = verdict
+    return verdicts
+
+
+def judge_p2(repo: str, result: dict[str, Any], audit: dict[tuple[str, str], str]) -> dict[str, list[str]]:
+    """The P2 findings a scan emits, by the audit's verdict ("unaudited": new since the audit)."""
+    judged: dict[str, list[str]] = {v: [] for v in (*P2_VERDICTS, "unaudited")}
+    for f in result["findings"]:
+        if f["outcome"] in EMITTED and f["priority"] == "P2" and not f.get("suppressed"):
+            judged[audit.get((repo, f["rule_id"]), "unaudited")].append(f["rule_id"])
+    return judged
+
+
 def ratio(num: int, den: int) -> float | None:
     return round(num / den, 3) if den else None
 
@@ -214,6 +240,7 @@ def run_one(entry: dict[str, Any], repos: Path, cache: Path | None) -> dict[str,
         return row
     row["status"] = "scanned"
     row.update(compare(label, result))
+    row["p2"] = judge_p2(name, result, p2_audit())
     second_path = HERE / "labels-b" / label_path.name
     second = yaml.safe_load(second_path.read_text()) if second_path.exists() else None
     row["second_labeller"] = second_opinion(label, second, {c["id"]: c["score"] for c in result["categories"]})
@@ -242,7 +269,15 @@ def overall(rows: list[dict[str, Any]]) -> dict[str, Any]:
                        for c in CATEGORIES}
         second[key] = {"mae": round(sum(values) / len(values), 2) if values else None, "n": len(values),
                        "by_category": {c: round(sum(v) / len(v), 2) for c, v in by_category.items() if v}}
+    p2 = {v: sum(len(r["p2"][v]) for r in done) for v in (*P2_VERDICTS, "unaudited")}
+    wrong_p2: dict[str, int] = {}
+    for r in done:
+        for rule in r["p2"]["false"] + r["p2"]["not-applicable"]:
+            wrong_p2[rule] = wrong_p2.get(rule, 0) + 1
+    p2["precision"] = ratio(p2["true"], p2["true"] + p2["false"] + p2["not-applicable"])
+    p2["wrong_by_rule"] = dict(sorted(wrong_p2.items(), key=lambda kv: (-kv[1], kv[0])))
     return {
+        "p2": p2,
         "second_labeller": second,
         "repositories": len(rows),
         "scanned": len(done),
@@ -304,6 +339,13 @@ def render(rows: list[dict[str, Any]], total: dict[str, Any], header: dict[str, 
         "- score bias, scanner minus label (negative: the scanner scores lower): "
         + ", ".join(f"{c} {v['bias']:+}" for c, v in t["mae_by_category"].items()),
     ]
+    p2 = t["p2"]
+    if p2["true"] + p2["false"] + p2["not-applicable"]:
+        out.append(f"- precision of P2 findings (audited in p2-audit/; not-applicable counts as wrong): "
+                   f"{pct(p2['precision'])} ({p2['true']} true, {p2['false']} false, {p2['not-applicable']} not "
+                   f"applicable; {p2['debatable']} debatable and {p2['unaudited']} unaudited not scored)")
+        out.append("  - wrong P2 findings by rule: " + ", ".join(
+            f"{rule} {n}" for rule, n in list(p2["wrong_by_rule"].items())[:15]))
     second = t["second_labeller"]
     if second["labellers"]["n"]:
         names = {"labellers": "the two labellers apart", "scanner_b": "scanner vs the second labeller",

@@ -18,7 +18,6 @@ from ..signal_core import (
     E2E_CMD,
     IAC_SCAN,
     LINT_CMD,
-    NOTIFY,
     PERF_CMD,
     SAST,
     SBOM_SIGN,
@@ -429,18 +428,43 @@ def sbom(s: Signals) -> Signal:
 
 @signal("ci.failure_notifications", "CI notifies people when a pipeline fails")
 def failure_notify(s: Signals) -> Signal:
+    """A notifying step (Slack, Teams, mail, a webhook...) that runs on failure: a step or job condition on
+    failure() (GitHub), a job `when: on_failure` (GitLab), a Jenkins `post { failure }`. A step that merely
+    mentions mail (`emailservice`, `user.email`) in a workflow that says "failure" somewhere notifies nobody."""
     hits = []
     for p in s.facts.pipelines:
+        lines = p.text.splitlines()
         for j in p.jobs:
+            job_on_failure = "failure()" in j.condition or (
+                isinstance(j.raw, dict) and str(j.raw.get("when", "")) == "on_failure")
             for st in j.steps:
                 text = f"{st.uses or ''} {st.run or ''} {st.name}"
-                if NOTIFY.search(text) and (
-                    "failure" in p.text or "on_failure" in p.text or "when: on_failure" in p.text
-                ):
+                if NOTIFY_STEP.search(text) and (job_on_failure or "failure()" in _yaml_item_text(lines, st.line)):
                     hits.append(ev(p.path, st.line, st.name))
         if p.provider == "jenkins" and re.search(r"post\s*\{[^}]*failure", p.text, re.S):
             hits.append(ev(p.path, None, "post { failure { ... } }"))
     return found(hits)
+
+
+NOTIFY_STEP = rx(r"(\b(slack|msteams|teams|discord|pagerduty|opsgenie|sendgrid|mail|sendmail|notify|notification|"
+                 r"webhook)\b|action-slack|slack-notify|action-notify|slack-github-action)")
+
+
+def _yaml_item_text(lines: list[str], first: int) -> str:
+    """The lines of the YAML list item starting at line `first` (1-based), up to the next item at its indent."""
+    if not 0 < first <= len(lines):
+        return ""
+    head = lines[first - 1]
+    indent = len(head) - len(head.lstrip())
+    block = [head]
+    for line in lines[first: first + 60]:
+        stripped = line.lstrip()
+        if stripped and len(line) - len(stripped) <= indent:
+            break
+        block.append(line)
+    return "\n".join(block)
+
+
 COVERAGE_SERVICE_CONFIG = PathPattern(
     r"^(\.github/)?\.?codecov\.ya?ml$|^\.coveralls\.yml$|^sonar-project\.properties$",
     ["codecov.y", ".coveralls.yml", "sonar-project.properties"],

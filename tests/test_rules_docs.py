@@ -64,6 +64,13 @@ CASES = [
     # DOC-004 CONTRIBUTING
     case("DOC-004", "pass", {"CONTRIBUTING.md": "# Contributing\n"}, "CONTRIBUTING.md"),
     case("DOC-004", "fail", {"README.md": "# Acme\n"}),
+    # a contributing section of the README (spring-petclinic) or of the developer guide (pygobject's RST)
+    case("DOC-004", "pass", {"README.md": "# Acme\n\n## Contributing\n\nOpen an issue first; sign off your commits.\n"},
+         "README.md", 3),
+    case("DOC-004", "pass", {"README.md": "# Acme\n", "docs/guide/dev.rst": "Contributing Changes\n"
+                             "====================\n\nFork, branch, test.\n"}, "docs/guide/dev.rst", 1),
+    # a code of conduct titled "Contributor Covenant" is no contribution guide (koel)
+    case("DOC-004", "fail", {"README.md": "# Acme\n", "CODE_OF_CONDUCT.md": "# Contributor Covenant Code of Conduct\n"}),
     # DOC-005 deployment documented
     case("DOC-005", "pass", {"docs/deployment.md": "# Deployment\n"}, "docs/deployment.md", profile="service"),
     case("DOC-005", "fail", {"README.md": "# Acme\n"}, profile="service"),
@@ -118,6 +125,9 @@ CASES = [
     # DOC-013 code of conduct (libraries)
     case("DOC-013", "pass", {**LIBRARY, "CODE_OF_CONDUCT.md": "# Code of Conduct\n"}, "CODE_OF_CONDUCT.md"),
     case("DOC-013", "fail", LIBRARY),
+    # a named code adopted in the README (packaging follows the PSF's)
+    case("DOC-013", "pass", {**LIBRARY, "README.md": "# Acme\n\nEveryone is expected to follow the [PSF Code of Conduct]"
+                             "(https://github.com/pypa/.github/blob/main/CODE_OF_CONDUCT.md).\n"}, "README.md", 3),
     case("DOC-013", "na", {"README.md": "# Acme\n"}, profile="service"),
     # DOC-014 docs checked in CI
     case("DOC-014", "pass", {".github/workflows/docs.yml": DOCS_WORKFLOW}, ".github/workflows/docs.yml", 7),
@@ -161,6 +171,10 @@ CASES = [
     case("DOC-020", "pass", {**LIBRARY, "CONTRIBUTING.md": "# Contributing\n\n## Releasing a new version\n\nTag it.\n"},
          "CONTRIBUTING.md", 3),
     case("DOC-020", "fail", LIBRARY),
+    # a changelog heading is a release, not the process (express's History.md), and a Markdown code fence under
+    # a build command is no reStructuredText underline (ripgrep's README)
+    case("DOC-020", "fail", {**LIBRARY, "History.md": "# Unreleased Changes\n\n* fix\n",
+                             "README.md": "# Acme\n\n```\n$ cargo build --release\n```\n"}),
     case("DOC-020", "na", {"README.md": "# Acme\n"}, profile="service"),
 ]
 

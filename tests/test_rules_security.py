@@ -114,6 +114,18 @@ CASES = [
     # SEC-007 SECURITY.md
     case("SEC-007", "pass", {"SECURITY.md": "# Security\n"}, "SECURITY.md"),
     case("SEC-007", "fail", README),
+    # the policy in another form: a README section (ripgrep), Kubernetes' SECURITY_CONTACTS (external-dns), the
+    # issue chooser sending security reports to private advisories (flask)
+    case("SEC-007", "pass", {"README.md": "# rg\n\n### Vulnerability reporting\n\nMail jamslam@gmail.com.\n"},
+         "README.md", 3),
+    case("SEC-007", "pass", {"SECURITY_CONTACTS": "# Defined below are the security contacts\nalice\n"},
+         "SECURITY_CONTACTS"),
+    case("SEC-007", "pass", {".github/ISSUE_TEMPLATE/config.yml": "contact_links:\n  - name: Security issue\n"
+                             "    url: https://github.com/pallets/flask/security/advisories/new\n"},
+         ".github/ISSUE_TEMPLATE/config.yml", 2),
+    # product documentation about security features is no disclosure policy (flask's docs/web-security.rst)
+    case("SEC-007", "fail", {"README.md": "# Flask\n", "docs/web-security.rst": "Security Considerations\n"
+                             "=======================\n\nContent Security Policy (CSP)\n-----------------------------\n"}),
     # SEC-008 container scanning
     case("SEC-008", "pass", {**DOCKERFILE, **ci("- run: trivy image app:1")}, CI, "trivy image"),
     case("SEC-008", "fail", {**DOCKERFILE, **PYTEST_CI}),

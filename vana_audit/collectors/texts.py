@@ -1,5 +1,6 @@
 """Texts of small configuration files whose content some rules judge (alert rules, CODEOWNERS,
-branch protection, Helm values, nested .gitignore files). Read once, capped; rules never open files."""
+branch protection, Helm values, nested .gitignore files, the issue chooser). Read once, capped; rules never
+open files."""
 from __future__ import annotations
 
 from ..facts import Facts
@@ -19,6 +20,8 @@ def wanted_paths(facts: Facts) -> list[str]:
     paths = [p for kind in CONFIG_KINDS_READ for p in facts.config_files.get(kind, [])]
     paths += [p for kind in DOC_KINDS_READ for p in facts.docs.get(kind, [])]
     paths += [p for p in facts.files if _base(p) in (".gitignore", ".gitattributes")]
+    paths += [p for p in (".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/config.yaml")
+              if facts.has_file(p)]
     paths += facts.iac_tools.get("skaffold", [])
     chart_dirs = {p.rsplit("/", 1)[0] + "/" if "/" in p else "" for p in facts.iac_tools.get("helm", [])}
     paths += [p for p in facts.files if _base(p).startswith("values") and p.endswith((".yaml", ".yml"))

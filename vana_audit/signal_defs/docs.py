@@ -25,9 +25,26 @@ from ..tools.catalog import catalog
 from ._shared import _base, _paths, readme_lines
 
 
-@signal("docs.security_policy", "a security policy (SECURITY.md) exists")
+@signal("docs.security_policy", "a security policy says how to report a vulnerability privately (SECURITY.md, "
+        "SECURITY_CONTACTS, a bug-bounty page, a security section of the README or the contributing guide, or a "
+        "security contact link in the issue chooser)")
 def security_policy(s: Signals) -> Signal:
-    return found(_paths(s.facts.docs.get("security", [])))
+    f = s.facts
+    hits = _paths(f.docs.get("security", []) + [p for p in f.files if _SECURITY_FILE.search(p)], 2)
+    # a heading of the README or the contributing guide (product docs have "Content Security Policy" headings)
+    guides = {line.path for line in _readme_lines(f)} | set(f.docs.get("contributing", []))
+    hits += _headings(s, r"vulnerabilit|security (issues?|disclosure|reports?|contacts?|advisor)|report(ing)? (a )?"
+                         r"security|^security( policy)?\s*$", within=guides)
+    for path in (".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/config.yaml"):
+        text = f.config_texts.get(path) or ""
+        line = next((n for n, t in enumerate(text.splitlines(), 1) if re.search(r"security|vulnerab", t, re.I)), None)
+        if line:
+            hits.append(ev(path, line, "the issue chooser sends security reports elsewhere"))
+    return found(hits)
+
+
+_SECURITY_FILE = re.compile(r"^(SECURITY_CONTACTS|BUG[-_]?BOUNTY(\.\w+)?|(docs?|website)/(\S+/)?security/"
+                            r"(policy|index|README)\.(md|rst|adoc))$", re.I)
 
 
 # -- documentation --------------------------------------------------------------------------------------
@@ -85,9 +102,15 @@ _POINTS_TO_CONTRIBUTING = re.compile(r"\[[^\]]{0,200}\]\s*(\(|\[)[^)\]]{0,300}co
                                      r"contribut[^\n]{0,200}(\]\(|\]\[|https?://|`[^`]+`_)", re.I)
 
 
-@signal("docs.contributing", "CONTRIBUTING guide exists")
+@signal("docs.contributing", "a contribution guide exists (CONTRIBUTING, a developer guide, a contributing section "
+        "of the README or the docs, or a README link to the project's guide)")
 def contributing(s: Signals) -> Signal:
-    return found(_paths(s.facts.docs.get("contributing", [])))
+    f = s.facts
+    hits = _paths(f.docs.get("contributing", []) + f.docs.get("developer-guide", []), 2)
+    hits += _headings(s, r"contribut|hacking|development guide",
+                      within={line.path for line in f.doc_lines} - set(f.docs.get("code-of-conduct", [])))
+    hits += [line.evidence() for line in _readme_lines(f) if _POINTS_TO_CONTRIBUTING.search(line.text)][:1]
+    return found(hits)
 
 
 @signal("docs.deployment", "deployment is documented (a deployment document, or an install, bootstrap or "
@@ -188,9 +211,15 @@ def license_file(s: Signals) -> Signal:
     )
 
 
-@signal("docs.code_of_conduct", "a code of conduct exists")
+@signal("docs.code_of_conduct", "a code of conduct is adopted (CODE_OF_CONDUCT, or the README, contributing guide "
+        "or docs adopt a named one)")
 def code_of_conduct(s: Signals) -> Signal:
-    return found(_paths(s.facts.docs.get("code-of-conduct", []), 2))
+    hits = _paths(s.facts.docs.get("code-of-conduct", []), 2)
+    hits += [line.evidence() for line in s.facts.doc_lines if _CONDUCT.search(line.text)][:2]
+    return found(hits)
+
+
+_CONDUCT = re.compile(r"code[ _-]of[ _-]conduct", re.I)
 
 
 DOCS_CI = rx(
@@ -218,9 +247,34 @@ def docs_checked_in_ci(s: Signals) -> Signal:
     return found(hits)
 
 
-def _headings(s: Signals, pattern: str) -> list[Evidence]:
-    regex = re.compile(rf"^#{{1,6}}[ \t][^\n]{{0,200}}?({pattern})", re.I)
-    return [line.evidence() for line in s.facts.doc_lines if regex.search(line.text)][:2]
+def _headings(s: Signals, pattern: str, within: set[str] | None = None) -> list[Evidence]:
+    """Headings whose text matches `pattern` (searched in the heading text, so `^` anchors at its start):
+    Markdown ones (`## Contributing`) and reStructuredText ones (a title over a line of = - ~ ^); `within`
+    limits them to those documents."""
+    regex = re.compile(pattern, re.I)
+    lines = s.facts.doc_lines
+    hits = []
+    for index, line in enumerate(lines):
+        if within is not None and line.path not in within:
+            continue
+        markdown = _MD_HEADING.match(line.text)
+        if markdown:
+            heading = markdown.group(1)
+        elif line.path.endswith(".rst") and index + 1 < len(lines) and _RST_UNDERLINE.match(lines[index + 1].text) \
+                and lines[index + 1].path == line.path and lines[index + 1].line == line.line + 1:
+            heading = line.text.strip()
+        else:
+            continue
+        if regex.search(heading[:200]):
+            hits.append(line.evidence())
+            if len(hits) == 2:
+                break
+    return hits
+
+
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.*)")
+
+_RST_UNDERLINE = re.compile(r"^([=\-~^\"'`*+#])\1{2,}\s*$")
 
 
 @signal("docs.troubleshooting", "a troubleshooting guide or FAQ exists")
@@ -263,7 +317,10 @@ def release_process(s: Signals) -> Signal:
         if re.search(r"(^|/)(releas(e|ing)|publishing)[^/]{0,100}\.(md|rst|adoc)$", p, re.I)
         and not _base(p).lower().startswith("release-notes")
     ]
-    return found(_paths(files, 3) + _headings(s, r"releas(e|ing)|publishing a new version|how to publish"))
+    # a heading of any document but a changelog, whose headings are releases ("# Unreleased Changes")
+    documents = {line.path for line in s.facts.doc_lines} - set(s.facts.docs.get("changelog", []))
+    return found(_paths(files, 3) + _headings(s, r"\breleas(e|ing)\b|publishing a new version|how to publish",
+                                              within=documents))
 
 
 # -- README badges and links ---------------------------------------------------------------------------------

@@ -65,10 +65,17 @@ CASES = [
     case("DOC-004", "pass", {"CONTRIBUTING.md": "# Contributing\n"}, "CONTRIBUTING.md"),
     case("DOC-004", "fail", {"README.md": "# Acme\n"}),
     # a contributing section of the README (spring-petclinic) or of the developer guide (pygobject's RST)
-    case("DOC-004", "pass", {"README.md": "# Acme\n\n## Contributing\n\nOpen an issue first; sign off your commits.\n"},
+    case("DOC-004", "pass", {"README.md": "# Acme\n\n## Contributing\n\nOpen an issue first.\n\n### Developing\n\n"
+                             "1. Fork the repository\n2. `make build`\n3. `make test`\n4. Sign off your commits.\n"},
          "README.md", 3),
     case("DOC-004", "pass", {"README.md": "# Acme\n", "docs/guide/dev.rst": "Contributing Changes\n"
-                             "====================\n\nFork, branch, test.\n"}, "docs/guide/dev.rst", 1),
+                             "====================\n\nFork the repository.\n\nMake a branch.\n\nRun the tests:\n\n"
+                             "    pytest\n\nOpen a merge request.\n"}, "docs/guide/dev.rst", 1),
+    # ... but a welcome and a list of links is no guide (memos)
+    case("DOC-004", "fail", {"README.md": "# Acme\n\n## Contributing\n\nContributions of all kinds are welcome.\n\n"
+                             "- [Report bugs](https://example.com/issues)\n- [Submit pull requests](https://example.com/pulls)\n"
+                             "- [Improve documentation](https://example.com/docs)\n- [Translate](https://example.com/l10n)\n"
+                             "- [Sponsor](https://example.com/sponsor)\n\n## License\n\nMIT\n"}),
     # a code of conduct titled "Contributor Covenant" is no contribution guide (koel)
     case("DOC-004", "fail", {"README.md": "# Acme\n", "CODE_OF_CONDUCT.md": "# Contributor Covenant Code of Conduct\n"}),
     # DOC-005 deployment documented

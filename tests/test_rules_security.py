@@ -152,6 +152,12 @@ CASES = [
                                extra="    permissions:\n      id-token: write\n"), CI, "    runs-on"),
     # CI only tests: nothing is released or deployed, so nothing to sign (a Composer library released by tags)
     case("SEC-012", "na", PYTEST_CI),
+    # ... but a package published by hand to a registry of built artefacts still ships one (express, sidekiq)
+    case("SEC-012", "fail", {**PYTEST_CI, "package.json": '{"name": "acme", "version": "1.0.0", "main": "index.js"}\n',
+                             "index.js": "module.exports = 1;\n"}, profile="library"),
+    # while a Composer library is served from its git tags: nothing to sign (guzzle)
+    case("SEC-012", "na", {**PYTEST_CI, "composer.json": '{"name": "acme/http", "type": "library"}\n'},
+         profile="library"),
     case("SEC-012", "na", PYTEST_CI, profile="research"),
     # SEC-013 privileged workflows do not run PR code
     case("SEC-013", "pass", ci("- uses: actions/labeler@v5", on=PR_TARGET)),

@@ -107,8 +107,10 @@ _POINTS_TO_CONTRIBUTING = re.compile(r"\[[^\]]{0,200}\]\s*(\(|\[)[^)\]]{0,300}co
 def contributing(s: Signals) -> Signal:
     f = s.facts
     hits = _paths(f.docs.get("contributing", []) + f.docs.get("developer-guide", []), 2)
+    # a section with substance: "Contributions are welcome" and three links is no guide (memos)
     hits += _headings(s, r"contribut|hacking|development guide",
-                      within={line.path for line in f.doc_lines} - set(f.docs.get("code-of-conduct", [])))
+                      within={line.path for line in f.doc_lines} - set(f.docs.get("code-of-conduct", [])),
+                      min_lines=_GUIDE_LINES)
     hits += [line.evidence() for line in _readme_lines(f) if _POINTS_TO_CONTRIBUTING.search(line.text)][:1]
     return found(hits)
 
@@ -247,10 +249,10 @@ def docs_checked_in_ci(s: Signals) -> Signal:
     return found(hits)
 
 
-def _headings(s: Signals, pattern: str, within: set[str] | None = None) -> list[Evidence]:
+def _headings(s: Signals, pattern: str, within: set[str] | None = None, min_lines: int = 0) -> list[Evidence]:
     """Headings whose text matches `pattern` (searched in the heading text, so `^` anchors at its start):
     Markdown ones (`## Contributing`) and reStructuredText ones (a title over a line of = - ~ ^); `within`
-    limits them to those documents."""
+    limits them to those documents, `min_lines` to sections of at least that many non-empty lines."""
     regex = re.compile(pattern, re.I)
     lines = s.facts.doc_lines
     hits = []
@@ -265,7 +267,7 @@ def _headings(s: Signals, pattern: str, within: set[str] | None = None) -> list[
             heading = line.text.strip()
         else:
             continue
-        if regex.search(heading[:200]):
+        if regex.search(heading[:200]) and (not min_lines or _section_lines(lines, index) >= min_lines):
             hits.append(line.evidence())
             if len(hits) == 2:
                 break
@@ -273,6 +275,30 @@ def _headings(s: Signals, pattern: str, within: set[str] | None = None) -> list[
 
 
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.*)")
+_GUIDE_LINES = 6
+
+
+def _section_lines(lines: list[TextLine], index: int) -> int:
+    """Non-empty lines of the section under the heading at `index` (bare link items aside), up to the next
+    heading of the same or a higher level (Markdown) or the next title (reStructuredText), within 50 lines."""
+    head = lines[index]
+    level = len(head.text) - len(head.text.lstrip("#"))
+    count = 0
+    for line in lines[index + 1: index + 51]:
+        if line.path != head.path:
+            break
+        hashes = len(line.text) - len(line.text.lstrip("#"))
+        if level and 0 < hashes <= level and line.text[hashes:hashes + 1] in (" ", "\t"):
+            break
+        if not level and _RST_UNDERLINE.match(line.text) and count > 1:
+            break  # the next title's underline (the title line itself was counted: near enough)
+        if not _LINK_ITEM.match(line.text):
+            count += 1
+    return count
+
+
+# "- [Report bugs](url)": a link, no text
+_LINK_ITEM = re.compile(r"^\s*[-*+]\s*\[[^\]\n]{0,300}\]\([^)\s]{0,500}\)\s*$")
 
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`*+#])\1{2,}\s*$")
 

@@ -78,3 +78,20 @@ def _ships(facts: Facts) -> Callable[[CiJob], bool]:
 
 def _grants_id_token(permissions: object) -> bool:
     return isinstance(permissions, dict) and str(permissions.get("id-token", "")).lower() == "write"
+
+
+# Registries that host a built artefact (a tarball, wheel, crate, gem, jar) a release could sign or attest;
+# Composer, Go modules, Terraform and Ansible Galaxy serve the repository's own git tags.
+_ARTEFACT_ECOSYSTEMS = frozenset({"npm", "pip", "cargo", "maven", "gradle"})
+
+
+@signal("release.registry_package", "a library or CLI published to a registry that hosts built artefacts (npm, "
+        "PyPI, crates.io, RubyGems, Maven Central), even when released by hand")
+def registry_package(s: Signals) -> Signal:
+    f = s.facts
+    if f.profile not in ("library", "cli"):
+        return found([])
+    hits = [ev(m.path, None, f"{m.ecosystem} package") for m in f.manifests
+            if "/" not in m.path and m.ecosystem in _ARTEFACT_ECOSYSTEMS and not m.data.get("private")]
+    hits += [ev(p, None, "gem specification") for p in f.files if "/" not in p and p.endswith(".gemspec")]
+    return found(hits[:2])

@@ -61,6 +61,10 @@ jobs:
     steps:
       - uses: rtCamp/action-slack-notify@v2
 """
+TWO_SERVICES = {"api/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+                "api/Dockerfile": "FROM python:3.12-slim\nCMD [\"api\"]\n",
+                "worker/main.go": "package main\n\nfunc main() {}\n",
+                "worker/Dockerfile": "FROM golang:1.24\nCMD [\"worker\"]\n"}
 PLAIN_WORKFLOW = "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
 BACKUP_WORKFLOW = """name: Nightly
 on:
@@ -113,7 +117,13 @@ CASES = [
     case("MON-004", "na", {"app/main.py": FASTAPI}, profile="library"),
     # MON-005 tracing
     case("MON-005", "pass", {"app/main.py": "from opentelemetry import trace\n"}, "app/main.py", 1, profile="service"),
-    case("MON-005", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    case("MON-005", "fail", TWO_SERVICES, profile="service"),
+    # Sentry's performance tracing traces requests too (full-stack-fastapi-template)
+    case("MON-005", "pass", {**TWO_SERVICES, "api/main.py": "import sentry_sdk\nsentry_sdk.init(dsn=DSN, enable_tracing=True)\n"},
+         "api/main.py", 2, profile="service"),
+    # one service and its database: no request crosses services (petclinic, healthchecks, koel)
+    case("MON-005", "na", {"app/main.py": FASTAPI, "Dockerfile": "FROM python:3.12-slim\nCMD [\"app\"]\n"},
+         profile="service"),
     case("MON-005", "na", {"app/main.py": FASTAPI}, profile="library"),
     # MON-006 dashboards as code
     case("MON-006", "pass", {"grafana/dashboards/api.json": '{"title": "API"}\n'}, "grafana/dashboards/api.json", profile="service"),

@@ -71,9 +71,9 @@ def mon_errors(s: Signals) -> Signal:
     return found(hits)
 
 
-@signal("mon.tracing", "distributed tracing is instrumented (OpenTelemetry, Cloud Trace, Datadog)")
+@signal("mon.tracing", "distributed tracing is instrumented (OpenTelemetry, Cloud Trace, Datadog, Sentry tracing)")
 def mon_tracing(s: Signals) -> Signal:
-    hits = _code(s, "opentelemetry", "cloud-trace") + _config(s.facts, "otel-collector")
+    hits = _code(s, "opentelemetry", "cloud-trace", "sentry-tracing") + _config(s.facts, "otel-collector")
     hits += [
         ev(m.path, None, "tracing library")
         for m in s.facts.manifests

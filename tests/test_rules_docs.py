@@ -21,6 +21,7 @@ TRAVIS_README = "# Acme\n\n[![Build](https://travis-ci.com/acme/api.svg?branch=m
 LINK_README = "# Acme\n\nSee [deployment](docs/deployment.md#rollback) and [the runbooks](docs/runbooks/).\n"
 BROKEN_LINK_README = "# Acme\n\nSee [deployment](docs/deploy.md).\n"
 FENCED_LINK_README = "# Acme\n\n```markdown\n[not a link](missing.md)\n```\n\nSee [docs](docs/index.md).\n"
+READS_ENV = {"app/main.py": "import os\n\nDATABASE_URL = os.environ[\"DATABASE_URL\"]\n"}
 LIBRARY = {"pyproject.toml": "[project]\nname = \"acme-client\"\nversion = \"1.0.0\"\n"}
 MODULE = {"main.tf": 'resource "null_resource" "x" {}\n', "variables.tf": 'variable "a" {\n  type = string\n}\n',
           "outputs.tf": 'output "b" {\n  value = 1\n}\n'}
@@ -98,7 +99,17 @@ CASES = [
     case("DOC-005", "na", MODULE),
     # DOC-006 environment variables documented
     case("DOC-006", "pass", {".env.example": "DATABASE_URL=\n"}, ".env.example", profile="service"),
-    case("DOC-006", "fail", {"README.md": "# Acme\n"}, profile="service"),
+    case("DOC-006", "fail", {"README.md": "# Acme\n", **READS_ENV}, profile="service"),
+    # an app that reads no environment variables has none to document (nowinandroid, spring-petclinic)
+    case("DOC-006", "na", {"README.md": "# Acme\n", "app/main.py": "def main():\n    return 1\n"}, profile="service"),
+    # the variables documented another way: env.sample in a folder (umami's podman/), a committed .env of
+    # placeholders (full-stack-fastapi-template), a flags table naming them (whoami)
+    case("DOC-006", "pass", {**READS_ENV, "podman/env.sample": "DATABASE_URL=\n"}, "podman/env.sample", profile="service"),
+    case("DOC-006", "pass", {**READS_ENV, ".env": "DATABASE_URL=postgresql://app:changethis@db/app\n"}, ".env",
+         profile="service"),
+    case("DOC-006", "pass", {**READS_ENV, "README.md": "# whoami\n\n### Flags\n\n| Flag | Env var |\n|---|---|\n"
+                             "| `port` | `WHOAMI_PORT_NUMBER` |\n| `name` | `WHOAMI_NAME` |\n"}, "README.md", 3,
+         profile="service"),
     case("DOC-006", "na", {"README.md": "# Acme\n"}, profile="library"),
     # DOC-007 architecture
     case("DOC-007", "pass", {"docs/adr/0001-use-postgres.md": "# 1. Use Postgres\n"}, "docs/adr/0001-use-postgres.md", profile="service"),

@@ -156,9 +156,29 @@ def _deployment_sections(lines: list[TextLine]) -> list[Evidence]:
     return hits
 
 
-@signal("docs.env_example", "environment variables are documented (.env.example or similar)")
+@signal("docs.env_example", "environment variables are documented: an env template (.env.example, env.sample...), "
+        "a committed .env of placeholders, or a configuration section of the docs naming the variables")
 def env_example(s: Signals) -> Signal:
-    return found(_paths(s.facts.docs.get("env-example", [])))
+    f = s.facts
+    templates = f.docs.get("env-example", [])
+    hits = _paths(templates + [p for p in f.files if _ENV_TEMPLATE.search(p) and p not in templates], 2)
+    # a committed root .env without secrets is the template itself (full-stack-fastapi-template)
+    leaked = {hit.path for hit in f.secrets}
+    hits += [ev(p, None, "a committed .env of placeholder values") for p in f.config_files.get("env-file", [])
+             if "/" not in p and p not in leaked][:1]
+    lines = f.doc_lines
+    for index, line in enumerate(lines):
+        heading = _MD_HEADING.match(line.text)
+        if heading and _ENV_HEADING.search(heading.group(1)[:200]) and len(
+                {name for part in _section(lines, index) for name in _ENV_NAME.findall(part.text)}) >= 2:
+            hits.append(line.evidence())
+            break
+    return found(hits)
+
+
+_ENV_TEMPLATE = re.compile(r"(^|/)[^/]*env\.(sample|example|template|dist)$", re.I)
+_ENV_HEADING = re.compile(r"environment variables|env(ironment)? vars|^configur|^settings|^options|^flags", re.I)
+_ENV_NAME = re.compile(r"`([A-Z][A-Z0-9]*_[A-Z0-9_]+)`|^\|\s*([A-Z][A-Z0-9]*_[A-Z0-9_]+)\s*\|")
 
 
 @signal("docs.runbooks", "runbooks or an incident-response guide exist")
@@ -278,23 +298,27 @@ _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.*)")
 _GUIDE_LINES = 6
 
 
-def _section_lines(lines: list[TextLine], index: int) -> int:
-    """Non-empty lines of the section under the heading at `index` (bare link items aside), up to the next
-    heading of the same or a higher level (Markdown) or the next title (reStructuredText), within 50 lines."""
+def _section(lines: list[TextLine], index: int) -> list[TextLine]:
+    """The non-empty lines of the section under the heading at `index`, up to the next heading of the same
+    or a higher level (Markdown) or the next title (reStructuredText), within 50 lines."""
     head = lines[index]
     level = len(head.text) - len(head.text.lstrip("#"))
-    count = 0
+    section: list[TextLine] = []
     for line in lines[index + 1: index + 51]:
         if line.path != head.path:
             break
         hashes = len(line.text) - len(line.text.lstrip("#"))
         if level and 0 < hashes <= level and line.text[hashes:hashes + 1] in (" ", "\t"):
             break
-        if not level and _RST_UNDERLINE.match(line.text) and count > 1:
-            break  # the next title's underline (the title line itself was counted: near enough)
-        if not _LINK_ITEM.match(line.text):
-            count += 1
-    return count
+        if not level and _RST_UNDERLINE.match(line.text) and len(section) > 1:
+            break  # the next title's underline (the title line itself was taken: near enough)
+        section.append(line)
+    return section
+
+
+def _section_lines(lines: list[TextLine], index: int) -> int:
+    """How many lines of the section under the heading at `index` say something (bare link items aside)."""
+    return sum(1 for line in _section(lines, index) if not _LINK_ITEM.match(line.text))
 
 
 # "- [Report bugs](url)": a link, no text

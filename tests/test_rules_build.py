@@ -35,6 +35,14 @@ CASES = [
     case("BLD-001", "pass", {"Taskfile.yml": "version: '3'\ntasks:\n  default:\n    cmds: [echo hi]\n"},
          "Taskfile.yml"),
     case("BLD-001", "fail", {**README, ".pre-commit-config.yaml": "repos: []\n"}),
+    # scripted by the convention of the project's kind: tox 4's tox.toml (pipx), Django's manage.py (healthchecks),
+    # a Molecule scenario (an Ansible role), chart-testing's ct.yaml (Helm charts), a build script (MediatR)
+    case("BLD-001", "pass", {**README, "tox.toml": "[env.test]\ncommands = [[\"pytest\"]]\n"}, "tox.toml"),
+    case("BLD-001", "pass", {**README, "manage.py": "import django\n"}, "manage.py"),
+    case("BLD-001", "pass", {**README, "molecule/default/molecule.yml": "driver:\n  name: docker\n"},
+         "molecule/default/molecule.yml"),
+    case("BLD-001", "pass", {**README, ".github/linters/ct.yaml": "chart-dirs: [charts]\n"}, ".github/linters/ct.yaml"),
+    case("BLD-001", "pass", {**README, "Build.ps1": "dotnet build\ndotnet test\n"}, "Build.ps1"),
     # BLD-002 lockfile
     case("BLD-002", "pass", {"package.json": '{"name": "a", "scripts": {"build": "tsc"}}', "package-lock.json": "{}"},
          "package-lock.json"),
@@ -75,9 +83,16 @@ CASES = [
     # BLD-007 caching
     case("BLD-007", "pass", ci("- uses: astral-sh/setup-uv@v6\n  with:\n    enable-cache: true"), CI, "setup-uv"),
     case("BLD-007", "fail", PYTEST_ONLY),
+    case("BLD-007", "pass", ci("- uses: hynek/setup-cached-uv@v2\n- run: uv run pytest"), CI, "setup-cached-uv"),
     case("BLD-007", "na", README),
     # BLD-008 commit SHA stamped
     case("BLD-008", "pass", {"Dockerfile": "FROM python:3.12\nARG COMMIT_SHA=unknown\n"}, "Dockerfile", 2),
+    # a Rust build script embedding the revision (ripgrep), Skaffold tagging images with the commit (microservices-demo)
+    case("BLD-008", "pass", {"Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\n', "src/main.rs": "fn main() {}\n",
+                             "build.rs": "fn main() {\n    let args = &[\"rev-parse\", \"HEAD\"];\n}\n"}, "build.rs", 2),
+    case("BLD-008", "pass", {"skaffold.yaml": "apiVersion: skaffold/v4beta1\nkind: Config\nbuild:\n  tagPolicy:\n"
+                             "    gitCommit: {}\n", "Dockerfile": "FROM python:3.12\nCMD [\"app\"]\n"}, "skaffold.yaml", 5,
+         profile="service"),
     case("BLD-008", "fail", {"Dockerfile": "FROM python:3.12\nCMD [\"app\"]\n"}),
     case("BLD-008", "na", {"Dockerfile": "FROM python:3.12\nCMD [\"app\"]\n"}, profile="research"),  # nothing released
     case("BLD-008", "na", {"pyproject.toml": "[project]\nname = 'lib'\n"}, profile="library"),  # traced by its version

@@ -23,6 +23,7 @@ def wanted_paths(facts: Facts) -> list[str]:
     paths += [p for p in (".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/config.yaml")
               if facts.has_file(p)]
     paths += facts.iac_tools.get("skaffold", [])
+    paths += [p for p in ("build.rs",) if facts.has_file(p)]  # a Rust build script may stamp the git revision
     chart_dirs = {p.rsplit("/", 1)[0] + "/" if "/" in p else "" for p in facts.iac_tools.get("helm", [])}
     paths += [p for p in facts.files if _base(p).startswith("values") and p.endswith((".yaml", ".yml"))
               and any(p.startswith(d) and "/" not in p[len(d):] for d in chart_dirs)]

@@ -52,6 +52,13 @@ STANDARD_LIFECYCLE = {
     "cargo": "cargo builds and tests the crate (cargo build, cargo test)",
     "go": "the go tool builds and tests the module (go build ./..., go test ./...)",
 }
+# Files that script the build and tests by the convention of their kind of project.
+LIFECYCLE_FILES = (
+    (re.compile(r"^manage\.py$"), "Django's manage.py runs the checks and tests (manage.py check, manage.py test)"),
+    (re.compile(r"^molecule/[^/]+/molecule\.ya?ml$"), "a Molecule scenario tests the role (molecule test)"),
+    (re.compile(r"(^|/)ct\.ya?ml$"), "chart-testing lints and installs the charts (ct lint-and-install)"),
+    (re.compile(r"^[Bb]uild\.(ps1|sh|cmd|bat)$"), "a build script"),
+)
 
 
 @signal("build.scripted", "build and test steps are scripted (Makefile, package scripts, task runner, "
@@ -62,6 +69,8 @@ def build_scripted(s: Signals) -> Signal:
     hits += [ev(path, None, f"{use.tool_id} tasks") for path in s.facts.files if path.count("/") <= 1
              for use in tools.from_config_file(path)
              if use.capability == "task-runner" and use.tool_id != "make"][:3]  # make: its targets are above
+    hits += [ev(path, None, text) for regex, text in LIFECYCLE_FILES
+             for path in s.facts.files[:50000] if regex.search(path)][:3]
     lifecycles: dict[str, Evidence] = {}
     for manifest in s.facts.manifests:
         if manifest.ecosystem in STANDARD_LIFECYCLE:
@@ -113,7 +122,18 @@ def build_commit_sha(s: Signals) -> Signal:
         ),
     )
     hits += tool_uses(s.facts, ("version-stamp",))  # GoReleaser's default ldflags, docker/metadata-action labels
+    # a Rust build script embedding `git rev-parse HEAD`; Skaffold tagging images with the commit
+    for path, text in s.facts.config_texts.items():
+        stamp = _RUST_REVISION if path == "build.rs" else _SKAFFOLD_COMMIT_TAG if path in s.facts.iac_tools.get(
+            "skaffold", []) else None
+        match = stamp.search(text) if stamp else None
+        if match:
+            hits.append(ev(path, text.count("\n", 0, match.start()) + 1, match.group(0)[:80]))
     return found(hits)
+
+
+_RUST_REVISION = re.compile(r"rev-parse")
+_SKAFFOLD_COMMIT_TAG = re.compile(r"gitCommit\s*:")
 
 
 @signal("build.shipped_image", "a production Dockerfile whose image starts something of its own (CMD, ENTRYPOINT, "

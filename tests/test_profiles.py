@@ -417,3 +417,4 @@ def test_a_maven_build_that_publishes_to_central_is_a_library(tmp_path: Path) ->
                          "</plugin></plugins></build></project>\n"),
         "gson/src/main/java/com/google/gson/Gson.java": "package com.google.gson;\npublic final class Gson {}\n"})
     assert facts.profile == "library", facts.profile_reasons
+

@@ -164,6 +164,11 @@ CASES = [
     case("DOC-016", "pass", {**LIBRARY, "mkdocs.yml": "site_name: acme\n"}, "mkdocs.yml"),
     case("DOC-016", "pass", {**LIBRARY, "docs/website/hugo.toml": "title = 'acme'\n"}, "docs/website/hugo.toml"),
     case("DOC-016", "fail", LIBRARY),
+    # the package's reference hosted by its registry: docs.rs builds every published crate (anyhow)
+    case("DOC-016", "pass", {**LIBRARY, "README.md": "# anyhow\n\n[![docs.rs](https://img.shields.io/badge/docs.rs-anyhow)]"
+                             "(https://docs.rs/anyhow)\n"}, "README.md", 3),
+    # a link to someone else's docs is not the package's site
+    case("DOC-016", "fail", {**LIBRARY, "README.md": "# Acme\n\nBuilt with [pytest](https://docs.pytest.org/).\n"}),
     case("DOC-016", "na", {"mkdocs.yml": "site_name: acme\n"}, profile="service"),
     # DOC-017 badges are backed
     case("DOC-017", "pass", {"README.md": BADGE_README, ".github/workflows/ci.yml": WORKFLOW}),
@@ -225,3 +230,8 @@ def test_a_readme_in_docs_explains_the_project(tmp_path):
         f"\nLine {n} of the introduction." for n in range(12))
     check(evaluate(tmp_path, {"docs/README.md": readme, "src/pipx/main.py": "print(1)\n"}, "DOC-002"),
           "pass", "docs/README.md")
+
+
+def test_a_rule_for_other_kinds_says_so_with_the_right_article(tmp_path):
+    finding = evaluate(tmp_path, {"main.tf": 'resource "null_resource" "x" {}\n'}, "DOC-016", profile="infrastructure")
+    assert finding.message == "does not apply to an infrastructure repository", finding.message

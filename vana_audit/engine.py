@@ -123,6 +123,10 @@ def held_profiles(facts: Facts) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in held if p))
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def applies_to(meta: RuleMeta, facts: Facts) -> tuple[bool, str]:
     """Whether a rule applies to the repository, and, when it applies only through a member, a note
     naming that member ("member apps/api is a service"); when it does not apply, why not."""
@@ -131,12 +135,13 @@ def applies_to(meta: RuleMeta, facts: Facts) -> tuple[bool, str]:
     member = next((m for m in facts.profile_members if m.profile in meta.profiles), None)
     if member is not None:
         where = "the top level" if member.path == "." else f"member {member.path}"
-        return True, f"applies because {where} is a {member.profile}"
+        return True, f"applies because {where} is {_article(member.profile)} {member.profile}"
     if facts.profile == "unknown":
         return False, ("does not apply: nothing says what kind of repository this is "
-                       "(set `profile:` in configuration to judge it as a " + meta.profiles[0] + ")")
+                       f"(set `profile:` in configuration to judge it as {_article(meta.profiles[0])} "
+                       f"{meta.profiles[0]})")
     kinds = sorted({m.profile for m in facts.profile_members} - {"unknown"})
-    return False, (f"does not apply to a {facts.profile} repository"
+    return False, (f"does not apply to {_article(facts.profile)} {facts.profile} repository"
                    + (f" (its members are {', '.join(kinds)})" if kinds else ""))
 
 

@@ -346,9 +346,17 @@ SITE_FILES = re.compile(
 )
 
 
-@signal("docs.site", "a documentation site is generated (MkDocs, Sphinx, Docusaurus, mdBook, Read the Docs…)")
+@signal("docs.site", "a documentation site is generated (MkDocs, Sphinx, Docusaurus, mdBook, Read the Docs…), or "
+        "the README links to the package's hosted reference (docs.rs, pkg.go.dev, javadoc.io, Read the Docs…)")
 def docs_site(s: Signals) -> Signal:
-    return found(_paths(s.facts.docs.get("docs-site", []) + [p for p in s.facts.files if SITE_FILES.search(p)], 3))
+    hits = _paths(s.facts.docs.get("docs-site", []) + [p for p in s.facts.files if SITE_FILES.search(p)], 3)
+    # registries that build and host a package's reference from its sources (docs.rs builds every crate)
+    hits += [line.evidence() for line in _readme_lines(s.facts) if HOSTED_REFERENCE.search(line.text)][:1]
+    return found(hits)
+
+
+HOSTED_REFERENCE = re.compile(r"https?://(docs\.rs/|pkg\.go\.dev/|(www\.)?javadoc\.io/|[\w-]+\.readthedocs\.io|"
+                              r"readthedocs\.org/projects/|hexdocs\.pm/|(www\.)?rubydoc\.info/|godoc\.org/)", re.I)
 
 
 @signal("docs.disaster_recovery", "backup, restore or disaster recovery is documented")

@@ -104,6 +104,9 @@ CASES = [
     # `go test` stops a test binary after 10 minutes unless told otherwise
     case("TST-013", "pass", {"go.mod": "module example.com/x\n\ngo 1.22\n", "x_test.go": "package x\n",
                              **ci("- run: go test ./...")}, CI),
+    # mocha (2 s), jest and vitest (5 s) cut every test off by default (express's `npm test` runs mocha)
+    case("TST-013", "pass", {"package.json": '{"name": "x", "scripts": {"test": "mocha test/"}}\n',
+                             "test/app.js": "it('works', () => {});\n", **ci("- run: npm test")}, CI, "npm test"),
     case("TST-013", "na", README),
     # TST-014 mutation testing
     case("TST-014", "pass", {**UNIT, "pyproject.toml": '[tool.mutmut]\npaths_to_mutate = ["app/"]\n'}, "pyproject.toml"),
@@ -146,6 +149,9 @@ CASES = [
     case("TST-021", "pass", {**UNIT, **ci("- run: pytest --cov --cov-report=xml\n- uses: codecov/codecov-action@v5")},
          CI, "codecov"),
     case("TST-021", "fail", {**UNIT, **PYTEST_CI}),
+    # a 100% floor enforced in CI covers every changed line by construction (structlog)
+    case("TST-021", "pass", {**UNIT, **ci("- run: pytest --cov=app --cov-fail-under=100")}, CI, "cov-fail-under"),
+    case("TST-021", "fail", {**UNIT, **ci("- run: pytest --cov=app --cov-fail-under=90")}),
     case("TST-021", "na", UNIT),
 ]
 

@@ -1,6 +1,7 @@
 """`tests.*` signals: the test suite (frameworks, coverage, end-to-end, performance tests)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ..facts import Facts
@@ -37,6 +38,18 @@ def coverage_threshold(s: Signals) -> Signal:
     configured = [ev(c.path, c.line, f"{c.tool}: fail under {c.coverage_threshold:g}%")
                   for c in s.facts.test_configs if c.coverage_threshold]
     return found(configured or _ci_coverage_gates(s.facts))
+
+
+@signal("tests.full_coverage_gate", "CI fails when coverage is below 100%, so every changed line is covered")
+def full_coverage_gate(s: Signals) -> Signal:
+    """A 100% floor enforced in CI covers changed code by construction (structlog, packaging): what a
+    diff-coverage report on pull requests would show is already a failing build."""
+    if not s["ci.coverage_gate"].truthy:
+        return found([])
+    return found(e for e in s["tests.coverage_threshold"].evidence if _FULL.search(e.snippet))
+
+
+_FULL = re.compile(r"(?<![\d.])100(\.0+)?(?![\d.])")
 
 
 @signal("tests.e2e_present", "end-to-end tests exist")

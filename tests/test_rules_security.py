@@ -155,6 +155,14 @@ CASES = [
     # ... but a package published by hand to a registry of built artefacts still ships one (express, sidekiq)
     case("SEC-012", "fail", {**PYTEST_CI, "package.json": '{"name": "acme", "version": "1.0.0", "main": "index.js"}\n',
                              "index.js": "module.exports = 1;\n"}, profile="library"),
+    # docker/build-push-action (v4 and later) attests the provenance of a pushed image unless told not to (healthchecks)
+    case("SEC-012", "pass", {**DOCKERFILE, **ci(f"- uses: docker/build-push-action@{SHA} # v6\n  with:\n    push: true",
+                                             on='push:\n    tags: ["v*"]')}, CI, "docker/build-push-action"),
+    case("SEC-012", "fail", {**DOCKERFILE, **ci(f"- uses: docker/build-push-action@v6\n  with:\n    push: true\n"
+                                             "    provenance: false", on='push:\n    tags: ["v*"]')}),
+    # a Terraform module released by semantic-release is used from its git tags: nothing built to sign
+    case("SEC-012", "na", {"main.tf": 'variable "name" {}\n', "versions.tf": "terraform {}\n",
+                           ".releaserc.json": '{"branches": ["main"]}\n'}, profile="infrastructure"),
     # while a Composer library is served from its git tags: nothing to sign (guzzle)
     case("SEC-012", "na", {**PYTEST_CI, "composer.json": '{"name": "acme/http", "type": "library"}\n'},
          profile="library"),

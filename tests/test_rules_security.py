@@ -158,7 +158,7 @@ CASES = [
     # docker/build-push-action (v4 and later) attests the provenance of a pushed image unless told not to (healthchecks)
     case("SEC-012", "pass", {**DOCKERFILE, **ci(f"- uses: docker/build-push-action@{SHA} # v6\n  with:\n    push: true",
                                              on='push:\n    tags: ["v*"]')}, CI, "docker/build-push-action"),
-    case("SEC-012", "fail", {**DOCKERFILE, **ci(f"- uses: docker/build-push-action@v6\n  with:\n    push: true\n"
+    case("SEC-012", "fail", {**DOCKERFILE, **ci("- uses: docker/build-push-action@v6\n  with:\n    push: true\n"
                                              "    provenance: false", on='push:\n    tags: ["v*"]')}),
     # a Terraform module released by semantic-release is used from its git tags: nothing built to sign
     case("SEC-012", "na", {"main.tf": 'variable "name" {}\n', "versions.tf": "terraform {}\n",

@@ -188,13 +188,22 @@ CASES = [
          "k8s/deployment.yaml", 15, profile="service"),
     case("IAC-015", "na", {"Dockerfile": DOCKERFILE_OK}, profile="service"),
     # IAC-016 rollout strategy
-    case("IAC-016", "pass", {"k8s/deployment.yaml": deployment(spec="strategy:\n  type: RollingUpdate\n  rollingUpdate: {maxUnavailable: 0}\n")},
+    case("IAC-016", "pass", {"k8s/deployment.yaml": deployment(spec="replicas: 6\nstrategy:\n  type: RollingUpdate\n  rollingUpdate: {maxUnavailable: 0}\n")},
          profile="service"),
-    case("IAC-016", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", 1, profile="service"),
+    case("IAC-016", "fail", {"k8s/deployment.yaml": deployment(spec="replicas: 4\n")}, "k8s/deployment.yaml", 1,
+         profile="service"),
+    # one to three replicas: the default (25% unavailable, rounded down) takes no pod down (external-dns, redis-cart)
+    case("IAC-016", "na", {"k8s/deployment.yaml": deployment(spec="replicas: 3\n")}, profile="service"),
+    # an autoscaled Deployment may run many pods
+    case("IAC-016", "fail", {"k8s/deployment.yaml": deployment(), "k8s/hpa.yaml": HPA}, "k8s/deployment.yaml", 1,
+         profile="service"),
     case("IAC-016", "na", {"k8s/job.yaml": JOB}, profile="service"),
     # IAC-017 PodDisruptionBudget
-    case("IAC-017", "pass", {"k8s/deployment.yaml": deployment(), "k8s/pdb.yaml": PDB}, profile="service"),
-    case("IAC-017", "fail", {"k8s/deployment.yaml": deployment(labels="app: web"), "k8s/pdb.yaml": PDB}, "k8s/deployment.yaml", 1, profile="service"),
+    case("IAC-017", "pass", {"k8s/deployment.yaml": deployment(spec="replicas: 2\n"), "k8s/pdb.yaml": PDB}, profile="service"),
+    case("IAC-017", "fail", {"k8s/deployment.yaml": deployment(labels="app: web", spec="replicas: 2\n"), "k8s/pdb.yaml": PDB},
+         "k8s/deployment.yaml", 1, profile="service"),
+    # a single pod: a budget could only block node drains (a database, a single-replica controller)
+    case("IAC-017", "na", {"k8s/deployment.yaml": deployment(labels="app: web")}, profile="service"),
     case("IAC-017", "na", {"k8s/job.yaml": JOB}, profile="service"),
     # IAC-018 autoscaling
     case("IAC-018", "pass", {"k8s/deployment.yaml": deployment(), "k8s/hpa.yaml": HPA}, "k8s/hpa.yaml", 1, profile="service"),

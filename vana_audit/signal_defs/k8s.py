@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import safe_yaml
 from ..facts import Facts, K8sObject
+from ..model import Evidence
 from ..signal_core import Signal, Signals, ev, found, listing, signal
 from ._shared import WORKLOAD_KINDS, _uncommented, helm_charts
 
@@ -115,6 +116,26 @@ def scalable_workloads(s: Signals) -> Signal:
         ev(t.path, 1, f"Helm template: {t.kind}") for c in helm_charts(s.facts) for t in c.workloads(SCALABLE_KINDS)
     ]
     return found(hits)
+
+
+@signal("k8s.replicated_workloads", "Deployments or StatefulSets that run two or more pods (by spec.replicas or an "
+        "autoscaler; Helm templates, whose replica count is a value, count)")
+def replicated_workloads(s: Signals) -> Signal:
+    return found(_workloads_of_at_least(s, 2, SCALABLE_KINDS))
+
+
+@signal("k8s.rolling_workloads", "Deployments that run four or more pods (by spec.replicas or an autoscaler; Helm "
+        "templates count), where the default rollout may take pods down")
+def rolling_workloads(s: Signals) -> Signal:
+    return found(_workloads_of_at_least(s, 4, frozenset({"Deployment"})))
+
+
+def _workloads_of_at_least(s: Signals, pods: int, kinds: frozenset[str]) -> list[Evidence]:
+    scaled = _autoscaled(s.facts)
+    hits = [ev(o.path, o.line, f"{_label(o)}: {'autoscaled' if o.name in scaled else f'{_replicas(o)} replicas'}")
+            for o, _ in workloads(s.facts, kinds) if _replicas(o) >= pods or o.name in scaled]
+    hits += [ev(t.path, 1, f"Helm template: {t.kind}") for c in helm_charts(s.facts) for t in c.workloads(kinds)]
+    return hits
 
 
 @signal("k8s.config_present", "Kubernetes configuration is kept in the repository (manifests, Helm or Kustomize)")
@@ -287,7 +308,10 @@ def unhardened(s: Signals) -> Signal:
 @signal("k8s.no_rollout_strategy", "Deployments without an explicit rollout strategy")
 def no_rollout_strategy(s: Signals) -> Signal:
     hits = []
+    scaled = _autoscaled(s.facts)
     for o, _ in workloads(s.facts, frozenset({"Deployment"})):
+        if _replicas(o) < 4 and o.name not in scaled:
+            continue  # under 4 replicas the default (25%, rounded down) takes no pod down: nothing to declare
         strategy = _dict(o.spec.get("spec")).get("strategy")
         if not (isinstance(strategy, dict) and (strategy.get("type") or strategy.get("rollingUpdate"))):
             hits.append(ev(o.path, o.line, f"{_label(o)}: no spec.strategy (the default lets 25% of pods go at once)"))
@@ -320,7 +344,10 @@ def _selects(selector: dict[str, Any], labels: dict[str, Any]) -> bool:
 def missing_pdb(s: Signals) -> Signal:
     pdbs = [o for o in s.facts.k8s_objects if o.kind == "PodDisruptionBudget" and not o.in_helm_chart]
     hits = []
+    scaled = _autoscaled(s.facts)
     for o, _ in workloads(s.facts, SCALABLE_KINDS):
+        if _replicas(o) < 2 and o.name not in scaled:
+            continue  # one pod: a budget could only block node drains, not keep the workload up
         labels, namespace = _labels(o), _namespace(o)
         covered = any(
             _selects(_dict(_dict(p.spec.get("spec")).get("selector")), labels)
@@ -336,6 +363,18 @@ def missing_pdb(s: Signals) -> Signal:
                 for t in chart.workloads(SCALABLE_KINDS)
             ]
     return listing(hits)
+
+
+def _replicas(o: K8sObject) -> int:
+    """spec.replicas of a workload; Kubernetes' default is 1 (a templated or odd value counts as 1)."""
+    value = _dict(o.spec.get("spec")).get("replicas", 1)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 1
+
+
+def _autoscaled(facts: Facts) -> set[str]:
+    """Names of the workloads an autoscaler targets (their replica count moves)."""
+    return {str(_dict(_dict(o.spec.get("spec")).get("scaleTargetRef")).get("name"))
+            for o in facts.k8s_objects if o.kind in SCALER_KINDS and not o.in_helm_chart}
 
 
 @signal("k8s.autoscalers", "HorizontalPodAutoscalers or KEDA ScaledObjects are defined")

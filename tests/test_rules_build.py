@@ -6,6 +6,26 @@ import pytest
 from tests.rulekit import case, job, run_case, workflow
 
 CI = ".github/workflows/ci.yml"
+PRE_COMMIT_CI = ("ci:\n  autoupdate_schedule: monthly\n\nrepos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+                 "    rev: v0.15.0\n    hooks:\n      - id: ruff-check\n      - id: ruff-format\n")
+SPRING_JAVAFORMAT_POM = """<project>
+  <artifactId>app</artifactId>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>io.spring.javaformat</groupId>
+        <artifactId>spring-javaformat-maven-plugin</artifactId>
+        <executions>
+          <execution>
+            <phase>validate</phase>
+            <goals><goal>validate</goal></goals>
+          </execution>
+        </executions>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"""
 README = {"README.md": "# Notes\n"}
 APP_IMAGE = 'FROM python:3.12\nCMD ["python", "-m", "app"]\n'
 PYPROJECT = '[project]\nname = "app"\nversion = "1.0"\n'
@@ -149,6 +169,14 @@ CASES = [
     # BLD-015 formatting checked
     case("BLD-015", "pass", ci("- run: uv run ruff format --check ."), CI, "ruff format"),
     case("BLD-015", "fail", PYTEST_ONLY),
+    # formatting enforced by other means: Standard Ruby (factory_bot), pre-commit.ci running the formatter hook
+    # (structlog), the Spring Java Format plugin's validate goal in the Maven build (spring-petclinic)
+    case("BLD-015", "pass", {"Gemfile": "gem 'standard'\n", "spec/a_spec.rb": "", **ci("- run: bundle exec rake standard")},
+         CI, "rake standard"),
+    case("BLD-015", "pass", {**PYTEST_ONLY, ".pre-commit-config.yaml": PRE_COMMIT_CI}, ".pre-commit-config.yaml"),
+    case("BLD-015", "fail", {**PYTEST_ONLY, ".pre-commit-config.yaml": PRE_COMMIT_CI.replace("ci:\n  autoupdate_schedule: monthly\n", "")}),
+    case("BLD-015", "pass", {"pom.xml": SPRING_JAVAFORMAT_POM, "src/main/java/A.java": "class A {}\n",
+                             **ci("- run: ./mvnw -B verify")}, CI, "mvnw"),
     case("BLD-015", "na", README),
     # BLD-016 job timeouts
     case("BLD-016", "pass", ci("- run: pytest", extra="    timeout-minutes: 10\n")),

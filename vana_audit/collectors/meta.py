@@ -237,6 +237,7 @@ def collect_hooks(source: Source, facts: Facts) -> None:
     for path in facts.config_files.get("pre-commit", []):
         text = source.read_text(path) or ""
         hooks: list[str] = []
+        doc = None
         try:
             doc = safe_yaml.load(text)
             for repo in (doc or {}).get("repos") or [] if isinstance(doc, dict) else []:
@@ -248,6 +249,9 @@ def collect_hooks(source: Source, facts: Facts) -> None:
         except Exception as exc:
             source.problem(path, safe_yaml.describe_error(exc))
         facts.pre_commit_hooks["pre-commit"] = hooks
+        if isinstance(doc, dict) and isinstance(doc.get("ci"), dict):
+            # pre-commit.ci's settings: the hosted service runs these hooks on every pull request
+            facts.pre_commit_hooks["pre-commit.ci"] = [path]
     for tool in ("husky", "lefthook", "lint-staged", "commitlint"):
         paths = list(facts.config_files.get(tool, []))
         for manifest in facts.manifests:

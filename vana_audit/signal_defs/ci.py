@@ -91,7 +91,20 @@ def ci_lint(s: Signals) -> Signal:
         ecosystems = set(tools.tool(tool_id).ecosystems)
         return not ecosystems or not ecosystems <= _INFRASTRUCTURE_ECOSYSTEMS
 
-    return found(ci_capability(s.facts, ("lint",), LINT_CMD, keep=lints_the_code))
+    return found(ci_capability(s.facts, ("lint",), LINT_CMD, keep=lints_the_code)
+                 + pre_commit_ci(s.facts, "lint"))
+
+
+def pre_commit_ci(facts: Facts, capability: str) -> list[Evidence]:
+    """The hooks of that capability pre-commit.ci runs on pull requests (its `ci:` settings are in the
+    pre-commit configuration)."""
+    config = facts.pre_commit_hooks.get("pre-commit.ci")
+    if not config:
+        return []
+    tools = catalog()
+    hooks = [h for h in facts.pre_commit_hooks.get("pre-commit", [])
+             if any(u.capability == capability for u in tools.from_hook(h))]
+    return [ev(config[0], None, f"pre-commit.ci runs {', '.join(hooks[:3])} on pull requests")] if hooks else []
 
 
 @signal("ci.typecheck", "a type checker runs in CI")
@@ -629,7 +642,7 @@ FORMAT_CHECK = rx(
 
 @signal("ci.format_check", "CI checks formatting")
 def ci_format_check(s: Signals) -> Signal:
-    return found(ci_capability(s.facts, ("format-check",), FORMAT_CHECK))
+    return found(ci_capability(s.facts, ("format-check",), FORMAT_CHECK) + pre_commit_ci(s.facts, "format-check"))
 
 
 @signal("ci.cancellable", "pipelines whose superseded runs can be cancelled (GitHub Actions, GitLab)")

@@ -160,6 +160,9 @@ CASES = [
                                              on='push:\n    tags: ["v*"]')}, CI, "docker/build-push-action"),
     case("SEC-012", "fail", {**DOCKERFILE, **ci("- uses: docker/build-push-action@v6\n  with:\n    push: true\n"
                                              "    provenance: false", on='push:\n    tags: ["v*"]')}),
+    # a demo application that publishes signed images is judged on them (podinfo)
+    case("SEC-012", "pass", {**DOCKERFILE, "README.md": "# podinfo\n\nA demo application for Kubernetes.\n",
+                             **ci("- run: cosign sign ghcr.io/acme/podinfo:1.0", on='push:\n    tags: ["v*"]')}, CI, "cosign"),
     # a Terraform module released by semantic-release is used from its git tags: nothing built to sign
     case("SEC-012", "na", {"main.tf": 'variable "name" {}\n', "versions.tf": "terraform {}\n",
                            ".releaserc.json": '{"branches": ["main"]}\n'}, profile="infrastructure"),

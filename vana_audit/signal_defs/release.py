@@ -95,3 +95,10 @@ def registry_package(s: Signals) -> Signal:
             if "/" not in m.path and m.ecosystem in _ARTEFACT_ECOSYSTEMS and not m.data.get("private")]
     hits += [ev(p, None, "gem specification") for p in f.files if "/" not in p and p.endswith(".gemspec")]
     return found(hits[:2])
+
+
+@signal("release.served_from_git", "a Terraform module or an Ansible role: its registry serves the repository's git "
+        "tags as they are, with no built artefact (Helm charts, packaged and pushed, are artefacts)")
+def served_from_git(s: Signals) -> Signal:
+    module = s["iac.reusable_module"]
+    return found(e for e in module.evidence if "Helm chart" not in e.snippet)

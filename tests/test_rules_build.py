@@ -123,7 +123,12 @@ CASES = [
     # BLD-010 matrix
     case("BLD-010", "pass", ci("- run: pytest", extra="    strategy:\n      matrix:\n        py: ['3.12']\n"), CI,
          "runs-on"),
-    case("BLD-010", "fail", PYTEST_ONLY),
+    case("BLD-010", "fail", PYTEST_ONLY, profile="library"),
+    # a deployed application runs on the runtime it ships with: no matrix is asked of it (podinfo, umami) ...
+    case("BLD-010", "na", PYTEST_ONLY, profile="service"),
+    # ... but one it has (koel tests on three databases) counts
+    case("BLD-010", "pass", ci("- run: pytest", extra="    strategy:\n      matrix:\n        db: [sqlite, postgres]\n"), CI,
+         "runs-on", profile="service"),
     case("BLD-010", "na", README),
     # BLD-011 toolchain pinned
     case("BLD-011", "pass", {"pyproject.toml": PYPROJECT, ".python-version": "3.12\n"}, ".python-version"),

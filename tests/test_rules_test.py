@@ -81,7 +81,8 @@ CASES = [
     # TST-010 version matrix
     case("TST-010", "pass", {**UNIT, **ci("- run: pytest", extra="    strategy:\n      matrix:\n        py: ['3.12']\n")},
          CI, "runs-on"),
-    case("TST-010", "fail", {**UNIT, **PYTEST_CI}),
+    case("TST-010", "fail", {**UNIT, **PYTEST_CI}, profile="library"),
+    case("TST-010", "na", {**UNIT, **PYTEST_CI}, profile="service"),
     case("TST-010", "na", UNIT),
     # TST-011 performance tests in CI
     case("TST-011", "pass", ci("- run: k6 run tests/load.js"), CI, "k6 run", profile="service"),

@@ -129,11 +129,6 @@ CASES = [
     # DEP-013 deploys serialised
     case("DEP-013", "pass", deploy_wf(deploy_job(extra="    concurrency: deploy-production\n")), **SERVICE),
     case("DEP-013", "fail", PROD, DEPLOY, "runs-on", **SERVICE),
-    # a deploy job that never runs in this repository, only in projects made from the template
-    # (full-stack-fastapi-template's `if: github.repository != ...`): no deploy of this repository's
-    case("DEP-013", "na", deploy_wf(deploy_job(extra="    if: github.repository != 'acme/template'\n")), **SERVICE),
-    case("DEP-013", "fail", deploy_wf(deploy_job(extra="    if: github.repository == 'acme/app'\n")), DEPLOY, "runs-on",
-         **SERVICE),
     case("DEP-013", "pass", {".gitlab-ci.yml": f"deploy:\n  environment: production\n  resource_group: production\n"
                                                f"  script:\n    - {DEPLOY_STEP}\n"}, **SERVICE),
     case("DEP-013", "na", README, **SERVICE),

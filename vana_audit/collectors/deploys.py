@@ -143,8 +143,6 @@ def _text_job_is_deploy(job: Job) -> bool:
 def job_is_deploy(pipeline: Pipeline, job: Job, facts: Facts | None = None) -> bool:
     """A job that deploys to a lasting target (see above). Without `facts`, or for a job the CI model
     does not cover, its step text decides."""
-    if runs_only_elsewhere(job):
-        return False
     uses = job_tool_uses(facts, pipeline, job) if facts is not None else None
     if ephemeral_target(job, uses):
         return False
@@ -163,16 +161,6 @@ def job_is_deploy(pipeline: Pipeline, job: Job, facts: Facts | None = None) -> b
     return False
 
 
-
-
-# `if: github.repository != 'fastapi/full-stack-fastapi-template'`: the job runs in the projects made from
-# this template (or in forks), never in this repository, so it deploys nothing of this repository's.
-_ELSEWHERE_ONLY = re.compile(r"github\.repository(_owner)?\s*!=\s*['\"][^'\"]+['\"]")
-
-
-def runs_only_elsewhere(job: Job) -> bool:
-    condition = job.condition or ""
-    return bool(_ELSEWHERE_ONLY.search(condition)) and "||" not in condition
 
 
 def all_deploy_jobs(facts: Facts) -> list[tuple[Pipeline, Job]]:

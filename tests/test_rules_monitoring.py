@@ -27,45 +27,17 @@ ALERTS_MIXED = ALERTS_WITH_RUNBOOK + """      - alert: HighLatency
 """
 ALERTMANAGER = "route:\n  receiver: oncall\nreceivers:\n  - name: oncall\n    pagerduty_configs:\n      - routing_key_file: /k\n"
 SLOTH = "version: prometheus/v1\nservice: api\nslos:\n  - name: availability\n    objective: 99.9\n"
-NOTIFY_WORKFLOW = """name: CI
-on: [push]
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - run: pytest
-      - name: Notify
-        if: failure()
-        uses: slackapi/slack-github-action@v2
-"""
-MENTIONS_MAIL_WORKFLOW = """name: CI
-on: [push]
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - run: pytest
-      - name: Check the emailservice answers
-        run: curl -f http://localhost:8080/emailservice || echo "failure reaching mail"
-"""
-NOTIFY_JOB_WORKFLOW = """name: CI
-on: [push]
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - run: pytest
-  alert:
-    needs: [test]
-    if: ${{ failure() }}
-    steps:
-      - uses: rtCamp/action-slack-notify@v2
-"""
+PLAIN_WORKFLOW = "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+NOTIFY_WORKFLOW = PLAIN_WORKFLOW + "      - name: Notify\n        if: failure()\n        uses: slackapi/slack-github-action@v2\n"
+# a step that mentions mail, in a workflow that says "failure", notifies nobody on failure
+MENTIONS_MAIL_WORKFLOW = PLAIN_WORKFLOW + ("      - name: Check the emailservice answers\n"
+                                           "        run: curl -f http://localhost:8080/emailservice || echo \"failure reaching mail\"\n")
+NOTIFY_JOB_WORKFLOW = PLAIN_WORKFLOW + ("  alert:\n    needs: [test]\n    if: ${{ failure() }}\n    steps:\n"
+                                        "      - uses: rtCamp/action-slack-notify@v2\n")
 TWO_SERVICES = {"api/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
                 "api/Dockerfile": "FROM python:3.12-slim\nCMD [\"api\"]\n",
                 "worker/main.go": "package main\n\nfunc main() {}\n",
                 "worker/Dockerfile": "FROM golang:1.24\nCMD [\"worker\"]\n"}
-PLAIN_WORKFLOW = "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
 BACKUP_WORKFLOW = """name: Nightly
 on:
   schedule:

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from vana_audit.facts import Facts
 from vana_audit.history import analyse_history
-from vana_audit.history.readiness import build_dora
+from vana_audit.results import DoraResult
+from vana_audit.scan import dora_section
 from vana_audit.source import GitInfo
 
 START = 1_600_000_000
@@ -95,10 +96,10 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def analyse(git: GitInfo) -> dict:
+def analyse(git: GitInfo) -> DoraResult:
     facts = Facts()
     facts.history = analyse_history(git, window_days=90, problems=[])
-    return build_dora(facts)
+    return dora_section(facts, git=git)
 
 
 def main() -> None:
@@ -122,13 +123,14 @@ def main() -> None:
         analyse(git)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    estimates = dora["estimates"] or {}
+    estimates = dora.estimates
     print(f"analyse_history + build_dora: median {statistics.median(timings):.3f} s over {args.runs} runs "
           f"(min {min(timings):.3f} s, max {max(timings):.3f} s)")
     print(f"CPU (this process and git): median {statistics.median(cpu):.3f} s; "
           "wall time above this means the machine was busy")
     print(f"peak Python memory of one run: {peak / 1e6:.1f} MB")
-    print(f"basis: {estimates.get('basis_description')}; deployments in window: {estimates.get('deployments')}")
+    print(f"basis: {estimates.basis_description if estimates else None}; "
+          f"deployments in window: {estimates.deployments if estimates else None}")
 
 
 if __name__ == "__main__":

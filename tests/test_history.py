@@ -302,3 +302,21 @@ def test_a_busy_project_keeps_the_90_day_window_for_habits(team_repo: Repo) -> N
 
 def _plus_days(start: str, days: int) -> str:
     return (datetime.fromisoformat(start) + timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize("authors, one", [((ALICE,) * 18 + (BOB, CAROL), True), ((ALICE, BOB) * 10, False),
+                                          ((ALICE,) * 15, False)])
+def test_one_maintainer_needs_most_of_a_sample_of_twenty(tmp_path: Path, authors: tuple[str, ...], one: bool) -> None:
+    """CODEOWNERS (GIT-003) is not asked of a project one person carries (structlog, healthchecks, anyhow): at
+    least 80% of at least 20 human commits of the last year are theirs; bots do not count."""
+    repo = Repo(tmp_path / "r")
+    start = datetime(2025, 1, 6, 12, 0)
+    for n, who in enumerate(authors):
+        repo.commit(f"change {n}", (start + timedelta(days=3 * n)).isoformat(), who=who)
+    repo.commit("chore(deps): bump", (start + timedelta(days=70)).isoformat(), who=DEPENDABOT)
+    facts, _ = analyse(repo.info())
+    assert facts.top_author_counts == (max(authors.count(a) for a in set(authors)), len(authors))
+    signal = Signals(Facts(history=facts))["history.one_maintainer"]
+    assert bool(signal.value) is one
+    if one:
+        assert "18 of 20 human commits" in signal.evidence[0].snippet

@@ -78,6 +78,9 @@ CASES = [
     # GIT-003 CODEOWNERS
     case("GIT-003", "pass", {".github/CODEOWNERS": "* @acme/team\n"}, ".github/CODEOWNERS"),
     case("GIT-003", "fail", {"README.md": "# x\n"}),
+    # one person makes nearly every change: no one else to assign reviews to (structlog, healthchecks)
+    case("GIT-003", "na", {"README.md": "# x\n"}, history=HistoryFacts(commit_count=50, top_author_counts=(38, 40))),
+    case("GIT-003", "fail", {"README.md": "# x\n"}, history=HistoryFacts(commit_count=50, top_author_counts=(20, 40))),
     # GIT-004 convention enforced by a tool
     case("GIT-004", "pass", {"commitlint.config.js": "module.exports = {extends: ['@commitlint/config-conventional']};\n"},
          "commitlint.config.js"),

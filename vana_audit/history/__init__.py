@@ -55,6 +55,8 @@ class HistoryFacts:
     pr_merge_days: int = 90
     conventional_days: int = 90
     signed_days: int = 90
+    # (commits of the most active person, human commits) over the last year to the window's end
+    top_author_counts: tuple[int, int] = (0, 0)
     push_basis: Any = field(default=None, compare=False, repr=False)  # PushBasis, to re-estimate path-filtered pushes
 
 
@@ -77,6 +79,7 @@ class LogRead:
     newest: int
     oldest: int
     last_active: dict[str, int]  # human author email -> newest commit time
+    author_times: dict[str, list[int]] = field(default_factory=dict)  # human author email -> commit times
 
 
 def analyse_history(
@@ -133,6 +136,7 @@ def _analyse(git: GitInfo, window_days: int, problems: list[Problem], as_of_head
         pr_merge_days=habit_days["pr_merge_days"],
         conventional_days=habit_days["conventional_days"],
         signed_days=habit_days["signed_days"],
+        top_author_counts=_top_author(log, window.end - MAINTAINER_DAYS * DAY, window.end),
         **asdict(habits),
     )
 
@@ -161,6 +165,15 @@ def _widen_habits(habits: Habits, graph: CommitGraph, mainline: list[int], windo
     return habits, days
 
 
+MAINTAINER_DAYS = 365
+
+
+def _top_author(log: LogRead, start: int, end: int) -> tuple[int, int]:
+    """(commits of the person who made most, all human commits) with commit times in (start, end]."""
+    counts = [sum(1 for t in times if start < t <= end) for times in log.author_times.values()]
+    return (max(counts, default=0), sum(counts))
+
+
 def _anchor(log: LogRead, tip: str | None) -> int:
     """Where the windows end: the scanned commit's committer date for a scan of a ref (so a commit scores
     the same whenever it is scanned, and a pull request's base and head each by their own history), else
@@ -182,6 +195,7 @@ def _read_log(git: GitInfo, tips: list[str], window_days: int, problems: list[Pr
     """
     graph = CommitGraph()
     last_active: dict[str, int] = {}
+    author_times: dict[str, list[int]] = {}
     count, newest, oldest, horizon = 0, 0, 0, 0
     for raw in stream_log(git, tips, problems):
         if not count:
@@ -196,7 +210,8 @@ def _read_log(git: GitInfo, tips: list[str], window_days: int, problems: list[Pr
         graph.add(commit.sha, commit.parents, commit.author_time, commit.commit_time, flags, commit.reverts)
         if not flags & BOT:
             last_active[commit.author_email] = max(last_active.get(commit.author_email, 0), commit.commit_time)
-    return LogRead(graph, count, newest, oldest, last_active)
+            author_times.setdefault(commit.author_email.lower(), []).append(commit.commit_time)
+    return LogRead(graph, count, newest, oldest, last_active, author_times)
 
 
 def _estimates(

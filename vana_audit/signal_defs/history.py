@@ -1,8 +1,8 @@
 """`history.*` signals: habits read from the Git history."""
 from __future__ import annotations
 
-from ..history import HistoryFacts
-from ..history.habits import sample_size_text, sample_text
+from ..history import MAINTAINER_DAYS, HistoryFacts
+from ..history.habits import MIN_HABIT_SAMPLE, sample_size_text, sample_text
 from ..signal_core import Signal, Signals, ev, signal
 
 
@@ -88,3 +88,17 @@ def signed_share(s: Signals) -> Signal:
 @signal("history.signed_sample", "human commits in the history window")
 def signed_sample(s: Signals) -> Signal:
     return _habit_sample(s, "signed_counts", SIGNED_NOUN)
+
+
+ONE_MAINTAINER_SHARE = 0.8  # of the human commits of the last year, by one person
+
+
+@signal("history.one_maintainer", "one person made most of the human commits of the last year (at least 80% of at "
+        "least 20): there is no one else to assign reviews to")
+def one_maintainer(s: Signals) -> Signal:
+    h = s.facts.history
+    top, measured = getattr(h, "top_author_counts", (0, 0)) if h else (0, 0)
+    if measured < MIN_HABIT_SAMPLE or top < ONE_MAINTAINER_SHARE * measured:
+        return Signal(False)
+    text = sample_text((top, measured), "human commits", "are by one person", MAINTAINER_DAYS, h.window_end)
+    return Signal(True, (ev(".git", None, text),))

@@ -66,8 +66,8 @@ def test_an_ios_application_target_is_a_mobile_app(tmp_path: Path) -> None:
         ("App.xcodeproj/project.pbxproj", 1, "an iOS application target")]
 
 
-@pytest.mark.parametrize("rule_id", ["MON-001", "MON-002", "MON-007", "MON-008", "MON-013", "DEP-001", "DEP-002",
-                                     "DEP-004", "DEP-007", "DEP-008", "DOC-008", "IAC-002"])
+@pytest.mark.parametrize("rule_id", ["MON-001", "MON-002", "MON-003", "MON-007", "MON-008", "MON-013", "DEP-001",
+                                     "DEP-002", "DEP-004", "DEP-007", "DEP-008", "DOC-008", "IAC-002"])
 def test_server_rules_do_not_apply_to_a_mobile_app(tmp_path: Path, rule_id: str) -> None:
     finding = evaluate(tmp_path, ANDROID_APP, rule_id, profile="web-app")
     check(finding, "na", None)

@@ -82,6 +82,11 @@ CASES = [
     # MON-003 structured logging
     case("MON-003", "pass", {"app/log.py": "import structlog\nlog = structlog.get_logger()\n"}, "app/log.py", 1, profile="service"),
     case("MON-003", "fail", {"app/main.py": FASTAPI}, profile="service"),
+    # Go's log/slog writes key=value or JSON records (memos)
+    case("MON-003", "pass", {"go.mod": "module x\n\ngo 1.24\n", "cmd/x/log.go": "package main\n\nimport \"log/slog\"\n\n"
+                             "var l = slog.New(slog.NewTextHandler(w, nil))\n"}, "cmd/x/log.go", 5, profile="service"),
+    # a logger built in a test says nothing of the product's logs
+    case("MON-003", "fail", {"app/main.py": FASTAPI, "tests/test_log.py": "import structlog\n"}, profile="service"),
     case("MON-003", "na", {"app/main.py": FASTAPI}, profile="library"),
     # MON-004 error tracking
     case("MON-004", "pass", {"app/main.py": "import sentry_sdk\nsentry_sdk.init()\n"}, "app/main.py", 1, profile="service"),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import safe_yaml
+from ..collectors.profile import is_product_file
 from ..facts import Facts
 from ..model import Evidence
 from ..secrets import clip
@@ -18,7 +19,9 @@ from ._shared import _config, _dependency_evidence, _paths
 
 
 def _code(s: Signals, *names: str) -> list[Evidence]:
-    return [doc_line.evidence() for n in names for doc_line in s.facts.source_signals.get(n, [])[:3]]
+    """Hits in product code (a test that builds a logger or a tracer says nothing of what the product does)."""
+    return [line.evidence() for n in names
+            for line in [hit for hit in s.facts.source_signals.get(n, []) if is_product_file(hit.path)][:3]]
 
 
 @signal("mon.health", "health checks: a health endpoint, HEALTHCHECK, compose healthcheck or probes")

@@ -97,6 +97,9 @@ CASES = [
     # DEP-009 progressive delivery
     case("DEP-009", "pass", deploy_wf(deploy_job(steps=CANARY)), DEPLOY, "--no-traffic", **SERVICE),
     case("DEP-009", "fail", PROD, **SERVICE),
+    # a demo that deploys itself is still a demo: canaries and feature flags are asked of a service of one's own
+    case("DEP-009", "na", {**PROD, "README.md": "# Online Boutique\n\nA sample cloud-first microservices demo application.\n"},
+         **SERVICE),
     case("DEP-009", "na", PROD, **LIBRARY),
     # DEP-010 staging before production
     case("DEP-010", "pass", deploy_wf(deploy_job("staging", "staging") + deploy_job(extra="    needs: staging\n")),

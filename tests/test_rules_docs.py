@@ -114,6 +114,9 @@ CASES = [
     # DOC-007 architecture
     case("DOC-007", "pass", {"docs/adr/0001-use-postgres.md": "# 1. Use Postgres\n"}, "docs/adr/0001-use-postgres.md", profile="service"),
     case("DOC-007", "fail", {"README.md": "# Acme\n"}, profile="service"),
+    # an architecture section of the README with substance (microservices-demo's diagram and service table)
+    case("DOC-007", "pass", {"README.md": "# Shop\n\n## Architecture\n\n![diagram](docs/arch.png)\n\n| Service | Language |\n"
+                             "|---|---|\n| cart | C# |\n"}, "README.md", 3, profile="service"),
     # an architecture document is expected of a system of components, not of a library or a CLI
     case("DOC-007", "na", {"README.md": "# Acme\n"}, profile="library"),
     case("DOC-007", "na", {"README.md": "# Acme\n"}, profile="cli"),
@@ -160,6 +163,9 @@ CASES = [
     case("DOC-015", "pass", {"docs/troubleshooting.md": "# Troubleshooting\n"}, "docs/troubleshooting.md"),
     case("DOC-015", "pass", {"README.md": "# Acme\n\n## Troubleshooting\n\nRestart it.\n"}, "README.md", 3),
     case("DOC-015", "fail", {"README.md": "# Acme\n"}),
+    # the README sends readers to the FAQ and troubleshooting pages of the wiki (sidekiq)
+    case("DOC-015", "pass", {"README.md": "# Acme\n\nIf you have a problem, please review the [FAQ](https://github.com/a/b/wiki/FAQ)"
+                             " and [Troubleshooting](https://github.com/a/b/wiki/Problems-and-Troubleshooting).\n"}, "README.md", 3),
     # DOC-016 docs site (libraries, monorepos)
     case("DOC-016", "pass", {**LIBRARY, "mkdocs.yml": "site_name: acme\n"}, "mkdocs.yml"),
     case("DOC-016", "pass", {**LIBRARY, "docs/website/hugo.toml": "title = 'acme'\n"}, "docs/website/hugo.toml"),

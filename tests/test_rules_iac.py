@@ -210,6 +210,10 @@ CASES = [
     case("IAC-018", "partial", {"k8s/deployment.yaml": deployment(), "k8s/worker.yaml": deployment(name="worker"), "k8s/hpa.yaml": HPA},
          "k8s/worker.yaml", 1, profile="service"),
     case("IAC-018", "fail", {"k8s/deployment.yaml": deployment()}, "k8s/deployment.yaml", 1, profile="service"),
+    # a database or cache scales by its own replication, not by an autoscaler adding pods (redis-cart, petclinic's db)
+    case("IAC-018", "pass", {"k8s/deployment.yaml": deployment(), "k8s/hpa.yaml": HPA,
+                             "k8s/redis.yaml": deployment(name="cache", image="redis:7.2-alpine")}, "k8s/hpa.yaml", 1,
+         profile="service"),
     case("IAC-018", "na", {"k8s/job.yaml": JOB}, profile="service"),
     # IAC-019 module sources pinned
     case("IAC-019", "pass", {"main.tf": 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.13.0"\n}\n'},

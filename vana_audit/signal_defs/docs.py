@@ -188,7 +188,10 @@ def runbooks(s: Signals) -> Signal:
 
 @signal("docs.architecture", "architecture is documented (architecture docs or ADRs)")
 def architecture(s: Signals) -> Signal:
-    return found(_paths(s.facts.docs.get("architecture", []) + s.facts.docs.get("adr", [])))
+    hits = _paths(s.facts.docs.get("architecture", []) + s.facts.docs.get("adr", []))
+    # an architecture section of the README or the docs (microservices-demo's diagram and service table)
+    hits += _headings(s, r"^(service |system |software )?architecture\b", min_lines=3)
+    return found(hits)
 
 
 @signal("docs.adr", "architecture decision records are kept")
@@ -336,7 +339,12 @@ def troubleshooting(s: Signals) -> Signal:
         3,
     )
     hits += _headings(s, r"troubleshoot|\bfaq\b|frequently asked|common (problems|issues|errors)|known issues")
+    # the README sends readers to a FAQ or troubleshooting page kept elsewhere (a wiki, the project's site)
+    hits += [line.evidence() for line in _readme_lines(f) if _HELP_LINK.search(line.text)][:1]
     return found(hits)
+
+
+_HELP_LINK = re.compile(r"\[[^\]\n]{0,100}\b(faq|troubleshoot\w*|frequently asked[^\]\n]{0,40})\]\(https?://", re.I)
 
 
 SITE_FILES = re.compile(

@@ -365,6 +365,16 @@ def missing_pdb(s: Signals) -> Signal:
     return listing(hits)
 
 
+# A database or cache is a stateful singleton or scales by its own replication, never by an HPA adding pods.
+_DATASTORE_IMAGE = re.compile(r"(^|/)(redis|valkey|postgres|postgresql|mysql|mariadb|mongo|mongodb|memcached|"
+                              r"elasticsearch|opensearch|cassandra|etcd|zookeeper|rabbitmq|kafka|clickhouse)(:|@|$)")
+
+
+def _datastore(pod: dict[str, Any]) -> bool:
+    return any(isinstance(c, dict) and _DATASTORE_IMAGE.search(str(c.get("image", "")).lower())
+               for c in pod.get("containers") or [])
+
+
 def _replicas(o: K8sObject) -> int:
     """spec.replicas of a workload; Kubernetes' default is 1 (a templated or odd value counts as 1)."""
     value = _dict(o.spec.get("spec")).get("replicas", 1)
@@ -393,8 +403,8 @@ def unscaled(s: Signals) -> Signal:
     }
     hits = [
         ev(o.path, o.line, f"{_label(o)}: no HorizontalPodAutoscaler or ScaledObject targets it")
-        for o, _ in workloads(s.facts, SCALABLE_KINDS)
-        if o.name not in targets
+        for o, pod in workloads(s.facts, SCALABLE_KINDS)
+        if o.name not in targets and o.kind != "StatefulSet" and not _datastore(pod)
     ]
     for chart in helm_charts(s.facts):
         if not any(t.kind in SCALER_KINDS for t in chart.templates):

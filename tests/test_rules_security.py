@@ -167,6 +167,11 @@ CASES = [
     # a Terraform module released by semantic-release is used from its git tags: nothing built to sign
     case("SEC-012", "na", {"main.tf": 'variable "name" {}\n', "versions.tf": "terraform {}\n",
                            ".releaserc.json": '{"branches": ["main"]}\n'}, profile="infrastructure"),
+    # Helm charts are packaged and pushed: a chart repository is judged on signing them (helm-charts)
+    case("SEC-012", "fail", {"charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+                             "charts/app/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n",
+                             **ci(f"- uses: helm/chart-releaser-action@{SHA}", on="push:\n    branches: [main]")},
+         profile="infrastructure"),
     # while a Composer library is served from its git tags: nothing to sign (guzzle)
     case("SEC-012", "na", {**PYTEST_CI, "composer.json": '{"name": "acme/http", "type": "library"}\n'},
          profile="library"),

@@ -30,7 +30,7 @@ def frontend(s: Signals) -> Signal:
 @signal("app.several_services", "the repository builds more than one service (production images in two or more "
         "directories, or two or more service or web-app members): a request can cross services")
 def several_services(s: Signals) -> Signal:
-    images = [e for e in s["build.dockerfile"].evidence]
+    images = list(s["build.dockerfile"].evidence)
     folders = {e.path.rsplit("/", 1)[0] if "/" in e.path else "" for e in images}
     members = [m for m in s.facts.profile_members if m.profile in ("service", "web-app")]
     if len(folders) >= 2:

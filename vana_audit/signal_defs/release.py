@@ -101,4 +101,4 @@ def registry_package(s: Signals) -> Signal:
         "tags as they are, with no built artefact (Helm charts, packaged and pushed, are artefacts)")
 def served_from_git(s: Signals) -> Signal:
     module = s["iac.reusable_module"]
-    return found(e for e in module.evidence if "Helm chart" not in e.snippet)
+    return found(e for e in module.evidence if not e.path.endswith("Chart.yaml"))

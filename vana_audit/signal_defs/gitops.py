@@ -6,7 +6,7 @@ import re
 from ..facts import Facts
 from ..model import Evidence
 from ..path_patterns import PathPattern
-from ..signal_core import Signal, Signals, ci_matching, ev, files_matching, found, listing, rx, signal
+from ..signal_core import Signal, Signals, ci_matching, ev, files_matching, found, listing, rx, signal, tool_uses
 from ..tools import catalog
 from ._shared import _base, _config, _paths
 
@@ -134,17 +134,12 @@ COMMIT_CHECK_CI = rx(
     r"(commitlint|action-semantic-pull-request|semantic-pull-request|conventional-?commit|commitizen|"
     r"cz check|gitlint|commit-message-checker|pr-title|semantic-prs|ytanikin/pr-conventional-commits)"
 )
-# A Developer Certificate of Origin check: every commit carries a Signed-off-by trailer (the DCO GitHub
-# app's .github/dco.yml, a DCO action, libvirt's `check-dco` CI job).
-DCO_CHECK_CI = rx(r"(\bcheck[-_]dco\b|\bdco[-_]?check|tim-actions/dco|christophebedard/dco-check|"
-                  r"KineticCafe/actions-dco|signed-off-by)")
-
-
 def _dco(facts: Facts) -> list[Evidence]:
-    app = [ev(p, None, "DCO app: commits must be signed off") for p in (".github/dco.yml", ".github/dco.yaml")
-           if facts.has_file(p)]
-    return app + ci_matching(facts, DCO_CHECK_CI)
-
+    """A Developer Certificate of Origin check (the catalog's `dco-check`: the DCO app's .github/dco.yml, a
+    DCO action, libvirt's `check-dco` job): every commit must carry a Signed-off-by trailer."""
+    app = [ev(p, None, "DCO app: commits must be signed off")
+           for p in catalog().tool("dco-check").raw.get("config_files", ()) if facts.has_file(p)]
+    return app + tool_uses(facts, ("commit-lint",), keep=lambda tool_id: tool_id == "dco-check")
 
 
 @signal("gitops.commit_convention_ci", "CI checks commit messages or PR titles against the convention")

@@ -396,11 +396,7 @@ def autoscalers(s: Signals) -> Signal:
 
 @signal("k8s.unscaled_workloads", "Deployments and StatefulSets no autoscaler targets")
 def unscaled(s: Signals) -> Signal:
-    targets = {
-        str(_dict(_dict(o.spec.get("spec")).get("scaleTargetRef")).get("name"))
-        for o in s.facts.k8s_objects
-        if o.kind in SCALER_KINDS and not o.in_helm_chart
-    }
+    targets = _autoscaled(s.facts)
     hits = [
         ev(o.path, o.line, f"{_label(o)}: no HorizontalPodAutoscaler or ScaledObject targets it")
         for o, pod in workloads(s.facts, SCALABLE_KINDS)

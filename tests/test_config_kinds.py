@@ -46,6 +46,6 @@ def test_names_and_paths_classify_files() -> None:
 def test_kind_capabilities() -> None:
     tools = catalog()
     assert tools.kinds_with("deploy", "iac_tools") == ("skaffold", "serverless", "helm", "kustomize")
-    assert set(tools.kinds_with("iac", "iac_tools")) == {"terraform", "opentofu", "pulumi", "cdk", "ansible",
+    assert set(tools.kinds_with("iac", "iac_tools")) == {"terraform", "opentofu", "terragrunt", "pulumi", "cdk", "ansible",
                                                          "cloudformation"}
     assert set(tools.kubernetes_kinds()) == {"kubernetes", "helm", "kustomize", "skaffold"}

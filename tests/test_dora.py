@@ -638,3 +638,18 @@ def test_a_deploy_job_guarded_for_act_or_on_k3d_is_no_deployment() -> None:
     real = Job("deploy", 3, steps=(Step("apply", 5, run="helm upgrade --install app ./chart"),))
     assert ephemeral_target(act) and ephemeral_target(k3d) and not ephemeral_target(real)
     assert [job_is_deploy(KIND_TEST, job) for job in (act, k3d, real)] == [False, False, True]
+
+
+def test_an_rsync_to_a_local_path_in_a_container_is_a_copy_not_a_deployment(tmp_path: Path) -> None:
+    """fdroidserver's PUBLISH job tests the signing flow and copies the signed repo to /tmp inside a
+    debian image; a copy into a container's disk outlives nothing. A shell runner that is the web server
+    (no image) and a copy to another host do deploy."""
+    from tests.rulekit import facts_for
+    from vana_audit.collectors.deploys import all_deploy_jobs
+
+    gitlab = ("stages: [test, deploy]\n"
+              "PUBLISH:\n  image: debian:bookworm\n  script:\n    - fdroid publish\n    - rsync --progress repo/* $serverwebroot/\n"
+              "deploy site:\n  tags: [web01]\n  script:\n    - rsync -a public/ /var/www/site/\n"
+              "deploy mirror:\n  image: alpine:3.20\n  script:\n    - rsync -az public/ deploy@mirror.example.org:/srv/www/\n")
+    facts = facts_for(tmp_path / "repo", {".gitlab-ci.yml": gitlab})
+    assert sorted(j.id for _, j in all_deploy_jobs(facts)) == ["deploy mirror", "deploy site"]

@@ -66,6 +66,15 @@ MONOREPO = {"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
       "environments/staging/main.tf": 'provider "google" {}\n', "scripts/plan.sh": "terraform plan\n"},
      "infrastructure", "infrastructure code (2 terraform file(s)) and no application code"),
     (HELM_REPO, "infrastructure", "Helm chart(s): charts/api/Chart.yaml"),
+    # a Terragrunt live repository: terragrunt.hcl per environment and component, no .tf of its own
+    ({"root.hcl": 'remote_state {\n  backend = "s3"\n}\n', "prod/env.hcl": 'locals {\n  env = "prod"\n}\n',
+      "prod/mysql/terragrunt.hcl": 'terraform {\n  source = "git::https://github.com/acme/modules.git//mysql?ref=v1"\n}\n'},
+     "infrastructure", "infrastructure code (1 terragrunt file(s)) and no application code"),
+    # tldr: pages of content in folders of their own, a little tooling beside them, no site generator
+    ({**{f"pages/common/tool{i}.md": f"# tool{i}\n\n> Does things.\n" for i in range(60)},
+      "package.json": '{"name": "pages", "private": true, "scripts": {"test": "bash scripts/test.sh"}}\n',
+      "scripts/build-index.js": "console.log('{}');\n", "scripts/test.sh": "markdownlint pages\n"},
+     "docs", "60 content pages and 0 source files of code: a content repository"),
     (MONOREPO, "monorepo", "3 members (pnpm-workspace.yaml): apps/api (service), apps/web (web-app), packages/ui (library)"),
     # create-t3-turbo: front ends (Next.js, Expo) and the private packages they import
     ({"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",

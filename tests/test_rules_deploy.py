@@ -13,6 +13,7 @@ CI = ".github/workflows/ci.yml"
 SERVICE = {"profile": "service"}
 LIBRARY = {"profile": "library"}
 README = {"README.md": "# Notes\n"}
+DOCKERFILE = {"Dockerfile": "FROM python:3.12-slim\nCMD [\"python\", \"-m\", \"app\"]\n"}
 MAIN = "push:\n    branches: [main]"
 IMAGE = "gcr.io/acme/app"
 DEPLOY_STEP = f"gcloud run deploy app --image {IMAGE}:${{{{ github.sha }}}} --region europe-west1"
@@ -68,6 +69,13 @@ CASES = [
     case("DEP-021", "fail", {".github/workflows/release.yml": workflow(
         job("- run: npm ci\n- run: npm publish", name="publish"), on="push:\n    tags: ['v*']")}, **LIBRARY),
     case("DEP-021", "na", README, **LIBRARY),  # nothing automated to sign in
+    # the signing key handed to Gradle as a project property: the signing plugin signs what `publish` uploads (retrofit)
+    case("DEP-021", "pass", {".github/workflows/release.yml": workflow(
+        job("- run: ./gradlew publish\n  env:\n    ORG_GRADLE_PROJECT_signingInMemoryKey: ${{ secrets.SIGNING_KEY }}",
+            name="publish"), on="push:\n    tags: ['v*']")}, ".github/workflows/release.yml", "signingInMemoryKey", **LIBRARY),
+    case("DEP-021", "fail", {".github/workflows/release.yml": workflow(
+        job("- run: ./gradlew publish\n  env:\n    ORG_GRADLE_PROJECT_signingInMemoryKey: ''",
+            name="publish"), on="push:\n    tags: ['v*']")}, **LIBRARY),
     # DEP-005 release automation
     case("DEP-005", "pass", {".releaserc.json": "{}\n"}, ".releaserc.json"),
     case("DEP-005", "fail", README),
@@ -123,6 +131,18 @@ CASES = [
     case("DEP-011", "fail", {".gitlab-ci.yml": f"deploy:\n  environment: production\n  script:\n    - {DEPLOY_STEP}\n"},
          ".gitlab-ci.yml", 2, **SERVICE),
     case("DEP-011", "na", README, **SERVICE),
+    # on pull requests the image job only builds: its pushes are kept from them by `if:` and `push:`, and the base
+    # image goes to the job's own registry service on localhost (lldap)
+    case("DEP-011", "pass", {**DOCKERFILE, CI: workflow(job(
+        "- id: base\n  uses: docker/metadata-action@v5\n  with:\n    images: localhost:5000/acme/app\n"
+        "- uses: docker/build-push-action@v6\n  with:\n    push: true\n    tags: ${{ steps.base.outputs.tags }}\n"
+        "- if: github.event_name != 'pull_request'\n  uses: docker/login-action@v3\n"
+        "- uses: docker/build-push-action@v6\n  with:\n    push: ${{ github.event_name != 'pull_request' }}\n"
+        "    tags: ghcr.io/acme/app:latest", name="publish"), on="push:\n    branches: [main]\n  pull_request:")}, CI, "runs-on",
+         **SERVICE),
+    case("DEP-011", "fail", {**DOCKERFILE, CI: workflow(job(
+        "- uses: docker/build-push-action@v6\n  with:\n    push: true\n    tags: ghcr.io/acme/app:pr",
+        name="publish"), on="push:\n    branches: [main]\n  pull_request:")}, CI, "runs-on", **SERVICE),
     # DEP-012 deploys wait for the tests
     case("DEP-012", "pass", deploy_wf(TEST_JOB + deploy_job(extra="    needs: test\n")), DEPLOY, DEPLOY_JOB_LINE, **SERVICE),
     case("DEP-012", "pass", deploy_wf(deploy_job(), on="workflow_run:\n    workflows: [CI]\n    types: [completed]\n"

@@ -76,6 +76,10 @@ HELM_GUARDED = ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\
                 "        - name: debug\n          securityContext:\n            privileged: true\n      {{- end }}\n")
 
 
+TERRAGRUNT_ROOT = 'remote_state {\n  backend = "s3"\n  config = {\n    bucket = "acme-tfstate"\n  }\n}\n'
+TERRAGRUNT_UNIT = ('include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n'
+                   'terraform {\n  source = "git::https://github.com/acme/modules.git//mysql?ref=v0.8.0"\n}\n')
+
 CASES = [
     # IAC-001 containerised
     case("IAC-001", "pass", {"Dockerfile": DOCKERFILE_OK}, "Dockerfile", profile="service"),
@@ -137,6 +141,13 @@ CASES = [
                                                               "metadata:\n  name: apps\n"},
          "clusters/production/apps.yaml", profile="gitops"),
     case("IAC-010", "na", MODULE),
+    # Terragrunt's live layout: account/region/env/component, an env.hcl per environment (terragrunt-infrastructure-live-example)
+    case("IAC-010", "pass", {"root.hcl": TERRAGRUNT_ROOT, "prod/us-east-1/prod/env.hcl": 'locals {\n  environment = "prod"\n}\n',
+                             "prod/us-east-1/prod/mysql/terragrunt.hcl": TERRAGRUNT_UNIT,
+                             "non-prod/us-east-1/qa/env.hcl": 'locals {\n  environment = "qa"\n}\n',
+                             "non-prod/us-east-1/qa/mysql/terragrunt.hcl": TERRAGRUNT_UNIT},
+         "non-prod/us-east-1/qa/env.hcl"),
+    case("IAC-010", "fail", {"root.hcl": TERRAGRUNT_ROOT, "mysql/terragrunt.hcl": TERRAGRUNT_UNIT}),
     # IAC-011 IaC scanned
     case("IAC-011", "pass", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": SCAN_WORKFLOW}, ".github/workflows/ci.yml", 7, profile="service"),
     case("IAC-011", "fail", {"terraform/main.tf": PROVIDER, ".github/workflows/ci.yml": PLAIN_WORKFLOW}, profile="service"),

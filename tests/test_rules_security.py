@@ -156,6 +156,14 @@ CASES = [
     # ... but a package published by hand to a registry of built artefacts still ships one (express, sidekiq)
     case("SEC-012", "fail", {**PYTEST_CI, "package.json": '{"name": "acme", "version": "1.0.0", "main": "index.js"}\n',
                              "index.js": "module.exports = 1;\n"}, profile="library"),
+    # a Maven build that signs in its release profile signs what it deploys to Central, wherever it is run (gson)
+    case("SEC-012", "pass", {"pom.xml": "<project>\n  <artifactId>acme</artifactId>\n  <profiles>\n    <profile>\n"
+                                        "      <id>release</id>\n      <build><plugins><plugin>\n"
+                                        "        <artifactId>maven-gpg-plugin</artifactId>\n"
+                                        "      </plugin></plugins></build>\n    </profile>\n  </profiles>\n</project>\n",
+                             "src/main/java/acme/Client.java": "class Client {}\n"}, "pom.xml", 7, profile="library"),
+    case("SEC-012", "fail", {"pom.xml": "<project>\n  <artifactId>acme</artifactId>\n</project>\n",
+                             "src/main/java/acme/Client.java": "class Client {}\n"}, profile="library"),
     # docker/build-push-action (v4 and later) attests the provenance of a pushed image unless told not to (healthchecks)
     case("SEC-012", "pass", {**DOCKERFILE, **ci(f"- uses: docker/build-push-action@{SHA} # v6\n  with:\n    push: true",
                                              on='push:\n    tags: ["v*"]')}, CI, "docker/build-push-action"),

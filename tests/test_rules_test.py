@@ -78,6 +78,8 @@ CASES = [
     case("TST-009", "pass", {**UNIT, "tests/e2e/test_flow.py": "def test_flow():\n    pass\n"}, "tests/test_app.py"),
     case("TST-009", "fail", {"tests/e2e/test_flow.py": "def test_flow():\n    pass\n"}),
     case("TST-009", "na", README),
+    # manifests, Terraform and roles have no unit/integration/e2e layers (flux examples, an Ansible role)
+    case("TST-009", "na", {"tests/e2e/test_flow.py": "def test_flow():\n    pass\n"}, profile="infrastructure"),
     # TST-010 version matrix
     case("TST-010", "pass", {**UNIT, **ci("- run: pytest", extra="    strategy:\n      matrix:\n        py: ['3.12']\n")},
          CI, "runs-on"),
@@ -114,6 +116,7 @@ CASES = [
     case("TST-014", "pass", {**JEST, "stryker.config.json": "{}\n"}, "stryker.config.json"),
     case("TST-014", "fail", UNIT),
     case("TST-014", "na", README),
+    case("TST-014", "na", UNIT, profile="gitops"),  # no mutation tester mutates YAML
     # TST-015 contract tests
     case("TST-015", "pass", {**UNIT, "tests/test_contract.py": "import schemathesis\n"}, "tests/test_contract.py",
          profile="service"),
@@ -154,6 +157,7 @@ CASES = [
     case("TST-021", "pass", {**UNIT, **ci("- run: pytest --cov=app --cov-fail-under=100")}, CI, "cov-fail-under"),
     case("TST-021", "fail", {**UNIT, **ci("- run: pytest --cov=app --cov-fail-under=90")}),
     case("TST-021", "na", UNIT),
+    case("TST-021", "na", {**UNIT, **PYTEST_CI}, profile="infrastructure"),  # chart and Terraform tests cover no lines
 ]
 
 

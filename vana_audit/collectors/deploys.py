@@ -103,11 +103,14 @@ def _says_deploy(job: Job) -> bool:
     return bool(DEPLOY_WORD.search(job.id) or DEPLOY_WORD.search(job.name or ""))
 
 
-def _deploy_transport(cijob: CiJob, job: Job) -> str | None:
+def _deploy_transport(cijob: CiJob, job: Job, pipeline: Pipeline) -> str | None:
     """A command or action that deploys when the job says it deploys: `docker compose up`, rsync/scp/ssh,
     an SSH deploy action, a deploy-named script or target, and `git push` (to the branch a platform
-    deploys from) in a job named for deploying."""
+    deploys from) in a job named for deploying. An rsync or scp to a local path deploys only on a runner
+    that is the server itself; in a container or on a hosted runner it copies files into a disk that is
+    thrown away with the job."""
     pushes = bool(re.search("deploy", f"{job.id} {job.name}", re.I))
+    throwaway_disk = _throwaway_disk(pipeline, job)
     for inv in cijob.invocations:
         if inv.kind == "action" and inv.value.lower() in DEPLOY_TRANSPORT_ACTIONS:
             return inv.value
@@ -115,7 +118,8 @@ def _deploy_transport(cijob: CiJob, job: Job) -> str | None:
             continue
         words = [w for w in inv.argv if not w.startswith("-")]
         program = words[0].rsplit("/", 1)[-1] if words else ""
-        if program in ("rsync", "scp", "ssh") or (pushes and words[:2] == ["git", "push"]) or (
+        copies = program in ("rsync", "scp") and (_names_host(words[1:]) or not throwaway_disk)
+        if copies or program == "ssh" or (pushes and words[:2] == ["git", "push"]) or (
                 "up" in words[1:] and (program == "docker-compose" or words[:2] == ["docker", "compose"])):
             return inv.value
         if DEPLOY_SCRIPT.match(program) or (len(words) > 1 and program in (
@@ -123,6 +127,25 @@ def _deploy_transport(cijob: CiJob, job: Job) -> str | None:
                 DEPLOY_SCRIPT.match(w.rsplit("/", 1)[-1]) for w in words[1:3] if w != "run")):
             return inv.value
     return None
+
+
+_REMOTE_PATH = re.compile(r"^(rsync://|([^/\s:]+@)?[^/\s:]+:)")  # host:path, user@host:path, rsync://host/
+
+
+def _names_host(args: list[str]) -> bool:
+    return any(_REMOTE_PATH.match(a) for a in args)
+
+
+def _throwaway_disk(pipeline: Pipeline, job: Job) -> bool:
+    """The job's files live in a container or on a hosted runner: a GitHub job not on a self-hosted
+    runner, a GitLab job with an image (its own or the pipeline's default)."""
+    if pipeline.provider == "github-actions":
+        return "self-hosted" not in str(job.runs_on).lower()
+    if pipeline.provider == "gitlab-ci":
+        document = pipeline.raw if isinstance(pipeline.raw, dict) else {}
+        default = document.get("default")
+        return any(isinstance(scope, dict) and scope.get("image") for scope in (job.raw, document, default))
+    return False
 
 
 def _text_job_is_deploy(job: Job) -> bool:
@@ -157,7 +180,7 @@ def job_is_deploy(pipeline: Pipeline, job: Job, facts: Facts | None = None) -> b
     if job.environment or named:
         cijob = model_job(facts, pipeline, job) if facts is not None else None
         return bool(capabilities & SHIP_CAPABILITIES) or bool(job.uses) or bool(
-            cijob and _deploy_transport(cijob, job))
+            cijob and _deploy_transport(cijob, job, pipeline))
     return False
 
 
@@ -179,4 +202,4 @@ def job_runs_deploy_tool(facts: Facts, pipeline: Pipeline, job: Job) -> bool:
     if any(u.capability == "deploy" for u in uses):
         return True
     cijob = model_job(facts, pipeline, job)
-    return bool(cijob and (job.environment or _says_deploy(job)) and _deploy_transport(cijob, job))
+    return bool(cijob and (job.environment or _says_deploy(job)) and _deploy_transport(cijob, job, pipeline))

@@ -37,6 +37,8 @@ def detect_iac_tools(files: list[str]) -> dict[str, list[str]]:
             add("terraform", path)
         elif path.endswith(".tofu"):
             add("opentofu", path)
+        elif base in ("terragrunt.hcl", "terragrunt.stack.hcl"):  # modules instantiated per environment
+            add("terragrunt", path)
         elif base in ("Pulumi.yaml", "Pulumi.yml"):
             add("pulumi", path)
         elif base == "cdk.json":

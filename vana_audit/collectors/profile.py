@@ -124,6 +124,7 @@ _SITE_CONFIGS = re.compile(r"(^|/)(mkdocs\.ya?ml|docusaurus\.config\.[cm]?[jt]s|
                            r"_config\.yml|conf\.py)$")
 _CONTENT = (".md", ".mdx", ".rst", ".adoc", ".txt", ".html")
 _MAX_READS = 60
+_CONTENT_REPOSITORY = 50  # pages of prose, with little code beside them, that make a repository of content
 
 
 @dataclass(frozen=True)
@@ -607,10 +608,14 @@ class _Clues:
         sites = [f for f in sites if _base(f) not in ("conf.py", "_config.yml")
                  or (_base(f) == "conf.py" and "sphinx" in self.read(f).lower())
                  or (_base(f) == "_config.yml" and any(p.endswith((".md", ".markdown")) for p in scope.files))]
-        if not sites:
-            return
         content = [f for f in scope.files if f.lower().endswith(_CONTENT)]
         code_outside_docs = [f for f in app_code if not _DOCS_DIR.search(scope.rel(f))]
+        if not sites:
+            # a content repository with no site generator of its own (pages rendered by clients or another repo)
+            if len(content) >= _CONTENT_REPOSITORY and len(content) > 10 * len(code_outside_docs):
+                self.add("docs", 2, f"{_plural(len(content), 'content page')} and "
+                                    f"{_plural(len(code_outside_docs), 'source file')} of code: a content repository")
+            return
         if not code_outside_docs or (self.root_level(sites[0]) and len(content) >= 5
                                      and len(content) > 3 * len(code_outside_docs)):
             self.add("docs", 2, f"documentation site configuration {sites[0]}")

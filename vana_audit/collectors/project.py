@@ -78,6 +78,7 @@ def _names(deps: Any) -> set[str]:
 # documentation tooling aside), for the ecosystems whose manifest tells them apart; absent elsewhere.
 RUNTIME = "runtime_dependencies"
 LANGUAGE_VERSION = "language_version"  # the language versions a manifest declares it supports (requires-python, ...)
+SIGNING = "signing"  # [line, what]: a Maven or Gradle build that signs the artefacts it publishes
 # Requirement files of tooling, not of the shipped code: requirements-dev.txt, docs/requirements.txt, ...
 _TOOLING_REQUIREMENTS = re.compile(r"(^|/)(docs?|tests?|tools?|ci|\.github)/|requirements[-_.]?(dev|test|tests|docs?|"
                                    r"lint|ci|tools?|build)\b|(dev|test|docs?)[-_]requirements", re.I)
@@ -310,7 +311,16 @@ def _jvm_versions(text: str, dynamic: re.Pattern[str]) -> dict[str, Any]:
     if not text:
         return {}
     java = _JAVA_VERSION.search(text[:500_000])
-    return {"dynamic_versions": bool(dynamic.search(text)), **({LANGUAGE_VERSION: java.group(0)[:80]} if java else {})}
+    signing = _JVM_SIGNING.search(text[:500_000])
+    return {"dynamic_versions": bool(dynamic.search(text)), **({LANGUAGE_VERSION: java.group(0)[:80]} if java else {}),
+            **({SIGNING: [text.count("\n", 0, signing.start()) + 1, signing.group(1)]} if signing else {})}
+
+
+# The build signs what it publishes: Maven's GPG or Sigstore signing plugins, Gradle's signing plugin or the
+# vanniktech publish plugin's signAllPublications(). Maven Central accepts only signed artefacts, and the
+# signing runs wherever the release is built, in CI or on a maintainer's machine.
+_JVM_SIGNING = re.compile(r"(maven-gpg-plugin|sign-maven-plugin|sigstore-maven-plugin|signAllPublications\(\)|"
+                          r"""(?m:^[ \t]*(?:id[ \t(]*["']signing["']|`signing`|apply plugin:[ \t]*["']signing["'])))""")
 
 
 # the Java release a build compiles for: a Gradle toolchain or compatibility, Maven's compiler release

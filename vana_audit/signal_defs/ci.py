@@ -914,7 +914,7 @@ INTEGRATION_BRANCHES = re.compile(r"^(develop|development|dev|staging|stage|next
 DEFAULT_BRANCHES = re.compile(r"^(main|master|trunk|release[/\w*.-]*|releases?/\*\*?|production|prod|stable|v\d.*)$")
 
 
-def _gha_unrestricted(p: Pipeline, j: Job) -> str | None:
+def _gha_unrestricted(facts: Facts, p: Pipeline, j: Job) -> str | None:
     if RESTRICTED_REF.search(j.condition):
         return None
     on = p.raw.get("on", p.raw.get(True)) if isinstance(p.raw, dict) else None
@@ -922,7 +922,7 @@ def _gha_unrestricted(p: Pipeline, j: Job) -> str | None:
     if PREVIEW_ENV.search(_env_of(j)):
         return None
     for trigger in ("pull_request", "pull_request_target"):
-        if trigger in on:
+        if trigger in on and not _shipping_steps_guarded(facts, p, j):
             return f"runs on {trigger}"
     if "push" in on:
         push = on["push"] if isinstance(on.get("push"), dict) else {}
@@ -944,6 +944,48 @@ def _gha_unrestricted(p: Pipeline, j: Job) -> str | None:
         if not run.get("branches"):
             return "runs after a workflow on any branch (workflow_run without branches)"
     return None
+
+
+def _shipping_steps_guarded(facts: Facts, p: Pipeline, j: Job) -> bool:
+    """Every step of the job that publishes, releases or deploys is kept from pull requests by its own
+    `if:` or by an input (`push: ${{ github.event_name != 'pull_request' }}`): on a pull request the job
+    only builds."""
+    steps = j.raw.get("steps") if isinstance(j.raw, dict) else None
+    if not isinstance(steps, list):
+        return False
+    starts = sorted((getattr(step, "line", 0), step) for step in steps if isinstance(step, dict))
+    shipping = [u for u in facts.tool_uses if u.job.path == p.path and u.job.job_id == j.id
+                and u.capability in ("publish", "release", "deploy") and u.invocation.chain]
+    if not shipping or not starts:
+        return False
+    for use in shipping:
+        line = use.invocation.chain[0].line or 0
+        step = next((s for start, s in reversed(starts) if start <= line), None)
+        if step is None:
+            return False
+        inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+        guards = [str(step.get("if", "")), *map(str, inputs.values())]
+        if not any(RESTRICTED_REF.search(g) for g in guards) and not _pushes_to_localhost(inputs, steps):
+            return False
+    return True
+
+
+_LOCAL_REGISTRY = re.compile(r"^\s*(localhost|127\.0\.0\.1)(:\d+)?/")
+_STEP_OUTPUT = re.compile(r"steps\.([\w-]+)\.outputs\.tags")
+
+
+def _pushes_to_localhost(inputs: dict[str, Any], steps: list[Any]) -> bool:
+    """An image build whose tags all name a registry on the runner itself (a `registry:2` service that
+    later steps build on): pushing there publishes nothing. The tags are literal or come from a
+    docker/metadata-action step's `images`."""
+    tags = str(inputs.get("tags", ""))
+    source = _STEP_OUTPUT.search(tags)
+    if source:
+        meta = next((s for s in steps if isinstance(s, dict) and s.get("id") == source.group(1)), None)
+        meta_inputs = meta.get("with") if isinstance(meta, dict) else None
+        tags = str(meta_inputs.get("images", "")) if isinstance(meta_inputs, dict) else ""
+    names = [n for n in re.split(r"[\s,]+", tags) if n]
+    return bool(names) and all(_LOCAL_REGISTRY.match(n) for n in names)
 
 
 def _gitlab_unrestricted(j: Job) -> str | None:
@@ -977,7 +1019,7 @@ def deploy_unrestricted(s: Signals) -> Signal:
     hits = []
     for p, j in delivery_jobs(s):
         reason = (
-            _gha_unrestricted(p, j)
+            _gha_unrestricted(s.facts, p, j)
             if p.provider == "github-actions"
             else _gitlab_unrestricted(j)
             if p.provider == "gitlab-ci"

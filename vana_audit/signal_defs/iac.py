@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from ..facts import Facts
+from ..model import Evidence
 from ..path_patterns import PathPattern
 from ..signal_core import (
     TF_VALIDATE,
@@ -50,7 +52,15 @@ def iac_validated(s: Signals) -> Signal:
 def environments(s: Signals) -> Signal:
     # Kubernetes environments count too: Kustomize overlays, per-environment values, GitOps clusters/<env>
     paths = _paths(files_matching(s.facts, ENVIRONMENT_PATHS), 6)
-    return found(paths or list(s["gitops.environment_overlays"].evidence))
+    return found(paths or _terragrunt_environments(s.facts) or list(s["gitops.environment_overlays"].evidence))
+
+
+def _terragrunt_environments(facts: Facts) -> list[Evidence]:
+    """Terragrunt's live layout: an env.hcl in each environment's folder (account/region/env/component)."""
+    if not facts.iac_tools.get("terragrunt"):
+        return []
+    env_files = [p for p in facts.files if p.rsplit("/", 1)[-1] == "env.hcl" and "/" in p]
+    return _paths(env_files, 6, "environment configuration (Terragrunt env.hcl)") if len(env_files) >= 2 else []
 
 
 ENVIRONMENT_PATHS = PathPattern(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..collectors.project import SIGNING
 from ..facts import CiJob, Facts
 from ..signal_core import (
     PR_TRIGGERS,
@@ -65,6 +66,8 @@ def release_signed(s: Signals) -> Signal:
                                                                  else p.permissions):
                 hits.append(ev(p.path, j.line, f"job {j.id} publishes with an OIDC token (trusted publishing "
                                                  "or keyless signing)"))
+    hits += [ev(m.path, m.data[SIGNING][0], f"the build signs what it publishes ({m.data[SIGNING][1]})")
+             for m in f.manifests if SIGNING in m.data][:2]
     return found(hits)
 
 

@@ -387,6 +387,7 @@ class Catalog:
         self._maven_plugins: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._gradle_plugins: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._env: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._env_any_value: set[str] = set()
         self._maven_parents: dict[str, tuple[str, tuple[MavenBinding, ...]]] = {}
         self._jenkins_steps: dict[str, tuple[str, str]] = {}
         self._by_capability: dict[str, list[Tool]] = {}
@@ -492,6 +493,8 @@ class Catalog:
         for item in entry.get("env", ()):
             key = item["name"] if isinstance(item, dict) else item
             self._env.setdefault(key, []).append((tool.id, _caps(item, default)))
+            if isinstance(item, dict) and item.get("any_value"):
+                self._env_any_value.add(key)
         for item in entry.get("maven_parents", ()):
             binds = tuple(MavenBinding(b["plugin"], b["goal"], b.get("phase"), b.get("profile")) for b in item["binds"])
             self._maven_parents[item["parent"]] = (tool.id, binds)
@@ -522,6 +525,12 @@ class Catalog:
                     while rest < len(args) and _ASSIGNMENT.match(args[rest]):
                         rest += 1
                 args = args[rest:]
+                continue
+            if head in ("cargo", "rustc", "rustfmt") and nxt.startswith("+"):
+                args = [args[0], *args[2:]]  # rustup's toolchain override: `cargo +nightly fmt`
+                continue
+            if head == "rustup" and nxt == "run" and len(args) > 3:
+                args = args[3:]  # `rustup run nightly cargo test`
                 continue
             if head == "timeout":
                 rest = _skip_options(args, 1, frozenset({"-s", "--signal", "-k", "--kill-after"}))
@@ -783,8 +792,9 @@ class Catalog:
         return [Use(found[0], None, "jenkins_step:" + step.strip())] if found else []
 
     def from_env(self, name: str, value: Any) -> list[Use]:
-        """An environment switch (`VALIDATE_GITLEAKS: true`); only a truthy value counts."""
-        if not _truthy(value):
+        """An environment switch (`VALIDATE_GITLEAKS: true`); only a truthy value counts, except for the
+        variables marked `any_value` (a key handed to a tool), which count when they hold anything."""
+        if not (_truthy(value) if name not in self._env_any_value else str(value or "").strip().strip("'\"")):
             return []
         return self._uses(self._env.get(name), "env:" + name)
 

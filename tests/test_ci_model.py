@@ -54,6 +54,17 @@ def test_shell_split_operators_quotes_and_failure_masks() -> None:
     assert got[-1][0] == ("'unbalanced",)  # a plain split when quotes do not balance
 
 
+
+def test_a_command_substitution_assigned_to_a_variable_runs_its_command() -> None:
+    """tldr's test.sh: `errs="$(pytest scripts/*.py 2>&1 || true)"` runs pytest for its output; `|| true`
+    inside keeps it from failing the script. Other substitutions (in arguments) stay opaque words."""
+    commands = split_script('set -e\nerrs="$(pytest scripts/*.py 2>&1 || true)"\nV=$(git describe)\necho "$(date)"')
+    ran = [(c.argv, c.line, c.can_fail) for c in commands if c.argv[0] not in ("set", "true")]
+    assert ran == [(("pytest", "scripts/*.py"), 2, False), (("git", "describe"), 3, True), (("echo", "$(date)"), 4, True)]
+    # a GitHub expression inside the substitution is put back before its command is split (ripgrep's release.yml)
+    nested = split_script('VERSION="$(echo ${{ github.ref }} | cut -d/ -f3)"')
+    assert [c.argv for c in nested] == [("echo", "${{ github.ref }}"), ("cut", "-d/", "-f3")]
+
 def test_shell_github_expression_is_one_token_and_env_literal_resolves() -> None:
     commands = split_script("${{ env.CARGO }} test --workspace\n${{ matrix.tool }} run", {"CARGO": "cargo"})
     assert commands[0].argv == ("cargo", "test", "--workspace")

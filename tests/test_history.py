@@ -320,3 +320,27 @@ def test_one_maintainer_needs_most_of_a_sample_of_twenty(tmp_path: Path, authors
     assert bool(signal.value) is one
     if one:
         assert "18 of 20 human commits" in signal.evidence[0].snippet
+
+
+def test_changes_committed_by_a_reviewer_count_as_reviewed_landings(tmp_path: Path) -> None:
+    """lldap rebases contributors' pull requests onto main: the author stays, the maintainer commits. A
+    commit whose committer is GitHub itself (web-flow) may be a web-editor push, so it does not count."""
+    repo = Repo(tmp_path / "r")
+    repo.commit("root", "2024-05-01T09:00:00+00:00")
+
+    def landed(message: str, when: str, author: str, committer: str) -> None:
+        (repo.path / f"{message}.txt").write_text(message)
+        repo.run("add", "-A")
+        a_name, a_email = author[:-1].split(" <")
+        c_name, c_email = committer[:-1].split(" <")
+        git(repo.path, "commit", "-q", "-m", message, env={
+            "GIT_AUTHOR_NAME": a_name, "GIT_AUTHOR_EMAIL": a_email, "GIT_COMMITTER_NAME": c_name,
+            "GIT_COMMITTER_EMAIL": c_email, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
+
+    landed("bob-1", "2024-05-02T09:00:00+00:00", BOB, ALICE)  # rebased by Alice: counts
+    landed("bob-2", "2024-05-03T09:00:00+00:00", BOB, ALICE)  # counts
+    landed("alice", "2024-05-04T09:00:00+00:00", ALICE, ALICE)  # her own push
+    landed("carol", "2024-05-05T09:00:00+00:00", CAROL, "GitHub <noreply@github.com>")  # web-flow: not counted
+    facts, _ = analyse(repo.info())
+    # mainline human changes in the window: root, bob-1, bob-2, alice, carol = 5; reviewed: bob-1, bob-2
+    assert facts.pr_merge_counts == (2, 5)

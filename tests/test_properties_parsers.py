@@ -734,3 +734,21 @@ WELL_KNOWN = [
 )
 def test_collect_facts_survives_any_bytes_in_any_well_known_file(files: dict[str, bytes]) -> None:
     collect_facts(MemorySource(files))
+
+
+SHELL_FRAGMENTS = ["pytest", " ", "\n", ";", "&&", "||", "|", "X=", "$(", ")", "`", "${{ github.ref }}", "${{", "}}",
+                   '"', "'", "(", "\\", "set -e", "true", "$VAR", "=", "\x01", "0", "if ", "then", "fi"]
+
+
+_FRAGMENTS = st.lists(st.sampled_from(SHELL_FRAGMENTS), max_size=20).map("".join)
+
+
+@FAST
+@given(_FRAGMENTS, st.sampled_from(["", '"']), _FRAGMENTS, _FRAGMENTS)
+def test_split_script_never_raises_on_shell_fragments(before: str, quote: str, inside: str, after: str) -> None:
+    """Substitutions nest expressions and assignments run them (`X="$(cmd ${{ x }})"`): no mix of fragments
+    around and inside one may escape as an error."""
+    from vana_audit.collectors.shell import split_script
+
+    for command in split_script(f"{before}\nX={quote}$({inside}){quote}\n{after}"):
+        assert command.argv and command.line >= 1

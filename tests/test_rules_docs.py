@@ -82,6 +82,10 @@ CASES = [
     # DOC-005 deployment documented
     case("DOC-005", "pass", {"docs/deployment.md": "# Deployment\n"}, "docs/deployment.md", profile="service"),
     case("DOC-005", "fail", {"README.md": "# Acme\n"}, profile="service"),
+    # the command that deploys, shown under any heading (eShop: "### Use Azure Developer CLI" ... `azd up`)
+    case("DOC-005", "pass", {"README.md": "# Shop\n\n### Use Azure Developer CLI\n\n```sh\nazd auth login\nazd up\n```\n"},
+         "README.md", 7, profile="service"),
+    case("DOC-005", "fail", {"README.md": "# Shop\n\nHeroku is not supported. Run `dotnet run` locally.\n"}, profile="service"),
     # an image shipped for others: the README's examples show how to run it (traefik/whoami)
     case("DOC-005", "pass", {"README.md": "# whoami\n\n## Usage\n\n### Paths\n\n`/api` prints JSON.\n\n## Examples\n\n"
                                           "```console\n$ docker run -d -p 8080:80 traefik/whoami\n```\n"},

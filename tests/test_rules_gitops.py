@@ -214,7 +214,7 @@ def test_habit_messages_state_their_sample_and_a_small_one_says_why(tmp_path: Pa
     facts.history = HistoryFacts(commit_count=80, pr_merge_share=0.3, pr_merge_counts=(12, 40))
     finding = run_rule(rule("GIT-007"), facts, Signals(facts))
     assert finding.evidence[0].snippet == (
-        "12 of 40 changes landed on the default branch in the last 90 days came through pull requests (30%)")
+        "12 of 40 changes landed on the default branch in the last 90 days came through pull requests or were committed by someone other than their author (30%)")
     assert "(sample: 40 changes landed on the default branch in the last 90 days)" in finding.message
     facts = facts_for(tmp_path / "repo2", {"README.md": "# x\n"})
     facts.history = HistoryFacts(commit_count=80, pr_merge_share=0.0, pr_merge_counts=(0, 1))
@@ -231,7 +231,7 @@ def test_habit_messages_name_the_end_of_their_window(tmp_path: Path):
                                  window_end="2025-06-30T12:00:00Z")
     finding = run_rule(rule("GIT-007"), facts, Signals(facts))
     assert finding.evidence[0].snippet == (
-        "12 of 40 changes landed on the default branch in the 90 days to 2025-06-30 came through pull requests (30%)")
+        "12 of 40 changes landed on the default branch in the 90 days to 2025-06-30 came through pull requests or were committed by someone other than their author (30%)")
     assert "last 90 days" not in finding.message
 
 

@@ -173,6 +173,12 @@ CASES = [
     # a statsd client pushes the metrics to a statsd server (healthchecks)
     case("MON-016", "pass", {"app/metrics.py": METRICS, "requirements.txt": "django==5.2\nstatsd==4.0.1\n"},
          "requirements.txt", profile="service"),
+    # .NET's OTLP exporter pushes the meters to whatever collector OTEL_EXPORTER_OTLP_ENDPOINT names (eShop)
+    case("MON-016", "pass", {"src/Api/Api.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web">\n  <ItemGroup>\n'
+                                                   '    <PackageReference Include="OpenTelemetry.Extensions.Hosting" />\n'
+                                                   '    <PackageReference Include="OpenTelemetry.Exporter.OpenTelemetryProtocol" />\n'
+                                                   '  </ItemGroup>\n</Project>\n',
+                             "src/Api/Program.cs": "var app = WebApplication.Create();\n"}, "src/Api/Api.csproj", profile="service"),
     case("MON-016", "na", {"app/main.py": FASTAPI}, profile="service"),
     # MON-017 deploy markers
     case("MON-017", "pass", {".github/workflows/deploy.yml": DEPLOY_WITH_MARKER}, ".github/workflows/deploy.yml", 11, profile="service"),

@@ -33,6 +33,10 @@ CASES = [
     # TST-001 tests exist
     case("TST-001", "pass", UNIT, "tests/test_app.py"),
     case("TST-001", "fail", README),
+    # tests kept in the modules they test, handed to pytest by name in CI (tldr's scripts/*.py)
+    case("TST-001", "pass", {"scripts/common.py": "def add(a, b):\n    return a + b\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+                             **ci("- run: pytest scripts/*.py")}, CI, "pytest scripts"),
+    case("TST-001", "fail", {"scripts/common.py": "def add(a, b):\n    return a + b\n", **ci("- run: pytest tests/*.py")}),
     # TST-002 tests run in CI
     case("TST-002", "pass", {**UNIT, **PYTEST_CI}, CI, "- run: pytest"),
     case("TST-002", "fail", {**UNIT, "Makefile": "test:\n\tpytest\n"}, "Makefile", 1),

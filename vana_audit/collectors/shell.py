@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 MAX_SCRIPT_CHARS = 64_000
 MAX_COMMANDS = 400
@@ -215,6 +215,15 @@ def _hide_substitutions(text: str, exprs: list[str]) -> str:
     return "".join(out)
 
 
+def _restore(text: str, exprs: list[str]) -> str:
+    """A hidden piece with the pieces hidden inside it put back (`$(cmd ${{ x }})` holds a GitHub expression)."""
+    for _ in range(4):
+        if "\x01" not in text:
+            break
+        text = _PLACEHOLDER.sub(lambda m: exprs[int(m.group(1))], text)
+    return text
+
+
 def _tokens(text: str, exprs: list[str]) -> list[str]:
     try:
         words = shlex.split(text, comments=False, posix=True)
@@ -276,7 +285,7 @@ def _masked(segments: list[tuple[str, int, str]], index: int) -> bool:
 
 
 def split_script(script: str, env: Mapping[str, str] | None = None, can_fail: bool = True,
-                 max_commands: int = MAX_COMMANDS, pipefail: bool = False) -> list[Command]:
+                 max_commands: int = MAX_COMMANDS, pipefail: bool = False, _depth: int = 0) -> list[Command]:
     """The simple commands of a script, in order, at most `max_commands` of them."""
     script = script[:MAX_SCRIPT_CHARS]
     env = dict(env or {})
@@ -312,6 +321,14 @@ def split_script(script: str, env: Mapping[str, str] | None = None, can_fail: bo
             for key, value in assigns.items():  # `X=1` alone sets a shell variable later commands read
                 if literal(value) is not None:
                     env[key] = value
+            # `out="$(pytest ... || true)"` runs its command for the output; under errexit its failure fails
+            # the script. One level deep: a substitution inside that one stays opaque.
+            inner = [_restore(v[2:-1], exprs) for v in assigns.values() if v.startswith("$(") and v.endswith(")")]
+            fails = can_fail and errexit and not condition and not _masked(segments, index)
+            for script_text in inner if _depth == 0 else ():
+                for command in split_script(script_text, env, fails, max_commands - len(commands), pipefail,
+                                            _depth=1):
+                    commands.append(replace(command, line=line + command.line - 1))
             continue
         if words[0] in _CLOSING and len(words) == 1:
             continue

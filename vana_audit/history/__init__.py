@@ -51,6 +51,7 @@ class HistoryFacts:
     conventional_counts: tuple[int, int] = (0, 0)  # (conventional, human non-merge commits) in the window
     signed_counts: tuple[int, int] = (0, 0)  # (signed, human commits) in the window
     landed_merges: int = 0  # merge commits among the changes landed on the default branch
+    named_requests: int = 0  # landed changes that name their pull or merge request
     # the days each habit above was read over: the window's, or a wider one when it held too few commits
     pr_merge_days: int = 90
     conventional_days: int = 90
@@ -161,6 +162,7 @@ def _widen_habits(habits: Habits, graph: CommitGraph, mainline: list[int], windo
             days[f"{habit}_days"] = wider
         if "pr_merge" in short:
             changes["landed_merges"] = read.landed_merges
+            changes["named_requests"] = read.named_requests
         habits = replace(habits, **changes)
     return habits, days
 

@@ -64,6 +64,7 @@ class LogCommit:
     subject: str
     reverts: str | None  # sha named by "This reverts commit <sha>"
     merge_request: bool  # GitLab's "See merge request" line
+    applied_by_other: bool = False  # committed by someone other than its author (see `_applied_by_other`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +244,18 @@ def _commit(record: str, commit_time: int) -> LogCommit:
         subject,
         reverts.group(1) if reverts else None,
         "See merge request" in message,
+        _applied_by_other(name, email, _header(head, "\ncommitter ")),
     )
+
+
+def _applied_by_other(author_name: str, author_email: str, committer: str) -> bool:
+    """A commit whose committer is another person: a pull request rebased onto the default branch by its
+    reviewer, or a mailed patch applied by a maintainer. GitHub's own identity (web-flow) is left out: it
+    commits squash and rebase merges, but also edits made in the web editor, which are direct pushes."""
+    name, email, _ = _identity(committer)
+    if not email or email.lower() == "noreply@github.com":
+        return False
+    return email.lower() != author_email.lower() and name.strip().lower() != author_name.strip().lower()
 
 
 def _header(head: str, key: str) -> str:

@@ -16,6 +16,7 @@ PULL_REQUEST = 4
 CONVENTIONAL = 8
 SIGNED = 16
 HOTFIX = 32
+APPLIED = 64  # committed by someone other than its author: a rebased pull request, an applied patch
 
 UNKNOWN = -1
 UNDEPLOYED = -1

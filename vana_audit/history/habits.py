@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .gitlog import LogCommit
-from .graph import BOT, CONVENTIONAL, HOTFIX, MERGE, PULL_REQUEST, SIGNED, CommitGraph
+from .graph import APPLIED, BOT, CONVENTIONAL, HOTFIX, MERGE, PULL_REQUEST, SIGNED, CommitGraph
 
 CONVENTIONAL_SUBJECT = re.compile(
     r"^(?:feat|fix|docs|style|refactor|perf|test|tests|build|ci|chore|revert|deps|"
@@ -67,6 +67,7 @@ class Habits:
     conventional_counts: tuple[int, int] = (0, 0)
     signed_counts: tuple[int, int] = (0, 0)
     landed_merges: int = 0  # merge commits among the changes landed on the default branch
+    named_requests: int = 0  # landed changes that name their pull or merge request (a merge, `(#N)`, `!N`)
 
 
 # Automation that commits under a plain account rather than a GitHub App's `name[bot]`: "CFT Bot",
@@ -88,6 +89,8 @@ def commit_flags(commit: LogCommit) -> int:
         flags |= MERGE
     if commit.merge_request or PULL_REQUEST_SUBJECT.search(commit.subject):
         flags |= PULL_REQUEST
+    if commit.applied_by_other:
+        flags |= APPLIED
     if CONVENTIONAL_SUBJECT.match(commit.subject):
         flags |= CONVENTIONAL
     if commit.signed:
@@ -106,7 +109,7 @@ def read_habits(graph: CommitGraph, mainline: list[int], start: int, end: int, l
     lifetimes = _branch_lifetimes(graph, mainline, start)
     return Habits(
         commits_in_window=len(window),
-        pr_merge_share=_share(landed, PULL_REQUEST, flags),
+        pr_merge_share=_share(landed, PULL_REQUEST | APPLIED, flags),
         conventional_share=_share(changes, CONVENTIONAL, flags),
         signed_share=_share(window, SIGNED, flags),
         short_lived_branch_share=sum(t <= SHORT_LIVED for t in lifetimes) / len(lifetimes) if lifetimes else None,
@@ -114,7 +117,8 @@ def read_habits(graph: CommitGraph, mainline: list[int], start: int, end: int, l
         contributors_in_window=sum(start < when <= end for when in last_active.values()),
         reverts_in_window=sum(start < times[n] <= end for n in graph.reverts),
         hotfix_commits_in_window=sum(bool(flags[n] & HOTFIX) for n in window),
-        pr_merge_counts=_counts(landed, PULL_REQUEST, flags),
+        pr_merge_counts=_counts(landed, PULL_REQUEST | APPLIED, flags),
+        named_requests=_counts(landed, PULL_REQUEST, flags)[0],
         conventional_counts=_counts(changes, CONVENTIONAL, flags),
         signed_counts=_counts(window, SIGNED, flags),
         landed_merges=sum(bool(flags[n] & MERGE) for n in landed),

@@ -119,7 +119,20 @@ def contributing(s: Signals) -> Signal:
         "self-hosting section that names where and how it runs)")
 def deployment_docs(s: Signals) -> Signal:
     hits = _paths(s.facts.docs.get("deployment", []))
-    return found(hits + _deployment_sections(s.facts.doc_lines)[:2])
+    return found(hits + _deployment_sections(s.facts.doc_lines)[:2] + _deploy_commands(s.facts.doc_lines)[:1])
+
+
+# A command that rolls the software out, shown in the docs: the steps are documented whatever the heading
+# says ("### Use Azure Developer CLI" ... `azd up` in eShop's README).
+_DOCUMENTED_DEPLOY = re.compile(
+    r"^\s*(?:\$\s+)?(azd (up|deploy)|kubectl apply|helm (upgrade|install)|(terraform|tofu) apply|pulumi up|"
+    r"gcloud (run|app|functions) deploy|fly(ctl)? deploy|vercel (deploy|--prod)|netlify deploy|firebase deploy|"
+    r"(cdk|sam|serverless|kamal) deploy|docker stack deploy|skaffold run|az (webapp|containerapp) up|cf push|"
+    r"eb deploy|wrangler deploy|railway up)\b")
+
+
+def _deploy_commands(lines: list[TextLine]) -> list[Evidence]:
+    return [line.evidence() for line in lines if _DOCUMENTED_DEPLOY.search(line.text)]
 
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]")

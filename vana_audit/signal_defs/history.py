@@ -44,7 +44,8 @@ SIGNED_NOUN = "human commits"
 
 @signal("history.pr_merge_share", "share of changes merged through pull requests (0-100)")
 def pr_share(s: Signals) -> Signal:
-    return _habit(s, "pr_merge_share", "pr_merge_counts", PR_NOUN, "came through pull requests")
+    return _habit(s, "pr_merge_share", "pr_merge_counts", PR_NOUN,
+                  "came through pull requests or were committed by someone other than their author")
 
 
 @signal("history.merges_untraceable", "GitLab CI and a linear history: how changes landed cannot be read")
@@ -59,8 +60,10 @@ def merges_untraceable(s: Signals) -> Signal:
     on_github = any(p.provider == "github-actions" and p.triggers & {"push", "pull_request"} for p in s.facts.pipelines)
     if h is None or not on_gitlab or on_github:
         return Signal(False)
-    through_requests, landed = h.pr_merge_counts
-    linear = landed > 0 and through_requests == 0 and h.landed_merges == 0
+    landed = h.pr_merge_counts[1]
+    # GitLab's rebase merges make the merging user the committer, but fast-forward merges of one's own merge
+    # request look like pushes: commits applied by others leave how the rest landed unreadable
+    linear = landed > 0 and h.named_requests == 0 and h.landed_merges == 0
     return Signal(linear, (ev(".git", None, f"none of {landed} {PR_NOUN} is a merge or names a merge request"),)
                   if linear else ())
 

@@ -218,6 +218,12 @@ def metrics_collected(s: Signals) -> Signal:
                 "opentelemetry-exporter-otlp-proto-grpc",
                 "@opentelemetry/exporter-metrics-otlp-http",
                 "@opentelemetry/exporter-metrics-otlp-grpc",
+                "@opentelemetry/exporter-metrics-otlp-proto",
+                "opentelemetry.exporter.opentelemetryprotocol",  # NuGet (eShop's service defaults)
+                "io.opentelemetry:opentelemetry-exporter-otlp",
+                "go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc",
+                "go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp",
+                "opentelemetry-otlp",  # Rust
                 "opentelemetry-exporter-gcp-monitoring",
                 "ddtrace",
                 "dd-trace",

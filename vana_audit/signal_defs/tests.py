@@ -1,6 +1,7 @@
 """`tests.*` signals: the test suite (frameworks, coverage, end-to-end, performance tests)."""
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable
 
@@ -30,7 +31,28 @@ def tests_present(s: Signals) -> Signal:
     for level in ("unit", "integration", "e2e"):
         if f.test_files.get(level):
             hits.append(ev(f.test_files[level][0], None, f"{len(f.test_files[level])} {level} test file(s)"))
-    return found(hits or _applied_to_throwaway_cluster(f))
+    return found(hits or _named_by_a_test_runner(f) or _applied_to_throwaway_cluster(f))
+
+
+_CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".go", ".rs", ".java", ".kt", ".php", ".cs", ".sh",
+                  ".bats")
+
+
+def _named_by_a_test_runner(facts: Facts) -> list[Evidence]:
+    """Files CI hands to a test runner by name (`pytest scripts/*.py`: tests kept beside the code they
+    test, in files no test naming convention finds)."""
+    for use in facts.tool_uses:
+        if use.capability != "test-runner" or not use.invocation.chain:
+            continue
+        for arg in use.invocation.argv[1:]:
+            if arg.startswith("-") or not arg.endswith(_CODE_SUFFIXES):
+                continue
+            named = [p for p in facts.files if fnmatch.fnmatchcase(p, arg)] if "*" in arg else \
+                [arg] if arg in facts.files else []
+            if named:
+                link = use.invocation.chain[-1]
+                return [ev(link.path, link.line, f"{use.tool_id} runs {arg} ({len(named)} file(s))")]
+    return []
 
 
 @signal("tests.coverage_threshold", "a coverage threshold is configured (in a test configuration or on a CI command)")

@@ -25,3 +25,12 @@ def test_completed_facts_refuse_changes_and_keep_their_declared_cache(tmp_path: 
     # the collectors' own object is not frozen: tests and collectors may still fill it in
     collected.scan_date = "2026-01-01"
     assert done.scan_date == "2026-12-04"
+
+
+def test_c_and_cpp_tests_are_found_by_folder_and_by_googletest_names() -> None:
+    """nlohmann/json keeps 64 doctest suites as tests/src/unit-*.cpp; GoogleTest names files *_test.cc."""
+    from vana_audit.collectors import classify_test_files
+
+    files = ["tests/src/unit-algorithms.cpp", "tests/thirdparty/doctest/doctest.h", "src/parser_test.cc",
+             "src/parser.cc", "tests/thirdparty/fifo_map/fifo_map.cpp", "include/json.hpp"]
+    assert classify_test_files(files)["unit"] == ["tests/src/unit-algorithms.cpp", "src/parser_test.cc"]

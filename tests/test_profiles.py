@@ -66,6 +66,39 @@ MONOREPO = {"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
       "environments/staging/main.tf": 'provider "google" {}\n', "scripts/plan.sh": "terraform plan\n"},
      "infrastructure", "infrastructure code (2 terraform file(s)) and no application code"),
     (HELM_REPO, "infrastructure", "Helm chart(s): charts/api/Chart.yaml"),
+    # Alamofire: a Swift package and a pod; the watchOS app in "watchOS Example/" is a demo, not the product
+    ({"Package.swift": 'let package = Package(name: "Alamofire", products: [.library(name: "Alamofire", targets: ["Alamofire"])])\n',
+      "Alamofire.podspec": "Pod::Spec.new do |s|\n  s.name = 'Alamofire'\nend\n", "Source/Core/Session.swift": "class Session {}\n",
+      "watchOS Example/watchOS Example.xcodeproj/project.pbxproj":
+          "productType = \"com.apple.product-type.application\";\nSDKROOT = watchos;\n"},
+     "library", "a Swift package that vends a library (Package.swift)"),
+    # nlohmann/json: a CMake INTERFACE library, no package manifest of a language registry
+    ({"CMakeLists.txt": "project(nlohmann_json LANGUAGES CXX)\nadd_library(${TARGET} INTERFACE)\n"
+                        "add_library(${PROJECT_NAME}::${TARGET} ALIAS ${TARGET})\n",
+      "include/nlohmann/json.hpp": "namespace nlohmann {}\n"},
+     "library", "a CMake project that builds a library (CMakeLists.txt)"),
+    # kamal: a gem with an executable, packaged as an image whose entrypoint is that command (no port)
+    ({"kamal.gemspec": "Gem::Specification.new do |spec|\n  spec.name = 'kamal'\n  spec.executables = %w[ kamal ]\nend\n",
+      "lib/kamal.rb": "module Kamal; end\n",
+      "Dockerfile": 'FROM ruby:3.4-alpine\nCOPY . .\nRUN gem build kamal.gemspec\nENTRYPOINT ["kamal"]\n'},
+     "cli", "gem executables (%w[ kamal ]) in kamal.gemspec"),
+    # sidekiq: a library that ships its runner as a gem executable stays a library
+    ({"sidekiq.gemspec": "Gem::Specification.new do |gem|\n  gem.executables = [\"sidekiq\", \"sidekiqmon\"]\nend\n",
+      "lib/sidekiq.rb": "module Sidekiq; end\n"},
+     "library", "a gem specification (sidekiq.gemspec)"),
+    # lldap: a Cargo workspace of internal crates, admin tools and one actix-web server run by the top-level image
+    ({"Cargo.toml": '[workspace]\nmembers = ["server", "crates/*", "set-password"]\n',
+      "server/Cargo.toml": '[package]\nname = "lldap"\n[dependencies.actix-web]\nversion = "4"\n',
+      "server/src/main.rs": "fn main() {}\n",
+      "crates/auth/Cargo.toml": '[package]\nname = "lldap_auth"\n', "crates/auth/src/lib.rs": "pub fn f() {}\n",
+      "set-password/Cargo.toml": '[package]\nname = "set-password"\n', "set-password/src/main.rs": "fn main() {}\n",
+      "Dockerfile": 'FROM debian:bookworm-slim\nCOPY lldap /app/\nEXPOSE 17170\nCMD ["/app/lldap", "run"]\n'},
+     "service", "a service built from its workspace: the other parts are libraries and tools"),
+    # hexpm: a Phoenix application served by Bandit
+    ({"mix.exs": "defmodule Hexpm.MixProject do\n  defp deps() do\n    [\n      {:phoenix, \"~> 1.7\"},\n"
+                 "      {:bandit, \"~> 1.0\"}\n    ]\n  end\nend\n",
+      "lib/hexpm_web/router.ex": "defmodule HexpmWeb.Router do\nend\n"},
+     "service", "web framework phoenix in mix.exs"),
     # a Terragrunt live repository: terragrunt.hcl per environment and component, no .tf of its own
     ({"root.hcl": 'remote_state {\n  backend = "s3"\n}\n', "prod/env.hcl": 'locals {\n  env = "prod"\n}\n',
       "prod/mysql/terragrunt.hcl": 'terraform {\n  source = "git::https://github.com/acme/modules.git//mysql?ref=v1"\n}\n'},
@@ -314,6 +347,16 @@ def test_a_docs_site_is_docs_and_its_hosting_is_not_a_service(tmp_path):
     assert result.profile.name == "docs", result.profile.reasons
     _no_service_rules(result)
     assert _outcomes(result)["DOC-016"] is not Outcome.NOT_APPLICABLE
+
+
+def test_a_docs_preview_deployed_from_a_docs_workflow_is_no_service(tmp_path):
+    """poetry's "Documentation Preview" workflow deploys each pull request's docs to Vercel."""
+    docs = ("name: Documentation Preview\non:\n  pull_request:\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: npx hugo --minify\n      - uses: amondnet/vercel-action@v42\n"
+            "        with:\n          vercel-token: ${{ secrets.VERCEL_TOKEN }}\n")
+    facts = facts_for(tmp_path / "repo", {**LIBRARY, ".github/workflows/docs.yaml": docs})
+    assert facts.profile == "library", facts.profile_reasons
+    assert not any(r.startswith("service") for r in facts.profile_reasons), facts.profile_reasons
 
 
 def test_a_docs_folder_deployed_to_vercel_is_a_member_not_the_repository(tmp_path):

@@ -149,14 +149,6 @@ CASES = [
                                                      "    branches: [main]"), DEPLOY, DEPLOY_JOB_LINE, **SERVICE),
     case("DEP-012", "fail", deploy_wf(TEST_JOB + deploy_job()), DEPLOY, DEPLOY_JOB_LINE, **SERVICE),
     case("DEP-012", "na", README, **SERVICE),
-    # a library's publish job on tags is judged too: PyPI gets what the tag names, tested or not (requests, whisper)
-    case("DEP-012", "fail", {".github/workflows/publish.yml": workflow(
-        job("- run: python -m build\n- uses: pypa/gh-action-pypi-publish@release/v1", name="publish"),
-        on="push:\n    tags: ['v*']")}, ".github/workflows/publish.yml", "runs-on", **LIBRARY),
-    case("DEP-012", "pass", {".github/workflows/publish.yml": workflow(
-        job("- run: pytest", name="test") + job("- run: python -m build\n- uses: pypa/gh-action-pypi-publish@release/v1",
-                                               name="publish", extra="    needs: test\n"),
-        on="push:\n    tags: ['v*']")}, ".github/workflows/publish.yml", 13, **LIBRARY),  # the publish job's runs-on
     # DEP-013 deploys serialised
     case("DEP-013", "pass", deploy_wf(deploy_job(extra="    concurrency: deploy-production\n")), **SERVICE),
     case("DEP-013", "fail", PROD, DEPLOY, "runs-on", **SERVICE),

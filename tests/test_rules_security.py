@@ -87,6 +87,9 @@ CASES = [
     case("SEC-026", "pass", {"deploy/server.key": TEST_KEY}),
     case("SEC-026", "fail", {"tests/certs/server.key": TEST_KEY}, "tests/certs/server.key", 1),
     case("SEC-026", "fail", {"docs/example-client.pem": TEST_KEY}, "docs/example-client.pem", 1),
+    # a framework's development configuration holds development keys (hexpm's config/dev.exs)
+    case("SEC-026", "fail", {"config/dev.exs": f'config :app,\n  jwt_signing_key: """\n{TEST_KEY}"""\n'}, "config/dev.exs", 3),
+    case("SEC-026", "pass", {"config/prod.exs": f'config :app,\n  jwt_signing_key: """\n{TEST_KEY}"""\n'}),
     # SEC-004 no .env committed
     case("SEC-004", "pass", {".env.example": "API_KEY=\n"}),
     case("SEC-004", "fail", {".env": "API_KEY=x\n"}, ".env"),
@@ -252,6 +255,9 @@ CASES = [
     case("SEC-023", "fail", {"Dockerfile": "FROM python:3.12\nENV API_KEY=abc123def\n"}, "Dockerfile", 2),
     case("SEC-023", "fail", {"Dockerfile": "FROM node:22\nARG NPM_TOKEN\nRUN npm ci\n"}, "Dockerfile", 2),
     case("SEC-023", "fail", compose("    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n"), COMPOSE, 5),
+    # a local database's well-known default is a weak password, not a leaked secret (hexpm's docker-compose.yaml)
+    case("SEC-023", "pass", compose("    environment:\n      POSTGRES_USER: postgres\n      POSTGRES_PASSWORD: postgres\n"),
+         COMPOSE, 3),
     case("SEC-023", "na", {"Dockerfile": "FROM python:3.12\nARG COMMIT_SHA\nENV COMMIT_SHA=$COMMIT_SHA\n"}),
     # SEC-024 no host-level privileges
     case("SEC-024", "pass", compose("    read_only: true\n")),

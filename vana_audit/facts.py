@@ -198,7 +198,7 @@ class TestConfig:
 @dataclass(frozen=True)
 class PackageManifest:
     path: str
-    ecosystem: str  # npm, pip, go, cargo, maven, gradle, bundler, composer
+    ecosystem: str  # npm, pip, go, cargo, maven, gradle, bundler, composer, mix, nuget
     scripts: dict[str, str] = field(default_factory=dict)
     dependencies: frozenset[str] = frozenset()
     data: dict[str, Any] = field(default_factory=dict)

@@ -50,6 +50,8 @@ _IN_TEST_FOLDER = re.compile(_TEST_FOLDER, re.IGNORECASE)
 _TEST_MATERIAL = re.compile(
     _TEST_FOLDER + r"|"
     r"(^|/)ci/[^/]*values[^/]*\.ya?ml$|"
+    # a framework's configuration for development or tests (Phoenix config/dev.exs, Rails environments/test.rb)
+    r"(^|/)(config|settings)/(environments/)?(dev|development|test|local)\.\w{1,5}$|"
     r"(^|/)(test|example|dummy|fake|sample)[^/]*$|"
     r"(^|/)[^/]*[-_.](test|example|dummy|fake|sample)s?[-_.][^/]*$",
     re.IGNORECASE,

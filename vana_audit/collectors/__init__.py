@@ -43,6 +43,10 @@ def classify_test_files(files: list[str]) -> dict[str, list[str]]:
             or (base.endswith(("tests.cs", "test.cs", "test.php", "tests.swift", "test.fs"))
                 and "test" in lower[:-len(base)]) \
             or (base.endswith(".rs") and re.search(r"(^|/)tests/", lower) is not None) \
+            or (base.endswith((".c", ".cc", ".cpp", ".cxx")) and (  # GoogleTest names; Catch2/doctest folders
+                base.endswith(("_test.cc", "_test.cpp", "_unittest.cc", "_unittest.cpp"))
+                or re.search(r"(^|/)tests?/(?!(?:[^/]+/)*(?:thirdparty|third_party|vendor|fixtures?|data)/)",
+                             lower) is not None)) \
             or (base.endswith("_test.yaml") and "/tests/" in lower and "charts/" in f"/{lower}") \
             or _MOLECULE_SCENARIO.search(lower) is not None \
             or _JS_TEST_FOLDER.search(lower) is not None

@@ -35,12 +35,12 @@ from .. import safe_yaml
 from ..model import ALL_PROFILES
 from ..results import ProfileMember
 from ..tools import catalog
-from .containers import is_dev_dockerfile, starts_something
+from .containers import final_stage, is_dev_dockerfile, starts_something
 from .deploys import all_deploy_jobs, job_runs_deploy_tool
 from .exclusions import exclusion_summary, in_source_tree
 
 if TYPE_CHECKING:
-    from ..facts import Facts, PackageManifest
+    from ..facts import Dockerfile, Facts, PackageManifest
 
 PROFILES = ALL_PROFILES
 SERVICE_PROFILES = ("service", "web-app")
@@ -63,7 +63,8 @@ _APP_CODE = (".py", ".js", ".ts", ".tsx", ".jsx", ".mjs", ".go", ".java", ".kt",
 _NOT_EVIDENCE = re.compile(r"(^|/)(tests?|spec|specs|__tests__|e2e|testdata|test_data|test-data|testing|"
                            r"__fixtures__|\.devcontainer|benchmarks?|benches|fuzz)/|"
                            r"(^|/)src/(test|it|integrationTest|testFixtures)/", re.I)
-_ROLE_DIRS = re.compile(r"(^|/)(examples?|samples?|demos?|fixtures)/", re.I)
+# a folder named for its role, alone or as a word of its name ("watchOS Example/", "sample-app/")
+_ROLE_DIRS = re.compile(r"(^|/)([^/]{0,60}[ _.-])?(examples?|samples?|demos?)([ _.-][^/]{0,60})?/|(^|/)fixtures/", re.I)
 _DOCS_DIR = re.compile(r"(^|/)(docs?|website|www|site|documentation)/", re.I)
 _TOOLING_DIR = re.compile(r"(^|/)(scripts|hack|tools|_tools|_static|bin|\.github|ci|\.circleci|\.gitlab)/")
 # Configuration written in a programming language is not the product: Sphinx's conf.py, vite.config.ts.
@@ -72,7 +73,14 @@ _TEST_FILE = re.compile(r"(^|/)(test_[^/]{0,200}|[^/]{0,200}_test\.\w{1,10}|[^/]
                         r"conftest\.py|setup\.py|noxfile\.py)$")
 _DEV_FILE = re.compile(r"(^|/)(\.devcontainer|tests?|e2e|docs?|ci|\.github)/|(\.|-)(dev|test|ci|local)(\.ya?ml)?$",
                        re.I)
+_GEM_EXECUTABLES = re.compile(r"^[ \t]*\w+\.executables[ \t]*=[ \t]*(%w[\[(][^\])\n]{1,200}[\])]|\[[^\]\n]{1,200}\])",
+                              re.M)
+# a library target that is not an internal OBJECT library; ALIAS targets only rename one
+_CMAKE_LIBRARY = re.compile(r"^[ \t]*add_library[ \t]*\([ \t]*[^\s)]+[ \t]+(?!ALIAS\b|OBJECT\b)", re.M | re.I)
+_CMAKE_EXECUTABLE = re.compile(r"^[ \t]*add_executable[ \t]*\(", re.M | re.I)
 _DOCS_PAGES = re.compile(r"gh-pages|deploy-pages|mkdocs gh-deploy|github-pages-deploy", re.I)
+# a workflow or job named for the documentation ("Documentation Preview", docs.yaml): its deploy ships the docs site
+_DOCS_NAMED = re.compile(r"(?<![a-z])(docs?|documentation)(?![a-z])", re.I)
 _PUBLISH = re.compile(r"(twine upload|npm publish|pnpm publish|yarn publish|pypa/gh-action-pypi-publish|uv publish|"
                       r"poetry publish|flit publish|hatch publish|cargo publish|gem push|goreleaser|mvn deploy|"
                       r"gradle\w{0,20} publish|changesets/action|semantic-release|rubygems/release-gem|"
@@ -96,11 +104,14 @@ _CLI_LIBS = {"clap", "structopt", "argh", "lexopt", "pico-args", "click", "typer
 _TEXT_FRAMEWORKS = {
     "go": re.compile(r"^[ \t]*(?:require\s+)?(github\.com/(?:gin-gonic/gin|labstack/echo|gofiber/fiber|go-chi/chi|"
                      r"gorilla/mux|grpc-ecosystem/grpc-gateway))\S*\s+v\S+[ \t]*$", re.M),  # not `// indirect`
-    "cargo": re.compile(r"^[ \t]*(actix-web|axum|rocket|warp|poem|tide|salvo)[ \t]*=", re.M),
+    # `actix-web = "4"` or a `[dependencies.actix-web]` table (lldap's server)
+    "cargo": re.compile(r"^[ \t]*(?:\[dependencies\.)?(actix-web|axum|rocket|warp|poem|tide|salvo)(?:[ \t]*=|\])",
+                        re.M),
     "maven": re.compile(r"spring-boot-starter-web(flux|mvc)?\b|quarkus-(resteasy|rest)\b|micronaut-http-server|"
                         r"ktor-server|dropwizard-core|javalin"),
     "bundler": re.compile(r"""^[ \t]*gem[ \t]+["'](rails|sinatra|hanami|roda)["']""", re.M),
     "composer": re.compile(r'"(laravel/framework|symfony/framework-bundle|slim/slim)"'),
+    "mix": re.compile(r"(?<=\{:)(phoenix|plug_cowboy|bandit)(?=[ \t]*,)"),
 }
 _TEXT_FRAMEWORKS["gradle"] = _TEXT_FRAMEWORKS["maven"]
 _MAVEN_PACKAGING = re.compile(r"<packaging>\s*([\w-]+)\s*</packaging>")
@@ -132,6 +143,16 @@ class Clue:
     profile: str
     weight: int
     text: str
+
+
+def _entry_command(dockerfile: Dockerfile) -> str | None:
+    """The program the final stage starts: the first word of its ENTRYPOINT (else CMD), exec or shell form."""
+    stage = final_stage(dockerfile)
+    start = [i for i in stage if i.cmd == "ENTRYPOINT"] or [i for i in stage if i.cmd == "CMD"]
+    if not start:
+        return None
+    words = re.findall(r'[^\s"\',\[\]]+', start[-1].args)
+    return words[0].rsplit("/", 1)[-1] if words else None
 
 
 def _plural(n: int, word: str) -> str:
@@ -301,6 +322,7 @@ class _Clues:
         self._maven_publishing_counted = False
         self._texts: dict[str, str] = {}
         self.in_scope = set(scope.files)
+        self.commands: set[str] = set()  # programs the repository ships: npm bin, [project.scripts], gem executables
 
     def add(self, profile: str, weight: int, text: str) -> None:
         self.clues.append(Clue(profile, weight, text))
@@ -341,6 +363,7 @@ class _Clues:
                 bins = m.data.get("bin")
                 if bins:
                     names = sorted(bins) if isinstance(bins, dict) else [str(m.data.get("name") or bins)]
+                    self.commands.update(names)
                     self.add("cli", 3, f"`bin` ({', '.join(names[:3])}) in {rel}")
                 if _npm_library(m):
                     self.add("library", 2, f"a publishable package manifest ({rel})")
@@ -359,6 +382,7 @@ class _Clues:
                 poetry = _table(_table(data, "tool"), "poetry")
                 scripts = _table(project, "scripts") or _table(poetry, "scripts")
                 if scripts:
+                    self.commands.update(scripts)
                     self.add("cli", 2, f"[project.scripts] ({', '.join(sorted(scripts)[:3])}) in {rel}")
                 if project.get("name") or poetry.get("name"):
                     self.add("library", 2, f"a publishable package manifest ({rel})")
@@ -431,6 +455,21 @@ class _Clues:
             base = _base(path)
             if base.endswith(".gemspec") and self.scope.product(path):
                 self.add("library", 2, f"a gem specification ({path})")
+                executables = _GEM_EXECUTABLES.search(self.read(path))
+                if executables:  # a library may ship its runner too (sidekiq): weaker than a gem that is only a tool
+                    self.commands.update(re.findall(r"[\w.-]+", executables.group(1).removeprefix("%w")))
+                    self.add("cli", 1, f"gem executables ({executables.group(1).strip()[:40]}) in {path}")
+            elif base.endswith(".podspec") and self.scope.product(path):
+                self.add("library", 2, f"a CocoaPods specification ({path})")
+            elif base == "Package.swift" and self.scope.product(path) and ".library(" in self.read(path):
+                self.add("library", 2, f"a Swift package that vends a library ({path})")
+            elif base == "CMakeLists.txt" and _dir(self.scope.rel(path)) == "":
+                cmake = self.read(path)
+                library, executable = _CMAKE_LIBRARY.search(cmake), _CMAKE_EXECUTABLE.search(cmake)
+                if library:  # beside an executable, the library may be the program's own internals
+                    self.add("library", 1 if executable else 2, f"a CMake project that builds a library ({path})")
+                if executable:
+                    self.add("cli", 1, f"a CMake project that builds an executable ({path})")
             elif base in ("setup.py", "setup.cfg") and _dir(self.scope.rel(path)) == "":
                 text = self.read(path)
                 if "console_scripts" in text:
@@ -513,8 +552,15 @@ class _Clues:
         runtime = [d.path for d in facts.dockerfiles if d.path in self.in_scope and scope.product(d.path)
                    and not _DEV_FILE.search(scope.rel(d.path)) and not is_dev_dockerfile(d.path)
                    and starts_something(d)]
-        if runtime:
-            self.add("service", 2, f"a runtime Dockerfile ({runtime[0]})")
+        # the repository's own command packaged as an image (kamal's ENTRYPOINT ["kamal"]) is a way to run the CLI
+        packaged = {p: name for p in runtime for d in facts.dockerfiles if d.path == p
+                    for name in [_entry_command(d)] if name in self.commands}
+        served = [p for p in runtime if p not in packaged]
+        if served:
+            self.add("service", 2, f"a runtime Dockerfile ({served[0]})")
+        elif packaged:
+            path, name = next(iter(packaged.items()))
+            self.add("cli", 1, f"an image that runs the repository's own command `{name}` ({path})")
         built = [(c.path, s.name) for c in facts.compose_files if c.path in self.in_scope and scope.product(c.path)
                  and not _DEV_FILE.search(scope.rel(c.path))
                  for s in c.services if isinstance(s.spec, dict) and "build" in s.spec]
@@ -542,7 +588,8 @@ class _Clues:
             named = [m for m in self.members if any(m.rstrip("/") in t for t in texts)]
             if (self.top and named) or (not self.top and self.scope.root not in named):
                 continue
-            if any(_DOCS_PAGES.search(t) for t in texts):
+            if any(_DOCS_PAGES.search(t) for t in texts) or any(
+                    _DOCS_NAMED.search(n) for n in (pipeline.name, _base(pipeline.path), job.id, job.name or "")):
                 if self.top:
                     self.add("docs", 1, f"publishes documentation pages in {pipeline.path} (job '{job.id}')")
                 continue
@@ -728,6 +775,11 @@ def infer_profile(facts: Facts, override: str | None = None,
             if len(kinds) == 1:
                 profile = kinds[0]
                 reasons = [f"a workspace whose members are all {profile}: {listing}"]
+            elif set(kinds) - {"library", "cli"} == {"service"}:
+                # one service built from the workspace's crates or packages, with its admin tools (lldap's server,
+                # migration-tool and set-password)
+                profile = "service"
+                reasons = [f"a service built from its workspace: the other parts are libraries and tools: {listing}"]
             else:
                 profile = "monorepo"
                 reasons = [f"a monorepo of {len(decided)} profiled parts of different kinds "

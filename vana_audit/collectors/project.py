@@ -13,7 +13,7 @@ from ..secrets import clip
 from ..source import Source
 
 LOCKFILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", "uv.lock",
-             "poetry.lock", "Pipfile.lock", "pdm.lock", "go.sum", "Cargo.lock", "Gemfile.lock",
+             "poetry.lock", "Pipfile.lock", "pdm.lock", "go.sum", "Cargo.lock", "Gemfile.lock", "mix.lock",
              "composer.lock", "gradle.lockfile", "requirements.lock", "conda-lock.yml", "Chart.lock",
              "packages.lock.json"}
 
@@ -268,6 +268,17 @@ def _read_gemfile(source: Source, path: str) -> Found:
     return [PackageManifest(path, "bundler", dependencies=frozenset(_GEM.findall(text)))], []
 
 
+def _read_mix(source: Source, path: str) -> Found:
+    """An Elixir project: `{:phoenix, "~> 1.7"}` tuples of its deps; `package:` means it is published to Hex."""
+    text = source.read_text(path) or ""
+    return [PackageManifest(path, "mix", dependencies=frozenset(_MIX_DEP.findall(text)),
+                            data={"hex_package": bool(_MIX_PACKAGE.search(text))})], []
+
+
+_MIX_DEP = re.compile(r"\{[ \t]*:([a-z_][a-z0-9_]*)[ \t]*,")
+_MIX_PACKAGE = re.compile(r"^[ \t]*package:[ \t]*", re.M)
+
+
 def _read_composer(source: Source, path: str) -> Found:
     loaded = _json(source, path)
     data = loaded[1] if loaded and isinstance(loaded[1], dict) else {}
@@ -295,6 +306,7 @@ _READERS: dict[str, Callable[[Source, str], Found]] = {
     "build.gradle.kts": _read_gradle,
     "Gemfile": _read_gemfile,
     "composer.json": _read_composer,
+    "mix.exs": _read_mix,
     "Pipfile": _read_pipfile,
 }
 

@@ -48,6 +48,7 @@ ECOSYSTEM_OF = {
     "bundler": "bundler",
     "composer": "composer",
     "nuget": "nuget",
+    "mix": "mix",
 }
 
 

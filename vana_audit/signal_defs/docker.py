@@ -319,6 +319,16 @@ def secret_config(s: Signals) -> Signal:
     return found(hits)
 
 
+# Values everyone knows (a local database's `POSTGRES_PASSWORD: postgres`): a weak default, not a leaked secret.
+_DEV_DEFAULTS = frozenset({"postgres", "password", "example", "changeme", "change-me", "change_me", "secret", "root",
+                           "admin", "test", "dev", "development", "mysql", "pass", "guest", "1234", "123456",
+                           "password123", "mariadb", "redis", "mongo", "rabbitmq", "minio", "minioadmin"})
+
+
+def _dev_default(value: str) -> bool:
+    return value.strip().strip("'\"").lower() in _DEV_DEFAULTS
+
+
 @signal("docker.secrets_in_env", "secrets baked into images (ENV/ARG) or written into compose environment")
 def secrets_in_env(s: Signals) -> Signal:
     hits = []
@@ -329,8 +339,8 @@ def secrets_in_env(s: Signals) -> Signal:
             for name, value in _env_pairs(i):
                 if not _secret_named(name):
                     continue
-                if i.cmd == "ENV" and (not value or value.startswith("/")):
-                    continue  # an empty placeholder or a path to a mounted secret
+                if i.cmd == "ENV" and (not value or value.startswith("/") or _dev_default(value)):
+                    continue  # an empty placeholder, a path to a mounted secret, or a well-known default
                 why = ("build args are kept in the image history" if i.cmd == "ARG"
                        else "visible to anyone who pulls the image")
                 hits.append(
@@ -345,6 +355,6 @@ def secrets_in_env(s: Signals) -> Signal:
         for svc in c.services:
             env = svc.spec.get("environment")
             for name, value in _compose_env(svc):
-                if _secret_named(name) and value and not value.startswith(("$", "/")):
+                if _secret_named(name) and value and not value.startswith(("$", "/")) and not _dev_default(value):
                     hits.append(ev(c.path, getattr(env, "line", svc.line), f"{svc.name}: environment {_masked(name)}"))
     return listing(hits)

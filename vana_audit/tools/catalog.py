@@ -67,9 +67,9 @@ CAPABILITIES = (
     "local-cluster", "version-stamp",
 )
 CLOUDS = ("gcp", "aws", "azure")
-ECOSYSTEMS = ("pip", "npm", "go", "cargo", "maven", "nuget", "gem", "composer")
+ECOSYSTEMS = ("pip", "npm", "go", "cargo", "maven", "nuget", "gem", "composer", "hex")
 ECOSYSTEM_ALIASES = {"gradle": "maven", "pypi": "pip", "python": "pip", "golang": "go", "crates": "cargo",
-                     "rubygems": "gem", "bundler": "gem", "yarn": "npm", "pnpm": "npm"}
+                     "rubygems": "gem", "bundler": "gem", "yarn": "npm", "pnpm": "npm", "mix": "hex"}
 TRUTHY = frozenset({"1", "true", "yes", "on", "y"})
 
 
@@ -238,7 +238,7 @@ def normalise_package(ecosystem: str, name: str) -> tuple[str, str]:
     text = name.strip()
     if eco == "pip":
         text = _PEP503.sub("-", text.split("[", 1)[0]).lower()
-    elif eco in ("npm", "nuget", "composer", "cargo", "gem"):
+    elif eco in ("npm", "nuget", "composer", "cargo", "gem", "hex"):
         text = text.lower()
     return eco, text
 

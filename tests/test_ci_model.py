@@ -600,3 +600,18 @@ def test_mvn_version_runs_no_plugin(tmp_path: Path) -> None:
         "  verify:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./mvnw -B verify\n")})
     assert not [i for i in job(model, "info").invocations if i.kind == "maven-plugin"]
     assert any(i.kind == "maven-plugin" and "checkstyle" in i.value for i in job(model, "verify").invocations)
+
+
+def test_a_cake_bootstrapper_runs_the_dotnet_aliases_of_its_build_script(tmp_path: Path) -> None:
+    """Polly's CI runs ./build.ps1, which starts `dotnet cake.cs`; its DotNetTest(...) runs `dotnet test`."""
+    model = model_of(tmp_path, {
+        ".github/workflows/build.yml": "on: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+                                       "    steps:\n      - run: ./build.ps1\n",
+        "build.ps1": "# Cake bootstrapper, https://cakebuild.net\nparam([string]$Script = \"cake.cs\")\n"
+                     "& dotnet $Script -- \"--target=Default\"\n",
+        "cake.cs": "Task(\"__RunTests\")\n    .Does(() =>\n{\n    DotNetTest(proj.FullPath, new DotNetTestSettings());\n});\n"
+                   "Task(\"__Pack\").Does(() => DotNetPack(\"src/Polly.csproj\"));\n"})
+    found = job(model, "build")
+    assert [v for v in values(found) if v.startswith("dotnet")] == ["dotnet $Script -- --target=Default", "dotnet test",
+                                                                     "dotnet pack"]
+    assert chain(found, "dotnet test")[-1] == "cake.cs:4 dotnet test"

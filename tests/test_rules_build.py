@@ -145,6 +145,8 @@ CASES = [
     case("BLD-012", "pass", {"pyproject.toml": PYPROJECT, "app/main.py": "x = 1\n"}),
     case("BLD-012", "fail", {"pyproject.toml": PYPROJECT, "app/__pycache__/main.cpython-312.pyc": "x"}, "app/__pycache__"),
     case("BLD-012", "fail", {"package.json": '{"name": "a"}', "node_modules/left-pad/index.js": "x"}, "node_modules"),
+    # an egg-info a test inspects is a fixture, not a build output (poetry)
+    case("BLD-012", "pass", {"pyproject.toml": PYPROJECT, "tests/fixtures/demo/demo.egg-info/PKG-INFO": "Name: demo\n"}),
     case("BLD-012", "na", README),
     # BLD-013 CI builds the application
     case("BLD-013", "pass", {**NODE_APP, **ci("- run: npm ci\n- run: npm run build")}, CI, "npm run build"),

@@ -142,6 +142,16 @@ CASES = [
     case("SEC-010", "pass", PYTEST_CI),
     case("SEC-010", "fail", ci("- run: pytest", top=""), CI, 1),
     case("SEC-010", "fail", ci("- run: pytest", top="permissions: write-all\n"), CI, 1),
+    # a reusable workflow inherits the token of the callers, which set `permissions: {}` (poetry's .tests-matrix.yaml)
+    case("SEC-010", "pass", {".github/workflows/tests.yaml": "on: [push]\npermissions: {}\njobs:\n  tests:\n"
+                                                            "    uses: ./.github/workflows/matrix.yaml\n",
+                             ".github/workflows/matrix.yaml": "on:\n  workflow_call:\njobs:\n  run:\n"
+                                                             "    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"}),
+    case("SEC-010", "fail", {".github/workflows/tests.yaml": "on: [push]\njobs:\n  tests:\n"
+                                                            "    uses: ./.github/workflows/matrix.yaml\n",
+                             ".github/workflows/matrix.yaml": "on:\n  workflow_call:\njobs:\n  run:\n"
+                                                             "    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"},
+         ".github/workflows/matrix.yaml", 1),
     case("SEC-010", "na", GITLAB),
     # SEC-011 template injection
     case("SEC-011", "pass", ci("- env:\n    TITLE: ${{ github.event.issue.title }}\n  run: echo \"$TITLE\"")),
@@ -262,6 +272,9 @@ CASES = [
     # SEC-024 no host-level privileges
     case("SEC-024", "pass", compose("    read_only: true\n")),
     case("SEC-024", "fail", compose("    privileged: true\n"), COMPOSE, 3),
+    # Docker-in-Docker deploy targets of an integration test run on a throwaway runner (kamal)
+    case("SEC-024", "pass", {"test/integration/docker-compose.yml": "services:\n  vm1:\n    image: docker:dind\n"
+                                                                   "    privileged: true\n"}),
     case("SEC-024", "fail", compose("    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n"), COMPOSE, 3),
     case("SEC-024", "na", DOCKERFILE),
     # SEC-025 secret files not bind-mounted

@@ -52,6 +52,13 @@ CASES = [
     case("TST-004", "pass", {**CODE, **ci("- run: pytest --cov=app --cov-fail-under=85")}, CI, "--cov-fail-under"),
     case("TST-004", "pass", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85"), **PYTEST_CI}, CI, "- run: pytest"),
     case("TST-004", "fail", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85")}, "pyproject.toml", 5),
+    # coverlet's MSBuild threshold fails `dotnet test` itself (Polly's test projects)
+    case("TST-004", "pass", {"src/Lib/Lib.csproj": '<Project Sdk="Microsoft.NET.Sdk" />\n', "src/Lib/Lib.cs": "public class Lib {}\n",
+                             "test/Lib.Tests/Lib.Tests.csproj": '<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n'
+                                                                '    <CollectCoverage>true</CollectCoverage>\n'
+                                                                '    <Threshold>100</Threshold>\n  </PropertyGroup>\n</Project>\n',
+                             "test/Lib.Tests/LibTests.cs": "public class LibTests {}\n", **ci("- run: dotnet test")},
+         CI, "dotnet test"),
     case("TST-004", "na", README),
     # Terraform, chart and GitOps tests apply or render configuration: they cover no lines of code
     case("TST-004", "na", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85")}, profile="infrastructure"),

@@ -91,6 +91,19 @@ class Ctx:
         return True
 
 
+# Cake (cakebuild.net): a PowerShell bootstrapper that starts a C# build script, whose .NET CLI aliases are commands
+_CAKE_BOOTSTRAP = re.compile(
+    r"cakebuild\.net|\bdotnet[ \t]+(tool[ \t]+run[ \t]+dotnet-)?cake\b|\bbuild\.cake\b|\bcake\.cs\b", re.I)
+_CAKE_SCRIPTS = ("build.cake", "cake.cs", "build/build.cake")
+_CAKE_VERBS = {"test": "test", "build": "build", "pack": "pack", "publish": "publish", "nugetpush": "nuget push",
+               "restore": "restore"}
+_CAKE_ALIAS = re.compile(r"\bDotNet(?:Core)?(Test|Build|Pack|Publish|NuGetPush|Restore)[ \t]*\(", re.I)
+
+
+def _dir_of(path: str) -> str:
+    return path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+
+
 def _link(path: str, line: int | None, text: str) -> Link:
     text = " ".join(str(text).split())
     return Link(path, line, text[:MAX_LINK_TEXT])
@@ -666,6 +679,8 @@ class Resolver:
             inner = self.enter(ctx, frame, ("script", path), _link(path, 1, path))
             if inner is not None:
                 self.powershell(ctx, replace(inner, chain=frame.chain), text, path, 1)
+                if _CAKE_BOOTSTRAP.search(text):
+                    self._run_cake_script(ctx, replace(inner, chain=frame.chain), _dir_of(path))
             return
         head = text[:200].splitlines()[0] if text.strip() else ""
         if head.startswith("#!") and not re.search(r"\b(ba|z|da|k)?sh\b", head):
@@ -673,6 +688,24 @@ class Resolver:
         inner = self.enter(ctx, frame, ("script", path), _link(path, 1, path))
         if inner is not None:
             self.script(ctx, replace(inner, chain=frame.chain), text, path, 1, search=False)
+
+    def _run_cake_script(self, ctx: Ctx, frame: Frame, directory: str) -> None:
+        """A Cake bootstrapper (build.ps1 running `dotnet cake.cs` or build.cake): the .NET CLI aliases the Cake
+        script calls (`DotNetTest(project, settings)` runs `dotnet test`), each cited at its line."""
+        for name in _CAKE_SCRIPTS:
+            path = f"{directory}{name}"
+            text = self.text(path)
+            if text is None:
+                continue
+            inner = self.enter(ctx, frame, ("cake", path), _link(path, 1, path))
+            if inner is None:
+                return
+            for number, line in enumerate(text.splitlines()[:20_000], 1):
+                alias = _CAKE_ALIAS.search(line)
+                if alias:
+                    verb = _CAKE_VERBS[alias.group(1).lower()]
+                    self.script(ctx, inner, f"dotnet {verb}", path, number, search=False)
+            return
 
     # -- make -------------------------------------------------------------------------------
     def _makefile(self, path: str) -> MakeDb | None:

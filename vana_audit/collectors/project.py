@@ -259,8 +259,15 @@ def _version_catalog_deps(source: Source, path: str) -> set[str]:
 
 def _read_dotnet_project(source: Source, path: str) -> Found:
     text = source.read_text(path) or ""
-    return [PackageManifest(path, "nuget", dependencies=frozenset(
-        m.group(1).lower() for m in _PACKAGE_REFERENCE.finditer(text[:2_000_000])), data=_dotnet_project(text))], []
+    manifest = PackageManifest(path, "nuget", dependencies=frozenset(
+        m.group(1).lower() for m in _PACKAGE_REFERENCE.finditer(text[:2_000_000])), data=_dotnet_project(text))
+    # coverlet's MSBuild `<Threshold>` fails `dotnet test` under that coverage (Polly's test projects)
+    threshold = _COVERLET_THRESHOLD.search(text[:2_000_000])
+    tests = [TestConfig("dotnet", path, _line_of(text, "<Threshold>"), _float(threshold.group(1)))] if threshold else []
+    return [manifest], tests
+
+
+_COVERLET_THRESHOLD = re.compile(r"<Threshold>\s*(\d{1,3}(?:\.\d+)?)\s*</Threshold>")
 
 
 def _read_gemfile(source: Source, path: str) -> Found:

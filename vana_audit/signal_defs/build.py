@@ -9,7 +9,7 @@ from ..facts import Facts
 from ..folded_re import TextPattern
 from ..model import Evidence
 from ..path_patterns import PathPattern
-from ..secrets import clip
+from ..secrets import clip, in_test_folder
 from ..signal_core import Signal, Signals, ci_matching, ev, found, listing, rx, signal, tool_uses
 from ..tools import catalog
 from ._shared import _files, _paths, _shipped_dockerfiles
@@ -211,7 +211,9 @@ COMMITTED_OUTPUT = PathPattern(
 @signal("build.committed_outputs", "dependency folders, caches or build outputs are committed")
 def committed_outputs(s: Signals) -> Signal:
     shown: dict[str, str] = {}
-    for path in s.facts.all_files:
+    for path in s.facts.all_files:  # all files: a committed node_modules is also excluded as third-party code
+        if in_test_folder(path):
+            continue  # a fixture of the tests (poetry's tests/fixtures/*.egg-info)
         match = COMMITTED_OUTPUT.search(path)
         if match:
             key = path[: match.end()].rstrip("/")

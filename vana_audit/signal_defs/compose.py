@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from ..facts import ComposeFile, ComposeService
+from ..secrets import in_test_folder
 from ..signal_core import Signal, Signals, ev, found, listing, signal
 
 DEV_COMPOSE = re.compile(r"(^|[./_-])(dev|development|local|test|tests|ci|override|debug)([./_-]|$)", re.I)
@@ -125,6 +126,8 @@ def _volumes(svc: ComposeService) -> list[tuple[str, int | None]]:
 def host_privileges(s: Signals) -> Signal:
     hits = []
     for c in s.facts.compose_files:
+        if in_test_folder(c.path):
+            continue  # a test harness on a throwaway runner (kamal's Docker-in-Docker deploy targets)
         for svc in c.services:
             spec = svc.spec
             reasons = []

@@ -39,7 +39,7 @@ def missing_permissions(s: Signals) -> Signal:
         if p.provider != "github-actions" or not p.jobs:
             continue
         if p.permissions is None:
-            if not all(j.permissions is not None for j in p.jobs):
+            if not all(j.permissions is not None for j in p.jobs) and not _callers_limit_token(s, p):
                 hits.append(ev(p.path, p.line, "no top-level permissions: the token gets the repository default"))
         elif p.permissions == "write-all" or (
             isinstance(p.permissions, dict)
@@ -48,6 +48,17 @@ def missing_permissions(s: Signals) -> Signal:
         ):
             hits.append(ev(p.path, getattr(p.permissions, "line", p.line), f"permissions: {p.permissions}"))
     return listing(hits)
+
+
+def _callers_limit_token(s: Signals, called: Pipeline) -> bool:
+    """A reusable workflow run only through `workflow_call` gets its caller's token and cannot raise it: when
+    every job of this repository that calls it sets permissions (itself or through its workflow), so does it."""
+    if called.triggers - {"workflow_call"}:
+        return False
+    callers = [(q, j) for q in s.facts.pipelines if q.provider == "github-actions" for j in q.jobs
+               if (j.uses or "").removeprefix("./").split("@", 1)[0] == called.path]
+    return bool(callers) and all((j.permissions if j.permissions is not None else q.permissions) is not None
+                                 for q, j in callers)
 
 
 INJECTABLE = re.compile(

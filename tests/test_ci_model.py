@@ -615,3 +615,12 @@ def test_a_cake_bootstrapper_runs_the_dotnet_aliases_of_its_build_script(tmp_pat
     assert [v for v in values(found) if v.startswith("dotnet")] == ["dotnet $Script -- --target=Default", "dotnet test",
                                                                      "dotnet pack"]
     assert chain(found, "dotnet test")[-1] == "cake.cs:4 dotnet test"
+
+
+def test_a_make_if_function_is_decided_by_a_variable_set_on_the_command_line(tmp_path: Path) -> None:
+    """gotify's CI runs `make DOCKER_BUILD_PUSH=true build-docker`, whose recipe pushes `$(if $(PUSH),--push)`."""
+    model = model_of(tmp_path, {
+        ".github/workflows/build.yml": "on: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+                                       "    steps:\n      - run: make DOCKER_BUILD_PUSH=true build-docker\n",
+        "Makefile": "build-docker:\n\tdocker buildx build $(if $(DOCKER_BUILD_PUSH),--push) -t acme/app .\n"})
+    assert "docker buildx build --push -t acme/app ." in values(job(model, "build"))

@@ -68,6 +68,10 @@ CASES = [
     # GIT-002 .gitignore keeps secrets out
     case("GIT-002", "pass", {".gitignore": "node_modules/\n.env\n", ".env.example": "API_KEY=\n"}, ".gitignore", 2),
     case("GIT-002", "fail", {".gitignore": "node_modules/\n", ".env.example": "API_KEY=\n"}, ".env.example"),
+    # the env file the application loads has its own name (gotify's gotify-server.env)
+    case("GIT-002", "pass", {".gitignore": "vendor/\n/gotify-server.env\n", ".env.example": "GOTIFY_DB=\n"},
+         ".gitignore", 2),
+    case("GIT-002", "fail", {".gitignore": "env/\nenvironment.yml\n", ".env.example": "API_KEY=\n"}, ".env.example"),
     # only where the project keeps local secrets in files: a library that reads no .env is not asked
     case("GIT-002", "na", {".gitignore": "node_modules/\n", "pyproject.toml": "[project]\nname = 'lib'\n"}),
     case("GIT-002", "fail", {".gitignore": "*.log\n", "requirements.txt": "python-dotenv==1.0\n"}, "requirements.txt"),

@@ -56,6 +56,13 @@ def test_a_deployment_of_its_own_keeps_the_service_rules(tmp_path: Path, own_dep
     check(evaluate(tmp_path, {**SHIPS, **own_deployment}, "DEP-007", profile="service"), "fail", None)
 
 
+def test_a_docs_site_deployed_from_ci_is_no_deployment_of_its_own(tmp_path: Path) -> None:
+    """paperless-ngx publishes its images and deploys only its documentation to GitHub Pages."""
+    docs = ("name: Documentation\non:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+            "    environment: github-pages\n    steps:\n      - uses: actions/deploy-pages@v4\n")
+    check(evaluate(tmp_path, {**SHIPS, ".github/workflows/ci-docs.yml": docs}, "DEP-007", profile="service"), "na", None)
+
+
 def test_without_a_published_release_the_service_rules_apply(tmp_path: Path) -> None:
     """Nothing shipped and nothing deployed: the service is deployed by hand, which DEP-002 says."""
     check(evaluate(tmp_path, SERVER, "DEP-002", profile="service"), "fail", None)

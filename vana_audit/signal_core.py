@@ -26,6 +26,7 @@ from .collectors.deploys import DEPLOY_CMD as DEPLOY_CMD  # re-exported: the sig
 from .collectors.deploys import DEPLOY_WORD as DEPLOY_WORD
 from .collectors.deploys import PUBLISH_CMD as PUBLISH_CMD
 from .collectors.deploys import all_deploy_jobs
+from .collectors.deploys import deploys_docs_site as deploys_docs_site
 from .collectors.deploys import ephemeral_target as ephemeral_target
 from .collectors.deploys import job_is_deploy as job_is_deploy
 from .collectors.deploys import job_runs_deploy_tool as job_runs_deploy_tool

@@ -1922,10 +1922,16 @@ def _make_expand(text: str, variables: dict[str, str], target: str) -> str:
     for _ in range(4):
         expanded = _MAKE_REF.sub(lambda m: variables.get(m.group(1), m.group(0)) if m.group(1) != "MAKE" else "make",
                                  text)
+        expanded = _MAKE_IF.sub(lambda m: m.group(2) if m.group(1).strip() else (m.group(3) or ""), expanded)
         if expanded == text:
             break
         text = expanded[:8000]
     return text.replace("$$", "$")
+
+
+# `$(if $(PUSH),--push)` once PUSH is known (gotify's `make DOCKER_BUILD_PUSH=true build-docker`); a condition
+# still holding a reference is left alone
+_MAKE_IF = re.compile(r"\$\(if[ \t]+([^,()$]*),([^,()$]*)(?:,([^,()$]*))?\)")
 
 
 _JUST_RECIPE = re.compile(r"^@?([A-Za-z_][\w-]*)((?:[ \t]+[^\s:=]+)*)[ \t]*:(?!=)[ \t]*(.*)$")

@@ -99,6 +99,19 @@ def ephemeral_target(job: Job, uses: Iterable[ToolUse] | None = None) -> str | N
     return None
 
 
+_DOCS_PAGES = FoldedPattern(r"gh-pages|deploy-pages|mkdocs gh-deploy|github-pages-deploy")
+# a workflow or job named for the documentation ("Documentation Preview", ci-docs.yml)
+_DOCS_NAMED = re.compile(r"(?<![a-z])(docs?|documentation)(?![a-z])", re.I)
+
+
+def deploys_docs_site(pipeline: Pipeline, job: Job) -> bool:
+    """The deploy ships the documentation site (GitHub Pages, mkdocs gh-deploy, a job or workflow named for
+    the docs): evidence of docs, not of a product deployed by its own team."""
+    texts = [f"{s.run or ''} {s.uses or ''} {' '.join(map(str, s.with_.values()))}" for s in job.steps]
+    names = (pipeline.name, pipeline.path.rsplit("/", 1)[-1], job.id, job.name or "")
+    return any(_DOCS_PAGES.search(t) for t in texts) or any(_DOCS_NAMED.search(n) for n in names)
+
+
 def _says_deploy(job: Job) -> bool:
     return bool(DEPLOY_WORD.search(job.id) or DEPLOY_WORD.search(job.name or ""))
 

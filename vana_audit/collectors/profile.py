@@ -36,7 +36,7 @@ from ..model import ALL_PROFILES
 from ..results import ProfileMember
 from ..tools import catalog
 from .containers import final_stage, is_dev_dockerfile, starts_something
-from .deploys import all_deploy_jobs, job_runs_deploy_tool
+from .deploys import all_deploy_jobs, deploys_docs_site, job_runs_deploy_tool
 from .exclusions import exclusion_summary, in_source_tree
 
 if TYPE_CHECKING:
@@ -78,9 +78,6 @@ _GEM_EXECUTABLES = re.compile(r"^[ \t]*\w+\.executables[ \t]*=[ \t]*(%w[\[(][^\]
 # a library target that is not an internal OBJECT library; ALIAS targets only rename one
 _CMAKE_LIBRARY = re.compile(r"^[ \t]*add_library[ \t]*\([ \t]*[^\s)]+[ \t]+(?!ALIAS\b|OBJECT\b)", re.M | re.I)
 _CMAKE_EXECUTABLE = re.compile(r"^[ \t]*add_executable[ \t]*\(", re.M | re.I)
-_DOCS_PAGES = re.compile(r"gh-pages|deploy-pages|mkdocs gh-deploy|github-pages-deploy", re.I)
-# a workflow or job named for the documentation ("Documentation Preview", docs.yaml): its deploy ships the docs site
-_DOCS_NAMED = re.compile(r"(?<![a-z])(docs?|documentation)(?![a-z])", re.I)
 _PUBLISH = re.compile(r"(twine upload|npm publish|pnpm publish|yarn publish|pypa/gh-action-pypi-publish|uv publish|"
                       r"poetry publish|flit publish|hatch publish|cargo publish|gem push|goreleaser|mvn deploy|"
                       r"gradle\w{0,20} publish|changesets/action|semantic-release|rubygems/release-gem|"
@@ -588,8 +585,7 @@ class _Clues:
             named = [m for m in self.members if any(m.rstrip("/") in t for t in texts)]
             if (self.top and named) or (not self.top and self.scope.root not in named):
                 continue
-            if any(_DOCS_PAGES.search(t) for t in texts) or any(
-                    _DOCS_NAMED.search(n) for n in (pipeline.name, _base(pipeline.path), job.id, job.name or "")):
+            if deploys_docs_site(pipeline, job):
                 if self.top:
                     self.add("docs", 1, f"publishes documentation pages in {pipeline.path} (job '{job.id}')")
                 continue

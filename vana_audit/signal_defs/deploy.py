@@ -15,6 +15,7 @@ from ..signal_core import (
     ci_capability,
     ci_matching,
     deploy_jobs,
+    deploys_docs_site,
     ev,
     found,
     job_evidence,
@@ -72,7 +73,7 @@ def ships_releases_only(s: Signals) -> Signal:
     business. Any sign of a deployment of its own keeps them: a deploy tool a CI job runs, a deploy
     target or script, a platform or deployment-tool configuration, infrastructure as code."""
     f = s.facts
-    if any(job_runs_deploy_tool(f, p, j) for p in f.pipelines for j in p.jobs):
+    if any(job_runs_deploy_tool(f, p, j) and not deploys_docs_site(p, j) for p in f.pipelines for j in p.jobs):
         return found([])
     if any(_OWN_DEPLOY_TARGET.search(t.name) for t in f.make_targets) or any(
             _OWN_DEPLOY_TARGET.search(name) for m in f.manifests for name in m.scripts):

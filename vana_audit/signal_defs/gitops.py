@@ -30,10 +30,12 @@ def gitignore_env(s: Signals) -> Signal:
     )
 
 
-# Files that hold secrets in one ecosystem or another: dotenv files, keys and keystores, Terraform
-# variables and state, credentials files, kubeconfigs.
-_SECRET_BEARING = re.compile(r"(^|/)\.env|\*\.pem|\*\.key\b|secret|\.tfvars|\.tfstate|\*\.p12|\*\.pfx|"
-                             r"\*\.jks|\*\.keystore|credentials|(^|/)id_rsa|\.netrc|\.pypirc|kubeconfig", re.I)
+# Files that hold secrets in one ecosystem or another: dotenv files (also named `<app>.env`, as gotify's
+# gotify-server.env and paperless' docker-compose.env), keys, certificates and keystores, Terraform variables
+# and state, credentials files, kubeconfigs.
+_SECRET_BEARING = re.compile(r"(^|/)\.env|[\w-]\.env\b|\*\.pem|\*\.key\b|secret|\.tfvars|\.tfstate|\*\.p12|"
+                             r"\*\.pfx|\*\.jks|\*\.keystore|credentials|(^|/)id_rsa|\.netrc|\.pypirc|kubeconfig|"
+                             r"(^|/)certs?/?$", re.I)
 
 
 @signal("gitops.codeowners", "CODEOWNERS assigns reviewers")

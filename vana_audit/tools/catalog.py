@@ -104,6 +104,7 @@ class CommandPattern:
     python_module: bool = False
     exact: bool = False
     task_paths: bool = False
+    args_like: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +441,7 @@ class Catalog:
                 python_module=bool(c.get("python_module", False)),
                 exact=bool(c.get("exact", False)),
                 task_paths=bool(entry.get("task_paths", False)) and c["argv"][0] in ("gradle", "gradlew"),
+                args_like=tuple(re.compile(r) for r in c.get("args_like", ())),
             )
             for c in entry.get("commands", ())
         )
@@ -525,6 +527,10 @@ class Catalog:
                     while rest < len(args) and _ASSIGNMENT.match(args[rest]):
                         rest += 1
                 args = args[rest:]
+                continue
+            if head == "node" and nxt.endswith((".js", ".mjs", ".cjs")) and len(args) > 2 \
+                    and self.is_tool_command(args[2]):
+                args = args[2:]  # a wrapper script running the command after it: `node bin/ssl_hotfix.js eslint`
                 continue
             if head in ("cargo", "rustc", "rustfmt") and nxt.startswith("+"):
                 args = [args[0], *args[2:]]  # rustup's toolchain override: `cargo +nightly fmt`
@@ -634,6 +640,9 @@ class Catalog:
             if pattern.args_any and not any(
                     p in pattern.args_any or (pattern.task_paths and p.rsplit(":", 1)[-1] in pattern.args_any)
                     for p in positional[n:]):
+                continue
+            if pattern.args_like and not any(like.fullmatch(p.rsplit(":", 1)[-1] if pattern.task_paths else p)
+                                             for p in positional[n:] for like in pattern.args_like):
                 continue
             if pattern.requires_flag and not any(_has_flag(args, f) for f in pattern.requires_flag) \
                     and not (changes_fail and pattern.capabilities == ("format-check",)):

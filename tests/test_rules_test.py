@@ -52,6 +52,13 @@ CASES = [
     case("TST-004", "pass", {**CODE, **ci("- run: pytest --cov=app --cov-fail-under=85")}, CI, "--cov-fail-under"),
     case("TST-004", "pass", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85"), **PYTEST_CI}, CI, "- run: pytest"),
     case("TST-004", "fail", {**CODE, **pytest_opts("--cov=app --cov-fail-under=85")}, "pyproject.toml", 5),
+    # Codecov's project status fails the pull request on a drop (paperless-ngx); an informational one never fails
+    case("TST-004", "pass", {**CODE, ".codecov.yml": "coverage:\n  status:\n    project:\n      backend:\n        threshold: 1%\n",
+                             **ci("- run: pytest --cov=app --cov-report=xml\n- uses: codecov/codecov-action@v5")},
+         CI, "codecov/codecov-action"),
+    case("TST-004", "fail", {**CODE, ".codecov.yml": "coverage:\n  status:\n    project:\n      default:\n"
+                                                    "        target: 80%\n        informational: true\n",
+                             **ci("- run: pytest --cov=app --cov-report=xml\n- uses: codecov/codecov-action@v5")}),
     # coverlet's MSBuild threshold fails `dotnet test` itself (Polly's test projects)
     case("TST-004", "pass", {"src/Lib/Lib.csproj": '<Project Sdk="Microsoft.NET.Sdk" />\n', "src/Lib/Lib.cs": "public class Lib {}\n",
                              "test/Lib.Tests/Lib.Tests.csproj": '<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n'

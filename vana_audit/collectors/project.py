@@ -8,6 +8,9 @@ import tomllib
 from collections.abc import Callable
 from typing import Any
 
+import yaml
+
+from .. import safe_yaml
 from ..facts import MakeTarget, PackageManifest, TestConfig, TextLine
 from ..secrets import clip
 from ..source import Source
@@ -101,7 +104,36 @@ def collect_manifests(source: Source, files: list[str]) -> tuple[list[PackageMan
             manifests += found_manifests
             tests += found_tests
         tests.extend(_js_test_config(source, path, base))
+        if base in _CODECOV_FILES and path in (base, f".github/{base}"):
+            tests.extend(_codecov_status(source, path))
     return manifests, lockfiles, tests
+
+
+_CODECOV_FILES = ("codecov.yml", ".codecov.yml", "codecov.yaml", ".codecov.yaml")
+
+
+def _codecov_status(source: Source, path: str) -> list[TestConfig]:
+    """Codecov's project status check: it fails a pull request under a target or when coverage drops by more
+    than a threshold (paperless-ngx: `threshold: 1%` per flag). Recorded with the rule in `options`; a numeric
+    target is also the threshold. `informational: true` statuses never fail, so they are left out."""
+    text = source.read_text(path) or ""
+    try:
+        doc = safe_yaml.load(text)
+    except (yaml.YAMLError, safe_yaml.YamlTooComplex):
+        return []
+    coverage = doc.get("coverage") if isinstance(doc, dict) else None
+    status = coverage.get("status") if isinstance(coverage, dict) else None
+    project = status.get("project") if isinstance(status, dict) else None
+    if not isinstance(project, dict):
+        return []
+    checks = [c for c in project.values() if isinstance(c, dict) and not c.get("informational")]
+    for check in checks:
+        target, threshold = str(check.get("target", "auto")), check.get("threshold")
+        number = _float(target.rstrip("%")) if target != "auto" else None
+        if number is not None or threshold is not None:
+            rule = f"target {target}" if number is not None else f"no drop over {threshold}"
+            return [TestConfig("codecov", path, _line_of(text, "project:"), number, f"status check: {rule}")]
+    return []
 
 
 def _manifest_reader(base: str) -> Callable[[Source, str], Found] | None:

@@ -222,7 +222,7 @@ def ci_coverage_gate(s: Signals) -> Signal:
         return Signal(False)
     # A configured threshold is enforced when CI runs the tool that reads it: the CI model says so
     # where it reaches the command; the text of CI is searched for pipelines it cannot read.
-    runners = {c.tool for c in s.facts.test_configs if c.coverage_threshold}
+    runners = {c.tool for c in s.facts.test_configs if c.coverage_threshold or c.tool == "codecov"}
     readers = dict(_THRESHOLD_READER.get(tool, (tool, frozenset())) for tool in runners)
     modelled = [use_evidence(use) for use in s.facts.tool_uses
                 if use.capability in ("test-runner", "coverage") and use.tool_id in readers

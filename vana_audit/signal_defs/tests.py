@@ -59,6 +59,8 @@ def _named_by_a_test_runner(facts: Facts) -> list[Evidence]:
 def coverage_threshold(s: Signals) -> Signal:
     configured = [ev(c.path, c.line, f"{c.tool}: fail under {c.coverage_threshold:g}%")
                   for c in s.facts.test_configs if c.coverage_threshold]
+    configured += [ev(c.path, c.line, f"codecov {c.options}") for c in s.facts.test_configs
+                   if c.tool == "codecov" and not c.coverage_threshold]
     return found(configured or _ci_coverage_gates(s.facts))
 
 

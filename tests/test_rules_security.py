@@ -93,6 +93,9 @@ CASES = [
     # SEC-004 no .env committed
     case("SEC-004", "pass", {".env.example": "API_KEY=\n"}),
     case("SEC-004", "fail", {".env": "API_KEY=x\n"}, ".env"),
+    # a .env beside a compose file that only names the compose project holds no secret (paperless-ngx)
+    case("SEC-004", "pass", {".env": "COMPOSE_PROJECT_NAME=paperless\n"}),
+    case("SEC-004", "fail", {".env": "COMPOSE_PROJECT_NAME=paperless\nPAPERLESS_SECRET_KEY=\n"}, ".env"),
     # a test fixture for dotenv loading is not a leaked environment, unless it holds secret material
     case("SEC-004", "pass", {"tests/test_apps/.env": "FOO=env\nSPAM=1\n"}),
     case("SEC-004", "fail", {"tests/.env": f"AWS_ACCESS_KEY_ID={FAKE_AWS_KEY}\n"}, "tests/.env"),

@@ -8,7 +8,8 @@ from ..source import Source
 
 MAX_TEXT_FILES = 400
 MAX_TEXT_BYTES = 256 * 1024
-CONFIG_KINDS_READ = ("alert-rules", "alertmanager", "prometheus", "slo", "otel-collector", "branch-protection")
+CONFIG_KINDS_READ = ("alert-rules", "alertmanager", "prometheus", "slo", "otel-collector", "branch-protection",
+                     "env-file")
 DOC_KINDS_READ = ("codeowners",)
 
 

@@ -2,6 +2,7 @@
 hits, CI-or-script matches, Helm charts, throwaway-cluster deploys). Helpers of one prefix stay in its module."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -206,3 +207,21 @@ def readme_lines(facts: Facts) -> list[TextLine]:
     """The lines of the README a visitor sees (collectors.meta.primary_readme)."""
     path = primary_readme(facts.docs.get("readme", []))
     return [line for line in facts.doc_lines if line.path == path] if path else []
+
+
+# Setting names that hold a secret (`DB_PASSWORD`, `API_KEY`), unless they name where one is (`_FILE`, `_URL`)
+SECRET_NAME = re.compile(
+    r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|"
+    r"CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|DSN)",
+    re.I,
+)
+NOT_A_SECRET = re.compile(
+    r"(_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HOST|_HEADER|_NAME|_ID|_TTL|_EXPIR\w{0,20}|_TIMEOUT|"
+    r"_LENGTH|_TYPE|_ALGORITHM|_ISSUER|_AUDIENCE|_LIFETIME|_COOKIE)$",
+    re.I,
+)
+
+
+def secret_named(name: str) -> bool:
+    return bool(SECRET_NAME.search(name)) and not NOT_A_SECRET.search(name)
+

@@ -8,7 +8,7 @@ from ..collectors.containers import final_stage, is_dev_dockerfile
 from ..facts import ComposeService, Dockerfile, Instruction
 from ..secrets import clip
 from ..signal_core import Signal, Signals, ev, found, listing, rx, signal
-from ._shared import PIPE_TO_SHELL, _shipped_dockerfiles
+from ._shared import PIPE_TO_SHELL, _shipped_dockerfiles, secret_named
 
 
 @signal("docker.root_user", "production Dockerfiles whose final stage runs as root")
@@ -52,16 +52,6 @@ def docker_unpinned(s: Signals) -> Signal:
             if not tag or tag == "latest":
                 hits.append(ev(d.path, i.line, f"FROM {i.args}"))
     return listing(hits)
-SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|"
-    r"CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|DSN)",
-    re.I,
-)
-NOT_A_SECRET = re.compile(
-    r"(_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HOST|_HEADER|_NAME|_ID|_TTL|_EXPIR\w{0,20}|_TIMEOUT|"
-    r"_LENGTH|_TYPE|_ALGORITHM|_ISSUER|_AUDIENCE|_LIFETIME|_COOKIE)$",
-    re.I,
-)
 ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$", re.I)
 
 
@@ -295,10 +285,6 @@ def _compose_env(svc: ComposeService) -> list[tuple[str, str]]:
     return []
 
 
-def _secret_named(name: str) -> bool:
-    return bool(SECRET_NAME.search(name)) and not NOT_A_SECRET.search(name)
-
-
 @signal("docker.secret_config", "Dockerfiles or compose files pass secret-named settings (ENV, ARG, environment)")
 def secret_config(s: Signals) -> Signal:
     hits = [
@@ -307,14 +293,14 @@ def secret_config(s: Signals) -> Signal:
         for i in d.instructions
         if i.cmd in ("ENV", "ARG")
         for name, _ in _env_pairs(i)
-        if _secret_named(name)
+        if secret_named(name)
     ]
     hits += [
         ev(c.path, svc.line, f"{svc.name}: environment {name}")
         for c in s.facts.compose_files
         for svc in c.services
         for name, _ in _compose_env(svc)
-        if _secret_named(name)
+        if secret_named(name)
     ]
     return found(hits)
 
@@ -337,7 +323,7 @@ def secrets_in_env(s: Signals) -> Signal:
             if i.cmd not in ("ENV", "ARG"):
                 continue
             for name, value in _env_pairs(i):
-                if not _secret_named(name):
+                if not secret_named(name):
                     continue
                 if i.cmd == "ENV" and (not value or value.startswith("/") or _dev_default(value)):
                     continue  # an empty placeholder, a path to a mounted secret, or a well-known default
@@ -355,6 +341,6 @@ def secrets_in_env(s: Signals) -> Signal:
         for svc in c.services:
             env = svc.spec.get("environment")
             for name, value in _compose_env(svc):
-                if _secret_named(name) and value and not value.startswith(("$", "/")) and not _dev_default(value):
+                if secret_named(name) and value and not value.startswith(("$", "/")) and not _dev_default(value):
                     hits.append(ev(c.path, getattr(env, "line", svc.line), f"{svc.name}: environment {_masked(name)}"))
     return listing(hits)

@@ -824,3 +824,19 @@ def test_gitlab_branch_pipelines_test_merge_requests_unless_workflow_rules_say_o
         "workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
         "test:\n  image: python:3.12\n  script:\n    - pytest\n")}
     check(evaluate(tmp_path / "b", branches_only, "TST-005"), "fail", None)
+
+
+def test_a_repository_whose_ci_calls_reusable_workflows_of_another_repository_gets_no_p0_for_what_ci_lacks(
+        tmp_path: Path) -> None:
+    """Cloud Posse's modules run fmt, tflint and terratest in reusable workflows of cloudposse/.github that a
+    checkout does not hold: "tests never run in CI" is then a guess, never a P0."""
+    from tests.rulekit import evaluate
+    from vana_audit.model import Confidence
+
+    caller = ("on: [pull_request]\njobs:\n  ci-terraform:\n"
+              "    uses: cloudposse/.github/.github/workflows/shared-terraform-module.yml@main\n    secrets: inherit\n")
+    files = {"main.tf": 'variable "name" {}\n', "test/src/examples_complete_test.go": "package test\n",
+             ".github/workflows/branch.yml": caller}
+    finding = evaluate(tmp_path, files, "TST-002", profile="infrastructure")
+    assert finding.outcome.value == "fail" and finding.confidence is Confidence.LOW
+    assert finding.priority.value != "P0"

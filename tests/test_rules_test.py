@@ -40,6 +40,10 @@ CASES = [
     # TST-002 tests run in CI
     case("TST-002", "pass", {**UNIT, **PYTEST_CI}, CI, "- run: pytest"),
     case("TST-002", "fail", {**UNIT, "Makefile": "test:\n\tpytest\n"}, "Makefile", 1),
+    # "Scripts to Rule Them All": CI runs bin/test, a Ruby script that loads the Rails test runner (kamal)
+    case("TST-002", "pass", {"test/app_test.rb": "class AppTest < Minitest::Test\nend\n",
+                             "bin/test": "#!/usr/bin/env ruby\nrequire \"rails/plugin/test\"\n", **ci("- run: bin/test")},
+         CI, "bin/test"),
     case("TST-002", "na", README),
     # TST-003 coverage threshold configured
     case("TST-003", "pass", {**CODE, "pyproject.toml": "[tool.coverage.report]\nfail_under = 85\n"}, "pyproject.toml", 2),

@@ -108,3 +108,14 @@ def test_a_chart_release_is_a_publish_not_a_production_rollout(tmp_path: Path) -
     files = {**SERVER, ".github/workflows/release-chart.yaml": workflow, "scripts/chart-release.sh": script,
              "charts/server/Chart.yaml": "apiVersion: v2\nname: server\nversion: 1.0.0\n"}
     check(evaluate(tmp_path, files, "DEP-010", profile="service"), "na", None)
+
+
+def test_a_release_started_by_hand_ships_and_a_demo_deploy_script_is_no_production(tmp_path: Path) -> None:
+    """uptime-kuma publishes its images from a workflow_dispatch release, and its only deploy script deploys
+    the demo server: it is software shipped for others, not a service its team operates."""
+    by_hand = RELEASE.replace('on:\n  push:\n    tags: ["v*"]\n', "on:\n  workflow_dispatch:\n")
+    files = {**SERVER, ".github/workflows/release.yml": by_hand,
+             "package.json": '{"name": "server", "private": true, "scripts": {"deploy-demo-server": "node deploy.js"}}\n'}
+    check(evaluate(tmp_path, files, "DEP-007", profile="service"), "na", None)
+    own = {**files, "package.json": '{"name": "server", "private": true, "scripts": {"deploy": "node deploy.js"}}\n'}
+    check(evaluate(tmp_path / "own", own, "DEP-007", profile="service"), "fail", None)

@@ -86,13 +86,17 @@ def note_text_search() -> None:
 
 def opaque_jobs(facts: Facts) -> list[CiJob]:
     """CI jobs in which the model sees nothing run though something does: a Jenkins pipeline made of
-    shared-library steps (`buildPlugin()`), a GitLab job that triggers a child pipeline. (A CircleCI
-    no-op or approval job runs nothing by design.)"""
+    shared-library steps (`buildPlugin()`), a GitLab job that triggers a child pipeline, a GitHub job that
+    calls a reusable workflow of another repository (Cloud Posse's modules run all their CI so). (A
+    CircleCI no-op or approval job runs nothing by design.)"""
     def build() -> list[CiJob]:
         triggers = {(p.path, j.id) for p in facts.pipelines if p.provider == "gitlab-ci" for j in p.jobs
                     if isinstance(j.raw, dict) and j.raw.get("trigger")}
-        return [job for job in facts.ci_model.jobs if not any(inv.kind != "env" for inv in job.invocations)
-                and (job.provider == "jenkins" or (job.path, job.job_id) in triggers)]
+        remote = {(p.path, j.id) for p in facts.pipelines if p.provider == "github-actions" for j in p.jobs
+                  if j.uses and not j.uses.startswith("./")}
+        return [job for job in facts.ci_model.jobs if (job.path, job.job_id) in remote or (
+            not any(inv.kind != "env" for inv in job.invocations)
+            and (job.provider == "jenkins" or (job.path, job.job_id) in triggers))]
 
     return per_scan(facts, "opaque_jobs", build)
 

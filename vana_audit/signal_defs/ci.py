@@ -6,7 +6,7 @@ from typing import Any
 
 from ..facts import Facts, Job, Pipeline, ToolUse
 from ..folded_re import TextPattern
-from ..model import Evidence
+from ..model import Confidence, Evidence
 from ..path_patterns import PathPattern
 from ..secrets import clip
 from ..signal_core import (
@@ -19,6 +19,7 @@ from ..signal_core import (
     IAC_SCAN,
     LINT_CMD,
     PERF_CMD,
+    PR_TRIGGERS,
     SAST,
     SBOM_SIGN,
     SMOKE_CMD,
@@ -200,15 +201,36 @@ def ci_matrix(s: Signals) -> Signal:
     return found(declared or called)
 
 
-@signal("ci.tests", "tests run in CI (a test runner, or the configuration applied to a throwaway cluster)")
+@signal("ci.tests", "tests run in CI (a test runner, the repository's test script, or the configuration applied "
+        "to a throwaway cluster)")
 def ci_tests(s: Signals) -> Signal:
-    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD) or _applied_to_throwaway_cluster(s.facts))
+    return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD) or _test_scripts(s.facts)
+                 or _applied_to_throwaway_cluster(s.facts))
 
 
 @signal("ci.tests_on_pr", "tests run in CI on pull/merge requests")
 def ci_tests_on_pr(s: Signals) -> Signal:
     return found(ci_capability(s.facts, TEST_CAPABILITIES, TEST_CMD, on_pr=True)
-                 or _applied_to_throwaway_cluster(s.facts, on_pr=True))
+                 or _test_scripts(s.facts, on_pr=True) or _applied_to_throwaway_cluster(s.facts, on_pr=True))
+
+
+# "Scripts to Rule Them All": script/test, script/cibuild, bin/test (kamal's is a Ruby script that loads the
+# Rails test runner, a program the CI model does not read)
+_TEST_SCRIPT = re.compile(r"^(?:\./)?(?:bin|script|scripts)/(?:test|tests|cibuild)(?:\.\w{1,4})?$")
+
+
+def _test_scripts(facts: Facts, on_pr: bool = False) -> list[Evidence]:
+    hits = []
+    for job in facts.ci_model.jobs:
+        if on_pr and not job.triggers & PR_TRIGGERS:
+            continue
+        for inv in job.invocations:
+            program = inv.argv[0] if inv.kind == "command" and inv.argv else ""
+            if _TEST_SCRIPT.match(program) and facts.has_file(program.removeprefix("./")) and inv.chain:
+                link = inv.chain[0]
+                hits.append(ev(link.path, link.line, f"runs the repository's test script {program}", Confidence.LOW))
+                break
+    return hits[:2]
 
 
 @signal("ci.coverage_gate", "CI fails the build when coverage drops under a threshold")

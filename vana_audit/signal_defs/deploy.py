@@ -56,7 +56,9 @@ def deploy_scripted(s: Signals) -> Signal:
 
 
 # A target or script that deploys the project itself (a `release` or `publish` target ships, it deploys nothing).
-_OWN_DEPLOY_TARGET = re.compile(r"^(deploy|rollout)", re.I)
+# a deploy target or script of the product's own; one for a demo, the docs or a preview deploys something else
+# (uptime-kuma's `deploy-demo-server`)
+_OWN_DEPLOY_TARGET = re.compile(r"^(deploy|rollout)(?!.*(demo|docs?|preview|storybook))", re.I)
 
 
 @signal("deploy.platform_config", "a platform's configuration file says where and how the project runs (vercel.json, "
@@ -82,7 +84,9 @@ def ships_releases_only(s: Signals) -> Signal:
         return found([])
     if any(f.iac_tools.get(kind) for kind in f.iac_tools):
         return found([])
-    return found(tool_uses(f, ("publish",), keep_job=lambda job: bool(job.triggers & {"tag", "release", "push"})))
+    # a release workflow started by hand publishes as much as one started by a tag (uptime-kuma's release.yml)
+    return found(tool_uses(f, ("publish",), keep_job=lambda job: bool(job.triggers & {"tag", "release", "push",
+                                                                                        "manual"})))
 
 
 @signal("deploy.manual_docs", "deployment documentation tells people to run deploy commands by hand")

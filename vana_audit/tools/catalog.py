@@ -532,6 +532,9 @@ class Catalog:
                     and self.is_tool_command(args[2]):
                 args = args[2:]  # a wrapper script running the command after it: `node bin/ssl_hotfix.js eslint`
                 continue
+            if head == "richgo" and nxt:
+                args = ["go", *args[1:]]  # richgo colours `go test` output: `richgo test ./...` is `go test ./...`
+                continue
             if head in ("cargo", "rustc", "rustfmt") and nxt.startswith("+"):
                 args = [args[0], *args[2:]]  # rustup's toolchain override: `cargo +nightly fmt`
                 continue

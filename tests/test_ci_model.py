@@ -624,3 +624,15 @@ def test_a_make_if_function_is_decided_by_a_variable_set_on_the_command_line(tmp
                                        "    steps:\n      - run: make DOCKER_BUILD_PUSH=true build-docker\n",
         "Makefile": "build-docker:\n\tdocker buildx build $(if $(DOCKER_BUILD_PUSH),--push) -t acme/app .\n"})
     assert "docker buildx build --push -t acme/app ." in values(job(model, "build"))
+
+
+def test_cibuildwheel_runs_the_test_command_of_pyproject(tmp_path: Path) -> None:
+    """tiktoken's CI builds wheels with pypa/cibuildwheel, which runs `pytest {project}/tests` on each."""
+    model = model_of(tmp_path, {
+        ".github/workflows/wheels.yml": "on: [pull_request]\njobs:\n  wheels:\n    runs-on: ubuntu-latest\n"
+                                        "    steps:\n      - uses: pypa/cibuildwheel@v2.21\n",
+        "pyproject.toml": '[project]\nname = "tiktoken"\n\n[tool.cibuildwheel]\ntest-requires = "pytest"\n'
+                          'test-command = "pytest {project}/tests --import-mode=append"\n'})
+    found = job(model, "wheels")
+    assert "pytest ./tests --import-mode=append" in values(found)
+    assert chain(found, "pytest ./tests --import-mode=append")[-1] == "pyproject.toml:6 pytest ./tests --import-mode=append"

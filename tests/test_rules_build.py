@@ -163,6 +163,14 @@ CASES = [
          "uv sync"),
     case("BLD-014", "fail", {"uv.lock": "version = 1\n", **ci("- run: uv sync\n- run: uv run pytest")}, CI, "uv sync"),
     case("BLD-014", "fail", {"package-lock.json": "{}", **ci("- run: npm install\n- run: npm test")}, CI, "npm install"),
+    # a scheduled job that regenerates the lockfile for a pull request is maintenance, not a build (uptime-kuma);
+    # the evidence cites the line that re-resolves, not the first line of the step
+    case("BLD-014", "pass", {"package-lock.json": "{}", **ci("- run: npm ci\n- run: npm test"),
+                             ".github/workflows/npm-update.yml": "on:\n  schedule:\n    - cron: '0 0 * * 1'\njobs:\n"
+                             "  lock:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          npm install npm -g\n"
+                             "          npm install --package-lock-only\n"}, CI, "npm ci"),
+    case("BLD-014", "fail", {"package-lock.json": "{}", **ci("- run: |\n    npm -v\n    npm install\n- run: npm test")},
+         CI, "- run: |"),
     # named tools at exact versions are no project install (terraform-example-foundation's commitlint step)
     case("BLD-014", "pass", {"package-lock.json": "{}", **ci("- run: npm ci\n"
                                                           "- run: npm install -D @commitlint/cli@20.2.0 commitlint@20.2.0")},

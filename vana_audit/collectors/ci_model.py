@@ -825,6 +825,26 @@ class Resolver:
             self.script(ctx, replace(inner, chain=inner.chain[:-1]), text, path,
                         self.line_of(path, 1, f'"{name}"'))
 
+    def _run_cibuildwheel(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
+        """cibuildwheel tests every wheel it builds with the test-command of [tool.cibuildwheel] in
+        pyproject.toml (or CIBW_TEST_COMMAND); `{project}` and `{package}` name the checkout."""
+        command = assigns.get("CIBW_TEST_COMMAND") or frame.env.get("CIBW_TEST_COMMAND")
+        path, line = frame.chain[-1].path, frame.chain[-1].line
+        if not command:
+            path = _join(frame.cwd, "pyproject.toml") or "pyproject.toml"
+            config = self.toml(path) if self.exists(path) else None
+            tool = config.get("tool") if isinstance(config, dict) else None
+            settings = tool.get("cibuildwheel") if isinstance(tool, dict) else None
+            value = settings.get("test-command") if isinstance(settings, dict) else None
+            command = " && ".join(map(str, value)) if isinstance(value, list) else value
+            line = self.line_of(path, 1, "test-command")
+        if not isinstance(command, str) or not command.strip():
+            return
+        inner = self.enter(ctx, frame, ("cibuildwheel", path), _link(path, line, "test-command"))
+        if inner is not None:
+            text = command.replace("{project}", ".").replace("{package}", ".")
+            self.script(ctx, inner, text, path, line, search=False)
+
     def _run_rake(self, ctx: Ctx, frame: Frame, argv: list[str], assigns: dict[str, str]) -> None:
         """`rake NAME`: the Rakefile's task, its prerequisites, and the tasks RSpec, Cucumber and
         StandardRB define (`RSpec::Core::RakeTask.new(:spec)` runs rspec)."""
@@ -2261,6 +2281,7 @@ RUNNERS: dict[str, Callable[[Resolver, Ctx, Frame, list[str], dict[str, str]], N
     "turbo": Resolver._run_turbo,
     "golangci-lint": Resolver._run_golangci,
     "goreleaser": Resolver._run_goreleaser,
+    "cibuildwheel": Resolver._run_cibuildwheel,
     "task": Resolver._run_task, "go-task": Resolver._run_task,
     "npm": Resolver._run_npm, "pnpm": Resolver._run_npm, "yarn": Resolver._run_npm, "bun": Resolver._run_npm,
     "npm-run-all": Resolver._run_npm_run_all, "npm-run-all2": Resolver._run_npm_run_all,
@@ -2423,6 +2444,8 @@ def _action(self: Resolver, ctx: Ctx, frame: Frame, uses: str, with_: dict[str, 
         self.golangci_config(ctx, frame)
     if "goreleaser" in tools:
         self._run_goreleaser(ctx, frame, ["goreleaser", *str(with_.get("args") or "release").split()], {})
+    if "cibuildwheel" in tools:
+        self._run_cibuildwheel(ctx, frame, ["cibuildwheel"], {})
     if "hook-runner" in tools.values():
         extra = str(with_.get("extra_args") or with_.get("extra-args") or "--all-files").split()
         self._run_pre_commit(ctx, frame, ["pre-commit", "run", *extra], {})

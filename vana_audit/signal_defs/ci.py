@@ -603,33 +603,41 @@ def _pinned_tool_install(line: str) -> bool:
     return bool(named) and all(_EXACT_PACKAGE.match(w) for w in named)
 
 
-def _unfrozen(command: str, facts: Facts, env_text: str) -> str | None:
+def _unfrozen(command: str, facts: Facts, env_text: str) -> tuple[str, str] | None:
+    """The line of a step that can re-resolve dependencies, and why."""
     for line in command.splitlines():
         line = line.strip()
-        if re.search(r"\bnpm (install|i)\b", line) and not re.search(r"\s(-g|--global)\b", line) \
-                and not _pinned_tool_install(line):
-            return "npm install can rewrite package-lock.json; use npm ci"
-        if (
-            re.search(r"\byarn( install)?\s*($|&&|;)", line)
-            and "--frozen-lockfile" not in line
-            and "--immutable" not in line
-            and not facts.has_file(".yarnrc.yml")
-        ):
-            return "yarn install without --frozen-lockfile"
-        if (
-            re.search(r"\buv sync\b", line)
-            and not re.search(r"--(frozen|locked)\b", line)
-            and not re.search(r"UV_(FROZEN|LOCKED)", env_text)
-        ):
-            return "uv sync without --locked or --frozen"
-        if re.search(r"\bpipenv install\b", line) and "--deploy" not in line and "--ignore-pipfile" not in line:
-            return "pipenv install without --deploy"
-        if re.search(r"\b(pip3?|uv pip) install\b[^\n]{0,200}\s(-e\s+)?\.(\[[^\]]{0,100}\])?(\s|$)", line) and any(
-            lock in facts.lockfiles for lock in ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
-        ):
-            return "pip install . ignores the committed lockfile"
-        if re.search(r"\b(poetry lock|uv lock)\b", line) and not re.search(r"--check|--locked", line):
-            return "the lockfile is regenerated in CI"
+        reason = _unfrozen_line(line, facts, env_text)
+        if reason:
+            return line, reason
+    return None
+
+
+def _unfrozen_line(line: str, facts: Facts, env_text: str) -> str | None:
+    if re.search(r"\bnpm (install|i)\b", line) and not re.search(r"\s(-g|--global)\b", line) \
+            and not _pinned_tool_install(line):
+        return "npm install can rewrite package-lock.json; use npm ci"
+    if (
+        re.search(r"\byarn( install)?\s*($|&&|;)", line)
+        and "--frozen-lockfile" not in line
+        and "--immutable" not in line
+        and not facts.has_file(".yarnrc.yml")
+    ):
+        return "yarn install without --frozen-lockfile"
+    if (
+        re.search(r"\buv sync\b", line)
+        and not re.search(r"--(frozen|locked)\b", line)
+        and not re.search(r"UV_(FROZEN|LOCKED)", env_text)
+    ):
+        return "uv sync without --locked or --frozen"
+    if re.search(r"\bpipenv install\b", line) and "--deploy" not in line and "--ignore-pipfile" not in line:
+        return "pipenv install without --deploy"
+    if re.search(r"\b(pip3?|uv pip) install\b[^\n]{0,200}\s(-e\s+)?\.(\[[^\]]{0,100}\])?(\s|$)", line) and any(
+        lock in facts.lockfiles for lock in ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
+    ):
+        return "pip install . ignores the committed lockfile"
+    if re.search(r"\b(poetry lock|uv lock)\b", line) and not re.search(r"--check|--locked", line):
+        return "the lockfile is regenerated in CI"
     return None
 
 
@@ -643,12 +651,14 @@ def ci_unfrozen_install(s: Signals) -> Signal:
                 (p.raw or {}).get("env", {}) if isinstance(p.raw, dict) and isinstance(p.raw.get("env"), dict) else {},
             )
         )
+        if p.triggers and not p.triggers - {"schedule", "manual", "workflow_dispatch"}:
+            continue  # a maintenance job that regenerates the lockfile for a pull request (uptime-kuma's npm-update)
         for job in p.jobs:
             job_env = env_text + " " + " ".join(map(str, job.env))
             for st in job.steps:
-                reason = _unfrozen(st.run or "", s.facts, job_env + " " + " ".join(map(str, st.env)))
-                if reason:
-                    hits.append(ev(p.path, st.line, f"{clip((st.run or '').strip().splitlines()[0], 80)} ({reason})"))
+                found_line = _unfrozen(st.run or "", s.facts, job_env + " " + " ".join(map(str, st.env)))
+                if found_line:
+                    hits.append(ev(p.path, st.line, f"{clip(found_line[0], 80)} ({found_line[1]})"))
     return listing(hits)
 
 

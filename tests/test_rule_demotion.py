@@ -57,3 +57,19 @@ def test_rules_show_says_when_a_rule_is_demoted() -> None:
     shown = CliRunner().invoke(main, ["rules", "show", "GIT-005"])
     assert shown.exit_code == 0
     assert "one priority lower when CI runs the linters on every change" in shown.output
+
+
+PWN = ("on:\n  pull_request_target:{note}\njobs:\n  preview:\n    runs-on: ubuntu-latest\n    steps:\n"
+       "      - uses: actions/checkout@v4\n        with:\n          ref: ${{{{ github.event.pull_request.head.sha }}}}\n"
+       "          sparse-checkout: docs\n")
+
+
+def test_a_privileged_checkout_its_maintainers_marked_reviewed_for_zizmor_is_a_p1(tmp_path: Path) -> None:
+    """poetry's docs preview checks out only docs/ of the pull request as data, under
+    `# zizmor: ignore[dangerous-triggers]`: the reviewed use is still shown, one priority lower."""
+    reviewed = evaluate(tmp_path, {".github/workflows/docs.yaml": PWN.format(
+        note="  # zizmor: ignore[dangerous-triggers]")}, "SEC-013")
+    check(reviewed, "fail", ".github/workflows/docs.yaml")
+    assert reviewed.priority is Priority.P1 and "reviewed for zizmor" in reviewed.message
+    plain = evaluate(tmp_path / "plain", {".github/workflows/docs.yaml": PWN.format(note="")}, "SEC-013")
+    assert plain.priority is Priority.P0 and not plain.demoted

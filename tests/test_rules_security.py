@@ -90,6 +90,9 @@ CASES = [
     # a framework's development configuration holds development keys (hexpm's config/dev.exs)
     case("SEC-026", "fail", {"config/dev.exs": f'config :app,\n  jwt_signing_key: """\n{TEST_KEY}"""\n'}, "config/dev.exs", 3),
     case("SEC-026", "pass", {"config/prod.exs": f'config :app,\n  jwt_signing_key: """\n{TEST_KEY}"""\n'}),
+    # Mix names its environments by file: config/hex.exs configures hexpm's integration-test environment
+    case("SEC-026", "fail", {"config/hex.exs": f'config :app,\n  jwt_signing_key: """\n{TEST_KEY}"""\n'}, "config/hex.exs", 3),
+    case("SEC-026", "pass", {"config/runtime.exs": f'config :app,\n  jwt_signing_key: """\n{TEST_KEY}"""\n'}),
     # SEC-004 no .env committed
     case("SEC-004", "pass", {".env.example": "API_KEY=\n"}),
     case("SEC-004", "fail", {".env": "API_KEY=x\n"}, ".env"),

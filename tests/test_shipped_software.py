@@ -119,3 +119,14 @@ def test_a_release_started_by_hand_ships_and_a_demo_deploy_script_is_no_producti
     check(evaluate(tmp_path, files, "DEP-007", profile="service"), "na", None)
     own = {**files, "package.json": '{"name": "server", "private": true, "scripts": {"deploy": "node deploy.js"}}\n'}
     check(evaluate(tmp_path / "own", own, "DEP-007", profile="service"), "fail", None)
+
+
+def test_metrics_a_shipped_service_exports_are_collected_by_its_operators(tmp_path: Path) -> None:
+    """uptime-kuma serves /metrics for each user's own Prometheus; scraping them is not the project's job."""
+    from tests.test_rules_monitoring import METRICS
+
+    check(evaluate(tmp_path, {**SERVER, "app/metrics.py": METRICS}, "MON-016", profile="service"), "fail",
+          "app/metrics.py", 1)
+    shipped = evaluate(tmp_path / "shipped", {**SHIPS, "app/metrics.py": METRICS}, "MON-016", profile="service")
+    check(shipped, "na", None)
+    assert "run by others" in shipped.message

@@ -50,8 +50,11 @@ _IN_TEST_FOLDER = re.compile(_TEST_FOLDER, re.IGNORECASE)
 _TEST_MATERIAL = re.compile(
     _TEST_FOLDER + r"|"
     r"(^|/)ci/[^/]*values[^/]*\.ya?ml$|"
-    # a framework's configuration for development or tests (Phoenix config/dev.exs, Rails environments/test.rb)
+    # a framework's configuration for development or tests (Phoenix config/dev.exs, Rails environments/test.rb);
+    # Mix names an environment by its file, so any config/<env>.exs but prod, runtime, releases and staging
+    # configures a non-production environment (hexpm's config/hex.exs for its client's integration tests)
     r"(^|/)(config|settings)/(environments/)?(dev|development|test|local)\.\w{1,5}$|"
+    r"(^|/)config/(?!(prod|production|runtime|releases|staging|config)\.exs$)[\w-]{1,40}\.exs$|"
     r"(^|/)(test|example|dummy|fake|sample)[^/]*$|"
     r"(^|/)[^/]*[-_.](test|example|dummy|fake|sample)s?[-_.][^/]*$",
     re.IGNORECASE,

@@ -136,6 +136,26 @@ def _false(value: Any) -> bool:
     return value is False or str(value).strip().lower() == "false"
 
 
+@signal("gha.privileged_trigger_reviewed", "every workflow flagged for a privileged checkout carries zizmor's "
+        "`ignore[dangerous-triggers]` (or Poutine's equivalent): the maintainers reviewed this use of the trigger")
+def privileged_trigger_reviewed(s: Signals) -> Signal:
+    flagged = {e.path for e in s["gha.untrusted_checkout"].evidence}
+    reviewed = [p for p in gha(s.facts) if p.path in flagged and _REVIEWED_TRIGGER.search(p.text)]
+    if not flagged or len(reviewed) < len(flagged):
+        return found([])
+    return found(ev(p.path, _line_in(p.text, _REVIEWED_TRIGGER), "zizmor: ignore[dangerous-triggers]")
+                 for p in reviewed)
+
+
+_REVIEWED_TRIGGER = re.compile(
+    r"#\s*zizmor:\s*ignore\[[^\]]*dangerous-triggers|poutine:ignore\s+untrusted_checkout_exec")
+
+
+def _line_in(text: str, pattern: re.Pattern[str]) -> int | None:
+    found_at = pattern.search(text)
+    return text.count("\n", 0, found_at.start()) + 1 if found_at else None
+
+
 @signal("gha.untrusted_checkout", "pull_request_target/workflow_run workflows that check out the pull request's code")
 def untrusted_checkout(s: Signals) -> Signal:
     hits = []

@@ -34,3 +34,14 @@ def test_c_and_cpp_tests_are_found_by_folder_and_by_googletest_names() -> None:
     files = ["tests/src/unit-algorithms.cpp", "tests/thirdparty/doctest/doctest.h", "src/parser_test.cc",
              "src/parser.cc", "tests/thirdparty/fifo_map/fifo_map.cpp", "include/json.hpp"]
     assert classify_test_files(files)["unit"] == ["tests/src/unit-algorithms.cpp", "src/parser_test.cc"]
+
+
+def test_kotlin_multiplatform_test_source_sets_hold_tests() -> None:
+    """okio keeps its tests in src/commonTest/, src/jvmTest/ ... (Kotlin Multiplatform source sets)."""
+    from vana_audit.collectors import classify_test_files
+
+    files = ["okio/src/commonTest/kotlin/okio/ByteStringTest.kt", "okio/src/jvmTest/kotlin/okio/FileSystemTest.kt",
+             "okio/src/commonMain/kotlin/okio/ByteString.kt", "app/src/test/java/acme/AppTest.java"]
+    assert classify_test_files(files)["unit"] == ["okio/src/commonTest/kotlin/okio/ByteStringTest.kt",
+                                                 "okio/src/jvmTest/kotlin/okio/FileSystemTest.kt",
+                                                 "app/src/test/java/acme/AppTest.java"]

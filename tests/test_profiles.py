@@ -94,6 +94,23 @@ MONOREPO = {"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
       "set-password/Cargo.toml": '[package]\nname = "set-password"\n', "set-password/src/main.rs": "fn main() {}\n",
       "Dockerfile": 'FROM debian:bookworm-slim\nCOPY lldap /app/\nEXPOSE 17170\nCMD ["/app/lldap", "run"]\n'},
      "service", "a service built from its workspace: the other parts are libraries and tools"),
+    # argo-helm: charts, one of which renders Argo CD Applications, another ships CRDs in files/
+    ({**HELM_REPO, "charts/apps/Chart.yaml": "apiVersion: v2\nname: argocd-apps\nversion: 1.0.0\n",
+      "charts/apps/templates/applications.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
+                                                 "metadata:\n  name: {{ .Release.Name }}\n",
+      "charts/api/files/crds/widgets.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+                                            "metadata:\n  name: widgets.acme.io\n"},
+     "infrastructure", "a chart repository"),
+    # serde: library crates and a test_suite crate of tests
+    ({"Cargo.toml": '[workspace]\nmembers = ["serde", "serde_derive", "test_suite"]\n',
+      "serde/Cargo.toml": '[package]\nname = "serde"\n', "serde/src/lib.rs": "pub trait Serialize {}\n",
+      "serde_derive/Cargo.toml": '[package]\nname = "serde_derive"\n', "serde_derive/src/lib.rs": "pub fn f() {}\n",
+      "test_suite/Cargo.toml": '[package]\nname = "test_suite"\n', "test_suite/src/main.rs": "fn main() {}\n"},
+     "library", "a workspace whose members are all library"),
+    # docker-library/python: a Dockerfile per version and variant, no program of its own
+    ({f"3.{v}/{d}/Dockerfile": 'FROM debian:bookworm\nRUN apt-get install -y python3\nCMD ["python3"]\n'
+      for v in (12, 13) for d in ("bookworm", "slim-bookworm")},
+     "infrastructure", "4 image definitions and no application code"),
     # hexpm: a Phoenix application served by Bandit
     ({"mix.exs": "defmodule Hexpm.MixProject do\n  defp deps() do\n    [\n      {:phoenix, \"~> 1.7\"},\n"
                  "      {:bandit, \"~> 1.0\"}\n    ]\n  end\nend\n",

@@ -114,6 +114,8 @@ def test_container_rule(tmp_path, rule_id, outcome, files, path, line, options):
     (".github/actions/lint/Dockerfile", "a CI build image under .github/"),
     (".gitlab/images/Dockerfile", "a CI build image under .gitlab/"),
     (".gitlab-ci/Dockerfile", "a CI build image under .gitlab-ci/"),  # GNOME's convention (pygobject)
+    ("scripts/release-analysis/Dockerfile", "under scripts/"),  # argo-helm's maintainers' tool
+    ("extras/packaging/linux/Dockerfile", "under packaging/"),  # httpie's build environment for its binaries
     ("Dockerfile", None),
     ("services/api/Dockerfile", None),
     ("deploy/Dockerfile.prod", None),

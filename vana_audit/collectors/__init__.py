@@ -28,6 +28,10 @@ _JS_TEST_FOLDER = re.compile(r"(^|/)tests?/(?!(?:[^/]+/)*(?:support|helpers?|fix
                              r"(?:[^/]+/)*[^/]+\.[cm]?[jt]s$")
 
 
+# src/test/, and Kotlin Multiplatform's and Android's source sets: src/commonTest/, src/jvmTest/, src/androidUnitTest/
+_JVM_TEST_SOURCES = re.compile(r"/test/|(^|/)src/[a-z0-9]*(unit)?test/")
+
+
 def classify_test_files(files: list[str]) -> dict[str, list[str]]:
     """Test files by level of the pyramid, from naming conventions."""
     levels: dict[str, list[str]] = {"unit": [], "integration": [], "e2e": [], "performance": []}
@@ -37,7 +41,7 @@ def classify_test_files(files: list[str]) -> dict[str, list[str]]:
         is_test = (base.startswith("test_") and base.endswith((".py", ".rb"))) \
             or base.endswith(("_test.py", "_test.go", "_spec.rb", "_test.rb", "_test.exs", ".bats")) \
             or re.search(r"\.(test|spec)\.[cm]?[jt]sx?$", base) is not None \
-            or (base.endswith((".java", ".kt", ".scala", ".groovy")) and "/test/" in lower
+            or (base.endswith((".java", ".kt", ".scala", ".groovy")) and _JVM_TEST_SOURCES.search(lower) is not None
                 and base.endswith(("test.java", "tests.java", "test.kt", "tests.kt", "spec.scala", "test.scala",
                                    "spec.groovy"))) \
             or (base.endswith(("tests.cs", "test.cs", "test.php", "tests.swift", "test.fs"))

@@ -34,7 +34,9 @@ DEV_DOCKERFILE_DIR = re.compile(
     r"(^|/)(\.devcontainer|\.gitpod|dev|test|tests|testing|testdata|test[-_]data|fixtures|e2e|integration[-_]tests?|"
     r"playwright|cypress|selenium|"
     r"docs?|ci|\.ci|\.github|\.gitlab|\.gitlab-ci|\.circleci|\.buildkite|\.woodpecker|\.gitea|\.forgejo|"
-    r"\.azure-pipelines|\.tekton)/",
+    r"\.azure-pipelines|\.tekton|"
+    # tooling and packaging: argo-helm's scripts/release-analysis, httpie's extras/packaging/linux build container
+    r"scripts|hack|tools|packaging)/",
     re.I,
 )
 CI_FOLDERS = frozenset({"ci", ".ci", ".github", ".gitlab", ".gitlab-ci", ".circleci", ".buildkite", ".woodpecker",

@@ -61,6 +61,7 @@ _APP_CODE = (".py", ".js", ".ts", ".tsx", ".jsx", ".mjs", ".go", ".java", ".kt",
 # folders examples/, samples/, fixtures/ (unless they are a package inside a source tree, like the
 # `org/springframework/samples` of a Java application: see collectors.exclusions.in_source_tree).
 _NOT_EVIDENCE = re.compile(r"(^|/)(tests?|spec|specs|__tests__|e2e|testdata|test_data|test-data|testing|"
+                           r"test[-_]?suite|integration[-_]tests?|"
                            r"__fixtures__|\.devcontainer|benchmarks?|benches|fuzz)/|"
                            r"(^|/)src/(test|it|integrationTest|testFixtures)/", re.I)
 # a folder named for its role, alone or as a word of its name ("watchOS Example/", "sample-app/")
@@ -132,6 +133,7 @@ _SITE_CONFIGS = re.compile(r"(^|/)(mkdocs\.ya?ml|docusaurus\.config\.[cm]?[jt]s|
                            r"_config\.yml|conf\.py)$")
 _CONTENT = (".md", ".mdx", ".rst", ".adoc", ".txt", ".html")
 _MAX_READS = 60
+_IMAGE_LIBRARY = 4  # this many runtime Dockerfiles and no application code: a repository of images
 _CONTENT_REPOSITORY = 50  # pages of prose, with little code beside them, that make a repository of content
 
 
@@ -553,6 +555,10 @@ class _Clues:
         packaged = {p: name for p in runtime for d in facts.dockerfiles if d.path == p
                     for name in [_entry_command(d)] if name in self.commands}
         served = [p for p in runtime if p not in packaged]
+        if len(runtime) >= _IMAGE_LIBRARY and not scope.app_code():
+            # docker-library/python: Dockerfiles per version and variant, and no program of its own to run
+            self.add("infrastructure", 3, f"{len(runtime)} image definitions and no application code "
+                                          f"({', '.join(sorted(runtime)[:2])}, …): container images for others")
         if served:
             self.add("service", 2, f"a runtime Dockerfile ({served[0]})")
         elif packaged:
@@ -630,15 +636,18 @@ class _Clues:
             self.add("service", 3, f"Kubernetes {workloads[0].kind} in {workloads[0].path}")
         if not k8s or app_code:
             return
-        controllers = [o for o in objects if o.kind in _GITOPS_KINDS and (
+        # everything under a chart's folder ships with the chart: its templates, and CRDs kept in files/
+        chart_dirs = tuple(p.rsplit("/", 1)[0] + "/" if "/" in p else "" for p in k8s.get("helm", []))
+        in_chart = [o for o in objects if o.in_helm_chart or (chart_dirs and o.path.startswith(chart_dirs))]
+        # a chart that renders Argo CD Applications (argo-helm's argocd-apps) is a chart, not a GitOps repository
+        controllers = [o for o in objects if o.kind in _GITOPS_KINDS and o not in in_chart and (
             "argoproj.io" in str(o.spec.get("apiVersion", "")) or "fluxcd.io" in str(o.spec.get("apiVersion", ""))
             or any(g in str(o.spec.get("_template_text", "")) for g in ("argoproj.io", "fluxcd.io")))]
         if controllers:
             self.add("gitops", 3, f"{'Argo CD' if 'argo' in str(controllers[0].spec).lower() else 'Flux'} "
                                   f"{controllers[0].kind} in {controllers[0].path}")
         summary = ", ".join(f"{len(ps)} {t}" for t, ps in sorted(k8s.items(), key=lambda kv: -len(kv[1])))
-        charts_only = set(k8s) == {"helm"} or (set(k8s) <= {"helm", "kubernetes"}
-                                              and all(o.in_helm_chart for o in objects))
+        charts_only = set(k8s) == {"helm"} or (set(k8s) <= {"helm", "kubernetes"} and len(in_chart) == len(objects))
         if charts_only and not controllers:
             self.add("infrastructure", 4, f"Helm chart(s): {', '.join(sorted(k8s['helm'])[:3])}, and no application "
                                           "code: a chart repository")

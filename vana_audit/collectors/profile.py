@@ -638,9 +638,9 @@ class _Clues:
             return
         # everything under a chart's folder ships with the chart: its templates, and CRDs kept in files/
         chart_dirs = tuple(p.rsplit("/", 1)[0] + "/" if "/" in p else "" for p in k8s.get("helm", []))
-        in_chart = [o for o in objects if o.in_helm_chart or (chart_dirs and o.path.startswith(chart_dirs))]
+        in_chart = {id(o) for o in objects if o.in_helm_chart or (chart_dirs and o.path.startswith(chart_dirs))}
         # a chart that renders Argo CD Applications (argo-helm's argocd-apps) is a chart, not a GitOps repository
-        controllers = [o for o in objects if o.kind in _GITOPS_KINDS and o not in in_chart and (
+        controllers = [o for o in objects if o.kind in _GITOPS_KINDS and id(o) not in in_chart and (
             "argoproj.io" in str(o.spec.get("apiVersion", "")) or "fluxcd.io" in str(o.spec.get("apiVersion", ""))
             or any(g in str(o.spec.get("_template_text", "")) for g in ("argoproj.io", "fluxcd.io")))]
         if controllers:

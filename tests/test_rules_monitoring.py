@@ -149,6 +149,11 @@ CASES = [
          "terraform/alerting.tf", 1, profile="service"),
     case("MON-012", "fail", {"monitoring/alerts.yml": ALERTS_NO_RUNBOOK}, "monitoring/alerts.yml", profile="service"),
     case("MON-012", "na", {"app/main.py": FASTAPI}, profile="service"),
+    # a PrometheusRule template of a reusable chart is routed by whoever installs the chart (argo-helm)
+    case("MON-012", "na", {"charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+                           "charts/app/templates/prometheusrule.yaml": "apiVersion: monitoring.coreos.com/v1\n"
+                                                                       "kind: PrometheusRule\nmetadata:\n  name: app\n"},
+         profile="infrastructure"),
     # MON-013 synthetic checks
     case("MON-013", "pass", {"terraform/uptime.tf": UPTIME_TF}, "terraform/uptime.tf", 1, profile="service"),
     case("MON-013", "pass", {"monitoring/blackbox.yml": "modules:\n  http_2xx:\n    prober: http\n"}, "monitoring/blackbox.yml", profile="service"),

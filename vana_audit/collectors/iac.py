@@ -98,7 +98,8 @@ def collect_k8s(source: Source, files: list[str], tools: dict[str, list[str]],
             break
         in_chart = any(path.startswith(d + "templates/") or (d == "" and path.startswith("templates/"))
                        for d in chart_dirs)
-        chart_crd = any(path.startswith(d + "crds/") for d in chart_dirs)  # plain YAML the chart installs
+        # plain YAML the chart installs: crds/, and files/ it loads with .Files.Get (argo-workflows' CRDs)
+        chart_crd = any(path.startswith((d + "crds/", d + "files/")) for d in chart_dirs)
         text = source.read_text(path)
         if text is None or "kind:" not in text or "apiVersion" not in text:
             continue

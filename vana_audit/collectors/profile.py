@@ -636,18 +636,16 @@ class _Clues:
             self.add("service", 3, f"Kubernetes {workloads[0].kind} in {workloads[0].path}")
         if not k8s or app_code:
             return
-        # everything under a chart's folder ships with the chart: its templates, and CRDs kept in files/
-        chart_dirs = tuple(p.rsplit("/", 1)[0] + "/" if "/" in p else "" for p in k8s.get("helm", []))
-        in_chart = {id(o) for o in objects if o.in_helm_chart or (chart_dirs and o.path.startswith(chart_dirs))}
         # a chart that renders Argo CD Applications (argo-helm's argocd-apps) is a chart, not a GitOps repository
-        controllers = [o for o in objects if o.kind in _GITOPS_KINDS and id(o) not in in_chart and (
+        controllers = [o for o in objects if o.kind in _GITOPS_KINDS and not o.in_helm_chart and (
             "argoproj.io" in str(o.spec.get("apiVersion", "")) or "fluxcd.io" in str(o.spec.get("apiVersion", ""))
             or any(g in str(o.spec.get("_template_text", "")) for g in ("argoproj.io", "fluxcd.io")))]
         if controllers:
             self.add("gitops", 3, f"{'Argo CD' if 'argo' in str(controllers[0].spec).lower() else 'Flux'} "
                                   f"{controllers[0].kind} in {controllers[0].path}")
         summary = ", ".join(f"{len(ps)} {t}" for t, ps in sorted(k8s.items(), key=lambda kv: -len(kv[1])))
-        charts_only = set(k8s) == {"helm"} or (set(k8s) <= {"helm", "kubernetes"} and len(in_chart) == len(objects))
+        charts_only = set(k8s) == {"helm"} or (set(k8s) <= {"helm", "kubernetes"}
+                                              and all(o.in_helm_chart for o in objects))
         if charts_only and not controllers:
             self.add("infrastructure", 4, f"Helm chart(s): {', '.join(sorted(k8s['helm'])[:3])}, and no application "
                                           "code: a chart repository")

@@ -111,6 +111,13 @@ MONOREPO = {"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
     ({f"3.{v}/{d}/Dockerfile": 'FROM debian:bookworm\nRUN apt-get install -y python3\nCMD ["python3"]\n'
       for v in (12, 13) for d in ("bookworm", "slim-bookworm")},
      "infrastructure", "4 image definitions and no application code"),
+    # maybe: a Rails app with Hotwire renders pages of its own; a Rails API is a service
+    ({"Gemfile": 'source "https://rubygems.org"\ngem "rails", "~> 7.2"\ngem "turbo-rails"\ngem "importmap-rails"\n',
+      "app/controllers/accounts_controller.rb": "class AccountsController < ApplicationController\nend\n"},
+     "web-app", 'web framework gem "rails" with its own UI (turbo-rails) in Gemfile'),
+    ({"Gemfile": 'source "https://rubygems.org"\ngem "rails", "~> 7.2"\ngem "jbuilder"\n',
+      "app/controllers/accounts_controller.rb": "class AccountsController < ActionController::API\nend\n"},
+     "service", 'web framework gem "rails" in Gemfile'),
     # hexpm: a Phoenix application served by Bandit
     ({"mix.exs": "defmodule Hexpm.MixProject do\n  defp deps() do\n    [\n      {:phoenix, \"~> 1.7\"},\n"
                  "      {:bandit, \"~> 1.0\"}\n    ]\n  end\nend\n",

@@ -112,6 +112,12 @@ _TEXT_FRAMEWORKS = {
     "mix": re.compile(r"(?<=\{:)(phoenix|plug_cowboy|bandit)(?=[ \t]*,)"),
 }
 _TEXT_FRAMEWORKS["gradle"] = _TEXT_FRAMEWORKS["maven"]
+# what makes a server framework's application a web app with pages of its own
+_SERVER_RENDERED_UI = {
+    "bundler": re.compile(r"""^[ \t]*gem[ \t]+["'](turbo-rails|stimulus-rails|importmap-rails|jsbundling-rails|"""
+                          r"""cssbundling-rails|propshaft|sprockets-rails|tailwindcss-rails)["']""", re.M),
+    "mix": re.compile(r"(?<=\{:)(phoenix_live_view)(?=[ \t]*,)"),
+}
 _MAVEN_PACKAGING = re.compile(r"<packaging>\s*([\w-]+)\s*</packaging>")
 # a build that deploys its artefacts for others to depend on (Maven Central's plugins, a repository to deploy to)
 _MAVEN_PUBLISHING = re.compile(r"<(?:artifactId>)?(central-publishing-maven-plugin|nexus-staging-maven-plugin|"
@@ -424,7 +430,12 @@ class _Clues:
                             break
                     continue
                 found = pattern.search(text)
-                if found:
+                ui = _SERVER_RENDERED_UI.get(m.ecosystem)
+                own_ui = ui.search(text) if found and ui else None
+                if found and own_ui:  # Rails with Hotwire or an asset pipeline, Phoenix with LiveView: pages of its own
+                    self.add("web-app", 3, f"web framework {found.group(0).strip()} with its own UI "
+                                           f"({own_ui.group(1)}) in {rel}")
+                elif found:
                     self.add("service", 3, f"web framework {found.group(0).strip()} in {rel}")
                 elif m.ecosystem in ("maven", "gradle") and not self._jvm_build_counted:
                     # once per scope: the modules of one multi-module build are not independent evidence

@@ -219,3 +219,14 @@ CASES = [
 @pytest.mark.parametrize("rule_id,outcome,files,path,line,options", CASES)
 def test_build_rule(tmp_path, rule_id, outcome, files, path, line, options):
     run_case(tmp_path, rule_id, outcome, files, path, line, options)
+
+
+def test_an_unfrozen_install_cites_the_line_that_re_resolves(tmp_path):
+    """A multi-line step is cited by its offending line, not by its first one (uptime-kuma's `npm install npm -g`
+    stood for a later `npm install`)."""
+    from tests.rulekit import evaluate
+
+    finding = evaluate(tmp_path, {"package-lock.json": "{}", **ci("- run: |\n    npm -v\n    npm install\n- run: npm test")},
+                       "BLD-014")
+    assert finding.outcome.value == "fail"
+    assert any(e.snippet.startswith("npm install (npm install can rewrite") for e in finding.evidence), finding.evidence

@@ -100,10 +100,6 @@ _CAKE_VERBS = {"test": "test", "build": "build", "pack": "pack", "publish": "pub
 _CAKE_ALIAS = re.compile(r"\bDotNet(?:Core)?(Test|Build|Pack|Publish|NuGetPush|Restore)[ \t]*\(", re.I)
 
 
-def _dir_of(path: str) -> str:
-    return path.rsplit("/", 1)[0] + "/" if "/" in path else ""
-
-
 def _link(path: str, line: int | None, text: str) -> Link:
     text = " ".join(str(text).split())
     return Link(path, line, text[:MAX_LINK_TEXT])
@@ -680,7 +676,7 @@ class Resolver:
             if inner is not None:
                 self.powershell(ctx, replace(inner, chain=frame.chain), text, path, 1)
                 if _CAKE_BOOTSTRAP.search(text):
-                    self._run_cake_script(ctx, replace(inner, chain=frame.chain), _dir_of(path))
+                    self._run_cake_script(ctx, replace(inner, chain=frame.chain), posixpath.dirname(path))
             return
         head = text[:200].splitlines()[0] if text.strip() else ""
         if head.startswith("#!") and not re.search(r"\b(ba|z|da|k)?sh\b", head):
@@ -693,7 +689,7 @@ class Resolver:
         """A Cake bootstrapper (build.ps1 running `dotnet cake.cs` or build.cake): the .NET CLI aliases the Cake
         script calls (`DotNetTest(project, settings)` runs `dotnet test`), each cited at its line."""
         for name in _CAKE_SCRIPTS:
-            path = f"{directory}{name}"
+            path = _in(directory, name)
             text = self.text(path)
             if text is None:
                 continue

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import unquote
 
+from ..collectors.shell import split_script
 from ..facts import Facts, TextLine
 from ..model import Evidence
 from ..signal_core import (
@@ -122,17 +123,18 @@ def deployment_docs(s: Signals) -> Signal:
     return found(hits + _deployment_sections(s.facts.doc_lines)[:2] + _deploy_commands(s.facts.doc_lines)[:1])
 
 
-# A command that rolls the software out, shown in the docs: the steps are documented whatever the heading
-# says ("### Use Azure Developer CLI" ... `azd up` in eShop's README).
-_DOCUMENTED_DEPLOY = re.compile(
-    r"^\s*(?:\$\s+)?(azd (up|deploy)|kubectl apply|helm (upgrade|install)|(terraform|tofu) apply|pulumi up|"
-    r"gcloud (run|app|functions) deploy|fly(ctl)? deploy|vercel (deploy|--prod)|netlify deploy|firebase deploy|"
-    r"(cdk|sam|serverless|kamal) deploy|docker stack deploy|skaffold run|az (webapp|containerapp) up|cf push|"
-    r"eb deploy|wrangler deploy|railway up)\b")
-
-
 def _deploy_commands(lines: list[TextLine]) -> list[Evidence]:
-    return [line.evidence() for line in lines if _DOCUMENTED_DEPLOY.search(line.text)]
+    """A command that rolls the software out, shown in the docs (`azd up` under eShop's "### Use Azure Developer
+    CLI"): the steps are documented whatever the heading says. The tool catalog says which commands deploy."""
+    tools = catalog()
+    for line in lines:
+        text = line.text.strip().removeprefix("$").strip()
+        if not text or not tools.is_tool_command(text.split(maxsplit=1)[0]):
+            continue
+        for command in split_script(text, max_commands=3):
+            if any(use.capability == "deploy" for use in tools.from_command(list(command.argv))):
+                return [line.evidence()]
+    return []
 
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]")

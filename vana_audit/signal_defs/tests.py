@@ -5,6 +5,7 @@ import fnmatch
 import re
 from collections.abc import Iterable
 
+from ..collectors.exclusions import SOURCE_SUFFIXES
 from ..facts import Facts
 from ..folded_re import TextPattern
 from ..model import Evidence
@@ -34,8 +35,7 @@ def tests_present(s: Signals) -> Signal:
     return found(hits or _named_by_a_test_runner(f) or _applied_to_throwaway_cluster(f))
 
 
-_CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".go", ".rs", ".java", ".kt", ".php", ".cs", ".sh",
-                  ".bats")
+_CODE_SUFFIXES = (*SOURCE_SUFFIXES, ".sh", ".bats")
 
 
 def _named_by_a_test_runner(facts: Facts) -> list[Evidence]:
@@ -48,7 +48,7 @@ def _named_by_a_test_runner(facts: Facts) -> list[Evidence]:
             if arg.startswith("-") or not arg.endswith(_CODE_SUFFIXES):
                 continue
             named = [p for p in facts.files if fnmatch.fnmatchcase(p, arg)] if "*" in arg else \
-                [arg] if arg in facts.files else []
+                [arg] if facts.has_file(arg) else []
             if named:
                 link = use.invocation.chain[-1]
                 return [ev(link.path, link.line, f"{use.tool_id} runs {arg} ({len(named)} file(s))")]
